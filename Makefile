@@ -1,0 +1,50 @@
+# Huishoudboekje — the two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint typecheck importlint pytest fuzz bench demo-reset clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+## run: install, seed the demo municipality, show every demo household
+run: install
+	$(BIN)/python -m sample_statements.demo_run
+
+## test: every check (format, lint, types, import contracts, tests)
+test: lint typecheck importlint pytest
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy
+
+importlint: install
+	$(BIN)/lint-imports
+
+pytest: install
+	$(BIN)/pytest -q
+
+## fuzz: the long connector fuzz run (thousands of mutated files)
+fuzz: install
+	HHB_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q tests/test_connectors_fuzz.py
+
+## bench: every benchmark in bench/
+bench: install
+	$(BIN)/python bench/leefgeld_stability.py
+
+demo-reset:
+	rm -rf var/demo
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The `hhb` command line: thin wrappers around the service functions."""

@@ -1,0 +1,1 @@
+"""Huishoudboekje: the pure budget-smoothing engine and its services."""

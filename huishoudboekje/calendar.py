@@ -1,0 +1,58 @@
+"""SEPA business days: TARGET2 is closed on weekends and on the ECB's closing days."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+
+@lru_cache(maxsize=64)
+def _target_closing_days(year: int) -> frozenset[date]:
+    return frozenset(holidays.financial_holidays("XECB", years=year).keys())
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    """TARGET2 business days, plus extra closing days a gemeente configures."""
+
+    extra_closing_days: frozenset[date] = field(default_factory=frozenset)
+
+    @classmethod
+    def with_extra(cls, days: Iterable[date]) -> BusinessCalendar:
+        return cls(frozenset(days))
+
+    def is_business_day(self, day: date) -> bool:
+        if day.weekday() >= 5:
+            return False
+        if day in self.extra_closing_days:
+            return False
+        return day not in _target_closing_days(day.year)
+
+    def on_or_before(self, day: date) -> date:
+        """The last business day <= day."""
+        while not self.is_business_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def on_or_after(self, day: date) -> date:
+        """The first business day >= day."""
+        while not self.is_business_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def add_business_days(self, day: date, count: int) -> date:
+        """Move `count` business days forward (negative: backward) from `day`."""
+        step = 1 if count >= 0 else -1
+        remaining = abs(count)
+        while remaining:
+            day += timedelta(days=step)
+            if self.is_business_day(day):
+                remaining -= 1
+        return day
+
+
+DEFAULT_CALENDAR = BusinessCalendar()

@@ -1,0 +1,1 @@
+"""scheduler (built in a later issue)."""

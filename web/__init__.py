@@ -1,0 +1,1 @@
+"""web (built in a later issue)."""
