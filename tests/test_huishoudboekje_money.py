@@ -11,7 +11,7 @@ money = cents.map(Money.cents)
 
 
 def test_float_is_rejected_with_a_hint():
-    with pytest.raises(TypeError, match='use a string like "725.40"'):
+    with pytest.raises(TypeError, match=r'use a string like "725\.40"'):
         Money(725.4)  # type: ignore[arg-type]
 
 
