@@ -147,6 +147,7 @@ DEFAULT_BUFFER_TARGET = Money("1200.00")
 class BufferPolicy:
     target: Money = DEFAULT_BUFFER_TARGET
     advance_limit: Money = ZERO
+    repay_months: int = 6  # an advance is repaid in about this many monthly instalments
 
 
 @dataclass(frozen=True, slots=True)

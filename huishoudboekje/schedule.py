@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
@@ -38,22 +39,49 @@ class Schedule:
             raise ScheduleError(f"rrule {self.rrule!r} must be a single RRULE")
         return rule
 
+    @cached_property
+    def _memo(self) -> _Occurrences:
+        return _Occurrences(self._rule, self.start)
+
     def between(self, first: date, last: date) -> list[date]:
         """All occurrences with first <= d <= last."""
         if last < first:
             return []
-        lo = datetime.combine(first, time())
-        hi = datetime.combine(last, time())
-        return [d.date() for d in self._rule.between(lo, hi, inc=True)]
+        dates = self._memo.up_to(last)
+        return dates[bisect_left(dates, first) : bisect_right(dates, last)]
 
     def next_on_or_after(self, day: date) -> date | None:
-        found = self._rule.after(datetime.combine(day, time()), inc=True)
-        return found.date() if found is not None else None
+        dates = self._memo.up_to(day + timedelta(days=800))
+        index = bisect_left(dates, day)
+        return dates[index] if index < len(dates) else None
 
     def previous_before(self, day: date) -> date | None:
-        found = self._rule.before(datetime.combine(day, time()), inc=False)
-        return found.date() if found is not None else None
+        dates = self._memo.up_to(day)
+        index = bisect_left(dates, day)
+        return dates[index - 1] if index else None
 
     def count_per_year(self, around: date) -> int:
         """Occurrences in the 365 days starting at `around` (for yearly averages)."""
         return len(self.between(around, around + timedelta(days=364)))
+
+
+class _Occurrences:
+    """Memoized occurrences of a rule, extended in yearly steps as later dates are asked.
+
+    dateutil iterates from the start date on every query; remembering the dates
+    keeps a query cheap however old the schedule is.
+    """
+
+    def __init__(self, rule: rr.rrule, start: date) -> None:
+        self._rule = rule
+        self._dates: list[date] = []
+        self._until = start - timedelta(days=1)
+
+    def up_to(self, last: date) -> list[date]:
+        if last > self._until:
+            until = max(last, self._until + timedelta(days=366))
+            lo = datetime.combine(self._until + timedelta(days=1), time())
+            hi = datetime.combine(until, time())
+            self._dates.extend(d.date() for d in self._rule.between(lo, hi, inc=True))
+            self._until = until
+        return self._dates

@@ -1,0 +1,330 @@
+"""Import speed and memory of the CAMT.053 connector against a raw lxml baseline.
+
+Generates a CAMT.053 file of `--entries` entries (default 150 000, about 100 MB)
+plus one ten times smaller, then measures in a fresh subprocess per run:
+
+* baseline: one `lxml.etree.iterparse` pass that reads the same fields as text
+  and keeps them as tuples (the least work that yields the same information);
+* connector: `importer_by_name("camt053").extract(path)`, exactly what `hhb parse` runs.
+
+Peak RSS is the child's `ru_maxrss`, read per child with `os.wait4` (the
+per-process form of `getrusage(RUSAGE_CHILDREN)`, which would report the
+maximum over all children so far). Goal: connector ≤ 2× baseline time, and
+memory that does not grow with the XML tree (only with the returned result).
+
+    python bench/import_speed.py [--entries N] [--json] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+REPO = Path(__file__).resolve().parents[1]
+GOAL_RATIO = 2.0
+NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
+ACCOUNT = "NL88BNGH6091390996"
+BATCH_EVERY = 50  # every 50th entry is a batch of three TxDtls
+
+COUNTERPARTIES = [
+    ("Woonstichting De Linde", "NL56RABO9314170586"),
+    ("Energiebedrijf Noordstroom B.V.", "NL08ABNA4529841537"),
+    ("Zorgverzekeraar Lindeboom", "NL61ABNA1564041042"),
+    ("UWV", "NL07INGB7612220297"),
+    ("Belastingdienst/Toeslagen", "NL88INGB0182633043"),
+    ("K. de Vries", "NL39INGB2997528820"),
+    ("J. Bakker-Yilmaz", "NL96RABO7407188181"),
+    ("A. Öztürk & Zn.", "NL13TRIO1687731322"),
+]
+
+
+# -- the test file ---------------------------------------------------------------
+
+
+def _remittance(index: int, part: int) -> str:
+    return (
+        f"Betaling {index} deel {part} periode {index % 12 + 1}-2024 klant {index * 7919 % 99991}"
+    )
+
+
+def _details(index: int, part: int, cents: int, credit: bool) -> str:
+    name, iban = COUNTERPARTIES[(index + part) % len(COUNTERPARTIES)]
+    side = "Dbtr" if credit else "Cdtr"
+    return f"""          <TxDtls>
+            <Refs>
+              <AcctSvcrRef>BNG-{index:08d}-{part}</AcctSvcrRef>
+              <EndToEndId>HHB-{index:08d}-{part}</EndToEndId>
+            </Refs>
+            <AmtDtls>
+              <TxAmt>
+                <Amt Ccy="EUR">{cents // 100}.{cents % 100:02d}</Amt>
+              </TxAmt>
+            </AmtDtls>
+            <RltdPties>
+              <{side}>
+                <Nm>{escape(name)}</Nm>
+              </{side}>
+              <{side}Acct>
+                <Id>
+                  <IBAN>{iban}</IBAN>
+                </Id>
+              </{side}Acct>
+            </RltdPties>
+            <RmtInf>
+              <Ustrd>{_remittance(index, part)}</Ustrd>
+            </RmtInf>
+          </TxDtls>
+"""
+
+
+def _amounts(index: int) -> tuple[bool, list[int]]:
+    """Whether entry `index` is a credit, and its TxDtls amounts in cents."""
+    parts = 3 if index % BATCH_EVERY == 0 else 1
+    return index % 3 == 0, [(index * 37 + part * 101) % 90000 + 100 for part in range(parts)]
+
+
+def _entry(index: int) -> str:
+    """One Ntry."""
+    credit, amounts = _amounts(index)
+    parts = len(amounts)
+    total = sum(amounts)
+    day = f"2024-{index % 12 + 1:02d}-{index % 28 + 1:02d}"
+    details = "".join(_details(index, part, amounts[part], credit) for part in range(parts))
+    entry = f"""      <Ntry>
+        <Amt Ccy="EUR">{total // 100}.{total % 100:02d}</Amt>
+        <CdtDbtInd>{"CRDT" if credit else "DBIT"}</CdtDbtInd>
+        <Sts>BOOK</Sts>
+        <BookgDt>
+          <Dt>{day}</Dt>
+        </BookgDt>
+        <ValDt>
+          <Dt>{day}</Dt>
+        </ValDt>
+        <AcctSvcrRef>BNG-{index:08d}</AcctSvcrRef>
+        <BkTxCd>
+          <Domn>
+            <Cd>PMNT</Cd>
+            <Fmly>
+              <Cd>{"RCDT" if credit else "ICDT"}</Cd>
+              <SubFmlyCd>ESCT</SubFmlyCd>
+            </Fmly>
+          </Domn>
+        </BkTxCd>
+        <NtryDtls>
+{details}        </NtryDtls>
+        <AddtlNtryInf>/TRTP/SEPA OVERBOEKING/REMI/Betaling {index}</AddtlNtryInf>
+      </Ntry>
+"""
+    return entry
+
+
+def _balance(code: str, cents: int, day: str) -> str:
+    indicator = "CRDT" if cents >= 0 else "DBIT"
+    value = abs(cents)
+    return f"""      <Bal>
+        <Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp>
+        <Amt Ccy="EUR">{value // 100}.{value % 100:02d}</Amt>
+        <CdtDbtInd>{indicator}</CdtDbtInd>
+        <Dt><Dt>{day}</Dt></Dt>
+      </Bal>
+"""
+
+
+def generate(path: Path, entries: int) -> None:
+    """Write a balanced CAMT.053.001.02 statement with `entries` entries to `path`."""
+    opening = 100_000_000
+    closing = opening
+    for index in range(entries):
+        credit, amounts = _amounts(index)
+        closing += sum(amounts) if credit else -sum(amounts)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{NAMESPACE}">\n')
+        out.write("  <BkToCstmrStmt>\n    <GrpHdr>\n      <MsgId>BENCH-1</MsgId>\n")
+        out.write("      <CreDtTm>2024-12-31T22:00:00+01:00</CreDtTm>\n    </GrpHdr>\n")
+        out.write(f"    <Stmt>\n      <Id>BENCH-{entries}</Id>\n")
+        out.write("      <CreDtTm>2024-12-31T22:00:00+01:00</CreDtTm>\n")
+        out.write(f"      <Acct><Id><IBAN>{ACCOUNT}</IBAN></Id><Ccy>EUR</Ccy></Acct>\n")
+        out.write(_balance("OPBD", opening, "2023-12-31"))
+        out.write(_balance("CLBD", closing, "2024-12-31"))
+        for index in range(entries):
+            out.write(_entry(index))
+        out.write("    </Stmt>\n  </BkToCstmrStmt>\n</Document>\n")
+
+
+# -- the two workers (each runs in its own process) ---------------------------------
+
+
+def baseline(path: Path) -> int:
+    """Raw iterparse pass reading the fields the connector reads; returns the row count."""
+    from lxml import etree
+
+    ns = "{" + NAMESPACE + "}"
+    rows: list[tuple[object, ...]] = []
+    for _, entry in etree.iterparse(
+        str(path), events=("end",), tag=ns + "Ntry", resolve_entities=False, no_network=True
+    ):
+        head = (
+            Decimal(entry.findtext(ns + "Amt") or "0"),
+            entry.findtext(ns + "CdtDbtInd"),
+            entry.findtext(f"{ns}BookgDt/{ns}Dt"),
+            entry.findtext(f"{ns}ValDt/{ns}Dt"),
+            entry.findtext(ns + "AcctSvcrRef"),
+        )
+        for detail in entry.iterfind(f"{ns}NtryDtls/{ns}TxDtls"):
+            rows.append(
+                (
+                    *head,
+                    detail.findtext(f"{ns}Refs/{ns}AcctSvcrRef"),
+                    detail.findtext(f"{ns}Refs/{ns}EndToEndId"),
+                    detail.findtext(f"{ns}AmtDtls/{ns}TxAmt/{ns}Amt"),
+                    detail.findtext(f"{ns}RltdPties/{ns}Dbtr/{ns}Nm")
+                    or detail.findtext(f"{ns}RltdPties/{ns}Cdtr/{ns}Nm"),
+                    detail.findtext(f"{ns}RltdPties/{ns}DbtrAcct/{ns}Id/{ns}IBAN")
+                    or detail.findtext(f"{ns}RltdPties/{ns}CdtrAcct/{ns}Id/{ns}IBAN"),
+                    " ".join(u.text or "" for u in detail.iterfind(f"{ns}RmtInf/{ns}Ustrd")),
+                )
+            )
+        entry.clear()
+        while entry.getprevious() is not None:
+            del entry.getparent()[0]
+    return len(rows)
+
+
+def connector(path: Path) -> int:
+    """What `hhb parse` runs; returns the transaction count."""
+    sys.path.insert(0, str(REPO))
+    from connectors.registry import importer_by_name
+
+    statements = importer_by_name("camt053").extract(path)
+    return sum(len(statement.transactions) for statement in statements)
+
+
+WORKERS = {"baseline": baseline, "connector": connector}
+
+
+def _work(kind: str, path: Path) -> None:
+    started = time.perf_counter()
+    count = WORKERS[kind](path)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "transactions": count}))
+
+
+# -- measuring --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    name: str
+    entries: int
+    file_mb: float
+    seconds: float
+    transactions: int
+    peak_rss_mb: float
+
+
+def measure(kind: str, path: Path, entries: int) -> Run:
+    """Run one worker in a fresh process; its own time and peak RSS."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, str(path)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, cwd=REPO)
+    assert child.stdout is not None
+    output = child.stdout.read()
+    child.stdout.close()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"{kind} worker failed with exit code {child.returncode}")
+    result = json.loads(output)
+    return Run(
+        name=kind,
+        entries=entries,
+        file_mb=round(path.stat().st_size / 1e6, 1),
+        seconds=round(result["seconds"], 2),
+        transactions=result["transactions"],
+        peak_rss_mb=round(usage.ru_maxrss / 1024, 1),  # Linux reports KiB
+    )
+
+
+def benchmark(entries: int, small_factor: int, directory: Path) -> dict[str, object]:
+    """Generate both files, run both workers on each, and summarize."""
+    runs: list[Run] = []
+    for size in (entries, max(1, entries // small_factor)):
+        path = directory / f"camt053_{size}.xml"
+        if not path.exists():
+            generate(path, size)
+        for kind in WORKERS:
+            runs.append(measure(kind, path, size))
+    base, conn, small_base, small_conn = runs
+    if base.transactions != conn.transactions:
+        raise SystemExit(f"count mismatch: {base.transactions} vs {conn.transactions}")
+    ratio = round(conn.seconds / base.seconds, 2) if base.seconds else 0.0
+    return {
+        "benchmark": "import_speed",
+        "entries": entries,
+        "runs": [asdict(run) for run in runs],
+        "ratio": ratio,
+        "goal_ratio": GOAL_RATIO,
+        "within_goal": ratio <= GOAL_RATIO,
+        "rss_growth_connector": round(conn.peak_rss_mb / small_conn.peak_rss_mb, 2),
+        "rss_growth_baseline": round(base.peak_rss_mb / small_base.peak_rss_mb, 2),
+    }
+
+
+def markdown(summary: dict[str, object]) -> str:
+    """The figures as a Markdown table."""
+    runs = summary["runs"]
+    assert isinstance(runs, list)
+    lines = [
+        "| run | entries | transactions | file MB | seconds | ratio | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    bases = {run["entries"]: run["seconds"] for run in runs if run["name"] == "baseline"}
+    for run in runs:
+        base = bases[run["entries"]]
+        ratio = f"{run['seconds'] / base:.2f}" if base else "-"
+        lines.append(
+            f"| {run['name']} | {run['entries']} | {run['transactions']} | {run['file_mb']} | "
+            f"{run['seconds']:.2f} | {ratio} | {run['peak_rss_mb']} |"
+        )
+    verdict = "met" if summary["within_goal"] else "NOT met"
+    lines.append("")
+    lines.append(
+        f"Goal ≤ {summary['goal_ratio']}× baseline: {verdict} ({summary['ratio']}×). "
+        f"Peak RSS at 10× the entries: connector ×{summary['rss_growth_connector']}, "
+        f"baseline ×{summary['rss_growth_baseline']} (the XML tree is never held; "
+        "what grows is the returned list of transactions)."
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=150_000)
+    parser.add_argument("--small-factor", type=int, default=10)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--keep", type=Path, help="generate into (and keep) this directory")
+    parser.add_argument("--worker", nargs=2, metavar=("KIND", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        _work(args.worker[0], Path(args.worker[1]))
+        return 0
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        summary = benchmark(args.entries, args.small_factor, args.keep)
+    else:
+        with tempfile.TemporaryDirectory(prefix="hhb-bench-") as directory:
+            summary = benchmark(args.entries, args.small_factor, Path(directory))
+    print(json.dumps(summary, indent=2) if args.json else markdown(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""When things happen: charge execution dates, leefgeld release dates, expected incomes.
+
+All pure functions of the household's rules, a date range and the business-day calendar.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from huishoudboekje.calendar import DEFAULT_CALENDAR, BusinessCalendar
+from huishoudboekje.model import (
+    WEEKDAYS,
+    Cadence,
+    FixedCharge,
+    Household,
+    IncomeStream,
+    LeefgeldPolicyKind,
+)
+from huishoudboekje.money import Money
+from huishoudboekje.state import IncomeReceipt
+
+MAX_E2E_LENGTH = 35
+EARLY_RECEIPT_DAYS = 7  # an income may arrive this many days before its date
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSettings:
+    """Gemeente-wide planning parameters."""
+
+    calendar: BusinessCalendar = DEFAULT_CALENDAR
+    max_days_early: int = 3  # a charge never executes more than this many days before it is due
+    instruct_ahead: int = 1  # business days between instructing and executing
+    protect_days: int = 35  # leefgeld keeps the charges of this many days covered
+    forecast_days: int = 60
+
+
+def instruction_id(household: str, subject: str, day: date) -> str:
+    """A stable EndToEndId: readable when it fits in 35 characters, else hashed."""
+    clean = re.sub(r"[^A-Za-z0-9-]", "", f"{household}-{subject}")
+    readable = f"{clean}-{day:%Y%m%d}"
+    if len(readable) <= MAX_E2E_LENGTH:
+        return readable
+    digest = hashlib.sha256(f"{household}|{subject}|{day}".encode()).hexdigest()[:12].upper()
+    prefix = re.sub(r"[^A-Za-z0-9-]", "", household)[: MAX_E2E_LENGTH - 22]
+    return f"{prefix}-{digest}-{day:%Y%m%d}"
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeDue:
+    """One occurrence of a fixed charge."""
+
+    charge: FixedCharge
+    due: date
+    execution: date
+    id: str
+
+
+def execution_date(due: date, lead_days: int, settings: PlanSettings) -> date:
+    """Last business day <= due - lead days, but not more than max_days_early before due.
+
+    When no business day lies in that window (a long holiday), on time wins over
+    "not too early": the last business day before the due date is used.
+    """
+    cal = settings.calendar
+    target = cal.on_or_before(due - timedelta(days=lead_days))
+    earliest = due - timedelta(days=max(settings.max_days_early, lead_days))
+    if target >= earliest:
+        return target
+    later = cal.on_or_after(earliest)
+    return later if later <= due else target
+
+
+def charge_dues(
+    household: Household, first: date, last: date, settings: PlanSettings
+) -> list[ChargeDue]:
+    """Charge occurrences whose execution date lies in [first, last], sorted by date."""
+    slack = settings.max_days_early + 14
+    result = []
+    for charge in household.charges:
+        for due in charge.schedule.between(first, last + timedelta(days=slack)):
+            if not charge.is_valid_on(due) or not household.is_active_on(due):
+                continue
+            execution = execution_date(due, charge.lead_days, settings)
+            if first <= execution <= last:
+                result.append(
+                    ChargeDue(
+                        charge, due, execution, instruction_id(household.code, charge.id, due)
+                    )
+                )
+    result.sort(key=lambda d: (d.execution, d.charge.effective_priority, d.charge.id))
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One leefgeld release: its nominal day and the business day it executes."""
+
+    nominal: date
+    execution: date
+    id: str
+
+
+def release_dates(
+    household: Household, first: date, last: date, settings: PlanSettings
+) -> list[Release]:
+    """Leefgeld releases whose execution date lies in [first, last]."""
+    cal = settings.calendar
+    policy = household.leefgeld
+    monthly = policy.cadence is Cadence.MONTHLY or policy.policy is LeefgeldPolicyKind.MONTHLY_FIRST
+    nominals: list[date] = []
+    day = first - timedelta(days=7)
+    if monthly:
+        month = date(day.year, day.month, 1)
+        while month <= last + timedelta(days=7):
+            nominals.append(month)
+            month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    else:
+        weekday = WEEKDAYS.index(policy.weekday)
+        day += timedelta(days=(weekday - day.weekday()) % 7)
+        while day <= last + timedelta(days=7):
+            nominals.append(day)
+            day += timedelta(days=7)
+    result = []
+    for nominal in nominals:
+        execution = cal.on_or_after(nominal) if monthly else cal.on_or_before(nominal)
+        if first <= execution <= last and household.is_active_on(nominal):
+            result.append(
+                Release(nominal, execution, instruction_id(household.code, "LG", nominal))
+            )
+    return result
+
+
+def is_received(
+    income: IncomeStream, occurrence: date, receipts: tuple[IncomeReceipt, ...]
+) -> bool:
+    """Whether a receipt for `income` falls in the window around `occurrence`."""
+    lo = occurrence - timedelta(days=EARLY_RECEIPT_DAYS)
+    hi = occurrence + timedelta(days=income.window_days)
+    return any(r.income_id == income.id and lo <= r.day <= hi for r in receipts)
+
+
+def expected_incomes(
+    household: Household,
+    first: date,
+    last: date,
+    receipts: tuple[IncomeReceipt, ...],
+) -> list[tuple[date, IncomeStream, Money]]:
+    """Expected incomes in [first, last] that have not been received early.
+
+    An income that is overdue but still inside its window (`window_days`) is
+    assumed to arrive on `first`: a few days late is what the buffer absorbs.
+    """
+    result = []
+    for income in household.incomes:
+        lookback = first - timedelta(days=income.window_days)
+        for day in income.schedule.between(lookback, last):
+            if household.is_active_on(day) and not is_received(income, day, receipts):
+                result.append((max(day, first), income, income.amount))
+    result.sort(key=lambda item: (item[0], item[1].id))
+    return result

@@ -1,0 +1,49 @@
+from datetime import date
+
+import pytest
+
+from huishoudboekje.calendar import DEFAULT_CALENDAR as CAL
+from huishoudboekje.calendar import BusinessCalendar
+from huishoudboekje.occurrences import PlanSettings, execution_date
+from huishoudboekje.schedule import Schedule, ScheduleError
+
+
+@pytest.mark.parametrize(
+    ("due", "executes"),
+    [
+        (date(2026, 2, 1), date(2026, 1, 30)),  # Sunday -> Friday
+        (date(2026, 3, 1), date(2026, 2, 27)),  # Sunday -> Friday
+        (date(2026, 11, 1), date(2026, 10, 30)),  # Sunday -> Friday
+        (date(2026, 1, 1), date(2025, 12, 31)),  # New Year (TARGET closed)
+        (date(2026, 4, 6), date(2026, 4, 2)),  # Easter Monday, Good Friday before it
+        (date(2026, 5, 1), date(2026, 4, 30)),  # Labour Day
+        (date(2026, 3, 4), date(2026, 3, 4)),  # an ordinary Wednesday
+    ],
+)
+def test_charge_executes_on_last_business_day_on_or_before_due(due: date, executes: date):
+    assert execution_date(due, 0, PlanSettings()) == executes
+
+
+def test_lead_days_move_execution_earlier_but_never_after_due():
+    assert execution_date(date(2026, 3, 6), 2, PlanSettings()) == date(2026, 3, 4)
+
+
+def test_extra_closing_days_are_respected():
+    cal = BusinessCalendar.with_extra([date(2026, 3, 4)])
+    assert not cal.is_business_day(date(2026, 3, 4))
+    assert cal.on_or_before(date(2026, 3, 4)) == date(2026, 3, 3)
+    assert CAL.add_business_days(date(2026, 4, 2), 1) == date(2026, 4, 7)
+
+
+def test_schedule_reads_rrule_and_rejects_bad_rules():
+    four_weekly = Schedule(date(2026, 1, 8), "FREQ=WEEKLY;INTERVAL=4;BYDAY=TH")
+    assert four_weekly.between(date(2026, 1, 1), date(2026, 3, 31)) == [
+        date(2026, 1, 8),
+        date(2026, 2, 5),
+        date(2026, 3, 5),
+    ]
+    assert four_weekly.count_per_year(date(2026, 1, 1)) == 13
+    with pytest.raises(ScheduleError):
+        Schedule(date(2026, 1, 1), "FREQ=SOMETIMES")
+    with pytest.raises(ScheduleError, match="start"):
+        Schedule(date(2026, 1, 1), "DTSTART:20260101\nRRULE:FREQ=DAILY")

@@ -1,0 +1,269 @@
+"""Scenario tests in plain sight: a table of incomes in, a table of payments out.
+
+Each table row is `date  what  amount`. Incomes are the days money arrives on
+the pooled account; the nightly plan sees them the next night.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from datetime import date, timedelta
+
+from huishoudboekje.model import (
+    BufferPolicy,
+    ChargeKind,
+    IncomeKind,
+    LeefgeldPolicy,
+    LeefgeldPolicyKind,
+)
+from huishoudboekje.money import Money
+from huishoudboekje.planner import plan
+from huishoudboekje.signals import SignalKind
+from huishoudboekje.simulate import ActualIncome, Simulation, simulate
+from huishoudboekje.state import HouseholdState
+from tests.factories import charge, income, jansen
+
+
+def incomes_table(text: str) -> list[ActualIncome]:
+    rows = []
+    for line in text.strip().splitlines():
+        day, income_id, amount = line.split()
+        rows.append(ActualIncome(date.fromisoformat(day), income_id, Money(amount)))
+    return rows
+
+
+def payments(sim: Simulation, kind: str | None = None) -> list[tuple[str, str, str]]:
+    """(execution date, what, amount) of every instruction, in order."""
+    return [
+        (i.execution_date.isoformat(), i.charge_id, str(i.amount))
+        for i in sim.instructions()
+        if kind is None or i.kind == kind
+    ]
+
+
+def signal_kinds(sim: Simulation) -> set[SignalKind]:
+    return {s.kind for d in sim.days for s in d.plan.signals}
+
+
+def regular_incomes(household, first: date, last: date) -> list[ActualIncome]:  # type: ignore[no-untyped-def]
+    return [
+        ActualIncome(day, stream.id, stream.amount)
+        for stream in household.incomes
+        for day in stream.schedule.between(first, last)
+    ]
+
+
+# -- 4-weekly salary against monthly charges, rent on Sundays and holidays -------------
+
+
+def test_four_weekly_salary_pays_every_monthly_charge_on_time_including_sundays():
+    household = jansen(start=date(2025, 12, 1))
+    sim = simulate(
+        household,
+        regular_incomes(household, date(2025, 12, 1), date(2026, 3, 10)),
+        date(2025, 12, 1),
+        date(2026, 3, 10),
+        start_vat=Money("1500.00"),
+    )
+    rent = [p for p in payments(sim) if p[1] == "huur"]
+    assert rent == [
+        ("2025-12-01", "huur", "725.40"),
+        ("2025-12-31", "huur", "725.40"),  # 1 Jan is a TARGET holiday
+        ("2026-01-30", "huur", "725.40"),  # 1 Feb is a Sunday
+        ("2026-02-27", "huur", "725.40"),  # 1 Mar is a Sunday
+    ]
+    late = [d for d in sim.days for x in d.plan.decisions if "te laat" in x.reason]
+    assert late == []
+    assert SignalKind.PAYMENT_HELD_BACK not in signal_kinds(sim)
+
+
+def test_rent_due_on_sunday_1_november_executes_friday_30_october():
+    household = jansen(start=date(2026, 10, 1))
+    sim = simulate(
+        household,
+        regular_incomes(household, date(2026, 10, 1), date(2026, 11, 3)),
+        date(2026, 10, 1),
+        date(2026, 11, 3),
+        start_vat=Money("2500.00"),
+    )
+    assert ("2026-10-30", "huur", "725.40") in payments(sim)
+
+
+# -- a month with five Fridays ------------------------------------------------------
+
+
+def test_a_month_with_five_fridays_gets_five_equal_releases():
+    household = jansen(start=date(2025, 11, 1))
+    sim = simulate(
+        household,
+        regular_incomes(household, date(2025, 11, 1), date(2026, 2, 5)),
+        date(2025, 11, 1),
+        date(2026, 2, 5),
+        start_vat=Money("3000.00"),
+    )
+    january = [p for p in payments(sim, "leefgeld") if p[0].startswith("2026-01")]
+    # Fridays 2, 9, 16, 23 and 30 January 2026
+    assert [p[0] for p in january] == [
+        "2026-01-02",
+        "2026-01-09",
+        "2026-01-16",
+        "2026-01-23",
+        "2026-01-30",
+    ]
+    # Five Fridays do not thin out the weekly amount: it only changes by an announced step.
+    announced = {
+        s.data_dict().get("rate", "")
+        for d in sim.days
+        for s in d.plan.signals
+        if s.kind is SignalKind.LEEFGELD_STEP
+    }
+    for before, after in itertools.pairwise(january):
+        assert after[2] == before[2] or after[2] in announced, january
+    assert min(Money(p[2]) for p in january) >= min(
+        Money(p[2]) for p in payments(sim, "leefgeld") if p[0].startswith("2025-12")
+    )
+
+
+# -- a toeslag three days late: the vat absorbs it ---------------------------------
+
+
+def test_toeslag_three_days_late_does_not_touch_leefgeld():
+    household = jansen(start=date(2025, 9, 1))
+    on_time = regular_incomes(household, date(2025, 9, 1), date(2026, 3, 31))
+    late = [
+        replace(i, day=i.day + timedelta(days=3))
+        if i.income_id == "zorgtoeslag" and i.day == date(2026, 2, 20)
+        else i
+        for i in on_time
+    ]
+    base = simulate(
+        household, on_time, date(2025, 9, 1), date(2026, 3, 31), start_vat=Money("2000.00")
+    )
+    shifted = simulate(
+        household, late, date(2025, 9, 1), date(2026, 3, 31), start_vat=Money("2000.00")
+    )
+    assert payments(shifted, "leefgeld") == payments(base, "leefgeld")
+    assert payments(shifted, "charge") == payments(base, "charge")
+
+
+# -- an income that stops ----------------------------------------------------------
+
+
+def test_income_that_stops_raises_signals_and_pays_rent_first():
+    household = jansen(
+        start=date(2026, 1, 1),
+        buffer=BufferPolicy(target=Money("1200.00"), advance_limit=Money("0.00")),
+    )
+    table = incomes_table(
+        """
+        2026-01-08 loon 1850.00
+        2026-01-20 zorgtoeslag 131.00
+        2026-02-05 loon 1850.00
+        2026-02-20 zorgtoeslag 131.00
+        """
+    )
+    sim = simulate(
+        household, table, date(2026, 1, 1), date(2026, 4, 30), start_vat=Money("1000.00")
+    )
+    kinds = signal_kinds(sim)
+    assert SignalKind.INCOME_LATE in kinds  # the March salary never came
+    assert SignalKind.PAYMENT_HELD_BACK in kinds
+    # When money runs out, huur is paid before energie, water and zorgpremie.
+    held = [
+        (d.day, x.subject)
+        for d in sim.days
+        for x in d.plan.decisions
+        if x.status == "achtergehouden"
+    ]
+    assert held, "something must be held back once income stops"
+    first_held_day = min(day for day, _ in held)
+    paid_that_cycle = [
+        i.charge_id
+        for i in sim.instructions()
+        if i.kind == "charge" and i.execution_date >= first_held_day - timedelta(days=3)
+    ]
+    held_then = {subject for day, subject in held if day == first_held_day}
+    if "huur" in held_then:
+        assert not set(paid_that_cycle) & {"energie", "water", "zorgpremie"}
+
+
+# -- advance drawn and repaid ---------------------------------------------------------
+
+
+def test_advance_is_drawn_for_rent_and_repaid_first_from_the_next_income():
+    household = jansen(start=date(2026, 3, 1))
+    table = incomes_table(
+        """
+        2026-03-05 loon 1850.00
+        2026-03-20 zorgtoeslag 131.00
+        2026-04-02 loon 1850.00
+        """
+    )
+    sim = simulate(household, table, date(2026, 3, 1), date(2026, 4, 10))
+    first = sim.days[0]  # 1 March: rent due on a Sunday, nothing in the vat yet
+    assert [
+        (x.kind, x.subject, str(x.amount)) for x in first.plan.decisions if x.kind == "advance"
+    ] == [
+        ("advance", "huur", "725.40"),
+        ("advance", "zorgpremie", "152.00"),
+    ]
+    repaid = [
+        (d.day.isoformat(), str(x.amount))
+        for d in sim.days
+        for x in d.plan.decisions
+        if x.kind == "repayment"
+    ]
+    assert repaid[0] == ("2026-03-06", "200.00")  # the night after the salary, before anything else
+    assert sim.days[-1].advance_used < first.advance_used
+    leefgeld_before_salary = [p for p in payments(sim, "leefgeld") if p[0] < "2026-03-06"]
+    assert leefgeld_before_salary == []  # leefgeld never comes out of the advance
+
+
+# -- explanations and idempotence ------------------------------------------------------
+
+
+def test_every_decision_has_a_plain_dutch_reason():
+    household = jansen()
+    sim = simulate(
+        household,
+        regular_incomes(household, date(2026, 1, 1), date(2026, 3, 1)),
+        date(2026, 1, 1),
+        date(2026, 3, 1),
+    )
+    for day in sim.days:
+        for decision in day.plan.decisions:
+            assert decision.reason and "€" in decision.reason, decision
+
+
+def test_household_not_yet_started_gets_nothing():
+    household = jansen(start=date(2026, 6, 1))
+    result = plan(household, HouseholdState(household.code, vat=Money("500.00")), date(2026, 5, 1))
+    assert result.instructions == () and result.entries == ()
+
+
+def test_fixed_policy_pays_the_set_amount():
+    household = jansen(
+        leefgeld=LeefgeldPolicy(
+            policy=LeefgeldPolicyKind.FIXED, amount=Money("90.00"), weekday="monday"
+        ),
+        charges=(charge("huur", "725.40", date(2026, 1, 1), kind=ChargeKind.HUUR),),
+        incomes=(
+            income(
+                "bijstand",
+                "1400.00",
+                date(2026, 1, 1),
+                "FREQ=MONTHLY;BYMONTHDAY=1",
+                kind=IncomeKind.BIJSTAND,
+            ),
+        ),
+    )
+    sim = simulate(
+        household,
+        regular_incomes(household, date(2026, 1, 1), date(2026, 2, 28)),
+        date(2026, 1, 1),
+        date(2026, 2, 28),
+        start_vat=Money("1500.00"),
+    )
+    amounts = {p[2] for p in payments(sim, "leefgeld")}
+    assert amounts == {"90.00"}
