@@ -1,0 +1,72 @@
+"""Persistence adapter: SQLModel tables, Alembic migrations, unit of work, repositories.
+
+The only package that talks to the database. Typical use::
+
+    engine = open_database()              # HHB_DATABASE_URL or var/hhb.sqlite3; migrates
+    with UnitOfWork(engine) as uow:
+        households = load_households(uow)
+        append_journal_entries(uow, entries)
+        uow.commit()
+"""
+
+from huishoudboekje.persistence.audit import AuditEvent, load_audit_events, record_audit
+from huishoudboekje.persistence.config_sync import (
+    ChangeSet,
+    NothingToExportError,
+    Status,
+    apply_config,
+    diff_config,
+    export_config,
+)
+from huishoudboekje.persistence.db import (
+    create_engine_from_url,
+    database_url,
+    migrate,
+    open_database,
+)
+from huishoudboekje.persistence.journal import (
+    JournalConflictError,
+    append_journal_entries,
+    load_journal_entries,
+    load_ledger,
+)
+from huishoudboekje.persistence.repository import (
+    household_codes,
+    load_gemeente,
+    load_household,
+    load_households,
+    save_gemeente,
+    save_household,
+)
+from huishoudboekje.persistence.state import delete_state, get_state, set_state
+from huishoudboekje.persistence.uow import UnitOfWork
+
+__all__ = [
+    "AuditEvent",
+    "ChangeSet",
+    "JournalConflictError",
+    "NothingToExportError",
+    "Status",
+    "UnitOfWork",
+    "append_journal_entries",
+    "apply_config",
+    "create_engine_from_url",
+    "database_url",
+    "delete_state",
+    "diff_config",
+    "export_config",
+    "get_state",
+    "household_codes",
+    "load_audit_events",
+    "load_gemeente",
+    "load_household",
+    "load_households",
+    "load_journal_entries",
+    "load_ledger",
+    "migrate",
+    "open_database",
+    "record_audit",
+    "save_gemeente",
+    "save_household",
+    "set_state",
+]

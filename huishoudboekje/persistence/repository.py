@@ -1,0 +1,120 @@
+"""Load and save the gemeente and its households (domain records ↔ rows)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from huishoudboekje.config import (
+    gemeente_from_data,
+    gemeente_to_data,
+    household_from_data,
+    household_to_data,
+    jsonable,
+)
+from huishoudboekje.model import Gemeente, Household
+from huishoudboekje.persistence.tables import GemeenteRow, HouseholdRow
+from huishoudboekje.persistence.uow import UnitOfWork
+
+GEMEENTE_ROW_ID = 1
+# Household fields kept as columns; everything else lives in the `rules` JSON.
+_COLUMN_FIELDS = ("code", "name", "iban", "bic", "members", "start", "end")
+
+
+def _now(at: datetime | None) -> datetime:
+    return at if at is not None else datetime.now(UTC)
+
+
+def load_gemeente(uow: UnitOfWork) -> Gemeente | None:
+    """The stored gemeente, or None before the first `hhb config apply`."""
+    row = uow.session.get(GemeenteRow, GEMEENTE_ROW_ID)
+    if row is None:
+        return None
+    return gemeente_from_data(
+        {
+            "name": row.name,
+            "account_iban": row.account_iban,
+            "account_name": row.account_name,
+            "bic": row.bic,
+            "max_days_early": row.max_days_early,
+            "extra_closing_days": list(row.extra_closing_days),
+        }
+    )
+
+
+def save_gemeente(uow: UnitOfWork, gemeente: Gemeente, *, at: datetime | None = None) -> None:
+    """Insert or replace the gemeente's settings (not committed)."""
+    data = jsonable(gemeente_to_data(gemeente, full=True))
+    values: dict[str, Any] = {
+        "name": data["name"],
+        "account_iban": data["account_iban"],
+        "account_name": data["account_name"],
+        "bic": data["bic"],
+        "max_days_early": data["max_days_early"],
+        "extra_closing_days": data["extra_closing_days"],
+        "updated_at": _now(at),
+    }
+    row = uow.session.get(GemeenteRow, GEMEENTE_ROW_ID)
+    if row is None:
+        row = GemeenteRow(id=GEMEENTE_ROW_ID, **values)
+    else:
+        row.sqlmodel_update(values)
+    uow.session.add(row)
+    uow.session.flush()
+
+
+def _household_from_row(row: HouseholdRow) -> Household:
+    data: dict[str, Any] = dict(row.rules)
+    data.update(
+        code=row.code,
+        name=row.name,
+        iban=row.iban,
+        bic=row.bic,
+        members=row.members,
+        start=row.start_date,
+        end=row.end_date,
+    )
+    return household_from_data(data)
+
+
+def load_households(uow: UnitOfWork) -> tuple[Household, ...]:
+    """Every stored household, ordered by code."""
+    rows = uow.session.exec(select(HouseholdRow).order_by(col(HouseholdRow.code)))
+    return tuple(_household_from_row(row) for row in rows)
+
+
+def load_household(uow: UnitOfWork, code: str) -> Household | None:
+    """One household by code, or None."""
+    row = uow.session.get(HouseholdRow, code)
+    return None if row is None else _household_from_row(row)
+
+
+def household_codes(uow: UnitOfWork) -> tuple[str, ...]:
+    """The codes of all stored households, sorted."""
+    return tuple(uow.session.exec(select(HouseholdRow.code).order_by(col(HouseholdRow.code))))
+
+
+def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None = None) -> None:
+    """Insert or replace a household and all its rules (not committed)."""
+    data = household_to_data(household, full=True)
+    rules = jsonable({k: v for k, v in data.items() if k not in _COLUMN_FIELDS})
+    now = _now(at)
+    values: dict[str, Any] = {
+        "name": household.name,
+        "iban": household.iban,
+        "bic": household.bic,
+        "members": household.members,
+        "start_date": household.start,
+        "end_date": household.end,
+        "rules": rules,
+        "updated_at": now,
+    }
+    row = uow.session.get(HouseholdRow, household.code)
+    if row is None:
+        row = HouseholdRow(code=household.code, created_at=now, **values)
+    else:
+        row.sqlmodel_update(values)
+    uow.session.add(row)
+    uow.session.flush()

@@ -1,0 +1,59 @@
+"""Unit of work: one database transaction, committed only on request."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+
+class UnitOfWork:
+    """One transaction against the database.
+
+    Use as a context manager. Nothing is saved unless `commit()` is called; leaving
+    the block (normally or by an exception) rolls back whatever was not committed::
+
+        with UnitOfWork(engine) as uow:
+            save_household(uow, household)
+            uow.commit()
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._session: Session | None = None
+
+    def __enter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("this UnitOfWork is already open")
+        self._session = Session(self.engine, expire_on_commit=False, autoflush=True)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        session = self.session
+        self._session = None
+        try:
+            session.rollback()
+        finally:
+            session.close()
+
+    @property
+    def session(self) -> Session:
+        """The open session (only inside the `with` block)."""
+        if self._session is None:
+            raise RuntimeError("use the UnitOfWork inside a 'with' block")
+        return self._session
+
+    def commit(self) -> None:
+        """Save everything done so far in this unit of work."""
+        self.session.commit()
+
+    def rollback(self) -> None:
+        """Undo everything not yet committed."""
+        self.session.rollback()
