@@ -45,7 +45,7 @@ from huishoudboekje.simulate import ActualIncome, simulate
 
 START = date(2026, 1, 1)
 PAYEE = "NL91ABNA0417164300"
-OWN = "NL02RABO0123456789"
+OWN = "NL44RABO0123456789"
 
 
 def _income(id: str, kind: IncomeKind, amount: str, start: date, rrule: str) -> IncomeStream:

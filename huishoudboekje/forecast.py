@@ -101,8 +101,9 @@ def project(
     for day, _income, amount in expected_incomes(household, today, last, state.receipts):
         add(day + timedelta(days=BOOKING_DELAY_DAYS), amount)
     first_charge = today - timedelta(days=CHARGE_LOOKBACK_DAYS)
+    since = state.takes_over_from(today)
     for due in charge_dues(household, first_charge, last, settings):
-        if due.id in state.instructed:
+        if due.id in state.instructed or due.due < since:
             continue
         amount = due.charge.amount
         if due.charge.reserve:

@@ -151,10 +151,11 @@ class _Work:
         # Select by execution date; `charge_dues` keeps only dues inside the participation,
         # so a rent due on the first day is paid even when it executes the day before.
         first = self.today - timedelta(days=CHARGE_LOOKBACK_DAYS)
+        since = self.state.takes_over_from(self.today)
         dues = [
             d
             for d in charge_dues(self.household, first, self.ahead, self.settings)
-            if d.id not in self.state.instructed
+            if d.id not in self.state.instructed and d.due >= since
         ]
         if not dues:
             return
@@ -510,7 +511,11 @@ class _Work:
 
     # -- signals -------------------------------------------------------------------
     def check_incomes(self) -> None:
-        first = max(self.household.start, self.today - timedelta(days=SIGNAL_LOOKBACK_DAYS))
+        first = max(
+            self.household.start,
+            self.state.takes_over_from(self.today),
+            self.today - timedelta(days=SIGNAL_LOOKBACK_DAYS),
+        )
         for income in self.household.incomes:
             last = self.today - timedelta(days=income.window_days + 1)
             for day in income.schedule.between(first, last):
@@ -579,6 +584,8 @@ def plan(
     settings: PlanSettings | None = None,
 ) -> Plan:
     """Decide what to pay for `household` on `today`. Pure: same inputs, same plan."""
+    if state.planned_since is None and household.is_active_on(today):
+        state = replace(state, planned_since=today)
     work = _Work(household, state, today, settings or PlanSettings())
     if today >= household.start and household.is_active_on(today):
         work.repay_advance()

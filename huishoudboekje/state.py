@@ -47,6 +47,9 @@ class HouseholdState:
     """Balances and memory of one household. Balances come from the ledger."""
 
     code: str
+    # the first night Huishoudboekje planned for this household: what fell due
+    # before it was the household's own business, not a late payment of ours
+    planned_since: date | None = None
     vat: Money = ZERO  # free money in the vat (reserves excluded)
     reserves: tuple[tuple[str, Money], ...] = ()
     advance_used: Money = ZERO
@@ -55,6 +58,10 @@ class HouseholdState:
     instructed: frozenset[str] = field(default_factory=frozenset)
     receipts: tuple[IncomeReceipt, ...] = ()
     leefgeld: LeefgeldState = field(default_factory=LeefgeldState)
+
+    def takes_over_from(self, today: date) -> date:
+        """The first due date Huishoudboekje is responsible for."""
+        return self.planned_since or today
 
     def reserve(self, reserve_id: str) -> Money:
         for rid, amount in self.reserves:

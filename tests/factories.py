@@ -18,7 +18,7 @@ from huishoudboekje.model import (
 from huishoudboekje.money import Money
 from huishoudboekje.schedule import Schedule
 
-HOUSEHOLD_IBAN = "NL02RABO0123456789"
+HOUSEHOLD_IBAN = "NL44RABO0123456789"
 PAYEE_IBAN = "NL91ABNA0417164300"
 
 

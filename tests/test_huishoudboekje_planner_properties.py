@@ -75,7 +75,7 @@ def households(draw: st.DrawFn) -> Household:
     return Household(
         code="HH-P",
         name="Proef",
-        iban="NL02RABO0123456789",
+        iban="NL44RABO0123456789",
         members=draw(st.integers(1, 6)),
         start=START,
         leefgeld=LeefgeldPolicy(weekday=draw(st.sampled_from(WEEKDAYS))),
