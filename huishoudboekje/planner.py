@@ -386,7 +386,11 @@ class _Work:
 
     # -- 4. leefgeld ----------------------------------------------------------
     def release_leefgeld(self) -> None:
-        first = max(self.household.start, self.today - timedelta(days=RELEASE_LOOKBACK_DAYS))
+        first = max(
+            self.household.start,
+            self.state.takes_over_from(self.today),
+            self.today - timedelta(days=RELEASE_LOOKBACK_DAYS),
+        )
         for release in release_dates(self.household, first, self.ahead, self.settings):
             if release.id in self.state.instructed:
                 continue

@@ -1,0 +1,179 @@
+"""`hhb status` and `hhb plan`: what a household has and gets, and what tonight would pay.
+
+    hhb status CODE [--date D] [--json]
+    hhb plan --date D [--household CODE] [--json]     (changes nothing)
+
+The database is `--database URL`, else `HHB_DATABASE_URL`, else var/hhb.sqlite3.
+Exit codes: 0 done, 2 unknown household or bad date, 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from huishoudboekje.persistence import UnitOfWork, open_database
+from huishoudboekje.planner import Plan
+from huishoudboekje.services import UnknownHouseholdError, household_status, preview_plans
+from huishoudboekje.status import StatusReport
+from huishoudboekje.text import day_nl, eur
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+SEVERITY_NL = {"info": "info", "warning": "let op", "high": "urgent"}
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-01") from None
+
+
+def _database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        default=argparse.SUPPRESS,
+        help="database URL (default: HHB_DATABASE_URL, else var/hhb.sqlite3)",
+    )
+
+
+def register(subparsers: Any) -> None:
+    """Add `status` and `plan` to the `hhb` parser."""
+    status = subparsers.add_parser("status", help="balances, leefgeld and what comes next")
+    status.add_argument("code", help="household code, e.g. HH-0001")
+    status.add_argument("--date", type=_iso_date, default=None, help="as of this day (today)")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    _database_option(status)
+    status.set_defaults(func=run_status)
+
+    preview = subparsers.add_parser(
+        "plan", help="show what the planner would instruct on a day (changes nothing)"
+    )
+    preview.add_argument("--date", type=_iso_date, required=True, help="the planning day")
+    preview.add_argument("--household", default=None, help="only this household")
+    preview.add_argument("--json", action="store_true", help="machine-readable output")
+    _database_option(preview)
+    preview.set_defaults(func=run_plan)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    today = args.date or datetime.now(AMSTERDAM).date()
+    engine = open_database(getattr(args, "database", None))
+    try:
+        with UnitOfWork(engine) as uow:
+            report = household_status(uow, args.code, today)
+    except UnknownHouseholdError as exc:
+        print(f"hhb status: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        print(render_status(report))
+    return EXIT_OK
+
+
+def render_status(report: StatusReport) -> str:
+    """The status as plain Dutch text for a terminal."""
+    h = report.household
+    state = report.state
+    data = report.as_json()
+    lines = [
+        f"{h.name} ({h.code}), stand op {day_nl(report.today)} {report.today.year}",
+        f"  Buffer:               {eur(state.vat)}",
+        f"  Voorschot:            {eur(state.advance_used)} van {eur(h.buffer.advance_limit)}",
+    ]
+    for rid, amount in state.reserves:
+        lines.append(f"  Reservering:          {rid} {eur(amount)}")
+    unit = "per week" if data["leefgeld"]["cadence"] == "weekly" else "per maand"
+    lines.append(f"  Leefgeld:             {eur(report.leefgeld_rate)} {unit}")
+    nxt = report.plan.next_release
+    if nxt is not None:
+        lines.append(f"  Volgende uitbetaling: {day_nl(nxt.day)}: {eur(nxt.amount)}")
+        lines.append(f"  Waarom: {nxt.reason}")
+    lines.append("  Komende vaste lasten:")
+    if not report.upcoming:
+        lines.append("    (geen in de komende 5 weken)")
+    for item in report.upcoming:
+        mark = "gedekt" if item.covered else "NIET GEDEKT"
+        lines.append(
+            f"    {day_nl(item.day):<24} {item.kind:<12} {eur(item.amount):>12}  "
+            f"{item.payee}  ({mark})"
+        )
+    lines.append(
+        f"  Laagste stand komende 60 dagen: {eur(report.lowest_balance)} "
+        f"op {day_nl(report.lowest_day)}"
+    )
+    if report.signals:
+        lines.append("  Signalen:")
+        for signal in report.signals:
+            lines.append(f"    [{SEVERITY_NL[signal.severity.value]}] {signal.message}")
+    return "\n".join(lines)
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    return {
+        "household": plan.household,
+        "instructions": [
+            {
+                "end_to_end_id": i.end_to_end_id,
+                "kind": i.kind,
+                "subject": i.charge_id,
+                "name": i.payee_name,
+                "iban": i.payee_iban,
+                "amount": str(i.amount),
+                "execution_date": i.execution_date.isoformat(),
+                "remittance": i.remittance or i.structured_reference,
+                "reason": i.reason,
+            }
+            for i in plan.instructions
+        ],
+        "decisions": [
+            {
+                "kind": d.kind,
+                "subject": d.subject,
+                "date": d.day.isoformat(),
+                "amount": str(d.amount),
+                "status": d.status,
+                "reason": d.reason,
+            }
+            for d in plan.decisions
+        ],
+        "signals": [s.as_dict() for s in plan.signals],
+    }
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    engine = open_database(getattr(args, "database", None))
+    try:
+        with UnitOfWork(engine) as uow:
+            plans = preview_plans(uow, args.date, args.household)
+    except UnknownHouseholdError as exc:
+        print(f"hhb plan: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        engine.dispose()
+    if args.json:
+        document = {"date": args.date.isoformat(), "households": [plan_json(p) for p in plans]}
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"Plan voor {day_nl(args.date)} {args.date.year} (er wordt niets opgeslagen)")
+    for plan in plans:
+        print(f"\n{plan.household}")
+        if not plan.decisions:
+            print("  niets te doen")
+        for decision in plan.decisions:
+            print(
+                f"  {decision.status:<14} {decision.subject:<24} {eur(decision.amount):>12}  "
+                f"{day_nl(decision.day)}"
+            )
+        for signal in plan.signals:
+            print(f"  [{SEVERITY_NL[signal.severity.value]}] {signal.message}")
+    return EXIT_OK

@@ -1,0 +1,64 @@
+"""Service functions: the one place the CLI, the scheduler and the web call into.
+
+Each takes a unit of work and plain values, reads what it needs through the
+persistence adapter and hands it to the pure engine.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from huishoudboekje.calendar import BusinessCalendar
+from huishoudboekje.model import Gemeente, Household
+from huishoudboekje.occurrences import PlanSettings
+from huishoudboekje.persistence import load_gemeente, load_household, load_households
+from huishoudboekje.persistence.planner_memory import load_planner_state
+from huishoudboekje.persistence.uow import UnitOfWork
+from huishoudboekje.planner import Plan, plan
+from huishoudboekje.status import StatusReport, status_report
+
+
+class UnknownHouseholdError(LookupError):
+    """No household with that code."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"household {code!r} does not exist")
+        self.code = code
+
+
+def plan_settings(gemeente: Gemeente | None) -> PlanSettings:
+    """Planning parameters from the gemeente's configuration."""
+    if gemeente is None:
+        return PlanSettings()
+    return PlanSettings(
+        calendar=BusinessCalendar.with_extra(gemeente.extra_closing_days),
+        max_days_early=gemeente.max_days_early,
+    )
+
+
+def _household(uow: UnitOfWork, code: str) -> Household:
+    household = load_household(uow, code)
+    if household is None:
+        raise UnknownHouseholdError(code)
+    return household
+
+
+def household_status(uow: UnitOfWork, code: str, today: date) -> StatusReport:
+    """Balances, leefgeld, upcoming charges, forecast and signals of one household."""
+    household = _household(uow, code)
+    settings = plan_settings(load_gemeente(uow))
+    return status_report(household, load_planner_state(uow, code), today, settings)
+
+
+def preview_plans(uow: UnitOfWork, today: date, code: str | None = None) -> list[Plan]:
+    """What the planner would instruct on `today`, for one or every active household.
+
+    Changes nothing: the plans are computed from the stored state and dropped.
+    """
+    settings = plan_settings(load_gemeente(uow))
+    households = [_household(uow, code)] if code else list(load_households(uow))
+    return [
+        plan(household, load_planner_state(uow, household.code), today, settings)
+        for household in households
+        if household.is_active_on(today) or code
+    ]
