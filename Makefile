@@ -15,9 +15,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-## run: install, seed the demo municipality, show every demo household
+## run: install, apply the demo gemeente's configuration, show every demo household
+# (the nightly run and the web app extend this in later issues)
+DEMO_DB ?= sqlite:///$(CURDIR)/var/demo/hhb.sqlite3
 run: install
-	$(BIN)/python -m sample_statements.demo_run
+	mkdir -p var/demo
+	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb config apply sample_statements/voorbeeldstad.yaml
+	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb status --all
 
 ## test: every check (format, lint, types, import contracts, tests)
 test: lint typecheck importlint pytest
@@ -42,6 +46,7 @@ fuzz: install
 ## bench: every benchmark in bench/
 bench: install
 	$(BIN)/python bench/leefgeld_stability.py
+	$(BIN)/python bench/import_speed.py
 
 demo-reset:
 	rm -rf var/demo

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from huishoudboekje.persistence import UnitOfWork, open_database
+from huishoudboekje.persistence import UnitOfWork, household_codes, open_database
 from huishoudboekje.planner import Plan
 from huishoudboekje.services import UnknownHouseholdError, household_status, preview_plans
 from huishoudboekje.status import StatusReport
@@ -46,7 +46,8 @@ def _database_option(parser: argparse.ArgumentParser) -> None:
 def register(subparsers: Any) -> None:
     """Add `status` and `plan` to the `hhb` parser."""
     status = subparsers.add_parser("status", help="balances, leefgeld and what comes next")
-    status.add_argument("code", help="household code, e.g. HH-0001")
+    status.add_argument("code", nargs="?", help="household code, e.g. HH-0001")
+    status.add_argument("--all", action="store_true", help="every household, one after another")
     status.add_argument("--date", type=_iso_date, default=None, help="as of this day (today)")
     status.add_argument("--json", action="store_true", help="machine-readable output")
     _database_option(status)
@@ -64,19 +65,25 @@ def register(subparsers: Any) -> None:
 
 def run_status(args: argparse.Namespace) -> int:
     today = args.date or datetime.now(AMSTERDAM).date()
+    if bool(args.code) == bool(args.all):
+        print("hhb status: give a household code or --all", file=sys.stderr)
+        return EXIT_BAD_INPUT
     engine = open_database(getattr(args, "database", None))
     try:
         with UnitOfWork(engine) as uow:
-            report = household_status(uow, args.code, today)
+            codes = household_codes(uow) if args.all else (args.code,)
+            reports = [household_status(uow, code, today) for code in codes]
     except UnknownHouseholdError as exc:
         print(f"hhb status: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
         engine.dispose()
     if args.json:
-        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        documents = [r.as_json() for r in reports]
+        output = documents if args.all else documents[0]
+        print(json.dumps(output, indent=2, ensure_ascii=False))
     else:
-        print(render_status(report))
+        print("\n\n".join(render_status(r) for r in reports))
     return EXIT_OK
 
 

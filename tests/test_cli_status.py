@@ -90,3 +90,13 @@ def test_bad_date_is_rejected(configured: str, capsys: pytest.CaptureFixture[str
         main(["plan", "--date", "31-03-2026", "--database", configured])
     assert exc.value.code == 2
     assert "2026-03-01" in capsys.readouterr().err
+
+
+def test_status_all_lists_every_household(configured: str, capsys: pytest.CaptureFixture[str]):
+    capsys.readouterr()
+    assert (
+        main(["status", "--all", "--date", "2026-03-10", "--json", "--database", configured]) == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert [d["household"] for d in data] == ["HH-0001", "HH-0002", "HH-0003"]
+    assert main(["status", "--database", configured]) == 2
