@@ -59,72 +59,36 @@ def _remittance(index: int, part: int) -> str:
 def _details(index: int, part: int, cents: int, credit: bool) -> str:
     name, iban = COUNTERPARTIES[(index + part) % len(COUNTERPARTIES)]
     side = "Dbtr" if credit else "Cdtr"
-    return f"""          <TxDtls>
-            <Refs>
-              <AcctSvcrRef>BNG-{index:08d}-{part}</AcctSvcrRef>
-              <EndToEndId>HHB-{index:08d}-{part}</EndToEndId>
-            </Refs>
-            <AmtDtls>
-              <TxAmt>
-                <Amt Ccy="EUR">{cents // 100}.{cents % 100:02d}</Amt>
-              </TxAmt>
-            </AmtDtls>
-            <RltdPties>
-              <{side}>
-                <Nm>{escape(name)}</Nm>
-              </{side}>
-              <{side}Acct>
-                <Id>
-                  <IBAN>{iban}</IBAN>
-                </Id>
-              </{side}Acct>
-            </RltdPties>
-            <RmtInf>
-              <Ustrd>{_remittance(index, part)}</Ustrd>
-            </RmtInf>
-          </TxDtls>
-"""
+    return (
+        f"<TxDtls><Refs><EndToEndId>HHB-{index:08d}-{part}</EndToEndId></Refs>"
+        f'<AmtDtls><TxAmt><Amt Ccy="EUR">{cents // 100}.{cents % 100:02d}</Amt></TxAmt></AmtDtls>'
+        f"<RltdPties><{side}><Nm>{escape(name)}</Nm></{side}>"
+        f"<{side}Acct><Id><IBAN>{iban}</IBAN></Id></{side}Acct></RltdPties>"
+        f"<RmtInf><Ustrd>{_remittance(index, part)}</Ustrd></RmtInf></TxDtls>\n"
+    )
 
 
 def _amounts(index: int) -> tuple[bool, list[int]]:
     """Whether entry `index` is a credit, and its TxDtls amounts in cents."""
     parts = 3 if index % BATCH_EVERY == 0 else 1
-    return index % 3 == 0, [(index * 37 + part * 101) % 90000 + 100 for part in range(parts)]
+    return index % 2 == 0, [(index * 37 + part * 101) % 90000 + 100 for part in range(parts)]
 
 
 def _entry(index: int) -> str:
-    """One Ntry."""
+    """One Ntry (compact: one line per TxDtls, like many bank exports)."""
     credit, amounts = _amounts(index)
-    parts = len(amounts)
     total = sum(amounts)
     day = f"2024-{index % 12 + 1:02d}-{index % 28 + 1:02d}"
-    details = "".join(_details(index, part, amounts[part], credit) for part in range(parts))
-    entry = f"""      <Ntry>
-        <Amt Ccy="EUR">{total // 100}.{total % 100:02d}</Amt>
-        <CdtDbtInd>{"CRDT" if credit else "DBIT"}</CdtDbtInd>
-        <Sts>BOOK</Sts>
-        <BookgDt>
-          <Dt>{day}</Dt>
-        </BookgDt>
-        <ValDt>
-          <Dt>{day}</Dt>
-        </ValDt>
-        <AcctSvcrRef>BNG-{index:08d}</AcctSvcrRef>
-        <BkTxCd>
-          <Domn>
-            <Cd>PMNT</Cd>
-            <Fmly>
-              <Cd>{"RCDT" if credit else "ICDT"}</Cd>
-              <SubFmlyCd>ESCT</SubFmlyCd>
-            </Fmly>
-          </Domn>
-        </BkTxCd>
-        <NtryDtls>
-{details}        </NtryDtls>
-        <AddtlNtryInf>/TRTP/SEPA OVERBOEKING/REMI/Betaling {index}</AddtlNtryInf>
-      </Ntry>
-"""
-    return entry
+    details = "".join(_details(index, part, amounts[part], credit) for part in range(len(amounts)))
+    return (
+        f'<Ntry><Amt Ccy="EUR">{total // 100}.{total % 100:02d}</Amt>'
+        f"<CdtDbtInd>{'CRDT' if credit else 'DBIT'}</CdtDbtInd><Sts>BOOK</Sts>"
+        f"<BookgDt><Dt>{day}</Dt></BookgDt><ValDt><Dt>{day}</Dt></ValDt>"
+        f"<AcctSvcrRef>BNG-{index:08d}</AcctSvcrRef>"
+        f"<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{'RCDT' if credit else 'ICDT'}</Cd>"
+        f"<SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd>\n"
+        f"<NtryDtls>\n{details}</NtryDtls></Ntry>\n"
+    )
 
 
 def _balance(code: str, cents: int, day: str) -> str:
@@ -275,7 +239,15 @@ def benchmark(entries: int, small_factor: int, directory: Path) -> dict[str, obj
         "within_goal": ratio <= GOAL_RATIO,
         "rss_growth_connector": round(conn.peak_rss_mb / small_conn.peak_rss_mb, 2),
         "rss_growth_baseline": round(base.peak_rss_mb / small_base.peak_rss_mb, 2),
+        "rss_bytes_per_transaction_connector": _bytes_per_transaction(small_conn, conn),
+        "rss_bytes_per_transaction_baseline": _bytes_per_transaction(small_base, base),
     }
+
+
+def _bytes_per_transaction(small: Run, large: Run) -> int:
+    """Extra peak RSS per extra transaction between the two file sizes."""
+    extra = large.transactions - small.transactions
+    return round((large.peak_rss_mb - small.peak_rss_mb) * 2**20 / extra) if extra else 0
 
 
 def markdown(summary: dict[str, object]) -> str:
@@ -298,9 +270,12 @@ def markdown(summary: dict[str, object]) -> str:
     lines.append("")
     lines.append(
         f"Goal ≤ {summary['goal_ratio']}× baseline: {verdict} ({summary['ratio']}×). "
-        f"Peak RSS at 10× the entries: connector ×{summary['rss_growth_connector']}, "
-        f"baseline ×{summary['rss_growth_baseline']} (the XML tree is never held; "
-        "what grows is the returned list of transactions)."
+        f"Peak RSS grows ×{summary['rss_growth_connector']} (baseline "
+        f"×{summary['rss_growth_baseline']}) for 10× the entries: about "
+        f"{summary['rss_bytes_per_transaction_connector']} bytes per returned transaction "
+        f"(baseline {summary['rss_bytes_per_transaction_baseline']} per row of fields). "
+        "That is the result list; the XML tree is never held (entries are cleared as they "
+        "are read), so the parse itself runs in flat memory."
     )
     return "\n".join(lines)
 

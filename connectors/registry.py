@@ -8,7 +8,7 @@ from pathlib import Path
 from connectors.base import ConnectorError, StatementImporter
 
 # Module names; each module exposes `IMPORTERS: tuple[StatementImporter, ...]`.
-IMPORTER_MODULES: tuple[str, ...] = ()
+IMPORTER_MODULES: tuple[str, ...] = ("connectors.camt",)
 
 
 def all_importers() -> list[StatementImporter]:

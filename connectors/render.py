@@ -37,8 +37,8 @@ def statement_dict(statement: Statement) -> dict[str, Any]:
         "id": statement.statement_id,
         "period_start": statement.period_start.isoformat() if statement.period_start else None,
         "period_end": statement.period_end.isoformat() if statement.period_end else None,
-        "opening": str(statement.opening_balance) if statement.opening_balance else None,
-        "closing": str(statement.closing_balance) if statement.closing_balance else None,
+        "opening": None if statement.opening_balance is None else str(statement.opening_balance),
+        "closing": None if statement.closing_balance is None else str(statement.closing_balance),
         "currency": statement.currency,
         "transactions": [_transaction(tx) for tx in statement.transactions],
     }

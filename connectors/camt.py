@@ -1,0 +1,181 @@
+"""ISO 20022 CAMT importers: camt.053 statements, camt.052 reports, camt.054 notifications.
+
+`parse_camt(data, filename)` is the pure parser; the importers in `IMPORTERS`
+stream the file from disk into the same code. A ZIP archive of CAMT files is
+read member by member. Whatever goes wrong, the caller sees one
+`ConnectorError` and never a partial result. See docs/connectors.md for what is
+supported.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from connectors.base import ConnectorError
+from connectors.camt_stream import read_document
+from connectors.camt_values import CamtRejection
+from huishoudboekje.banking import Statement
+
+SNIFF_BYTES = 4096
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # entry, empty, spanned
+MAX_ZIP_MEMBERS = 1000
+MAX_MEMBER_BYTES = 2 * 1024**3
+_CAMT_NAMESPACE_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.(\d{3})\.")
+
+
+def parse_camt(
+    data: bytes,
+    filename: str,
+    *,
+    connector: str = "camt053",
+    expect: str | None = None,
+    reconcile: bool = True,
+) -> list[Statement]:
+    """Parse CAMT.052/053/054 XML (or a ZIP of such files) held in memory.
+
+    `expect` ("052", "053" or "054") rejects other message types. `reconcile=False`
+    skips the opening + entries = closing check; only for diagnostics and tests,
+    never for booking. Raises `ConnectorError` naming `connector` and `filename`.
+    """
+    return _guarded(
+        connector, filename, lambda: _parse_stream(io.BytesIO(data), filename, expect, reconcile)
+    )
+
+
+class CamtImporter:
+    """A `StatementImporter` for one CAMT message type ("053" → format name camt053)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        self.name = f"camt{code}"
+
+    def identify(self, path: Path) -> bool:
+        """Sniff the first 4 KB (of the first member, for a ZIP) for this CAMT namespace."""
+        try:
+            head = _head(path)
+        except Exception:  # a sniff never raises: unreadable means "not mine"
+            return False
+        found = sniff_message_type(head)
+        if found is None:
+            return False
+        if self.code == "053":
+            # camt.053 also claims unsupported camt types (camt.050, ...), so that
+            # `extract` can say clearly why it refuses them.
+            return found not in ("052", "054")
+        return found == self.code
+
+    def extract(self, path: Path) -> list[Statement]:
+        """Parse the whole file (streamed from disk) or raise `ConnectorError`."""
+
+        def run() -> list[Statement]:
+            with path.open("rb") as stream:
+                return _parse_stream(stream, path.name, self.code, True)
+
+        return _guarded(self.name, path.name, run)
+
+
+def sniff_message_type(head: bytes) -> str | None:
+    """The camt message number in the first bytes of a file ("053", "052", ...), else None."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", errors="ignore")
+    elif head.startswith(b"<\x00"):
+        text = head.decode("utf-16-le", errors="ignore")
+    elif head.startswith(b"\x00<"):
+        text = head.decode("utf-16-be", errors="ignore")
+    else:
+        text = head.decode("latin-1")
+    match = _CAMT_NAMESPACE_RE.search(text)
+    return match.group(1) if match else None
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as stream:
+        head = stream.read(SNIFF_BYTES)
+    if not head.startswith(ZIP_MAGICS):
+        return head
+    with zipfile.ZipFile(path) as archive:
+        members = _members(archive)
+        if not members:
+            return b""
+        with archive.open(members[0]) as member:
+            return member.read(SNIFF_BYTES)
+
+
+class _MemberRejection(CamtRejection):
+    """A rejection inside one member of a ZIP archive."""
+
+    def __init__(self, member: str, rejection: CamtRejection) -> None:
+        super().__init__(rejection.message, rejection.where)
+        self.member = member
+
+
+def _guarded(connector: str, filename: str, run: Callable[[], list[Statement]]) -> list[Statement]:
+    """Run a parse; every failure becomes one ConnectorError naming connector and file."""
+    try:
+        return run()
+    except ConnectorError:
+        raise
+    except _MemberRejection as error:
+        raise ConnectorError(
+            connector, f"{filename}!{error.member}", error.message, error.where
+        ) from None
+    except CamtRejection as error:
+        raise ConnectorError(connector, filename, error.message, error.where) from None
+    except OSError as error:
+        raise ConnectorError(
+            connector, filename, f"cannot read the file: {error.strerror or error}"
+        ) from None
+    except zipfile.BadZipFile as error:
+        raise ConnectorError(connector, filename, f"broken ZIP archive: {error}") from None
+    except Exception as error:  # any bug or library surprise: still one ConnectorError
+        raise ConnectorError(
+            connector, filename, f"unexpected error: {type(error).__name__}: {error}"
+        ) from error
+
+
+def _parse_stream(
+    stream: IO[bytes], filename: str, expect: str | None, reconcile: bool
+) -> list[Statement]:
+    if stream.read(4) in ZIP_MAGICS:
+        stream.seek(0)
+        return _parse_zip(stream, expect, reconcile)
+    stream.seek(0)
+    return read_document(stream, expect=expect, reconcile=reconcile)
+
+
+def _parse_zip(stream: IO[bytes], expect: str | None, reconcile: bool) -> list[Statement]:
+    with zipfile.ZipFile(stream) as archive:
+        members = _members(archive)
+        if not members:
+            raise CamtRejection("the ZIP archive holds no files")
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise CamtRejection(f"the ZIP archive holds more than {MAX_ZIP_MEMBERS} files")
+        statements: list[Statement] = []
+        for info in members:
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise _MemberRejection(info.filename, CamtRejection("member is too large"))
+            with archive.open(info) as member:
+                try:
+                    statements.extend(read_document(member, expect=expect, reconcile=reconcile))
+                except CamtRejection as error:
+                    raise _MemberRejection(info.filename, error) from None
+        return statements
+
+
+def _members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """Files in archive order, without directories and macOS resource-fork clutter."""
+    return [
+        info
+        for info in archive.infolist()
+        if not info.is_dir()
+        and not info.filename.startswith("__MACOSX/")
+        and not Path(info.filename).name.startswith("._")
+    ]
+
+
+IMPORTERS = (CamtImporter("053"), CamtImporter("052"), CamtImporter("054"))

@@ -1,0 +1,319 @@
+"""One CAMT statement (`Stmt`, `Rpt` or `Ntfctn`) → one `Statement`.
+
+The builder receives the entries one at a time while the file streams by, gives
+every transaction its dedupe key and, at the end, checks that the opening
+balance plus the booked entries equals the closing balance.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from lxml import etree
+
+from connectors.camt_entry import EntryResult, TxDraft
+from connectors.camt_values import (
+    CamtRejection,
+    Names,
+    clean,
+    parse_amount,
+    parse_currency,
+    parse_date_choice,
+    parse_date_text,
+    parse_direction,
+)
+from huishoudboekje.banking import (
+    BankTransaction,
+    Statement,
+    content_dedupe_key,
+    reference_dedupe_key,
+)
+from huishoudboekje.money import ZERO, Money
+
+OPENING_CODES = ("OPBD", "PRCD")  # opening booked, else previous closing booked
+CLOSING_CODE = "CLBD"
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    code: str
+    amount: Money  # signed: DBIT is negative
+    currency: str
+    on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """What a statement says before its entries: account, period, balances."""
+
+    account: str
+    account_currency: str
+    statement_id: str
+    period_start: date | None
+    period_end: date | None
+    opening: Balance | None
+    closing: Balance | None
+    sequence_number: str
+
+
+class DedupeKeys:
+    """Dedupe keys for one file; each key is unique within the file.
+
+    A bank reference gives `reference_dedupe_key`; if the bank repeats a reference
+    (it happens, e.g. Rabobank) the repeat gets an occurrence suffix, so two real
+    bookings never collapse into one. Without a reference the content hash counts
+    identical bookings per account and day.
+    """
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+        self._repeats: Counter[str] = Counter()
+        self._content: Counter[str] = Counter()
+
+    def key(self, account: str, draft: TxDraft) -> str:
+        """The dedupe key for `draft` on `account`."""
+        if draft.bank_reference:
+            return self._reference_key(account, draft.bank_reference, draft.reference_suffix)
+        group = content_dedupe_key(
+            account,
+            draft.booking_date,
+            draft.amount,
+            draft.counterparty_iban,
+            draft.description,
+            0,
+        )
+        occurrence = self._content[group]
+        self._content[group] += 1
+        if occurrence == 0:
+            return group
+        return content_dedupe_key(
+            account,
+            draft.booking_date,
+            draft.amount,
+            draft.counterparty_iban,
+            draft.description,
+            occurrence,
+        )
+
+    def _reference_key(self, account: str, reference: str, suffix: str) -> str:
+        base = reference_dedupe_key(account, reference, suffix)
+        key = base
+        while key in self._used:
+            self._repeats[base] += 1
+            key = reference_dedupe_key(account, reference, f"{suffix}#{self._repeats[base] + 1}")
+        self._used.add(key)
+        return key
+
+
+def parse_header(statement: etree._Element, names: Names, where: str) -> Header:
+    """Read account, period and balances; reject a statement without own-account id."""
+    account = statement.find(names["Acct"])
+    number = ""
+    currency = ""
+    if account is not None:
+        number = clean(account.findtext(names["Id/IBAN"])) or clean(
+            account.findtext(names["Id/Othr/Id"])
+        )
+        currency = clean(account.findtext(names["Ccy"]))
+    if not number:
+        raise CamtRejection(
+            "statement has no account identification (Acct/Id/IBAN or Acct/Id/Othr/Id)", where
+        )
+    start, end = _period(statement, names, where)
+    balances = _balances(statement, names, where)
+    opening = next((balances[code] for code in OPENING_CODES if code in balances), None)
+    return Header(
+        account=number.replace(" ", "").upper(),
+        account_currency=currency,
+        statement_id=clean(statement.findtext(names["Id"])),
+        period_start=start,
+        period_end=end,
+        opening=opening,
+        closing=balances.get(CLOSING_CODE),
+        sequence_number=clean(statement.findtext(names["ElctrncSeqNb"])),
+    )
+
+
+def _period(statement: etree._Element, names: Names, where: str) -> tuple[date | None, date | None]:
+    period = statement.find(names["FrToDt"])
+    if period is None:
+        return None, None
+    start = period.findtext(names["FrDtTm"])
+    end = period.findtext(names["ToDtTm"])
+    return (
+        parse_date_text(start, "period start", where) if start else None,
+        parse_date_text(end, "period end", where) if end else None,
+    )
+
+
+def _balances(statement: etree._Element, names: Names, where: str) -> dict[str, Balance]:
+    """The first opening (OPBD/PRCD) and closing (CLBD) balance; other types are ignored."""
+    found: dict[str, Balance] = {}
+    for element in statement.iterfind(names["Bal"]):
+        code = clean(element.findtext(names["Tp/CdOrPrtry/Cd"])) or clean(
+            element.findtext(names["Tp/CdOrPrtry/Prtry"])
+        )
+        if code not in (*OPENING_CODES, CLOSING_CODE) or code in found:
+            continue
+        here = f"{where} Bal {code}"
+        amount_element = element.find(names["Amt"])
+        if amount_element is None:
+            raise CamtRejection("balance has no amount (Amt)", here)
+        amount = parse_amount(amount_element.text, here)
+        direction = parse_direction(element.findtext(names["CdtDbtInd"]), here)
+        found[code] = Balance(
+            code=code,
+            amount=amount if direction > 0 else -amount,
+            currency=parse_currency(amount_element.get("Ccy"), here),
+            on=parse_date_choice(element.find(names["Dt"]), names, "balance date", here),
+        )
+    return found
+
+
+class StatementBuilder:
+    """Collects one statement's entries while the file streams, then checks and builds it."""
+
+    def __init__(
+        self,
+        element: etree._Element,
+        names: Names,
+        where: str,
+        *,
+        dedupe: DedupeKeys,
+        source_format: str,
+        extra: tuple[tuple[str, str], ...],
+        reconcile: bool,
+    ) -> None:
+        self.element = element
+        self._names = names
+        self._where = where
+        self._dedupe = dedupe
+        self._source_format = source_format
+        self._extra = extra
+        self._reconcile = reconcile
+        self._header: Header | None = None
+        self._transactions: list[BankTransaction] = []
+        self._totals: dict[str, Money] = {}
+        self._first_entry_in: dict[str, int] = {}
+        self._entries = 0
+        self._skipped: Counter[str] = Counter()
+
+    @property
+    def header(self) -> Header:
+        # Acct and Bal precede the first Ntry, so they are complete by the time it ends.
+        if self._header is None:
+            self._header = parse_header(self.element, self._names, self._where)
+        return self._header
+
+    @property
+    def next_entry_where(self) -> str:
+        """Location label of the entry that is parsed next ("Stmt 1 Ntry 17")."""
+        return f"{self._where} Ntry {self._entries + 1}"
+
+    def add_entry(self, entry: EntryResult) -> None:
+        """Add one parsed entry (in document order)."""
+        self._entries += 1
+        if not entry.is_booked:
+            self._skipped[entry.status] += 1
+            return
+        account = self.header.account
+        self._totals[entry.currency] = self._totals.get(entry.currency, ZERO) + entry.amount
+        self._first_entry_in.setdefault(entry.currency, self._entries)
+        for draft in entry.drafts:
+            self._transactions.append(_transaction(draft, self._dedupe.key(account, draft)))
+
+    def finish(self) -> Statement:
+        """Check the balances (unless told not to) and return the statement."""
+        # Read the header again now that the statement is complete: a (schema-invalid)
+        # Bal after the entries must not slip past the balance check.
+        header = parse_header(self.element, self._names, self._where)
+        notes: list[tuple[str, str]] = []
+        if self._reconcile:
+            notes.append(("balance_check", self._check_balances(header)))
+        if self._skipped:
+            skipped = ", ".join(
+                f"{count} {status}" for status, count in sorted(self._skipped.items())
+            )
+            notes.append(("skipped_entries", skipped))
+        return Statement(
+            account_iban=header.account,
+            statement_id=header.statement_id,
+            transactions=tuple(self._transactions),
+            period_start=header.period_start,
+            period_end=header.period_end,
+            opening_balance=header.opening.amount if header.opening else None,
+            closing_balance=header.closing.amount if header.closing else None,
+            currency=self._currency(header),
+            source_format=self._source_format,
+            extra=(*self._extra, *_header_extra(header), *notes),
+        )
+
+    def _currency(self, header: Header) -> str:
+        if header.account_currency:
+            return header.account_currency
+        for balance in (header.opening, header.closing):
+            if balance is not None:
+                return balance.currency
+        return next(iter(self._totals), "EUR")
+
+    def _check_balances(self, header: Header) -> str:
+        opening, closing = header.opening, header.closing
+        if opening is None or closing is None:
+            missing = "opening (OPBD/PRCD)" if opening is None else "closing (CLBD)"
+            return f"skipped: no {missing} balance"
+        currency = opening.currency
+        if closing.currency != currency:
+            raise CamtRejection(
+                f"opening balance is in {currency} but closing balance in {closing.currency}",
+                self._where,
+            )
+        if header.account_currency and header.account_currency != currency:
+            raise CamtRejection(
+                f"account currency is {header.account_currency} but the balances are in {currency}",
+                self._where,
+            )
+        for other, index in self._first_entry_in.items():
+            if other != currency:
+                raise CamtRejection(
+                    f"entry is in {other} but the statement balances are in {currency}",
+                    f"{self._where} Ntry {index}",
+                )
+        entries = self._totals.get(currency, ZERO)
+        if opening.amount + entries != closing.amount:
+            raise CamtRejection(
+                f"balances do not reconcile: opening {opening.amount} + entries {entries} = "
+                f"{opening.amount + entries}, but closing balance (CLBD) is {closing.amount} "
+                f"(difference {closing.amount - opening.amount - entries})",
+                self._where,
+            )
+        return "ok"
+
+
+def _header_extra(header: Header) -> tuple[tuple[str, str], ...]:
+    if header.sequence_number:
+        return (("electronic_sequence_number", header.sequence_number),)
+    return ()
+
+
+def _transaction(draft: TxDraft, dedupe_key: str) -> BankTransaction:
+    return BankTransaction(
+        booking_date=draft.booking_date,
+        value_date=draft.value_date,
+        amount=draft.amount,
+        currency=draft.currency,
+        counterparty_name=draft.counterparty_name,
+        counterparty_iban=draft.counterparty_iban,
+        counterparty_bic=draft.counterparty_bic,
+        description=draft.description,
+        structured_reference=draft.structured_reference,
+        end_to_end_id=draft.end_to_end_id,
+        bank_reference=draft.bank_reference,
+        bank_transaction_code=draft.bank_transaction_code,
+        is_reversal=draft.is_reversal,
+        is_return=draft.is_return,
+        return_reason=draft.return_reason,
+        original_end_to_end_id=draft.original_end_to_end_id,
+        dedupe_key=dedupe_key,
+    )

@@ -1,0 +1,245 @@
+"""Streaming, hardened reading of one CAMT XML document.
+
+`lxml.etree.iterparse` delivers only `Document`, statement and `Ntry` events;
+every entry is parsed and then cleared from the tree, so memory stays flat
+however long the file is. The parser never resolves entities, never touches
+the network, loads no DTD and refuses any document that has a DOCTYPE at all
+(XXE, billion laughs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import IO
+
+from lxml import etree
+
+from connectors.camt_entry import parse_entry
+from connectors.camt_statement import DedupeKeys, StatementBuilder
+from connectors.camt_values import CamtRejection, Names, clean
+from huishoudboekje.banking import Statement
+
+NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
+_NAMESPACE_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.(\d{3})\.001\.(\d{2})\Z")
+FIRST_VERSION, LAST_VERSION = 2, 8
+
+
+@dataclass(frozen=True, slots=True)
+class MessageKind:
+    """One supported CAMT message type and its two container element names."""
+
+    code: str  # "053"
+    message_element: str  # BkToCstmrStmt
+    statement_element: str  # Stmt
+    title: str
+
+    @property
+    def source_format(self) -> str:
+        return f"camt{self.code}"
+
+
+MESSAGE_KINDS = {
+    "052": MessageKind("052", "BkToCstmrAcctRpt", "Rpt", "account report"),
+    "053": MessageKind("053", "BkToCstmrStmt", "Stmt", "statement"),
+    "054": MessageKind("054", "BkToCstmrDbtCdtNtfctn", "Ntfctn", "debit/credit notification"),
+}
+
+_EVENT_TAGS = ("{*}Document", "{*}Stmt", "{*}Rpt", "{*}Ntfctn", "{*}Ntry")
+
+
+@dataclass(frozen=True, slots=True)
+class CamtVersion:
+    kind: MessageKind
+    version: int
+    namespace: str
+
+    @property
+    def name(self) -> str:
+        return f"camt.{self.kind.code}.001.{self.version:02d}"
+
+
+def camt_version(namespace: str | None) -> CamtVersion:
+    """The message kind and version behind a root namespace, or a clear rejection."""
+    if not namespace:
+        raise CamtRejection("root element has no namespace; this is not an ISO 20022 CAMT file")
+    match = _NAMESPACE_RE.match(namespace)
+    if match is None:
+        if namespace.startswith(NAMESPACE_PREFIX):
+            message = namespace[len(NAMESPACE_PREFIX) :]
+            raise CamtRejection(
+                f"{message} is not a CAMT.052/053/054 message (namespace {namespace})"
+            )
+        raise CamtRejection(f"namespace {namespace} is not an ISO 20022 CAMT namespace")
+    code, version = match.group(1), int(match.group(2))
+    kind = MESSAGE_KINDS.get(code)
+    if kind is None:
+        raise CamtRejection(
+            f"message type camt.{code} is not supported; only camt.052, camt.053 and "
+            f"camt.054 are (namespace {namespace})"
+        )
+    if not FIRST_VERSION <= version <= LAST_VERSION:
+        raise CamtRejection(
+            f"camt.{code}.001.{match.group(2)} is not supported; versions 001.02 to 001.08 are"
+        )
+    return CamtVersion(kind=kind, version=version, namespace=namespace)
+
+
+def read_document(
+    source: IO[bytes], *, reconcile: bool = True, expect: str | None = None
+) -> list[Statement]:
+    """Parse one CAMT XML document from a binary stream into statements.
+
+    `expect` ("052", "053", "054") rejects other message types. With
+    `reconcile=False` the balance check is skipped (diagnostics and tests only).
+    """
+    reader = _DocumentReader(reconcile=reconcile, expect=expect)
+    events = etree.iterparse(
+        source,
+        events=("start", "end"),
+        tag=_EVENT_TAGS,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+    )
+    try:
+        for event, element in events:
+            reader.handle(event, element)
+    except etree.XMLSyntaxError as error:
+        raise CamtRejection(
+            f"XML is not well-formed: {error.msg}", f"line {error.lineno}"
+        ) from None
+    return reader.result(events.root)
+
+
+class _DocumentReader:
+    """The event loop's state: root checks, the open statement, the statements so far."""
+
+    def __init__(self, *, reconcile: bool, expect: str | None) -> None:
+        self._reconcile = reconcile
+        self._expect = expect
+        self._version: CamtVersion | None = None
+        self._names: Names | None = None
+        self._dedupe = DedupeKeys()
+        self._builder: StatementBuilder | None = None
+        self._statements: list[Statement] = []
+        self._count = 0
+        self._message_id: str | None = None
+
+    def handle(self, event: str, element: etree._Element) -> None:
+        names = self._names or self._check_root(element)
+        version = self._version
+        assert version is not None
+        tag = element.tag
+        if tag == names["Ntry"]:
+            if event == "end":
+                self._entry(element)
+        elif tag == names[version.kind.statement_element]:
+            if event == "start":
+                self._start_statement(element, version, names)
+            else:
+                self._end_statement(element)
+        elif event == "end" and element.getparent() is None and not self._count:
+            self._no_statements(element, version, names)
+
+    def result(self, root: etree._Element | None) -> list[Statement]:
+        """The statements, once the whole document has been read."""
+        if self._version is None:
+            # No Document, statement or entry element anywhere: say what the root is.
+            if root is None:
+                raise CamtRejection("no XML root element found")
+            self._check_root(root)
+            raise CamtRejection("the document holds no statements")
+        return self._statements
+
+    def _check_root(self, element: etree._Element) -> Names:
+        tree = element.getroottree()
+        if _has_doctype(tree):
+            raise CamtRejection(
+                "the file has a DOCTYPE declaration; DTDs and entities are refused "
+                "(protection against XXE and entity expansion)"
+            )
+        root = tree.getroot()
+        qname = etree.QName(root)
+        if qname.localname != "Document":
+            raise CamtRejection(f"root element is {qname.localname}, not a CAMT Document")
+        version = camt_version(qname.namespace)
+        if self._expect is not None and version.kind.code != self._expect:
+            raise CamtRejection(
+                f"this is a {version.name} {version.kind.title}, not camt.{self._expect}; "
+                f"use format {version.kind.source_format}"
+            )
+        self._version = version
+        self._names = Names(version.namespace)
+        return self._names
+
+    def _start_statement(self, element: etree._Element, version: CamtVersion, names: Names) -> None:
+        parent = element.getparent()
+        if parent is None or parent.tag != names[version.kind.message_element]:
+            return  # not a statement of this message; ignore it
+        if self._message_id is None:
+            self._message_id = clean(parent.findtext(names["GrpHdr/MsgId"]))
+        self._count += 1
+        self._builder = StatementBuilder(
+            element,
+            names,
+            f"{version.kind.statement_element} {self._count}",
+            dedupe=self._dedupe,
+            source_format=version.kind.source_format,
+            extra=(("camt_version", version.name), ("message_id", self._message_id)),
+            reconcile=self._reconcile,
+        )
+
+    def _entry(self, element: etree._Element) -> None:
+        builder = self._builder
+        if builder is None or element.getparent() is not builder.element:
+            return
+        assert self._names is not None
+        where = builder.next_entry_where
+        builder.add_entry(parse_entry(element, self._names, where, builder.header.account))
+        _forget(element)
+
+    def _end_statement(self, element: etree._Element) -> None:
+        builder = self._builder
+        if builder is None or element is not builder.element:
+            return
+        self._statements.append(builder.finish())
+        self._builder = None
+        _forget(element)
+
+    def _no_statements(self, root: etree._Element, version: CamtVersion, names: Names) -> None:
+        kind = version.kind
+        message = root.find(names[kind.message_element])
+        if message is None:
+            found = [etree.QName(child).localname for child in root if isinstance(child.tag, str)]
+            raise CamtRejection(
+                f"{version.name} needs a {kind.message_element} element; found "
+                f"{', '.join(found) or 'nothing'}"
+            )
+        raise CamtRejection(
+            f"the document holds no {kind.statement_element} ({kind.title}); "
+            f"{kind.message_element} needs at least one"
+        )
+
+
+def _has_doctype(tree: etree._ElementTree) -> bool:
+    info = tree.docinfo
+    doctype: str = getattr(info, "doctype", "")  # not in lxml-stubs
+    return bool(doctype) or info.internalDTD is not None
+
+
+def _forget(element: etree._Element) -> None:
+    """Free a handled element and its already-handled siblings of the same kind."""
+    element.clear()
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    while previous is not None and previous.tag == element.tag:
+        parent.remove(previous)
+        previous = element.getprevious()
