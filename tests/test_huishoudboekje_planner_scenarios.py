@@ -267,3 +267,86 @@ def test_fixed_policy_pays_the_set_amount():
     )
     amounts = {p[2] for p in payments(sim, "leefgeld")}
     assert amounts == {"90.00"}
+
+
+# -- changes in the situation: one announced step, never "a week of nothing" --------
+
+
+def _releases(sim: Simulation) -> list[tuple[str, str]]:
+    return [(p[0], p[2]) for p in payments(sim, "leefgeld")]
+
+
+def _steps(sim: Simulation) -> list[dict[str, str]]:
+    return [
+        s.data_dict()
+        for d in sim.days
+        for s in d.plan.signals
+        if s.kind is SignalKind.LEEFGELD_STEP
+    ]
+
+
+def test_rent_increase_lowers_leefgeld_in_one_announced_step():
+    """Rent goes up 1 July; from the next recomputation leefgeld drops once, announced."""
+    start = date(2025, 7, 1)
+    old = jansen(start=start)
+    huur = old.charges[0]
+    raised = replace(
+        old,
+        charges=(
+            replace(huur, valid_until=date(2026, 6, 30)),
+            replace(huur, id="huur-2026", amount=Money("825.40"), valid_from=date(2026, 7, 1)),
+            *old.charges[1:],
+        ),
+    )
+    incomes = regular_incomes(old, start, date(2026, 9, 30))
+    sim = simulate(raised, incomes, start, date(2026, 9, 30), start_vat=Money("2500.00"))
+    summer = [(d, a) for d, a in _releases(sim) if "2026-05-01" <= d <= "2026-09-30"]
+    amounts = [a for _, a in summer]
+    # one step down (maybe preceded by one up-step from the buffer), no zero weeks
+    assert "0.00" not in amounts
+    changes = [(b, a) for b, a in itertools.pairwise(amounts) if a != b]
+    assert len(changes) <= 2, summer
+    lowered = [s for s in _steps(sim) if Money(s["rate"]) < Money(s["previous"])]
+    assert lowered, "the lower rate is announced before it takes effect"
+    first_lower = min(d for d, a in summer if Money(a) < Money(amounts[0]))
+    assert any(s["from"] <= first_lower for s in lowered)
+    assert all(
+        not d.plan.decisions or all(x.status != "achtergehouden" for x in d.plan.decisions)
+        for d in sim.days
+    )
+
+
+def test_opbouwfase_ends_with_one_announced_step_up():
+    household = jansen()
+    sim = simulate(
+        household,
+        regular_incomes(household, date(2026, 1, 1), date(2026, 12, 31)),
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+    )
+    ups = [s for s in _steps(sim) if Money(s["rate"]) > Money(s["previous"])]
+    assert ups, "leefgeld steps up when the buffer target is reached"
+    final = _releases(sim)[-1][1]
+    assert Money(final) > Money(_releases(sim)[10][1])
+    # once the buffer is reached the rate stays put for the rest of the year
+    reached = next(d.day for d in sim.days if d.plan.state.leefgeld.buffer_reached).isoformat()
+    after = {a for d, a in _releases(sim) if d > reached}
+    assert len(after) <= 2, after
+
+
+def test_windfall_raises_leefgeld_only_at_the_next_recomputation():
+    household = jansen(start=date(2025, 6, 1))
+    incomes = regular_incomes(household, date(2025, 6, 1), date(2026, 4, 30))
+    windfall = [*incomes, ActualIncome(date(2026, 3, 10), "loon", Money("3000.00"))]
+    base = simulate(
+        household, incomes, date(2025, 6, 1), date(2026, 4, 30), start_vat=Money("2500.00")
+    )
+    rich = simulate(
+        household, windfall, date(2025, 6, 1), date(2026, 4, 30), start_vat=Money("2500.00")
+    )
+    march = [r for r in _releases(rich) if "2026-03-10" <= r[0] < "2026-04-01"]
+    march_base = [r for r in _releases(base) if "2026-03-10" <= r[0] < "2026-04-01"]
+    assert march == march_base  # not the same day, not the same month
+    april = [Money(a) for d, a in _releases(rich) if d >= "2026-04-10"]
+    april_base = [Money(a) for d, a in _releases(base) if d >= "2026-04-10"]
+    assert april and max(april) > max(april_base)
