@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from huishoudboekje.persistence import UnitOfWork, household_codes, open_database
@@ -23,6 +24,7 @@ from huishoudboekje.status import StatusReport
 from huishoudboekje.text import day_nl, eur
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+T = TypeVar("T")
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 SEVERITY_NL = {"info": "info", "warning": "let op", "high": "urgent"}
@@ -63,21 +65,32 @@ def register(subparsers: Any) -> None:
     preview.set_defaults(func=run_plan)
 
 
+def _read(command: str, args: argparse.Namespace, query: Callable[[UnitOfWork], T]) -> T | None:
+    """Run a read-only query; None (after saying why) when the household does not exist."""
+    engine = open_database(getattr(args, "database", None))
+    try:
+        with UnitOfWork(engine) as uow:
+            return query(uow)
+    except UnknownHouseholdError as exc:
+        print(f"hhb {command}: {exc}", file=sys.stderr)
+        return None
+    finally:
+        engine.dispose()
+
+
 def run_status(args: argparse.Namespace) -> int:
     today = args.date or datetime.now(AMSTERDAM).date()
     if bool(args.code) == bool(args.all):
         print("hhb status: give a household code or --all", file=sys.stderr)
         return EXIT_BAD_INPUT
-    engine = open_database(getattr(args, "database", None))
-    try:
-        with UnitOfWork(engine) as uow:
-            codes = household_codes(uow) if args.all else (args.code,)
-            reports = [household_status(uow, code, today) for code in codes]
-    except UnknownHouseholdError as exc:
-        print(f"hhb status: {exc}", file=sys.stderr)
+
+    def read(uow: UnitOfWork) -> list[StatusReport]:
+        codes = household_codes(uow) if args.all else (args.code,)
+        return [household_status(uow, code, today) for code in codes]
+
+    reports = _read("status", args, read)
+    if reports is None:
         return EXIT_BAD_INPUT
-    finally:
-        engine.dispose()
     if args.json:
         documents = [r.as_json() for r in reports]
         output = documents if args.all else documents[0]
@@ -158,15 +171,9 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    engine = open_database(getattr(args, "database", None))
-    try:
-        with UnitOfWork(engine) as uow:
-            plans = preview_plans(uow, args.date, args.household)
-    except UnknownHouseholdError as exc:
-        print(f"hhb plan: {exc}", file=sys.stderr)
+    plans = _read("plan", args, lambda uow: preview_plans(uow, args.date, args.household))
+    if plans is None:
         return EXIT_BAD_INPUT
-    finally:
-        engine.dispose()
     if args.json:
         document = {"date": args.date.isoformat(), "households": [plan_json(p) for p in plans]}
         print(json.dumps(document, indent=2, ensure_ascii=False))
