@@ -12,6 +12,9 @@ COMMAND_MODULES = (
     "cli.config_cmd",
     "cli.status_cmd",
     "cli.parse_cmd",
+    "cli.import_cmd",
+    "cli.nightly_cmd",
+    "cli.web_cmd",
 )
 
 EXIT_OK = 0

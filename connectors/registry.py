@@ -8,13 +8,23 @@ from pathlib import Path
 from connectors.base import ConnectorError, StatementImporter
 
 # Module names; each module exposes `IMPORTERS: tuple[StatementImporter, ...]`.
-IMPORTER_MODULES: tuple[str, ...] = ("connectors.camt",)
+IMPORTER_MODULES: tuple[str, ...] = (
+    "connectors.camt",
+    "connectors.ofx",
+    "connectors.mt940",
+    "connectors.csv_banks",
+)
 
 
 def all_importers() -> list[StatementImporter]:
     importers: list[StatementImporter] = []
     for name in IMPORTER_MODULES:
-        module = importlib.import_module(name)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # format not built yet in this checkout
+                continue
+            raise
         importers.extend(module.IMPORTERS)
     return importers
 
