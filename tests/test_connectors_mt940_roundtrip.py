@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -106,7 +107,7 @@ COMPARED = (
 )
 
 
-@settings(max_examples=int(__import__("os").environ.get("RT_EXAMPLES", "120")), deadline=None)
+@settings(max_examples=int(os.environ.get("HHB_FUZZ_EXAMPLES", "120")), deadline=None)
 @given(statements())
 def test_written_statements_parse_back_unchanged(case: tuple[str, list[Mt940Statement]]) -> None:
     style, written = case
