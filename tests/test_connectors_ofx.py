@@ -234,3 +234,21 @@ def test_damaged_files_give_statements_or_a_connector_error(
         return
     for statement in statements:
         assert all(tx.bank_reference for tx in statement.transactions)
+
+
+def test_ofxparse_itself_leaves_entities_unresolved() -> None:
+    """Defence in depth: even past the screen, bs4's HTML parser expands no DTD entity."""
+    import io
+    import warnings
+
+    from bs4 import XMLParsedAsHTMLWarning
+    from ofxparse import OfxParser
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
+        warnings.filterwarnings("ignore", message="Call to deprecated", category=DeprecationWarning)
+        ofx = OfxParser.parse(io.BytesIO(XXE.read_bytes()), fail_fast=False)
+    (tx,) = ofx.accounts[0].statement.transactions
+    assert tx.payee.startswith("&xxe")  # left as text, not replaced by /etc/passwd
+    assert "root" not in tx.payee
+    assert tx.memo.startswith("&lol2")  # not expanded
