@@ -198,5 +198,7 @@ def _transaction(row: Row, dedupe_key: str) -> BankTransaction:
         bank_transaction_code=texts["bank_transaction_code"],
         is_return=bool(texts["return_reason"]),
         return_reason=texts["return_reason"],
+        # a return carries the end-to-end id of the payment it returns (as CAMT's RtrInf)
+        original_end_to_end_id=texts["end_to_end_id"] if texts["return_reason"] else "",
         dedupe_key=dedupe_key,
     )
