@@ -158,11 +158,21 @@ class _Columns:
         self.index: dict[str, int] = {}
         for position, name in enumerate(self.names or ()):
             self.index.setdefault(name.casefold(), position)
+        # every mapped column resolved once; a required column that is absent rejects here
+        self.positions: dict[Col, int | None] = {}
+        for column in _all_columns(layout):
+            self.positions[column] = self._resolve(column)
+        self.mapped = sorted({p for p in self.positions.values() if p is not None})
 
     def find(self, column: Col | None) -> int | None:
         """The position of `column` in this file, None for an absent optional column."""
         if column is None:
             return None
+        if column in self.positions:
+            return self.positions[column]
+        return self._resolve(column)
+
+    def _resolve(self, column: Col) -> int | None:
         for ref in column.refs:
             if isinstance(ref, int) and self.names is None and ref < self.width:
                 return ref
@@ -178,8 +188,10 @@ class _Columns:
     def label(self, column: Col | None) -> str:
         """How the column is named in messages: its header name, else its number."""
         position = self.find(column)
-        if position is None:
-            return "column ?"
+        return "column ?" if position is None else self.label_at(position)
+
+    def label_at(self, position: int) -> str:
+        """The label of the column at `position`."""
         if self.names is not None and self.names[position]:
             return f'column "{self.names[position]}"'
         return f"column {position + 1}"
@@ -195,10 +207,8 @@ def read_rows(text: str, layout: CsvLayout, delimiter: str) -> list[Row]:
         if columns is None:
             if layout.has_header:
                 columns = _Columns(layout, fields, len(fields), line)
-                _check_mapping(columns)
                 continue
             columns = _Columns(layout, None, len(fields), line)
-            _check_mapping(columns)
         if len(fields) != columns.width:
             raise CsvRejection(
                 f"{len(fields)} columns where the file has {columns.width} "
@@ -209,12 +219,6 @@ def read_rows(text: str, layout: CsvLayout, delimiter: str) -> list[Row]:
     if columns is None:
         raise CsvRejection("the file holds no header and no data lines")
     return rows
-
-
-def _check_mapping(columns: _Columns) -> None:
-    """Every required column of the layout must exist in this file."""
-    for column in _all_columns(columns.layout):
-        columns.find(column)
 
 
 def _all_columns(layout: CsvLayout) -> list[Col]:
@@ -245,14 +249,22 @@ class _RowReader:
         position = self.columns.find(column)
         if position is None:
             return ""
-        value = self.fields[position].strip()
+        return self.fields[position].strip()
+
+    def check_quoting(self) -> None:
+        """A mapped field that still has quotes around it was misquoted in the file."""
         quote = self.layout.quotechar
-        if quote and len(value) > 1 and value[0] == value[-1] == quote:
-            raise self.fail(
-                column,
-                f"{value} is quoted inside an unquoted field (a space before the opening quote?)",
-            )
-        return value
+        if not quote:
+            return
+        for position in self.columns.mapped:
+            value = self.fields[position].strip()
+            if len(value) > 1 and value[0] == value[-1] == quote:
+                label = self.columns.label_at(position)
+                raise CsvRejection(
+                    f"{label}: {value} is quoted inside an unquoted field "
+                    "(a space before the opening quote?)",
+                    self.where,
+                )
 
     def text(self, column: Col | None) -> str:
         """A text value: the layout's extra quotes removed, whitespace folded."""
@@ -287,8 +299,7 @@ class _RowReader:
     def row(self) -> Row:
         """The whole line as a `Row`."""
         spec = self.layout.columns
-        for column in _all_columns(self.layout):
-            self.raw(column)  # a misquoted field anywhere rejects the line
+        self.check_quoting()
         account = normalize_account(self.raw(spec.account))
         if not account:
             raise self.fail(spec.account, "the account is empty")
