@@ -10,6 +10,8 @@ from connectors.csv_reader import SNIFF_BYTES, decode, decode_head, read_rows, s
 from connectors.csv_statements import build_statements
 from huishoudboekje.banking import Statement
 
+MAX_BYTES = 256 * 2**20  # far beyond any bank's CSV download; the file is read whole
+
 
 class CsvImporter:
     """One bank's CSV exports; `layouts` are its variants, tried in order."""
@@ -32,6 +34,10 @@ class CsvImporter:
     def extract(self, path: Path) -> list[Statement]:
         """Parse the whole file or raise one `ConnectorError`; never a partial result."""
         try:
+            if path.stat().st_size > MAX_BYTES:
+                raise ConnectorError(
+                    self.name, path.name, f"the file is larger than {MAX_BYTES // 2**20} MB"
+                )
             data = path.read_bytes()
         except OSError as error:
             raise ConnectorError(

@@ -87,10 +87,15 @@ def decode_head(head: bytes) -> str:
 def _records(text: str, layout: CsvLayout, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """(first line number, fields) per CSV record; csv.Error becomes a rejection."""
     if layout.quotechar is None:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        reader = csv.reader(
+            io.StringIO(text, newline=None), delimiter=delimiter, quoting=csv.QUOTE_NONE
+        )
     else:
         reader = csv.reader(
-            io.StringIO(text), delimiter=delimiter, quotechar=layout.quotechar, strict=True
+            io.StringIO(text, newline=None),
+            delimiter=delimiter,
+            quotechar=layout.quotechar,
+            strict=True,
         )
     line = 1
     while True:

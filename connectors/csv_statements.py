@@ -49,7 +49,9 @@ def build_statements(
         segments = _balance_segments(ordered, layout) if balances else [ordered]
         keys = _dedupe_keys(account, ordered)
         for segment in segments:
-            statements.append(_statement(account, segment, keys, balances, source_format))
+            statements.append(
+                _statement(account, segment, keys, balances, source_format, layout.name)
+            )
     return statements
 
 
@@ -160,7 +162,12 @@ def _dedupe_keys(account: str, rows: list[Row]) -> dict[int, str]:
 
 
 def _statement(
-    account: str, rows: list[Row], keys: dict[int, str], balances: bool, source_format: str
+    account: str,
+    rows: list[Row],
+    keys: dict[int, str],
+    balances: bool,
+    source_format: str,
+    layout_name: str,
 ) -> Statement:
     start = min(row.booking_date for row in rows)
     end = max(row.booking_date for row in rows)
@@ -178,6 +185,7 @@ def _statement(
         closing_balance=closing,
         currency=rows[0].currency,
         source_format=source_format,
+        extra=(("layout", layout_name),),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import date, timedelta
 from pathlib import Path
@@ -331,23 +332,56 @@ def test_wrong_importer_for_the_file() -> None:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ_EXAMPLES = int(os.environ.get("HHB_FUZZ_EXAMPLES", "150"))
+FUZZ_FILES = sorted(
+    [(importer, _sample(name)) for name, importer in OWN_SAMPLES.items()]
+    + [
+        (importer, SHARED_CORPUS / relative)
+        for relative, importer in EXPECTED_CSV_IMPORTER.items()
+        if (SHARED_CORPUS / relative).exists()
+    ]
+)
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    st.sampled_from(sorted(OWN_SAMPLES)),
+    st.sampled_from(FUZZ_FILES),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["drop", "copy", "swap"]), st.integers(0, 999), st.integers(0, 999)
+        ),
+        max_size=3,
+    ),
     st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=4),
     st.integers(0, 10**6),
 )
-def test_mutated_samples_parse_or_raise_connector_error(
-    name: str, flips: list[tuple[int, int]], cut: int
+def test_mutated_files_parse_or_raise_connector_error(
+    file: tuple[str, Path],
+    line_edits: list[tuple[str, int, int]],
+    flips: list[tuple[int, int]],
+    cut: int,
 ) -> None:
-    data = bytearray(_sample(name).read_bytes())
+    """Lines dropped, copied or swapped, bytes flipped, the file cut: a correct parse
+    or a ConnectorError, nothing else."""
+    importer, path = file
+    lines = path.read_bytes().splitlines(keepends=True)
+    for edit, first, second in line_edits:
+        i, j = first % len(lines), second % len(lines)
+        if edit == "drop" and len(lines) > 1:
+            del lines[i]
+        elif edit == "copy":
+            lines.insert(j, lines[i])
+        else:
+            lines[i], lines[j] = lines[j], lines[i]
+    data = bytearray(b"".join(lines))
     for position, value in flips:
         data[position % len(data)] = value
     data = data[: max(1, cut % (len(data) + 1))]
     try:
-        statements = CSV_IMPORTERS[OWN_SAMPLES[name]].parse(bytes(data), name)
+        statements = CSV_IMPORTERS[importer].parse(bytes(data), path.name)
     except ConnectorError as error:
-        assert error.connector == OWN_SAMPLES[name] and error.file == name
+        assert error.connector == importer and error.file == path.name
+        assert "unexpected error" not in error.message
         return
     for statement in statements:
         if statement.opening_balance is not None and statement.closing_balance is not None:
@@ -438,3 +472,12 @@ def test_own_samples_use_valid_fictional_ibans() -> None:
         assert ibans, name
         for iban in ibans:
             IBAN(iban)  # raises on a wrong checksum or bank code
+
+
+def test_old_mac_line_endings_and_layout_variant_are_kept() -> None:
+    data = _sample("csv_triodos_cp1252.csv").read_bytes().replace(b"\r\n", b"\r")
+    (statement,) = CSV_IMPORTERS["csv-triodos"].parse(data, "triodos.csv")
+    assert len(statement.transactions) == 4
+    assert statement.extra == (("layout", "Triodos"),)
+    ing = CSV_IMPORTERS["csv-ing"].extract(corpus_file("csv/ing/ing2ofx__Alle_spaarrekeningen.csv"))
+    assert {s.extra for s in ing} == {(("layout", "ING spaarrekening"),)}
