@@ -156,6 +156,8 @@ class PaymentFileRow(HhbTable, table=True):
     control_sum: Decimal = Field(sa_column=Column(ExactAmount, nullable=False))
     night: date = Field(sa_column=Column(Date, nullable=False))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # recorded first, written second: a crash in between is repaired by the next export
+    written: bool = Field(sa_column=Column(Boolean, nullable=False))
 
 
 class SignalRow(HhbTable, table=True):

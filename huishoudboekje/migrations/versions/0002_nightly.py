@@ -81,6 +81,7 @@ def upgrade() -> None:
             huishoudboekje.persistence.types.UtcDateTime(timezone=True),
             nullable=False,
         ),
+        sa.Column("written", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("msg_id", name=op.f("pk_payment_file")),
     )
     op.create_table(
