@@ -16,6 +16,7 @@ import signal
 from datetime import datetime
 from types import FrameType
 
+from apscheduler.events import EVENT_SCHEDULER_STARTED  # type: ignore[import-untyped]
 from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
@@ -86,7 +87,14 @@ def serve(database: str | None, paths: NightPaths) -> int:
     if stopping:
         log.info("scheduler stopped")
         return 0
-    log.info("next night at %s", scheduler.get_job(JOB_ID).trigger)
+
+    def started(_event: object) -> None:
+        if stopping:  # a signal came in between the catch-up and the start
+            scheduler.shutdown(wait=False)
+            return
+        log.info("next night at %s", scheduler.get_job(JOB_ID).next_run_time)
+
+    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
     scheduler.start()  # blocks until shutdown
     log.info("scheduler stopped")
     return 0

@@ -96,7 +96,7 @@ def _store_statement(
             )
             if entry is not None:
                 append_journal_entries(uow, [entry])
-    elif fresh:
+    elif fresh or not statement.transactions:
         previous = last_statement(uow, statement.account_iban)
         prev_closing = previous.closing if previous is not None else None
         if rows:  # an earlier statement of this very file is the previous one

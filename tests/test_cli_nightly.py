@@ -270,3 +270,23 @@ def test_a_second_night_at_the_same_time_exits_with_a_clear_message(
             assert "er draait al een nachtelijke verwerking" in capsys.readouterr().err
     finally:
         engine.dispose()
+
+
+def test_a_missing_statement_is_signalled(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    bank = Bank()
+    bank.statement(date(2026, 2, 19), [], var / "inbox")
+    nightly(date(2026, 2, 20), db, var, capsys)
+    bank.statement(date(2026, 2, 20), incomes_on(date(2026, 2, 20)), var / "inbox")
+    (var / "inbox" / "camt053-20260220.xml").unlink()  # the bank never delivered it
+    bank.statement(date(2026, 2, 23), incomes_on(date(2026, 2, 23)), var / "inbox")
+    nightly(date(2026, 2, 24), db, var, capsys)  # catches up 21, 22, 23 first
+    capsys.readouterr()
+    assert hhb("signals", "--json", db=db) == 0
+    kinds = {s["kind"] for s in json.loads(capsys.readouterr().out)}
+    assert "ontbrekend_afschrift" in kinds
+    # the ledger cannot equal the bank now; that is said out loud, never absorbed
+    assert "saldo_verschil" in kinds
+    assert ledger_bank(db) != bank.closings[date(2026, 2, 23)]

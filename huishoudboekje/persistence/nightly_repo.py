@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from huishoudboekje.bankbook import InstructionStatus, SentPayment, TxStatus
@@ -108,12 +108,13 @@ def _money(value: Decimal | None) -> Money | None:
 
 
 def last_statement(uow: UnitOfWork, account_iban: str) -> StoredStatement | None:
-    """The latest stored statement of the account that brought new transactions."""
+    """The latest stored statement of the account that was not a mere repeat (it brought
+    new transactions, or it is an empty day's statement)."""
     statement = (
         select(StatementRow)
         .where(
             col(StatementRow.account_iban) == account_iban,
-            col(StatementRow.new_transactions) > 0,
+            or_(col(StatementRow.new_transactions) > 0, col(StatementRow.transactions) == 0),
         )
         .order_by(col(StatementRow.id).desc())
     )
