@@ -332,3 +332,14 @@ def test_iban_checks() -> None:
     assert not is_iban("NL21INGB0001234567")
     assert looks_like_iban("NL47INGB9999999999") and not is_iban("NL47INGB9999999999")
     assert not looks_like_iban("0878787878")
+
+
+def test_legacy_abn_amro_sample() -> None:
+    (statement,) = MT940.extract(SAMPLES_DIR / "mt940_abnamro_legacy.sta")
+    assert statement.account_iban == "417164300"
+    giro, card1, card2, toeslag = statement.transactions
+    assert giro.amount == Money("-89.50")  # "89,5"
+    assert giro.structured_reference == "000000042188659"
+    assert giro.description.endswith("BETREFT TERMIJNBEDRAG JANUARI")
+    assert card1.description == card2.description and card1.dedupe_key != card2.dedupe_key
+    assert toeslag.counterparty_iban == "NL36INGB0007654321"  # leading IBAN, mod-97 valid
