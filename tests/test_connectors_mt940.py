@@ -70,9 +70,6 @@ def test_corpus_files_match_their_golden_file(relative: str) -> None:
 # The importer refuses them; their lines are still checked, parsed without the
 # balance check, against a golden file of their own.
 UNRECONCILED_CORPUS = {
-    # A :61: glued to the end of the previous :86: line: that booking is lost
-    # to any MT940 reader, and the balance check is what notices.
-    "mt940/hhb__MT940-BNG.txt": r"statement 1 34948929 \(line 4\): .*\(difference -100\.00\)",
     "mt940/kingsq__Knab_sample": r"statement 1 B5L04MSAU20N3I99 .*\(difference 96\.84\)",
     "mt940/wolph__jejik_abnamro.sta": r"statement 1 ABN AMRO BANK NV .*\(difference -2038\.00\)",
     "mt940/wolph__jejik_knab.sta": r"statement 2 B4G30MS9D00A003D .*\(difference 4500\.00\)",
@@ -178,6 +175,16 @@ def test_corpus_quirks() -> None:
     asn = MT940.extract(corpus_file("mt940/wolph__ASNB_mt940.txt"))
     assert asn[0].transactions[0].counterparty_iban == "NL47INGB9999999999"
     assert asn[0].transactions[0].counterparty_name == "hr gjlm paulissen"
+
+
+def test_statement_line_glued_to_the_previous_field_is_refused() -> None:
+    # BNG: ":86:… Zahlungsnummer 1234568 :61:140912D100,00NMSC092" on one line.
+    # Read naively, that booking of 100,00 vanishes into a description; the
+    # balance check would notice too, but this says where and why.
+    path = corpus_file("mt940/hhb__MT940-BNG.txt")
+    error = _extract_error(path)
+    assert error.where == "line 19"
+    assert error.message.startswith("a :61: statement line starts in the middle of the line")
 
 
 def test_legacy_abn_amro_text_is_kept_whole() -> None:
