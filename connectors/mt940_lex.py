@@ -102,8 +102,9 @@ def split_statements(text: str) -> list[RawStatement]:
         glued = _GLUED_LINE_RE.search(line)
         if glued:
             raise Mt940Rejection(
-                f"a :61: statement line starts in the middle of the line (column {glued.start() + 2})"
-                "; the bank glued it to the previous field, and that booking would be lost",
+                "a :61: statement line starts in the middle of the line"
+                f" (column {glued.start() + 2}); the bank glued it to the previous field,"
+                " and that booking would be lost",
                 f"line {number}",
             )
         tagged = _TAG_RE.match(line)
