@@ -44,12 +44,42 @@ ING_CURRENT = CsvLayout(
         counterparty_iban=col("Tegenrekening"),
         bank_transaction_code=opt("Code"),
         description=(opt("Mededelingen"),),
-        balance_after=opt("Saldo na mutatie"),
+        balance_after=opt("Saldo na mutatie", "Saldo na trn"),
     ),
     patterns=(
         pattern("value_date", opt("Mededelingen"), r"Valutadatum: (\d{2}-\d{2}-\d{4})"),
         pattern("counterparty_iban", opt("Mededelingen"), rf"IBAN: ({IBAN})"),
         pattern("end_to_end_id", opt("Mededelingen"), rf"Kenmerk: (.+?){_ING_KEYS}"),
+    ),
+)
+
+# The same export downloaded with the English ING app or website.
+_ING_KEYS_EN = r"(?= (?:Name|Description|IBAN|Reference|Mandate ID|Creditor ID|Value date):|$)"
+
+ING_CURRENT_EN = CsvLayout(
+    name="ING current account (English)",
+    header_signature=("Date", "Name / Description", "Account", "Debit/credit", "Amount (EUR)"),
+    delimiters=(",", ";"),
+    date_formats=("%Y%m%d", "%d-%m-%Y"),
+    amount_styles=(DECIMAL_COMMA, DECIMAL_POINT),
+    debit_words=("Debit",),
+    credit_words=("Credit",),
+    row_order="newest_first",
+    columns=Columns(
+        account=col("Account"),
+        booking_date=col("Date"),
+        amount=col("Amount (EUR)"),
+        sign=col("Debit/credit"),
+        counterparty_name=col("Name / Description"),
+        counterparty_iban=col("Counterparty"),
+        bank_transaction_code=opt("Code"),
+        description=(opt("Notifications"),),
+        balance_after=opt("Resulting balance"),
+    ),
+    patterns=(
+        pattern("value_date", opt("Notifications"), r"Value date: (\d{2}-\d{2}-\d{4})"),
+        pattern("counterparty_iban", opt("Notifications"), rf"IBAN: ({IBAN})"),
+        pattern("end_to_end_id", opt("Notifications"), rf"Reference: (.+?){_ING_KEYS_EN}"),
     ),
 )
 
@@ -230,7 +260,7 @@ KNAB = CsvLayout(
 )
 
 IMPORTERS: tuple[StatementImporter, ...] = (
-    CsvImporter("csv-ing", (ING_CURRENT, ING_SAVINGS)),
+    CsvImporter("csv-ing", (ING_CURRENT, ING_CURRENT_EN, ING_SAVINGS)),
     CsvImporter("csv-rabobank", (RABOBANK,)),
     CsvImporter("csv-knab", (KNAB,)),
     CsvImporter("csv-bunq", (BUNQ,)),

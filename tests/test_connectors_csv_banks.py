@@ -30,6 +30,7 @@ OWN_SAMPLES = {
     "csv_abnamro.tab": "csv-abnamro",
     "csv_bunq.csv": "csv-bunq",
     "csv_ing_comma.csv": "csv-ing",
+    "csv_ing_english.csv": "csv-ing",
     "csv_ing_semicolon.csv": "csv-ing",
     "csv_knab.csv": "csv-knab",
     "csv_rabobank.csv": "csv-rabobank",
@@ -145,7 +146,10 @@ def test_balance_history_export_is_not_a_statement() -> None:
         detect(path)
     with pytest.raises(ConnectorError) as caught:
         CSV_IMPORTERS["csv-ing"].extract(path)
-    assert "do not match the ING betaalrekening, ING spaarrekening layout" in str(caught.value)
+    assert str(caught.value).endswith(
+        "the first lines do not match the ING betaalrekening, ING current account (English) "
+        "or ING spaarrekening layout"
+    )
 
 
 def test_identify_never_raises(tmp_path: Path) -> None:
