@@ -485,3 +485,31 @@ def test_old_mac_line_endings_and_layout_variant_are_kept() -> None:
     assert statement.extra == (("layout", "Triodos"),)
     ing = CSV_IMPORTERS["csv-ing"].extract(corpus_file("csv/ing/ing2ofx__Alle_spaarrekeningen.csv"))
     assert {s.extra for s in ing} == {(("layout", "ING spaarrekening"),)}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-(10**6), 10**6), st.booleans()),  # (amount in cents, gap before)
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_generated_abn_amro_export_reconciles_per_segment(lines: list[tuple[int, bool]]) -> None:
+    balance, rows, gaps = 10_000, [], 0
+    for index, (cents, gap) in enumerate(lines):
+        if gap and index:
+            balance += 12_345  # lines missing from the file: the chain breaks here
+            gaps += 1
+        start, balance = balance, balance + cents
+        line = ["417164300", "EUR", "20250601", _dutch(start), _dutch(balance), "20250601"]
+        line = [*line, _dutch(cents), f"SEPA Overboeking regel {index}"]
+        rows.append("\t".join(line).replace(".", ""))  # ABN AMRO writes no thousands dots
+    statements = CSV_IMPORTERS["csv-abnamro"].parse("\n".join(rows).encode(), "TXT.TAB")
+    assert len(statements) == gaps + 1
+    assert sum(len(s.transactions) for s in statements) == len(lines)
+    for statement in statements:
+        assert statement.opening_balance is not None
+        total = sum((tx.amount for tx in statement.transactions), Money(0))
+        assert statement.opening_balance + total == statement.closing_balance
+    assert statements[-1].closing_balance == Money.cents(balance)
