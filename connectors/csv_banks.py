@@ -131,6 +131,33 @@ RABOBANK = CsvLayout(
     ),
 )
 
+# The headerless export Rabobank offered until 2018 (field list of the bank's
+# "formaatbeschrijving CSV kommagescheiden"): C/D and an unsigned amount.
+RABOBANK_BEFORE_2018 = CsvLayout(
+    name="Rabobank (before 2018)",
+    column_counts=(19,),
+    row_shape=((0, rf"{IBAN}|\d{{9,10}}"), (1, r"[A-Z]{3}"), (2, r"\d{8}"), (3, r"[CD]")),
+    delimiters=(",",),
+    date_formats=("%Y%m%d",),
+    amount_styles=(DECIMAL_POINT, DECIMAL_COMMA),
+    debit_words=("D",),
+    credit_words=("C",),
+    row_order="oldest_first",
+    columns=Columns(
+        account=col(0),
+        currency=col(1),
+        value_date=col(2),
+        sign=col(3),
+        amount=col(4),
+        counterparty_iban=col(5),
+        counterparty_name=col(6),
+        booking_date=col(7),
+        bank_transaction_code=col(8),
+        description=(col(10), col(11), col(12), col(13), col(14), col(15)),
+        end_to_end_id=col(16),
+    ),
+)
+
 # ABN AMRO puts IBAN, BIC, name, description and reference in one text column,
 # either as fixed-width "IBAN: … BIC: … Naam: …" or as "/IBAN/…/NAME/…/EREF/…".
 _ABN_KEYS = r"(?=\s{2,}|\s*(?:Machtiging|Omschrijving|IBAN|BIC|Kenmerk|Voor|Incassant):|$)"
@@ -261,7 +288,7 @@ KNAB = CsvLayout(
 
 IMPORTERS: tuple[StatementImporter, ...] = (
     CsvImporter("csv-ing", (ING_CURRENT, ING_CURRENT_EN, ING_SAVINGS)),
-    CsvImporter("csv-rabobank", (RABOBANK,)),
+    CsvImporter("csv-rabobank", (RABOBANK, RABOBANK_BEFORE_2018)),
     CsvImporter("csv-knab", (KNAB,)),
     CsvImporter("csv-bunq", (BUNQ,)),
     CsvImporter("csv-abnamro", (ABN_AMRO,)),

@@ -34,6 +34,7 @@ OWN_SAMPLES = {
     "csv_ing_semicolon.csv": "csv-ing",
     "csv_knab.csv": "csv-knab",
     "csv_rabobank.csv": "csv-rabobank",
+    "csv_rabobank_before_2018.csv": "csv-rabobank",
     "csv_triodos_cp1252.csv": "csv-triodos",
     "csv_volksbank_sns.csv": "csv-volksbank",
 }
@@ -332,7 +333,8 @@ def test_wrong_encoding_is_refused() -> None:
 def test_wrong_importer_for_the_file() -> None:
     data = _sample("csv_knab.csv").read_bytes()
     assert _refusal("csv-rabobank", data) == (
-        "csv-rabobank: export.csv: the first lines do not match the Rabobank layout"
+        "csv-rabobank: export.csv: the first lines do not match the Rabobank or "
+        "Rabobank (before 2018) layout"
     )
 
 
