@@ -54,7 +54,10 @@ class Money:
 
     def __init__(self, value: MoneyInput = 0) -> None:
         dec = _to_decimal(value)
-        quantized = dec.quantize(CENT)
+        try:
+            quantized = dec.quantize(CENT)
+        except InvalidOperation:  # more digits than the decimal context holds
+            raise ValueError(f"{value!r} is too large to be an amount") from None
         if quantized != dec:
             raise ValueError(f"{value!r} has more than two decimals; use Money.round()")
         object.__setattr__(self, "amount", quantized)
@@ -63,7 +66,10 @@ class Money:
     def round(cls, value: Decimal | int | str) -> Money:
         """Round a computed value half-up to cents (the explicit rounding point)."""
         dec = _to_decimal(value)
-        return cls(dec.quantize(CENT, rounding=ROUND_HALF_UP))
+        try:
+            return cls(dec.quantize(CENT, rounding=ROUND_HALF_UP))
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is too large to be an amount") from None
 
     @classmethod
     def cents(cls, cents: int) -> Money:

@@ -80,3 +80,10 @@ def test_allocate_example():
     assert allocate(ZERO, [3]) == [ZERO]
     with pytest.raises(ValueError):
         allocate(Money(1), [0, 0])
+
+
+def test_an_amount_too_large_for_the_decimal_context_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="too large"):
+        Money("999999999999999999999999999.99")
+    with pytest.raises(ValueError, match="too large"):
+        Money.round("999999999999999999999999999.999")
