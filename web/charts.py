@@ -1,0 +1,70 @@
+"""The buffer chart: past months and the forecast, as SVG (pygal), no scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+import pygal
+from pygal.style import Style
+
+from huishoudboekje.forecast import ForecastPoint
+from web.formatting import money, short_day
+
+_STYLE = Style(
+    background="white",
+    plot_background="white",
+    foreground="#1b1b1b",
+    foreground_strong="#1b1b1b",
+    foreground_subtle="#555555",
+    colors=("#00589c", "#b35900"),
+    font_family="sans-serif",
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=14,
+    title_font_size=16,
+)
+
+
+def _euros(point: ForecastPoint) -> Decimal:
+    # pygal computes the scale with floats internally; the chart only draws, the
+    # amounts people read are in the text table beside it (exact, from Money).
+    return point.balance.amount
+
+
+def buffer_chart(history: Sequence[ForecastPoint], forecast: Sequence[ForecastPoint]) -> bytes:
+    """An SVG line chart of the buffer: history (blue) then forecast (orange)."""
+    chart = pygal.Line(
+        style=_STYLE,
+        js=[],  # no JavaScript: the chart is shown through <img>
+        width=800,
+        height=360,
+        show_dots=False,
+        x_label_rotation=0,
+        show_minor_x_labels=False,
+        legend_at_bottom=True,
+        value_formatter=lambda v: money_text(v),
+        disable_xml_declaration=False,
+    )
+    weekly_forecast = list(forecast[6::7]) if len(forecast) > 7 else list(forecast)
+    labels = [short_day(p.day) for p in history] + [short_day(p.day) for p in weekly_forecast]
+    chart.x_labels = labels
+    chart.x_labels_major = labels[:: max(1, len(labels) // 6)]
+    gap = [None] * len(weekly_forecast)
+    chart.add("Uw buffer", [_euros(p) for p in history] + gap)
+    chart.add(
+        "Verwacht",
+        [None] * (len(history) - 1)
+        + [_euros(history[-1]) if history else None]
+        + [_euros(p) for p in weekly_forecast],
+    )
+    return bytes(chart.render())
+
+
+def money_text(value: object) -> str:
+    """Tooltip/label text for a chart value."""
+    from huishoudboekje.money import Money
+
+    if isinstance(value, Decimal):
+        return money(Money(value))
+    return ""
