@@ -23,6 +23,7 @@ from huishoudboekje.signals import Signal
 from huishoudboekje.status import StatusReport
 
 HISTORY_DAYS = 91  # about three months
+OTHER_LABELS = {"advance": "voorschot van de gemeente", "repayment": "voorschot terugbetaald"}
 
 
 def _vat_change(entry: JournalEntry, code: str) -> Money:
@@ -80,6 +81,7 @@ class MonthOverview:
     charges: tuple[Movement, ...]
     leefgeld: tuple[Movement, ...]
     reserves: tuple[Movement, ...]
+    other: tuple[Movement, ...] = ()  # advances (+) and repayments (-), signed
 
     @property
     def totals(self) -> dict[str, Money]:
@@ -88,6 +90,7 @@ class MonthOverview:
             "charges": total(m.amount for m in self.charges),
             "leefgeld": total(m.amount for m in self.leefgeld),
             "reserves": total(m.amount for m in self.reserves),
+            "other": total(m.amount for m in self.other),
         }
 
 
@@ -117,11 +120,12 @@ def month_overview(
     """The printable overview of one month."""
     first, last = month_bounds(month)
     code = household.code
-    incomes, charges, leefgeld, reserves = [], [], [], []
+    incomes, charges, leefgeld, reserves, other = [], [], [], [], []
     for entry in entries:
         if not first <= entry.day <= last:
             continue
         change = _vat_change(entry, code)
+        in_buffer = _buffer_total((entry,), code, entry.day)
         if entry.kind == "income" and change.is_positive:
             incomes.append(Movement(entry.day, entry.description, change))
         elif entry.kind == "instruct_charge":
@@ -130,6 +134,10 @@ def month_overview(
             leefgeld.append(Movement(entry.day, "leefgeld", -change))
         elif entry.kind == "reserve" and change.is_negative:
             reserves.append(Movement(entry.day, "reservering", -change))
+        elif entry.kind != "income" and in_buffer:
+            other.append(
+                Movement(entry.day, OTHER_LABELS.get(entry.kind, entry.description), in_buffer)
+            )
     return MonthOverview(
         household=household,
         first=first,
@@ -140,6 +148,7 @@ def month_overview(
         charges=tuple(charges),
         leefgeld=tuple(leefgeld),
         reserves=tuple(reserves),
+        other=tuple(other),
     )
 
 

@@ -48,7 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if settings.behind_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     engine = open_database(settings.database_url)
-    hasher = Argon2Hasher()
+    hasher = Argon2Hasher(**settings.argon2_params)
     app.extensions["hhb_settings"] = settings
     app.extensions["hhb_engine"] = engine
     app.extensions["hhb_hasher"] = hasher

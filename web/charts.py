@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from pygal.style import Style
 from huishoudboekje.forecast import ForecastPoint
 from web.formatting import money, short_day
 
+_SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)
 _STYLE = Style(
     background="white",
     plot_background="white",
@@ -58,7 +60,9 @@ def buffer_chart(history: Sequence[ForecastPoint], forecast: Sequence[ForecastPo
         + [_euros(history[-1]) if history else None]
         + [_euros(p) for p in weekly_forecast],
     )
-    return bytes(chart.render())
+    # pygal always embeds a small config <script>; shown through <img> it would
+    # never run, but the chart needs no script at all, so it is taken out.
+    return _SCRIPT.sub(b"", bytes(chart.render()))
 
 
 def money_text(value: object) -> str:

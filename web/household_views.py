@@ -6,6 +6,7 @@ household code from the URL, so one household can never ask for another's data.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -32,6 +33,7 @@ from web.sentences import KIND_NL, leefgeld_sentence, paid_sentence, per_day
 
 bp = Blueprint("household", __name__)
 PAID_DAYS = 92
+PERIOD = re.compile(r"(\d{4})-(\d{2})")
 MONTHS_SHOWN = 6
 
 
@@ -122,13 +124,16 @@ def chart() -> Response:
     return Response(buffer_chart(view.history, view.forecast), mimetype="image/svg+xml")
 
 
-@bp.get("/overzicht/<int:year>-<int:month_number>")
+@bp.get("/overzicht/<period>")
 @household_only
-def month(year: int, month_number: int) -> str:
-    """A printable overview of one month."""
+def month(period: str) -> str:
+    """A printable overview of one month (`period` like 2026-03)."""
+    match = PERIOD.fullmatch(period)
     try:
-        first = date(year, month_number, 1)
+        first = date(int(match[1]), int(match[2]), 1) if match else None
     except ValueError:
+        first = None
+    if first is None:
         abort(404)
     view = _view()
     if first > view.status.today:

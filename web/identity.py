@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
 from argon2 import PasswordHasher as _Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine
@@ -62,10 +63,18 @@ class IdentityProvider(Protocol):
 
 
 class Argon2Hasher:
-    """argon2id password hashes (argon2-cffi defaults)."""
+    """argon2id password hashes (argon2-cffi defaults unless `params` say otherwise;
+    tests use cheap parameters, production never should)."""
 
-    def __init__(self) -> None:
-        self._hasher = _Argon2()
+    def __init__(
+        self,
+        time_cost: int = DEFAULT_TIME_COST,
+        memory_cost: int = DEFAULT_MEMORY_COST,
+        parallelism: int = DEFAULT_PARALLELISM,
+    ) -> None:
+        self._hasher = _Argon2(
+            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
+        )
 
     def hash(self, password: str) -> str:
         return self._hasher.hash(password)

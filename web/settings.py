@@ -39,6 +39,7 @@ class WebSettings:
     behind_proxy: bool = False
     testing: bool = False
     clock: Callable[[], datetime] = field(default=_utc_now)
+    argon2_params: Mapping[str, int] = field(default_factory=dict)  # tests only
 
     def now(self) -> datetime:
         """The current moment (UTC, aware)."""
@@ -67,4 +68,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> WebSettings:
         behind_proxy=str(values.get("HHB_BEHIND_PROXY", "")) in {"1", "true", "yes"},
         testing=bool(values.get("TESTING", False)),
         clock=clock if callable(clock) else _utc_now,
+        argon2_params=dict(argon2)
+        if isinstance(argon2 := values.get("HHB_ARGON2"), Mapping)
+        else {},
     )
