@@ -10,7 +10,8 @@ import pygal
 from pygal.style import Style
 
 from huishoudboekje.forecast import ForecastPoint
-from web.formatting import money, short_day
+from huishoudboekje.money import Money
+from web.formatting import money, tick_day
 
 _SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)
 _STYLE = Style(
@@ -45,11 +46,12 @@ def buffer_chart(history: Sequence[ForecastPoint], forecast: Sequence[ForecastPo
         x_label_rotation=0,
         show_minor_x_labels=False,
         legend_at_bottom=True,
+        truncate_label=-1,
         value_formatter=lambda v: money_text(v),
         disable_xml_declaration=False,
     )
     weekly_forecast = list(forecast[6::7]) if len(forecast) > 7 else list(forecast)
-    labels = [short_day(p.day) for p in history] + [short_day(p.day) for p in weekly_forecast]
+    labels = [tick_day(p.day) for p in history] + [tick_day(p.day) for p in weekly_forecast]
     chart.x_labels = labels
     chart.x_labels_major = labels[:: max(1, len(labels) // 6)]
     gap = [None] * len(weekly_forecast)
@@ -66,9 +68,10 @@ def buffer_chart(history: Sequence[ForecastPoint], forecast: Sequence[ForecastPo
 
 
 def money_text(value: object) -> str:
-    """Tooltip/label text for a chart value."""
-    from huishoudboekje.money import Money
-
+    """Label text for a chart value. pygal hands the axis ticks over as floats it
+    computed itself; they are only drawn, rounded to whole euros, never used as money."""
     if isinstance(value, Decimal):
         return money(Money(value))
+    if isinstance(value, int | float):
+        return money(Money(round(value)))
     return ""

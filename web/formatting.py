@@ -38,6 +38,11 @@ def short_day(value: date | None) -> str:
     return "" if value is None else format_date(value, "d MMMM", locale=LOCALE)
 
 
+def tick_day(value: date) -> str:
+    """`6 mrt.` (chart axis labels)."""
+    return format_date(value, "d MMM", locale=LOCALE)
+
+
 def month(value: date | None) -> str:
     """`maart 2026`."""
     return "" if value is None else format_date(value, "MMMM y", locale=LOCALE)

@@ -92,10 +92,10 @@ def payments() -> str:
     )
 
 
-def _months(today: date) -> list[date]:
+def _months(today: date, start: date) -> list[date]:
     first = today.replace(day=1)
-    months = []
-    for _ in range(MONTHS_SHOWN):
+    months: list[date] = []
+    while len(months) < MONTHS_SHOWN and first >= start.replace(day=1):
         months.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     return months
@@ -112,7 +112,7 @@ def overview() -> str:
         report=view.status,
         history=view.history,
         forecast=weekly_forecast,
-        months=_months(view.status.today),
+        months=_months(view.status.today, view.status.household.start),
     )
 
 
