@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from huishoudboekje.persistence import AuditEvent, load_audit_events, load_households, record_audit
 from huishoudboekje.persistence.accounts import User, list_users
@@ -108,6 +109,32 @@ class AuditFilter:
     action: str = ""
     since: date | None = None
     until: date | None = None
+
+
+def _flat(value: Any, prefix: str = "") -> dict[str, str]:
+    if isinstance(value, dict):
+        out: dict[str, str] = {}
+        for key, item in value.items():
+            out.update(_flat(item, f"{prefix}{key}."))
+        return out
+    if isinstance(value, list) and all(isinstance(v, dict) and "id" in v for v in value):
+        out = {}
+        for item in value:
+            out.update(_flat(item, f"{prefix}{item['id']}."))
+        return out
+    return {prefix.rstrip("."): "–" if value is None else str(value)}
+
+
+def audit_changes(event: AuditEvent) -> list[tuple[str, str, str]]:
+    """(field, before, after) for every field that differs between before and after;
+    rules are keyed by their id (``charges.huur.amount``)."""
+    before, after = _flat(event.before or {}), _flat(event.after or {})
+    keys = list(after) + [k for k in before if k not in after]
+    return [
+        (key, before.get(key, "–"), after.get(key, "–"))
+        for key in keys
+        if before.get(key) != after.get(key)
+    ]
 
 
 def search_audit(uow: UnitOfWork, where: AuditFilter, limit: int = 500) -> list[AuditEvent]:

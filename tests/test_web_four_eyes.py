@@ -82,6 +82,8 @@ def test_big_rent_change_waits_for_a_teamleider_and_not_the_requester(web: WebEn
     with UnitOfWork(web.engine) as uow:
         event = load_audit_events(uow, object_id="HH-0001", action="household.update")[-1]
     assert (event.actor, event.approved_by) == ("mira", "tom")
+    audit = tom.get("/medewerker/audit?object=HH-0001&actie=household.update").data.decode()
+    assert "charges.huur.amount</code>: 725.40 → 800.00" in audit
 
 
 def test_a_teamleider_cannot_approve_their_own_change(web: WebEnv) -> None:
@@ -187,6 +189,8 @@ def test_invalid_form_saves_nothing_and_shows_errors_beside_fields(web: WebEnv) 
     assert "Er is niets opgeslagen" in page
     for field in ("iban", "members", "code"):
         assert re.search(rf'id="f-{field}-fout"', page), field
+    assert 'IBAN "NL00BANK0000000000" klopt niet' in page.replace("&#34;", '"')
+    assert "Vul een heel getal in." in page
     assert pending(web) == []
     charge = web.client("mira").post(RENT_PATH, data=rent_form(amount="12.345,678"))
     assert charge.status_code == 400

@@ -15,6 +15,7 @@ from typing import Any
 
 from huishoudboekje.editing import normalize_amount
 from huishoudboekje.model import WEEKDAYS, ChargeKind, IncomeKind
+from web.messages import dutch
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
@@ -209,7 +210,8 @@ def field_errors(
     by_field: dict[str, str] = {}
     other: list[str] = []
     paths = {f.path for f in spec.fields}
-    for path, message in problems.items():
+    for path, english in problems.items():
+        message = dutch(english)
         inner = path[len(prefix) :] if prefix and path.startswith(prefix) else path
         if (not prefix or path.startswith(prefix)) and inner in paths:
             by_field[inner] = message

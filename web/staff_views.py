@@ -48,6 +48,7 @@ from huishoudboekje.services import UnknownHouseholdError
 from huishoudboekje.staff_services import (
     AuditFilter,
     acknowledge_signal,
+    audit_changes,
     change_history,
     household_accounts,
     notes_for,
@@ -454,4 +455,5 @@ def audit() -> str:
     )
     with access.uow() as uow:
         events = search_audit(uow, where)
-    return render_template("staff/audit.html", events=events, where=where)
+    rows = [(event, audit_changes(event)) for event in events]
+    return render_template("staff/audit.html", rows=rows, where=where)
