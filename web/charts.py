@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -13,6 +14,9 @@ from huishoudboekje.forecast import ForecastPoint
 from huishoudboekje.money import Money
 from web.formatting import money, tick_day
 
+# pygal puts an import hook for its optional map plugins on sys.meta_path; it lacks
+# find_spec, so every later failed import raises an ImportWarning. No maps here.
+sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != "PluginImportFixer"]
 _SCRIPT = re.compile(rb"<script\b.*?</script>", re.S)
 _STYLE = Style(
     background="white",
