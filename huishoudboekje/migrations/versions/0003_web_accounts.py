@@ -2,7 +2,7 @@
 household requests and signal notes.
 
 Revision ID: 0003
-Revises: 0001 (re-chained to 0002 when the nightly run's schema lands)
+Revises: 0002
 Create Date: 2026-11-24
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import huishoudboekje.persistence.types
 
 revision: str = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
