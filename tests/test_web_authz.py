@@ -108,6 +108,20 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         {"besluit": "afwijzen"},
     ),
     ("GET", "/medewerker/werklijsten", "staff", "/medewerker/werklijsten", {}),
+    (
+        "POST",
+        "/medewerker/transacties/<int:tx_id>/toewijzen",
+        "staff",
+        "/medewerker/transacties/999/toewijzen",
+        {"household": "{code}"},
+    ),
+    (
+        "POST",
+        "/medewerker/signalen/afhandelen",
+        "staff",
+        "/medewerker/signalen/afhandelen",
+        {"key": "bestaat-niet", "note": "x"},
+    ),
 ]
 
 

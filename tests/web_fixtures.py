@@ -66,8 +66,8 @@ def seed_history(engine: Engine, code: str, first: date, last: date) -> None:
         uow.commit()
 
 
-def seed(engine: Engine) -> None:
-    """Demo config, history for HH-0001, one account per role."""
+def seed(engine: Engine, *, history: bool = True) -> None:
+    """Demo config, history for HH-0001 (unless `history` is false), one account per role."""
     hasher = Argon2Hasher(**FAST_HASHER)
     now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     with UnitOfWork(engine) as uow:
@@ -84,7 +84,8 @@ def seed(engine: Engine) -> None:
                 password=PASSWORD,
                 now=now,
             )
-    seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
+    if history:
+        seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
 
 
 @dataclass

@@ -41,9 +41,18 @@ from huishoudboekje.household_requests import (
     refuse_request,
     requests_of,
 )
+from huishoudboekje.night_worklists import (
+    acknowledge_night_signal,
+    has_nights,
+    night_signals,
+    problem_nights,
+    returned_payments,
+    unknown_credits,
+)
+from huishoudboekje.nightly_services import AssignmentError, assign_transaction
 from huishoudboekje.overview import caseload as caseload_of
 from huishoudboekje.overview import household_view
-from huishoudboekje.persistence import load_gemeente, load_household
+from huishoudboekje.persistence import load_gemeente, load_household, load_households
 from huishoudboekje.services import UnknownHouseholdError
 from huishoudboekje.staff_services import (
     AuditFilter,
@@ -423,15 +432,76 @@ def handle_request(request_id: int) -> BaseResponse:
 @bp.get("/werklijsten")
 @staff_only
 def worklists() -> str:
-    """Signals to look at, requests and changes waiting."""
+    """Signals to look at, unknown credits, returned payments, nights with problems,
+    requests and changes waiting. Once the nightly run has run, its stored signals
+    are the list; before that, tonight's signals are computed from the rules."""
     today = access.settings().today()
     with access.uow() as uow:
-        signals = signal_worklist(uow, today)
+        nights = has_nights(uow)
+        stored = night_signals(uow) if nights else []
+        computed = [] if nights else signal_worklist(uow, today)
+        credits = unknown_credits(uow)
+        returned = returned_payments(uow)
+        bad_nights = problem_nights(uow)
         items = open_requests(uow)
         pending = pending_changes(uow)
+        households = load_households(uow)
     return render_template(
-        "staff/worklists.html", signals=signals, items=items, pending=pending, kinds=REQUEST_KINDS
+        "staff/worklists.html",
+        nights=nights,
+        stored=stored,
+        signals=computed,
+        credits=credits,
+        returned=returned,
+        bad_nights=bad_nights,
+        items=items,
+        pending=pending,
+        kinds=REQUEST_KINDS,
+        households=households,
     )
+
+
+@bp.post("/transacties/<int:tx_id>/toewijzen")
+@staff_only
+def assign(tx_id: int) -> BaseResponse:
+    """Give an unknown credit to a household (and optionally one of its incomes)."""
+    household = request.form.get("household", "").strip()
+    income = request.form.get("income", "").strip() or None
+    with access.uow() as uow:
+        try:
+            done = assign_transaction(
+                uow,
+                str(tx_id),
+                household,
+                income,
+                actor=access.current().username,
+                today=access.settings().today(),
+                at=access.settings().now(),
+            )
+            flash(f"Toegewezen aan {done.household}.", "ok")
+        except AssignmentError as exc:
+            flash(f"Niet toegewezen: {exc}.", "fout")
+    return redirect(url_for("staff.worklists"))
+
+
+@bp.post("/signalen/afhandelen")
+@staff_only
+def acknowledge_stored() -> BaseResponse:
+    """Close a stored signal of the nightly run with a note."""
+    with access.uow() as uow:
+        try:
+            acknowledge_night_signal(
+                uow,
+                key=request.form.get("key", ""),
+                actor=access.current().username,
+                note=request.form.get("note", ""),
+                now=access.settings().now(),
+                today=access.settings().today(),
+            )
+            flash("Het signaal is afgehandeld.", "ok")
+        except (ValueError, LookupError) as exc:
+            flash(str(exc), "fout")
+    return redirect(url_for("staff.worklists"))
 
 
 def _date_arg(name: str) -> date | None:
