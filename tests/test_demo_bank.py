@@ -196,6 +196,7 @@ def test_the_bank_executes_a_real_pain001_file(tmp_path: Path) -> None:
     )
     debtor = Debtor("Gemeente Voorbeeldstad Huishoudboekje", "NL90INGB0005550001", "INGBNL2A")
     message = pain.build_pain001([instruction], debtor, created_at=datetime(2026, 9, 9, tzinfo=UTC))
+    (tmp_path / "outbox").mkdir()
     pain.write_pain001(message, tmp_path / "outbox")
     bank = SimulatedBank(STATEMENTS, tmp_path / "outbox", tmp_path / "inbox", tmp_path / "bank")
     (path,) = bank.book_day(date(2026, 9, 10))
