@@ -1,0 +1,90 @@
+"""SWIFT MT940 importer (ING, Rabobank, ABN AMRO, Triodos, Knab, bunq, ASN, BNG, Van Lanschot).
+
+`parse_mt940(data, filename)` is the pure parser: strict decoding and the cut
+into statements (`connectors.mt940_lex`), the field values through the `mt940`
+package (`connectors.mt940_statement`), the `:86:` details
+(`connectors.mt940_details`). Every statement must reconcile (opening + lines
+= closing). Whatever goes wrong, the caller sees one `ConnectorError` and no
+statement at all. See docs/connectors.md, section MT940.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from connectors.base import ConnectorError
+from connectors.mt940_lex import Mt940Rejection, decode, split_statements
+from connectors.mt940_statement import DedupeKeys, build_statement
+from huishoudboekje.banking import Statement
+
+NAME = "mt940"
+SNIFF_BYTES = 4096
+_TAG_LINE_RE = re.compile(rb"(?m)^:(20|25|28C?|60[FM]|61|62[FM]):")
+
+
+def parse_mt940(data: bytes, filename: str, *, reconcile: bool = True) -> list[Statement]:
+    """Parse MT940 bytes into statements or raise `ConnectorError` naming `filename`.
+
+    `reconcile=False` skips the opening + lines = closing check; only for
+    diagnostics and tests, never for booking.
+    """
+
+    def run() -> list[Statement]:
+        statements = split_statements(decode(data))
+        keys = DedupeKeys()
+        return [
+            build_statement(raw, index, keys, reconcile=reconcile)
+            for index, raw in enumerate(statements, start=1)
+        ]
+
+    return _guarded(filename, run)
+
+
+def looks_like_mt940(head: bytes) -> bool:
+    """Cheap sniff of the first bytes: :20:, :25: and an opening balance at line starts."""
+    text = head.replace(b"\r", b"")
+    found = {match.group(1) for match in _TAG_LINE_RE.finditer(text)}
+    return b"20" in found and b"25" in found and bool(found & {b"60F", b"60M"})
+
+
+class Mt940Importer:
+    """The `StatementImporter` for MT940 files (any extension: .sta, .940, .txt, none)."""
+
+    name = NAME
+
+    def identify(self, path: Path) -> bool:
+        """Sniff the first 4 KB for the MT940 statement tags; never raises."""
+        try:
+            with path.open("rb") as stream:
+                head = stream.read(SNIFF_BYTES)
+        except Exception:  # a sniff never raises: unreadable means "not mine"
+            return False
+        return looks_like_mt940(head)
+
+    def extract(self, path: Path) -> list[Statement]:
+        """Parse the whole file or raise `ConnectorError`; never a partial result."""
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ConnectorError(
+                NAME, path.name, f"cannot read the file: {error.strerror or error}"
+            ) from None
+        return parse_mt940(data, path.name)
+
+
+def _guarded(filename: str, run: Callable[[], list[Statement]]) -> list[Statement]:
+    try:
+        return run()
+    except Mt940Rejection as error:
+        raise ConnectorError(NAME, filename, error.message, error.where) from None
+    except RecursionError as error:
+        raise ConnectorError(NAME, filename, f"file too deeply nested: {error}") from None
+    except Exception as error:  # any bug or library surprise: still one ConnectorError
+        raise ConnectorError(
+            NAME, filename, f"unexpected error: {type(error).__name__}: {error}"
+        ) from error
+
+
+IMPORTERS = (Mt940Importer(),)
