@@ -11,6 +11,8 @@ in a state folder, so booking a day twice changes nothing.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -80,12 +82,16 @@ class SimulatedBank:
         inbox: Path,
         state: Path,
         read_payments: PaymentReader = read_pain001_payments,
+        *,
+        all_formats: bool = False,
     ) -> None:
         self.statements = statements
         self.outbox = outbox
         self.inbox = inbox
         self.state = state
         self.read_payments = read_payments
+        self.all_formats = all_formats  # deliver MT940/CSV even without their importers
+        self._read_cache: dict[tuple[str, bytes], Sequence[Payment]] = {}
 
     # ------------------------------------------------------------ public
 
@@ -135,9 +141,17 @@ class SimulatedBank:
         """Every payment in the outbox's pain.001 files, in execution order, each once."""
         seen: dict[str, Payment] = {}
         for path in sorted(self.outbox.rglob("*.xml")):
-            for payment in self.read_payments(path.read_bytes(), path.name):
+            for payment in self._read(path):
                 seen.setdefault(payment.end_to_end_id, payment)
         return sorted(seen.values(), key=lambda p: (p.execution_date, p.end_to_end_id))
+
+    def _read(self, path: Path) -> Sequence[Payment]:
+        """A pain.001 file's payments; each distinct file is read (and XSD-checked) once."""
+        data = path.read_bytes()
+        key = (path.name, hashlib.sha256(data).digest())
+        if key not in self._read_cache:
+            self._read_cache[key] = self.read_payments(data, path.name)
+        return self._read_cache[key]
 
     def _debits(self, day: date, executed: set[str]) -> tuple[BankTransaction, ...]:
         due = [
@@ -203,9 +217,15 @@ class SimulatedBank:
             return []
         days = [self._booked_statement(b.day) for b in month]
         stem = f"VB-{day.year}-{EXTRA_FORMAT_MONTH:02d}"
+        formats = [
+            ("connectors.mt940", f"{stem}.mt940", mt940),
+            ("connectors.csv_banks", f"{stem}-ing.csv", ing_csv),
+        ]
+        # a format this checkout cannot read yet would only be refused; leave it out
         return [
-            self._deliver(f"{stem}.mt940", mt940(days)),
-            self._deliver(f"{stem}-ing.csv", ing_csv(days)),
+            self._deliver(name, write(days))
+            for module, name, write in formats
+            if self.all_formats or importlib.util.find_spec(module) is not None
         ]
 
     def _booked_statement(self, day: date) -> DayStatement:

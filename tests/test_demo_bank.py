@@ -53,7 +53,12 @@ def outbox_file(outbox: Path, name: str, payments: list[dict[str, str]]) -> None
 
 def make_bank(tmp_path: Path) -> SimulatedBank:
     return SimulatedBank(
-        STATEMENTS, tmp_path / "outbox", tmp_path / "inbox", tmp_path / "bank", read_json_payments
+        STATEMENTS,
+        tmp_path / "outbox",
+        tmp_path / "inbox",
+        tmp_path / "bank",
+        read_json_payments,
+        all_formats=True,
     )
 
 
