@@ -10,8 +10,10 @@ supported.
 from __future__ import annotations
 
 import io
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -25,6 +27,11 @@ SNIFF_BYTES = 4096
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # entry, empty, spanned
 MAX_ZIP_MEMBERS = 1000
 MAX_MEMBER_BYTES = 2 * 1024**3
+# A damaged ZIP member: an unknown compression method (NotImplementedError) or
+# encryption (RuntimeError) when it is opened; bad compressed data (zlib, lzma) or
+# data cut short (EOFError) while it is read.
+_OPEN_ERRORS = (NotImplementedError, RuntimeError)
+_READ_ERRORS = (zlib.error, lzma.LZMAError, EOFError)
 _CAMT_NAMESPACE_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.(\d{3})\.")
 
 
@@ -159,12 +166,22 @@ def _parse_zip(stream: IO[bytes], expect: str | None, reconcile: bool) -> list[S
         for info in members:
             if info.file_size > MAX_MEMBER_BYTES:
                 raise _MemberRejection(info.filename, CamtRejection("member is too large"))
-            with archive.open(info) as member:
+            try:
+                member = archive.open(info)
+            except _OPEN_ERRORS as error:
+                raise _MemberRejection(info.filename, _unpack_rejection(error)) from None
+            with member:
                 try:
                     statements.extend(read_document(member, expect=expect, reconcile=reconcile))
                 except CamtRejection as error:
                     raise _MemberRejection(info.filename, error) from None
+                except _READ_ERRORS as error:
+                    raise _MemberRejection(info.filename, _unpack_rejection(error)) from None
         return statements
+
+
+def _unpack_rejection(error: Exception) -> CamtRejection:
+    return CamtRejection(f"cannot unpack this member: {error}")
 
 
 def _members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:

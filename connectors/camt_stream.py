@@ -165,10 +165,10 @@ class _DocumentReader:
                 "(protection against XXE and entity expansion)"
             )
         root = tree.getroot()
-        qname = etree.QName(root)
-        if qname.localname != "Document":
-            raise CamtRejection(f"root element is {qname.localname}, not a CAMT Document")
-        version = camt_version(qname.namespace)
+        namespace, localname = _split_tag(root.tag)
+        if localname != "Document":
+            raise CamtRejection(f"root element is {localname}, not a CAMT Document")
+        version = camt_version(namespace)
         if self._expect is not None and version.kind.code != self._expect:
             raise CamtRejection(
                 f"this is a {version.name} {version.kind.title}, not camt.{self._expect}; "
@@ -216,7 +216,7 @@ class _DocumentReader:
         kind = version.kind
         message = root.find(names[kind.message_element])
         if message is None:
-            found = [etree.QName(child).localname for child in root if isinstance(child.tag, str)]
+            found = [_split_tag(child.tag)[1] for child in root if isinstance(child.tag, str)]
             raise CamtRejection(
                 f"{version.name} needs a {kind.message_element} element; found "
                 f"{', '.join(found) or 'nothing'}"
@@ -225,6 +225,24 @@ class _DocumentReader:
             f"the document holds no {kind.statement_element} ({kind.title}); "
             f"{kind.message_element} needs at least one"
         )
+
+
+def _split_tag(tag: str) -> tuple[str | None, str]:
+    """(namespace, local name) of an element tag.
+
+    An undeclared prefix (`<c:Document>` without `xmlns:c`) is only a namespace
+    warning for libxml2; the tag then stays "c:Document", which `etree.QName`
+    refuses with a ValueError, so it is refused here with a clear message.
+    """
+    if tag.startswith("{"):
+        namespace, _, localname = tag[1:].partition("}")
+        return namespace, localname
+    if ":" in tag:
+        prefix = tag.partition(":")[0]
+        raise CamtRejection(
+            f"element {tag} uses namespace prefix {prefix!r}, which is not declared"
+        )
+    return None, tag
 
 
 def _has_doctype(tree: etree._ElementTree) -> bool:

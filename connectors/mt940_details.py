@@ -80,7 +80,12 @@ def parse_details(lines: list[str]) -> Details:
 def subfields(text: str) -> dict[str, str]:
     """The `/KEY/value` subfields of a structured `:86:` (first occurrence of each key)."""
     found: dict[str, str] = {}
-    matches = list(_SUBFIELD_RE.finditer(text))
+    # ING's `/REMI/USTD//` is a fixed prefix: a key right after it is the text itself.
+    matches = [
+        match
+        for match in _SUBFIELD_RE.finditer(text)
+        if not text.endswith("/REMI/USTD/", 0, match.start() + 1)
+    ]
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         value = text[match.end() : end]

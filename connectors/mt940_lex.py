@@ -83,7 +83,7 @@ def split_statements(text: str) -> list[RawStatement]:
     current: RawStatement | None = None
     dash = False  # a lone "-" ends a message, unless the bank hard-wrapped a value there
     for number, raw in enumerate(text.replace("\x1a", "").splitlines(), start=1):
-        line = raw.rstrip()
+        line = raw  # trailing spaces kept: a bank may wrap :86: right after a space
         if len(line) > _MAX_LINE:
             raise Mt940Rejection(f"line is longer than {_MAX_LINE} characters", f"line {number}")
         if line.startswith("{"):

@@ -194,7 +194,10 @@ def _balance(item: Field, where: str) -> tuple[Money, str, date]:
     if not _CURRENCY_RE.fullmatch(groups["currency"]):
         raise Mt940Rejection(f"currency {groups['currency']!r} is not a currency code", where)
     _check_amount(groups["amount"], where)
-    built = _BALANCE_TAG(mt_models.Transactions(options=_OPTIONS), groups)
+    try:
+        built = _BALANCE_TAG(mt_models.Transactions(options=_OPTIONS), groups)
+    except ValueError as error:
+        raise Mt940Rejection(f"invalid balance date: {error}", where) from None
     balance = built[_BALANCE_TAG.slug]
     if not isinstance(balance, mt_models.Balance) or not isinstance(balance.date, date):
         raise Mt940Rejection("the mt940 package returned no balance", where)

@@ -38,6 +38,8 @@ _SGML_CHARSET_RE = re.compile(r"(?im)^\s*CHARSET\s*:\s*(\S+)")
 _TIMEZONE_RE = re.compile(r"(?i)(<DT[A-Z]+>\s*[0-9.]+)\s*\[[^\]<]*\]")
 _CURRENCY_RE = re.compile(r"[A-Za-z]{3}")
 _END_RE = re.compile(r"(?i)</OFX>\s*\Z")
+_HEADER_LINE_RE = re.compile(r"[A-Za-z]+\s*:\s*[^:<>]*")
+_SAFE_HEADER = "OFXHEADER:100\r\nDATA:OFXSGML\r\nENCODING:USASCII\r\nCHARSET:1252\r\n\r\n"
 _DATE_FIELD_RE = re.compile(r"(?i)<(DT[A-Z]+)>\s*([^<\s]*)")
 _DATE_VALUE_RE = re.compile(r"(\d{8})(?:\d{4}(?:\d{2}(?:\.\d{1,6})?)?)?")
 
@@ -119,7 +121,25 @@ def screen(data: bytes) -> str:
         raise OfxRejection("the file does not end with </OFX>; it looks truncated")
     text = _TIMEZONE_RE.sub(r"\1", text)
     _check_dates(text)
-    return text
+    return _normalize_header(text)
+
+
+def _normalize_header(text: str) -> str:
+    """Check an OFX 1.x `KEY:VALUE` header and replace it by one ofxparse reads safely.
+
+    The body goes to ofxparse as ASCII with character references, so the
+    declared ENCODING/CHARSET have done their work (in `_decode`) already.
+    """
+    start = text.find("<")
+    header = text[:start] if start > 0 else ""
+    if not header.strip():
+        return text
+    for number, line in enumerate(header.splitlines(), start=1):
+        if line.strip() and not _HEADER_LINE_RE.fullmatch(line.strip()):
+            raise OfxRejection(
+                f"OFX header line {line.strip()[:40]!r} is not KEY:VALUE", f"line {number}"
+            )
+    return _SAFE_HEADER + text[start:]
 
 
 def _check_dates(text: str) -> None:
@@ -170,7 +190,14 @@ def _parse(data: bytes) -> list[Statement]:
         warnings.filterwarnings(
             "ignore", message="Call to deprecated method", category=DeprecationWarning
         )
-        ofx = OfxParser.parse(io.BytesIO(ascii_bytes), fail_fast=False)
+        try:
+            ofx = OfxParser.parse(io.BytesIO(ascii_bytes), fail_fast=False)
+        except OfxParserException as error:
+            raise OfxRejection(f"not a valid OFX file: {error}") from None
+        except Exception as error:  # ofxparse trips over malformed input in many ways
+            raise OfxRejection(
+                f"not a valid OFX file (ofxparse: {type(error).__name__}: {error})"
+            ) from None
     accounts = list(getattr(ofx, "accounts", []))
     if not accounts:
         raise OfxRejection("the file holds no bank or credit-card statement (STMTRS/CCSTMTRS)")

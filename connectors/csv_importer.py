@@ -1,0 +1,72 @@
+"""`CsvImporter`: a `StatementImporter` made of one or more `CsvLayout`s."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connectors.base import ConnectorError
+from connectors.csv_layout import CsvLayout, CsvRejection
+from connectors.csv_reader import SNIFF_BYTES, decode, decode_head, read_rows, sniff
+from connectors.csv_statements import build_statements
+from huishoudboekje.banking import Statement
+
+MAX_BYTES = 256 * 2**20  # far beyond any bank's CSV download; the file is read whole
+
+
+class CsvImporter:
+    """One bank's CSV exports; `layouts` are its variants, tried in order."""
+
+    def __init__(self, name: str, layouts: tuple[CsvLayout, ...]) -> None:
+        self.name = name
+        self.layouts = layouts
+
+    def identify(self, path: Path) -> bool:
+        """Sniff the first 4 KB: a layout's header signature or headerless row shape."""
+        try:
+            with path.open("rb") as stream:
+                head = stream.read(SNIFF_BYTES)
+            truncated = len(head) == SNIFF_BYTES
+            text = decode_head(head)
+            return any(sniff(text, layout, truncated) is not None for layout in self.layouts)
+        except Exception:  # a sniff never raises: unreadable means "not mine"
+            return False
+
+    def extract(self, path: Path) -> list[Statement]:
+        """Parse the whole file or raise one `ConnectorError`; never a partial result."""
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise ConnectorError(
+                    self.name, path.name, f"the file is larger than {MAX_BYTES // 2**20} MB"
+                )
+            data = path.read_bytes()
+        except OSError as error:
+            raise ConnectorError(
+                self.name, path.name, f"cannot read the file: {error.strerror or error}"
+            ) from None
+        return self.parse(data, path.name)
+
+    def parse(self, data: bytes, filename: str, *, reconcile: bool = True) -> list[Statement]:
+        """The pure parser: file contents in, statements out (or `ConnectorError`).
+
+        `reconcile=False` skips the running-balance checks (diagnostics and tests only).
+        """
+        try:
+            return self._parse(data, reconcile)
+        except CsvRejection as error:
+            raise ConnectorError(self.name, filename, error.message, error.where) from None
+        except Exception as error:  # any bug or surprise: still one ConnectorError
+            raise ConnectorError(
+                self.name, filename, f"unexpected error: {type(error).__name__}: {error}"
+            ) from error
+
+    def _parse(self, data: bytes, reconcile: bool) -> list[Statement]:
+        if not data.strip():
+            raise CsvRejection("the file is empty")
+        text = decode(data)
+        for layout in self.layouts:
+            delimiter = sniff(text, layout)
+            if delimiter is not None:
+                rows = read_rows(text, layout, delimiter)
+                return build_statements(rows, layout, self.name, reconcile)
+        names = ", ".join(layout.name for layout in self.layouts)
+        raise CsvRejection(f"the first lines do not match the {names} layout")
