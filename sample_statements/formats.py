@@ -153,7 +153,7 @@ def _csv_row(account: str, tx: BankTransaction, balance: Money) -> tuple[str, ..
         tx.counterparty_iban,
         "OV",
         "Af" if tx.amount.is_negative else "Bij",
-        _csv_amount(tx.amount),
+        _csv_amount(abs(tx.amount)),  # unsigned: "Af Bij" gives the direction
         "Overschrijving",
         notes,
         _csv_amount(balance),
