@@ -179,7 +179,7 @@ def summary(run: DemoRun) -> str:
     """A few lines about the run, in Dutch."""
     nights = [run.load_night(d) for d in sorted(run.ran + run.skipped)]
     payments = sum(len(n.get("payments", [])) for n in nights)
-    signals = sum(len(n.get("signals", [])) for n in nights)
+    signals = len(nights[-1].get("signals", [])) if nights else 0
     balance = run.bank.balance_on(max(run.ran + run.skipped, default=FIRST_DAY))
     if not run.ran:
         head = f"Alle {len(run.skipped)} nachten waren al gedraaid; er is niets veranderd."
@@ -187,7 +187,7 @@ def summary(run: DemoRun) -> str:
         head = f"{len(run.ran)} nacht(en) gedraaid, {len(run.skipped)} waren al klaar."
     return (
         f"{head}\n"
-        f"Betaalopdrachten: {payments}, signalen: {signals}, "
+        f"Betaalopdrachten: {payments}; open signalen na de laatste nacht: {signals}; "
         f"saldo derdengeldenrekening: € {balance}\n\n{TRY_NEXT}"
     )
 
