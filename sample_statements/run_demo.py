@@ -27,6 +27,7 @@ if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cli.main import main as hhb
+from huishoudboekje.text import eur
 from sample_statements.bank import SimulatedBank
 from sample_statements.incoming import FIRST_DAY, LAST_DAY
 
@@ -188,7 +189,7 @@ def summary(run: DemoRun) -> str:
     return (
         f"{head}\n"
         f"Betaalopdrachten: {payments}; open signalen na de laatste nacht: {signals}; "
-        f"saldo derdengeldenrekening: € {balance}\n\n{TRY_NEXT}"
+        f"saldo derdengeldenrekening: {eur(balance)}\n\n{TRY_NEXT}"
     )
 
 
