@@ -41,7 +41,7 @@ pytest: install
 
 ## fuzz: the long connector fuzz run (thousands of mutated files)
 fuzz: install
-	HHB_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q tests/test_connectors_fuzz.py
+	HHB_FUZZ_EXAMPLES=3000 HHB_FUZZ_RANDOM=1 $(BIN)/pytest -q tests/test_connectors_fuzz.py
 
 ## bench: every benchmark in bench/
 bench: install

@@ -15,6 +15,10 @@ from functools import total_ordering
 from typing import Union
 
 CENT = Decimal("0.01")
+# No household, gemeente or bank file deals in a quadrillion euro; anything this
+# large is a damaged file, and refusing it keeps every sum far inside Decimal's
+# 28-digit precision (so quantizing can never fail half-way).
+LIMIT = Decimal("1e15")
 
 MoneyInput = Union[str, int, Decimal, "Money"]
 
@@ -42,6 +46,8 @@ def _to_decimal(value: object) -> Decimal:
         raise TypeError(f"{type(value).__name__} is not accepted as money")
     if not dec.is_finite():
         raise ValueError(f"{value!r} is not a finite amount")
+    if abs(dec) >= LIMIT:
+        raise ValueError(f"{value!r} is out of range for an amount")
     return dec
 
 

@@ -29,6 +29,7 @@ class SignalKind(StrEnum):
     BALANCE_MISMATCH = "saldo_verschil"
     PARTICIPATION_ENDING = "deelname_eindigt"
     FILE_REJECTED = "bestand_geweigerd"
+    NIGHT_PROBLEM = "verwerking_mislukt"
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,3 +80,13 @@ def test_allocate_example():
     assert allocate(ZERO, [3]) == [ZERO]
     with pytest.raises(ValueError):
         allocate(Money(1), [0, 0])
+
+
+@pytest.mark.parametrize("text", ["999999999999999999999999999.99", "1e15", "-1000000000000000"])
+def test_absurd_amounts_are_refused_with_a_clear_error(text: str) -> None:
+    with pytest.raises(ValueError, match="out of range"):
+        Money(text)
+
+
+def test_largest_plausible_amount_is_still_money() -> None:
+    assert str(Money("999999999999999.99")) == "999999999999999.99"

@@ -12,6 +12,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, inspect, text
 
 from huishoudboekje.config import Configuration, dump_config, load_config, parse_config
@@ -107,7 +108,8 @@ def test_migrating_an_empty_database_gives_exactly_the_model_schema(db_url: str)
             diffs = compare_metadata(context, other)
             kinds = {d[0] if isinstance(d, tuple) else d[0][0] for d in diffs}
             assert kinds == {"add_table", "add_column", "modify_type"}
-            assert context.get_current_revision() == "0001"
+            head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+            assert context.get_current_revision() == head
     finally:
         engine.dispose()
 

@@ -9,6 +9,7 @@ The only package that talks to the database. Typical use::
         uow.commit()
 """
 
+from huishoudboekje.persistence import nightly_tables  # noqa: F401  (registers the tables)
 from huishoudboekje.persistence.audit import AuditEvent, load_audit_events, record_audit
 from huishoudboekje.persistence.config_sync import (
     ChangeSet,

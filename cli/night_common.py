@@ -1,0 +1,73 @@
+"""Shared bits of `hhb import`, `hhb nightly` and `hhb scheduler`: options, paths,
+terminal progress and the test hook that kills the process after a stage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from scheduler.context import NightPaths
+
+CRASH_ENV = "HHB_CRASH_AFTER_STAGE"  # test hook: SIGKILL this process after that stage
+
+
+def iso_date(text: str) -> date:
+    """argparse type for YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-01") from None
+
+
+def add_common(parser: argparse.ArgumentParser, *, boxes: bool = True) -> None:
+    """--database, --var (and --inbox/--outbox)."""
+    parser.add_argument("--database", default=None, help="database URL (default HHB_DATABASE_URL)")
+    parser.add_argument(
+        "--var", type=Path, default=Path("var"), help="working folder (default ./var)"
+    )
+    if boxes:
+        parser.add_argument("--inbox", type=Path, default=None, help="default VAR/inbox")
+        parser.add_argument("--outbox", type=Path, default=None, help="default VAR/outbox")
+
+
+def night_paths(args: argparse.Namespace) -> NightPaths:
+    """The folders from the options."""
+    return NightPaths.under(args.var, getattr(args, "inbox", None), getattr(args, "outbox", None))
+
+
+def crash_hook() -> Callable[[str], None]:
+    """After-stage callback: with HHB_CRASH_AFTER_STAGE=<stage> the process kills itself
+    (SIGKILL, no clean-up at all) right after that stage, to test crash recovery."""
+    target = os.environ.get(CRASH_ENV, "")
+
+    def after(stage: str) -> None:
+        if target and stage == target:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return after
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar on a terminal; a no-op otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _what, _done, _total: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(what: str, done: int, total: int) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=max(total, 1))
+            bar.update(tasks[what], completed=done, total=max(total, 1))
+
+        yield update

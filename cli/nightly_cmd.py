@@ -1,0 +1,199 @@
+"""The nightly run from the command line, and what staff do with its outcome.
+
+    hhb nightly --date D [--inbox DIR] [--outbox DIR] [--json]   the whole night (catch-up)
+    hhb assign TRANSACTION_ID HOUSEHOLD [--income ID]           unmatched credit → household
+    hhb signals [--json] [--all]                                open signals
+    hhb runs                                                    history of nights
+    hhb scheduler                                               the 02:00 process
+
+Exit codes of `nightly`: 0 ok, 1 problems or a failed night, 3 another night holds
+the lock (the second process does not wait; it says so and exits).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from datetime import datetime
+from typing import Any
+
+from cli.night_common import add_common, crash_hook, iso_date, night_paths, progress_bar
+from huishoudboekje.nightly_services import AssignmentError, assign_transaction
+from huishoudboekje.persistence import UnitOfWork, open_database
+from huishoudboekje.persistence.nightly_repo import night_runs, signal_rows
+from scheduler.context import AMSTERDAM
+from scheduler.lock import NightLockedError
+from scheduler.nightly import run_nights
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_BAD_INPUT = 2
+EXIT_LOCKED = 3
+
+
+def register(subparsers: Any) -> None:
+    """Add nightly, assign, signals, runs and scheduler to the `hhb` parser."""
+    nightly = subparsers.add_parser("nightly", help="run the night for a date (and missed ones)")
+    nightly.add_argument("--date", type=iso_date, default=None, help="the night (default today)")
+    nightly.add_argument("--json", action="store_true", help="machine-readable output")
+    add_common(nightly)
+    nightly.set_defaults(func=run_nightly)
+
+    assign = subparsers.add_parser("assign", help="give an unmatched credit to a household")
+    assign.add_argument("transaction", help="transaction id (see hhb signals) or dedupe key")
+    assign.add_argument("household", help="household code")
+    assign.add_argument("--income", default=None, help="income stream id")
+    assign.add_argument("--actor", default=os.environ.get("USER", "operator"))
+    assign.add_argument("--database", default=None)
+    assign.set_defaults(func=run_assign)
+
+    signals = subparsers.add_parser("signals", help="open signals for staff")
+    signals.add_argument("--json", action="store_true")
+    signals.add_argument("--all", action="store_true", help="closed ones too")
+    signals.add_argument("--database", default=None)
+    signals.set_defaults(func=run_signals)
+
+    runs = subparsers.add_parser("runs", help="history of nightly runs")
+    runs.add_argument("--json", action="store_true")
+    runs.add_argument("--database", default=None)
+    runs.set_defaults(func=run_runs)
+
+    scheduler = subparsers.add_parser("scheduler", help="run the nightly job every night at 02:00")
+    add_common(scheduler)
+    scheduler.set_defaults(func=run_scheduler)
+
+
+def run_nightly(args: argparse.Namespace) -> int:
+    night = args.date or datetime.now(AMSTERDAM).date()
+    engine = open_database(args.database)
+    try:
+        with progress_bar(not args.json) as progress:
+            outcomes = run_nights(
+                engine, night, night_paths(args), after_stage=crash_hook(), progress=progress
+            )
+    except NightLockedError as exc:
+        print(f"hhb nightly: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    finally:
+        engine.dispose()
+    last = outcomes[-1]
+    if args.json:
+        print(json.dumps(last.report, indent=2, ensure_ascii=False))
+    else:
+        for outcome in outcomes:
+            report = outcome.report
+            print(
+                f"Nacht {outcome.night}: {outcome.status}; "
+                f"{len(report['statements'])} bestanden, {report['matched']} gematcht, "
+                f"{report['unmatched']} onbekend, {report['settled']} uitgevoerd, "
+                f"{report['returned']} teruggekomen, {len(report['payments'])} betaalopdrachten, "
+                f"{len(report['payment_files'])} betaalbestanden, {len(report['signals'])} signalen"
+            )
+            for problem in outcome.problems:
+                print(f"  ! {problem}")
+    return EXIT_OK if all(o.status == "ok" for o in outcomes) else EXIT_PROBLEMS
+
+
+def run_assign(args: argparse.Namespace) -> int:
+    engine = open_database(args.database)
+    try:
+        with UnitOfWork(engine) as uow:
+            done = assign_transaction(
+                uow,
+                args.transaction,
+                args.household,
+                args.income,
+                actor=args.actor,
+                today=datetime.now(AMSTERDAM).date(),
+            )
+    except AssignmentError as exc:
+        print(f"hhb assign: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        engine.dispose()
+    income = f" ({done.income_id})" if done.income_id else ""
+    print(
+        f"Transactie {done.transaction_id} ({done.amount}) toegewezen aan {done.household}{income}"
+    )
+    return EXIT_OK
+
+
+def run_signals(args: argparse.Namespace) -> int:
+    engine = open_database(args.database)
+    try:
+        with UnitOfWork(engine) as uow:
+            rows = signal_rows(uow, status=None if args.all else "open")
+            uow.session.expunge_all()  # keep the loaded values after the block
+    finally:
+        engine.dispose()
+    items = [
+        {
+            "key": r.key,
+            "household": r.household,
+            "kind": r.kind,
+            "severity": r.severity,
+            "message": r.message,
+            "status": r.status,
+            "first_seen": r.first_seen.isoformat(),
+            "last_seen": r.last_seen.isoformat(),
+            "data": r.data,
+        }
+        for r in rows
+    ]
+    if args.json:
+        print(json.dumps(items, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not items:
+        print("Geen open signalen.")
+    for item in items:
+        who = item["household"] or "gemeente"
+        print(f"[{item['severity']}] {who}: {item['message']}  (sinds {item['first_seen']})")
+    return EXIT_OK
+
+
+def run_runs(args: argparse.Namespace) -> int:
+    engine = open_database(args.database)
+    try:
+        with UnitOfWork(engine) as uow:
+            rows = night_runs(uow)
+            uow.session.expunge_all()
+    finally:
+        engine.dispose()
+    items = [
+        {
+            "night": r.night.isoformat(),
+            "status": r.status,
+            "started_at": r.started_at.isoformat(),
+            "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+            "attempts": r.attempts,
+            "stages": r.stages,
+            "error": r.error,
+        }
+        for r in rows
+    ]
+    if args.json:
+        print(json.dumps(items, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not items:
+        print("Nog geen nachten gedraaid.")
+    for item in items:
+        print(
+            f"{item['night']}  {item['status']:<9} poging {item['attempts']}  "
+            f"{item['started_at'][:19]} → {(item['finished_at'] or '-')[:19]}"
+        )
+        if item["error"]:
+            for line in str(item["error"]).splitlines()[:5]:
+                print(f"    {line}")
+    return EXIT_OK
+
+
+def run_scheduler(args: argparse.Namespace) -> int:
+    from scheduler.process import serve
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    return serve(args.database, night_paths(args))

@@ -1,0 +1,250 @@
+"""From bank lines to bookings: pure decisions of the nightly run.
+
+Everything here is a pure function of values: which transactions of a statement
+are already known (dedupe across formats), what a debit or a returned payment
+means (reconcile), and which journal entry books a decided transaction.
+
+The ledger model of the pooled bank account (see docs/operations.md):
+
+* the very first statement of the account brings its opening balance in with a
+  one-time *beginsaldo* entry against the gemeente's fund account;
+* a matched income: bank ← household vat;       unmatched credit: bank ← suspense;
+* a debit carrying one of our EndToEndIds: in flight → bank (the payment left);
+* a returned payment (RtrInf, or a credit carrying one of our EndToEndIds):
+  bank ← household vat (the money is the household's again);
+* an unknown debit: suspense → bank (suspense goes negative until staff sort it out);
+* staff assigning an unmatched credit: suspense → household vat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from huishoudboekje import ledger
+from huishoudboekje.banking import BankTransaction, Statement
+from huishoudboekje.ledger import BANK, FUND, IN_FLIGHT, SUSPENSE, JournalEntry, transfer
+from huishoudboekje.money import Money
+
+
+class TxStatus(StrEnum):
+    """Where a stored bank transaction stands."""
+
+    NEW = "new"  # stored, not yet decided
+    MATCHED = "matched"
+    UNMATCHED = "unmatched"
+    SETTLED = "settled"
+    RETURNED = "returned"
+    UNKNOWN_DEBIT = "unknown_debit"
+    ASSIGNED = "assigned"
+
+
+class InstructionStatus(StrEnum):
+    """A payment instruction's life: instructed → in_flight → paid | returned."""
+
+    INSTRUCTED = "instructed"
+    IN_FLIGHT = "in_flight"
+    PAID = "paid"
+    RETURNED = "returned"
+
+
+def _iban(text: str) -> str:
+    return text.replace(" ", "").upper()
+
+
+def fingerprints(statement: Statement) -> list[str]:
+    """A format-independent key per transaction of `statement`, in order.
+
+    (account, booking date, amount, counterparty IBAN, occurrence index among the
+    identical-looking ones in this statement): the same booking read from a CAMT
+    and from an MT940 or CSV export of the same day gets the same fingerprint,
+    and two identical real payments get two different ones. Only compared with
+    transactions that came in another format (within one format the connectors'
+    dedupe keys are exact).
+    """
+    seen: Counter[tuple[str, str, str, str]] = Counter()
+    out: list[str] = []
+    for tx in statement.transactions:
+        base = (
+            _iban(statement.account_iban),
+            tx.booking_date.isoformat(),
+            str(tx.amount),
+            _iban(tx.counterparty_iban),
+        )
+        occurrence = seen[base]
+        seen[base] += 1
+        raw = "|".join((*base, str(occurrence)))
+        out.append("f:" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32])
+    return out
+
+
+def new_transactions(
+    statement: Statement,
+    stored_keys: frozenset[str],
+    stored_fingerprints: Mapping[str, frozenset[str]],
+) -> list[tuple[BankTransaction, str]]:
+    """The transactions of `statement` not seen before, each with its fingerprint.
+
+    `stored_keys` are the dedupe keys already stored; `stored_fingerprints` maps a
+    fingerprint to the source formats it is stored under. A transaction is known
+    when its dedupe key is stored, or its fingerprint is stored from another format.
+    Within the statement itself a repeated dedupe key counts once.
+    """
+    fresh: list[tuple[BankTransaction, str]] = []
+    keys = set(stored_keys)
+    for tx, fingerprint in zip(statement.transactions, fingerprints(statement), strict=True):
+        if tx.dedupe_key in keys:
+            continue
+        formats = stored_fingerprints.get(fingerprint, frozenset())
+        if formats - {statement.source_format}:
+            continue
+        keys.add(tx.dedupe_key)
+        fresh.append((tx, fingerprint))
+    return fresh
+
+
+# ------------------------------------------------------------------ reconcile
+
+
+@dataclass(frozen=True, slots=True)
+class SentPayment:
+    """What reconciliation needs to know of one of our instructions."""
+
+    end_to_end_id: str
+    household: str
+    amount: Money
+    status: InstructionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    """The decision for one transaction that is (or may be) about our payments."""
+
+    status: TxStatus
+    household: str | None
+    end_to_end_id: str  # the instruction concerned, "" for none
+    reason: str
+
+
+def our_reference(tx: BankTransaction, sent: Mapping[str, SentPayment]) -> SentPayment | None:
+    """The instruction a transaction refers to (its original or own EndToEndId), if ours."""
+    for ref in (tx.original_end_to_end_id, tx.end_to_end_id):
+        if ref and ref in sent:
+            return sent[ref]
+    return None
+
+
+def reconcile(tx: BankTransaction, sent: Mapping[str, SentPayment]) -> Reconciliation:
+    """Decide a debit, or a credit that carries one of our EndToEndIds."""
+    payment = our_reference(tx, sent)
+    if tx.is_credit:
+        if payment is not None and payment.status in {
+            InstructionStatus.IN_FLIGHT,
+            InstructionStatus.PAID,
+        }:
+            code = tx.return_reason or "onbekend"
+            return Reconciliation(
+                TxStatus.RETURNED,
+                payment.household,
+                payment.end_to_end_id,
+                f"betaling {payment.end_to_end_id} teruggekomen (reden {code})",
+            )
+        return Reconciliation(TxStatus.UNMATCHED, None, "", "creditering zonder bekende opdracht")
+    if payment is None:
+        return Reconciliation(TxStatus.UNKNOWN_DEBIT, None, "", "afschrijving zonder opdracht")
+    if payment.status is not InstructionStatus.IN_FLIGHT:
+        return Reconciliation(
+            TxStatus.UNKNOWN_DEBIT,
+            payment.household,
+            payment.end_to_end_id,
+            f"opdracht {payment.end_to_end_id} staat op {payment.status.value}",
+        )
+    if -tx.amount != payment.amount:
+        return Reconciliation(
+            TxStatus.UNKNOWN_DEBIT,
+            payment.household,
+            payment.end_to_end_id,
+            f"bedrag {-tx.amount} wijkt af van opdracht ({payment.amount})",
+        )
+    return Reconciliation(
+        TxStatus.SETTLED, payment.household, payment.end_to_end_id, "betaling uitgevoerd"
+    )
+
+
+# -------------------------------------------------------------------- booking
+
+
+def entry_id(dedupe_key: str) -> str:
+    """The journal entry id of a bank transaction (its dedupe key makes it idempotent)."""
+    return f"bank:{dedupe_key}"
+
+
+def booking_entry(
+    dedupe_key: str,
+    day: date,
+    amount: Money,
+    status: TxStatus,
+    household: str | None,
+    description: str,
+) -> JournalEntry:
+    """The journal entry for a decided transaction (see the module docstring)."""
+    eid = entry_id(dedupe_key)
+    size = abs(amount)
+    meta = {"dedupe_key": dedupe_key}
+    text = description[:200]
+    if status in {TxStatus.MATCHED, TxStatus.RETURNED}:
+        if household is None:
+            raise ValueError(f"{dedupe_key}: {status.value} needs a household")
+        kind = "income" if status is TxStatus.MATCHED else "returned"
+        return transfer(eid, day, text, BANK, ledger.vat(household), size, kind, meta)
+    if status is TxStatus.UNMATCHED:
+        return transfer(eid, day, text, BANK, SUSPENSE, size, "unmatched", meta)
+    if status is TxStatus.SETTLED:
+        return transfer(eid, day, text, IN_FLIGHT, BANK, size, "executed", meta)
+    if status is TxStatus.UNKNOWN_DEBIT:
+        return transfer(eid, day, text, SUSPENSE, BANK, size, "unknown_debit", meta)
+    raise ValueError(f"{dedupe_key}: nothing to book for status {status.value}")
+
+
+def assignment_entry(dedupe_key: str, day: date, amount: Money, household: str) -> JournalEntry:
+    """Staff assigned an unmatched credit: from suspense into the household's vat."""
+    return transfer(
+        f"{entry_id(dedupe_key)}:toegewezen",
+        day,
+        f"Toegewezen aan {household}",
+        SUSPENSE,
+        ledger.vat(household),
+        amount,
+        "assigned",
+        {"dedupe_key": dedupe_key},
+    )
+
+
+def opening_entry(account_iban: str, day: date, opening: Money) -> JournalEntry | None:
+    """The one-time beginsaldo: the first statement's opening balance, against the fund.
+
+    None for a zero opening balance (nothing to book). A negative opening balance
+    (an overdrawn account) is booked the other way round by `transfer`'s sign.
+    """
+    if not opening:
+        return None
+    return transfer(
+        f"beginsaldo:{_iban(account_iban)}",
+        day,
+        "Beginsaldo derdengeldenrekening",
+        BANK,
+        FUND,
+        opening,
+        "opening",
+    )
+
+
+def balance_differs(ledger_bank: Money, closing: Money | None) -> Money | None:
+    """The difference bank-in-ledger minus the statement's closing balance, if any."""
+    if closing is None or ledger_bank == closing:
+        return None
+    return ledger_bank - closing

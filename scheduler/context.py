@@ -1,0 +1,123 @@
+"""What one night carries from stage to stage (in memory; the database holds the rest).
+
+Only the parsed files travel in memory, from `import` to `dedupe`. Every later
+stage reads its work from the database (transactions with status "new",
+instructions not yet exported, ...), which is what makes a re-run after a crash
+pick up exactly where the night stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from huishoudboekje.banking import Statement
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass(frozen=True)
+class NightPaths:
+    """Where files come in and go out. processed/ and rejected/ live inside the inbox."""
+
+    inbox: Path
+    outbox: Path
+    var: Path
+
+    @classmethod
+    def under(cls, var: Path, inbox: Path | None = None, outbox: Path | None = None) -> NightPaths:
+        """Defaults: var/inbox and var/outbox."""
+        return cls(inbox or var / "inbox", outbox or var / "outbox", var)
+
+    @property
+    def processed(self) -> Path:
+        return self.inbox / "processed"
+
+    @property
+    def rejected(self) -> Path:
+        return self.inbox / "rejected"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.var / "nightly.lock"
+
+    def create(self) -> None:
+        """Make the folders (idempotent)."""
+        for folder in (self.inbox, self.outbox, self.var, self.processed, self.rejected):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A file that parsed and belongs to the gemeente's account, not yet stored."""
+
+    path: Path
+    sha256: str
+    format: str
+    statements: tuple[Statement, ...]
+    move: bool
+
+
+@dataclass
+class FileResult:
+    """One line of the night's `statements` report."""
+
+    file: str
+    status: str  # imported | duplicate | rejected
+    transactions: int = 0
+    new: int = 0
+    error: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "status": self.status,
+            "transactions": self.transactions,
+            "new": self.new,
+            "error": self.error,
+        }
+
+
+Progress = Callable[[str, int, int], None]  # (what, done, total)
+
+
+def _quiet(_what: str, _done: int, _total: int) -> None:
+    return None
+
+
+@dataclass
+class NightContext:
+    """State of one night (or one `hhb import`) while its stages run."""
+
+    engine: Engine
+    night: date
+    paths: NightPaths
+    files: list[Path] | None = None  # explicit files (hhb import); None = the inbox
+    parsed: list[ParsedFile] = field(default_factory=list)
+    results: list[FileResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    progress: Progress = _quiet
+
+    @property
+    def created_at(self) -> datetime:
+        """The payment files' creation moment: 02:00 Amsterdam time of the night, so a
+        re-run writes identical bytes."""
+        return datetime.combine(self.night, time(2, 0), tzinfo=AMSTERDAM)
+
+    def problem(self, text: str) -> None:
+        self.problems.append(text)
+
+
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,182 @@
+"""The nightly run: ONE list of named stages, in one place.
+
+    import → dedupe → match → reconcile → book → plan → export → signals
+
+Each stage is a small function of the night's context that does its work in
+its own database transaction(s) and returns a small result for the night's
+record. A stage that raises is recorded (the night ends "failed") and the next
+stages still run; a bad file or household is a recorded problem inside its
+stage (the night ends "problems"). Every stage reads its work from the
+database, so running a night again, or after a crash, finishes what is left and
+repeats nothing (see docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from huishoudboekje.persistence import UnitOfWork
+from huishoudboekje.persistence.nightly_repo import (
+    finish_run,
+    last_completed_night,
+    record_stage,
+    start_run,
+)
+from scheduler.context import NightContext, NightPaths, Progress, _quiet
+from scheduler.lock import NightLock
+from scheduler.report import night_report
+from scheduler.stage_book import book_transactions
+from scheduler.stage_dedupe import store_new_transactions
+from scheduler.stage_export import export_payments
+from scheduler.stage_import import import_files
+from scheduler.stage_match import match_credits, reconcile_debits
+from scheduler.stage_plan import plan_households
+from scheduler.stage_signals import refresh_signals
+
+log = logging.getLogger("hhb.nightly")
+
+StageFunction = Callable[[NightContext], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: StageFunction
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("import", import_files),
+    Stage("dedupe", store_new_transactions),
+    Stage("match", match_credits),
+    Stage("reconcile", reconcile_debits),
+    Stage("book", book_transactions),
+    Stage("plan", plan_households),
+    Stage("export", export_payments),
+    Stage("signals", refresh_signals),
+)
+IMPORT_STAGES = STAGES[:5]  # `hhb import`: import → dedupe → match → reconcile → book
+
+AfterStage = Callable[[str], None]
+
+
+def _nothing(_stage: str) -> None:
+    return None
+
+
+@dataclass
+class NightOutcome:
+    """What a night did: its status, each stage's result and the JSON report."""
+
+    night: date
+    status: str
+    stages: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def run_stages(
+    ctx: NightContext,
+    stages: Sequence[Stage],
+    *,
+    record: bool,
+    after_stage: AfterStage = _nothing,
+) -> tuple[dict[str, Any], bool]:
+    """Run `stages` in order; returns their results and whether one of them raised."""
+    results: dict[str, Any] = {}
+    failed = False
+    for stage in stages:
+        log.info("%s: stage %s", ctx.night, stage.name)
+        try:
+            result: dict[str, Any] = dict(stage.run(ctx))
+        except Exception as exc:
+            failed = True
+            log.exception("%s: stage %s failed", ctx.night, stage.name)
+            result = {"error": f"{type(exc).__name__}: {exc}"}
+            ctx.problem(f"stap {stage.name} mislukt: {exc}")
+        results[stage.name] = result
+        if record:
+            with UnitOfWork(ctx.engine) as uow:
+                record_stage(uow, ctx.night, stage.name, result)
+                uow.commit()
+        after_stage(stage.name)
+    return results, failed
+
+
+def run_night(
+    engine: Engine,
+    night: date,
+    paths: NightPaths,
+    *,
+    after_stage: AfterStage = _nothing,
+    progress: Progress = _quiet,
+) -> NightOutcome:
+    """Run every stage for `night` (the caller holds the lock)."""
+    paths.create()
+    ctx = NightContext(engine, night, paths, progress=progress)
+    with UnitOfWork(engine) as uow:
+        start_run(uow, night)
+        uow.commit()
+    try:
+        results, failed = run_stages(ctx, STAGES, record=True, after_stage=after_stage)
+    except BaseException:
+        with UnitOfWork(engine) as uow:
+            finish_run(uow, night, "failed", traceback.format_exc(limit=5))
+            uow.commit()
+        raise
+    status = "failed" if failed else ("problems" if ctx.problems else "ok")
+    with UnitOfWork(engine) as uow:
+        finish_run(uow, night, status, "\n".join(ctx.problems) or None)
+        uow.commit()
+        report = night_report(uow, night, ctx.results)
+    log.info("%s: night %s", night, status)
+    return NightOutcome(night, status, results, list(ctx.problems), report)
+
+
+def nights_to_run(engine: Engine, target: date) -> list[date]:
+    """The missed nights after the last completed one, up to and including `target`."""
+    with UnitOfWork(engine) as uow:
+        last = last_completed_night(uow)
+    if last is None or last >= target:
+        return [target]
+    return [last + timedelta(days=n) for n in range(1, (target - last).days + 1)]
+
+
+def run_nights(
+    engine: Engine,
+    target: date,
+    paths: NightPaths,
+    *,
+    after_stage: AfterStage = _nothing,
+    progress: Progress = _quiet,
+) -> list[NightOutcome]:
+    """Catch up: run every missed night in date order, then `target`, under the lock."""
+    paths.create()
+    with NightLock(paths.lock_file, engine):
+        return [
+            run_night(engine, night, paths, after_stage=after_stage, progress=progress)
+            for night in nights_to_run(engine, target)
+        ]
+
+
+def import_only(
+    engine: Engine,
+    files: Sequence[Path],
+    today: date,
+    paths: NightPaths,
+    *,
+    progress: Progress = _quiet,
+) -> tuple[NightContext, dict[str, Any], bool]:
+    """`hhb import`: stages import → book for the given files (they are not moved)."""
+    paths.create()
+    ctx = NightContext(engine, today, paths, files=list(files), progress=progress)
+    with NightLock(paths.lock_file, engine):
+        results, failed = run_stages(ctx, IMPORT_STAGES, record=False)
+    return ctx, results, failed

@@ -1,0 +1,100 @@
+"""`hhb scheduler`: its own process (never inside web workers) that runs the night.
+
+APScheduler 3 `BlockingScheduler` with one cron job at 02:00 Europe/Amsterdam.
+On start it first catches up missed nights (`run_nights` runs every night since
+the last completed one, in date order). A failing night is logged and recorded
+(`night_run.status = failed`) and the process waits for the next night. SIGTERM
+and SIGINT stop it cleanly: no new night starts, a night in progress runs to its
+end (the job thread is joined before the process exits), then the process exits 0.
+Killing it harder is safe too: the night is crash-safe and the next start catches up.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from datetime import datetime
+from types import FrameType
+
+from apscheduler.events import EVENT_SCHEDULER_STARTED  # type: ignore[import-untyped]
+from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+
+from huishoudboekje.persistence import open_database
+from scheduler.context import AMSTERDAM, NightPaths
+from scheduler.lock import NightLockedError
+from scheduler.nightly import run_nights
+
+log = logging.getLogger("hhb.scheduler")
+JOB_ID = "nightly"
+
+
+def nightly_job(database: str | None, paths: NightPaths) -> str:
+    """Run the night for today (and any missed ones). Never raises: returns a status."""
+    today = datetime.now(AMSTERDAM).date()
+    try:
+        engine = open_database(database)
+    except Exception:
+        log.exception("database not reachable; night %s not run", today)
+        return "failed"
+    try:
+        outcomes = run_nights(engine, today, paths)
+    except NightLockedError as exc:
+        log.warning("%s", exc)
+        return "locked"
+    except Exception:
+        log.exception("night %s failed", today)
+        return "failed"
+    finally:
+        engine.dispose()
+    for outcome in outcomes:
+        log.info("night %s: %s", outcome.night, outcome.status)
+        for problem in outcome.problems:
+            log.warning("night %s: %s", outcome.night, problem)
+    return outcomes[-1].status
+
+
+def build_scheduler(database: str | None, paths: NightPaths) -> BlockingScheduler:
+    """The scheduler with its one cron job (02:00 Amsterdam, one instance, coalesced)."""
+    scheduler = BlockingScheduler(timezone=AMSTERDAM)
+    scheduler.add_job(
+        nightly_job,
+        CronTrigger(hour=2, minute=0, timezone=AMSTERDAM),
+        args=(database, paths),
+        id=JOB_ID,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=6 * 3600,
+    )
+    return scheduler
+
+
+def serve(database: str | None, paths: NightPaths) -> int:
+    """Catch up, then run every night at 02:00 until SIGTERM/SIGINT."""
+    scheduler = build_scheduler(database, paths)
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("signal %s: stopping the scheduler", signal.Signals(signum).name)
+        stopping.append(signum)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("scheduler started; catching up missed nights")
+    nightly_job(database, paths)
+    if stopping:
+        log.info("scheduler stopped")
+        return 0
+
+    def started(_event: object) -> None:
+        if stopping:  # a signal came in between the catch-up and the start
+            scheduler.shutdown(wait=False)
+            return
+        log.info("next night at %s", scheduler.get_job(JOB_ID).next_run_time)
+
+    scheduler.add_listener(started, EVENT_SCHEDULER_STARTED)
+    scheduler.start()  # blocks until shutdown
+    log.info("scheduler stopped")
+    return 0

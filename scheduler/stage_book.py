@@ -1,0 +1,91 @@
+"""Stage `book`: one journal entry per decided transaction, in one DB transaction.
+
+Matched incomes go bank ← vat and become income receipts in the household's
+planner memory (the planner itself repays an open advance first and fills the
+reserves when it plans tonight, so that is not done twice here). Afterwards the
+ledger's bank account must equal the latest statement's closing balance; a
+difference raises a "saldo verschil" signal and is never absorbed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from huishoudboekje import night_signals
+from huishoudboekje.bankbook import TxStatus, balance_differs, booking_entry
+from huishoudboekje.ledger import JournalEntry
+from huishoudboekje.money import Money
+from huishoudboekje.nightly_services import add_receipts
+from huishoudboekje.persistence import UnitOfWork, append_journal_entries, load_gemeente
+from huishoudboekje.persistence.nightly_repo import (
+    bank_balance,
+    close_stale_signals,
+    last_statement,
+    transactions,
+    upsert_signals,
+)
+from huishoudboekje.state import IncomeReceipt
+from scheduler.context import NightContext
+
+BOOKABLE = (
+    TxStatus.MATCHED,
+    TxStatus.UNMATCHED,
+    TxStatus.SETTLED,
+    TxStatus.RETURNED,
+    TxStatus.UNKNOWN_DEBIT,
+)
+
+
+def book_transactions(ctx: NightContext) -> dict[str, Any]:
+    """Book every decided, unbooked transaction; then check the bank balance."""
+    with UnitOfWork(ctx.engine) as uow:
+        rows = transactions(uow, *BOOKABLE, unbooked=True)
+        entries: list[JournalEntry] = []
+        receipts: dict[str, list[IncomeReceipt]] = defaultdict(list)
+        for row in rows:
+            status = TxStatus(row.status)
+            amount = Money(row.amount)
+            entry = booking_entry(
+                row.dedupe_key,
+                row.booking_date,
+                amount,
+                status,
+                row.household,
+                row.description or row.counterparty_name or status.value,
+            )
+            entries.append(entry)
+            row.journal_entry_id = entry.id
+            uow.session.add(row)
+            if status is TxStatus.MATCHED and row.household and row.income_id:
+                receipts[row.household].append(
+                    IncomeReceipt(row.income_id, row.booking_date, amount)
+                )
+        append_journal_entries(uow, entries)
+        for household, new in sorted(receipts.items()):
+            add_receipts(uow, household, new, ctx.night)
+        mismatch = check_balance(uow, ctx)
+        uow.commit()
+    return {"booked": len(entries), "balance_difference": mismatch}
+
+
+def check_balance(uow: UnitOfWork, ctx: NightContext) -> str | None:
+    """Compare the ledger's bank account with the latest statement's closing balance."""
+    gemeente = load_gemeente(uow)
+    if gemeente is None:
+        return None
+    latest = last_statement(uow, gemeente.account_iban)
+    if latest is None:
+        return None
+    ledger_bank = bank_balance(uow)
+    difference = balance_differs(ledger_bank, latest.closing)
+    if difference is None or latest.closing is None:
+        close_stale_signals(uow, "balance", ctx.night + timedelta(days=1))
+        return None
+    signal = night_signals.balance_mismatch(
+        gemeente.account_iban, latest.statement_id, ledger_bank, latest.closing
+    )
+    upsert_signals(uow, [signal], ctx.night, "balance")
+    ctx.problem(signal.message)
+    return str(difference)

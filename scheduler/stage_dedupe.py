@@ -1,0 +1,120 @@
+"""Stage `dedupe`: store each parsed file's transactions that are new, one transaction
+per file, then move the file to ``processed/``.
+
+New = the dedupe key was never stored, and no transaction with the same
+cross-format fingerprint came in through another format (`bankbook.new_transactions`).
+Also here: the one-time beginsaldo of the account's first statement, and the
+continuity check (an opening balance that does not continue the previous closing
+balance raises "ontbrekend afschrift").
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from huishoudboekje import night_signals
+from huishoudboekje.bankbook import fingerprints, new_transactions, opening_entry
+from huishoudboekje.banking import BankTransaction, Statement
+from huishoudboekje.persistence import UnitOfWork, append_journal_entries
+from huishoudboekje.persistence.nightly_repo import (
+    add_statement,
+    add_transactions,
+    has_statements,
+    last_statement,
+    record_file,
+    stored_fingerprints,
+    stored_keys,
+    upsert_signals,
+)
+from huishoudboekje.signals import Signal
+from scheduler.context import FileResult, NightContext, ParsedFile
+from scheduler.stage_import import move
+
+# statements of the file being stored: (statement, new count, its new transactions)
+Pending = list[tuple[Statement, int, list[tuple[BankTransaction, str]]]]
+
+
+def store_new_transactions(ctx: NightContext) -> dict[str, Any]:
+    """Store what is new in every parsed file; returns counts."""
+    total_new = 0
+    for done, parsed in enumerate(ctx.parsed):
+        ctx.progress("dedupe", done, len(ctx.parsed))
+        total, new = _store_file(ctx, parsed)
+        total_new += new
+        status = "duplicate" if total and not new else "imported"
+        ctx.results.append(FileResult(parsed.path.name, status, total, new))
+        if parsed.move:
+            move(parsed.path, ctx.paths.processed)
+    stored = len(ctx.parsed)
+    ctx.parsed = []
+    return {"files": stored, "new_transactions": total_new}
+
+
+def _store_file(ctx: NightContext, parsed: ParsedFile) -> tuple[int, int]:
+    total = new = 0
+    with UnitOfWork(ctx.engine) as uow:
+        rows: Pending = []
+        for statement in parsed.statements:
+            total += len(statement.transactions)
+            new += _store_statement(ctx, uow, statement, rows)
+        file_id = record_file(
+            uow,
+            name=parsed.path.name,
+            sha256=parsed.sha256,
+            format=parsed.format,
+            status="duplicate" if total and not new else "imported",
+            night=ctx.night,
+            transactions=total,
+            new_transactions=new,
+        )
+        for statement, count, fresh in rows:
+            row_id = add_statement(uow, file_id, statement, count)
+            add_transactions(uow, row_id, statement, fresh, ctx.night)
+        uow.commit()
+    return total, new
+
+
+def _store_statement(
+    ctx: NightContext, uow: UnitOfWork, statement: Statement, rows: Pending
+) -> int:
+    keys = [tx.dedupe_key for tx in statement.transactions]
+    known = stored_keys(uow, keys)
+    by_print = stored_fingerprints(uow, fingerprints(statement))
+    # transactions of earlier statements of this same file count as stored too
+    for earlier, _count, fresh in rows:
+        known = known | {tx.dedupe_key for tx, _ in fresh}
+        for _tx, fp in fresh:
+            by_print.setdefault(fp, frozenset())
+            by_print[fp] = by_print[fp] | {earlier.source_format}
+    fresh = new_transactions(statement, known, by_print)
+    signals: list[Signal] = []
+    if not has_statements(uow, statement.account_iban) and not rows:
+        if statement.opening_balance is not None:
+            entry = opening_entry(
+                statement.account_iban, _first_day(statement, ctx.night), statement.opening_balance
+            )
+            if entry is not None:
+                append_journal_entries(uow, [entry])
+    elif fresh or not statement.transactions:
+        previous = last_statement(uow, statement.account_iban)
+        prev_closing = previous.closing if previous is not None else None
+        if rows:  # an earlier statement of this very file is the previous one
+            prev_closing = rows[-1][0].closing_balance or prev_closing
+        opening = statement.opening_balance
+        if prev_closing is not None and opening is not None and opening != prev_closing:
+            signals.append(
+                night_signals.missing_statement(
+                    statement.account_iban, statement.statement_id, prev_closing, opening
+                )
+            )
+    upsert_signals(uow, signals, ctx.night, "event")
+    rows.append((statement, len(fresh), list(fresh)))
+    return len(fresh)
+
+
+def _first_day(statement: Statement, night: date) -> date:
+    if statement.period_start is not None:
+        return statement.period_start
+    days = [tx.booking_date for tx in statement.transactions]
+    return min(days) if days else night

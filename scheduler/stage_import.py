@@ -1,0 +1,121 @@
+"""Stage `import`: detect and parse each file; reject what cannot be booked.
+
+A rejected file (unreadable, unknown format, a statement of another account than
+the gemeente's pooled account) is moved to ``rejected/`` with
+``<name>.error.txt`` beside it, recorded, and raises a staff signal; the other
+files go on. A file whose exact bytes were imported before is a duplicate and
+goes straight to ``processed/``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from connectors.base import ConnectorError
+from connectors.registry import detect
+from huishoudboekje import night_signals
+from huishoudboekje.persistence import UnitOfWork, load_gemeente
+from huishoudboekje.persistence.nightly_repo import imported_file, record_file, upsert_signals
+from scheduler.context import FileResult, NightContext, ParsedFile, sha256_of
+
+
+def _iban(text: str) -> str:
+    return text.replace(" ", "").upper()
+
+
+def inbox_files(ctx: NightContext) -> list[tuple[Path, bool]]:
+    """The files to import, with whether to move them afterwards (inbox files only)."""
+    if ctx.files is not None:
+        return [(path, False) for path in ctx.files]
+    if not ctx.paths.inbox.is_dir():
+        return []
+    names = sorted(p for p in ctx.paths.inbox.iterdir() if p.is_file())
+    return [(p, True) for p in names if not p.name.startswith(".")]
+
+
+def move(path: Path, folder: Path) -> Path:
+    """Move `path` into `folder` (replacing a file of the same name: a re-delivery)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    os.replace(path, target)
+    return target
+
+
+def import_files(ctx: NightContext) -> dict[str, Any]:
+    """Parse every file; keep the good ones in `ctx.parsed` for `dedupe`."""
+    with UnitOfWork(ctx.engine) as uow:
+        gemeente = load_gemeente(uow)
+    if gemeente is None:
+        raise RuntimeError("no gemeente configured yet: run `hhb config apply` first")
+    account = _iban(gemeente.account_iban)
+    files = inbox_files(ctx)
+    counts = {"files": len(files), "parsed": 0, "duplicate": 0, "rejected": 0}
+    for done, (path, movable) in enumerate(files):
+        ctx.progress("import", done, len(files))
+        sha = sha256_of(path)
+        with UnitOfWork(ctx.engine) as uow:
+            earlier = imported_file(uow, sha)
+            if earlier is not None:
+                record_file(
+                    uow,
+                    name=path.name,
+                    sha256=sha,
+                    format=earlier.format,
+                    status="duplicate",
+                    night=ctx.night,
+                    transactions=earlier.transactions,
+                )
+                uow.commit()
+        if earlier is not None:
+            if movable:
+                move(path, ctx.paths.processed)
+            ctx.results.append(FileResult(path.name, "duplicate", earlier.transactions, 0))
+            counts["duplicate"] += 1
+            continue
+        fmt = "?"
+        try:
+            importer = detect(path)
+            fmt = importer.name
+            statements = importer.extract(path)
+            for statement in statements:
+                if _iban(statement.account_iban) != account:
+                    raise ConnectorError(
+                        fmt,
+                        path.name,
+                        f"afschrift {statement.statement_id} is van rekening "
+                        f"{statement.account_iban}, niet van de derdengeldenrekening "
+                        f"{gemeente.account_iban}",
+                    )
+        except Exception as exc:  # a connector bug must not halt the night either
+            reject(ctx, path, sha, fmt, str(exc), movable)
+            counts["rejected"] += 1
+            continue
+        ctx.parsed.append(ParsedFile(path, sha, fmt, tuple(statements), movable))
+        counts["parsed"] += 1
+    ctx.progress("import", len(files), len(files))
+    return counts
+
+
+def reject(ctx: NightContext, path: Path, sha: str, fmt: str, error: str, movable: bool) -> None:
+    """Record the rejection and its signal, then move the file aside with the reason."""
+    with UnitOfWork(ctx.engine) as uow:
+        record_file(
+            uow,
+            name=path.name,
+            sha256=sha,
+            format=fmt,
+            status="rejected",
+            error=error,
+            night=ctx.night,
+        )
+        upsert_signals(
+            uow, [night_signals.file_rejected(path.name, sha, error)], ctx.night, "event"
+        )
+        uow.commit()
+    if movable:
+        target = move(path, ctx.paths.rejected)
+        target.with_name(target.name + ".error.txt").write_text(error + "\n", encoding="utf-8")
+    ctx.results.append(FileResult(path.name, "rejected", 0, 0, error))
+    ctx.problem(f"bestand {path.name} geweigerd: {error}")

@@ -1,0 +1,163 @@
+"""Stages `match` and `reconcile`: decide every new transaction, one DB transaction each.
+
+`match`: a new credit that is not about one of our payments is scored against
+every income stream (`matching.HouseholdIndex`); a clear winner is matched, a tie
+or a low score goes to suspense with a signal. The reasons are stored either way.
+
+`reconcile`: new debits and credits that carry one of our EndToEndIds are decided
+by `bankbook.reconcile`: settled (in flight → paid), returned (money back to the
+household's vat, signal with the reason code) or unknown debit (suspense, signal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from huishoudboekje import night_signals
+from huishoudboekje.bankbook import (
+    InstructionStatus,
+    SentPayment,
+    TxStatus,
+    our_reference,
+    reconcile,
+)
+from huishoudboekje.matching import HouseholdIndex, MatchResult, MatchStatus
+from huishoudboekje.money import Money
+from huishoudboekje.persistence import UnitOfWork, load_households
+from huishoudboekje.persistence.nightly_repo import (
+    sent_payments,
+    set_instruction_status,
+    to_transaction,
+    transactions,
+    upsert_signals,
+)
+from huishoudboekje.persistence.nightly_tables import BankTransactionRow
+from huishoudboekje.signals import Signal
+from scheduler.context import NightContext
+
+
+def _refs(rows: list[BankTransactionRow]) -> list[str]:
+    return sorted({r for row in rows for r in (row.end_to_end_id, row.original_end_to_end_id) if r})
+
+
+def _reasons(result: MatchResult) -> dict[str, Any]:
+    best = result.candidate
+    return {
+        "status": result.status.value,
+        "reason": result.reason,
+        "score": best.score if best else None,
+        "reasons": list(best.reasons) if best else [],
+        "runners_up": [
+            {"household": c.household, "income": c.income_id, "score": c.score}
+            for c in result.runners_up
+        ],
+    }
+
+
+def match_credits(ctx: NightContext) -> dict[str, Any]:
+    """Match every new credit that is not a return of one of our payments."""
+    counts = {"matched": 0, "unmatched": 0}
+    with UnitOfWork(ctx.engine) as uow:
+        rows = [r for r in transactions(uow, TxStatus.NEW) if r.amount > 0]
+        if not rows:
+            return counts
+        index = HouseholdIndex(list(load_households(uow)))
+        sent = sent_payments(uow, _refs(rows))
+        signals: list[Signal] = []
+        for done, row in enumerate(rows):
+            if done % 500 == 0:
+                ctx.progress("match", done, len(rows))
+            tx = to_transaction(row)
+            if tx.is_return or our_reference(tx, sent) is not None:
+                continue  # reconcile decides
+            result = index.match(tx)
+            row.match_reasons = _reasons(result)
+            if result.status is MatchStatus.MATCHED and result.candidate is not None:
+                row.status = TxStatus.MATCHED.value
+                row.household = result.candidate.household
+                row.income_id = result.candidate.income_id
+                counts["matched"] += 1
+            else:
+                row.status = TxStatus.UNMATCHED.value
+                counts["unmatched"] += 1
+                signals.append(
+                    night_signals.unmatched(
+                        row.dedupe_key,
+                        row.booking_date,
+                        Money(row.amount),
+                        row.counterparty_name,
+                        result.reason,
+                    )
+                )
+            uow.session.add(row)
+        upsert_signals(uow, signals, ctx.night, "unmatched")
+        uow.commit()
+    ctx.progress("match", len(rows), len(rows))
+    return counts
+
+
+def reconcile_debits(ctx: NightContext) -> dict[str, Any]:
+    """Settle, return or park every remaining new transaction."""
+    counts = {"settled": 0, "returned": 0, "unknown": 0}
+    with UnitOfWork(ctx.engine) as uow:
+        rows = transactions(uow, TxStatus.NEW)
+        sent = sent_payments(uow, _refs(rows))
+        signals: list[Signal] = []
+        for row in rows:
+            tx = to_transaction(row)
+            decision = reconcile(tx, sent)
+            row.status = decision.status.value
+            row.household = decision.household
+            row.match_reasons = {
+                "status": decision.status.value,
+                "reason": decision.reason,
+                "end_to_end_id": decision.end_to_end_id,
+            }
+            uow.session.add(row)
+            if decision.status is TxStatus.SETTLED:
+                set_instruction_status(uow, decision.end_to_end_id, InstructionStatus.PAID)
+                sent[decision.end_to_end_id] = _moved(
+                    sent[decision.end_to_end_id], InstructionStatus.PAID
+                )
+                counts["settled"] += 1
+            elif decision.status is TxStatus.RETURNED and decision.household is not None:
+                code = tx.return_reason or "onbekend"
+                set_instruction_status(
+                    uow, decision.end_to_end_id, InstructionStatus.RETURNED, code
+                )
+                sent[decision.end_to_end_id] = _moved(
+                    sent[decision.end_to_end_id], InstructionStatus.RETURNED
+                )
+                signals.append(
+                    night_signals.payment_returned(
+                        decision.household, decision.end_to_end_id, Money(row.amount), code
+                    )
+                )
+                counts["returned"] += 1
+            else:
+                signals.append(
+                    night_signals.unmatched(
+                        row.dedupe_key,
+                        row.booking_date,
+                        Money(row.amount),
+                        row.counterparty_name,
+                        decision.reason,
+                    )
+                )
+                counts["unknown"] += 1
+        upsert_signals(
+            uow, [s for s in signals if s.kind.value == "betaling_teruggekomen"], ctx.night, "event"
+        )
+        upsert_signals(
+            uow,
+            [s for s in signals if s.kind.value != "betaling_teruggekomen"],
+            ctx.night,
+            "unmatched",
+        )
+        uow.commit()
+    return counts
+
+
+def _moved(payment: SentPayment, status: InstructionStatus) -> SentPayment:
+    return replace(payment, status=status)

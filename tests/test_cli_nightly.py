@@ -1,0 +1,292 @@
+"""The nightly run driven as an operator would, over several simulated days.
+
+A tiny simulated bank (tests/nightly_bank.py) delivers a CAMT.053 per day into
+the inbox (incomes, plus the payments from the pain.001 files the previous
+nights wrote to the outbox); `hhb nightly` runs for each day.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from huishoudboekje import ledger
+from huishoudboekje.banking import BankTransaction
+from huishoudboekje.money import Money
+from huishoudboekje.persistence import (
+    UnitOfWork,
+    create_engine_from_url,
+    load_audit_events,
+    load_ledger,
+)
+from huishoudboekje.persistence.nightly_repo import bank_balance, instruction_rows
+from tests.nightly_bank import Bank
+from tests.nightly_support import GIFT, SAMPLE, days, dump, hhb, incomes_on, nightly
+
+FIRST = date(2026, 2, 17)
+LAST = date(2026, 3, 7)
+WEEKDAY = {"HH-0001": 4, "HH-0002": 3, "HH-0003": 0}  # friday, thursday, monday
+
+
+@pytest.fixture
+def db(db_url: str) -> str:
+    assert hhb("config", "apply", str(SAMPLE), db=db_url) == 0
+    return db_url
+
+
+def ledger_bank(db: str) -> object:
+    engine = create_engine_from_url(db)
+    try:
+        with UnitOfWork(engine) as uow:
+            return bank_balance(uow)
+    finally:
+        engine.dispose()
+
+
+def run_days(
+    bank: Bank, db: str, var: Path, capsys: pytest.CaptureFixture[str], nights: list[date]
+) -> dict[date, dict[str, object]]:
+    """For each night D: the bank delivers the statement of D-1, then the night runs."""
+    pytest.importorskip("connectors.pain001")  # the bank reads the payment files
+    reports = {}
+    for night in nights:
+        day = night - timedelta(days=1)
+        incomes = incomes_on(day) + ([GIFT] if day == GIFT.day else [])
+        bank.statement(day, incomes, var / "inbox")
+        reports[night] = nightly(night, db, var, capsys)
+        bank.collect(var / "outbox")
+        # the ledger's bank account equals the bank's own closing balance, every day
+        assert ledger_bank(db) == bank.closings[day], night
+    return reports
+
+
+def test_weeks_of_nights_pay_on_time_and_keep_the_ledger_equal_to_the_bank(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    bank = Bank()
+    reports = run_days(bank, db, var, capsys, days(FIRST, LAST))
+
+    # no payment instructed twice
+    assert len(bank.instructed) == len(set(bank.instructed))
+    # every payment was executed on the day it asked for
+    assert all(e.day == e.requested for e in bank.executed)
+    executed = {e.end_to_end_id: e for e in bank.executed}
+    # rent due Sunday 1 March went out on time (Friday 27 February) for every household
+    for code in ("HH-0001", "HH-0002", "HH-0003"):
+        rent = executed[f"{code}-huur-20260301"]
+        assert rent.day <= date(2026, 3, 1)
+    # leefgeld released on each household's weekday
+    engine = create_engine_from_url(db)
+    with UnitOfWork(engine) as uow:
+        rows = instruction_rows(uow)
+        leefgeld = [r for r in rows if r.kind == "leefgeld" and r.charge_id == "leefgeld"]
+        assert leefgeld
+        for row in leefgeld:
+            assert row.execution_date.weekday() == WEEKDAY[row.household], row.end_to_end_id
+        statuses = {r.end_to_end_id: r.status for r in rows}
+    engine.dispose()
+    for e2e in executed:
+        assert statuses[e2e] == "paid"
+    # the report has the documented shape
+    report = reports[date(2026, 2, 21)]
+    assert set(report) == {
+        "date",
+        "statements",
+        "matched",
+        "unmatched",
+        "settled",
+        "returned",
+        "payments",
+        "payment_files",
+        "signals",
+    }
+    assert report["statements"][0]["status"] == "imported"
+    assert report["matched"] == 4  # the four toeslagen of 20 February
+    assert all(
+        set(p)
+        == {
+            "end_to_end_id",
+            "household",
+            "kind",
+            "name",
+            "iban",
+            "amount",
+            "execution_date",
+            "remittance",
+        }
+        for p in report["payments"]
+    )
+    # the gift nobody expected went to suspense with a signal
+    gift_night = reports[GIFT.day + timedelta(days=1)]
+    assert gift_night["unmatched"] == 1
+    assert any(s["kind"] == "onbekende_transactie" for s in gift_night["signals"])
+
+
+def test_running_a_night_twice_changes_nothing_and_writes_no_second_file(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    bank = Bank()
+    run_days(bank, db, var, capsys, days(date(2026, 2, 19), date(2026, 2, 21)))
+    before = dump(db)
+    files = sorted(p.name for p in (var / "outbox").iterdir())
+    again = nightly(date(2026, 2, 21), db, var, capsys)
+    assert dump(db) == before
+    assert sorted(p.name for p in (var / "outbox").iterdir()) == files
+    assert again["statements"] == []
+
+
+def test_reimport_and_overlapping_statement_add_nothing(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    bank = Bank()
+    run_days(bank, db, var, capsys, days(date(2026, 2, 20), date(2026, 2, 21)))
+    processed = var / "inbox" / "processed" / "camt053-20260220.xml"
+    before = dump(db)
+    # the same file delivered again
+    (var / "inbox" / "again.xml").write_bytes(processed.read_bytes())
+    report = nightly(date(2026, 2, 21), db, var, capsys)
+    assert report["statements"][0]["status"] == "duplicate"
+    assert dump(db) == before
+    # `hhb import` of the same file again: a duplicate too, exit 0
+    capsys.readouterr()
+    assert hhb("import", str(processed), "--json", "--var", str(var), db=db) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["files"][0]["status"] in {"duplicate", "imported"}
+    assert data["files"][0]["new"] == 0
+    assert dump(db) == before
+
+
+def test_rejected_file_and_foreign_account(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    inbox = var / "inbox"
+    inbox.mkdir(parents=True)
+    (inbox / "kapot.xml").write_text("<Document>niet af", encoding="utf-8")
+    foreign = Bank(account="NL39RABO0300065264")
+    foreign.statement(date(2026, 2, 20), incomes_on(date(2026, 2, 20)), inbox)
+    good = Bank()
+    good.statement(date(2026, 2, 20), incomes_on(date(2026, 2, 20)), inbox)
+    (inbox / "camt053-20260220.xml").rename(inbox / "z-goed.xml")
+    report = nightly(date(2026, 2, 21), db, var, capsys)
+    by_file = {s["file"]: s for s in report["statements"]}
+    assert by_file["kapot.xml"]["status"] == "rejected"
+    assert by_file["z-goed.xml"]["status"] == "imported"
+    assert report["matched"] == 4
+    assert (inbox / "rejected" / "kapot.xml").exists()
+    assert (inbox / "rejected" / "kapot.xml.error.txt").read_text(encoding="utf-8").strip()
+    assert (inbox / "processed" / "z-goed.xml").exists()
+    assert any(s["kind"] == "bestand_geweigerd" for s in report["signals"])
+
+
+def test_unmatched_income_assigned_later_with_hhb_assign(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    bank = Bank()
+    bank.statement(GIFT.day, [GIFT], var / "inbox")
+    report = nightly(GIFT.day + timedelta(days=1), db, var, capsys)
+    assert report["unmatched"] == 1
+    capsys.readouterr()
+    assert hhb("signals", "--json", db=db) == 0
+    signals = json.loads(capsys.readouterr().out)
+    key = next(s["data"]["dedupe_key"] for s in signals if s["kind"] == "onbekende_transactie")
+    assert hhb("assign", key, "HH-0003", "--income", "alimentatie", db=db) == 0
+    assert hhb("assign", key, "HH-0003", db=db) == 2  # not unmatched any more
+    capsys.readouterr()
+    assert hhb("signals", "--json", db=db) == 0
+    assert not any(s["kind"] == "onbekende_transactie" for s in json.loads(capsys.readouterr().out))
+    engine = create_engine_from_url(db)
+    with UnitOfWork(engine) as uow:
+        book = load_ledger(uow)
+        assert book.balance(ledger.vat("HH-0003")) == Money("50.00")
+        assert book.balance(ledger.SUSPENSE) == Money("0.00")
+        assert load_audit_events(uow, action="transaction.assign")
+    engine.dispose()
+
+
+def test_returned_payment_and_unknown_debit(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    bank = Bank()
+    run_days(bank, db, var, capsys, days(date(2026, 2, 21), date(2026, 2, 25)))
+    leefgeld = sorted(e for e in bank.pending if e.startswith("HH-0002-LG"))
+    assert leefgeld, bank.pending
+    bank.returns[leefgeld[0]] = "AC04"
+    bank.extra[date(2026, 2, 26)] = [
+        BankTransaction(
+            booking_date=date(2026, 2, 26),
+            value_date=date(2026, 2, 26),
+            amount=Money("-12.50"),
+            counterparty_name="Bankkosten",
+            description="kosten",
+            bank_reference="KOSTEN-1",
+        )
+    ]
+    reports = run_days(bank, db, var, capsys, days(date(2026, 2, 26), date(2026, 2, 27)))
+    report = reports[date(2026, 2, 27)]
+    assert report["returned"] == 1
+    assert report["unmatched"] == 1  # the bank costs
+    kinds = {s["kind"] for s in report["signals"]}
+    assert {"betaling_teruggekomen", "onbekende_transactie"} <= kinds
+    engine = create_engine_from_url(db)
+    with UnitOfWork(engine) as uow:
+        row = instruction_rows(uow, ids=[leefgeld[0]])[0]
+        assert (row.status, row.return_reason) == ("returned", "AC04")
+    engine.dispose()
+
+
+def test_catch_up_runs_missed_nights_in_order(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    nightly(date(2026, 2, 20), db, var, capsys)
+    nightly(date(2026, 2, 23), db, var, capsys)
+    capsys.readouterr()
+    assert hhb("runs", "--json", db=db) == 0
+    runs = json.loads(capsys.readouterr().out)
+    assert [r["night"] for r in runs] == ["2026-02-20", "2026-02-21", "2026-02-22", "2026-02-23"]
+
+
+def test_a_second_night_at_the_same_time_exits_with_a_clear_message(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scheduler.lock import NightLock
+
+    var = tmp_path / "var"
+    engine = create_engine_from_url(db)
+    try:
+        with NightLock(var / "nightly.lock", engine):
+            capsys.readouterr()
+            code = hhb("nightly", "--date", "2026-02-20", "--var", str(var), db=db)
+            assert code == 3
+            assert "er draait al een nachtelijke verwerking" in capsys.readouterr().err
+    finally:
+        engine.dispose()
+
+
+def test_a_missing_statement_is_signalled(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    bank = Bank()
+    bank.statement(date(2026, 2, 19), [], var / "inbox")
+    nightly(date(2026, 2, 20), db, var, capsys)
+    bank.statement(date(2026, 2, 20), incomes_on(date(2026, 2, 20)), var / "inbox")
+    (var / "inbox" / "camt053-20260220.xml").unlink()  # the bank never delivered it
+    bank.statement(date(2026, 2, 23), incomes_on(date(2026, 2, 23)), var / "inbox")
+    nightly(date(2026, 2, 24), db, var, capsys)  # catches up 21, 22, 23 first
+    capsys.readouterr()
+    assert hhb("signals", "--json", db=db) == 0
+    kinds = {s["kind"] for s in json.loads(capsys.readouterr().out)}
+    assert "ontbrekend_afschrift" in kinds
+    # the ledger cannot equal the bank now; that is said out loud, never absorbed
+    assert "saldo_verschil" in kinds
+    assert ledger_bank(db) != bank.closings[date(2026, 2, 23)]
