@@ -42,6 +42,9 @@ pytest: install
 ## fuzz: the long connector fuzz run (thousands of mutated files)
 fuzz: install
 	HHB_FUZZ_EXAMPLES=3000 HHB_FUZZ_RANDOM=1 $(BIN)/pytest -q tests/test_connectors_fuzz.py
+	HHB_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q tests/test_connectors_mt940.py \
+	  tests/test_connectors_ofx.py tests/test_connectors_mt940_roundtrip.py -k "damaged or parse_back"
+	HHB_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q tests/test_connectors_csv_banks.py -k mutated
 
 ## bench: every benchmark in bench/
 bench: install
