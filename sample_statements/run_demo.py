@@ -37,11 +37,13 @@ CONFIG = HERE / "voorbeeldstad.yaml"
 STATEMENTS = HERE / "statements"
 
 TRY_NEXT = """\
-Wat u nu kunt proberen:
+Wat u nu kunt proberen (in een andere terminal, met .venv/bin in uw PATH):
+  export HHB_DATABASE_URL={database_url}
   hhb status --all --date 2026-11-30        alle huishoudens op de laatste demodag
   hhb status HH-0004 --date 2026-11-30      de zzp'er: onregelmatig inkomen, stabiel leefgeld
   hhb signals                               wat de medewerkers moet opvallen (te laat, retour, ...)
   hhb runs                                  de geschiedenis van alle nachten
+  http://127.0.0.1:8000                     de webapp (`make run` start hem na de nachten)
   docs/demo.md                              per huishouden: waar u op moet letten"""
 
 
@@ -189,7 +191,8 @@ def summary(run: DemoRun) -> str:
     return (
         f"{head}\n"
         f"Betaalopdrachten: {payments}; open signalen na de laatste nacht: {signals}; "
-        f"saldo derdengeldenrekening: {eur(balance)}\n\n{TRY_NEXT}"
+        f"saldo derdengeldenrekening: {eur(balance)}\n\n"
+        + TRY_NEXT.format(database_url=run.database_url)
     )
 
 
