@@ -22,7 +22,7 @@ import pytest
 pytest.importorskip("cli.nightly_cmd", reason="hhb nightly is not in this checkout yet")
 
 from huishoudboekje.config import load_config
-from huishoudboekje.ledger import BANK, trial_balance_is_zero
+from huishoudboekje.ledger import BANK, Account, advance, reserve, trial_balance_is_zero, vat
 from huishoudboekje.money import Money
 from huishoudboekje.persistence import UnitOfWork, create_engine_from_url, load_ledger
 from sample_statements.incoming import FIRST_DAY, LAST_DAY, bank_days
@@ -36,6 +36,7 @@ HOUSEHOLDS = {h.code: h for h in load_config(CONFIG).households}
 class Demo:
     run: DemoRun
     ledger_bank: dict[date, Money] = field(default_factory=dict)
+    balances: dict[date, dict[Account, Money]] = field(default_factory=dict)
     nights: dict[date, dict[str, Any]] = field(default_factory=dict)
 
     def payments(self, household: str, kind: str | None = None) -> list[dict[str, Any]]:
@@ -81,6 +82,7 @@ def demo() -> Iterator[Demo]:
             ledger = load_ledger(uow)
         assert trial_balance_is_zero(ledger.entries)
         result.ledger_bank[day] = ledger.balance(BANK, until=day)
+        result.balances[day] = ledger.balances(until=day)
         result.nights[day] = run.load_night(day)
 
     try:
@@ -111,6 +113,20 @@ def test_every_night_ran_and_every_statement_was_imported(demo: Demo) -> None:
 def test_the_ledger_equals_the_bank_every_day(demo: Demo) -> None:
     for day, ledger_balance in demo.ledger_bank.items():
         assert ledger_balance == demo.run.bank.balance_on(day), day
+
+
+def test_no_household_ever_spends_money_it_does_not_have(demo: Demo) -> None:
+    zero = Money("0")
+    for day, balances in demo.balances.items():
+        for code, household in HOUSEHOLDS.items():
+            assert balances.get(vat(code), zero) >= zero, (day, code)
+            for item in household.reserves:
+                assert balances.get(reserve(code, item.id), zero) >= zero, (day, code, item.id)
+            used = balances.get(advance(code), zero)
+            assert zero <= used <= household.buffer.advance_limit, (day, code, used)
+    # the September opbouw really leans on advances (so the check above has teeth)
+    september = demo.balances[date(2026, 9, 15)]
+    assert any(september.get(advance(code), zero) > zero for code in HOUSEHOLDS)
 
 
 def test_no_payment_is_instructed_twice(demo: Demo) -> None:
