@@ -15,13 +15,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-## run: install, apply the demo gemeente's configuration, show every demo household
-# (the nightly run and the web app extend this in later issues)
+## run: install, apply the demo gemeente's configuration, show every demo household,
+# create the demo logins and start the web app on http://127.0.0.1:8000
 DEMO_DB ?= sqlite:///$(CURDIR)/var/demo/hhb.sqlite3
 run: install
 	mkdir -p var/demo
 	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb config apply sample_statements/voorbeeldstad.yaml
 	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb status --all
+	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb users demo
+	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb serve --host 127.0.0.1 --port 8000
 
 ## test: every check (format, lint, types, import contracts, tests)
 test: lint typecheck importlint pytest
@@ -41,7 +43,10 @@ pytest: install
 
 ## fuzz: the long connector fuzz run (thousands of mutated files)
 fuzz: install
-	HHB_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q tests/test_connectors_fuzz.py
+	HHB_FUZZ_EXAMPLES=3000 HHB_FUZZ_RANDOM=1 $(BIN)/pytest -q tests/test_connectors_fuzz.py
+	HHB_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q tests/test_connectors_mt940.py \
+	  tests/test_connectors_ofx.py tests/test_connectors_mt940_roundtrip.py -k "damaged or parse_back"
+	HHB_FUZZ_EXAMPLES=3000 $(BIN)/pytest -q tests/test_connectors_csv_banks.py -k mutated
 
 ## bench: every benchmark in bench/
 bench: install

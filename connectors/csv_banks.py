@@ -44,12 +44,42 @@ ING_CURRENT = CsvLayout(
         counterparty_iban=col("Tegenrekening"),
         bank_transaction_code=opt("Code"),
         description=(opt("Mededelingen"),),
-        balance_after=opt("Saldo na mutatie"),
+        balance_after=opt("Saldo na mutatie", "Saldo na trn"),
     ),
     patterns=(
         pattern("value_date", opt("Mededelingen"), r"Valutadatum: (\d{2}-\d{2}-\d{4})"),
         pattern("counterparty_iban", opt("Mededelingen"), rf"IBAN: ({IBAN})"),
         pattern("end_to_end_id", opt("Mededelingen"), rf"Kenmerk: (.+?){_ING_KEYS}"),
+    ),
+)
+
+# The same export downloaded with the English ING app or website.
+_ING_KEYS_EN = r"(?= (?:Name|Description|IBAN|Reference|Mandate ID|Creditor ID|Value date):|$)"
+
+ING_CURRENT_EN = CsvLayout(
+    name="ING current account (English)",
+    header_signature=("Date", "Name / Description", "Account", "Debit/credit", "Amount (EUR)"),
+    delimiters=(",", ";"),
+    date_formats=("%Y%m%d", "%d-%m-%Y"),
+    amount_styles=(DECIMAL_COMMA, DECIMAL_POINT),
+    debit_words=("Debit",),
+    credit_words=("Credit",),
+    row_order="newest_first",
+    columns=Columns(
+        account=col("Account"),
+        booking_date=col("Date"),
+        amount=col("Amount (EUR)"),
+        sign=col("Debit/credit"),
+        counterparty_name=col("Name / Description"),
+        counterparty_iban=col("Counterparty"),
+        bank_transaction_code=opt("Code"),
+        description=(opt("Notifications"),),
+        balance_after=opt("Resulting balance"),
+    ),
+    patterns=(
+        pattern("value_date", opt("Notifications"), r"Value date: (\d{2}-\d{2}-\d{4})"),
+        pattern("counterparty_iban", opt("Notifications"), rf"IBAN: ({IBAN})"),
+        pattern("end_to_end_id", opt("Notifications"), rf"Reference: (.+?){_ING_KEYS_EN}"),
     ),
 )
 
@@ -98,6 +128,33 @@ RABOBANK = CsvLayout(
         structured_reference=opt("Betalingskenmerk"),
         description=(opt("Omschrijving-1"), opt("Omschrijving-2"), opt("Omschrijving-3")),
         return_reason=opt("Reden retour"),
+    ),
+)
+
+# The headerless export Rabobank offered until 2018 (field list of the bank's
+# "formaatbeschrijving CSV kommagescheiden"): C/D and an unsigned amount.
+RABOBANK_BEFORE_2018 = CsvLayout(
+    name="Rabobank (before 2018)",
+    column_counts=(19,),
+    row_shape=((0, rf"{IBAN}|\d{{9,10}}"), (1, r"[A-Z]{3}"), (2, r"\d{8}"), (3, r"[CD]")),
+    delimiters=(",",),
+    date_formats=("%Y%m%d",),
+    amount_styles=(DECIMAL_POINT, DECIMAL_COMMA),
+    debit_words=("D",),
+    credit_words=("C",),
+    row_order="oldest_first",
+    columns=Columns(
+        account=col(0),
+        currency=col(1),
+        value_date=col(2),
+        sign=col(3),
+        amount=col(4),
+        counterparty_iban=col(5),
+        counterparty_name=col(6),
+        booking_date=col(7),
+        bank_transaction_code=col(8),
+        description=(col(10), col(11), col(12), col(13), col(14), col(15)),
+        end_to_end_id=col(16),
     ),
 )
 
@@ -230,8 +287,8 @@ KNAB = CsvLayout(
 )
 
 IMPORTERS: tuple[StatementImporter, ...] = (
-    CsvImporter("csv-ing", (ING_CURRENT, ING_SAVINGS)),
-    CsvImporter("csv-rabobank", (RABOBANK,)),
+    CsvImporter("csv-ing", (ING_CURRENT, ING_CURRENT_EN, ING_SAVINGS)),
+    CsvImporter("csv-rabobank", (RABOBANK, RABOBANK_BEFORE_2018)),
     CsvImporter("csv-knab", (KNAB,)),
     CsvImporter("csv-bunq", (BUNQ,)),
     CsvImporter("csv-abnamro", (ABN_AMRO,)),

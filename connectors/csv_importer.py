@@ -68,5 +68,6 @@ class CsvImporter:
             if delimiter is not None:
                 rows = read_rows(text, layout, delimiter)
                 return build_statements(rows, layout, self.name, reconcile)
-        names = ", ".join(layout.name for layout in self.layouts)
-        raise CsvRejection(f"the first lines do not match the {names} layout")
+        names = [layout.name for layout in self.layouts]
+        either = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+        raise CsvRejection(f"the first lines do not match the {either} layout")

@@ -165,6 +165,7 @@ class CsvLayout:
 
     @property
     def has_header(self) -> bool:
+        """Whether the export starts with a header line (else columns are indexes)."""
         return bool(self.header_signature)
 
     def date_hint(self) -> str:

@@ -247,6 +247,7 @@ class _RowReader:
         self.line = line
 
     def fail(self, column: Col | None, message: str) -> CsvRejection:
+        """A rejection naming this line and `column`."""
         return CsvRejection(f"{self.columns.label(column)}: {message}", self.where)
 
     def raw(self, column: Col | None) -> str:
@@ -280,6 +281,7 @@ class _RowReader:
         return " ".join(value.split())
 
     def money(self, column: Col | None, required: bool) -> Money | None:
+        """The amount in `column`; None when absent or (if not required) empty."""
         value = self.raw(column)
         if self.columns.find(column) is None or (not value and not required):
             return None
@@ -291,6 +293,7 @@ class _RowReader:
             raise self.fail(column, str(error)) from None
 
     def day(self, column: Col | None, required: bool) -> date | None:
+        """The date in `column`; None when absent or (if not required) empty."""
         value = self.raw(column)
         if self.columns.find(column) is None or (not value and not required):
             return None

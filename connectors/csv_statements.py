@@ -140,7 +140,9 @@ def _dedupe_keys(account: str, rows: list[Row]) -> dict[int, str]:
         if reference:
             count = seen_references[reference]
             seen_references[reference] += 1
-            keys[row.line] = reference_dedupe_key(account, reference, str(count) if count else "")
+            # scoped by booking date: a bank that numbers per day still gives distinct keys
+            suffix = row.booking_date.isoformat() + (f"#{count + 1}" if count else "")
+            keys[row.line] = reference_dedupe_key(account, reference, suffix)
             continue
         identity = (
             row.booking_date,

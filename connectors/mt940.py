@@ -1,11 +1,12 @@
 """SWIFT MT940 importer (ING, Rabobank, ABN AMRO, Triodos, Knab, bunq, ASN, BNG, Van Lanschot).
 
 `parse_mt940(data, filename)` is the pure parser: strict decoding and the cut
-into statements (`connectors.mt940_lex`), the field values through the `mt940`
-package (`connectors.mt940_statement`), the `:86:` details
-(`connectors.mt940_details`). Every statement must reconcile (opening + lines
-= closing). Whatever goes wrong, the caller sees one `ConnectorError` and no
-statement at all. See docs/connectors.md, section MT940.
+into statements (`connectors.mt940_lex`), balances and statement lines read
+through the `mt940` package (`connectors.mt940_statement`,
+`connectors.mt940_line`), the `:86:` details (`connectors.mt940_details`).
+Every statement must reconcile (opening + lines = closing). Whatever goes
+wrong, the caller sees one `ConnectorError` and no statement at all. See
+docs/connectors.md, section MT940.
 """
 
 from __future__ import annotations

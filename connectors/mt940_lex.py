@@ -23,6 +23,8 @@ _PREAMBLE_RE = re.compile(
     r"|[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?(?:/940/[A-Z0-9]{8,11})?"
 )
 _MAX_LINE = 1000
+# A statement line glued to the end of the previous field (seen in a BNG export).
+_GLUED_LINE_RE = re.compile(r".:61:\d{6}")
 
 
 class Mt940Rejection(Exception):
@@ -97,6 +99,14 @@ def split_statements(text: str) -> list[RawStatement]:
         if line.strip() == "-":
             dash = True
             continue
+        glued = _GLUED_LINE_RE.search(line)
+        if glued:
+            raise Mt940Rejection(
+                "a :61: statement line starts in the middle of the line"
+                f" (column {glued.start() + 2}); the bank glued it to the previous field,"
+                " and that booking would be lost",
+                f"line {number}",
+            )
         tagged = _TAG_RE.match(line)
         if tagged is None and dash and _PREAMBLE_RE.fullmatch(line.strip()):
             current = None

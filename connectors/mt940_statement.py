@@ -1,10 +1,9 @@
 """One MT940 statement (`:20:` … `:62F:`) → a reconciled `Statement`.
 
-The values of `:60F:`/`:62F:` and `:61:` are matched and built by the `mt940`
-package's own tag classes (its patterns, two-digit years, entry dates across a
-year end); amounts come out of it as `Decimal` built from the text, never a
-float. The sign is taken from the debit/credit mark here, so that a reversal
-(`RC`, `RD`) is signed right whatever the package's options.
+Sorts the fields of one statement (header, balances, `:61:` lines with their
+`:86:`), reads the balances with the `mt940` package's balance tag, turns each
+line into a transaction (`connectors.mt940_line`), gives dedupe keys and
+checks opening + lines = closing.
 """
 
 from __future__ import annotations
@@ -13,15 +12,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from mt940 import models as mt_models
 from mt940 import tags as mt_tags
-from mt940.options import Options
 
-from connectors.mt940_details import Details, clean, looks_like_iban, parse_details, reference
+from connectors.mt940_details import clean, looks_like_iban
 from connectors.mt940_lex import Field, Mt940Rejection, RawStatement
+from connectors.mt940_line import OPTIONS, check_amount, decimal_of, money, plain_date, transaction
 from huishoudboekje.banking import (
     BankTransaction,
     Statement,
@@ -30,14 +28,8 @@ from huishoudboekje.banking import (
 )
 from huishoudboekje.money import Money, total
 
-_OPTIONS = Options(reversal_sign=True)
-_LINE_TAG = mt_tags.Statement()
-_LINE_TAG_ASN = mt_tags.StatementASNB()  # ASN: counter IBAN (up to 34) as customer reference
 _BALANCE_TAG = mt_tags.FinalOpeningBalance()
-_AMOUNT_RE = re.compile(r"\d{1,15}(?:,\d{0,2})?")
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")
-_TRCD_RE = re.compile(r"/TRCD/([0-9A-Z]*)/?")
-_LEGACY_ACCOUNT_RE = re.compile(r"P?[0-9][0-9.]{5,14}")
 _ACCOUNT_CURRENCY_RE = re.compile(r"(.*?[0-9.])\s*([A-Z]{3})")
 _OPENING = ("60F", "60M", "60")
 _CLOSING = ("62F", "62M", "62")
@@ -124,7 +116,7 @@ def build_statement(
     transactions = []
     for position, line in enumerate(parts.lines, start=1):
         where = f"{label}, :61: #{position} (line {line.item.line})"
-        tx = _transaction(line.item, line.details, currency, where)
+        tx = transaction(line.item, line.details, currency, where)
         transactions.append(tx)
     transactions = [_with_key(tx, account, keys) for tx in transactions]
     if reconcile:
@@ -193,112 +185,16 @@ def _balance(item: Field, where: str) -> tuple[Money, str, date]:
     groups: dict[str, Any] = match.groupdict()
     if not _CURRENCY_RE.fullmatch(groups["currency"]):
         raise Mt940Rejection(f"currency {groups['currency']!r} is not a currency code", where)
-    _check_amount(groups["amount"], where)
+    check_amount(groups["amount"], where)
     try:
-        built = _BALANCE_TAG(mt_models.Transactions(options=_OPTIONS), groups)
+        built = _BALANCE_TAG(mt_models.Transactions(options=OPTIONS), groups)
     except ValueError as error:
         raise Mt940Rejection(f"invalid balance date: {error}", where) from None
     balance = built[_BALANCE_TAG.slug]
     if not isinstance(balance, mt_models.Balance) or not isinstance(balance.date, date):
         raise Mt940Rejection("the mt940 package returned no balance", where)
-    amount = _money(_decimal(balance.amount), where)
-    return amount, groups["currency"], _plain_date(balance.date)
-
-
-def _check_amount(text: str, where: str) -> None:
-    if not _AMOUNT_RE.fullmatch(text or ""):
-        raise Mt940Rejection(f"amount {text!r} is not a number like 1234,56", where)
-
-
-def _decimal(amount: object) -> object:
-    return getattr(amount, "amount", None)
-
-
-def _money(value: object, where: str) -> Money:
-    if not isinstance(value, Decimal):  # the package must never hand us a float
-        raise Mt940Rejection(f"amount {value!r} did not come out as a Decimal", where)
-    return Money(value)
-
-
-def _statement_line(item: Field, where: str) -> tuple[dict[str, Any], str]:
-    """Match `:61:` with the package's pattern (ASN's variant as fallback); the /TRCD/ code."""
-    text = item.text
-    trcd = ""
-    joined = "".join(line.strip() for line in item.lines)
-    found = _TRCD_RE.search(joined)
-    if found:  # ING: `//bankref/TRCD/00100/`, old exports hard-wrap it over lines
-        trcd = found.group(1)
-        text = joined[: found.start()] + joined[found.end() :]
-    for tag in (_LINE_TAG, _LINE_TAG_ASN):
-        match = tag.re.match(text)
-        if match is not None:
-            return match.groupdict(), trcd
-    raise Mt940Rejection(f"statement line {item.lines[0][:60]!r} is not valid :61: syntax", where)
-
-
-def _transaction(
-    item: Field, details_lines: list[str], currency: str, where: str
-) -> BankTransaction:
-    groups, trcd = _statement_line(item, where)
-    _check_amount(groups["amount"], where)
-    mark = groups["status"]
-    if mark not in ("C", "D", "RC", "RD"):
-        raise Mt940Rejection(f"debit/credit mark {mark!r} is not C, D, RC or RD", where)
-    try:
-        built = _LINE_TAG(
-            mt_models.Transactions(options=_OPTIONS), {**groups, "currency": currency}
-        )
-    except ValueError as error:
-        raise Mt940Rejection(f"invalid date in statement line: {error}", where) from None
-    magnitude = abs(_money(_decimal(built["amount"]), where))
-    # C and RD (reversal of a debit) bring money in; D and RC take it out.
-    amount = magnitude if mark in ("C", "RD") else -magnitude
-    value_date = _plain_date(built["date"])
-    entry = built.get("entry_date")
-    booking_date = value_date if entry is None else _plain_date(entry)
-    details = parse_details(details_lines) if details_lines else Details()
-    _fill_from_line(details, groups)
-    code = clean(groups.get("id") or "")
-    return BankTransaction(
-        booking_date=booking_date,
-        value_date=value_date,
-        amount=amount,
-        currency=currency,
-        counterparty_name=details.counterparty_name,
-        counterparty_iban=details.counterparty_iban,
-        counterparty_bic=details.counterparty_bic,
-        description=details.description,
-        structured_reference=details.structured_reference,
-        end_to_end_id=details.end_to_end_id,
-        bank_reference=reference(groups.get("bank_reference") or ""),
-        bank_transaction_code=f"{code}/{trcd}" if trcd else code,
-        is_reversal=mark.startswith("R"),
-        is_return=bool(details.return_reason),
-        return_reason=details.return_reason,
-        original_end_to_end_id=details.end_to_end_id if details.return_reason else "",
-    )
-
-
-def _plain_date(value: object) -> date:
-    """A plain `date` from the package's `Date` subclass (so equality and JSON stay simple)."""
-    if not isinstance(value, date):
-        raise TypeError(f"the mt940 package returned {value!r} for a date")
-    return date(value.year, value.month, value.day)
-
-
-def _fill_from_line(details: Details, groups: dict[str, Any]) -> None:
-    """What `:61:` itself says about the counterparty (ASN, Rabobank, pre-SEPA formats)."""
-    customer = clean(groups.get("customer_reference") or "")
-    extra = clean(groups.get("extra_details") or "")
-    if not details.counterparty_iban and looks_like_iban(customer):
-        details.counterparty_iban = customer
-    if not extra:
-        return
-    if looks_like_iban(extra):
-        if not details.counterparty_iban:
-            details.counterparty_iban = extra
-    elif not _LEGACY_ACCOUNT_RE.fullmatch(extra) and not details.counterparty_name:
-        details.counterparty_name = extra
+    amount = money(decimal_of(balance.amount), where)
+    return amount, groups["currency"], plain_date(balance.date)
 
 
 def _account(text: str) -> str:

@@ -22,10 +22,10 @@ from huishoudboekje.persistence.types import UtcDateTime
 from tests.nightly_bank import Income
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "sample_statements" / "voorbeeldstad.yaml"
+SAMPLE = ROOT / "tests" / "samples" / "voorbeeldstad_basis.yaml"
 TOESLAGEN = ("NL86INGB0002445588", "Belastingdienst/Toeslagen")
 
-# What the demo households really receive (sample_statements/voorbeeldstad.yaml).
+# What the households of the original demo file receive (tests/samples/voorbeeldstad_basis.yaml).
 INCOMES = (
     Income(date(2026, 2, 20), "131.00", *TOESLAGEN, "zorgtoeslag 2026-02 HH1"),
     Income(date(2026, 2, 20), "412.00", *TOESLAGEN, "huurtoeslag 2026-02"),

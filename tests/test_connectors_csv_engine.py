@@ -322,3 +322,15 @@ def test_sniff_uses_header_signature_or_row_shape() -> None:
     assert sniff("123456789\t2025-01-01\t1\t2\t3\n", HEADERLESS) is None
     assert sniff("123456789\t20250101\t1\t2\n", HEADERLESS) is None
     assert sniff(":20:STARTUMS\n:25:NL20INGB0001234567\n", HEADED) is None
+
+
+def test_a_reference_reused_on_another_day_or_twice_stays_distinct() -> None:
+    lines = [
+        "NL20INGB0001234567;2025-03-02;-1,00;;A;;7\n",
+        "NL20INGB0001234567;2025-03-01;-1,00;;A;;7\n",
+        "NL20INGB0001234567;2025-03-01;-1,00;;A;;7\n",
+    ]
+    (statement,) = HEADED_IMPORTER.parse(_headed(lines), "export.csv")
+    keys = [tx.dedupe_key for tx in statement.transactions]
+    assert len(set(keys)) == 3
+    assert all(key.startswith("r:") for key in keys)

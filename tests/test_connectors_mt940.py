@@ -70,9 +70,6 @@ def test_corpus_files_match_their_golden_file(relative: str) -> None:
 # The importer refuses them; their lines are still checked, parsed without the
 # balance check, against a golden file of their own.
 UNRECONCILED_CORPUS = {
-    # A :61: glued to the end of the previous :86: line: that booking is lost
-    # to any MT940 reader, and the balance check is what notices.
-    "mt940/hhb__MT940-BNG.txt": r"statement 1 34948929 \(line 4\): .*\(difference -100\.00\)",
     "mt940/kingsq__Knab_sample": r"statement 1 B5L04MSAU20N3I99 .*\(difference 96\.84\)",
     "mt940/wolph__jejik_abnamro.sta": r"statement 1 ABN AMRO BANK NV .*\(difference -2038\.00\)",
     "mt940/wolph__jejik_knab.sta": r"statement 2 B4G30MS9D00A003D .*\(difference 4500\.00\)",
@@ -178,6 +175,16 @@ def test_corpus_quirks() -> None:
     asn = MT940.extract(corpus_file("mt940/wolph__ASNB_mt940.txt"))
     assert asn[0].transactions[0].counterparty_iban == "NL47INGB9999999999"
     assert asn[0].transactions[0].counterparty_name == "hr gjlm paulissen"
+
+
+def test_statement_line_glued_to_the_previous_field_is_refused() -> None:
+    # BNG: ":86:… Zahlungsnummer 1234568 :61:140912D100,00NMSC092" on one line.
+    # Read naively, that booking of 100,00 vanishes into a description; the
+    # balance check would notice too, but this says where and why.
+    path = corpus_file("mt940/hhb__MT940-BNG.txt")
+    error = _extract_error(path)
+    assert error.where == "line 19"
+    assert error.message.startswith("a :61: statement line starts in the middle of the line")
 
 
 def test_legacy_abn_amro_text_is_kept_whole() -> None:
@@ -332,3 +339,14 @@ def test_iban_checks() -> None:
     assert not is_iban("NL21INGB0001234567")
     assert looks_like_iban("NL47INGB9999999999") and not is_iban("NL47INGB9999999999")
     assert not looks_like_iban("0878787878")
+
+
+def test_legacy_abn_amro_sample() -> None:
+    (statement,) = MT940.extract(SAMPLES_DIR / "mt940_abnamro_legacy.sta")
+    assert statement.account_iban == "417164300"
+    giro, card1, card2, toeslag = statement.transactions
+    assert giro.amount == Money("-89.50")  # "89,5"
+    assert giro.structured_reference == "000000042188659"
+    assert giro.description.endswith("BETREFT TERMIJNBEDRAG JANUARI")
+    assert card1.description == card2.description and card1.dedupe_key != card2.dedupe_key
+    assert toeslag.counterparty_iban == "NL36INGB0007654321"  # leading IBAN, mod-97 valid

@@ -1,1 +1,68 @@
-"""web (built in a later issue)."""
+"""The web application: a leefgeld page for households, a work place for staff.
+
+`create_app(config=None)` builds a Flask app; configuration is read once here
+(`web.settings`) and the database engine is opened (and migrated) once. One
+blueprint per audience: `auth` (log in and out, invite links), `household`
+(Vandaag, Betaald en gepland, Overzicht, Verzoek) and `staff` (caseload,
+households, four-eyes, worklists, audit log). Views call the service layer in
+`huishoudboekje` only. The scheduler never runs in here (see docs/web.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from huishoudboekje.accounts import LoginPolicy
+from huishoudboekje.persistence import open_database
+from web import access, formatting, security
+from web.identity import Argon2Hasher, LocalPasswordProvider
+from web.settings import load_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. `config` overrides environment settings (HHB_*) and Flask keys."""
+    overrides = dict(config or {})
+    settings = load_settings(overrides)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="hhb_session",
+        PERMANENT_SESSION_LIFETIME=60 * 60 * 8,
+        MAX_CONTENT_LENGTH=64 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    app.config.update({k: v for k, v in overrides.items() if not k.startswith("HHB_")})
+    if settings.secret_key_is_random and not app.config.get("TESTING"):
+        log.warning("HHB_SECRET_KEY is not set: using a random key, sessions end on restart")
+    if settings.behind_proxy:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+    engine = open_database(settings.database_url)
+    hasher = Argon2Hasher(**settings.argon2_params)
+    app.extensions["hhb_settings"] = settings
+    app.extensions["hhb_engine"] = engine
+    app.extensions["hhb_hasher"] = hasher
+    app.extensions["hhb_identity_provider"] = LocalPasswordProvider(engine, hasher, LoginPolicy())
+    CSRFProtect(app)
+    security.install(app)
+    formatting.register(app)
+    app.before_request(access.load_identity)
+
+    from web.auth_views import bp as auth_bp
+    from web.household_views import bp as household_bp
+    from web.staff_views import bp as staff_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(household_bp)
+    app.register_blueprint(staff_bp)
+    return app

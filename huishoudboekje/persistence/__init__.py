@@ -41,6 +41,7 @@ from huishoudboekje.persistence.repository import (
 )
 from huishoudboekje.persistence.state import delete_state, get_state, set_state
 from huishoudboekje.persistence.uow import UnitOfWork
+from huishoudboekje.persistence.web_tables import UserRow  # registers the web tables
 
 __all__ = [
     "AuditEvent",
@@ -49,6 +50,7 @@ __all__ = [
     "NothingToExportError",
     "Status",
     "UnitOfWork",
+    "UserRow",
     "append_journal_entries",
     "apply_config",
     "create_engine_from_url",

@@ -1,0 +1,182 @@
+"""`hhb users` (accounts for the web) and `hhb serve` (the web app for development).
+
+    hhb users add USERNAME --role household|medewerker|approver|admin
+                  [--household CODE] [--name NAME] [--password-stdin]
+    hhb users password USERNAME [--password-stdin]     (also unlocks)
+    hhb users list
+    hhb users demo        create the demo logins (idempotent) and print them
+    hhb serve [--host 127.0.0.1] [--port 8000]
+
+Without --password-stdin the password is asked for (not echoed). A household
+account without a password can be activated by an invite link from the staff
+page. Production runs under gunicorn, see docs/web.md; never the scheduler here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from huishoudboekje.accounts import AccountError, Role, create_user, set_password
+from huishoudboekje.persistence import UnitOfWork, household_codes, open_database
+from huishoudboekje.persistence.accounts import find_user, list_users
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+DEMO_USERS = (
+    # (username, name, role, household or None, password) — demo only
+    ("jansen", "Fam. Jansen", Role.HOUSEHOLD, "HH-0001", "demo-jansen-2026"),
+    ("medewerker", "Mira Medewerker", Role.MEDEWERKER, None, "demo-medewerker-2026"),
+    ("teamleider", "Tom Teamleider", Role.APPROVER, None, "demo-teamleider-2026"),
+)
+
+
+def register(subparsers: Any) -> None:
+    """Add `users` and `serve` to the `hhb` parser."""
+    users = subparsers.add_parser("users", help="login accounts for the web app")
+    users.add_argument("--database", default=None, help="database URL (default: HHB_DATABASE_URL)")
+    sub = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    add = sub.add_parser("add", help="add an account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=[r.value for r in Role])
+    add.add_argument("--household", default=None, help="household code (role household)")
+    add.add_argument("--name", default="", help="name shown in the app")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.add_argument("--no-password", action="store_true", help="activate later by invite link")
+    add.set_defaults(func=run_add)
+    pw = sub.add_parser("password", help="set a new password (also unlocks the account)")
+    pw.add_argument("username")
+    pw.add_argument("--password-stdin", action="store_true")
+    pw.set_defaults(func=run_password)
+    ls = sub.add_parser("list", help="list accounts")
+    ls.set_defaults(func=run_list)
+    demo = sub.add_parser("demo", help="create the demo logins (idempotent) and print them")
+    demo.set_defaults(func=run_demo)
+
+    serve = subparsers.add_parser("serve", help="run the web app (development server)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--database", default=None, help="database URL (default: HHB_DATABASE_URL)")
+    serve.set_defaults(func=run_serve)
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Wachtwoord: ")
+    if first != getpass.getpass("Nog een keer: "):
+        raise AccountError("De twee wachtwoorden zijn niet gelijk.")
+    return first
+
+
+def _hasher() -> Any:
+    from web.identity import Argon2Hasher
+
+    return Argon2Hasher()
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """hhb users add."""
+    engine = open_database(args.database)
+    try:
+        password = None if args.no_password else _password(args)
+        with UnitOfWork(engine) as uow:
+            user = create_user(
+                uow,
+                _hasher(),
+                actor="operator (hhb users add)",
+                username=args.username,
+                display_name=args.name or args.username,
+                role=Role(args.role),
+                household=args.household,
+                password=password,
+                now=datetime.now(UTC),
+            )
+    except AccountError as exc:
+        print(f"hhb users add: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        engine.dispose()
+    print(f"Account {user.username} ({user.role}) toegevoegd.")
+    return EXIT_OK
+
+
+def run_password(args: argparse.Namespace) -> int:
+    """hhb users password."""
+    engine = open_database(args.database)
+    try:
+        with UnitOfWork(engine) as uow:
+            set_password(
+                uow,
+                _hasher(),
+                actor="operator (hhb users password)",
+                username=args.username,
+                password=_password(args),
+                now=datetime.now(UTC),
+            )
+    except AccountError as exc:
+        print(f"hhb users password: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        engine.dispose()
+    print(f"Nieuw wachtwoord voor {args.username} ingesteld.")
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """hhb users list."""
+    engine = open_database(args.database)
+    try:
+        with UnitOfWork(engine) as uow:
+            for user in list_users(uow):
+                state = "actief" if user.password_hash else "wacht op uitnodiging"
+                print(f"{user.username:20} {user.role:11} {user.household or '-':10} {state}")
+    finally:
+        engine.dispose()
+    return EXIT_OK
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """hhb users demo: the demo logins, created once."""
+    engine = open_database(args.database)
+    hasher = _hasher()
+    try:
+        with UnitOfWork(engine) as uow:
+            codes = set(household_codes(uow))
+            for username, name, role, household, password in DEMO_USERS:
+                if household is not None and household not in codes:
+                    print(f"hhb users demo: household {household} missing; run config apply first")
+                    return EXIT_BAD_INPUT
+                if find_user(uow, username) is None:
+                    create_user(
+                        uow,
+                        hasher,
+                        actor="demo",
+                        username=username,
+                        display_name=name,
+                        role=role,
+                        household=household,
+                        password=password,
+                        now=datetime.now(UTC),
+                    )
+    finally:
+        engine.dispose()
+    print("Demo-logins (alleen voor de demo):")
+    for username, name, role, household, password in DEMO_USERS:
+        where = f" {household}" if household else ""
+        print(f"  {role.value:11} {username:12} wachtwoord {password:22} ({name}{where})")
+    return EXIT_OK
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """hhb serve: Flask's development server (single process, no scheduler)."""
+    from web import create_app
+
+    overrides = {"HHB_DATABASE_URL": args.database} if args.database else {}
+    app = create_app(overrides)
+    print(f"Huishoudboekje draait op http://{args.host}:{args.port}/ (stoppen: Ctrl+C)")
+    app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
+    return EXIT_OK

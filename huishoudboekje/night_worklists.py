@@ -1,0 +1,196 @@
+"""Staff worklists on what the nightly run stored: unknown credits, returned payments,
+nights with problems and the persisted signals (acknowledged with a note).
+
+Read functions return plain frozen records (no table rows leave this module);
+`acknowledge_night_signal` writes. Assigning a credit is
+`nightly_services.assign_transaction`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from huishoudboekje.bankbook import InstructionStatus, TxStatus
+from huishoudboekje.money import Money
+from huishoudboekje.persistence import record_audit
+from huishoudboekje.persistence.nightly_repo import (
+    last_completed_night,
+    night_runs,
+    signal_rows,
+    transactions,
+)
+from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow, SignalRow
+from huishoudboekje.persistence.uow import UnitOfWork
+
+MAX_NOTE = 2000
+SEVERITY_ORDER = {"high": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownCredit:
+    id: int
+    booking_date: date
+    amount: Money
+    counterparty_name: str
+    counterparty_iban: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedPayment:
+    end_to_end_id: str
+    household: str
+    kind: str
+    payee_name: str
+    amount: Money
+    execution_date: date
+    return_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemNight:
+    night: date
+    status: str
+    attempts: int
+    error: str
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NightSignal:
+    key: str
+    household: str
+    kind: str
+    severity: str
+    message: str
+    first_seen: date
+    last_seen: date
+    status: str
+    acknowledged_by: str | None
+    acknowledged_note: str | None
+
+
+def has_nights(uow: UnitOfWork) -> bool:
+    """True once the nightly run has completed at least one night."""
+    return last_completed_night(uow) is not None
+
+
+def unknown_credits(uow: UnitOfWork) -> list[UnknownCredit]:
+    """Credits nobody could match, oldest first: staff assign them to a household."""
+    return [
+        UnknownCredit(
+            id=row.id or 0,
+            booking_date=row.booking_date,
+            amount=Money(row.amount),
+            counterparty_name=row.counterparty_name,
+            counterparty_iban=row.counterparty_iban,
+            description=row.description,
+        )
+        for row in transactions(uow, TxStatus.UNMATCHED)
+        if row.amount > 0
+    ]
+
+
+def returned_payments(uow: UnitOfWork) -> list[ReturnedPayment]:
+    """Payments the bank sent back, newest first."""
+    statement = (
+        select(PaymentInstructionRow)
+        .where(col(PaymentInstructionRow.status) == InstructionStatus.RETURNED.value)
+        .order_by(col(PaymentInstructionRow.execution_date).desc())
+    )
+    return [
+        ReturnedPayment(
+            end_to_end_id=row.end_to_end_id,
+            household=row.household,
+            kind=row.kind,
+            payee_name=row.payee_name,
+            amount=Money(row.amount),
+            execution_date=row.execution_date,
+            return_reason=row.return_reason,
+        )
+        for row in uow.session.exec(statement)
+    ]
+
+
+def _stage_problems(stages: Any) -> tuple[str, ...]:
+    out: list[str] = []
+    if not isinstance(stages, dict):
+        return ()
+    for stage, result in stages.items():
+        if isinstance(result, dict):
+            for problem in result.get("problems", []) or []:
+                out.append(f"{stage}: {problem}")
+    return tuple(out)
+
+
+def problem_nights(uow: UnitOfWork) -> list[ProblemNight]:
+    """Nights that did not end "ok" (problems, failed, or still/again running), newest first."""
+    return [
+        ProblemNight(
+            night=row.night,
+            status=row.status,
+            attempts=row.attempts,
+            error=row.error or "",
+            problems=_stage_problems(row.stages),
+        )
+        for row in reversed(night_runs(uow))
+        if row.status != "ok"
+    ]
+
+
+def night_signals(uow: UnitOfWork, household: str | None = None) -> list[NightSignal]:
+    """Open stored signals, most severe first."""
+    items = [
+        NightSignal(
+            key=row.key,
+            household=row.household,
+            kind=row.kind,
+            severity=row.severity,
+            message=row.message,
+            first_seen=row.first_seen,
+            last_seen=row.last_seen,
+            status=row.status,
+            acknowledged_by=row.acknowledged_by,
+            acknowledged_note=row.acknowledged_note,
+        )
+        for row in signal_rows(uow, status="open")
+        if household is None or row.household == household
+    ]
+    return sorted(items, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), s.household, s.key))
+
+
+def acknowledge_night_signal(
+    uow: UnitOfWork, *, key: str, actor: str, note: str, now: datetime, today: date
+) -> None:
+    """Staff looked at a stored signal: note who, when and what was done; it closes
+    and the nightly run does not reopen it. Commits and audit-logs."""
+    note = note.strip()
+    if not note:
+        raise ValueError("Schrijf een korte notitie: wat is er gedaan?")
+    if len(note) > MAX_NOTE:
+        raise ValueError(f"Gebruik hoogstens {MAX_NOTE} tekens.")
+    row = uow.session.get(SignalRow, key)
+    if row is None:
+        raise LookupError("Dit signaal bestaat niet.")
+    before = {"status": row.status}
+    row.acknowledged_by = actor
+    row.acknowledged_at = now
+    row.acknowledged_note = note
+    row.status = "closed"
+    row.closed_on = today
+    uow.session.add(row)
+    record_audit(
+        uow,
+        actor=actor,
+        action="signal.acknowledge",
+        object_type="signal",
+        object_id=key[:200],
+        before=before,
+        after={"status": "closed", "note": note, "household": row.household},
+        at=now,
+    )
+    uow.commit()

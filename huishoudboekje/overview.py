@@ -1,0 +1,206 @@
+"""What the web shows about a household's money over time, built from the journal.
+
+Pure helpers (`buffer_history`, `month_overview`, `paid_charges`) take journal
+entries; the service functions (`household_view`, `caseload`) read through the
+unit of work, like `services.household_status`, and add the forecast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from huishoudboekje import ledger
+from huishoudboekje.forecast import ForecastPoint, project
+from huishoudboekje.ledger import AccountKind, JournalEntry
+from huishoudboekje.model import Household
+from huishoudboekje.money import ZERO, Money, total
+from huishoudboekje.persistence import load_gemeente, load_households, load_journal_entries
+from huishoudboekje.persistence.uow import UnitOfWork
+from huishoudboekje.services import household_status, plan_settings
+from huishoudboekje.signals import Signal
+from huishoudboekje.status import StatusReport
+
+HISTORY_DAYS = 91  # about three months
+OTHER_LABELS = {"advance": "voorschot van de gemeente", "repayment": "voorschot terugbetaald"}
+
+
+def _vat_change(entry: JournalEntry, code: str) -> Money:
+    """How much the household's vat went up (+) or down (-) by this entry."""
+    account = ledger.vat(code)
+    return -total(p.amount for p in entry.postings if p.account == account)
+
+
+def _buffer_total(entries: Iterable[JournalEntry], code: str, until: date) -> Money:
+    """Vat plus reserves of the household at the end of `until` (natural sign)."""
+    amount = ZERO
+    for entry in entries:
+        if entry.day > until:
+            continue
+        for p in entry.postings:
+            if p.account.household == code and p.account.kind in {
+                AccountKind.VAT,
+                AccountKind.RESERVE,
+            }:
+                amount -= p.amount
+    return amount
+
+
+def buffer_history(
+    entries: Sequence[JournalEntry], code: str, first: date, last: date, step: int = 7
+) -> list[ForecastPoint]:
+    """The buffer (vat, reserves included) every `step` days from `first` to `last`."""
+    points = []
+    day = first
+    while day <= last:
+        points.append(ForecastPoint(day, _buffer_total(entries, code, day)))
+        day += timedelta(days=step)
+    if not points or points[-1].day != last:
+        points.append(ForecastPoint(last, _buffer_total(entries, code, last)))
+    return points
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    day: date
+    label: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class MonthOverview:
+    """One month on paper: what came in, what was paid, what was set aside."""
+
+    household: Household
+    first: date
+    last: date
+    balance_start: Money
+    balance_end: Money
+    incomes: tuple[Movement, ...]
+    charges: tuple[Movement, ...]
+    leefgeld: tuple[Movement, ...]
+    reserves: tuple[Movement, ...]
+    other: tuple[Movement, ...] = ()  # advances (+) and repayments (-), signed
+
+    @property
+    def totals(self) -> dict[str, Money]:
+        return {
+            "incomes": total(m.amount for m in self.incomes),
+            "charges": total(m.amount for m in self.charges),
+            "leefgeld": total(m.amount for m in self.leefgeld),
+            "reserves": total(m.amount for m in self.reserves),
+            "other": total(m.amount for m in self.other),
+        }
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """First and last day of the month `month` lies in."""
+    first = month.replace(day=1)
+    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def _charge_label(household: Household, entry: JournalEntry, amount: Money) -> str:
+    """Which charge an instruction paid: from its readable EndToEndId
+    (``HH-0001-huur-20260301``), else the one charge with that amount."""
+    e2e = dict(entry.meta).get("end_to_end_id", "")
+    for charge in household.charges:
+        if e2e.startswith(f"{household.code}-{charge.id}-"):
+            return f"{charge.kind.value}: {charge.payee_name}"
+    matches = [c for c in household.charges if c.amount == amount]
+    if len(matches) == 1:
+        return f"{matches[0].kind.value}: {matches[0].payee_name}"
+    return "vaste last"
+
+
+def month_overview(
+    entries: Sequence[JournalEntry], household: Household, month: date
+) -> MonthOverview:
+    """The printable overview of one month."""
+    first, last = month_bounds(month)
+    code = household.code
+    incomes, charges, leefgeld, reserves, other = [], [], [], [], []
+    for entry in entries:
+        if not first <= entry.day <= last:
+            continue
+        change = _vat_change(entry, code)
+        in_buffer = _buffer_total((entry,), code, entry.day)
+        if entry.kind == "income" and change.is_positive:
+            incomes.append(Movement(entry.day, entry.description, change))
+        elif entry.kind == "instruct_charge":
+            charges.append(Movement(entry.day, _charge_label(household, entry, -change), -change))
+        elif entry.kind == "instruct_leefgeld":
+            leefgeld.append(Movement(entry.day, "leefgeld", -change))
+        elif entry.kind == "reserve" and change.is_negative:
+            reserves.append(Movement(entry.day, "reservering", -change))
+        elif entry.kind != "income" and in_buffer:
+            other.append(
+                Movement(entry.day, OTHER_LABELS.get(entry.kind, entry.description), in_buffer)
+            )
+    return MonthOverview(
+        household=household,
+        first=first,
+        last=last,
+        balance_start=_buffer_total(entries, code, first - timedelta(days=1)),
+        balance_end=_buffer_total(entries, code, last),
+        incomes=tuple(incomes),
+        charges=tuple(charges),
+        leefgeld=tuple(leefgeld),
+        reserves=tuple(reserves),
+        other=tuple(other),
+    )
+
+
+def paid_charges(
+    entries: Sequence[JournalEntry], household: Household, since: date
+) -> list[Movement]:
+    """Fixed charges instructed since `since`, newest first."""
+    out = []
+    for entry in entries:
+        if entry.kind != "instruct_charge" or entry.day < since:
+            continue
+        amount = -_vat_change(entry, household.code)
+        out.append(Movement(entry.day, _charge_label(household, entry, amount), amount))
+    return sorted(out, key=lambda m: m.day, reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdView:
+    """Everything the household pages show: status, history and forecast."""
+
+    status: StatusReport
+    entries: tuple[JournalEntry, ...]
+    history: tuple[ForecastPoint, ...]
+    forecast: tuple[ForecastPoint, ...]
+
+
+def household_view(uow: UnitOfWork, code: str, today: date) -> HouseholdView:
+    """Status, journal, buffer history (about 3 months) and forecast (60 days)."""
+    report = household_status(uow, code, today)
+    settings = plan_settings(load_gemeente(uow))
+    entries = load_journal_entries(uow, household=code)
+    forecast = project(report.household, report.state, today, settings)
+    history = buffer_history(entries, code, today - timedelta(days=HISTORY_DAYS), today)
+    return HouseholdView(report, entries, tuple(history), forecast.points)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadRow:
+    household: Household
+    status: StatusReport
+
+    @property
+    def signals(self) -> tuple[Signal, ...]:
+        return self.status.signals
+
+
+def caseload(uow: UnitOfWork, today: date, query: str = "") -> list[CaseloadRow]:
+    """Households whose code or name contains `query`, with tonight's signals."""
+    needle = query.strip().lower()
+    rows = []
+    for household in load_households(uow):
+        if needle and needle not in household.code.lower() and needle not in household.name.lower():
+            continue
+        rows.append(CaseloadRow(household, household_status(uow, household.code, today)))
+    return rows

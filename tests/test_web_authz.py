@@ -1,0 +1,208 @@
+"""Authorization matrix: every route × role × (own / other household) → allowed or denied.
+
+A route missing from ROUTES fails `test_every_route_is_in_the_matrix`, so a new
+page cannot be added without saying who may see it. Household pages take no
+household code: a household always sees its own, which the content tests check.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.web_fixtures import WebEnv, shared_web  # noqa: F401
+
+OWN, OTHER = "HH-0001", "HH-0002"  # jansen's household and someone else's
+ROLES = (
+    "anonymous",
+    "jansen",
+    "mira",
+    "tom",
+    "ada",
+)  # none, household, medewerker, approver, admin
+STAFF = {"mira", "tom", "ada"}
+
+# (method, url rule, audience, path with {code}, form data)
+ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
+    ("GET", "/", "public", "/", {}),
+    ("GET", "/inloggen", "public", "/inloggen", {}),
+    ("POST", "/inloggen", "public", "/inloggen", {"username": "niemand", "password": "x"}),
+    ("POST", "/uitloggen", "public", "/uitloggen", {}),
+    ("GET", "/uitnodiging/<token>", "public", "/uitnodiging/onbekend", {}),
+    ("POST", "/uitnodiging/<token>", "public", "/uitnodiging/onbekend", {}),
+    ("GET", "/vandaag", "household", "/vandaag", {}),
+    ("GET", "/betaald", "household", "/betaald", {}),
+    ("GET", "/overzicht", "household", "/overzicht", {}),
+    ("GET", "/overzicht/grafiek.svg", "household", "/overzicht/grafiek.svg", {}),
+    ("GET", "/overzicht/<period>", "household", "/overzicht/2026-02", {}),
+    ("GET", "/verzoek", "household", "/verzoek", {}),
+    ("POST", "/verzoek", "household", "/verzoek", {"kind": "extra_leefgeld", "amount": ""}),
+    ("GET", "/medewerker/", "staff", "/medewerker/", {}),
+    ("GET", "/medewerker/audit", "staff", "/medewerker/audit", {}),
+    ("GET", "/medewerker/goedkeuren", "staff", "/medewerker/goedkeuren", {}),
+    (
+        "POST",
+        "/medewerker/goedkeuren/<int:request_id>",
+        "staff",
+        "/medewerker/goedkeuren/999",
+        {"besluit": "goedkeuren"},
+    ),
+    ("GET", "/medewerker/huishouden-nieuw", "staff", "/medewerker/huishouden-nieuw", {}),
+    ("POST", "/medewerker/huishouden-nieuw", "staff", "/medewerker/huishouden-nieuw", {}),
+    ("GET", "/medewerker/huishouden/<code>", "staff", "/medewerker/huishouden/{code}", {}),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/<section>/<rule_id>",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/<section>/<rule_id>",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/nieuw",
+        {},
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/bewerken",
+        "staff",
+        "/medewerker/huishouden/{code}/bewerken",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/bewerken",
+        "staff",
+        "/medewerker/huishouden/{code}/bewerken",
+        {"name": ""},
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/grafiek.svg",
+        "staff",
+        "/medewerker/huishouden/{code}/grafiek.svg",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/signaal",
+        "staff",
+        "/medewerker/huishouden/{code}/signaal",
+        {"key": "x", "note": ""},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/uitnodigen",
+        "staff",
+        "/medewerker/huishouden/{code}/uitnodigen",
+        {"username": ""},
+    ),
+    ("GET", "/medewerker/verzoeken", "staff", "/medewerker/verzoeken", {}),
+    (
+        "POST",
+        "/medewerker/verzoeken/<int:request_id>",
+        "staff",
+        "/medewerker/verzoeken/999",
+        {"besluit": "afwijzen"},
+    ),
+    ("GET", "/medewerker/werklijsten", "staff", "/medewerker/werklijsten", {}),
+    (
+        "POST",
+        "/medewerker/transacties/<int:tx_id>/toewijzen",
+        "staff",
+        "/medewerker/transacties/999/toewijzen",
+        {"household": "{code}"},
+    ),
+    (
+        "POST",
+        "/medewerker/signalen/afhandelen",
+        "staff",
+        "/medewerker/signalen/afhandelen",
+        {"key": "bestaat-niet", "note": "x"},
+    ),
+]
+
+
+def _allowed(audience: str, role: str) -> bool:
+    if audience == "public":
+        return True
+    if audience == "household":
+        return role == "jansen"
+    return role in STAFF
+
+
+def test_every_route_is_in_the_matrix(shared_web: WebEnv) -> None:
+    covered = {(m, rule) for m, rule, *_ in ROUTES}
+    for rule in shared_web.app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
+            assert (method, rule.rule) in covered, f"{method} {rule.rule} is not in ROUTES"
+
+
+@pytest.fixture(scope="module")
+def clients(shared_web: WebEnv) -> dict[str, FlaskClient]:
+    """One logged-in client per role (logging in once keeps the matrix fast)."""
+    return {r: shared_web.client(None if r == "anonymous" else r) for r in ROLES}
+
+
+CASES = [
+    pytest.param(method, path, audience, data, role, code, id=f"{method} {path} {role} {side}")
+    for method, _rule, audience, path, data in ROUTES
+    for role in ROLES
+    for side, code in (("own", OWN), ("other", OTHER))
+    if side == "own" or "{code}" in path
+]
+
+
+@pytest.mark.parametrize(("method", "path", "audience", "data", "role", "code"), CASES)
+def test_authorization_matrix(
+    clients: dict[str, FlaskClient],
+    method: str,
+    path: str,
+    audience: str,
+    data: dict[str, str],
+    role: str,
+    code: str,
+) -> None:
+    if path == "/uitloggen" and role != "anonymous":
+        pytest.skip("logging out would end the shared session of this role")
+    url = path.format(code=code)
+    client = clients[role]
+    response = client.get(url) if method == "GET" else client.post(url, data=data)
+    location = response.headers.get("Location", "")
+    if _allowed(audience, role):
+        assert response.status_code != 403, (url, role)
+        assert response.status_code != 401 or path == "/inloggen", (url, role)
+        assert "/inloggen" not in location or audience == "public", (url, role)
+        assert response.status_code < 500
+    elif role == "anonymous":
+        assert response.status_code == 302 and "/inloggen" in location, (url, response.status_code)
+    else:
+        assert response.status_code == 403, (url, role, response.status_code)
+
+
+def test_a_household_sees_only_its_own_data(shared_web: WebEnv) -> None:
+    jansen, devries = shared_web.client("jansen"), shared_web.client("devries")
+    shared_web.client("jansen").post(
+        "/verzoek",
+        data={"kind": "extra_leefgeld", "amount": "33,33", "reason": "Geheim verzoek Jansen"},
+    )
+    for path in ("/vandaag", "/betaald", "/overzicht", "/overzicht/2026-02", "/verzoek"):
+        mine = jansen.get(path).data.decode()
+        theirs = devries.get(path).data.decode()
+        assert "725,40" not in theirs, path  # Jansen's rent
+        assert "Geheim verzoek Jansen" not in theirs, path
+        assert "Jansen" not in theirs, path
+        assert "de Vries" not in mine and "812,50" not in mine, path
+    assert "Geheim verzoek Jansen" in jansen.get("/verzoek").data.decode()
+    assert "812,50" in devries.get("/betaald").data.decode()  # de Vries's own rent
+
+
+def test_household_code_in_the_url_is_never_used_for_households(shared_web: WebEnv) -> None:
+    client = shared_web.client("jansen")
+    for path in (f"/vandaag?code={OTHER}", f"/betaald?household={OTHER}"):
+        assert "812,50" not in client.get(path).data.decode()
+    assert client.get(f"/medewerker/huishouden/{OTHER}").status_code == 403

@@ -1,0 +1,111 @@
+"""Staff worklists on the nightly run's tables: unknown credits (assign), stored signals
+(acknowledge with a note), returned payments and nights with problems."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from huishoudboekje import ledger
+from huishoudboekje.money import Money
+from huishoudboekje.persistence import UnitOfWork, load_audit_events, load_ledger, open_database
+from huishoudboekje.persistence.nightly_repo import finish_run, record_stage, start_run
+from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow, SignalRow
+from tests.nightly_bank import Bank
+from tests.nightly_support import GIFT, nightly
+from tests.web_fixtures import WebEnv, make_app, seed
+
+
+@pytest.fixture
+def night_web(db_url: str) -> Iterator[WebEnv]:
+    """Demo config and accounts (no simulated history: the nightly run books here)."""
+    engine = open_database(db_url)
+    seed(engine, history=False)
+    engine.dispose()
+    app = make_app(db_url, HHB_TODAY=(GIFT.day + timedelta(days=1)).isoformat())
+    yield WebEnv(app, app.extensions["hhb_engine"], db_url)
+    app.extensions["hhb_engine"].dispose()
+
+
+def test_unknown_credit_is_assigned_and_signal_acknowledged(
+    night_web: WebEnv, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    Bank().statement(GIFT.day, [GIFT], var / "inbox")
+    report = nightly(GIFT.day + timedelta(days=1), night_web.db_url, var, capsys)
+    assert report["unmatched"] == 1
+    mira = night_web.client("mira")
+    page = mira.get("/medewerker/werklijsten").data.decode()
+    assert "Onbekende gever" in page and "Signalen van de nacht" in page
+    tx_id = re.search(r"/medewerker/transacties/(\d+)/toewijzen", page)
+    assert tx_id is not None
+
+    wrong = mira.post(
+        f"/medewerker/transacties/{tx_id[1]}/toewijzen",
+        data={"household": "HH-0003", "income": "bestaat-niet"},
+        follow_redirects=True,
+    )
+    assert "Niet toegewezen" in wrong.data.decode()
+    done = mira.post(
+        f"/medewerker/transacties/{tx_id[1]}/toewijzen",
+        data={"household": "HH-0003", "income": "alimentatie"},
+        follow_redirects=True,
+    ).data.decode()
+    assert "Toegewezen aan HH-0003" in done
+    assert "Onbekende gever" not in done
+    with UnitOfWork(night_web.engine) as uow:
+        assert load_ledger(uow).balance(ledger.vat("HH-0003")) == Money("50.00")
+        [event] = load_audit_events(uow, action="transaction.assign")
+    assert event.actor == "mira"
+
+    keys = re.findall(
+        r'action="/medewerker/signalen/afhandelen".*?name="key" value="([^"]+)"', done, re.S
+    )
+    assert keys, "the night left signals"
+    mira.post("/medewerker/signalen/afhandelen", data={"key": keys[0], "note": ""})
+    mira.post("/medewerker/signalen/afhandelen", data={"key": keys[0], "note": "Nagebeld"})
+    with UnitOfWork(night_web.engine) as uow:
+        row = uow.session.get(SignalRow, keys[0])
+        assert row is not None
+        assert (row.status, row.acknowledged_by, row.acknowledged_note) == (
+            "closed",
+            "mira",
+            "Nagebeld",
+        )
+
+
+def test_returned_payments_and_problem_nights_are_listed(night_web: WebEnv) -> None:
+    night = date(2026, 2, 27)
+    with UnitOfWork(night_web.engine) as uow:
+        uow.session.add(
+            PaymentInstructionRow(
+                end_to_end_id="HH-0002-LG-20260226",
+                household="HH-0002",
+                kind="leefgeld",
+                charge_id="leefgeld",
+                payee_name="Fam. de Vries",
+                payee_iban="NL12TRIO0198765432",
+                payee_bic="",
+                amount=Decimal("95.00"),
+                execution_date=date(2026, 2, 26),
+                remittance="Leefgeld",
+                structured_reference="",
+                reason="",
+                status="returned",
+                instructed_on=date(2026, 2, 25),
+                return_reason="AC04",
+            )
+        )
+        start_run(uow, night)
+        record_stage(uow, night, "import", {"problems": ["bestand x.xml geweigerd"]})
+        finish_run(uow, night, "problems")
+        uow.commit()
+    page = night_web.client("tom").get("/medewerker/werklijsten").data.decode()
+    assert "AC04" in page and "€\u00a095,00" in page
+    assert "import: bestand x.xml geweigerd" in page
+    assert "vrijdag 27 februari 2026: problems" in page

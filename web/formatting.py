@@ -1,0 +1,65 @@
+"""Dutch formatting for templates (Babel, nl_NL): money, dates, months."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
+from flask import Flask
+
+from huishoudboekje.money import Money
+from web.settings import AMSTERDAM
+
+LOCALE = "nl_NL"
+
+
+def money(value: Money | None) -> str:
+    """`€ 1.234,56` (no-break space after the sign; minus before the sign)."""
+    if value is None:
+        return ""
+    return format_currency(
+        value.amount, "EUR", format="¤\u00a0#,##0.00", locale=LOCALE, currency_digits=False
+    )
+
+
+def day(value: date | None) -> str:
+    """`vrijdag 6 maart`."""
+    return "" if value is None else format_date(value, "EEEE d MMMM", locale=LOCALE)
+
+
+def day_year(value: date | None) -> str:
+    """`vrijdag 6 maart 2026`."""
+    return "" if value is None else format_date(value, "EEEE d MMMM y", locale=LOCALE)
+
+
+def short_day(value: date | None) -> str:
+    """`6 mrt.`-style short date: `6 maart`."""
+    return "" if value is None else format_date(value, "d MMMM", locale=LOCALE)
+
+
+def tick_day(value: date) -> str:
+    """`6 mrt.` (chart axis labels)."""
+    return format_date(value, "d MMM", locale=LOCALE)
+
+
+def month(value: date | None) -> str:
+    """`maart 2026`."""
+    return "" if value is None else format_date(value, "MMMM y", locale=LOCALE)
+
+
+def moment(value: datetime | None) -> str:
+    """`24-11-2026 10:05` in Dutch time."""
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(AMSTERDAM), "dd-MM-y HH:mm", locale=LOCALE)
+
+
+def register(app: Flask) -> None:
+    """Make the formatters Jinja filters."""
+    app.add_template_filter(money, "money")
+    app.add_template_filter(day, "day")
+    app.add_template_filter(day_year, "day_year")
+    app.add_template_filter(short_day, "short_day")
+    app.add_template_filter(month, "month")
+    app.add_template_filter(moment, "moment")

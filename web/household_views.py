@@ -1,0 +1,188 @@
+"""Blueprint `household`: what a household sees about its own money.
+
+Every view shows the household of the logged-in identity; no view takes a
+household code from the URL, so one household can never ask for another's data.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from huishoudboekje.editing import normalize_amount
+from huishoudboekje.household_requests import (
+    REQUEST_KINDS,
+    STATUS_NL,
+    RequestError,
+    requests_of,
+    submit_request,
+)
+from huishoudboekje.leefgeld import cadence_of
+from huishoudboekje.model import Cadence
+from huishoudboekje.money import Money
+from huishoudboekje.overview import HouseholdView, household_view, month_bounds, month_overview
+from huishoudboekje.overview import paid_charges as paid_charges_of
+from huishoudboekje.services import UnknownHouseholdError
+from web import access
+from web.access import household_only
+from web.charts import buffer_chart
+from web.sentences import KIND_NL, leefgeld_sentence, paid_sentence, per_day
+
+bp = Blueprint("household", __name__)
+PAID_DAYS = 92
+PERIOD = re.compile(r"(\d{4})-(\d{2})")
+MONTHS_SHOWN = 6
+
+
+def _code() -> str:
+    code = access.current().household
+    if code is None:
+        abort(403)
+    return code
+
+
+def _view() -> HouseholdView:
+    with access.uow() as uow:
+        try:
+            return household_view(uow, _code(), access.settings().today())
+        except UnknownHouseholdError:
+            abort(404)
+
+
+@bp.get("/vandaag")
+@household_only
+def today() -> str:
+    """Vandaag: next leefgeld, why, and what is safe to spend per day."""
+    view = _view()
+    report = view.status
+    paid = paid_charges_of(view.entries, report.household, report.today - timedelta(days=40))
+    weekly = cadence_of(report.household) is Cadence.WEEKLY
+    rate = report.leefgeld_rate
+    return render_template(
+        "household/today.html",
+        report=report,
+        paid_sentence=paid_sentence(paid),
+        leefgeld_sentence=leefgeld_sentence(report),
+        per_day=per_day(rate, 7 if weekly else 30),
+        rate=rate,
+        weekly=weekly,
+        held_back=[u for u in report.upcoming if not u.covered],
+        kind_nl=KIND_NL,
+    )
+
+
+@bp.get("/betaald")
+@household_only
+def payments() -> str:
+    """Betaald en gepland: what was paid, what comes next, what is held back."""
+    view = _view()
+    report = view.status
+    paid = paid_charges_of(view.entries, report.household, report.today - timedelta(days=PAID_DAYS))
+    tonight = [d for d in report.plan.decisions if d.kind == "charge"]
+    return render_template(
+        "household/payments.html",
+        report=report,
+        paid=paid,
+        tonight=tonight,
+        upcoming=report.upcoming,
+        kind_nl=KIND_NL,
+    )
+
+
+def _months(today: date, start: date) -> list[date]:
+    first = today.replace(day=1)
+    months: list[date] = []
+    while len(months) < MONTHS_SHOWN and first >= start.replace(day=1):
+        months.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return months
+
+
+@bp.get("/overzicht")
+@household_only
+def overview() -> str:
+    """Overzicht: the buffer chart with a text alternative, and the monthly overviews."""
+    view = _view()
+    weekly_forecast = list(view.forecast[6::7])
+    return render_template(
+        "household/overview.html",
+        report=view.status,
+        history=view.history,
+        forecast=weekly_forecast,
+        months=_months(view.status.today, view.status.household.start),
+    )
+
+
+@bp.get("/overzicht/grafiek.svg")
+@household_only
+def chart() -> Response:
+    """The buffer chart as SVG."""
+    view = _view()
+    return Response(buffer_chart(view.history, view.forecast), mimetype="image/svg+xml")
+
+
+@bp.get("/overzicht/<period>")
+@household_only
+def month(period: str) -> str:
+    """A printable overview of one month (`period` like 2026-03)."""
+    match = PERIOD.fullmatch(period)
+    try:
+        first = date(int(match[1]), int(match[2]), 1) if match else None
+    except ValueError:
+        first = None
+    if first is None:
+        abort(404)
+    view = _view()
+    if first > view.status.today:
+        abort(404)
+    report = month_overview(view.entries, view.status.household, first)
+    return render_template(
+        "household/month.html", month=report, bounds=month_bounds(first), today=view.status.today
+    )
+
+
+@bp.route("/verzoek", methods=["GET", "POST"])
+@household_only
+def requests_page() -> str | BaseResponse | tuple[str, int]:
+    """Verzoek: ask for extra leefgeld or a one-off payment; see earlier answers."""
+    code = _code()
+    errors: dict[str, str] = {}
+    form = {"kind": "extra_leefgeld", "amount": "", "reason": ""}
+    if request.method == "POST":
+        form = {k: request.form.get(k, "").strip() for k in form}
+        try:
+            amount = Money(normalize_amount(form["amount"]))
+        except (ValueError, ArithmeticError):
+            errors["amount"] = "Vul een bedrag in, bijvoorbeeld 50,00."
+        if not errors:
+            with access.uow() as uow:
+                try:
+                    submit_request(
+                        uow,
+                        household=code,
+                        actor=access.current().username,
+                        kind=form["kind"],
+                        amount=amount,
+                        reason=form["reason"],
+                        now=access.settings().now(),
+                    )
+                except RequestError as exc:
+                    errors[exc.field or "kind"] = str(exc)
+        if not errors:
+            return redirect(url_for("household.requests_page", verstuurd=1))
+    with access.uow() as uow:
+        mine = requests_of(uow, code)
+    status = 400 if errors else 200
+    page = render_template(
+        "household/requests.html",
+        requests=mine,
+        kinds=REQUEST_KINDS,
+        status_nl=STATUS_NL,
+        form=form,
+        errors=errors,
+        sent=request.args.get("verstuurd") == "1",
+    )
+    return page, status

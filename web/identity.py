@@ -1,0 +1,136 @@
+"""Who is logged in, and how they proved it.
+
+Views only see an `Identity` (in `g.identity`, set by `access.load_identity`) and
+never how it was established. An `IdentityProvider` turns credentials into an
+identity and a session subject back into one. `LocalPasswordProvider` checks
+user names and argon2 password hashes in our own database (with rate limit and
+lockout, see `huishoudboekje.accounts`). An OIDC provider (the gemeente's) would
+implement the same protocol: `authenticate` receives the callback parameters,
+validates the ID token and maps its subject to a local account; the views stay
+as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
+from argon2 import PasswordHasher as _Argon2
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine
+
+from huishoudboekje.accounts import LoginOutcome, LoginPolicy, Role, authenticate
+from huishoudboekje.persistence import UnitOfWork
+from huishoudboekje.persistence.accounts import User, get_user
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The person behind a request."""
+
+    subject: str  # stable id kept in the session
+    username: str
+    display_name: str
+    role: Role
+    household: str | None  # only for Role.HOUSEHOLD
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role.is_staff
+
+    @property
+    def may_approve(self) -> bool:
+        return self.role.may_approve
+
+
+@dataclass(frozen=True, slots=True)
+class AuthResult:
+    identity: Identity | None
+    outcome: LoginOutcome
+
+
+class IdentityProvider(Protocol):
+    """Turns credentials into an identity; turns a session subject back into one."""
+
+    def authenticate(
+        self, credentials: Mapping[str, str], client: str, now: datetime
+    ) -> AuthResult: ...
+
+    def load(self, subject: str) -> Identity | None: ...
+
+
+class Argon2Hasher:
+    """argon2id password hashes (argon2-cffi defaults unless `params` say otherwise;
+    tests use cheap parameters, production never should)."""
+
+    def __init__(
+        self,
+        time_cost: int = DEFAULT_TIME_COST,
+        memory_cost: int = DEFAULT_MEMORY_COST,
+        parallelism: int = DEFAULT_PARALLELISM,
+    ) -> None:
+        self._hasher = _Argon2(
+            time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
+        )
+
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return bool(self._hasher.verify(password_hash, password))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+
+def identity_of(user: User) -> Identity:
+    """The identity of a stored account."""
+    return Identity(
+        subject=f"local:{user.id}",
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        household=user.household,
+    )
+
+
+class LocalPasswordProvider:
+    """User name + password against our own `user_account` table."""
+
+    def __init__(self, engine: Engine, hasher: Argon2Hasher, policy: LoginPolicy) -> None:
+        self.engine = engine
+        self.hasher = hasher
+        self.policy = policy
+
+    def authenticate(
+        self, credentials: Mapping[str, str], client: str, now: datetime
+    ) -> AuthResult:
+        """Check `username` and `password` from `credentials`."""
+        with UnitOfWork(self.engine) as uow:
+            result = authenticate(
+                uow,
+                self.hasher,
+                username=credentials.get("username", ""),
+                password=credentials.get("password", ""),
+                client=client,
+                now=now,
+                policy=self.policy,
+            )
+        identity = None
+        if result.outcome is LoginOutcome.OK and result.user is not None:
+            identity = identity_of(result.user)
+        return AuthResult(identity, result.outcome)
+
+    def load(self, subject: str) -> Identity | None:
+        """The identity for a session subject, if the account still exists and is active."""
+        prefix, _, raw_id = subject.partition(":")
+        if prefix != "local" or not raw_id.isdigit():
+            return None
+        with UnitOfWork(self.engine) as uow:
+            user = get_user(uow, int(raw_id))
+        if user is None or not user.active or user.password_hash is None:
+            return None
+        return identity_of(user)

@@ -1,0 +1,63 @@
+"""Plain-Dutch sentences for the household pages (language level B1)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from huishoudboekje.money import Money
+from huishoudboekje.overview import Movement
+from huishoudboekje.status import StatusReport
+from web.formatting import day, money
+
+KIND_NL = {
+    "huur": "huur",
+    "energie": "energierekening",
+    "water": "waterrekening",
+    "zorgpremie": "zorgverzekering",
+    "stadsverwarming": "stadsverwarming",
+    "gemeentelijke_belastingen": "gemeentebelasting",
+    "overig": "rekening",
+}
+
+
+def when(target: date, today: date) -> str:
+    """ "vandaag", "morgen", "deze week", "volgende week" or "op vrijdag 6 maart"."""
+    if target == today:
+        return "vandaag"
+    if target == today + timedelta(days=1):
+        return "morgen"
+    week_start = today - timedelta(days=today.weekday())
+    if target < week_start + timedelta(days=7):
+        return "deze week"
+    if target < week_start + timedelta(days=14):
+        return "volgende week"
+    return f"op {day(target)}"
+
+
+def leefgeld_sentence(report: StatusReport) -> str:
+    """ "Volgende week krijgt u € 95,00 leefgeld op vrijdag." (or why there is none)."""
+    nxt = report.plan.next_release
+    if nxt is None:
+        return "Er staat nu geen leefgeld gepland. Uw medewerker neemt contact met u op."
+    moment = when(nxt.day, report.today)
+    weekday = day(nxt.day).split(" ")[0]
+    if moment in {"vandaag", "morgen"}:
+        return f"{moment.capitalize()} krijgt u {money(nxt.amount)} leefgeld."
+    if moment.startswith("op "):
+        return f"U krijgt {money(nxt.amount)} leefgeld {moment}."
+    return f"{moment.capitalize()} krijgt u {money(nxt.amount)} leefgeld op {weekday}."
+
+
+def paid_sentence(paid: list[Movement]) -> str:
+    """ "Uw huur van € 725,40 is betaald." for the most recent fixed charge."""
+    if not paid:
+        return ""
+    last = paid[0]
+    kind = last.label.split(":")[0]
+    what = KIND_NL.get(kind, "rekening")
+    return f"Uw {what} van {money(last.amount)} is betaald."
+
+
+def per_day(rate: Money, days: int) -> Money:
+    """A rate spread over `days` days, rounded to cents."""
+    return Money.round(rate.amount / days)

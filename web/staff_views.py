@@ -1,0 +1,529 @@
+"""Blueprint `staff`: caseload, household pages and edits, worklists, audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response as BaseResponse
+
+from huishoudboekje.accounts import AccountError, create_invite
+from huishoudboekje.changes import (
+    FourEyesError,
+    Proposal,
+    approve_change,
+    propose_extra_payment,
+    propose_household,
+    refuse_change,
+)
+from huishoudboekje.editing import (
+    HouseholdInvalidError,
+    check_household,
+    household_data,
+    rule_index,
+    with_rule,
+)
+from huishoudboekje.household_requests import (
+    REQUEST_KINDS,
+    STATUS_NL,
+    RequestError,
+    open_requests,
+    refuse_request,
+    requests_of,
+)
+from huishoudboekje.night_worklists import (
+    acknowledge_night_signal,
+    has_nights,
+    night_signals,
+    problem_nights,
+    returned_payments,
+    unknown_credits,
+)
+from huishoudboekje.nightly_services import AssignmentError, assign_transaction
+from huishoudboekje.overview import caseload as caseload_of
+from huishoudboekje.overview import household_view
+from huishoudboekje.persistence import load_gemeente, load_household, load_households
+from huishoudboekje.services import UnknownHouseholdError
+from huishoudboekje.staff_services import (
+    AuditFilter,
+    acknowledge_signal,
+    audit_changes,
+    change_history,
+    household_accounts,
+    notes_for,
+    pending_changes,
+    search_audit,
+    signal_worklist,
+)
+from web import access
+from web.access import staff_only
+from web.charts import buffer_chart
+from web.staff_forms import (
+    HOUSEHOLD_FORM,
+    SECTIONS,
+    FormSpec,
+    field_errors,
+    read_form,
+    shown_value,
+)
+
+bp = Blueprint("staff", __name__, url_prefix="/medewerker")
+LEDGER_ROWS = 60
+
+
+def _flash_proposal(proposal: Proposal) -> None:
+    if proposal.applied:
+        flash("De wijziging is opgeslagen.", "ok")
+    else:
+        flash(
+            "De wijziging wacht op goedkeuring door een tweede medewerker: "
+            + "; ".join(proposal.reasons),
+            "wacht",
+        )
+
+
+@bp.get("/")
+@staff_only
+def caseload() -> str:
+    """Caseload: every household with its signals; search on code or name."""
+    query = request.args.get("q", "").strip()[:100]
+    with access.uow() as uow:
+        rows = caseload_of(uow, access.settings().today(), query)
+        requests_open = {r.household for r in open_requests(uow)}
+        pending = {c.household for c in pending_changes(uow)}
+    return render_template(
+        "staff/caseload.html", rows=rows, query=query, requests_open=requests_open, pending=pending
+    )
+
+
+@bp.get("/huishouden/<code>")
+@staff_only
+def household(code: str) -> str:
+    """One household: balances, signals, rules, forecast, ledger, accounts, changes."""
+    today = access.settings().today()
+    with access.uow() as uow:
+        try:
+            view = household_view(uow, code, today)
+        except UnknownHouseholdError:
+            abort(404)
+        notes = notes_for(uow, code)
+        changes = change_history(uow, code)
+        accounts = household_accounts(uow, code)
+        requests = requests_of(uow, code)
+    return render_template(
+        "staff/household.html",
+        view=view,
+        report=view.status,
+        h=view.status.household,
+        notes=notes,
+        changes=changes,
+        accounts=accounts,
+        requests=requests,
+        status_nl=STATUS_NL,
+        kinds=REQUEST_KINDS,
+        entries=list(reversed(view.entries))[:LEDGER_ROWS],
+        forecast=list(view.forecast[6::7]),
+    )
+
+
+@bp.get("/huishouden/<code>/grafiek.svg")
+@staff_only
+def chart(code: str) -> Response:
+    """The household's buffer chart."""
+    with access.uow() as uow:
+        try:
+            view = household_view(uow, code, access.settings().today())
+        except UnknownHouseholdError:
+            abort(404)
+    return Response(buffer_chart(view.history, view.forecast), mimetype="image/svg+xml")
+
+
+def _render_form(
+    spec: FormSpec,
+    data: dict[str, Any],
+    *,
+    action: str,
+    back: str,
+    is_new: bool,
+    errors: dict[str, str] | None = None,
+    general: list[str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    values = {f.path: shown_value(f, data) for f in spec.fields}
+    page = render_template(
+        "staff/form.html",
+        spec=spec,
+        values=values,
+        errors=errors or {},
+        general=general or [],
+        action=action,
+        back=back,
+        is_new=is_new,
+    )
+    return page, status
+
+
+def _save(
+    after_data: dict[str, Any], *, is_new: bool, summary: str, prefix: str
+) -> tuple[Proposal | None, dict[str, str]]:
+    """Check and propose a household; returns (proposal, problems by path)."""
+    with access.uow() as uow:
+        try:
+            after = check_household(after_data, load_gemeente(uow))
+        except HouseholdInvalidError as exc:
+            return None, exc.by_field()
+        try:
+            proposal = propose_household(
+                uow,
+                actor=access.current().username,
+                after=after,
+                now=access.settings().now(),
+                summary=summary,
+                is_new=is_new,
+                threshold=access.settings().four_eyes_threshold,
+            )
+        except FourEyesError as exc:
+            return None, {"": str(exc)}
+    return proposal, {}
+
+
+@bp.route("/huishouden-nieuw", methods=["GET", "POST"])
+@staff_only
+def new_household() -> tuple[str, int] | BaseResponse:
+    """Create a household (takes effect after a second staff member approves)."""
+    defaults: dict[str, Any] = {
+        "members": 1,
+        "leefgeld": {"policy": "smoothed", "cadence": "weekly", "weekday": "friday"},
+        "buffer": {"target": "1200.00", "advance_limit": "0.00"},
+        "start": access.settings().today().isoformat(),
+    }
+    action, back = url_for("staff.new_household"), url_for("staff.caseload")
+    if request.method == "GET":
+        return _render_form(HOUSEHOLD_FORM, defaults, action=action, back=back, is_new=True)
+    data = read_form(HOUSEHOLD_FORM, request.form, defaults, is_new=True)
+    proposal, problems = _save(data, is_new=True, summary="nieuw huishouden", prefix="")
+    if proposal is None:
+        errors, general = field_errors(problems, "", HOUSEHOLD_FORM)
+        return _render_form(
+            HOUSEHOLD_FORM,
+            data,
+            action=action,
+            back=back,
+            is_new=True,
+            errors=errors,
+            general=general,
+            status=400,
+        )
+    _flash_proposal(proposal)
+    return redirect(url_for("staff.caseload"))
+
+
+def _stored(code: str) -> dict[str, Any]:
+    with access.uow() as uow:
+        household = load_household(uow, code)
+    if household is None:
+        abort(404)
+    return household_data(household)
+
+
+@bp.route("/huishouden/<code>/bewerken", methods=["GET", "POST"])
+@staff_only
+def edit_household(code: str) -> tuple[str, int] | BaseResponse:
+    """Edit a household's details and its leefgeld and buffer policies."""
+    stored = _stored(code)
+    action = url_for("staff.edit_household", code=code)
+    back = url_for("staff.household", code=code)
+    if request.method == "GET":
+        return _render_form(HOUSEHOLD_FORM, stored, action=action, back=back, is_new=False)
+    data = read_form(HOUSEHOLD_FORM, request.form, stored, is_new=False)
+    proposal, problems = _save(data, is_new=False, summary="gegevens en beleid", prefix="")
+    if proposal is None:
+        errors, general = field_errors(problems, "", HOUSEHOLD_FORM)
+        return _render_form(
+            HOUSEHOLD_FORM,
+            data,
+            action=action,
+            back=back,
+            is_new=False,
+            errors=errors,
+            general=general,
+            status=400,
+        )
+    _flash_proposal(proposal)
+    return redirect(back)
+
+
+@bp.route("/huishouden/<code>/<section>/<rule_id>", methods=["GET", "POST"])
+@staff_only
+def edit_rule(code: str, section: str, rule_id: str) -> tuple[str, int] | BaseResponse:
+    """Add (rule_id "nieuw") or edit an income, fixed charge or reserve."""
+    if section not in SECTIONS:
+        abort(404)
+    key, spec = SECTIONS[section]
+    stored = _stored(code)
+    is_new = rule_id == "nieuw"
+    existing = {r["id"]: r for r in stored.get(key, [])}
+    if not is_new and rule_id not in existing:
+        abort(404)
+    base: dict[str, Any] = {} if is_new else existing[rule_id]
+    action = url_for("staff.edit_rule", code=code, section=section, rule_id=rule_id)
+    back = url_for("staff.household", code=code)
+    if request.method == "GET":
+        return _render_form(spec, base, action=action, back=back, is_new=is_new)
+    rule = read_form(spec, request.form, base, is_new=True)
+    data = with_rule(stored, key, rule, None if is_new else rule_id)
+    prefix = f"{key}[{rule_index(data, key, rule.get('id'))}]."
+    summary = f"{spec.title.lower()} {rule.get('id') or ''}".strip()
+    proposal, problems = _save(data, is_new=False, summary=summary, prefix=prefix)
+    if proposal is None:
+        errors, general = field_errors(problems, prefix, spec)
+        return _render_form(
+            spec,
+            rule,
+            action=action,
+            back=back,
+            is_new=is_new,
+            errors=errors,
+            general=general,
+            status=400,
+        )
+    _flash_proposal(proposal)
+    return redirect(back)
+
+
+@bp.post("/huishouden/<code>/uitnodigen")
+@staff_only
+def invite(code: str) -> tuple[str, int] | BaseResponse:
+    """Create a one-time link for a household member; the link is shown once."""
+    username = request.form.get("username", "").strip()
+    name = request.form.get("display_name", "").strip()
+    with access.uow() as uow:
+        if load_household(uow, code) is None:
+            abort(404)
+        try:
+            token = create_invite(
+                uow,
+                actor=access.current().username,
+                household=code,
+                username=username,
+                display_name=name or username,
+                now=access.settings().now(),
+            )
+        except AccountError as exc:
+            flash(str(exc), "fout")
+            return redirect(url_for("staff.household", code=code))
+    link = url_for("auth.invite", token=token, _external=True)
+    return render_template("staff/invite.html", link=link, code=code, username=username), 200
+
+
+@bp.post("/huishouden/<code>/signaal")
+@staff_only
+def acknowledge(code: str) -> BaseResponse:
+    """Mark a signal as looked at, with a note."""
+    with access.uow() as uow:
+        if load_household(uow, code) is None:
+            abort(404)
+        try:
+            acknowledge_signal(
+                uow,
+                household=code,
+                key=request.form.get("key", ""),
+                actor=access.current().username,
+                note=request.form.get("note", ""),
+                now=access.settings().now(),
+            )
+            flash("Het signaal is afgehandeld.", "ok")
+        except ValueError as exc:
+            flash(str(exc), "fout")
+    target = request.form.get("terug") == "werklijst"
+    return redirect(url_for("staff.worklists") if target else url_for("staff.household", code=code))
+
+
+@bp.get("/goedkeuren")
+@staff_only
+def approvals() -> str:
+    """Four-eyes changes waiting for a second staff member."""
+    with access.uow() as uow:
+        pending = pending_changes(uow)
+    return render_template("staff/approvals.html", pending=pending)
+
+
+@bp.post("/goedkeuren/<int:request_id>")
+@staff_only
+def decide(request_id: int) -> BaseResponse:
+    """Approve or refuse a four-eyes change (never one's own)."""
+    identity = access.current()
+    decision = request.form.get("besluit")
+    note = request.form.get("note", "").strip()[:2000]
+    with access.uow() as uow:
+        try:
+            if decision == "goedkeuren":
+                approve_change(
+                    uow,
+                    request_id=request_id,
+                    approver=identity.username,
+                    may_approve=identity.may_approve,
+                    now=access.settings().now(),
+                    note=note,
+                )
+                flash("Goedgekeurd: de wijziging is doorgevoerd.", "ok")
+            elif decision == "afwijzen":
+                refuse_change(
+                    uow,
+                    request_id=request_id,
+                    decider=identity.username,
+                    may_approve=identity.may_approve,
+                    now=access.settings().now(),
+                    note=note,
+                )
+                flash("Afgewezen: er is niets gewijzigd.", "ok")
+            else:
+                abort(400)
+        except FourEyesError as exc:
+            flash(str(exc), "fout")
+    return redirect(url_for("staff.approvals"))
+
+
+@bp.get("/verzoeken")
+@staff_only
+def requests_list() -> str:
+    """Requests from households that nobody has looked at yet."""
+    with access.uow() as uow:
+        items = open_requests(uow)
+    return render_template("staff/requests.html", items=items, kinds=REQUEST_KINDS)
+
+
+@bp.post("/verzoeken/<int:request_id>")
+@staff_only
+def handle_request(request_id: int) -> BaseResponse:
+    """Agree (then a second staff member approves) or refuse a household's request."""
+    identity = access.current()
+    answer = request.form.get("answer", "").strip()[:2000]
+    now = access.settings().now()
+    with access.uow() as uow:
+        try:
+            if request.form.get("besluit") == "akkoord":
+                propose_extra_payment(
+                    uow, actor=identity.username, request_id=request_id, answer=answer, now=now
+                )
+                flash("Het verzoek wacht nu op akkoord van een tweede medewerker.", "wacht")
+            elif request.form.get("besluit") == "afwijzen":
+                refuse_request(
+                    uow, request_id=request_id, actor=identity.username, answer=answer, now=now
+                )
+                flash("Het verzoek is afgewezen.", "ok")
+            else:
+                abort(400)
+        except (FourEyesError, RequestError) as exc:
+            flash(str(exc), "fout")
+    return redirect(url_for("staff.requests_list"))
+
+
+@bp.get("/werklijsten")
+@staff_only
+def worklists() -> str:
+    """Signals to look at, unknown credits, returned payments, nights with problems,
+    requests and changes waiting. Once the nightly run has run, its stored signals
+    are the list; before that, tonight's signals are computed from the rules."""
+    today = access.settings().today()
+    with access.uow() as uow:
+        nights = has_nights(uow)
+        stored = night_signals(uow) if nights else []
+        computed = [] if nights else signal_worklist(uow, today)
+        credits = unknown_credits(uow)
+        returned = returned_payments(uow)
+        bad_nights = problem_nights(uow)
+        items = open_requests(uow)
+        pending = pending_changes(uow)
+        households = load_households(uow)
+    return render_template(
+        "staff/worklists.html",
+        nights=nights,
+        stored=stored,
+        signals=computed,
+        credits=credits,
+        returned=returned,
+        bad_nights=bad_nights,
+        items=items,
+        pending=pending,
+        kinds=REQUEST_KINDS,
+        households=households,
+    )
+
+
+@bp.post("/transacties/<int:tx_id>/toewijzen")
+@staff_only
+def assign(tx_id: int) -> BaseResponse:
+    """Give an unknown credit to a household (and optionally one of its incomes)."""
+    household = request.form.get("household", "").strip()
+    income = request.form.get("income", "").strip() or None
+    with access.uow() as uow:
+        try:
+            done = assign_transaction(
+                uow,
+                str(tx_id),
+                household,
+                income,
+                actor=access.current().username,
+                today=access.settings().today(),
+                at=access.settings().now(),
+            )
+            flash(f"Toegewezen aan {done.household}.", "ok")
+        except AssignmentError as exc:
+            flash(f"Niet toegewezen: {exc}.", "fout")
+    return redirect(url_for("staff.worklists"))
+
+
+@bp.post("/signalen/afhandelen")
+@staff_only
+def acknowledge_stored() -> BaseResponse:
+    """Close a stored signal of the nightly run with a note."""
+    with access.uow() as uow:
+        try:
+            acknowledge_night_signal(
+                uow,
+                key=request.form.get("key", ""),
+                actor=access.current().username,
+                note=request.form.get("note", ""),
+                now=access.settings().now(),
+                today=access.settings().today(),
+            )
+            flash("Het signaal is afgehandeld.", "ok")
+        except (ValueError, LookupError) as exc:
+            flash(str(exc), "fout")
+    return redirect(url_for("staff.worklists"))
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/audit")
+@staff_only
+def audit() -> str:
+    """The audit log: read-only, filterable on who, what and when."""
+    where = AuditFilter(
+        actor=request.args.get("wie", "").strip()[:100],
+        object_type=request.args.get("soort", "").strip()[:50],
+        object_id=request.args.get("object", "").strip()[:200],
+        action=request.args.get("actie", "").strip()[:100],
+        since=_date_arg("van"),
+        until=_date_arg("tot"),
+    )
+    with access.uow() as uow:
+        events = search_audit(uow, where)
+    rows = [(event, audit_changes(event)) for event in events]
+    return render_template("staff/audit.html", rows=rows, where=where)
