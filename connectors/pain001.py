@@ -272,6 +272,12 @@ def _check_payments(instructions: Sequence[PaymentInstruction], msg_id: str) -> 
             )
         seen.add(payment.end_to_end_id)
         payments.append(payment)
+    try:
+        total(p.amount for p in payments)
+    except ValueError:  # beyond what Money holds (10^15); CtrlSum could not be written
+        raise ConnectorError(
+            CONNECTOR, msg_id, "the batch adds up beyond the range of an amount"
+        ) from None
     return sorted(payments, key=lambda p: (p.execution_date, p.end_to_end_id))
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from schwifty import IBAN
 
+from connectors import pain001
 from connectors.base import ConnectorError
 from connectors.epc import betalingskenmerk_check_digit, epc_text, is_betalingskenmerk
 from connectors.pain001 import (
@@ -591,3 +592,22 @@ def test_any_input_gives_a_valid_file_or_a_connector_error(
         assert set(node.text or "") - set(" \n") <= allowed, node.text
     assert "&" not in body  # no character needed escaping
     assert read_pain001(message.xml).number_of_transactions == len(batch)
+
+
+def test_totals_beyond_the_money_range_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    big = [
+        instruction(f"HH-{n}", "999999999.99", date(2024, 4, 2), iban="NL91ABNA0417164300")
+        for n in range(3)
+    ]
+    message = build(batch=big)
+    # three payments of 9 * 10^14 add up beyond 10^15: read, and build, refuse clearly
+    xml = message.xml.replace(b">999999999.99<", b">900000000000000.00<")
+    xml = xml.replace(b"<CtrlSum>2999999999.97</CtrlSum>", b"")
+    with pytest.raises(ConnectorError, match="add up beyond the range"):
+        read_pain001(xml)
+    # a million payments of the EPC maximum would do the same to build; lift the
+    # maximum instead of building them
+    monkeypatch.setattr(pain001, "MAX_AMOUNT", Money("999999999999999.99"))
+    huge = [dataclasses.replace(tx, amount=Money("900000000000000.00")) for tx in big]
+    with pytest.raises(ConnectorError, match="adds up beyond the range"):
+        build(batch=huge)
