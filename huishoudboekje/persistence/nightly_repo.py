@@ -19,8 +19,10 @@ from sqlmodel import col, select
 
 from huishoudboekje.bankbook import InstructionStatus, SentPayment, TxStatus
 from huishoudboekje.banking import BankTransaction, Statement
+from huishoudboekje.ledger import JournalEntry
 from huishoudboekje.money import ZERO, Money
 from huishoudboekje.payments import PaymentInstruction
+from huishoudboekje.persistence.journal import _assemble as assemble_entries
 from huishoudboekje.persistence.nightly_tables import (
     BankTransactionRow,
     ImportedFileRow,
@@ -30,7 +32,7 @@ from huishoudboekje.persistence.nightly_tables import (
     SignalRow,
     StatementRow,
 )
-from huishoudboekje.persistence.tables import PostingRow
+from huishoudboekje.persistence.tables import EngineStateRow, JournalEntryRow, PostingRow
 from huishoudboekje.persistence.uow import UnitOfWork
 from huishoudboekje.signals import Signal
 
@@ -578,3 +580,59 @@ def last_completed_night(uow: UnitOfWork) -> date | None:
     )
     row = uow.session.exec(statement).first()
     return None if row is None else row.night
+
+
+# ------------------------------------------------- batch access (plan stage)
+
+
+def journal_by_household(uow: UnitOfWork, codes: Sequence[str]) -> dict[str, list[JournalEntry]]:
+    """The journal entries touching each of `codes`, in booking order, in one query."""
+    touching = select(PostingRow.entry_seq).where(col(PostingRow.household).in_(list(codes)))
+    statement = (
+        select(JournalEntryRow, PostingRow)
+        .join(PostingRow, col(PostingRow.entry_seq) == col(JournalEntryRow.seq))
+        .where(col(JournalEntryRow.seq).in_(touching))
+        .order_by(col(JournalEntryRow.seq), col(PostingRow.position))
+    )
+    wanted = set(codes)
+    out: dict[str, list[JournalEntry]] = defaultdict(list)
+    for entry in assemble_entries(uow.session.exec(statement)):
+        for household in {p.account.household for p in entry.postings} & wanted:
+            out[household].append(entry)
+    return out
+
+
+def state_rows(
+    uow: UnitOfWork, codes: Sequence[str], keys: Sequence[str]
+) -> dict[tuple[str, str], EngineStateRow]:
+    """Engine-state rows of these households and keys, loaded in one query."""
+    statement = select(EngineStateRow).where(
+        col(EngineStateRow.household).in_(list(codes)), col(EngineStateRow.key).in_(list(keys))
+    )
+    return {(row.household, row.key): row for row in uow.session.exec(statement)}
+
+
+def put_state(
+    uow: UnitOfWork,
+    rows: dict[tuple[str, str], EngineStateRow],
+    household: str,
+    key: str,
+    value: Any,
+) -> None:
+    """Set one engine-state value using rows from `state_rows` (no query, no flush)."""
+    now = _now()
+    row = rows.get((household, key))
+    if row is None:
+        row = EngineStateRow(household=household, key=key, value=value, updated_at=now)
+        rows[(household, key)] = row
+    else:
+        row.value = value
+        row.updated_at = now
+    uow.session.add(row)
+
+
+def preload(uow: UnitOfWork, codes: Sequence[str], end_to_end_ids: Sequence[str] = ()) -> None:
+    """Load the signals of these households (and these instructions) into the session,
+    so the upserts that follow find them without a query each."""
+    list(uow.session.exec(select(SignalRow).where(col(SignalRow.household).in_(list(codes)))))
+    instruction_rows(uow, ids=end_to_end_ids)
