@@ -6,6 +6,7 @@ needs (mostly import → book), so they stay fast on both SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -105,3 +106,31 @@ def test_a_credit_assigned_before_it_was_booked_still_reaches_the_bank_account(
     assert book.balance(ledger.SUSPENSE) == Money("0.00")
     assert book.balance(ledger.vat("HH-0003")) == Money("50.00")
     assert "saldo_verschil" not in open_kinds(engine)
+
+
+def test_an_unreadable_file_is_rejected_and_the_others_are_still_imported(
+    db_url: str, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = camt(tmp_path / "in", D19, "1000.00", [gift(D19, "50.00", "R1")])
+    folder = tmp_path / "een-map.xml"
+    folder.mkdir()
+    var = str(tmp_path / "var")
+    code = hhb(
+        "import",
+        str(tmp_path / "weg.xml"),
+        str(folder),
+        str(good),
+        "--json",
+        "--var",
+        var,
+        db=db_url,
+    )
+    files = {f["file"]: f for f in json.loads(capsys.readouterr().out)["files"]}
+
+    assert code == 1  # some rejected, the others imported
+    assert files["camt053-20260219.xml"]["status"] == "imported"
+    assert files["weg.xml"]["status"] == "rejected"
+    assert "weg.xml" in files["weg.xml"]["error"]
+    assert files["een-map.xml"]["status"] == "rejected"
+    assert bank(engine) == Money("1050.00")
+    assert "bestand_geweigerd" in open_kinds(engine)
