@@ -109,6 +109,15 @@ def new_transactions(
     return fresh
 
 
+def statement_period(statement: Statement) -> tuple[date | None, date | None]:
+    """The days a statement covers: its stated period, else its first and last booking
+    day (many CAMT files carry no FrToDt), else unknown (an undated empty statement)."""
+    days = [tx.booking_date for tx in statement.transactions]
+    start = statement.period_start or (min(days) if days else None)
+    end = statement.period_end or (max(days) if days else None)
+    return start, end
+
+
 # ------------------------------------------------------------------ reconcile
 
 

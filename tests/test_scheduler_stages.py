@@ -26,7 +26,7 @@ from tests.camt_writer import CamtStatement, write_camt053
 from tests.nightly_bank import GEMEENTE_IBAN
 from tests.nightly_support import SAMPLE, hhb
 
-D19, D20, D21 = date(2026, 2, 19), date(2026, 2, 20), date(2026, 2, 21)
+D19, D20, D21, D22 = (date(2026, 2, d) for d in (19, 20, 21, 22))
 
 
 @pytest.fixture
@@ -134,3 +134,20 @@ def test_an_unreadable_file_is_rejected_and_the_others_are_still_imported(
     assert files["een-map.xml"]["status"] == "rejected"
     assert bank(engine) == Money("1050.00")
     assert "bestand_geweigerd" in open_kinds(engine)
+
+
+def test_a_late_statement_fills_the_gap_and_its_signals_close(
+    engine: Engine, paths: NightPaths, tmp_path: Path
+) -> None:
+    day19 = camt(tmp_path, D19, "1000.00", [gift(D19, "50.00", "R1")])
+    day20 = camt(tmp_path, D20, "1050.00", [gift(D20, "20.00", "R2")])
+    day21 = camt(tmp_path, D21, "1070.00", [gift(D21, "30.00", "R3")])
+    run(engine, paths, D20, day19)
+    run(engine, paths, D22, day21)  # 20 February is missing
+    assert {"ontbrekend_afschrift", "saldo_verschil"} <= set(open_kinds(engine))
+
+    run(engine, paths, D22, day20)  # and arrives a night late
+    assert bank(engine) == Money("1100.00")  # = the closing balance of 21 February
+    kinds = open_kinds(engine)
+    assert "saldo_verschil" not in kinds
+    assert "ontbrekend_afschrift" not in kinds
