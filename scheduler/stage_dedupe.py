@@ -18,17 +18,21 @@ from huishoudboekje import night_signals
 from huishoudboekje.bankbook import (
     fingerprints,
     new_transactions,
+    opening_correction,
     opening_entry,
     statement_period,
 )
 from huishoudboekje.banking import BankTransaction, Statement
+from huishoudboekje.money import ZERO
 from huishoudboekje.persistence import UnitOfWork, append_journal_entries
 from huishoudboekje.persistence.nightly_repo import (
     add_statement,
     add_transactions,
     close_signal,
+    earliest_start,
     following_statement,
     has_statements,
+    opening_booked,
     previous_statement,
     record_file,
     stored_fingerprints,
@@ -106,6 +110,7 @@ def _store_statement(
                 append_journal_entries(uow, [entry])
     elif fresh or not statement.transactions:
         signals = _continuity(ctx, uow, statement, rows)
+        _move_beginsaldo(uow, statement, rows)
     upsert_signals(uow, signals, ctx.night, "event")
     rows.append((statement, len(fresh), list(fresh)))
     return len(fresh)
@@ -141,6 +146,24 @@ def _continuity(
             )
         )
     return signals
+
+
+def _move_beginsaldo(uow: UnitOfWork, statement: Statement, rows: Pending) -> None:
+    """A statement older than every stored one (and than the earlier ones of its file):
+    its transactions were inside the beginsaldo, so the beginsaldo moves back to its
+    opening balance (`bankbook.opening_correction`)."""
+    start = statement_period(statement)[0]
+    first = earliest_start(uow, statement.account_iban)
+    if start is None or first is None or start >= first:
+        return
+    if any((statement_period(earlier)[0] or first) <= start for earlier, _n, _f in rows):
+        return
+    opening = statement.opening_balance or ZERO
+    entry = opening_correction(
+        statement.account_iban, statement.statement_id, start, opening - opening_booked(uow)
+    )
+    if entry is not None:
+        append_journal_entries(uow, [entry])
 
 
 def _first_day(statement: Statement, night: date) -> date:

@@ -151,3 +151,21 @@ def test_a_late_statement_fills_the_gap_and_its_signals_close(
     kinds = open_kinds(engine)
     assert "saldo_verschil" not in kinds
     assert "ontbrekend_afschrift" not in kinds
+
+
+def test_an_older_statement_arriving_after_the_first_moves_the_beginsaldo_back(
+    engine: Engine, paths: NightPaths, tmp_path: Path
+) -> None:
+    day19 = camt(tmp_path, D19, "1000.00", [gift(D19, "50.00", "R1")])
+    day20 = camt(tmp_path, D20, "1050.00", [gift(D20, "20.00", "R2")])
+    run(engine, paths, D21, day20)  # the first statement ever stored: beginsaldo 1050
+    assert bank(engine) == Money("1070.00")
+
+    run(engine, paths, D21, day19)  # the day before arrives later; its 50 was in the 1050
+    assert bank(engine) == Money("1070.00")
+    assert "saldo_verschil" not in open_kinds(engine)
+    run(engine, paths, D21, day19, day20)  # again: nothing changes
+    assert bank(engine) == Money("1070.00")
+    with UnitOfWork(engine) as uow:
+        book = load_ledger(uow)
+    assert book.balance(ledger.FUND) == Money("1000.00")  # the real beginsaldo

@@ -31,7 +31,7 @@ from huishoudboekje.persistence.nightly_tables import (
     SignalRow,
     StatementRow,
 )
-from huishoudboekje.persistence.tables import PostingRow
+from huishoudboekje.persistence.tables import JournalEntryRow, PostingRow
 from huishoudboekje.persistence.uow import UnitOfWork
 from huishoudboekje.signals import Signal
 
@@ -162,6 +162,27 @@ def following_statement(uow: UnitOfWork, account_iban: str, end: date) -> Stored
         .order_by(col(StatementRow.period_start), col(StatementRow.id))
     )
     return _stored(uow.session.exec(statement).first())
+
+
+def earliest_start(uow: UnitOfWork, account_iban: str) -> date | None:
+    """The first day covered by any stored (not merely repeated) statement of the account."""
+    statement = select(func.min(col(StatementRow.period_start))).where(
+        col(StatementRow.account_iban) == account_iban,
+        or_(col(StatementRow.new_transactions) > 0, col(StatementRow.transactions) == 0),
+    )
+    first: date | None = uow.session.exec(statement).one()
+    return first
+
+
+def opening_booked(uow: UnitOfWork) -> Money:
+    """The beginsaldo booked so far: the bank side of every "opening" entry."""
+    statement = (
+        select(func.sum(col(PostingRow.amount)))
+        .join(JournalEntryRow, col(JournalEntryRow.seq) == col(PostingRow.entry_seq))
+        .where(col(PostingRow.account_kind) == "bank", col(JournalEntryRow.kind) == "opening")
+    )
+    raw: Decimal | None = uow.session.exec(statement).one()
+    return ZERO if raw is None else Money(raw)
 
 
 def has_statements(uow: UnitOfWork, account_iban: str) -> bool:
