@@ -16,8 +16,9 @@ from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from huishoudboekje.bankbook import InstructionStatus, SentPayment, TxStatus
+from huishoudboekje.bankbook import InstructionStatus, SentPayment, TxStatus, statement_period
 from huishoudboekje.banking import BankTransaction, Statement
 from huishoudboekje.ledger import JournalEntry
 from huishoudboekje.money import ZERO, Money
@@ -100,6 +101,7 @@ class StoredStatement:
     id: int
     account_iban: str
     statement_id: str
+    period_start: date | None
     period_end: date | None
     opening: Money | None
     closing: Money | None
@@ -109,28 +111,80 @@ def _money(value: Decimal | None) -> Money | None:
     return None if value is None else Money(value)
 
 
-def last_statement(uow: UnitOfWork, account_iban: str) -> StoredStatement | None:
-    """The latest stored statement of the account that was not a mere repeat (it brought
-    new transactions, or it is an empty day's statement)."""
-    statement = (
-        select(StatementRow)
-        .where(
-            col(StatementRow.account_iban) == account_iban,
-            or_(col(StatementRow.new_transactions) > 0, col(StatementRow.transactions) == 0),
-        )
-        .order_by(col(StatementRow.id).desc())
-    )
-    row = uow.session.exec(statement).first()
+def _stored(row: StatementRow | None) -> StoredStatement | None:
     if row is None or row.id is None:
         return None
     return StoredStatement(
         row.id,
         row.account_iban,
         row.statement_id,
+        row.period_start,
         row.period_end,
         _money(row.opening),
         _money(row.closing),
     )
+
+
+def _real_statements(account_iban: str) -> SelectOfScalar[StatementRow]:
+    """Stored statements of the account that were not a mere repeat (they brought new
+    transactions, or they are an empty day's statement)."""
+    return select(StatementRow).where(
+        col(StatementRow.account_iban) == account_iban,
+        or_(col(StatementRow.new_transactions) > 0, col(StatementRow.transactions) == 0),
+    )
+
+
+def last_statement(uow: UnitOfWork, account_iban: str) -> StoredStatement | None:
+    """The latest stored statement of the account by its period (statements may arrive
+    out of order), the last one to arrive among those of the same end date."""
+    statement = _real_statements(account_iban).order_by(
+        col(StatementRow.period_end).desc().nulls_last(), col(StatementRow.id).desc()
+    )
+    return _stored(uow.session.exec(statement).first())
+
+
+def previous_statement(uow: UnitOfWork, account_iban: str, start: date) -> StoredStatement | None:
+    """The stored statement that a statement starting on `start` continues: the latest
+    one ending on or before that day (the last to arrive among equals); an undated
+    (empty) statement only when there is no dated one."""
+    statement = (
+        _real_statements(account_iban)
+        .where(or_(col(StatementRow.period_end) <= start, col(StatementRow.period_end).is_(None)))
+        .order_by(col(StatementRow.period_end).desc().nulls_last(), col(StatementRow.id).desc())
+    )
+    return _stored(uow.session.exec(statement).first())
+
+
+def following_statement(uow: UnitOfWork, account_iban: str, end: date) -> StoredStatement | None:
+    """The stored statement that continues a late statement ending on `end`: the first
+    one starting after that day (it arrived earlier than this one)."""
+    statement = (
+        _real_statements(account_iban)
+        .where(col(StatementRow.period_start) > end)
+        .order_by(col(StatementRow.period_start), col(StatementRow.id))
+    )
+    return _stored(uow.session.exec(statement).first())
+
+
+def earliest_start(uow: UnitOfWork, account_iban: str) -> date | None:
+    """The first day covered by any stored (not merely repeated) statement of the account."""
+    statement = select(func.min(col(StatementRow.period_start))).where(
+        col(StatementRow.account_iban) == account_iban,
+        or_(col(StatementRow.new_transactions) > 0, col(StatementRow.transactions) == 0),
+    )
+    first: date | None = uow.session.exec(statement).one()
+    return first
+
+
+def opening_booked(uow: UnitOfWork) -> Money:
+    """The beginsaldo booked so far: the bank side of every "opening" entry."""
+    statement = (
+        select(func.sum(col(PostingRow.amount)))
+        .join(JournalEntryRow, col(JournalEntryRow.seq) == col(PostingRow.entry_seq))
+        .where(col(PostingRow.account_kind) == "bank", col(JournalEntryRow.kind) == "opening")
+    )
+    raw: Decimal | None = uow.session.exec(statement).one()
+    return ZERO if raw is None else Money(raw)
 
 
 def has_statements(uow: UnitOfWork, account_iban: str) -> bool:
@@ -141,13 +195,14 @@ def has_statements(uow: UnitOfWork, account_iban: str) -> bool:
 
 def add_statement(uow: UnitOfWork, file_id: int, statement: Statement, new: int) -> int:
     """Store one statement of an imported file; returns its row id."""
+    start, end = statement_period(statement)
     row = StatementRow(
         file_id=file_id,
         account_iban=statement.account_iban,
         statement_id=statement.statement_id,
         source_format=statement.source_format,
-        period_start=statement.period_start,
-        period_end=statement.period_end,
+        period_start=start,
+        period_end=end,
         opening=None if statement.opening_balance is None else statement.opening_balance.amount,
         closing=None if statement.closing_balance is None else statement.closing_balance.amount,
         transactions=len(statement.transactions),
