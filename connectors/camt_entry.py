@@ -18,6 +18,7 @@ from connectors.camt_values import (
     CamtRejection,
     Children,
     Names,
+    checked_sum,
     children,
     clean,
     clean_reference,
@@ -188,7 +189,7 @@ def _split_details(
             where,
         )
     known = [amount for amount in amounts if amount is not None]
-    added = sum(known, ZERO)
+    added = checked_sum(known, where)
     if added != head.amount:
         raise CamtRejection(
             f"the TxDtls amounts add up to {added} but the entry amount is {head.amount}",

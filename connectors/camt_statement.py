@@ -17,6 +17,7 @@ from connectors.camt_entry import EntryResult, TxDraft
 from connectors.camt_values import (
     CamtRejection,
     Names,
+    checked_sum,
     clean,
     parse_amount,
     parse_currency,
@@ -219,7 +220,10 @@ class StatementBuilder:
             self._skipped[entry.status] += 1
             return
         account = self.header.account
-        self._totals[entry.currency] = self._totals.get(entry.currency, ZERO) + entry.amount
+        self._totals[entry.currency] = checked_sum(
+            (self._totals.get(entry.currency, ZERO), entry.amount),
+            f"{self._where} Ntry {self._entries}",
+        )
         self._first_entry_in.setdefault(entry.currency, self._entries)
         for draft in entry.drafts:
             self._transactions.append(_transaction(draft, self._dedupe.key(account, draft)))
@@ -281,11 +285,13 @@ class StatementBuilder:
                     f"{self._where} Ntry {index}",
                 )
         entries = self._totals.get(currency, ZERO)
-        if opening.amount + entries != closing.amount:
+        # in Decimal: a sum or difference of valid amounts may leave Money's range
+        expected = opening.amount.amount + entries.amount
+        if expected != closing.amount.amount:
             raise CamtRejection(
                 f"balances do not reconcile: opening {opening.amount} + entries {entries} = "
-                f"{opening.amount + entries}, but closing balance (CLBD) is {closing.amount} "
-                f"(difference {closing.amount - opening.amount - entries})",
+                f"{expected:f}, but closing balance (CLBD) is {closing.amount} "
+                f"(difference {closing.amount.amount - expected:f})",
                 self._where,
             )
         return "ok"

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from lxml import etree
 
-from huishoudboekje.money import CENT, Money
+from huishoudboekje.money import CENT, ZERO, Money
 
 # Bank placeholders that mean "no reference given"; kept as "" so that they
 # neither become a dedupe key nor match one payment to another.
@@ -185,7 +186,18 @@ def parse_amount(text: str | None, where: str) -> Money:
         raise CamtRejection(f'amount "{raw}" is out of range', where) from None
     if cents != value:
         raise CamtRejection(f'amount "{raw}" has a fraction of a cent', where)
-    return Money(cents)
+    try:
+        return Money(cents)
+    except ValueError:  # beyond what Money holds (10^15)
+        raise CamtRejection(f'amount "{raw}" is out of range', where) from None
+
+
+def checked_sum(amounts: Iterable[Money], where: str) -> Money:
+    """The sum of `amounts`, or a rejection when it leaves the range of `Money`."""
+    try:
+        return sum(amounts, ZERO)
+    except ValueError:
+        raise CamtRejection("the amounts add up beyond the range of an amount", where) from None
 
 
 def parse_currency(code: str | None, where: str) -> str:

@@ -214,8 +214,12 @@ def _with_key(tx: BankTransaction, account: str, keys: DedupeKeys) -> BankTransa
 def _reconcile(
     opening: Money, transactions: list[BankTransaction], closing: Money, label: str
 ) -> None:
-    summed = total(tx.amount for tx in transactions)
-    if opening + summed != closing:
+    try:
+        summed = total(tx.amount for tx in transactions)
+        reconciles = opening + summed == closing
+    except ValueError as error:  # a damaged amount can push a sum beyond any real amount
+        raise Mt940Rejection(f"balances cannot be checked: {error}", label) from None
+    if not reconciles:
         raise Mt940Rejection(
             f"balances do not reconcile: opening {opening} + transactions {summed} = "
             f"{opening + summed}, but closing balance is {closing} "

@@ -176,7 +176,8 @@ def write_pain001(message: Pain001Message, directory: Path) -> Path:
     If that file already exists with identical bytes, return its path (idempotent re-run);
     with different bytes, raise ConnectorError. The bytes are read back and checked
     (well-formed, XSD-valid, totals, MsgId) first: a file that does not validate is
-    never written.
+    never written. A missing directory is created; an OS error (disk full, no
+    permission) becomes a ConnectorError too.
     """
     if not _FILENAME_ID.fullmatch(message.msg_id):
         raise ConnectorError(CONNECTOR, message.msg_id, "MsgId cannot be used in a file name")
@@ -186,15 +187,21 @@ def write_pain001(message: Pain001Message, directory: Path) -> Path:
             CONNECTOR, message.msg_id, "the XML does not carry this message's MsgId and version"
         )
     target = directory / f"pain001-{message.msg_id}.xml"
-    if target.exists():
-        if target.read_bytes() == message.xml:
-            return target
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            if target.read_bytes() == message.xml:
+                return target
+            raise ConnectorError(
+                CONNECTOR,
+                message.msg_id,
+                f"{target.name} already exists with different content; not overwritten",
+            )
+        _atomic_write(target, message.xml)
+    except OSError as error:
         raise ConnectorError(
-            CONNECTOR,
-            message.msg_id,
-            f"{target.name} already exists with different content; not overwritten",
-        )
-    _atomic_write(target, message.xml)
+            CONNECTOR, message.msg_id, f"cannot write {target}: {error.strerror or error}"
+        ) from error
     return target
 
 
@@ -265,6 +272,12 @@ def _check_payments(instructions: Sequence[PaymentInstruction], msg_id: str) -> 
             )
         seen.add(payment.end_to_end_id)
         payments.append(payment)
+    try:
+        total(p.amount for p in payments)
+    except ValueError:  # beyond what Money holds (10^15); CtrlSum could not be written
+        raise ConnectorError(
+            CONNECTOR, msg_id, "the batch adds up beyond the range of an amount"
+        ) from None
     return sorted(payments, key=lambda p: (p.execution_date, p.end_to_end_id))
 
 

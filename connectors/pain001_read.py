@@ -232,15 +232,22 @@ def _check_totals(
     count = reader.text(element, "NbOfTxs")
     if not count.isdigit() or int(count) != len(payments):
         raise _Rejection(f"NbOfTxs says {count}, the file holds {len(payments)}", where)
+    actual = _sum(payments, where)  # also without CtrlSum: the total must fit in Money
     stated = reader.text(element, "CtrlSum")
     if stated:
-        actual = total(p.amount for p in payments)
         try:
             matches = Money(stated) == actual
         except ValueError:
             matches = False
         if not matches:
             raise _Rejection(f"CtrlSum says {stated}, the amounts add up to {actual}", where)
+
+
+def _sum(payments: list[ParsedPayment], where: str) -> Money:
+    try:
+        return total(p.amount for p in payments)
+    except ValueError:  # beyond what Money holds (10^15)
+        raise _Rejection("the amounts add up beyond the range of an amount", where) from None
 
 
 def _check_unique(payments: list[ParsedPayment]) -> None:

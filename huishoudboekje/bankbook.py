@@ -13,7 +13,9 @@ The ledger model of the pooled bank account (see docs/operations.md):
 * a returned payment (RtrInf, or a credit carrying one of our EndToEndIds):
   bank ← household vat (the money is the household's again);
 * an unknown debit: suspense → bank (suspense goes negative until staff sort it out);
-* staff assigning an unmatched credit: suspense → household vat.
+* staff assigning an unmatched credit: suspense → household vat (a credit assigned
+  before the night booked it, e.g. after a crash between `match` and `book`, still
+  gets its bank ← suspense entry first).
 """
 
 from __future__ import annotations
@@ -201,7 +203,7 @@ def booking_entry(
             raise ValueError(f"{dedupe_key}: {status.value} needs a household")
         kind = "income" if status is TxStatus.MATCHED else "returned"
         return transfer(eid, day, text, BANK, ledger.vat(household), size, kind, meta)
-    if status is TxStatus.UNMATCHED:
+    if status in {TxStatus.UNMATCHED, TxStatus.ASSIGNED}:
         return transfer(eid, day, text, BANK, SUSPENSE, size, "unmatched", meta)
     if status is TxStatus.SETTLED:
         return transfer(eid, day, text, IN_FLIGHT, BANK, size, "executed", meta)

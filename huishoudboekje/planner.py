@@ -246,10 +246,18 @@ class _Work:
                 kind="advance",
             )
         )
+        used = self.state.advance_used + amount
+        # start the repayment schedule now, exactly as tomorrow's repay_advance()
+        # would, so that planning the same night twice changes nothing
+        due_now = due_this_month(
+            self.household, self.state.advance_month, self.state.advance_due, used, self.today
+        )
         self.state = replace(
             self.state,
             vat=self.state.vat + amount,
-            advance_used=self.state.advance_used + amount,
+            advance_used=used,
+            advance_month=month_key(self.today),
+            advance_due=due_now,
         )
         text = f"Voorschot van {eur(amount)} om de {due.charge.kind.value} op tijd te betalen."
         self.decisions.append(

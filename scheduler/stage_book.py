@@ -35,6 +35,7 @@ BOOKABLE = (
     TxStatus.SETTLED,
     TxStatus.RETURNED,
     TxStatus.UNKNOWN_DEBIT,
+    TxStatus.ASSIGNED,  # assigned by staff before this stage booked it (see bankbook)
 )
 
 

@@ -13,11 +13,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, make_url, text
 
 from huishoudboekje.persistence.db import open_database
 
 POSTGRES_ENV = "HHB_TEST_POSTGRES_URL"
+
+# CI replays the same generated cases every run, so a red build always means a
+# change broke something; locally hypothesis keeps exploring (and remembers
+# what it found in .hypothesis/).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 SAMPLES = Path(__file__).parent / "samples"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -20,10 +22,10 @@ from huishoudboekje.persistence.types import UtcDateTime
 from tests.nightly_bank import Income
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "sample_statements" / "voorbeeldstad.yaml"
+SAMPLE = ROOT / "tests" / "samples" / "voorbeeldstad_basis.yaml"
 TOESLAGEN = ("NL86INGB0002445588", "Belastingdienst/Toeslagen")
 
-# What the demo households really receive (sample_statements/voorbeeldstad.yaml).
+# What the households of the original demo file receive (tests/samples/voorbeeldstad_basis.yaml).
 INCOMES = (
     Income(date(2026, 2, 20), "131.00", *TOESLAGEN, "zorgtoeslag 2026-02 HH1"),
     Income(date(2026, 2, 20), "412.00", *TOESLAGEN, "huurtoeslag 2026-02"),
@@ -45,6 +47,7 @@ GIFT = Income(date(2026, 2, 25), "50.00", "NL39RABO0300065264", "Onbekende gever
 # tables that are logs of what happened (times, attempts), not the state a night leaves
 LOG_TABLES = {"night_run", "imported_file", "audit_log"}
 SURROGATE = {"id", "seq", "entry_seq", "file_id", "statement_row_id"}
+LOCAL = {("payment_file", "path")}  # differs only by the folder the test ran in
 
 
 def incomes_on(day: date) -> list[Income]:
@@ -64,6 +67,12 @@ def nightly(day: date, db: str, var: Path, capsys: pytest.CaptureFixture[str]) -
     assert code in (0, 1), out
     report: dict[str, Any] = json.loads(out)
     return report
+
+
+def nightly_quiet(day: date, db: str, var: Path) -> int:
+    """`hhb nightly` in-process with its output thrown away (for module fixtures)."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return hhb("nightly", "--date", day.isoformat(), "--var", str(var), "--json", db=db)
 
 
 def nightly_subprocess(day: date, db: str, var: Path, crash_after: str = "") -> int:
@@ -106,7 +115,9 @@ def dump(db: str) -> dict[str, list[tuple[Any, ...]]]:
                 keep = [
                     c
                     for c in table.columns
-                    if c.name not in SURROGATE and not isinstance(c.type, UtcDateTime)
+                    if c.name not in SURROGATE
+                    and (table.name, c.name) not in LOCAL
+                    and not isinstance(c.type, UtcDateTime)
                 ]
                 rows = uow.session.connection().execute(select(table)).mappings().all()
                 values = []

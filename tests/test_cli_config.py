@@ -11,7 +11,7 @@ from huishoudboekje.config import dump_config, load_config
 from huishoudboekje.persistence import UnitOfWork, load_audit_events, open_database
 
 SAMPLES = Path(__file__).parent / "samples"
-DEMO = Path(__file__).parent.parent / "sample_statements" / "voorbeeldstad.yaml"
+DEMO = Path(__file__).parent / "samples" / "voorbeeldstad_basis.yaml"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

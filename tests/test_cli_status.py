@@ -11,7 +11,7 @@ from cli.main import main
 from huishoudboekje.persistence import UnitOfWork, create_engine_from_url, load_ledger
 from huishoudboekje.persistence.state import load_household_state
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_statements" / "voorbeeldstad.yaml"
+SAMPLE = Path(__file__).resolve().parent / "samples" / "voorbeeldstad_basis.yaml"
 
 
 @pytest.fixture

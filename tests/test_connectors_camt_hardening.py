@@ -93,3 +93,63 @@ def test_encrypted_zip_member_is_refused() -> None:
     error = _refused(bytes(data))
     assert "cannot unpack this member" in error.message
     assert "encrypted" in error.message
+
+
+# -- amounts beyond Money's range (Money refuses >= 10^15 since main's c72afe7) ------
+
+
+def _balance(code: str, amount: str) -> str:
+    return (
+        f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp>"
+        f'<Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+        "<Dt><Dt>2024-04-02</Dt></Dt></Bal>"
+    )
+
+
+def _entry(amount: str, details: tuple[str, ...] = ()) -> str:
+    parts = "".join(
+        f'<TxDtls><Amt Ccy="EUR">{each}</Amt><CdtDbtInd>CRDT</CdtDbtInd></TxDtls>'
+        for each in details
+    )
+    return (
+        f'<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+        "<BookgDt><Dt>2024-04-02</Dt></BookgDt>"
+        + (f"<NtryDtls>{parts}</NtryDtls>" if parts else "")
+        + "</Ntry>"
+    )
+
+
+def _statement(opening: str, closing: str, *entries: str) -> bytes:
+    return (
+        f'<Document xmlns="{NS}"><BkToCstmrStmt><GrpHdr><MsgId>M</MsgId>'
+        "<CreDtTm>2024-04-02T18:00:00</CreDtTm></GrpHdr><Stmt><Id>S</Id>"
+        "<CreDtTm>2024-04-02T18:00:00</CreDtTm>"
+        "<Acct><Id><IBAN>NL74BNGH0285134596</IBAN></Id></Acct>"
+        + _balance("OPBD", opening)
+        + _balance("CLBD", closing)
+        + "".join(entries)
+        + "</Stmt></BkToCstmrStmt></Document>"
+    ).encode()
+
+
+BIG = "900000000000000.00"  # 9 * 10^14: valid alone, too large twice
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (_statement("0.00", "1.00", _entry("1000000000000000.00")), "is out of range"),
+        (_statement("0.00", "1.00", _entry(BIG), _entry(BIG)), "add up beyond the range"),
+        (_statement("0.00", BIG, _entry(BIG, (BIG, BIG))), "add up beyond the range"),
+        (_statement(BIG, "1.00", _entry(BIG)), "balances do not reconcile"),
+    ],
+    ids=["amount", "entries", "batch", "balance"],
+)
+def test_amounts_beyond_the_money_range_are_refused_clearly(document: bytes, message: str) -> None:
+    error = _refused(document)
+    assert message in error.message
+
+
+def test_the_large_but_valid_statement_still_reads() -> None:
+    (statement,) = parse_camt(_statement("0.00", BIG, _entry(BIG)), "groot.xml")
+    assert str(statement.closing_balance) == BIG

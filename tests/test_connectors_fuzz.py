@@ -4,8 +4,9 @@ Seeds are the project's own samples (tests/samples/) and the shared corpus
 (../shared/corpus, used when present). Each example takes one seed and applies
 one to three mutations: bytes flipped, bytes inserted, truncation, an XML
 element dropped or duplicated, an amount garbled, a line deleted, duplicated
-or swapped. Every importer in `connectors.registry.all_importers()` is fuzzed
-(new formats are picked up by name), and so is `read_pain001`.
+or swapped, the text re-encoded (UTF-16, BOM, cp1252). Every importer in
+`connectors.registry.all_importers()` is fuzzed (new formats are picked up by
+name), and so is `read_pain001`.
 
 Allowed outcomes: statements (a list of `Statement`s) or one `ConnectorError`.
 Any other exception fails the test, and so does a ConnectorError that reports an
@@ -107,7 +108,7 @@ def _seeds_for(importer: StatementImporter, directory: Path) -> list[Seed]:
 # -- mutations --------------------------------------------------------------------
 
 _OPEN_TAG = re.compile(rb"<([A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*(?=[\s/>])")
-_AMOUNT = re.compile(rb"-?\d{1,15}[.,]\d{1,3}")
+_AMOUNT = re.compile(rb"-?\d{1,15}[.,]\d{0,3}(?!\d)")  # also MT940's "12," and "0,3"
 GARBAGE_AMOUNTS = [
     b"",
     b"-",
@@ -210,7 +211,15 @@ def _swap_lines(draw: st.DrawFn, data: bytes) -> bytes:
     return _lines(draw, data, swap)
 
 
+def _reencode(draw: st.DrawFn, data: bytes) -> bytes:
+    """The same text in another encoding, or behind a byte order mark."""
+    text = data.decode("utf-8", errors="replace")
+    encoding = draw(st.sampled_from(["utf-16", "utf-16-le", "utf-8-sig", "cp1252", "latin-1"]))
+    return text.encode(encoding, errors="replace")
+
+
 MUTATIONS: dict[str, Callable[[st.DrawFn, bytes], bytes]] = {
+    "reencode": _reencode,
     "flip": _flip,
     "insert": _insert,
     "truncate": _truncate,
@@ -384,7 +393,7 @@ def test_the_harness_catches_a_memory_blow_up() -> None:
 
 def test_mutations_change_the_seed() -> None:
     """Every mutation does something on a typical seed (so the fuzzer is not idle)."""
-    seed = b'<Doc><Amt Ccy="EUR">12.50</Amt>\n<Nm>a</Nm>\n<Nm>b</Nm>\n</Doc>\n'
+    seed = '<Doc><Amt Ccy="EUR">12.50</Amt>\n<Nm>é</Nm>\n<Nm>b</Nm>\n</Doc>\n'.encode()
 
     @settings(max_examples=30, deadline=None)
     @given(data=st.data(), mutation=st.sampled_from(sorted(MUTATIONS)))

@@ -350,3 +350,19 @@ def test_legacy_abn_amro_sample() -> None:
     assert giro.description.endswith("BETREFT TERMIJNBEDRAG JANUARI")
     assert card1.description == card2.description and card1.dedupe_key != card2.dedupe_key
     assert toeslag.counterparty_iban == "NL36INGB0007654321"  # leading IBAN, mod-97 valid
+
+
+def test_an_amount_that_pushes_the_balance_sum_out_of_range_is_a_clear_rejection(
+    tmp_path: Path,
+) -> None:
+    """Found by the fuzzer: the sum, not the amount itself, left the Money range."""
+    text = (SAMPLES_DIR / "mt940_abnamro_legacy.sta").read_text(encoding="latin-1")
+    damaged = text.replace(
+        ":61:2401030103D89,5N192NONREF", ":61:2401030103D999999999999999,99N192NONREF"
+    )
+    assert damaged != text
+    path = tmp_path / "damaged.sta"
+    path.write_text(damaged, encoding="latin-1")
+    with pytest.raises(ConnectorError, match="balances cannot be checked") as caught:
+        IMPORTERS[0].extract(path)
+    assert not caught.value.message.startswith("unexpected error")

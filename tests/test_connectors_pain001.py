@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from schwifty import IBAN
 
+from connectors import pain001
 from connectors.base import ConnectorError
 from connectors.epc import betalingskenmerk_check_digit, epc_text, is_betalingskenmerk
 from connectors.pain001 import (
@@ -524,3 +525,89 @@ def test_debtor_without_bic_gets_notprovided_agent(version: str) -> None:
     agents = root.findall(".//p:DbtrAgt/p:FinInstnId/p:Othr/p:Id", namespaces=NS[version])
     assert [a.text for a in agents] == ["NOTPROVIDED"] * 3
     assert read_pain001(message.xml).debtor == debtor
+
+
+def test_write_creates_the_directory_and_reports_os_errors(tmp_path: Path) -> None:
+    message = build()
+    path = write_pain001(message, tmp_path / "uit" / "2024-04-01")
+    assert path.read_bytes() == message.xml
+    blocked = tmp_path / "bestand"
+    blocked.write_text("geen map")
+    with pytest.raises(ConnectorError, match="cannot write"):
+        write_pain001(message, blocked)
+
+
+any_text = st.text(max_size=160)
+
+
+def rarely(usual: st.SearchStrategy[str], wild: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """`wild` one time in ten, so that most batches still make it to a file."""
+    return st.integers(0, 9).flatmap(lambda n: wild if n == 0 else usual)
+
+
+@st.composite
+def wild_instructions(draw: st.DrawFn) -> PaymentInstruction:
+    """Instructions with arbitrary text in every free-text field, and now and then in ids."""
+    return PaymentInstruction(
+        end_to_end_id=draw(
+            rarely(
+                st.from_regex(r"[A-Za-z0-9-]{1,35}", fullmatch=True),
+                st.text(min_size=1, max_size=35),
+            )
+        ),
+        household=draw(any_text),
+        kind="charge",
+        charge_id=draw(any_text),
+        payee_name=draw(rarely(names, any_text)),
+        payee_iban=draw(rarely(ibans, any_text)),
+        payee_bic=draw(rarely(st.sampled_from(["", "RABONL2U", "rabonl2u"]), any_text)),
+        amount=Money.cents(
+            draw(st.integers(0, 19).flatmap(lambda n: st.integers(1, 99_999_999_999 + (n == 0))))
+        ),
+        execution_date=draw(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))),
+        remittance=draw(any_text),
+        structured_reference=draw(st.one_of(any_text, valid_kenmerk, wrong_kenmerk)),
+        reason=draw(any_text),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    batch=st.lists(wild_instructions(), min_size=1, max_size=5),
+    version=st.sampled_from(PAIN_VERSIONS),
+)
+def test_any_input_gives_a_valid_file_or_a_connector_error(
+    batch: list[PaymentInstruction], version: str
+) -> None:
+    try:
+        message = build_pain001(batch, DEBTOR, created_at=CREATED, version=version)
+    except ConnectorError as error:
+        assert error.connector == "pain001" and error.message
+        return
+    text = message.xml.decode("utf-8")
+    assert schema(version).is_valid(text)
+    body = text.split("?>", 1)[1]
+    allowed = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/-?:().,'+ ")
+    for node in etree.fromstring(message.xml).iter():
+        assert set(node.text or "") - set(" \n") <= allowed, node.text
+    assert "&" not in body  # no character needed escaping
+    assert read_pain001(message.xml).number_of_transactions == len(batch)
+
+
+def test_totals_beyond_the_money_range_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    big = [
+        instruction(f"HH-{n}", "999999999.99", date(2024, 4, 2), iban="NL91ABNA0417164300")
+        for n in range(3)
+    ]
+    message = build(batch=big)
+    # three payments of 9 * 10^14 add up beyond 10^15: read, and build, refuse clearly
+    xml = message.xml.replace(b">999999999.99<", b">900000000000000.00<")
+    xml = xml.replace(b"<CtrlSum>2999999999.97</CtrlSum>", b"")
+    with pytest.raises(ConnectorError, match="add up beyond the range"):
+        read_pain001(xml)
+    # a million payments of the EPC maximum would do the same to build; lift the
+    # maximum instead of building them
+    monkeypatch.setattr(pain001, "MAX_AMOUNT", Money("999999999999999.99"))
+    huge = [dataclasses.replace(tx, amount=Money("900000000000000.00")) for tx in big]
+    with pytest.raises(ConnectorError, match="adds up beyond the range"):
+        build(batch=huge)

@@ -49,7 +49,7 @@ from huishoudboekje.money import Money
 from huishoudboekje.schedule import Schedule
 
 SAMPLES = Path(__file__).parent / "samples"
-DEMO = Path(__file__).parent.parent / "sample_statements" / "voorbeeldstad.yaml"
+DEMO = Path(__file__).parent / "samples" / "voorbeeldstad_basis.yaml"
 VALID = (SAMPLES / "config_valid.yaml").read_text(encoding="utf-8")
 DEMO_TEXT = DEMO.read_text(encoding="utf-8")
 

@@ -57,7 +57,7 @@ from huishoudboekje.persistence.state import load_household_state
 from huishoudboekje.persistence.tables import HhbTable
 
 SAMPLES = Path(__file__).parent / "samples"
-DEMO = Path(__file__).parent.parent / "sample_statements" / "voorbeeldstad.yaml"
+DEMO = Path(__file__).parent / "samples" / "voorbeeldstad_basis.yaml"
 AT = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
 

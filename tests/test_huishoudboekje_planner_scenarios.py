@@ -350,3 +350,22 @@ def test_windfall_raises_leefgeld_only_at_the_next_recomputation():
     april = [Money(a) for d, a in _releases(rich) if d >= "2026-04-10"]
     april_base = [Money(a) for d, a in _releases(base) if d >= "2026-04-10"]
     assert april and max(april) > max(april_base)
+
+
+def test_an_advance_drawn_tonight_is_stable_when_the_night_is_planned_again() -> None:
+    """Found by hypothesis: drawing an advance left its repayment schedule to the
+    next plan, so planning the same night twice changed the remembered state."""
+    start = date(2026, 1, 1)
+    household = replace(
+        jansen(),
+        buffer=BufferPolicy(target=Money("0.00"), advance_limit=Money("0.01")),
+        incomes=(income("inc0", "5.00", start, "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=1"),),
+        charges=(charge("ch0", "5.00", start),),
+        reserves=(),
+    )
+    morning = HouseholdState(household.code, vat=Money("4.99"))
+    first = plan(household, morning, start)
+    assert first.state.advance_used == Money("0.01")
+    again = plan(household, first.state, start)
+    assert again.instructions == () and again.entries == ()
+    assert again.state == first.state

@@ -34,7 +34,7 @@ from huishoudboekje.simulate import ActualIncome, simulate
 from web import create_app
 from web.identity import Argon2Hasher
 
-DEMO_CONFIG = Path(__file__).resolve().parent.parent / "sample_statements" / "voorbeeldstad.yaml"
+DEMO_CONFIG = Path(__file__).resolve().parent / "samples" / "voorbeeldstad_basis.yaml"
 TODAY = date(2026, 3, 4)  # a Wednesday; HH-0001 gets leefgeld on Fridays
 HISTORY_FROM = date(2026, 1, 1)
 PASSWORD = "correct-horse-battery"
