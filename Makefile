@@ -51,6 +51,7 @@ fuzz: install
 bench: install
 	$(BIN)/python bench/leefgeld_stability.py
 	$(BIN)/python bench/import_speed.py
+	$(BIN)/python bench/web_latency.py
 
 demo-reset:
 	rm -rf var/demo
