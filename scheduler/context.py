@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from huishoudboekje.banking import Statement
+from huishoudboekje.model import Household
+from huishoudboekje.persistence import UnitOfWork, load_households
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -103,6 +105,14 @@ class NightContext:
     results: list[FileResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     progress: Progress = _quiet
+    _households: list[Household] | None = None
+
+    def households(self) -> list[Household]:
+        """Every household, read once per night (validating 10,000 rule sets takes a while)."""
+        if self._households is None:
+            with UnitOfWork(self.engine) as uow:
+                self._households = list(load_households(uow))
+        return self._households
 
     @property
     def created_at(self) -> datetime:

@@ -24,7 +24,7 @@ from huishoudboekje.bankbook import (
 )
 from huishoudboekje.matching import HouseholdIndex, MatchResult, MatchStatus
 from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, load_households
+from huishoudboekje.persistence import UnitOfWork
 from huishoudboekje.persistence.nightly_repo import (
     sent_payments,
     set_instruction_status,
@@ -62,7 +62,7 @@ def match_credits(ctx: NightContext) -> dict[str, Any]:
         rows = [r for r in transactions(uow, TxStatus.NEW) if r.amount > 0]
         if not rows:
             return counts
-        index = HouseholdIndex(list(load_households(uow)))
+        index = HouseholdIndex(ctx.households())
         sent = sent_payments(uow, _refs(rows))
         signals: list[Signal] = []
         for done, row in enumerate(rows):

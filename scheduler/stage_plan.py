@@ -21,7 +21,6 @@ from huishoudboekje.persistence import (
     append_journal_entries,
     get_state,
     load_gemeente,
-    load_households,
     set_state,
 )
 from huishoudboekje.persistence.nightly_repo import (
@@ -53,7 +52,7 @@ def plan_households(ctx: NightContext) -> dict[str, Any]:
     """Plan every household active on the night; returns counts."""
     with UnitOfWork(ctx.engine) as uow:
         settings = plan_settings(load_gemeente(uow))
-        households = [h for h in load_households(uow) if h.is_active_on(ctx.night)]
+        households = [h for h in ctx.households() if h.is_active_on(ctx.night)]
     counts = {
         "households": len(households),
         "planned": 0,

@@ -15,10 +15,11 @@ from typing import Any
 from huishoudboekje import night_signals
 from huishoudboekje.bankbook import TxStatus
 from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, get_state, household_codes
+from huishoudboekje.persistence import UnitOfWork, household_codes
 from huishoudboekje.persistence.nightly_repo import (
     close_stale_signals,
     signal_rows,
+    state_rows,
     transactions,
     upsert_signals,
 )
@@ -36,10 +37,14 @@ def refresh_signals(ctx: NightContext) -> dict[str, Any]:
             if r.booking_date < limit
         ]
         upsert_signals(uow, old, ctx.night, "unmatched")
+        codes = list(household_codes(uow))
         planned = [
-            code
-            for code in household_codes(uow)
-            if get_state(uow, PLANNED_KEY, household=code) == ctx.night.isoformat()
+            household
+            for start in range(0, len(codes), 500)
+            for (household, _key), row in state_rows(
+                uow, codes[start : start + 500], (PLANNED_KEY,)
+            ).items()
+            if row.value == ctx.night.isoformat()
         ]
         closed = close_stale_signals(uow, "planner", ctx.night, planned)
         uow.commit()
