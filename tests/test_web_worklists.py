@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from huishoudboekje import ledger
 from huishoudboekje.money import Money
@@ -142,3 +143,25 @@ def test_household_sees_a_returned_payment_and_what_staff_do(night_web: WebEnv) 
     assert "betaald op zondag 1 februari" in page
     assert "Teruggekomen: de bank heeft deze betaling teruggestuurd" in page
     assert "devries" not in page and "HH-0002" not in page
+
+
+def test_household_page_shows_the_nights_signals(
+    night_web: WebEnv, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    var = tmp_path / "var"
+    Bank().statement(GIFT.day, [GIFT], var / "inbox")
+    nightly(GIFT.day + timedelta(days=1), night_web.db_url, var, capsys)
+    mira = night_web.client("mira")
+    with UnitOfWork(night_web.engine) as uow:
+        stored = uow.session.exec(select(SignalRow)).all()
+        rows = [(r.household, r.key) for r in stored if r.household and r.status == "open"]
+    assert rows, "the night raised household signals"
+    code, key = rows[0]
+    page = mira.get(f"/medewerker/huishouden/{code}").data.decode()
+    assert "Signalen van de nacht" in page and key in page
+    done = mira.post(
+        "/medewerker/signalen/afhandelen",
+        data={"key": key, "note": "Besproken", "huishouden": code},
+    )
+    assert done.headers["Location"] == f"/medewerker/huishouden/{code}"
+    assert key not in mira.get(done.headers["Location"]).data.decode()

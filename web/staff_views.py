@@ -117,6 +117,7 @@ def household(code: str) -> str:
         except UnknownHouseholdError:
             abort(404)
         notes = notes_for(uow, code)
+        stored = night_signals(uow, household=code) if has_nights(uow) else None
         changes = change_history(uow, code)
         accounts = household_accounts(uow, code)
         requests = requests_of(uow, code)
@@ -126,6 +127,7 @@ def household(code: str) -> str:
         report=view.status,
         h=view.status.household,
         notes=notes,
+        stored=stored,
         changes=changes,
         accounts=accounts,
         requests=requests,
@@ -501,7 +503,10 @@ def acknowledge_stored() -> BaseResponse:
             flash("Het signaal is afgehandeld.", "ok")
         except (ValueError, LookupError) as exc:
             flash(str(exc), "fout")
-    return redirect(url_for("staff.worklists"))
+    back = request.form.get("huishouden", "")
+    with access.uow() as uow:
+        known = bool(back) and load_household(uow, back) is not None
+    return redirect(url_for("staff.household", code=back) if known else url_for("staff.worklists"))
 
 
 def _date_arg(name: str) -> date | None:
