@@ -101,7 +101,9 @@ def reconcile_debits(ctx: NightContext) -> dict[str, Any]:
     """Settle, return or park every remaining new transaction."""
     counts = {"settled": 0, "returned": 0, "unknown": 0}
     with UnitOfWork(ctx.engine) as uow:
-        rows = transactions(uow, TxStatus.NEW)
+        # debits first: a bank may list a return before the debit it returns, and the
+        # debit must settle the payment (in flight → paid) before the return is booked
+        rows = sorted(transactions(uow, TxStatus.NEW), key=lambda r: (r.amount > 0, r.id))
         sent = sent_payments(uow, _refs(rows))
         signals: list[Signal] = []
         for row in rows:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,11 +16,25 @@ import pytest
 from sqlalchemy import Engine
 
 from huishoudboekje import ledger
+from huishoudboekje.bankbook import InstructionStatus
 from huishoudboekje.banking import BankTransaction
 from huishoudboekje.money import Money
 from huishoudboekje.nightly_services import assign_transaction
-from huishoudboekje.persistence import UnitOfWork, load_ledger, open_database
-from huishoudboekje.persistence.nightly_repo import bank_balance, signal_rows, transactions
+from huishoudboekje.payments import PaymentInstruction
+from huishoudboekje.persistence import (
+    UnitOfWork,
+    append_journal_entries,
+    load_ledger,
+    open_database,
+)
+from huishoudboekje.persistence.nightly_repo import (
+    add_instructions,
+    bank_balance,
+    instruction_rows,
+    set_instruction_status,
+    signal_rows,
+    transactions,
+)
 from scheduler.context import NightContext, NightPaths
 from scheduler.nightly import STAGES, run_stages
 from tests.camt_writer import CamtStatement, write_camt053
@@ -169,3 +184,53 @@ def test_an_older_statement_arriving_after_the_first_moves_the_beginsaldo_back(
     with UnitOfWork(engine) as uow:
         book = load_ledger(uow)
     assert book.balance(ledger.FUND) == Money("1000.00")  # the real beginsaldo
+
+
+def in_flight(engine: Engine, e2e: str, household: str, amount: str, day: date) -> None:
+    """One of our payments, exported and in flight (as plan and export leave it)."""
+    instruction = PaymentInstruction(
+        *(e2e, household, "charge", "huur", "Woonstichting", "NL02ABNA0123456789", ""),
+        *(Money(amount), day, "Huur", "", "test"),
+    )
+    entry = ledger.transfer(
+        f"{e2e}:opdracht", day, "opdracht", ledger.vat(household), ledger.IN_FLIGHT, Money(amount)
+    )
+    with UnitOfWork(engine) as uow:
+        add_instructions(uow, [instruction], day)
+        set_instruction_status(uow, e2e, InstructionStatus.IN_FLIGHT)
+        append_journal_entries(uow, [entry])
+        uow.commit()
+
+
+def test_a_return_listed_before_its_debit_still_settles_the_payment_first(
+    engine: Engine, paths: NightPaths, tmp_path: Path
+) -> None:
+    e2e = "HH-0001-huur-20260301"
+    in_flight(engine, e2e, "HH-0001", "100.00", D19)
+    paid = BankTransaction(
+        booking_date=D20,
+        value_date=D20,
+        amount=Money("-100.00"),
+        end_to_end_id=e2e,
+        bank_reference="DEB-1",
+    )
+    returned = replace(
+        paid,
+        amount=Money("100.00"),
+        is_return=True,
+        return_reason="AC04",
+        original_end_to_end_id=e2e,
+        bank_reference="RET-1",
+        description="Retour",
+    )
+    # the bank lists the return first; both are booked the same day
+    run(engine, paths, D21, camt(tmp_path, D20, "1000.00", [returned, paid]))
+
+    with UnitOfWork(engine) as uow:
+        book = load_ledger(uow)
+        row = instruction_rows(uow, ids=[e2e])[0]
+        assert (row.status, row.return_reason) == ("returned", "AC04")
+    assert book.balance(ledger.IN_FLIGHT) == Money("0.00")
+    assert book.balance(ledger.SUSPENSE) == Money("0.00")
+    assert book.balance(ledger.vat("HH-0001")) == Money("0.00")  # -100 instructed, +100 back
+    assert "onbekende_transactie" not in open_kinds(engine)
