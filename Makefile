@@ -15,15 +15,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-## run: install, apply the demo gemeente's configuration, show every demo household,
+## run: install, run the demo gemeente (config + every demo night, progress bar),
 # create the demo logins and start the web app on http://127.0.0.1:8000
 DEMO_DB ?= sqlite:///$(CURDIR)/var/demo/hhb.sqlite3
 run: install
 	mkdir -p var/demo
-	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb config apply sample_statements/voorbeeldstad.yaml
-	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb status --all
+	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/python sample_statements/run_demo.py
 	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb users demo
-	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb serve --host 127.0.0.1 --port 8000
+	HHB_DATABASE_URL=$(DEMO_DB) HHB_TODAY=2026-11-30 $(BIN)/hhb serve --host 127.0.0.1 --port 8000
 
 ## test: every check (format, lint, types, import contracts, tests)
 test: lint typecheck importlint pytest

@@ -7,7 +7,8 @@ means (reconcile), and which journal entry books a decided transaction.
 The ledger model of the pooled bank account (see docs/operations.md):
 
 * the very first statement of the account brings its opening balance in with a
-  one-time *beginsaldo* entry against the gemeente's fund account;
+  one-time *beginsaldo* entry against the gemeente's fund account (a statement
+  older than it that arrives later moves the beginsaldo back to its own opening);
 * a matched income: bank ← household vat;       unmatched credit: bank ← suspense;
 * a debit carrying one of our EndToEndIds: in flight → bank (the payment left);
 * a returned payment (RtrInf, or a credit carrying one of our EndToEndIds):
@@ -107,6 +108,15 @@ def new_transactions(
         keys.add(tx.dedupe_key)
         fresh.append((tx, fingerprint))
     return fresh
+
+
+def statement_period(statement: Statement) -> tuple[date | None, date | None]:
+    """The days a statement covers: its stated period, else its first and last booking
+    day (many CAMT files carry no FrToDt), else unknown (an undated empty statement)."""
+    days = [tx.booking_date for tx in statement.transactions]
+    start = statement.period_start or (min(days) if days else None)
+    end = statement.period_end or (max(days) if days else None)
+    return start, end
 
 
 # ------------------------------------------------------------------ reconcile
@@ -241,6 +251,26 @@ def opening_entry(account_iban: str, day: date, opening: Money) -> JournalEntry 
         BANK,
         FUND,
         opening,
+        "opening",
+    )
+
+
+def opening_correction(
+    account_iban: str, statement_id: str, day: date, change: Money
+) -> JournalEntry | None:
+    """A statement older than every stored one arrived late: its transactions are booked
+    now, but they were already inside the beginsaldo taken from the statement that used
+    to be the first. `change` (its opening balance minus the beginsaldo booked so far)
+    moves the beginsaldo back to its opening balance. None when nothing changes."""
+    if not change:
+        return None
+    return transfer(
+        f"beginsaldo:{_iban(account_iban)}:{day.isoformat()}:{statement_id}",
+        day,
+        "Beginsaldo derdengeldenrekening (eerder afschrift)",
+        BANK,
+        FUND,
+        change,
         "opening",
     )
 

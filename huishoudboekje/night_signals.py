@@ -40,8 +40,13 @@ def missing_statement(
         Severity.HIGH,
         f"Ontbrekend afschrift voor {account}: afschrift {statement_id} begint met "
         f"{eur(opening)}, het vorige eindigde met {eur(previous_closing)}.",
-        key=f":ontbrekend_afschrift:{account}:{statement_id}",
+        key=missing_statement_key(account, statement_id),
     )
+
+
+def missing_statement_key(account: str, statement_id: str) -> str:
+    """The key of the "ontbrekend afschrift" signal raised about `statement_id`."""
+    return f":ontbrekend_afschrift:{account}:{statement_id}"
 
 
 def balance_mismatch(account: str, statement_id: str, ledger_bank: Money, closing: Money) -> Signal:

@@ -194,3 +194,39 @@ def acknowledge_night_signal(
         at=now,
     )
     uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdPayment:
+    """A fixed charge the nightly run instructed for a household, and where it stands."""
+
+    end_to_end_id: str
+    charge_id: str
+    payee_name: str
+    amount: Money
+    execution_date: date
+    status: str  # instructed | in_flight | paid | returned
+    return_reason: str
+
+
+def household_payments(uow: UnitOfWork, household: str, since: date) -> list[HouseholdPayment]:
+    """The household's fixed-charge instructions executing on or after `since`, newest first."""
+    statement = (
+        select(PaymentInstructionRow)
+        .where(col(PaymentInstructionRow.household) == household)
+        .where(col(PaymentInstructionRow.kind) == "charge")
+        .where(col(PaymentInstructionRow.execution_date) >= since)
+        .order_by(col(PaymentInstructionRow.execution_date).desc())
+    )
+    return [
+        HouseholdPayment(
+            end_to_end_id=row.end_to_end_id,
+            charge_id=row.charge_id,
+            payee_name=row.payee_name,
+            amount=Money(row.amount),
+            execution_date=row.execution_date,
+            status=row.status,
+            return_reason=row.return_reason,
+        )
+        for row in uow.session.exec(statement)
+    ]

@@ -13,14 +13,21 @@ from datetime import date, timedelta
 
 from huishoudboekje import ledger
 from huishoudboekje.forecast import ForecastPoint, project
-from huishoudboekje.ledger import AccountKind, JournalEntry
+from huishoudboekje.ledger import AccountKind, JournalEntry, Ledger
 from huishoudboekje.model import Household
 from huishoudboekje.money import ZERO, Money, total
-from huishoudboekje.persistence import load_gemeente, load_households, load_journal_entries
+from huishoudboekje.persistence import (
+    get_state,
+    load_gemeente,
+    load_household,
+    load_households,
+    load_journal_entries,
+)
+from huishoudboekje.persistence.planner_memory import MEMORY_KEY, memory_from_json, with_balances
 from huishoudboekje.persistence.uow import UnitOfWork
-from huishoudboekje.services import household_status, plan_settings
+from huishoudboekje.services import UnknownHouseholdError, household_status, plan_settings
 from huishoudboekje.signals import Signal
-from huishoudboekje.status import StatusReport
+from huishoudboekje.status import StatusReport, status_report
 
 HISTORY_DAYS = 91  # about three months
 OTHER_LABELS = {"advance": "voorschot van de gemeente", "repayment": "voorschot terugbetaald"}
@@ -177,9 +184,15 @@ class HouseholdView:
 
 def household_view(uow: UnitOfWork, code: str, today: date) -> HouseholdView:
     """Status, journal, buffer history (about 3 months) and forecast (60 days)."""
-    report = household_status(uow, code, today)
+    household = load_household(uow, code)
+    if household is None:
+        raise UnknownHouseholdError(code)
     settings = plan_settings(load_gemeente(uow))
+    # the journal is read once: for the balances (as `household_status` would) and the history
     entries = load_journal_entries(uow, household=code)
+    memory = memory_from_json(code, get_state(uow, MEMORY_KEY, household=code))
+    state = with_balances(memory, Ledger(entries))
+    report = status_report(household, state, today, settings)
     forecast = project(report.household, report.state, today, settings)
     history = buffer_history(entries, code, today - timedelta(days=HISTORY_DAYS), today)
     return HouseholdView(report, entries, tuple(history), forecast.points)

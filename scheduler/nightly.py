@@ -14,6 +14,7 @@ repeats nothing (see docs/operations.md).
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ def run_stages(
     failed = False
     for stage in stages:
         log.info("%s: stage %s", ctx.night, stage.name)
+        started = time.perf_counter()
         try:
             result: dict[str, Any] = dict(stage.run(ctx))
         except Exception as exc:
@@ -101,6 +103,7 @@ def run_stages(
             log.exception("%s: stage %s failed", ctx.night, stage.name)
             result = {"error": f"{type(exc).__name__}: {exc}"}
             ctx.problem(f"stap {stage.name} mislukt: {exc}")
+        result["seconds"] = round(time.perf_counter() - started, 3)
         results[stage.name] = result
         if record:
             with UnitOfWork(ctx.engine) as uow:

@@ -10,6 +10,7 @@ difference raises a "saldo verschil" signal and is never absorbed.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -17,15 +18,18 @@ from huishoudboekje import night_signals
 from huishoudboekje.bankbook import TxStatus, balance_differs, booking_entry
 from huishoudboekje.ledger import JournalEntry
 from huishoudboekje.money import Money
-from huishoudboekje.nightly_services import add_receipts
 from huishoudboekje.persistence import UnitOfWork, append_journal_entries, load_gemeente
 from huishoudboekje.persistence.nightly_repo import (
     bank_balance,
     close_stale_signals,
     last_statement,
+    put_state,
+    state_rows,
     transactions,
     upsert_signals,
 )
+from huishoudboekje.persistence.planner_memory import MEMORY_KEY, memory_from_json, memory_to_json
+from huishoudboekje.simulate import RECEIPT_MEMORY_DAYS
 from huishoudboekje.state import IncomeReceipt
 from scheduler.context import NightContext
 
@@ -64,11 +68,28 @@ def book_transactions(ctx: NightContext) -> dict[str, Any]:
                     IncomeReceipt(row.income_id, row.booking_date, amount)
                 )
         append_journal_entries(uow, entries)
-        for household, new in sorted(receipts.items()):
-            add_receipts(uow, household, new, ctx.night)
+        store_receipts(uow, receipts, ctx)
         mismatch = check_balance(uow, ctx)
         uow.commit()
     return {"booked": len(entries), "balance_difference": mismatch}
+
+
+def store_receipts(
+    uow: UnitOfWork, receipts: dict[str, list[IncomeReceipt]], ctx: NightContext
+) -> None:
+    """Append income receipts to each household's planner memory, in bulk."""
+    codes = sorted(receipts)
+    horizon = ctx.night - timedelta(days=RECEIPT_MEMORY_DAYS)
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        rows = state_rows(uow, chunk, (MEMORY_KEY,))
+        for code in chunk:
+            row = rows.get((code, MEMORY_KEY))
+            state = memory_from_json(code, row.value if row else None)
+            kept = tuple(r for r in (*state.receipts, *receipts[code]) if r.day >= horizon)
+            memory = memory_to_json(replace(state, receipts=kept), ctx.night)
+            put_state(uow, rows, code, MEMORY_KEY, memory)
+    uow.session.flush()
 
 
 def check_balance(uow: UnitOfWork, ctx: NightContext) -> str | None:

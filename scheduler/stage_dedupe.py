@@ -4,8 +4,9 @@ per file, then move the file to ``processed/``.
 New = the dedupe key was never stored, and no transaction with the same
 cross-format fingerprint came in through another format (`bankbook.new_transactions`).
 Also here: the one-time beginsaldo of the account's first statement, and the
-continuity check (an opening balance that does not continue the previous closing
-balance raises "ontbrekend afschrift").
+continuity check (an opening balance that does not continue the closing balance of
+the statement before it in time raises "ontbrekend afschrift"; a late statement
+that fills the gap closes it).
 """
 
 from __future__ import annotations
@@ -14,14 +15,25 @@ from datetime import date
 from typing import Any
 
 from huishoudboekje import night_signals
-from huishoudboekje.bankbook import fingerprints, new_transactions, opening_entry
+from huishoudboekje.bankbook import (
+    fingerprints,
+    new_transactions,
+    opening_correction,
+    opening_entry,
+    statement_period,
+)
 from huishoudboekje.banking import BankTransaction, Statement
+from huishoudboekje.money import ZERO
 from huishoudboekje.persistence import UnitOfWork, append_journal_entries
 from huishoudboekje.persistence.nightly_repo import (
     add_statement,
     add_transactions,
+    close_signal,
+    earliest_start,
+    following_statement,
     has_statements,
-    last_statement,
+    opening_booked,
+    previous_statement,
     record_file,
     stored_fingerprints,
     stored_keys,
@@ -97,24 +109,66 @@ def _store_statement(
             if entry is not None:
                 append_journal_entries(uow, [entry])
     elif fresh or not statement.transactions:
-        previous = last_statement(uow, statement.account_iban)
-        prev_closing = previous.closing if previous is not None else None
-        if rows:  # an earlier statement of this very file is the previous one
-            prev_closing = rows[-1][0].closing_balance or prev_closing
-        opening = statement.opening_balance
-        if prev_closing is not None and opening is not None and opening != prev_closing:
-            signals.append(
-                night_signals.missing_statement(
-                    statement.account_iban, statement.statement_id, prev_closing, opening
-                )
-            )
+        signals = _continuity(ctx, uow, statement, rows)
+        _move_beginsaldo(uow, statement, rows)
     upsert_signals(uow, signals, ctx.night, "event")
     rows.append((statement, len(fresh), list(fresh)))
     return len(fresh)
 
 
+def _continuity(
+    ctx: NightContext, uow: UnitOfWork, statement: Statement, rows: Pending
+) -> list[Signal]:
+    """Signal "ontbrekend afschrift" where the statement does not continue the one before
+    it in time (statements may arrive out of order); for a late statement also check
+    the one after it, whose signal closes when this statement fills the gap."""
+    account = statement.account_iban
+    previous = previous_statement(uow, account, _first_day(statement, ctx.night))
+    prev_closing = previous.closing if previous is not None else None
+    if rows:  # an earlier statement of this very file is the previous one
+        prev_closing = rows[-1][0].closing_balance or prev_closing
+    signals: list[Signal] = []
+    opening, closing = statement.opening_balance, statement.closing_balance
+    if prev_closing is not None and opening is not None and opening != prev_closing:
+        signals.append(
+            night_signals.missing_statement(account, statement.statement_id, prev_closing, opening)
+        )
+    following = following_statement(uow, account, _last_day(statement, ctx.night))
+    if following is None or following.opening is None or closing is None:
+        return signals
+    if following.opening == closing:
+        key = night_signals.missing_statement_key(account, following.statement_id)
+        close_signal(uow, key, ctx.night)
+    else:
+        signals.append(
+            night_signals.missing_statement(
+                account, following.statement_id, closing, following.opening
+            )
+        )
+    return signals
+
+
+def _move_beginsaldo(uow: UnitOfWork, statement: Statement, rows: Pending) -> None:
+    """A statement older than every stored one (and than the earlier ones of its file):
+    its transactions were inside the beginsaldo, so the beginsaldo moves back to its
+    opening balance (`bankbook.opening_correction`)."""
+    start = statement_period(statement)[0]
+    first = earliest_start(uow, statement.account_iban)
+    if start is None or first is None or start >= first:
+        return
+    if any((statement_period(earlier)[0] or first) <= start for earlier, _n, _f in rows):
+        return
+    opening = statement.opening_balance or ZERO
+    entry = opening_correction(
+        statement.account_iban, statement.statement_id, start, opening - opening_booked(uow)
+    )
+    if entry is not None:
+        append_journal_entries(uow, [entry])
+
+
 def _first_day(statement: Statement, night: date) -> date:
-    if statement.period_start is not None:
-        return statement.period_start
-    days = [tx.booking_date for tx in statement.transactions]
-    return min(days) if days else night
+    return statement_period(statement)[0] or night
+
+
+def _last_day(statement: Statement, night: date) -> date:
+    return statement_period(statement)[1] or night

@@ -9,6 +9,7 @@ goes straight to ``processed/``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -54,7 +55,10 @@ def import_files(ctx: NightContext) -> dict[str, Any]:
     counts = {"files": len(files), "parsed": 0, "duplicate": 0, "rejected": 0}
     for done, (path, movable) in enumerate(files):
         ctx.progress("import", done, len(files))
-        sha = sha256_of(path)
+        sha = _read_sha(ctx, path, movable)
+        if sha is None:
+            counts["rejected"] += 1
+            continue
         with UnitOfWork(ctx.engine) as uow:
             earlier = imported_file(uow, sha)
             if earlier is not None:
@@ -96,6 +100,18 @@ def import_files(ctx: NightContext) -> dict[str, Any]:
         counts["parsed"] += 1
     ctx.progress("import", len(files), len(files))
     return counts
+
+
+def _read_sha(ctx: NightContext, path: Path, movable: bool) -> str | None:
+    """The file's SHA-256; an unreadable file (missing, a folder, no permission) is
+    rejected like a bad one, so the other files still go on."""
+    try:
+        return sha256_of(path)
+    except OSError as exc:
+        error = f"{path.name}: bestand niet te lezen ({exc.strerror or exc})"
+        name_hash = hashlib.sha256(str(path).encode("utf-8")).hexdigest()
+        reject(ctx, path, name_hash, "?", error, movable and path.is_file())
+        return None
 
 
 def reject(ctx: NightContext, path: Path, sha: str, fmt: str, error: str, movable: bool) -> None:

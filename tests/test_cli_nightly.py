@@ -23,8 +23,8 @@ from huishoudboekje.persistence import (
     load_ledger,
 )
 from huishoudboekje.persistence.nightly_repo import bank_balance, instruction_rows
-from tests.nightly_bank import Bank
-from tests.nightly_support import GIFT, SAMPLE, days, dump, hhb, incomes_on, nightly
+from tests.nightly_bank import Bank, Income
+from tests.nightly_support import GIFT, INCOMES, SAMPLE, days, dump, hhb, incomes_on, nightly
 
 FIRST = date(2026, 2, 17)
 LAST = date(2026, 3, 7)
@@ -290,3 +290,104 @@ def test_a_missing_statement_is_signalled(
     # the ledger cannot equal the bank now; that is said out loud, never absorbed
     assert "saldo_verschil" in kinds
     assert ledger_bank(db) != bank.closings[date(2026, 2, 23)]
+
+
+def test_the_same_day_in_camt_and_mt940_is_booked_once(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.mt940_writer import Mt940Statement, write_mt940
+
+    var = tmp_path / "var"
+    bank = Bank()
+    bank.statement(date(2026, 2, 20), incomes_on(date(2026, 2, 20)), var / "inbox")
+    assert nightly(date(2026, 2, 21), db, var, capsys)["matched"] == 4
+    before = dump(db)
+
+    def mt940_tx(income: Income, day: date, ref: str) -> BankTransaction:
+        return BankTransaction(
+            booking_date=day,
+            value_date=day,
+            amount=Money(income.amount),
+            counterparty_name=income.payer_name,
+            counterparty_iban=income.payer_iban,
+            description=income.description,
+            bank_reference=ref,
+        )
+
+    same_day = [mt940_tx(i, date(2026, 2, 20), f"MT{n}") for n, i in enumerate(INCOMES[:4])]
+    mt940 = tmp_path / "ing.mt940"
+    mt940.write_bytes(
+        write_mt940(
+            [
+                Mt940Statement(
+                    bank.account,
+                    Money("0.00"),
+                    date(2026, 2, 20),
+                    date(2026, 2, 20),
+                    tuple(same_day),
+                )
+            ]
+        )
+    )
+    capsys.readouterr()
+    assert hhb("import", str(mt940), "--json", "--var", str(var), db=db) == 0
+    result = json.loads(capsys.readouterr().out)["files"][0]
+    assert (result["status"], result["transactions"], result["new"]) == ("duplicate", 4, 0)
+    # nothing booked or stored twice; only the statement itself is recorded as seen
+    after = dump(db)
+    assert after.pop("bank_statement") != before.pop("bank_statement")
+    assert after == before
+
+    # an overlapping MT940 (the 20th again plus the 23rd) adds only the 23rd
+    ww = mt940_tx(incomes_on(date(2026, 2, 23))[0], date(2026, 2, 23), "MT9")
+    overlap = tmp_path / "ing2.mt940"
+    overlap.write_bytes(
+        write_mt940(
+            [
+                Mt940Statement(
+                    bank.account,
+                    Money("0.00"),
+                    date(2026, 2, 20),
+                    date(2026, 2, 23),
+                    (*same_day, ww),
+                )
+            ]
+        )
+    )
+    capsys.readouterr()
+    assert hhb("import", str(overlap), "--json", "--var", str(var), db=db) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["files"][0]["new"] == 1
+    assert data["stages"]["match"]["matched"] == 1
+    assert ledger_bank(db) == Money("2298.00")  # 1053.00 + 1245.00, nothing twice
+
+
+def test_a_failing_household_is_a_problem_and_the_others_are_planned(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scheduler.stage_plan as stage_plan
+
+    real = stage_plan.plan
+
+    def broken(household, state, today, settings):  # type: ignore[no-untyped-def]
+        if household.code == "HH-0002":
+            raise RuntimeError("kapotte regels")
+        return real(household, state, today, settings)
+
+    monkeypatch.setattr(stage_plan, "plan", broken)
+    report = nightly(date(2026, 2, 26), db, tmp_path / "var", capsys)
+    problems = [s for s in report["signals"] if s["kind"] == "verwerking_mislukt"]
+    assert [s["household"] for s in problems] == ["HH-0002"]
+    assert {p["household"] for p in report["payments"]} <= {"HH-0001", "HH-0003"}
+    capsys.readouterr()
+    assert hhb("runs", "--json", db=db) == 0
+    run = json.loads(capsys.readouterr().out)[-1]
+    assert run["status"] == "problems"
+    assert run["stages"]["plan"]["failed"] == 1
+    assert run["stages"]["plan"]["planned"] == 2
+    # the next night plans it again once it is fixed
+    monkeypatch.setattr(stage_plan, "plan", real)
+    nightly(date(2026, 2, 27), db, tmp_path / "var", capsys)
+    capsys.readouterr()
+    assert hhb("runs", "--json", db=db) == 0
+    assert json.loads(capsys.readouterr().out)[-1]["stages"]["plan"]["planned"] == 3

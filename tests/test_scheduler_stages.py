@@ -6,6 +6,7 @@ needs (mostly import → book), so they stay fast on both SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,7 @@ from tests.camt_writer import CamtStatement, write_camt053
 from tests.nightly_bank import GEMEENTE_IBAN
 from tests.nightly_support import SAMPLE, hhb
 
-D19, D20, D21 = date(2026, 2, 19), date(2026, 2, 20), date(2026, 2, 21)
+D19, D20, D21, D22 = (date(2026, 2, d) for d in (19, 20, 21, 22))
 
 
 @pytest.fixture
@@ -105,3 +106,66 @@ def test_a_credit_assigned_before_it_was_booked_still_reaches_the_bank_account(
     assert book.balance(ledger.SUSPENSE) == Money("0.00")
     assert book.balance(ledger.vat("HH-0003")) == Money("50.00")
     assert "saldo_verschil" not in open_kinds(engine)
+
+
+def test_an_unreadable_file_is_rejected_and_the_others_are_still_imported(
+    db_url: str, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = camt(tmp_path / "in", D19, "1000.00", [gift(D19, "50.00", "R1")])
+    folder = tmp_path / "een-map.xml"
+    folder.mkdir()
+    var = str(tmp_path / "var")
+    code = hhb(
+        "import",
+        str(tmp_path / "weg.xml"),
+        str(folder),
+        str(good),
+        "--json",
+        "--var",
+        var,
+        db=db_url,
+    )
+    files = {f["file"]: f for f in json.loads(capsys.readouterr().out)["files"]}
+
+    assert code == 1  # some rejected, the others imported
+    assert files["camt053-20260219.xml"]["status"] == "imported"
+    assert files["weg.xml"]["status"] == "rejected"
+    assert "weg.xml" in files["weg.xml"]["error"]
+    assert files["een-map.xml"]["status"] == "rejected"
+    assert bank(engine) == Money("1050.00")
+    assert "bestand_geweigerd" in open_kinds(engine)
+
+
+def test_a_late_statement_fills_the_gap_and_its_signals_close(
+    engine: Engine, paths: NightPaths, tmp_path: Path
+) -> None:
+    day19 = camt(tmp_path, D19, "1000.00", [gift(D19, "50.00", "R1")])
+    day20 = camt(tmp_path, D20, "1050.00", [gift(D20, "20.00", "R2")])
+    day21 = camt(tmp_path, D21, "1070.00", [gift(D21, "30.00", "R3")])
+    run(engine, paths, D20, day19)
+    run(engine, paths, D22, day21)  # 20 February is missing
+    assert {"ontbrekend_afschrift", "saldo_verschil"} <= set(open_kinds(engine))
+
+    run(engine, paths, D22, day20)  # and arrives a night late
+    assert bank(engine) == Money("1100.00")  # = the closing balance of 21 February
+    kinds = open_kinds(engine)
+    assert "saldo_verschil" not in kinds
+    assert "ontbrekend_afschrift" not in kinds
+
+
+def test_an_older_statement_arriving_after_the_first_moves_the_beginsaldo_back(
+    engine: Engine, paths: NightPaths, tmp_path: Path
+) -> None:
+    day19 = camt(tmp_path, D19, "1000.00", [gift(D19, "50.00", "R1")])
+    day20 = camt(tmp_path, D20, "1050.00", [gift(D20, "20.00", "R2")])
+    run(engine, paths, D21, day20)  # the first statement ever stored: beginsaldo 1050
+    assert bank(engine) == Money("1070.00")
+
+    run(engine, paths, D21, day19)  # the day before arrives later; its 50 was in the 1050
+    assert bank(engine) == Money("1070.00")
+    assert "saldo_verschil" not in open_kinds(engine)
+    run(engine, paths, D21, day19, day20)  # again: nothing changes
+    assert bank(engine) == Money("1070.00")
+    with UnitOfWork(engine) as uow:
+        book = load_ledger(uow)
+    assert book.balance(ledger.FUND) == Money("1000.00")  # the real beginsaldo

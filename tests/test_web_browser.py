@@ -155,3 +155,23 @@ def test_monthly_overview_prints(server: tuple[str, str], browser: Any) -> None:
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "maandoverzicht-februari.pdf").write_bytes(pdf)
+
+
+def test_household_pages_have_no_serious_accessibility_violations(
+    server: tuple[str, str], browser: Any
+) -> None:
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    base, _ = server
+    page = browser.new_context(viewport=PHONE).new_page()
+    page.goto(f"{base}/inloggen")
+    pages = {"/inloggen": axe_module.Axe().run(page).response["violations"]}
+    _login(page, base, "jansen")
+    for path in ("/vandaag", "/betaald", "/overzicht", "/overzicht/2026-02", "/verzoek"):
+        page.goto(base + path)
+        pages[path] = axe_module.Axe().run(page).response["violations"]
+    serious = {
+        path: [(v["id"], v["impact"], len(v["nodes"])) for v in found]
+        for path, found in pages.items()
+        if any(v["impact"] in {"serious", "critical"} for v in found)
+    }
+    assert serious == {}

@@ -11,7 +11,7 @@ from cli.main import build_parser, main
 from huishoudboekje.persistence import UnitOfWork, load_audit_events, open_database
 from huishoudboekje.persistence.accounts import find_user
 
-DEMO = Path(__file__).resolve().parent.parent / "sample_statements" / "voorbeeldstad.yaml"
+DEMO = Path(__file__).resolve().parent / "samples" / "voorbeeldstad_basis.yaml"
 
 
 def test_users_add_list_password_and_demo(

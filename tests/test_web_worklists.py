@@ -109,3 +109,36 @@ def test_returned_payments_and_problem_nights_are_listed(night_web: WebEnv) -> N
     assert "AC04" in page and "€\u00a095,00" in page
     assert "import: bestand x.xml geweigerd" in page
     assert "vrijdag 27 februari 2026: problems" in page
+
+
+def test_household_sees_a_returned_payment_and_what_staff_do(night_web: WebEnv) -> None:
+    with UnitOfWork(night_web.engine) as uow:
+        for e2e, status in (
+            ("HH-0001-huur-20260201", "paid"),
+            ("HH-0001-huur-20260301", "returned"),
+        ):
+            uow.session.add(
+                PaymentInstructionRow(
+                    end_to_end_id=e2e,
+                    household="HH-0001",
+                    kind="charge",
+                    charge_id="huur",
+                    payee_name="Woonstichting Voorbeeld",
+                    payee_iban="NL93RABO0123456780",
+                    payee_bic="",
+                    amount=Decimal("725.40"),
+                    execution_date=date(2026, 2, 1 if status == "paid" else 27),
+                    remittance="",
+                    structured_reference="",
+                    reason="",
+                    status=status,
+                    instructed_on=date(2026, 1, 29),
+                    return_reason="AC04" if status == "returned" else "",
+                )
+            )
+        uow.commit()
+    page = night_web.client("jansen").get("/betaald").data.decode().replace("\u00a0", " ")
+    assert "Huur aan Woonstichting Voorbeeld" in page
+    assert "betaald op zondag 1 februari" in page
+    assert "Teruggekomen: de bank heeft deze betaling teruggestuurd" in page
+    assert "devries" not in page and "HH-0002" not in page

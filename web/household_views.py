@@ -23,6 +23,7 @@ from huishoudboekje.household_requests import (
 from huishoudboekje.leefgeld import cadence_of
 from huishoudboekje.model import Cadence
 from huishoudboekje.money import Money
+from huishoudboekje.night_worklists import household_payments
 from huishoudboekje.overview import HouseholdView, household_view, month_bounds, month_overview
 from huishoudboekje.overview import paid_charges as paid_charges_of
 from huishoudboekje.services import UnknownHouseholdError
@@ -82,10 +83,17 @@ def payments() -> str:
     report = view.status
     paid = paid_charges_of(view.entries, report.household, report.today - timedelta(days=PAID_DAYS))
     tonight = [d for d in report.plan.decisions if d.kind == "charge"]
+    with access.uow() as uow:
+        stored = household_payments(
+            uow, report.household.code, report.today - timedelta(days=PAID_DAYS)
+        )
+    kinds = {c.id: c.kind.value for c in report.household.charges}
     return render_template(
         "household/payments.html",
         report=report,
         paid=paid,
+        stored=stored,
+        charge_kinds=kinds,
         tonight=tonight,
         upcoming=report.upcoming,
         kind_nl=KIND_NL,

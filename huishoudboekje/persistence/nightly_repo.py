@@ -16,11 +16,14 @@ from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from huishoudboekje.bankbook import InstructionStatus, SentPayment, TxStatus
+from huishoudboekje.bankbook import InstructionStatus, SentPayment, TxStatus, statement_period
 from huishoudboekje.banking import BankTransaction, Statement
+from huishoudboekje.ledger import JournalEntry
 from huishoudboekje.money import ZERO, Money
 from huishoudboekje.payments import PaymentInstruction
+from huishoudboekje.persistence.journal import _assemble as assemble_entries
 from huishoudboekje.persistence.nightly_tables import (
     BankTransactionRow,
     ImportedFileRow,
@@ -30,7 +33,7 @@ from huishoudboekje.persistence.nightly_tables import (
     SignalRow,
     StatementRow,
 )
-from huishoudboekje.persistence.tables import PostingRow
+from huishoudboekje.persistence.tables import EngineStateRow, JournalEntryRow, PostingRow
 from huishoudboekje.persistence.uow import UnitOfWork
 from huishoudboekje.signals import Signal
 
@@ -98,6 +101,7 @@ class StoredStatement:
     id: int
     account_iban: str
     statement_id: str
+    period_start: date | None
     period_end: date | None
     opening: Money | None
     closing: Money | None
@@ -107,28 +111,80 @@ def _money(value: Decimal | None) -> Money | None:
     return None if value is None else Money(value)
 
 
-def last_statement(uow: UnitOfWork, account_iban: str) -> StoredStatement | None:
-    """The latest stored statement of the account that was not a mere repeat (it brought
-    new transactions, or it is an empty day's statement)."""
-    statement = (
-        select(StatementRow)
-        .where(
-            col(StatementRow.account_iban) == account_iban,
-            or_(col(StatementRow.new_transactions) > 0, col(StatementRow.transactions) == 0),
-        )
-        .order_by(col(StatementRow.id).desc())
-    )
-    row = uow.session.exec(statement).first()
+def _stored(row: StatementRow | None) -> StoredStatement | None:
     if row is None or row.id is None:
         return None
     return StoredStatement(
         row.id,
         row.account_iban,
         row.statement_id,
+        row.period_start,
         row.period_end,
         _money(row.opening),
         _money(row.closing),
     )
+
+
+def _real_statements(account_iban: str) -> SelectOfScalar[StatementRow]:
+    """Stored statements of the account that were not a mere repeat (they brought new
+    transactions, or they are an empty day's statement)."""
+    return select(StatementRow).where(
+        col(StatementRow.account_iban) == account_iban,
+        or_(col(StatementRow.new_transactions) > 0, col(StatementRow.transactions) == 0),
+    )
+
+
+def last_statement(uow: UnitOfWork, account_iban: str) -> StoredStatement | None:
+    """The latest stored statement of the account by its period (statements may arrive
+    out of order), the last one to arrive among those of the same end date."""
+    statement = _real_statements(account_iban).order_by(
+        col(StatementRow.period_end).desc().nulls_last(), col(StatementRow.id).desc()
+    )
+    return _stored(uow.session.exec(statement).first())
+
+
+def previous_statement(uow: UnitOfWork, account_iban: str, start: date) -> StoredStatement | None:
+    """The stored statement that a statement starting on `start` continues: the latest
+    one ending on or before that day (the last to arrive among equals); an undated
+    (empty) statement only when there is no dated one."""
+    statement = (
+        _real_statements(account_iban)
+        .where(or_(col(StatementRow.period_end) <= start, col(StatementRow.period_end).is_(None)))
+        .order_by(col(StatementRow.period_end).desc().nulls_last(), col(StatementRow.id).desc())
+    )
+    return _stored(uow.session.exec(statement).first())
+
+
+def following_statement(uow: UnitOfWork, account_iban: str, end: date) -> StoredStatement | None:
+    """The stored statement that continues a late statement ending on `end`: the first
+    one starting after that day (it arrived earlier than this one)."""
+    statement = (
+        _real_statements(account_iban)
+        .where(col(StatementRow.period_start) > end)
+        .order_by(col(StatementRow.period_start), col(StatementRow.id))
+    )
+    return _stored(uow.session.exec(statement).first())
+
+
+def earliest_start(uow: UnitOfWork, account_iban: str) -> date | None:
+    """The first day covered by any stored (not merely repeated) statement of the account."""
+    statement = select(func.min(col(StatementRow.period_start))).where(
+        col(StatementRow.account_iban) == account_iban,
+        or_(col(StatementRow.new_transactions) > 0, col(StatementRow.transactions) == 0),
+    )
+    first: date | None = uow.session.exec(statement).one()
+    return first
+
+
+def opening_booked(uow: UnitOfWork) -> Money:
+    """The beginsaldo booked so far: the bank side of every "opening" entry."""
+    statement = (
+        select(func.sum(col(PostingRow.amount)))
+        .join(JournalEntryRow, col(JournalEntryRow.seq) == col(PostingRow.entry_seq))
+        .where(col(PostingRow.account_kind) == "bank", col(JournalEntryRow.kind) == "opening")
+    )
+    raw: Decimal | None = uow.session.exec(statement).one()
+    return ZERO if raw is None else Money(raw)
 
 
 def has_statements(uow: UnitOfWork, account_iban: str) -> bool:
@@ -139,13 +195,14 @@ def has_statements(uow: UnitOfWork, account_iban: str) -> bool:
 
 def add_statement(uow: UnitOfWork, file_id: int, statement: Statement, new: int) -> int:
     """Store one statement of an imported file; returns its row id."""
+    start, end = statement_period(statement)
     row = StatementRow(
         file_id=file_id,
         account_iban=statement.account_iban,
         statement_id=statement.statement_id,
         source_format=statement.source_format,
-        period_start=statement.period_start,
-        period_end=statement.period_end,
+        period_start=start,
+        period_end=end,
         opening=None if statement.opening_balance is None else statement.opening_balance.amount,
         closing=None if statement.closing_balance is None else statement.closing_balance.amount,
         transactions=len(statement.transactions),
@@ -578,3 +635,59 @@ def last_completed_night(uow: UnitOfWork) -> date | None:
     )
     row = uow.session.exec(statement).first()
     return None if row is None else row.night
+
+
+# ------------------------------------------------- batch access (plan stage)
+
+
+def journal_by_household(uow: UnitOfWork, codes: Sequence[str]) -> dict[str, list[JournalEntry]]:
+    """The journal entries touching each of `codes`, in booking order, in one query."""
+    touching = select(PostingRow.entry_seq).where(col(PostingRow.household).in_(list(codes)))
+    statement = (
+        select(JournalEntryRow, PostingRow)
+        .join(PostingRow, col(PostingRow.entry_seq) == col(JournalEntryRow.seq))
+        .where(col(JournalEntryRow.seq).in_(touching))
+        .order_by(col(JournalEntryRow.seq), col(PostingRow.position))
+    )
+    wanted = set(codes)
+    out: dict[str, list[JournalEntry]] = defaultdict(list)
+    for entry in assemble_entries(uow.session.exec(statement)):
+        for household in {p.account.household for p in entry.postings} & wanted:
+            out[household].append(entry)
+    return out
+
+
+def state_rows(
+    uow: UnitOfWork, codes: Sequence[str], keys: Sequence[str]
+) -> dict[tuple[str, str], EngineStateRow]:
+    """Engine-state rows of these households and keys, loaded in one query."""
+    statement = select(EngineStateRow).where(
+        col(EngineStateRow.household).in_(list(codes)), col(EngineStateRow.key).in_(list(keys))
+    )
+    return {(row.household, row.key): row for row in uow.session.exec(statement)}
+
+
+def put_state(
+    uow: UnitOfWork,
+    rows: dict[tuple[str, str], EngineStateRow],
+    household: str,
+    key: str,
+    value: Any,
+) -> None:
+    """Set one engine-state value using rows from `state_rows` (no query, no flush)."""
+    now = _now()
+    row = rows.get((household, key))
+    if row is None:
+        row = EngineStateRow(household=household, key=key, value=value, updated_at=now)
+        rows[(household, key)] = row
+    else:
+        row.value = value
+        row.updated_at = now
+    uow.session.add(row)
+
+
+def preload(uow: UnitOfWork, codes: Sequence[str], end_to_end_ids: Sequence[str] = ()) -> None:
+    """Load the signals of these households (and these instructions) into the session,
+    so the upserts that follow find them without a query each."""
+    list(uow.session.exec(select(SignalRow).where(col(SignalRow.household).in_(list(codes)))))
+    instruction_rows(uow, ids=end_to_end_ids)

@@ -1,0 +1,185 @@
+"""Nightly run at scale: N households, one day's CAMT.053 of their incomes, the whole
+night (import → dedupe → match → reconcile → book → plan → export → signals) on SQLite.
+
+Prints per-stage seconds, households per second and the growth from the smallest
+size to the largest (linear growth keeps seconds per household flat). Goal: the
+10,000-household night under 60 s on the 2-core reference machine.
+
+    python bench/nightly_scale.py [SIZES]           e.g. 1000,5000,10000 (default)
+    HHB_BENCH_SIZES=200,1000 python bench/nightly_scale.py [--json]
+
+Each household has its own employer (payer IBAN), a monthly rent and weekly
+leefgeld; the night is a Thursday on which every salary arrives, so every
+household is matched, booked and planned, and leefgeld goes out the next day.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from huishoudboekje.banking import BankTransaction
+from huishoudboekje.model import (
+    BufferPolicy,
+    ChargeKind,
+    FixedCharge,
+    Gemeente,
+    Household,
+    IncomeKind,
+    IncomeStream,
+    LeefgeldPolicy,
+)
+from huishoudboekje.money import Money
+from huishoudboekje.persistence import UnitOfWork, open_database, save_gemeente, save_household
+from huishoudboekje.schedule import Schedule
+from scheduler.context import NightPaths
+from scheduler.nightly import run_nights
+from tests.camt_writer import CamtStatement, write_camt053
+
+GEMEENTE_IBAN = "NL91ABNA0417164300"
+NIGHT = date(2026, 3, 6)  # a Friday: the salaries of Thursday 5 March are on the statement
+PAYDAY = date(2026, 3, 5)
+STAGES = ("import", "dedupe", "match", "reconcile", "book", "plan", "export", "signals")
+
+
+def iban(bank: str, number: int) -> str:
+    """A Dutch IBAN with valid check digits."""
+    bban = f"{bank}{number:010d}"
+    digits = "".join(str(int(c, 36)) for c in bban + "NL00")
+    return f"NL{98 - int(digits) % 97:02d}{bban}"
+
+
+def household(n: int) -> Household:
+    code = f"HH-{n:05d}"
+    salary = Money(f"{1400 + (n % 50) * 10}.00")
+    return Household(
+        code=code,
+        name=f"Huishouden {n}",
+        iban=iban("RABO", 100_000 + n),
+        members=1 + n % 4,
+        start=date(2026, 1, 1),
+        leefgeld=LeefgeldPolicy(weekday="friday"),
+        buffer=BufferPolicy(target=Money("800.00"), advance_limit=Money("500.00")),
+        incomes=(
+            IncomeStream(
+                id="loon",
+                kind=IncomeKind.LOON,
+                amount=salary,
+                schedule=Schedule(date(2026, 1, 5), "FREQ=MONTHLY;BYMONTHDAY=5"),
+                payer_iban=iban("INGB", 200_000 + n),
+                payer_name=f"Werkgever {n}",
+                terms=("salaris",),
+            ),
+        ),
+        charges=(
+            FixedCharge(
+                id="huur",
+                kind=ChargeKind.HUUR,
+                payee_name="Woonstichting Voorbeeld",
+                payee_iban="NL93RABO0123456780",
+                amount=Money(f"{600 + n % 200}.00"),
+                schedule=Schedule(date(2026, 1, 1), "FREQ=MONTHLY;BYMONTHDAY=1"),
+            ),
+        ),
+    )
+
+
+def setup(size: int, workdir: Path) -> tuple[str, NightPaths]:
+    """A SQLite database with `size` households and the payday statement in the inbox."""
+    url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    engine = open_database(url)
+    households = [household(n) for n in range(1, size + 1)]
+    with UnitOfWork(engine) as uow:
+        save_gemeente(uow, Gemeente("Benchstad", GEMEENTE_IBAN, "Gemeente Benchstad", "ABNANL2A"))
+        for h in households:
+            save_household(uow, h, at=datetime(2026, 1, 1, tzinfo=UTC))
+        uow.commit()
+    engine.dispose()
+    entries = tuple(
+        (
+            BankTransaction(
+                booking_date=PAYDAY,
+                value_date=PAYDAY,
+                amount=h.incomes[0].amount,
+                counterparty_name=h.incomes[0].payer_name,
+                counterparty_iban=h.incomes[0].payer_iban,
+                description=f"salaris maart {h.code}",
+                bank_reference=f"B{PAYDAY:%Y%m%d}{i:07d}",
+            ),
+        )
+        for i, h in enumerate(households)
+    )
+    paths = NightPaths.under(workdir / "var")
+    paths.create()
+    statement = CamtStatement(GEMEENTE_IBAN, Money("0.00"), entries, statement_id="BENCH")
+    (paths.inbox / "camt053-bench.xml").write_bytes(write_camt053([statement]))
+    return url, paths
+
+
+def measure(size: int) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as folder:
+        url, paths = setup(size, Path(folder))
+        engine = open_database(url)
+        started = time.perf_counter()
+        outcome = run_nights(engine, NIGHT, paths)[-1]
+        elapsed = time.perf_counter() - started
+        engine.dispose()
+    stages = {name: outcome.stages[name].get("seconds", 0.0) for name in STAGES}
+    return {
+        "households": size,
+        "status": outcome.status,
+        "seconds": round(elapsed, 2),
+        "households_per_second": round(size / elapsed, 1),
+        "stages": stages,
+        "matched": outcome.report["matched"],
+        "payments": len(outcome.report["payments"]),
+        "payment_files": len(outcome.report["payment_files"]),
+        "problems": outcome.problems[:3],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="?", default=os.environ.get("HHB_BENCH_SIZES", ""))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in (args.sizes or "1000,5000,10000").split(",") if s]
+    results = [measure(size) for size in sizes]
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    header = f"{'households':>10} {'total s':>8} {'hh/s':>7} " + " ".join(f"{s:>9}" for s in STAGES)
+    print(header)
+    for r in results:
+        stages = r["stages"]
+        assert isinstance(stages, dict)
+        print(
+            f"{r['households']:>10} {r['seconds']:>8} {r['households_per_second']:>7} "
+            + " ".join(f"{stages[s]:>9.2f}" for s in STAGES)
+        )
+        print(
+            f"{'':>10} status {r['status']}, {r['matched']} matched, {r['payments']} payments, "
+            f"{r['payment_files']} payment files {r['problems'] or ''}"
+        )
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        per_first = float(first["seconds"]) / int(first["households"])  # type: ignore[arg-type]
+        per_last = float(last["seconds"]) / int(last["households"])  # type: ignore[arg-type]
+        print(
+            f"seconds per household: {per_first * 1000:.2f} ms at {first['households']}, "
+            f"{per_last * 1000:.2f} ms at {last['households']} "
+            f"(ratio {per_last / per_first:.2f}; 1.0 = linear)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Latency of the household "Vandaag" page with many households, against a trivial endpoint.
+
+Builds a SQLite database (or uses --database) with the demo gemeente plus
+`--households` copies of HH-0001 (default 10 000), logs in as the demo household
+and times `--requests` requests (default 300) of
+
+* baseline: `/bench/ping`, a trivial view added to the same app (same session,
+  identity lookup, security headers and error handling);
+* `/vandaag`: the real page (status report: plan, forecast, template).
+
+Requests go through the WSGI app in-process (Flask's test client), so the network
+is not measured. Goal (issue 6): p95 of /vandaag ≤ 3 × p95 of the trivial endpoint.
+
+    python bench/web_latency.py [--households N] [--requests N] [--database URL] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from huishoudboekje.accounts import Role, create_user  # noqa: E402
+from huishoudboekje.config import load_config  # noqa: E402
+from huishoudboekje.persistence import (  # noqa: E402
+    UnitOfWork,
+    apply_config,
+    household_codes,
+    load_household,
+    open_database,
+    save_household,
+)
+from web import create_app  # noqa: E402
+from web.identity import Argon2Hasher  # noqa: E402
+
+DEMO = ROOT / "sample_statements" / "voorbeeldstad.yaml"
+PASSWORD = "bench-wachtwoord-2026"
+FAST = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+def build(url: str, households: int) -> None:
+    """Demo config, `households` extra households and one household login (idempotent)."""
+    engine = open_database(url)
+    now = datetime.now(UTC)
+    with UnitOfWork(engine) as uow:
+        apply_config(uow, load_config(DEMO), actor="bench")
+        template = load_household(uow, "HH-0001")
+        assert template is not None
+        existing = set(household_codes(uow))
+        for number in range(households):
+            code = f"HB-{number:05d}"
+            if code not in existing:
+                save_household(uow, dataclasses.replace(template, code=code), at=now)
+        uow.commit()
+        create_user(
+            uow,
+            Argon2Hasher(**FAST),
+            actor="bench",
+            username=f"bench-{now.timestamp():.0f}",
+            display_name="Bench",
+            role=Role.HOUSEHOLD,
+            household="HH-0001",
+            password=PASSWORD,
+            now=now,
+        )
+    engine.dispose()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(url: str, requests: int) -> dict[str, Any]:
+    app = create_app(
+        {
+            "HHB_DATABASE_URL": url,
+            "HHB_SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "HHB_ARGON2": FAST,
+            "HHB_TODAY": date(2026, 3, 4).isoformat(),
+        }
+    )
+
+    @app.get("/bench/ping")
+    def ping() -> str:
+        return "ok"
+
+    engine = app.extensions["hhb_engine"]
+    with UnitOfWork(engine) as uow:
+        from huishoudboekje.persistence.accounts import list_users
+
+        username = [u.username for u in list_users(uow, household="HH-0001")][-1]
+    client = app.test_client()
+    response = client.post("/inloggen", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+    results: dict[str, Any] = {}
+    for path in ("/bench/ping", "/vandaag"):
+        for _ in range(10):  # warm up
+            client.get(path)
+        times = []
+        for _ in range(requests):
+            start = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        results[path] = {
+            "p50_ms": round(statistics.median(times), 2),
+            "p95_ms": round(percentile(times, 0.95), 2),
+        }
+    engine.dispose()
+    ratio = results["/vandaag"]["p95_ms"] / results["/bench/ping"]["p95_ms"]
+    results["p95_ratio"] = round(ratio, 1)
+    results["goal_met"] = ratio <= 3
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--households", type=int, default=10_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--database", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        start = time.perf_counter()
+        build(url, args.households)
+        built = time.perf_counter() - start
+        results = measure(url, args.requests)
+    results["households"] = args.households + 3
+    results["build_seconds"] = round(built, 1)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    print(f"households in the database: {results['households']} (built in {built:.1f} s)")
+    for path in ("/bench/ping", "/vandaag"):
+        r = results[path]
+        print(f"{path:12} p50 {r['p50_ms']:7.2f} ms   p95 {r['p95_ms']:7.2f} ms")
+    verdict = "met" if results["goal_met"] else "NOT met"
+    print(f"p95 /vandaag = {results['p95_ratio']} × trivial endpoint (goal ≤ 3×: {verdict})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
