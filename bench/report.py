@@ -60,6 +60,7 @@ class Benchmark:
     default_size: str
     quick_size: str
     env: str
+    quick_args: tuple[str, ...] = ()  # extra arguments under --quick
 
     def size(self, quick: bool, overrides: dict[str, str]) -> str:
         """The size to run: --size beats the environment beats the (quick) default."""
@@ -67,10 +68,11 @@ class Benchmark:
             return overrides[self.name]
         return os.environ.get(self.env) or (self.quick_size if quick else self.default_size)
 
-    def command(self, size: str) -> list[str]:
+    def command(self, size: str, quick: bool = False) -> list[str]:
         """The command line that runs this benchmark with `size`, printing JSON."""
         args = [a.replace("{size}", size) for a in self.size_args]
-        return [sys.executable, str(self.script), *args, "--json"]
+        extra = self.quick_args if quick else ()
+        return [sys.executable, str(self.script), *args, *extra, "--json"]
 
 
 BENCHMARKS = (
@@ -94,6 +96,27 @@ BENCHMARKS = (
         "3000",
         "HHB_BENCH_IMPORT_ENTRIES",
     ),
+    Benchmark(
+        "nightly_scale",
+        "Nightly scale (issue 5)",
+        BENCH / "nightly_scale.py",
+        ("{size}",),
+        "households per night",
+        "1000,5000,10000",
+        "100,300",
+        "HHB_BENCH_NIGHTLY_SIZES",
+    ),
+    Benchmark(
+        "web_latency",
+        "Web latency (issue 6)",
+        BENCH / "web_latency.py",
+        ("--households", "{size}"),
+        "extra households in the database",
+        "10000",
+        "300",
+        "HHB_BENCH_WEB_HOUSEHOLDS",
+        quick_args=("--requests", "60"),
+    ),
 )
 
 
@@ -103,6 +126,7 @@ class Outcome:
 
     benchmark: Benchmark
     size: str
+    command: list[str]
     status: str  # ok | failed | missing
     seconds: float = 0.0
     peak_rss_mb: float | None = None
@@ -111,15 +135,15 @@ class Outcome:
     error: str = ""
 
 
-def run_benchmark(benchmark: Benchmark, size: str, timeout: float) -> Outcome:
+def run_benchmark(benchmark: Benchmark, size: str, timeout: float, quick: bool = False) -> Outcome:
     """Run one benchmark in its own process group; never raises for its failures."""
+    command = benchmark.command(size, quick)
     if not benchmark.script.exists():
-        return Outcome(benchmark, size, "missing", error=f"{benchmark.script} does not exist")
+        error = f"{benchmark.script} does not exist"
+        return Outcome(benchmark, size, command, "missing", error=error)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        child = subprocess.Popen(
-            benchmark.command(size), stdout=out, stderr=err, cwd=REPO, start_new_session=True
-        )
+        child = subprocess.Popen(command, stdout=out, stderr=err, cwd=REPO, start_new_session=True)
         killed = threading.Event()
         timer = threading.Timer(timeout, _kill_group, (child.pid, killed))
         timer.start()
@@ -133,7 +157,8 @@ def run_benchmark(benchmark: Benchmark, size: str, timeout: float) -> Outcome:
         err.seek(0)
         stdout = out.read().decode("utf-8", "replace")
         stderr = err.read().decode("utf-8", "replace")
-    outcome = Outcome(benchmark, size, "failed", seconds, round(usage.ru_maxrss / 1024, 1))
+    rss = round(usage.ru_maxrss / 1024, 1)  # Linux reports KiB
+    outcome = Outcome(benchmark, size, command, "failed", seconds, rss)
     if child.returncode != 0:
         reason = f"timed out after {timeout:g} s" if killed.is_set() else f"exit {child.returncode}"
         outcome.error = f"{reason}\n{_tail(stderr)}"
@@ -144,8 +169,12 @@ def run_benchmark(benchmark: Benchmark, size: str, timeout: float) -> Outcome:
         outcome.error = f"--json output is not JSON ({error})\n{_tail(stdout + stderr)}"
         return outcome
     summary = outcome.data.get("summary") if isinstance(outcome.data, dict) else None
-    if not isinstance(summary, list) or not summary:
-        outcome.error = "--json output has no 'summary' rows"
+    if (
+        not isinstance(summary, list)
+        or not summary
+        or not all(isinstance(r, dict) for r in summary)
+    ):
+        outcome.error = "--json output has no 'summary' list of rows"
         return outcome
     outcome.rows = [normalize(row) for row in summary]
     outcome.status = "ok"
@@ -211,18 +240,24 @@ def summary_table(outcomes: list[Outcome]) -> list[str]:
         name = outcome.benchmark.name
         if outcome.status != "ok":
             first = outcome.error.splitlines()[0] if outcome.error else ""
-            lines.append(f"| {name}: **{outcome.status}** ({first}) | – | – | – | – | – |")
+            lines.append(f"| {name}: **{outcome.status}** ({_cell(first)}) | – | – | – | – | – |")
         for row in outcome.rows:
             unit = row["unit"]
             base = number(row["baseline"], unit)
             if row["baseline_label"] and row["baseline"] is not None:
                 base += f" ({row['baseline_label']})"
             ratio_text = "–" if row["ratio"] is None else f"{row['ratio']}×"
+            figure = number(row["figure"], unit)
             lines.append(
-                f"| {name}: {row['metric']} | {number(row['figure'], unit)} | {base} | "
-                f"{ratio_text} | {row['goal']} | {MET[row['met']]} |"
+                f"| {name}: {_cell(row['metric'])} | {figure} | {_cell(base)} | "
+                f"{ratio_text} | {_cell(row['goal'])} | {MET[row['met']]} |"
             )
     return lines
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def runs_table(outcomes: list[Outcome]) -> list[str]:
@@ -255,7 +290,7 @@ def section(outcome: Outcome) -> list[str]:
 
 
 def _shown(outcome: Outcome) -> str:
-    command = outcome.benchmark.command(outcome.size)
+    command = outcome.command
     script = Path(command[1])
     shown = script.relative_to(REPO) if script.is_relative_to(REPO) else script
     return " ".join(["python", str(shown), *command[2:-1]])
@@ -363,7 +398,7 @@ def main(argv: list[str] | None = None, benchmarks: tuple[Benchmark, ...] = BENC
             continue
         size = benchmark.size(args.quick, sizes)
         print(f"running {benchmark.name} ({benchmark.size_label}: {size}) …", file=sys.stderr)
-        outcomes.append(run_benchmark(benchmark, size, args.timeout))
+        outcomes.append(run_benchmark(benchmark, size, args.timeout, args.quick))
     args.out.write_text(render(outcomes, info, args.quick) + "\n", encoding="utf-8")
     print("\n".join(summary_table(outcomes)))
     print(f"\nreport written to {args.out}", file=sys.stderr)

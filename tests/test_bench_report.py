@@ -88,6 +88,7 @@ def test_failures_are_reported_not_raised(tmp_path: Path) -> None:
         _fake(tmp_path, "crash", CRASH),
         _fake(tmp_path, "absent", None),
         _fake(tmp_path, "chatty", "print('no json here')"),
+        _fake(tmp_path, "shapeless", 'print(\'{"summary": ["a | b"]}\')'),
         _fake(tmp_path, "good", GOOD),
     )
     assert report.main(["--quick", "--out", str(out)], benchmarks=benchmarks) == 1
@@ -96,6 +97,7 @@ def test_failures_are_reported_not_raised(tmp_path: Path) -> None:
     assert "ValueError: boom in the benchmark" in text  # the stderr tail
     assert "| absent: **missing** (" in text
     assert "| chatty: **failed** (--json output is not JSON" in text
+    assert "| shapeless: **failed** (--json output has no 'summary' list of rows) |" in text
     assert "| good: parse time | 3 s |" in text  # the others still ran
 
 
@@ -118,10 +120,23 @@ def test_sizes_from_flag_env_and_quick(tmp_path: Path, monkeypatch: pytest.Monke
         report.parse_sizes(["nosuch=3"], ["sized"])
 
 
-@pytest.mark.parametrize(("name", "size"), [("leefgeld_stability", "2"), ("import_speed", "200")])
-def test_real_benchmarks_keep_the_summary_contract(name: str, size: str) -> None:
+# Tiny sizes: each run costs a second or two of CPU (interpreter, imports, fixed setup).
+TINY = {
+    "leefgeld_stability": "2",
+    "import_speed": "200",
+    "nightly_scale": "5,10",
+    "web_latency": "1",
+}
+
+
+def test_every_registered_benchmark_has_a_tiny_size() -> None:
+    assert set(TINY) == {b.name for b in report.BENCHMARKS}
+
+
+@pytest.mark.parametrize("name", sorted(TINY))
+def test_real_benchmarks_keep_the_summary_contract(name: str) -> None:
     bench = next(b for b in report.BENCHMARKS if b.name == name)
-    outcome = report.run_benchmark(bench, size, timeout=60)
+    outcome = report.run_benchmark(bench, TINY[name], timeout=120, quick=True)
     assert outcome.status == "ok", outcome.error
     for row in outcome.rows:
         assert isinstance(row["figure"], int | float)
@@ -129,3 +144,4 @@ def test_real_benchmarks_keep_the_summary_contract(name: str, size: str) -> None
         assert row["met"] in (True, False, None)
     assert any(row["met"] is not None for row in outcome.rows)
     assert "|" in report.own_markdown(outcome)  # its own table, not the JSON fallback
+    assert "no own rendering" not in report.own_markdown(outcome)
