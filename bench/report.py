@@ -227,6 +227,13 @@ def number(value: Any, unit: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
+def times(value: Any) -> str:
+    """A ratio for the table: two decimals below 10, one above."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "–" if value is None else str(value)
+    return f"{value:.2f}×" if abs(value) < 10 else f"{value:.1f}×"
+
+
 MET = {True: "yes", False: "**no**", None: "–"}
 
 
@@ -246,7 +253,7 @@ def summary_table(outcomes: list[Outcome]) -> list[str]:
             base = number(row["baseline"], unit)
             if row["baseline_label"] and row["baseline"] is not None:
                 base += f" ({row['baseline_label']})"
-            ratio_text = "–" if row["ratio"] is None else f"{row['ratio']}×"
+            ratio_text = times(row["ratio"])
             figure = number(row["figure"], unit)
             lines.append(
                 f"| {name}: {_cell(row['metric'])} | {figure} | {_cell(base)} | "

@@ -73,7 +73,7 @@ def test_rows_ratios_and_sections(tmp_path: Path) -> None:
     # The summary table comes first, with the ratio computed where the row has none.
     table = lines.index("| benchmark | figure | baseline | ratio | goal | met |")
     assert table < text.index("## Fake good")
-    assert "| good: parse time | 3 s | 1.5 s (raw) | 2.0× | ≤ 2× baseline | yes |" in lines
+    assert "| good: parse time | 3 s | 1.5 s (raw) | 2.00× | ≤ 2× baseline | yes |" in lines
     assert "| good: steadiness | 0.1 | 1.2 | 12.0× | baseline ≥ 10× figure | yes |" in lines
     # Zero baseline: no ratio rather than a division error.
     assert "| good: late | 2 | 0 | – | 0 | **no** |" in lines
