@@ -416,10 +416,15 @@ def markdown(result: dict[str, object]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        steady = (
+            f"{r['cv_planner_after_opbouw']} / {r['cv_naive_after_opbouw']} / "
+            f"{r['ratio_after_opbouw']}x"
+            if r["cv_planner_after_opbouw"] is not None
+            else "– (run shorter than the opbouwfase)"
+        )
         lines.append(
             f"| {r['household']} | {r['pattern']} | {r['cv_planner']} | {r['cv_naive']} | "
-            f"{r['ratio']}x | {r['cv_planner_after_opbouw']} / {r['cv_naive_after_opbouw']} / "
-            f"{r['ratio_after_opbouw']}x | {r['late_planner']} | "
+            f"{r['ratio']}x | {steady} | {r['late_planner']} | "
             f"{r['late_planner_income_short']} | "
             f"{r['late_naive']} | {r['mean_weekly_planner']} |"
         )
