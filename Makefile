@@ -49,9 +49,7 @@ fuzz: install
 
 ## bench: every benchmark in bench/
 bench: install
-	$(BIN)/python bench/leefgeld_stability.py
-	$(BIN)/python bench/import_speed.py
-	$(BIN)/python bench/web_latency.py
+	$(BIN)/python bench/report.py
 
 demo-reset:
 	rm -rf var/demo

@@ -13,6 +13,8 @@ maximum over all children so far). Goal: connector ≤ 2× baseline time, and
 memory that does not grow with the XML tree (only with the returned result).
 
     python bench/import_speed.py [--entries N] [--json] [--keep DIR]
+
+--json includes the uniform "summary" rows that bench/report.py collects.
 """
 
 from __future__ import annotations
@@ -230,7 +232,7 @@ def benchmark(entries: int, small_factor: int, directory: Path) -> dict[str, obj
     if base.transactions != conn.transactions:
         raise SystemExit(f"count mismatch: {base.transactions} vs {conn.transactions}")
     ratio = round(conn.seconds / base.seconds, 2) if base.seconds else 0.0
-    return {
+    result: dict[str, object] = {
         "benchmark": "import_speed",
         "entries": entries,
         "runs": [asdict(run) for run in runs],
@@ -241,7 +243,52 @@ def benchmark(entries: int, small_factor: int, directory: Path) -> dict[str, obj
         "rss_growth_baseline": round(base.peak_rss_mb / small_base.peak_rss_mb, 2),
         "rss_bytes_per_transaction_connector": _bytes_per_transaction(small_conn, conn),
         "rss_bytes_per_transaction_baseline": _bytes_per_transaction(small_base, base),
+        "sizes": {"entries": entries, "small_entries": small_base.entries, "file_mb": base.file_mb},
     }
+    result["summary"] = summary(result, base, conn)
+    return result
+
+
+def summary(result: dict[str, object], base: Run, conn: Run) -> list[dict[str, object]]:
+    """The uniform rows of bench/report.py's table (see docs/benchmarks.md).
+
+    Memory counts as flat when the peak RSS grows per transaction by at most
+    GOAL_RATIO times what the baseline's grows per row of the same fields (it
+    holds no tree either); a held lxml tree would cost several KB per entry.
+    """
+    growth = result["rss_bytes_per_transaction_connector"]
+    base_growth = result["rss_bytes_per_transaction_baseline"]
+    assert isinstance(growth, int) and isinstance(base_growth, int)
+    return [
+        {
+            "metric": f"CAMT.053 parse time, {conn.entries} entries ({conn.file_mb} MB)",
+            "figure": conn.seconds,
+            "baseline": base.seconds,
+            "baseline_label": "raw lxml iterparse",
+            "ratio": result["ratio"],
+            "unit": "s",
+            "goal": f"≤ {GOAL_RATIO}× baseline",
+            "met": result["within_goal"],
+        },
+        {
+            "metric": "peak RSS growth per transaction, small file → large file",
+            "figure": growth,
+            "baseline": base_growth,
+            "baseline_label": "raw lxml iterparse, per row of fields",
+            "unit": "bytes",
+            "goal": f"flat: ≤ {GOAL_RATIO}× baseline (no XML tree held)",
+            "met": growth <= GOAL_RATIO * max(base_growth, 1),
+        },
+        {
+            "metric": f"peak RSS, {conn.entries} entries",
+            "figure": conn.peak_rss_mb,
+            "baseline": base.peak_rss_mb,
+            "baseline_label": "raw lxml iterparse",
+            "unit": "MB",
+            "goal": "(for information)",
+            "met": None,
+        },
+    ]
 
 
 def _bytes_per_transaction(small: Run, large: Run) -> int:

@@ -10,6 +10,8 @@ Goal: CV at least 10x lower than naive, with zero late charges whenever the
 month's income covers the month's charges.
 
     python bench/leefgeld_stability.py [--seed 7] [--months 12] [--warmup-weeks 0] [--json]
+
+--json adds the uniform "summary" rows that bench/report.py collects.
 """
 
 from __future__ import annotations
@@ -303,8 +305,10 @@ def run(seed: int, months: int, warmup_weeks: int) -> dict[str, object]:
         skip = warmup_weeks or _weeks_before_first_income(case)
         cv_ours = cv(ours.weekly[skip:])
         cv_base = cv(base.weekly[skip:])
-        steady_ours = cv(ours.weekly[STEADY_FROM_WEEK:])
-        steady_base = cv(base.weekly[STEADY_FROM_WEEK:])
+        # A run shorter than the opbouwfase has no steady weeks: those columns stay empty.
+        steady = len(ours.weekly) - STEADY_FROM_WEEK >= 2
+        steady_ours = cv(ours.weekly[STEADY_FROM_WEEK:]) if steady else None
+        steady_base = cv(base.weekly[STEADY_FROM_WEEK:]) if steady else None
         rows.append(
             {
                 "household": case.household.code,
@@ -312,9 +316,11 @@ def run(seed: int, months: int, warmup_weeks: int) -> dict[str, object]:
                 "cv_planner": round(cv_ours, 3),
                 "cv_naive": round(cv_base, 3),
                 "ratio": round(cv_base / cv_ours, 1) if cv_ours else None,
-                "cv_planner_after_opbouw": round(steady_ours, 3),
-                "cv_naive_after_opbouw": round(steady_base, 3),
-                "ratio_after_opbouw": round(steady_base / steady_ours, 1) if steady_ours else None,
+                "cv_planner_after_opbouw": _round(steady_ours, 3),
+                "cv_naive_after_opbouw": _round(steady_base, 3),
+                "ratio_after_opbouw": (
+                    round(steady_base / steady_ours, 1) if steady_ours and steady_base else None
+                ),
                 "late_planner": ours.late,
                 "late_planner_income_short": ours.late_uncovered,
                 "late_naive": base.late,
@@ -323,7 +329,78 @@ def run(seed: int, months: int, warmup_weeks: int) -> dict[str, object]:
                 ),
             }
         )
-    return {"seed": seed, "months": months, "warmup_weeks": warmup_weeks, "rows": rows}
+    return {
+        "seed": seed,
+        "months": months,
+        "warmup_weeks": warmup_weeks,
+        "rows": rows,
+        "sizes": {"months": months, "households": len(rows), "seed": seed},
+        "summary": summary(rows),
+    }
+
+
+def _round(value: Decimal | None, places: int) -> Decimal | None:
+    return None if value is None else round(value, places)
+
+
+GOAL_CV_RATIO = 10
+
+
+def summary(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The uniform rows of bench/report.py's table (see docs/benchmarks.md).
+
+    One row per CV measure for the household furthest from the goal (met only
+    when every household meets it), and one row for late charges.
+    """
+    result: list[dict[str, object]] = []
+    measures = (
+        ("all weeks", "cv_planner", "cv_naive", "ratio"),
+        (
+            f"from week {STEADY_FROM_WEEK} (after the opbouwfase)",
+            "cv_planner_after_opbouw",
+            "cv_naive_after_opbouw",
+            "ratio_after_opbouw",
+        ),
+    )
+    for label, ours, theirs, ratio in measures:
+        measured = [r for r in rows if r[ours] is not None]
+        if not measured:
+            continue
+
+        def times(row: dict[str, object], key: str = ratio) -> Decimal:
+            value = row[key]  # None: the planner's CV is 0, infinitely steadier
+            return Decimal("Infinity") if value is None else Decimal(str(value))
+
+        worst = min(measured, key=times)
+        meeting = sum(1 for r in measured if times(r) >= GOAL_CV_RATIO)
+        result.append(
+            {
+                "metric": f"CV of weekly leefgeld, {label}: household furthest from the goal "
+                f"({worst['household']}); {meeting} of {len(measured)} households meet it",
+                "figure": float(str(worst[ours])),
+                "baseline": float(str(worst[theirs])),
+                "baseline_label": "naive policy",
+                "ratio": None if worst[ratio] is None else float(str(worst[ratio])),
+                "unit": "",
+                "goal": f"naive CV ≥ {GOAL_CV_RATIO}× planner CV",
+                "met": meeting == len(measured),
+            }
+        )
+    late = sum(int(str(r["late_planner"])) - int(str(r["late_planner_income_short"])) for r in rows)
+    result.append(
+        {
+            "metric": "late charges in months whose income covered the charges "
+            f"(all {len(rows)} households)",
+            "figure": late,
+            "baseline": sum(int(str(r["late_naive"])) for r in rows),
+            "baseline_label": "naive policy, all late charges",
+            "ratio": None,
+            "unit": "",
+            "goal": "0",
+            "met": late == 0,
+        }
+    )
+    return result
 
 
 def markdown(result: dict[str, object]) -> str:
@@ -339,10 +416,15 @@ def markdown(result: dict[str, object]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
+        steady = (
+            f"{r['cv_planner_after_opbouw']} / {r['cv_naive_after_opbouw']} / "
+            f"{r['ratio_after_opbouw']}x"
+            if r["cv_planner_after_opbouw"] is not None
+            else "– (run shorter than the opbouwfase)"
+        )
         lines.append(
             f"| {r['household']} | {r['pattern']} | {r['cv_planner']} | {r['cv_naive']} | "
-            f"{r['ratio']}x | {r['cv_planner_after_opbouw']} / {r['cv_naive_after_opbouw']} / "
-            f"{r['ratio_after_opbouw']}x | {r['late_planner']} | "
+            f"{r['ratio']}x | {steady} | {r['late_planner']} | "
             f"{r['late_planner_income_short']} | "
             f"{r['late_naive']} | {r['mean_weekly_planner']} |"
         )

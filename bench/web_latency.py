@@ -12,6 +12,8 @@ Requests go through the WSGI app in-process (Flask's test client), so the networ
 is not measured. Goal (issue 6): p95 of /vandaag ≤ 3 × p95 of the trivial endpoint.
 
     python bench/web_latency.py [--households N] [--requests N] [--database URL] [--json]
+
+--json includes the uniform "summary" rows that bench/report.py collects.
 """
 
 from __future__ import annotations
@@ -125,6 +127,52 @@ def measure(url: str, requests: int) -> dict[str, Any]:
     return results
 
 
+def summary(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The uniform rows for bench/report.py's table (see docs/benchmarks.md)."""
+    page, ping = results["/vandaag"], results["/bench/ping"]
+    size = f"{results['households']} households"
+    return [
+        {
+            "metric": f"/vandaag p95 latency, {size}",
+            "figure": page["p95_ms"],
+            "baseline": ping["p95_ms"],
+            "baseline_label": "trivial endpoint",
+            "ratio": results["p95_ratio"],
+            "unit": "ms",
+            "goal": "≤ 3× baseline",
+            "met": results["goal_met"],
+        },
+        {
+            "metric": f"/vandaag p50 latency, {size}",
+            "figure": page["p50_ms"],
+            "baseline": ping["p50_ms"],
+            "baseline_label": "trivial endpoint",
+            "unit": "ms",
+            "goal": "(for information)",
+            "met": None,
+        },
+    ]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """A --json result as Markdown (used by bench/report.py)."""
+    lines = [
+        f"Households in the database: {results['households']} "
+        f"(built in {results['build_seconds']} s); requests in-process via Flask's test client.",
+        "",
+        "| endpoint | p50 ms | p95 ms |",
+        "|---|---:|---:|",
+    ]
+    for path in ("/bench/ping", "/vandaag"):
+        lines.append(f"| {path} | {results[path]['p50_ms']} | {results[path]['p95_ms']} |")
+    verdict = "met" if results["goal_met"] else "NOT met"
+    lines += [
+        "",
+        f"p95 /vandaag = {results['p95_ratio']} × trivial endpoint (goal ≤ 3×: {verdict})",
+    ]
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=10_000)
@@ -141,6 +189,8 @@ def main() -> int:
     results["households"] = args.households + 3
     results["build_seconds"] = round(built, 1)
     if args.json:
+        results["sizes"] = {"households": results["households"], "requests": args.requests}
+        results["summary"] = summary(results)
         print(json.dumps(results, indent=2))
         return 0
     print(f"households in the database: {results['households']} (built in {built:.1f} s)")
