@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -234,3 +234,21 @@ def test_a_return_listed_before_its_debit_still_settles_the_payment_first(
     assert book.balance(ledger.SUSPENSE) == Money("0.00")
     assert book.balance(ledger.vat("HH-0001")) == Money("0.00")  # -100 instructed, +100 back
     assert "onbekende_transactie" not in open_kinds(engine)
+
+
+def test_a_bank_that_reuses_one_file_name_loses_no_file_in_processed(
+    engine: Engine, paths: NightPaths
+) -> None:
+    for day, opening, ref in ((D19, "1000.00", "R1"), (D20, "1050.00", "R2")):
+        camt(paths.inbox, day, opening, [gift(day, "50.00", ref)]).rename(
+            paths.inbox / "afschrift.xml"
+        )
+        run(engine, paths, day + timedelta(days=1))
+    camt(paths.inbox, D20, "1050.00", [gift(D20, "50.00", "R2")]).rename(
+        paths.inbox / "afschrift.xml"
+    )
+    run(engine, paths, D21)  # the same file delivered again: a duplicate, kept once
+
+    kept = sorted(p.name for p in paths.processed.iterdir())
+    assert kept == ["afschrift.2.xml", "afschrift.xml"]
+    assert bank(engine) == Money("1100.00")
