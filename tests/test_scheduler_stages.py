@@ -7,6 +7,7 @@ needs (mostly import → book), so they stay fast on both SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
@@ -252,3 +253,15 @@ def test_a_bank_that_reuses_one_file_name_loses_no_file_in_processed(
     kept = sorted(p.name for p in paths.processed.iterdir())
     assert kept == ["afschrift.2.xml", "afschrift.xml"]
     assert bank(engine) == Money("1100.00")
+
+
+def test_hhb_signals_shows_the_transaction_that_hhb_assign_takes(
+    db_url: str, engine: Engine, paths: NightPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(engine, paths, D20, camt(paths.var, D19, "1000.00", [gift(D19, "50.00", "R1")]))
+    capsys.readouterr()
+    assert hhb("signals", db=db_url) == 0
+    found = re.search(r"transactie (\S+)", capsys.readouterr().out)
+    assert found is not None
+    assert hhb("assign", found.group(1), "HH-0003", db=db_url) == 0
+    assert "onbekende_transactie" not in open_kinds(engine)
