@@ -265,3 +265,22 @@ def test_hhb_signals_shows_the_transaction_that_hhb_assign_takes(
     assert found is not None
     assert hhb("assign", found.group(1), "HH-0003", db=db_url) == 0
     assert "onbekende_transactie" not in open_kinds(engine)
+
+
+def test_the_same_day_as_camt_and_mt940_adds_nothing_but_keeps_real_twins_and_a_third(
+    engine: Engine, paths: NightPaths, tmp_path: Path
+) -> None:
+    from tests.mt940_writer import Mt940Statement, write_mt940
+
+    twins = [gift(D19, "50.00", "R1"), gift(D19, "50.00", "R2")]  # two real, identical gifts
+    run(engine, paths, D20, camt(tmp_path, D19, "1000.00", twins))
+    assert bank(engine) == Money("1100.00")
+    third = gift(D19, "50.00", "R3")  # booked late that day: only the MT940 has it
+    mt940 = Mt940Statement(GEMEENTE_IBAN, Money("1000.00"), D19, D19, (*twins, third))
+    path = tmp_path / "mt940-20260219.sta"
+    path.write_bytes(write_mt940([mt940]))
+    run(engine, paths, D20, path)
+
+    assert bank(engine) == Money("1150.00")
+    with UnitOfWork(engine) as uow:
+        assert len(transactions(uow)) == 3
