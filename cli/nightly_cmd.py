@@ -151,6 +151,9 @@ def run_signals(args: argparse.Namespace) -> int:
     for item in items:
         who = item["household"] or "gemeente"
         print(f"[{item['severity']}] {who}: {item['message']}  (sinds {item['first_seen']})")
+        reference = (item["data"] or {}).get("dedupe_key")
+        if reference:  # what `hhb assign` takes as TRANSACTION_ID
+            print(f"    transactie {reference}")
     return EXIT_OK
 
 

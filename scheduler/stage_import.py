@@ -9,6 +9,7 @@ goes straight to ``processed/``.
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import os
 from pathlib import Path
@@ -37,9 +38,15 @@ def inbox_files(ctx: NightContext) -> list[tuple[Path, bool]]:
 
 
 def move(path: Path, folder: Path) -> Path:
-    """Move `path` into `folder` (replacing a file of the same name: a re-delivery)."""
+    """Move `path` into `folder`. A file of the same name there is replaced only when it
+    holds the same bytes (a re-delivery); otherwise this one gets a free name
+    (`name.2.xml`, ...), so no earlier bank file is ever lost."""
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / path.name
+    number = 2
+    while target.exists() and not filecmp.cmp(target, path, shallow=False):
+        target = folder / f"{path.stem}.{number}{path.suffix}"
+        number += 1
     os.replace(path, target)
     return target
 

@@ -7,9 +7,10 @@ needs (mostly import → book), so they stay fast on both SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -234,3 +235,52 @@ def test_a_return_listed_before_its_debit_still_settles_the_payment_first(
     assert book.balance(ledger.SUSPENSE) == Money("0.00")
     assert book.balance(ledger.vat("HH-0001")) == Money("0.00")  # -100 instructed, +100 back
     assert "onbekende_transactie" not in open_kinds(engine)
+
+
+def test_a_bank_that_reuses_one_file_name_loses_no_file_in_processed(
+    engine: Engine, paths: NightPaths
+) -> None:
+    for day, opening, ref in ((D19, "1000.00", "R1"), (D20, "1050.00", "R2")):
+        camt(paths.inbox, day, opening, [gift(day, "50.00", ref)]).rename(
+            paths.inbox / "afschrift.xml"
+        )
+        run(engine, paths, day + timedelta(days=1))
+    camt(paths.inbox, D20, "1050.00", [gift(D20, "50.00", "R2")]).rename(
+        paths.inbox / "afschrift.xml"
+    )
+    run(engine, paths, D21)  # the same file delivered again: a duplicate, kept once
+
+    kept = sorted(p.name for p in paths.processed.iterdir())
+    assert kept == ["afschrift.2.xml", "afschrift.xml"]
+    assert bank(engine) == Money("1100.00")
+
+
+def test_hhb_signals_shows_the_transaction_that_hhb_assign_takes(
+    db_url: str, engine: Engine, paths: NightPaths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(engine, paths, D20, camt(paths.var, D19, "1000.00", [gift(D19, "50.00", "R1")]))
+    capsys.readouterr()
+    assert hhb("signals", db=db_url) == 0
+    found = re.search(r"transactie (\S+)", capsys.readouterr().out)
+    assert found is not None
+    assert hhb("assign", found.group(1), "HH-0003", db=db_url) == 0
+    assert "onbekende_transactie" not in open_kinds(engine)
+
+
+def test_the_same_day_as_camt_and_mt940_adds_nothing_but_keeps_real_twins_and_a_third(
+    engine: Engine, paths: NightPaths, tmp_path: Path
+) -> None:
+    from tests.mt940_writer import Mt940Statement, write_mt940
+
+    twins = [gift(D19, "50.00", "R1"), gift(D19, "50.00", "R2")]  # two real, identical gifts
+    run(engine, paths, D20, camt(tmp_path, D19, "1000.00", twins))
+    assert bank(engine) == Money("1100.00")
+    third = gift(D19, "50.00", "R3")  # booked late that day: only the MT940 has it
+    mt940 = Mt940Statement(GEMEENTE_IBAN, Money("1000.00"), D19, D19, (*twins, third))
+    path = tmp_path / "mt940-20260219.sta"
+    path.write_bytes(write_mt940([mt940]))
+    run(engine, paths, D20, path)
+
+    assert bank(engine) == Money("1150.00")
+    with UnitOfWork(engine) as uow:
+        assert len(transactions(uow)) == 3
