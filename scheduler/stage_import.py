@@ -27,14 +27,27 @@ def _iban(text: str) -> str:
     return text.replace(" ", "").upper()
 
 
+# Files still being delivered (an SFTP/rsync upload writes under a temporary
+# name and renames when complete) are left alone until they are whole.
+IN_TRANSFER_SUFFIXES = (".part", ".partial", ".tmp", ".filepart", ".crdownload")
+
+
+def _ready(path: Path) -> bool:
+    name = path.name
+    return not name.startswith(".") and not name.lower().endswith(IN_TRANSFER_SUFFIXES)
+
+
 def inbox_files(ctx: NightContext) -> list[tuple[Path, bool]]:
-    """The files to import, with whether to move them afterwards (inbox files only)."""
+    """The files to import, with whether to move them afterwards (inbox files only).
+
+    Hidden files and files still in transfer (`*.part`, `*.tmp`, ...) are skipped.
+    """
     if ctx.files is not None:
         return [(path, False) for path in ctx.files]
     if not ctx.paths.inbox.is_dir():
         return []
     names = sorted(p for p in ctx.paths.inbox.iterdir() if p.is_file())
-    return [(p, True) for p in names if not p.name.startswith(".")]
+    return [(p, True) for p in names if _ready(p)]
 
 
 def move(path: Path, folder: Path) -> Path:

@@ -284,3 +284,17 @@ def test_the_same_day_as_camt_and_mt940_adds_nothing_but_keeps_real_twins_and_a_
     assert bank(engine) == Money("1150.00")
     with UnitOfWork(engine) as uow:
         assert len(transactions(uow)) == 3
+
+
+def test_a_file_still_in_transfer_waits_in_the_inbox(
+    engine: Engine, paths: NightPaths, tmp_path: Path
+) -> None:
+    whole = camt(paths.inbox, D19, "1000.00", [gift(D19, "50.00", "R1")])
+    partial = whole.with_name(whole.name + ".part")
+    partial.write_bytes(whole.read_bytes()[:200])  # the next file, half uploaded
+    run(engine, paths, D20)
+
+    assert partial.exists(), "a file in transfer is neither imported nor rejected"
+    rejected = paths.inbox / "rejected"
+    assert not rejected.is_dir() or not any(rejected.iterdir())
+    assert bank(engine) == Money("1050.00")
