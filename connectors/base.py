@@ -8,6 +8,7 @@ names the connector, the file and, where known, the line or XPath.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -38,3 +39,42 @@ class StatementImporter(Protocol):
     def extract(self, path: Path) -> list[Statement]:
         """Parse the whole file or raise `ConnectorError`; never a partial result."""
         ...
+
+
+class BytesImporter:
+    """An importer for a format read whole: sniff the head, hand the bytes to a pure parser.
+
+    `looks_like(head)` judges the first `sniff_bytes` bytes; `parse(data, filename)`
+    returns the statements or raises `ConnectorError` itself.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        looks_like: Callable[[bytes], bool],
+        parse: Callable[[bytes, str], list[Statement]],
+        sniff_bytes: int = 4096,
+    ) -> None:
+        self.name = name
+        self._looks_like = looks_like
+        self._parse = parse
+        self._sniff_bytes = sniff_bytes
+
+    def identify(self, path: Path) -> bool:
+        """Sniff the head of the file; never raises (unreadable means "not mine")."""
+        try:
+            with path.open("rb") as stream:
+                head = stream.read(self._sniff_bytes)
+        except Exception:
+            return False
+        return self._looks_like(head)
+
+    def extract(self, path: Path) -> list[Statement]:
+        """Parse the whole file or raise `ConnectorError`; never a partial result."""
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise ConnectorError(
+                self.name, path.name, f"cannot read the file: {error.strerror or error}"
+            ) from None
+        return self._parse(data, path.name)

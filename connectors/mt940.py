@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
-from connectors.base import ConnectorError
+from connectors.base import BytesImporter, ConnectorError
 from connectors.mt940_lex import Mt940Rejection, decode, split_statements
 from connectors.mt940_statement import DedupeKeys, build_statement
 from huishoudboekje.banking import Statement
@@ -50,31 +49,6 @@ def looks_like_mt940(head: bytes) -> bool:
     return b"20" in found and b"25" in found and bool(found & {b"60F", b"60M"})
 
 
-class Mt940Importer:
-    """The `StatementImporter` for MT940 files (any extension: .sta, .940, .txt, none)."""
-
-    name = NAME
-
-    def identify(self, path: Path) -> bool:
-        """Sniff the first 4 KB for the MT940 statement tags; never raises."""
-        try:
-            with path.open("rb") as stream:
-                head = stream.read(SNIFF_BYTES)
-        except Exception:  # a sniff never raises: unreadable means "not mine"
-            return False
-        return looks_like_mt940(head)
-
-    def extract(self, path: Path) -> list[Statement]:
-        """Parse the whole file or raise `ConnectorError`; never a partial result."""
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise ConnectorError(
-                NAME, path.name, f"cannot read the file: {error.strerror or error}"
-            ) from None
-        return parse_mt940(data, path.name)
-
-
 def _guarded(filename: str, run: Callable[[], list[Statement]]) -> list[Statement]:
     try:
         return run()
@@ -88,4 +62,4 @@ def _guarded(filename: str, run: Callable[[], list[Statement]]) -> list[Statemen
         ) from error
 
 
-IMPORTERS = (Mt940Importer(),)
+IMPORTERS = (BytesImporter(NAME, looks_like_mt940, parse_mt940, SNIFF_BYTES),)

@@ -18,13 +18,12 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from bs4 import XMLParsedAsHTMLWarning
 from ofxparse import OfxParser, OfxParserException
 
-from connectors.base import ConnectorError
+from connectors.base import BytesImporter, ConnectorError
 from huishoudboekje.banking import BankTransaction, Statement, reference_dedupe_key
 from huishoudboekje.money import Money
 
@@ -61,31 +60,6 @@ def parse_ofx(data: bytes, filename: str) -> list[Statement]:
 def looks_like_ofx(head: bytes) -> bool:
     """Cheap sniff: an OFX 1.x header line, an OFX 2.x `<?OFX …?>` or an `<OFX>` root."""
     return bool(_SNIFF_RE.search(head))
-
-
-class OfxImporter:
-    """The `StatementImporter` for OFX files (.ofx, .qfx)."""
-
-    name = NAME
-
-    def identify(self, path: Path) -> bool:
-        """Sniff the first 4 KB for an OFX header or root element; never raises."""
-        try:
-            with path.open("rb") as stream:
-                head = stream.read(SNIFF_BYTES)
-        except Exception:  # a sniff never raises: unreadable means "not mine"
-            return False
-        return looks_like_ofx(head)
-
-    def extract(self, path: Path) -> list[Statement]:
-        """Parse the whole file or raise `ConnectorError`; never a partial result."""
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise ConnectorError(
-                NAME, path.name, f"cannot read the file: {error.strerror or error}"
-            ) from None
-        return parse_ofx(data, path.name)
 
 
 def _guarded(filename: str, run: Callable[[], list[Statement]]) -> list[Statement]:
@@ -287,4 +261,4 @@ def _day(value: object) -> date | None:
     return None
 
 
-IMPORTERS = (OfxImporter(),)
+IMPORTERS = (BytesImporter(NAME, looks_like_ofx, parse_ofx, SNIFF_BYTES),)
