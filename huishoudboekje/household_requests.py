@@ -28,6 +28,7 @@ STATUS_NL = {
     "wacht_op_akkoord": "bekeken, wacht op akkoord van een tweede medewerker",
     "goedgekeurd": "goedgekeurd",
     "afgewezen": "afgewezen",
+    "betaald": "uitbetaald: het geld is naar uw eigen rekening overgemaakt",
 }
 
 
