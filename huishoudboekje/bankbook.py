@@ -14,7 +14,8 @@ The ledger model of the pooled bank account (see docs/operations.md):
 * a returned payment (RtrInf, or a credit carrying one of our EndToEndIds):
   bank ← household vat (the money is the household's again); when the payment's
   debit was never seen (the statement with it never reached us) the return also
-  closes in flight → bank, so in flight holds only payments still pending;
+  closes in flight → bank, so in flight holds only payments still pending (and
+  that debit, should its statement still arrive, books nothing more);
 * a debit carrying one of our EndToEndIds for another amount than instructed:
   in flight → bank for the instruction, the difference to suspense (signal
   "bedrag wijkt af"): suspense goes negative when more left than instructed;
@@ -57,6 +58,9 @@ class TxStatus(StrEnum):
     RETURNED = "returned"
     UNKNOWN_DEBIT = "unknown_debit"
     ASSIGNED = "assigned"
+    # the debit of a returned payment that arrived after the return had already booked
+    # it (see `reconcile`): nothing more to book
+    DEBIT_ALREADY_BOOKED = "debit_booked"
 
 
 class InstructionStatus(StrEnum):
@@ -143,6 +147,9 @@ class SentPayment:
     household: str
     amount: Money
     status: InstructionStatus
+    # returned before its debit was seen: the return booked the debit too, so the
+    # debit itself, arriving later (a statement that came late), books nothing
+    debit_implied: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +200,14 @@ def reconcile(tx: BankTransaction, sent: Mapping[str, SentPayment]) -> Reconcili
         return Reconciliation(TxStatus.UNMATCHED, None, "", "creditering zonder bekende opdracht")
     if payment is None:
         return Reconciliation(TxStatus.UNKNOWN_DEBIT, None, "", "afschrijving zonder opdracht")
+    if payment.debit_implied and -tx.amount == payment.amount:
+        return Reconciliation(
+            TxStatus.DEBIT_ALREADY_BOOKED,
+            payment.household,
+            payment.end_to_end_id,
+            f"afschrijving van teruggekomen betaling {payment.end_to_end_id}; "
+            "al geboekt bij de terugboeking",
+        )
     if payment.status is not InstructionStatus.IN_FLIGHT:
         return Reconciliation(
             TxStatus.UNKNOWN_DEBIT,

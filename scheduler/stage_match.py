@@ -135,6 +135,10 @@ def reconcile_debits(ctx: NightContext) -> dict[str, Any]:
                     sent[decision.end_to_end_id], InstructionStatus.PAID
                 )
                 counts["settled"] += 1
+            elif decision.status is TxStatus.DEBIT_ALREADY_BOOKED:
+                payment = sent[decision.end_to_end_id]
+                sent[decision.end_to_end_id] = replace(payment, debit_implied=False)
+                counts["settled"] += 1
             elif decision.status is TxStatus.RETURNED and decision.household is not None:
                 code = tx.return_reason or "onbekend"
                 set_instruction_status(

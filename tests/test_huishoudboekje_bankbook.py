@@ -90,6 +90,12 @@ def test_reconcile_settles_returns_and_parks() -> None:
     unseen = reconcile(back, sent(InstructionStatus.IN_FLIGHT))
     assert (unseen.status, unseen.in_flight) == (TxStatus.RETURNED, Money("725.40"))
     assert not unseen.amount_differs
+    # its debit turning up later (a late statement) was booked with the return
+    implied = {
+        "E2E-1": SentPayment("E2E-1", "HH-0001", Money("725.40"), InstructionStatus.RETURNED, True)
+    }
+    assert reconcile(debit, implied).status is TxStatus.DEBIT_ALREADY_BOOKED
+    assert reconcile(debit, sent(InstructionStatus.RETURNED)).status is TxStatus.UNKNOWN_DEBIT
     assert reconcile(back, {}).status is TxStatus.UNMATCHED
 
 

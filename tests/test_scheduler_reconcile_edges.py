@@ -13,7 +13,7 @@ that are still pending (`conservation`).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,9 +23,10 @@ from huishoudboekje.banking import BankTransaction
 from huishoudboekje.money import Money
 from huishoudboekje.persistence import UnitOfWork, create_engine_from_url, load_ledger
 from huishoudboekje.persistence.nightly_repo import instruction_rows
+from tests.camt_writer import CamtStatement, write_camt053
 from tests.nightly_bank import Bank
 from tests.nightly_support import SAMPLE, days, hhb
-from tests.test_cli_nightly import run_days
+from tests.test_cli_nightly import ledger_bank, run_days
 from tests.test_scheduler_extras import conservation
 
 FIRST, SETTLE = date(2026, 2, 21), date(2026, 2, 27)
@@ -88,6 +89,35 @@ def test_a_return_whose_debit_we_never_saw_clears_in_flight(
     rows, suspense, _in_flight = check(db)
     assert rows[e2e] == ("returned", payment.amount)
     assert suspense == Money("50.00")  # only the unknown gift of the shared scenario
+
+    # the statement with the debit turns up after all: the return already booked it
+    before = ledger_bank(db)
+    late = CamtStatement(
+        bank.account,
+        bank.closings[STATEMENT_DAY - timedelta(days=1)],
+        (
+            (
+                BankTransaction(
+                    booking_date=STATEMENT_DAY,
+                    value_date=STATEMENT_DAY,
+                    amount=-payment.amount,
+                    counterparty_name="Fam. de Vries",
+                    end_to_end_id=e2e,
+                    description="Leefgeld",
+                    bank_reference="LAAT-1",
+                ),
+            ),
+        ),
+        statement_id="STMT-LAAT",
+    )
+    path = tmp_path / "camt053-laat.xml"
+    path.write_bytes(write_camt053([late]))
+    capsys.readouterr()
+    assert hhb("import", str(path), "--json", db=db) == 0
+    assert ledger_bank(db) == before
+    rows, suspense, _in_flight = check(db)
+    assert rows[e2e] == ("returned", payment.amount)
+    assert suspense == Money("50.00")  # not an unknown debit
 
 
 @pytest.mark.parametrize("delta", ["1.00", "-1.00"])
