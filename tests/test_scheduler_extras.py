@@ -128,6 +128,8 @@ def test_an_approved_request_is_paid_by_the_night_and_shown_paid(
     page = env.client("devries").get("/verzoek").data.decode()
     item = re.search(r"Nieuwe schoenen.*?</li>", page, re.S)
     assert item is not None and "uitbetaald" in item.group(0)
+    waiting = re.search(r"Wasmachine.*?</li>", page, re.S)
+    assert waiting is not None and "zodra uw buffer het toelaat" in waiting.group(0)
 
     # a re-run of the night pays nothing twice
     nightly(date(2026, 2, 28), env.db_url, var, capsys)
