@@ -12,7 +12,13 @@ The ledger model of the pooled bank account (see docs/operations.md):
 * a matched income: bank ← household vat;       unmatched credit: bank ← suspense;
 * a debit carrying one of our EndToEndIds: in flight → bank (the payment left);
 * a returned payment (RtrInf, or a credit carrying one of our EndToEndIds):
-  bank ← household vat (the money is the household's again);
+  bank ← household vat (the money is the household's again); when the payment's
+  debit was never seen (the statement with it never reached us) the return also
+  closes in flight → bank, so in flight holds only payments still pending (and
+  that debit, should its statement still arrive, books nothing more);
+* a debit carrying one of our EndToEndIds for another amount than instructed:
+  in flight → bank for the instruction, the difference to suspense (signal
+  "bedrag wijkt af"): suspense goes negative when more left than instructed;
 * an unknown debit: suspense → bank (suspense goes negative until staff sort it out);
 * staff assigning an unmatched credit: suspense → household vat (a credit assigned
   before the night booked it, e.g. after a crash between `match` and `book`, still
@@ -30,7 +36,15 @@ from enum import StrEnum
 
 from huishoudboekje import ledger
 from huishoudboekje.banking import BankTransaction, Statement
-from huishoudboekje.ledger import BANK, FUND, IN_FLIGHT, SUSPENSE, JournalEntry, transfer
+from huishoudboekje.ledger import (
+    BANK,
+    FUND,
+    IN_FLIGHT,
+    SUSPENSE,
+    JournalEntry,
+    Posting,
+    transfer,
+)
 from huishoudboekje.money import Money
 
 
@@ -44,6 +58,9 @@ class TxStatus(StrEnum):
     RETURNED = "returned"
     UNKNOWN_DEBIT = "unknown_debit"
     ASSIGNED = "assigned"
+    # the debit of a returned payment that arrived after the return had already booked
+    # it (see `reconcile`): nothing more to book
+    DEBIT_ALREADY_BOOKED = "debit_booked"
 
 
 class InstructionStatus(StrEnum):
@@ -130,6 +147,9 @@ class SentPayment:
     household: str
     amount: Money
     status: InstructionStatus
+    # returned before its debit was seen: the return booked the debit too, so the
+    # debit itself, arriving later (a statement that came late), books nothing
+    debit_implied: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +160,15 @@ class Reconciliation:
     household: str | None
     end_to_end_id: str  # the instruction concerned, "" for none
     reason: str
+    # the instructed amount this transaction also clears from in flight when it is
+    # not simply the transaction's own amount: a return whose debit was never seen,
+    # or a debit for another amount than instructed (see `booking_entry`)
+    in_flight: Money | None = None
+
+    @property
+    def amount_differs(self) -> bool:
+        """A debit of ours that left for another amount than instructed."""
+        return self.status is TxStatus.SETTLED and self.in_flight is not None
 
 
 def our_reference(tx: BankTransaction, sent: Mapping[str, SentPayment]) -> SentPayment | None:
@@ -159,15 +188,26 @@ def reconcile(tx: BankTransaction, sent: Mapping[str, SentPayment]) -> Reconcili
             InstructionStatus.PAID,
         }:
             code = tx.return_reason or "onbekend"
+            unseen = payment.status is InstructionStatus.IN_FLIGHT
             return Reconciliation(
                 TxStatus.RETURNED,
                 payment.household,
                 payment.end_to_end_id,
-                f"betaling {payment.end_to_end_id} teruggekomen (reden {code})",
+                f"betaling {payment.end_to_end_id} teruggekomen (reden {code})"
+                + ("; de afschrijving zelf is niet op een afschrift gezien" if unseen else ""),
+                payment.amount if unseen else None,
             )
         return Reconciliation(TxStatus.UNMATCHED, None, "", "creditering zonder bekende opdracht")
     if payment is None:
         return Reconciliation(TxStatus.UNKNOWN_DEBIT, None, "", "afschrijving zonder opdracht")
+    if payment.debit_implied and -tx.amount == payment.amount:
+        return Reconciliation(
+            TxStatus.DEBIT_ALREADY_BOOKED,
+            payment.household,
+            payment.end_to_end_id,
+            f"afschrijving van teruggekomen betaling {payment.end_to_end_id}; "
+            "al geboekt bij de terugboeking",
+        )
     if payment.status is not InstructionStatus.IN_FLIGHT:
         return Reconciliation(
             TxStatus.UNKNOWN_DEBIT,
@@ -177,10 +217,11 @@ def reconcile(tx: BankTransaction, sent: Mapping[str, SentPayment]) -> Reconcili
         )
     if -tx.amount != payment.amount:
         return Reconciliation(
-            TxStatus.UNKNOWN_DEBIT,
+            TxStatus.SETTLED,
             payment.household,
             payment.end_to_end_id,
-            f"bedrag {-tx.amount} wijkt af van opdracht ({payment.amount})",
+            f"bedrag wijkt af: afgeschreven {-tx.amount}, opdracht {payment.amount}",
+            payment.amount,
         )
     return Reconciliation(
         TxStatus.SETTLED, payment.household, payment.end_to_end_id, "betaling uitgevoerd"
@@ -202,12 +243,19 @@ def booking_entry(
     status: TxStatus,
     household: str | None,
     description: str,
+    in_flight: Money | None = None,
 ) -> JournalEntry:
-    """The journal entry for a decided transaction (see the module docstring)."""
+    """The journal entry for a decided transaction (see the module docstring).
+
+    `in_flight` (from `Reconciliation.in_flight`) is the instructed amount a
+    return or a settling debit clears from in flight besides its own amount.
+    """
     eid = entry_id(dedupe_key)
     size = abs(amount)
     meta = {"dedupe_key": dedupe_key}
     text = description[:200]
+    if in_flight is not None and status in {TxStatus.RETURNED, TxStatus.SETTLED}:
+        return _clearing_entry(eid, day, text, size, status, household, in_flight, meta)
     if status in {TxStatus.MATCHED, TxStatus.RETURNED}:
         if household is None:
             raise ValueError(f"{dedupe_key}: {status.value} needs a household")
@@ -220,6 +268,31 @@ def booking_entry(
     if status is TxStatus.UNKNOWN_DEBIT:
         return transfer(eid, day, text, SUSPENSE, BANK, size, "unknown_debit", meta)
     raise ValueError(f"{dedupe_key}: nothing to book for status {status.value}")
+
+
+def _clearing_entry(
+    eid: str,
+    day: date,
+    text: str,
+    size: Money,
+    status: TxStatus,
+    household: str | None,
+    in_flight: Money,
+    meta: dict[str, str],
+) -> JournalEntry:
+    """In flight is cleared by the instructed amount; the bank moves by what the statement
+    shows; the rest goes to the household's vat (a return) or to suspense (a debit)."""
+    if status is TxStatus.RETURNED:
+        if household is None:
+            raise ValueError(f"{eid}: returned needs a household")
+        # bank ← vat (the return) plus in flight → bank (the debit we never saw)
+        legs = [(IN_FLIGHT, in_flight), (BANK, size - in_flight), (ledger.vat(household), -size)]
+        kind = "returned"
+    else:  # a debit for another amount: in flight → bank, difference → suspense
+        legs = [(IN_FLIGHT, in_flight), (BANK, -size), (SUSPENSE, size - in_flight)]
+        kind = "executed"
+    postings = tuple(Posting(account, money) for account, money in legs if money)
+    return JournalEntry(eid, day, text, postings, kind, meta=tuple(sorted(meta.items())))
 
 
 def assignment_entry(dedupe_key: str, day: date, amount: Money, household: str) -> JournalEntry:

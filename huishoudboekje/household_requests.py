@@ -26,8 +26,9 @@ MAX_REASON = 1000
 STATUS_NL = {
     "nieuw": "ontvangen, nog niet bekeken",
     "wacht_op_akkoord": "bekeken, wacht op akkoord van een tweede medewerker",
-    "goedgekeurd": "goedgekeurd",
+    "goedgekeurd": "goedgekeurd; het geld wordt overgemaakt zodra uw buffer het toelaat",
     "afgewezen": "afgewezen",
+    "betaald": "uitbetaald: het geld is naar uw eigen rekening overgemaakt",
 }
 
 

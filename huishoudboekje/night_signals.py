@@ -101,6 +101,26 @@ def payment_returned(household: str, end_to_end_id: str, amount: Money, reason: 
     )
 
 
+def payment_amount_differs(
+    household: str, end_to_end_id: str, instructed: Money, left: Money
+) -> Signal:
+    """One of our payments left the bank for another amount than we instructed."""
+    return Signal(
+        SignalKind.PAYMENT_AMOUNT_OFF,
+        household,
+        Severity.HIGH,
+        f"Betaling {end_to_end_id}: bedrag wijkt af. Afgeschreven {eur(left)}, opdracht "
+        f"{eur(instructed)}; het verschil van {eur(abs(left - instructed))} staat op de "
+        "tussenrekening (onbekende posten) tot een medewerker het uitzoekt.",
+        key=f"{household}:bedrag_afwijkend:{end_to_end_id}",
+        data=(
+            ("end_to_end_id", end_to_end_id),
+            ("instructed", str(instructed)),
+            ("left", str(left)),
+        ),
+    )
+
+
 def night_problem(household: str, stage: str, night: date, error: str) -> Signal:
     """A household or stage failed tonight; the rest of the night went on."""
     return Signal(

@@ -20,6 +20,7 @@ class SignalKind(StrEnum):
     PAYMENT_HELD_BACK = "betaling_achtergehouden"
     PAYMENT_LATE = "betaling_te_laat"
     PAYMENT_RETURNED = "betaling_teruggekomen"
+    PAYMENT_AMOUNT_OFF = "betaling_bedrag_afwijkend"
     LEEFGELD_REDUCED = "leefgeld_verlaagd"
     BUDGET_DOES_NOT_CLOSE = "begroting_sluit_niet"
     LEEFGELD_STEP = "leefgeld_wijziging"

@@ -1,6 +1,6 @@
 """The nightly run: ONE list of named stages, in one place.
 
-    import → dedupe → match → reconcile → book → plan → export → signals
+    import → dedupe → match → reconcile → book → plan → extras → export → signals
 
 Each stage is a small function of the night's context that does its work in
 its own database transaction(s) and returns a small result for the night's
@@ -37,6 +37,7 @@ from scheduler.report import night_report
 from scheduler.stage_book import book_transactions
 from scheduler.stage_dedupe import store_new_transactions
 from scheduler.stage_export import export_payments
+from scheduler.stage_extras import pay_extra_requests
 from scheduler.stage_import import import_files
 from scheduler.stage_match import match_credits, reconcile_debits
 from scheduler.stage_plan import plan_households
@@ -60,6 +61,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("reconcile", reconcile_debits),
     Stage("book", book_transactions),
     Stage("plan", plan_households),
+    Stage("extras", pay_extra_requests),
     Stage("export", export_payments),
     Stage("signals", refresh_signals),
 )

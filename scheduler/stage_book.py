@@ -59,6 +59,7 @@ def book_transactions(ctx: NightContext) -> dict[str, Any]:
                 status,
                 row.household,
                 row.description or row.counterparty_name or status.value,
+                _in_flight(row.match_reasons),
             )
             entries.append(entry)
             row.journal_entry_id = entry.id
@@ -72,6 +73,12 @@ def book_transactions(ctx: NightContext) -> dict[str, Any]:
         mismatch = check_balance(uow, ctx)
         uow.commit()
     return {"booked": len(entries), "balance_difference": mismatch}
+
+
+def _in_flight(reasons: dict[str, Any] | None) -> Money | None:
+    """The instructed amount `reconcile` said this transaction clears from in flight."""
+    value = (reasons or {}).get("in_flight")
+    return None if value is None else Money(str(value))
 
 
 def store_receipts(

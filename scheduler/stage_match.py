@@ -5,8 +5,11 @@ every income stream (`matching.HouseholdIndex`); a clear winner is matched, a ti
 or a low score goes to suspense with a signal. The reasons are stored either way.
 
 `reconcile`: new debits and credits that carry one of our EndToEndIds are decided
-by `bankbook.reconcile`: settled (in flight → paid), returned (money back to the
-household's vat, signal with the reason code) or unknown debit (suspense, signal).
+by `bankbook.reconcile`: settled (in flight → paid; for another amount than
+instructed the difference goes to suspense with a "bedrag wijkt af" signal),
+returned (money back to the household's vat, signal with the reason code; in
+flight is cleared too when the debit was never seen) or unknown debit (suspense,
+signal).
 """
 
 from __future__ import annotations
@@ -116,12 +119,25 @@ def reconcile_debits(ctx: NightContext) -> dict[str, Any]:
                 "reason": decision.reason,
                 "end_to_end_id": decision.end_to_end_id,
             }
+            if decision.in_flight is not None:  # booked by stage `book` (bankbook)
+                row.match_reasons["in_flight"] = str(decision.in_flight)
             uow.session.add(row)
+            if decision.amount_differs and decision.household is not None:
+                instructed = sent[decision.end_to_end_id].amount
+                signals.append(
+                    night_signals.payment_amount_differs(
+                        decision.household, decision.end_to_end_id, instructed, -Money(row.amount)
+                    )
+                )
             if decision.status is TxStatus.SETTLED:
                 set_instruction_status(uow, decision.end_to_end_id, InstructionStatus.PAID)
                 sent[decision.end_to_end_id] = _moved(
                     sent[decision.end_to_end_id], InstructionStatus.PAID
                 )
+                counts["settled"] += 1
+            elif decision.status is TxStatus.DEBIT_ALREADY_BOOKED:
+                payment = sent[decision.end_to_end_id]
+                sent[decision.end_to_end_id] = replace(payment, debit_implied=False)
                 counts["settled"] += 1
             elif decision.status is TxStatus.RETURNED and decision.household is not None:
                 code = tx.return_reason or "onbekend"
@@ -148,14 +164,10 @@ def reconcile_debits(ctx: NightContext) -> dict[str, Any]:
                     )
                 )
                 counts["unknown"] += 1
+        events = {"betaling_teruggekomen", "betaling_bedrag_afwijkend"}
+        upsert_signals(uow, [s for s in signals if s.kind.value in events], ctx.night, "event")
         upsert_signals(
-            uow, [s for s in signals if s.kind.value == "betaling_teruggekomen"], ctx.night, "event"
-        )
-        upsert_signals(
-            uow,
-            [s for s in signals if s.kind.value != "betaling_teruggekomen"],
-            ctx.night,
-            "unmatched",
+            uow, [s for s in signals if s.kind.value not in events], ctx.night, "unmatched"
         )
         uow.commit()
     return counts

@@ -77,15 +77,25 @@ def test_reconcile_settles_returns_and_parks() -> None:
     assert reconcile(debit, sent(InstructionStatus.IN_FLIGHT)).status is TxStatus.SETTLED
     # the same debit twice: the second finds the instruction paid → unknown debit
     assert reconcile(debit, sent(InstructionStatus.PAID)).status is TxStatus.UNKNOWN_DEBIT
-    # an amount that differs is not silently settled
-    assert reconcile(debit, sent(InstructionStatus.IN_FLIGHT, "700.00")).status is (
-        TxStatus.UNKNOWN_DEBIT
-    )
+    # an amount that differs settles the instruction and says so (difference → suspense)
+    differs = reconcile(debit, sent(InstructionStatus.IN_FLIGHT, "700.00"))
+    assert (differs.status, differs.in_flight) == (TxStatus.SETTLED, Money("700.00"))
+    assert differs.amount_differs and "bedrag wijkt af" in differs.reason
     assert reconcile(tx("-9.00", "r:2"), {}).status is TxStatus.UNKNOWN_DEBIT
     back = tx("725.40", "r:3", original_end_to_end_id="E2E-1", is_return=True, return_reason="AC04")
     decision = reconcile(back, sent(InstructionStatus.PAID))
     assert (decision.status, decision.household) == (TxStatus.RETURNED, "HH-0001")
-    assert "AC04" in decision.reason
+    assert "AC04" in decision.reason and decision.in_flight is None
+    # a return whose debit was never seen also clears the instructed amount from in flight
+    unseen = reconcile(back, sent(InstructionStatus.IN_FLIGHT))
+    assert (unseen.status, unseen.in_flight) == (TxStatus.RETURNED, Money("725.40"))
+    assert not unseen.amount_differs
+    # its debit turning up later (a late statement) was booked with the return
+    implied = {
+        "E2E-1": SentPayment("E2E-1", "HH-0001", Money("725.40"), InstructionStatus.RETURNED, True)
+    }
+    assert reconcile(debit, implied).status is TxStatus.DEBIT_ALREADY_BOOKED
+    assert reconcile(debit, sent(InstructionStatus.RETURNED)).status is TxStatus.UNKNOWN_DEBIT
     assert reconcile(back, {}).status is TxStatus.UNMATCHED
 
 
@@ -108,6 +118,50 @@ def test_booking_entries(
         (debit, abs(Money(amount))),
         (credit, -abs(Money(amount))),
     ]
+
+
+@pytest.mark.parametrize(
+    ("status", "amount", "instructed", "expected"),
+    [
+        # return, debit never seen: in flight → bank → vat, the bank moves by the return only
+        (
+            TxStatus.RETURNED,
+            "725.40",
+            "725.40",
+            {ledger.IN_FLIGHT: "725.40", ledger.vat("HH-0001"): "-725.40"},
+        ),
+        # a return for less than was sent (bank costs kept back)
+        (
+            TxStatus.RETURNED,
+            "720.00",
+            "725.40",
+            {ledger.IN_FLIGHT: "725.40", ledger.BANK: "-5.40", ledger.vat("HH-0001"): "-720.00"},
+        ),
+        # more left than instructed: suspense owes the difference
+        (
+            TxStatus.SETTLED,
+            "-726.40",
+            "725.40",
+            {ledger.IN_FLIGHT: "725.40", ledger.BANK: "-726.40", ledger.SUSPENSE: "1.00"},
+        ),
+        # less left than instructed: suspense holds the difference
+        (
+            TxStatus.SETTLED,
+            "-724.40",
+            "725.40",
+            {ledger.IN_FLIGHT: "725.40", ledger.BANK: "-724.40", ledger.SUSPENSE: "-1.00"},
+        ),
+    ],
+)
+def test_clearing_entries_empty_in_flight_by_the_instructed_amount(
+    status: TxStatus, amount: str, instructed: str, expected: dict[ledger.Account, str]
+) -> None:
+    entry = booking_entry("r:1", DAY, Money(amount), status, "HH-0001", "x", Money(instructed))
+    assert {p.account: p.amount for p in entry.postings} == {
+        a: Money(m) for a, m in expected.items()
+    }
+    book = ledger.Ledger((entry,))
+    assert book.balance(ledger.IN_FLIGHT) == -Money(instructed)  # clears what was instructed
 
 
 def test_assignment_and_opening_entries() -> None:

@@ -118,6 +118,16 @@ def decide_change_request(
     uow.session.flush()
 
 
+def set_household_request_status(uow: UnitOfWork, request_id: int, status: str) -> None:
+    """Change only a request's status, e.g. to "betaald" by the nightly run (not committed)."""
+    row = uow.session.get(HouseholdRequestRow, request_id)
+    if row is None:
+        raise LookupError(f"no household request {request_id}")
+    row.status = status
+    uow.session.add(row)
+    uow.session.flush()
+
+
 @dataclass(frozen=True, slots=True)
 class HouseholdRequest:
     """A household's request for extra leefgeld or a one-off payment."""
@@ -127,7 +137,7 @@ class HouseholdRequest:
     kind: str  # extra_leefgeld | eenmalige_betaling
     amount: Money
     reason: str
-    status: str  # nieuw | wacht_op_akkoord | goedgekeurd | afgewezen
+    status: str  # nieuw | wacht_op_akkoord | goedgekeurd | afgewezen | betaald
     created_by: str
     created_at: datetime
     handled_by: str | None

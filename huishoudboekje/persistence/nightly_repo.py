@@ -422,12 +422,45 @@ def instruction_rows(
 
 def sent_payments(uow: UnitOfWork, ids: Sequence[str]) -> dict[str, SentPayment]:
     """Reconciliation's view of the instructions with these EndToEndIds."""
+    rows = instruction_rows(uow, ids=[i for i in ids if i])
+    returned = [r.end_to_end_id for r in rows if r.status == InstructionStatus.RETURNED.value]
+    implied = _debits_implied(uow, returned)
     return {
         row.end_to_end_id: SentPayment(
-            row.end_to_end_id, row.household, Money(row.amount), InstructionStatus(row.status)
+            row.end_to_end_id,
+            row.household,
+            Money(row.amount),
+            InstructionStatus(row.status),
+            row.end_to_end_id in implied,
         )
-        for row in instruction_rows(uow, ids=[i for i in ids if i])
+        for row in rows
     }
+
+
+def _debits_implied(uow: UnitOfWork, returned: Sequence[str]) -> set[str]:
+    """Returned instructions whose return also booked the debit, and whose debit has
+    not turned up since."""
+    if not returned:
+        return set()
+    wanted = set(returned)
+    implied: set[str] = set()
+    turned_up: set[str] = set()
+    statement = select(BankTransactionRow).where(
+        or_(
+            col(BankTransactionRow.end_to_end_id).in_(returned),
+            col(BankTransactionRow.original_end_to_end_id).in_(returned),
+        )
+    )
+    for row in uow.session.exec(statement):
+        reasons = row.match_reasons or {}
+        e2e = str(reasons.get("end_to_end_id", ""))
+        if e2e not in wanted:
+            continue
+        if row.status == TxStatus.RETURNED.value and "in_flight" in reasons:
+            implied.add(e2e)
+        elif row.status == TxStatus.DEBIT_ALREADY_BOOKED.value:
+            turned_up.add(e2e)
+    return implied - turned_up
 
 
 def set_instruction_status(

@@ -1,0 +1,115 @@
+"""Stage `extras`: approved household requests (verzoeken) become payments.
+
+Runs after `plan` (charges and leefgeld come first) and before `export`, so the
+payment goes out in tonight's pain.001. The decision is the pure
+`huishoudboekje.extras.decide_extras`; here we only read and write. Per
+household one DB transaction stores the instruction, the journal entry
+(vat → in flight), the request's new status "betaald" and the audit event
+together, so a re-run (or a run after a crash) pays nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from huishoudboekje.extras import ExtraRequest, decide_extras, extra_end_to_end_id
+from huishoudboekje.household_requests import approved_requests
+from huishoudboekje.model import Household
+from huishoudboekje.occurrences import PlanSettings
+from huishoudboekje.persistence import (
+    UnitOfWork,
+    append_journal_entries,
+    load_gemeente,
+    record_audit,
+)
+from huishoudboekje.persistence.approvals import HouseholdRequest, set_household_request_status
+from huishoudboekje.persistence.nightly_repo import add_instructions, close_signal, upsert_signals
+from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow
+from huishoudboekje.persistence.planner_memory import load_planner_state
+from huishoudboekje.services import plan_settings
+from scheduler.context import AMSTERDAM, NightContext
+
+ACTOR = "nachtrun"
+PAID = "betaald"
+SIGNAL_SOURCE = "extras"
+
+
+def pay_extra_requests(ctx: NightContext) -> dict[str, Any]:
+    """Pay tonight's approved requests where the vat allows; returns counts."""
+    with UnitOfWork(ctx.engine) as uow:
+        settings = plan_settings(load_gemeente(uow))
+        waiting = approved_requests(uow)
+    by_household: dict[str, list[HouseholdRequest]] = defaultdict(list)
+    for request in waiting:
+        by_household[request.household].append(request)
+    households = {h.code: h for h in ctx.households()}
+    counts = {"approved": len(waiting), "paid": 0, "waiting": 0, "failed": 0}
+    for code, requests in sorted(by_household.items()):
+        household = households.get(code)
+        if household is None or not household.is_active_on(ctx.night):
+            counts["waiting"] += len(requests)
+            continue
+        try:
+            paid, held = _pay_household(ctx, household, requests, settings)
+        except Exception as exc:
+            ctx.problem(f"{code}: extra betaling mislukt: {exc}")
+            counts["failed"] += 1
+            continue
+        counts["paid"] += paid
+        counts["waiting"] += held
+    return counts
+
+
+def _approved_on(request: HouseholdRequest) -> ExtraRequest:
+    moment = request.handled_at or request.created_at
+    return ExtraRequest(
+        id=request.id,
+        household=request.household,
+        kind=request.kind,
+        amount=request.amount,
+        approved_on=moment.astimezone(AMSTERDAM).date(),
+    )
+
+
+def _pay_household(
+    ctx: NightContext,
+    household: Household,
+    requests: list[HouseholdRequest],
+    settings: PlanSettings,
+) -> tuple[int, int]:
+    """One household in one transaction; returns (paid, waiting)."""
+    with UnitOfWork(ctx.engine) as uow:
+        fresh: list[ExtraRequest] = []
+        for request in requests:
+            e2e = extra_end_to_end_id(request.id)
+            if uow.session.get(PaymentInstructionRow, e2e) is not None:
+                set_household_request_status(uow, request.id, PAID)  # paid before; repair status
+                continue
+            fresh.append(_approved_on(request))
+        state = load_planner_state(uow, household.code)
+        decision = decide_extras(household, state, tuple(fresh), ctx.night, settings)
+        append_journal_entries(uow, decision.entries)
+        add_instructions(uow, decision.instructions, ctx.night)
+        for instruction, request_id in zip(decision.instructions, decision.paid, strict=True):
+            set_household_request_status(uow, request_id, PAID)
+            close_signal(uow, f"{household.code}:verzoek:{request_id}", ctx.night)
+            record_audit(
+                uow,
+                actor=ACTOR,
+                action="extra_payment.instruct",
+                object_type="household_request",
+                object_id=str(request_id),
+                before={"status": "goedgekeurd"},
+                after={
+                    "status": PAID,
+                    "end_to_end_id": instruction.end_to_end_id,
+                    "amount": str(instruction.amount),
+                    "iban": instruction.payee_iban,
+                    "execution_date": instruction.execution_date.isoformat(),
+                },
+                at=ctx.created_at,
+            )
+        upsert_signals(uow, decision.signals, ctx.night, SIGNAL_SOURCE)
+        uow.commit()
+    return len(decision.paid), len(decision.waiting)
