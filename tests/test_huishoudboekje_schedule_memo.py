@@ -1,4 +1,4 @@
-"""The shared occurrence memo of `Schedule` answers exactly what dateutil computes afresh."""
+"""The caches of `Schedule` and `BusinessCalendar` answer exactly what a fresh computation gives."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -6,6 +6,7 @@ from dateutil import rrule as rr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from huishoudboekje.calendar import DEFAULT_CALENDAR, BusinessCalendar
 from huishoudboekje.schedule import Schedule
 
 RULES = (
@@ -62,3 +63,39 @@ def test_memoized_occurrences_equal_a_fresh_expansion(
         assert schedule.next_on_or_after(first) == fresh_next(start, rule, first)
         earlier = fresh_between(start, rule, start, first - timedelta(days=1))
         assert schedule.previous_before(first) == (earlier[-1] if earlier else None)
+
+
+def naive_add_business_days(calendar: BusinessCalendar, day: date, count: int) -> date:
+    """The uncached walk, one day at a time."""
+    step = 1 if count >= 0 else -1
+    remaining = abs(count)
+    while remaining:
+        day += timedelta(days=step)
+        if calendar.is_business_day(day):
+            remaining -= 1
+    return day
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    calls=st.lists(
+        st.tuples(
+            st.lists(days, max_size=3),
+            days,
+            st.integers(min_value=-10, max_value=10),
+        ),
+        min_size=1,
+        max_size=10,
+    )
+)
+def test_cached_business_days_equal_the_naive_walk(
+    calls: list[tuple[list[date], date, int]],
+) -> None:
+    # calendars with different extra closing days never share an answer
+    for extra, day, count in calls:
+        calendar = BusinessCalendar.with_extra(extra)
+        expected = naive_add_business_days(calendar, day, count)
+        assert calendar.add_business_days(day, count) == expected
+        assert DEFAULT_CALENDAR.add_business_days(day, count) == naive_add_business_days(
+            DEFAULT_CALENDAR, day, count
+        )
