@@ -46,13 +46,20 @@ class BusinessCalendar:
 
     def add_business_days(self, day: date, count: int) -> date:
         """Move `count` business days forward (negative: backward) from `day`."""
-        step = 1 if count >= 0 else -1
-        remaining = abs(count)
-        while remaining:
-            day += timedelta(days=step)
-            if self.is_business_day(day):
-                remaining -= 1
-        return day
+        return _add_business_days(self, day, count)
+
+
+@lru_cache(maxsize=65536)
+def _add_business_days(calendar: BusinessCalendar, day: date, count: int) -> date:
+    """`BusinessCalendar.add_business_days`, cached: the planner and every forecast ask
+    the same few dates over and over (the calendar is frozen, so the answer never changes)."""
+    step = 1 if count >= 0 else -1
+    remaining = abs(count)
+    while remaining:
+        day += timedelta(days=step)
+        if calendar.is_business_day(day):
+            remaining -= 1
+    return day
 
 
 DEFAULT_CALENDAR = BusinessCalendar()

@@ -137,6 +137,8 @@ def project(
     day = today
     while day < last:
         day += timedelta(days=1)
-        balance = balance + deltas.get(day, ZERO)
+        delta = deltas.get(day)
+        if delta is not None:  # most days nothing happens: skip the addition
+            balance = balance + delta
         points.append(ForecastPoint(day, balance))
     return Forecast(tuple(points))

@@ -76,6 +76,19 @@ class Money:
         """Build from a whole number of cents."""
         return cls(Decimal(cents).scaleb(-2))
 
+    @classmethod
+    def _exact(cls, amount: Decimal) -> Money:
+        """A result of exact arithmetic on cent amounts (+, -, x int): already in cents.
+
+        Skips the parsing and quantizing of the constructor, which dominated the
+        planner's tight loops; the range check stays.
+        """
+        if abs(amount) >= LIMIT:
+            raise ValueError(f"{amount!r} is out of range for an amount")
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        return money
+
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Money is immutable")
 
@@ -83,7 +96,7 @@ class Money:
     def __add__(self, other: object) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(self.amount + other.amount)
+        return Money._exact(self.amount + other.amount)
 
     def __radd__(self, other: object) -> Money:
         # lets sum() start from 0
@@ -94,19 +107,19 @@ class Money:
     def __sub__(self, other: object) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
-        return Money(self.amount - other.amount)
+        return Money._exact(self.amount - other.amount)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount)
+        return Money._exact(-self.amount)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount))
+        return Money._exact(abs(self.amount))
 
     def __mul__(self, factor: object) -> Money:
         """Multiply by a whole number; fractional factors go through `Money.round`."""
         if isinstance(factor, bool) or not isinstance(factor, int):
             return NotImplemented
-        return Money(self.amount * factor)
+        return Money._exact(self.amount * factor)
 
     __rmul__ = __mul__
 

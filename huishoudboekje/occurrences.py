@@ -9,6 +9,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from huishoudboekje.calendar import DEFAULT_CALENDAR, BusinessCalendar
 from huishoudboekje.model import (
@@ -37,6 +38,7 @@ class PlanSettings:
     forecast_days: int = 60
 
 
+@lru_cache(maxsize=65536)  # pure, and asked again by every forecast of the same plan
 def instruction_id(household: str, subject: str, day: date) -> str:
     """A stable EndToEndId: readable when it fits in 35 characters, else hashed."""
     clean = re.sub(r"[^A-Za-z0-9-]", "", f"{household}-{subject}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from huishoudboekje import ledger
-from huishoudboekje.forecast import ForecastPoint, project
+from huishoudboekje.forecast import ForecastPoint
 from huishoudboekje.ledger import AccountKind, JournalEntry, Ledger
 from huishoudboekje.model import Household
 from huishoudboekje.money import ZERO, Money, total
@@ -193,9 +193,9 @@ def household_view(uow: UnitOfWork, code: str, today: date) -> HouseholdView:
     memory = memory_from_json(code, get_state(uow, MEMORY_KEY, household=code))
     state = with_balances(memory, Ledger(entries))
     report = status_report(household, state, today, settings)
-    forecast = project(report.household, report.state, today, settings)
     history = buffer_history(entries, code, today - timedelta(days=HISTORY_DAYS), today)
-    return HouseholdView(report, entries, tuple(history), forecast.points)
+    # the report's forecast is project(household, report.state, today, settings): reuse it
+    return HouseholdView(report, entries, tuple(history), report.forecast)
 
 
 @dataclass(frozen=True, slots=True)

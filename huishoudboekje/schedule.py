@@ -5,7 +5,8 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
+from threading import Lock
 
 from dateutil import rrule as rr
 
@@ -26,22 +27,11 @@ class Schedule:
 
     @cached_property
     def _rule(self) -> rr.rrule:
-        text = self.rrule.strip()
-        if text.upper().startswith("RRULE:"):
-            text = text[6:]
-        if "DTSTART" in text.upper():
-            raise ScheduleError("put the start date in 'start', not DTSTART in the rule")
-        try:
-            rule = rr.rrulestr(text, dtstart=datetime.combine(self.start, time()))
-        except (ValueError, TypeError) as exc:
-            raise ScheduleError(f"rrule {self.rrule!r} is not valid: {exc}") from None
-        if not isinstance(rule, rr.rrule):
-            raise ScheduleError(f"rrule {self.rrule!r} must be a single RRULE")
-        return rule
+        return _parse_rule(self.rrule, self.start)
 
     @cached_property
     def _memo(self) -> _Occurrences:
-        return _Occurrences(self._rule, self.start)
+        return _shared_occurrences(self.rrule, self.start)
 
     def between(self, first: date, last: date) -> list[date]:
         """All occurrences with first <= d <= last."""
@@ -51,9 +41,12 @@ class Schedule:
         return dates[bisect_left(dates, first) : bisect_right(dates, last)]
 
     def next_on_or_after(self, day: date) -> date | None:
-        dates = self._memo.up_to(day + timedelta(days=800))
+        """The first occurrence >= day within 800 days, else None."""
+        horizon = day + timedelta(days=800)
+        dates = self._memo.up_to(horizon)
         index = bisect_left(dates, day)
-        return dates[index] if index < len(dates) else None
+        # the memo may reach further than asked; the horizon keeps the answer independent of it
+        return dates[index] if index < len(dates) and dates[index] <= horizon else None
 
     def previous_before(self, day: date) -> date | None:
         dates = self._memo.up_to(day)
@@ -65,23 +58,58 @@ class Schedule:
         return len(self.between(around, around + timedelta(days=364)))
 
 
+@lru_cache(maxsize=4096)
+def _shared_occurrences(rrule: str, start: date) -> _Occurrences:
+    """One memo per (rule text, start date), shared by every `Schedule` with those values.
+
+    The dates depend on nothing else, and thousands of households have the same
+    "rent on the 1st from January" schedule: the nightly run expands it once
+    instead of once per household (dateutil's expansion dominated planning).
+    """
+    return _Occurrences(_parse_rule(rrule, start), start)
+
+
+@lru_cache(maxsize=4096)
+def _parse_rule(rrule: str, start: date) -> rr.rrule:
+    """The dateutil rule for (text, start); cached because every household load parses
+    its schedules again (the rule objects are never changed, so sharing them is safe)."""
+    text = rrule.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    if "DTSTART" in text.upper():
+        raise ScheduleError("put the start date in 'start', not DTSTART in the rule")
+    try:
+        rule = rr.rrulestr(text, dtstart=datetime.combine(start, time()))
+    except (ValueError, TypeError) as exc:
+        raise ScheduleError(f"rrule {rrule!r} is not valid: {exc}") from None
+    if not isinstance(rule, rr.rrule):
+        raise ScheduleError(f"rrule {rrule!r} must be a single RRULE")
+    return rule
+
+
 class _Occurrences:
     """Memoized occurrences of a rule, extended in yearly steps as later dates are asked.
 
     dateutil iterates from the start date on every query; remembering the dates
-    keeps a query cheap however old the schedule is.
+    keeps a query cheap however old the schedule is. Shared between threads (web
+    requests), so an extension builds a new list and swaps it in under a lock.
     """
 
     def __init__(self, rule: rr.rrule, start: date) -> None:
         self._rule = rule
         self._dates: list[date] = []
         self._until = start - timedelta(days=1)
+        self._lock = Lock()
 
     def up_to(self, last: date) -> list[date]:
+        """Every occurrence up to at least `last`, sorted (do not modify the list)."""
         if last > self._until:
-            until = max(last, self._until + timedelta(days=366))
-            lo = datetime.combine(self._until + timedelta(days=1), time())
-            hi = datetime.combine(until, time())
-            self._dates.extend(d.date() for d in self._rule.between(lo, hi, inc=True))
-            self._until = until
+            with self._lock:
+                if last > self._until:
+                    until = max(last, self._until + timedelta(days=366))
+                    lo = datetime.combine(self._until + timedelta(days=1), time())
+                    hi = datetime.combine(until, time())
+                    more = [d.date() for d in self._rule.between(lo, hi, inc=True)]
+                    self._dates = self._dates + more
+                    self._until = until
         return self._dates

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from huishoudboekje.forecast import project
+from huishoudboekje.forecast import ForecastPoint, project
 from huishoudboekje.leefgeld import cadence_of
 from huishoudboekje.model import Household
 from huishoudboekje.money import ZERO, Money
@@ -44,6 +44,7 @@ class StatusReport:
     lowest_day: date
     lowest_balance: Money
     signals: tuple[Signal, ...]
+    forecast: tuple[ForecastPoint, ...] = ()  # the vat after tonight's plan, day by day
 
     @property
     def leefgeld_rate(self) -> Money:
@@ -131,4 +132,5 @@ def status_report(
         lowest_day=lowest.day,
         lowest_balance=lowest.balance,
         signals=tonight.signals,
+        forecast=forecast.points,
     )

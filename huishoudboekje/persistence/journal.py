@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Any
 
+from sqlalchemy import Select
+from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from huishoudboekje.ledger import Account, AccountKind, JournalEntry, Ledger, Posting
@@ -13,6 +16,35 @@ from huishoudboekje.persistence.tables import JournalEntryRow, PostingRow
 from huishoudboekje.persistence.uow import UnitOfWork
 
 _CHUNK = 500  # ids per IN (...) query
+
+# Entries are read as plain columns, not as ORM objects: building (and tracking)
+# a row object per entry and posting cost more than the query on every night and
+# page view. Journal rows are never changed after they are written, so the
+# session's copies cannot differ from these.
+_COLUMNS = (
+    col(JournalEntryRow.seq),
+    col(JournalEntryRow.entry_id),
+    col(JournalEntryRow.day),
+    col(JournalEntryRow.description),
+    col(JournalEntryRow.kind),
+    col(JournalEntryRow.reversal_of),
+    col(JournalEntryRow.meta),
+    col(PostingRow.account_kind),
+    col(PostingRow.household),
+    col(PostingRow.sub),
+    col(PostingRow.amount),
+)
+
+
+def entries_select() -> Select[*tuple[Any, ...]]:
+    """Entry and posting columns, joined, in booking order (add filters, then `_assemble`)."""
+    return (
+        select_columns(*_COLUMNS)
+        .join_from(
+            JournalEntryRow, PostingRow, col(PostingRow.entry_seq) == col(JournalEntryRow.seq)
+        )
+        .order_by(col(JournalEntryRow.seq), col(PostingRow.position))
+    )
 
 
 class JournalConflictError(ValueError):
@@ -86,11 +118,7 @@ def load_journal_entries(
 ) -> tuple[JournalEntry, ...]:
     """Stored entries in booking order; optionally only those touching `household`
     (all their postings included) and with since <= day <= until."""
-    statement = (
-        select(JournalEntryRow, PostingRow)
-        .join(PostingRow, col(PostingRow.entry_seq) == col(JournalEntryRow.seq))
-        .order_by(col(JournalEntryRow.seq), col(PostingRow.position))
-    )
+    statement = entries_select()
     if household is not None:
         touching = select(PostingRow.entry_seq).where(col(PostingRow.household) == household)
         statement = statement.where(col(JournalEntryRow.seq).in_(touching))
@@ -98,7 +126,7 @@ def load_journal_entries(
         statement = statement.where(col(JournalEntryRow.day) >= since)
     if until is not None:
         statement = statement.where(col(JournalEntryRow.day) <= until)
-    return _assemble(uow.session.exec(statement))
+    return _assemble(uow.session.execute(statement))
 
 
 def load_ledger(uow: UnitOfWork) -> Ledger:
@@ -115,35 +143,29 @@ def _load_by_ids(uow: UnitOfWork, ids: list[str]) -> dict[str, JournalEntry]:
     found: dict[str, JournalEntry] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        statement = (
-            select(JournalEntryRow, PostingRow)
-            .join(PostingRow, col(PostingRow.entry_seq) == col(JournalEntryRow.seq))
-            .where(col(JournalEntryRow.entry_id).in_(chunk))
-            .order_by(col(JournalEntryRow.seq), col(PostingRow.position))
-        )
-        found.update((e.id, e) for e in _assemble(uow.session.exec(statement)))
+        statement = entries_select().where(col(JournalEntryRow.entry_id).in_(chunk))
+        found.update((e.id, e) for e in _assemble(uow.session.execute(statement)))
     return found
 
 
-def _assemble(rows: Iterable[tuple[JournalEntryRow, PostingRow]]) -> tuple[JournalEntry, ...]:
+def _assemble(rows: Iterable[Any]) -> tuple[JournalEntry, ...]:
+    """Entries from rows of `entries_select()` (one row per posting, in booking order)."""
     entries: list[JournalEntry] = []
-    current: JournalEntryRow | None = None
+    current: Any = None
     postings: list[Posting] = []
-    for entry_row, posting_row in rows:
-        if current is not None and entry_row.seq != current.seq:
+    for row in rows:
+        if current is not None and row.seq != current.seq:
             entries.append(_entry(current, postings))
             postings = []
-        current = entry_row
-        account = Account(
-            AccountKind(posting_row.account_kind), posting_row.household, posting_row.sub
-        )
-        postings.append(Posting(account, Money(posting_row.amount)))
+        current = row
+        account = Account(AccountKind(row.account_kind), row.household, row.sub)
+        postings.append(Posting(account, Money(row.amount)))
     if current is not None:
         entries.append(_entry(current, postings))
     return tuple(entries)
 
 
-def _entry(row: JournalEntryRow, postings: list[Posting]) -> JournalEntry:
+def _entry(row: Any, postings: list[Posting]) -> JournalEntry:
     return JournalEntry(
         id=row.entry_id,
         day=row.day,

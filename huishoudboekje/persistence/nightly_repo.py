@@ -24,6 +24,7 @@ from huishoudboekje.ledger import JournalEntry
 from huishoudboekje.money import ZERO, Money
 from huishoudboekje.payments import PaymentInstruction
 from huishoudboekje.persistence.journal import _assemble as assemble_entries
+from huishoudboekje.persistence.journal import entries_select
 from huishoudboekje.persistence.nightly_tables import (
     BankTransactionRow,
     ImportedFileRow,
@@ -676,15 +677,10 @@ def last_completed_night(uow: UnitOfWork) -> date | None:
 def journal_by_household(uow: UnitOfWork, codes: Sequence[str]) -> dict[str, list[JournalEntry]]:
     """The journal entries touching each of `codes`, in booking order, in one query."""
     touching = select(PostingRow.entry_seq).where(col(PostingRow.household).in_(list(codes)))
-    statement = (
-        select(JournalEntryRow, PostingRow)
-        .join(PostingRow, col(PostingRow.entry_seq) == col(JournalEntryRow.seq))
-        .where(col(JournalEntryRow.seq).in_(touching))
-        .order_by(col(JournalEntryRow.seq), col(PostingRow.position))
-    )
+    statement = entries_select().where(col(JournalEntryRow.seq).in_(touching))
     wanted = set(codes)
     out: dict[str, list[JournalEntry]] = defaultdict(list)
-    for entry in assemble_entries(uow.session.exec(statement)):
+    for entry in assemble_entries(uow.session.execute(statement)):
         for household in {p.account.household for p in entry.postings} & wanted:
             out[household].append(entry)
     return out

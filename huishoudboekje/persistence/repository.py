@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -76,7 +77,21 @@ def _household_from_row(row: HouseholdRow) -> Household:
         start=row.start_date,
         end=row.end_date,
     )
-    return household_from_data(data)
+    # Checking the rules (pydantic) costs more than the rest of a page view; a stored
+    # household only changes through save_household, which changes its data, so the
+    # checked result is kept per exact data (repr keeps a date and its text apart).
+    key = json.dumps(data, sort_keys=True, default=repr)
+    household = _CHECKED.get(key)
+    if household is None:
+        household = household_from_data(data)
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.clear()
+        _CHECKED[key] = household
+    return household
+
+
+_CHECKED: dict[str, Household] = {}  # canonical stored data -> checked (immutable) Household
+_CHECKED_MAX = 20_000
 
 
 def load_households(uow: UnitOfWork) -> tuple[Household, ...]:
