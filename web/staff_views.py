@@ -213,21 +213,51 @@ def new_household() -> tuple[str, int] | BaseResponse:
     if request.method == "GET":
         return _render_form(HOUSEHOLD_FORM, defaults, action=action, back=back, is_new=True)
     data = read_form(HOUSEHOLD_FORM, request.form, defaults, is_new=True)
-    proposal, problems = _save(data, is_new=True, summary="nieuw huishouden", prefix="")
+    return _propose(
+        HOUSEHOLD_FORM,
+        data,
+        data,
+        action=action,
+        back=back,
+        is_new=True,
+        creates_household=True,
+        summary="nieuw huishouden",
+        prefix="",
+    )
+
+
+def _propose(
+    spec: FormSpec,
+    data: dict[str, Any],
+    shown: dict[str, Any],
+    *,
+    action: str,
+    back: str,
+    is_new: bool,
+    summary: str,
+    prefix: str,
+    creates_household: bool = False,
+) -> tuple[str, int] | BaseResponse:
+    """Propose the household `data`; on problems show the form (`shown`) again with them.
+
+    `prefix` is the config path of the form's part of the household (e.g.
+    "charges[1]."), so each problem lands beside its own field.
+    """
+    proposal, problems = _save(data, is_new=creates_household, summary=summary, prefix=prefix)
     if proposal is None:
-        errors, general = field_errors(problems, "", HOUSEHOLD_FORM)
+        errors, general = field_errors(problems, prefix, spec)
         return _render_form(
-            HOUSEHOLD_FORM,
-            data,
+            spec,
+            shown,
             action=action,
             back=back,
-            is_new=True,
+            is_new=is_new,
             errors=errors,
             general=general,
             status=400,
         )
     _flash_proposal(proposal)
-    return redirect(url_for("staff.caseload"))
+    return redirect(back)
 
 
 def _stored(code: str) -> dict[str, Any]:
@@ -248,21 +278,16 @@ def edit_household(code: str) -> tuple[str, int] | BaseResponse:
     if request.method == "GET":
         return _render_form(HOUSEHOLD_FORM, stored, action=action, back=back, is_new=False)
     data = read_form(HOUSEHOLD_FORM, request.form, stored, is_new=False)
-    proposal, problems = _save(data, is_new=False, summary="gegevens en beleid", prefix="")
-    if proposal is None:
-        errors, general = field_errors(problems, "", HOUSEHOLD_FORM)
-        return _render_form(
-            HOUSEHOLD_FORM,
-            data,
-            action=action,
-            back=back,
-            is_new=False,
-            errors=errors,
-            general=general,
-            status=400,
-        )
-    _flash_proposal(proposal)
-    return redirect(back)
+    return _propose(
+        HOUSEHOLD_FORM,
+        data,
+        data,
+        action=action,
+        back=back,
+        is_new=False,
+        summary="gegevens en beleid",
+        prefix="",
+    )
 
 
 @bp.route("/huishouden/<code>/<section>/<rule_id>", methods=["GET", "POST"])
@@ -286,21 +311,16 @@ def edit_rule(code: str, section: str, rule_id: str) -> tuple[str, int] | BaseRe
     data = with_rule(stored, key, rule, None if is_new else rule_id)
     prefix = f"{key}[{rule_index(data, key, rule.get('id'))}]."
     summary = f"{spec.title.lower()} {rule.get('id') or ''}".strip()
-    proposal, problems = _save(data, is_new=False, summary=summary, prefix=prefix)
-    if proposal is None:
-        errors, general = field_errors(problems, prefix, spec)
-        return _render_form(
-            spec,
-            rule,
-            action=action,
-            back=back,
-            is_new=is_new,
-            errors=errors,
-            general=general,
-            status=400,
-        )
-    _flash_proposal(proposal)
-    return redirect(back)
+    return _propose(
+        spec,
+        data,
+        rule,
+        action=action,
+        back=back,
+        is_new=is_new,
+        summary=summary,
+        prefix=prefix,
+    )
 
 
 @bp.post("/huishouden/<code>/uitnodigen")
