@@ -41,6 +41,20 @@ class StatementImporter(Protocol):
         ...
 
 
+def read_whole(connector: str, path: Path, max_bytes: int | None = None) -> bytes:
+    """The file's bytes, or a `ConnectorError` naming it (unreadable, or over `max_bytes`)."""
+    try:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise ConnectorError(
+                connector, path.name, f"the file is larger than {max_bytes // 2**20} MB"
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise ConnectorError(
+            connector, path.name, f"cannot read the file: {error.strerror or error}"
+        ) from None
+
+
 class BytesImporter:
     """An importer for a format read whole: sniff the head, hand the bytes to a pure parser.
 
@@ -71,10 +85,4 @@ class BytesImporter:
 
     def extract(self, path: Path) -> list[Statement]:
         """Parse the whole file or raise `ConnectorError`; never a partial result."""
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise ConnectorError(
-                self.name, path.name, f"cannot read the file: {error.strerror or error}"
-            ) from None
-        return self._parse(data, path.name)
+        return self._parse(read_whole(self.name, path), path.name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors.base import ConnectorError
+from connectors.base import ConnectorError, read_whole
 from connectors.csv_layout import CsvLayout, CsvRejection
 from connectors.csv_reader import SNIFF_BYTES, decode, decode_head, read_rows, sniff
 from connectors.csv_statements import build_statements
@@ -33,17 +33,7 @@ class CsvImporter:
 
     def extract(self, path: Path) -> list[Statement]:
         """Parse the whole file or raise one `ConnectorError`; never a partial result."""
-        try:
-            if path.stat().st_size > MAX_BYTES:
-                raise ConnectorError(
-                    self.name, path.name, f"the file is larger than {MAX_BYTES // 2**20} MB"
-                )
-            data = path.read_bytes()
-        except OSError as error:
-            raise ConnectorError(
-                self.name, path.name, f"cannot read the file: {error.strerror or error}"
-            ) from None
-        return self.parse(data, path.name)
+        return self.parse(read_whole(self.name, path, MAX_BYTES), path.name)
 
     def parse(self, data: bytes, filename: str, *, reconcile: bool = True) -> list[Statement]:
         """The pure parser: file contents in, statements out (or `ConnectorError`).
