@@ -19,12 +19,7 @@ IMPORTER_MODULES: tuple[str, ...] = (
 def all_importers() -> list[StatementImporter]:
     importers: list[StatementImporter] = []
     for name in IMPORTER_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # format not built yet in this checkout
-                continue
-            raise
+        module = importlib.import_module(name)
         importers.extend(module.IMPORTERS)
     return importers
 
