@@ -18,6 +18,7 @@ from lxml import etree
 from connectors.camt_entry import parse_entry
 from connectors.camt_statement import DedupeKeys, StatementBuilder
 from connectors.camt_values import CamtRejection, Names, clean
+from connectors.xml_safety import DOCTYPE_REFUSAL, PROLOG_BYTES, doctype_in_prolog
 from huishoudboekje.banking import Statement
 
 NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
@@ -93,9 +94,12 @@ def read_document(
     `expect` ("052", "053", "054") rejects other message types. With
     `reconcile=False` the balance check is skipped (diagnostics and tests only).
     """
+    head = source.read(PROLOG_BYTES)
+    if doctype_in_prolog(head):
+        raise CamtRejection(DOCTYPE_REFUSAL)
     reader = _DocumentReader(reconcile=reconcile, expect=expect)
     events = etree.iterparse(
-        source,
+        _Rewound(head, source),
         events=("start", "end"),
         tag=_EVENT_TAGS,
         resolve_entities=False,
@@ -160,10 +164,7 @@ class _DocumentReader:
     def _check_root(self, element: etree._Element) -> Names:
         tree = element.getroottree()
         if _has_doctype(tree):
-            raise CamtRejection(
-                "the file has a DOCTYPE declaration; DTDs and entities are refused "
-                "(protection against XXE and entity expansion)"
-            )
+            raise CamtRejection(DOCTYPE_REFUSAL)
         root = tree.getroot()
         namespace, localname = _split_tag(root.tag)
         if localname != "Document":
@@ -243,6 +244,23 @@ def _split_tag(tag: str) -> tuple[str | None, str]:
             f"element {tag} uses namespace prefix {prefix!r}, which is not declared"
         )
     return None, tag
+
+
+class _Rewound:
+    """A binary stream whose first bytes were already read for the prolog check."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size < 0 or size >= len(self._head):
+                chunk, self._head = self._head, b""
+                return chunk
+            chunk, self._head = self._head[:size], self._head[size:]
+            return chunk
+        return self._rest.read(size)
 
 
 def _has_doctype(tree: etree._ElementTree) -> bool:

@@ -20,6 +20,7 @@ from lxml import etree
 
 from connectors.base import ConnectorError
 from connectors.pain001_schema import CONNECTOR, safe_parser, schema_errors, version_of
+from connectors.xml_safety import DOCTYPE_REFUSAL, PROLOG_BYTES, doctype_in_prolog
 from huishoudboekje.money import Money, total
 from huishoudboekje.payments import Debtor
 
@@ -94,16 +95,15 @@ def _read(data: bytes) -> ParsedPain001:
 
 
 def _parse(data: bytes) -> etree._Element:
+    if doctype_in_prolog(data[:PROLOG_BYTES]):
+        raise _Rejection(DOCTYPE_REFUSAL)
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as error:
         raise _Rejection(f"XML is not well-formed: {error.msg}", f"line {error.lineno}") from None
     tree = root.getroottree()
     if getattr(tree.docinfo, "doctype", "") or tree.docinfo.internalDTD is not None:
-        raise _Rejection(
-            "the file has a DOCTYPE declaration; DTDs and entities are refused "
-            "(protection against XXE and entity expansion)"
-        )
+        raise _Rejection(DOCTYPE_REFUSAL)
     return root
 
 
