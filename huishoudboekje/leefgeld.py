@@ -9,6 +9,7 @@ buffer target, and announcing every change one period ahead.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -16,14 +17,12 @@ from decimal import ROUND_FLOOR, Decimal
 from huishoudboekje.advance import instalment
 from huishoudboekje.forecast import project
 from huishoudboekje.model import Cadence, Household, LeefgeldPolicyKind
-from huishoudboekje.money import ZERO, Money
+from huishoudboekje.money import ZERO, Money, min_money
 from huishoudboekje.occurrences import PlanSettings
 from huishoudboekje.signals import Severity, Signal, SignalKind
 from huishoudboekje.state import HouseholdState, LeefgeldState
 from huishoudboekje.text import day_nl, eur
 
-BUDGET_WINDOW_DAYS = 365
-MIN_WINDOW_DAYS = 28
 SPREAD_PERIODS_WEEKLY = 26  # a surplus or deficit is spread over about six months
 SPREAD_PERIODS_MONTHLY = 6
 STEP_MINIMUM = Money("2.00")
@@ -67,25 +66,44 @@ def per_period(monthly: Decimal, cadence: Cadence) -> Money:
     return Money.round(monthly * 12 / 52)
 
 
-def budget(household: Household, today: date, advance_used: Money = ZERO) -> Budget:
-    """Expected monthly income, charges and reserves over the coming year (or participation)."""
-    last = today + timedelta(days=BUDGET_WINDOW_DAYS - 1)
-    if household.end is not None:
-        last = min(last, max(household.end, today + timedelta(days=MIN_WINDOW_DAYS - 1)))
-    window_days = (last - today).days + 1
-    to_month = Decimal(365) / 12 / window_days
+def budget(
+    household: Household,
+    today: date,
+    advance_used: Money = ZERO,
+    reserves_held: Mapping[str, Money] | None = None,
+) -> Budget:
+    """Expected monthly income, charges and reserves under the rules in force today.
 
+    Each rule counts at its steady yearly rhythm (`Schedule.per_year`), so the
+    budget does not move from one month to the next while nothing changes: a
+    4-weekly salary is always 13 x 365/364 paydays a year. A change announced for
+    later (rent up from 1 July: one charge `valid_until` 30 June, the next
+    `valid_from` 1 July) enters the budget when it takes effect, as one step,
+    instead of creeping in over the twelve months before it.
+
+    A charge paid from a reserve (the energy yearly settlement) is budgeted by
+    that reserve's contributions, not counted again as a charge. A reserve that
+    is full (`reserves_held` at its target) gets nothing this month, as the
+    planner then sets nothing aside, so its share goes to leefgeld instead of
+    piling up in the vat.
+    """
+    reserve_ids = {r.id for r in household.reserves}
     income_total = Decimal(0)
     toeslag_total = Decimal(0)
     for income in household.incomes:
-        count = len(income.schedule.between(today, last))
-        income_total += income.amount.amount * count
+        yearly = income.amount.amount * income.schedule.per_year(today)
+        income_total += yearly
         if income.kind.is_toeslag:
-            toeslag_total += income.amount.amount * count
-    charge_total = Decimal(0)
-    for charge in household.charges:
-        dues = [d for d in charge.schedule.between(today, last) if charge.is_valid_on(d)]
-        charge_total += charge.amount.amount * len(dues)
+            toeslag_total += yearly
+    charge_total = sum(
+        (
+            c.amount.amount * c.schedule.per_year(today)
+            for c in household.charges
+            if c.is_valid_on(today) and c.reserve not in reserve_ids
+        ),
+        Decimal(0),
+    )
+    to_month = Decimal(1) / 12
 
     reserve_amounts = []
     for res in household.reserves:
@@ -93,6 +111,9 @@ def budget(household: Household, today: date, advance_used: Money = ZERO) -> Bud
             amount = Money.round(toeslag_total * to_month * res.percent_of_toeslag)
         else:
             amount = res.monthly
+        held = (reserves_held or {}).get(res.id)
+        if held is not None and res.target is not None:
+            amount = min_money(amount, max(res.target - held, ZERO))
         reserve_amounts.append((res.id, amount))
     monthly_income = Money.round(income_total * to_month)
     monthly_charges = Money.round(charge_total * to_month)
@@ -139,6 +160,10 @@ def needs_recompute(household: Household, state: HouseholdState, today: date) ->
         return True
     if lg.rules_fingerprint != rules_fingerprint(household):
         return True
+    period = timedelta(days=_period_days(cadence_of(household)))
+    ending = lg.adjustment_until is not None and today + 2 * period >= lg.adjustment_until
+    if lg.adjustment != ZERO and ending:
+        return True  # the extra (or the cut) ends: announce that step in time
     return (lg.last_recompute.year, lg.last_recompute.month) != (today.year, today.month)
 
 
@@ -165,13 +190,20 @@ def _budget_sentence(b: Budget) -> str:
 
 
 def _target_rate(
-    household: Household, state: HouseholdState, today: date, settings: PlanSettings, b: Budget
-) -> tuple[Money, bool, str, list[Signal]]:
-    """The rate the household should get now, whether the buffer is reached, and why."""
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    settings: PlanSettings,
+    b: Budget,
+    next_release: date,
+) -> tuple[Money, bool, Adjustment, str, list[Signal]]:
+    """The rate the household should get now, whether the buffer is reached, the
+    buffer part of the rate (`adjustment`), and why."""
     signals: list[Signal] = []
     policy = household.leefgeld
     if policy.policy is LeefgeldPolicyKind.FIXED and policy.amount is not None:
-        return policy.amount, True, "Vast leefgeld, afgesproken met de sociale dienst.", signals
+        why = "Vast leefgeld, afgesproken met de sociale dienst."
+        return policy.amount, True, Adjustment(), why, signals
     target = household.buffer.target
     sustainable = max(b.sustainable, ZERO)
     lowest = project(
@@ -183,7 +215,7 @@ def _target_rate(
         reserve_amounts=dict(b.reserve_amounts),
     ).lowest
     reached = state.leefgeld.buffer_reached or lowest.balance >= target
-    spread = SPREAD_PERIODS_WEEKLY if b.cadence is Cadence.WEEKLY else SPREAD_PERIODS_MONTHLY
+    adjustment = Adjustment()
     if not reached:
         months = max(policy.buildup_months, 1)
         buildup = per_period(target.amount / months, b.cadence)
@@ -192,19 +224,29 @@ def _target_rate(
             f"Opbouwfase: een deel van het geld gaat naar uw buffer tot die {eur(target)} is. "
             "Daarna wordt uw leefgeld hoger."
         )
-    elif lowest.balance.amount > target.amount * SURPLUS_BAND:
-        extra = Money.round((lowest.balance - target).amount / spread)
-        rate = max(b.floor, sustainable + extra)
-        why = (
-            "Uw buffer is groter dan nodig; het extra geld krijgt u verdeeld over de komende tijd."
-        )
-    elif lowest.balance.amount < target.amount * REBUILD_BAND:
-        shortfall = Money.round((target - lowest.balance).amount / spread)
-        rate = max(b.floor, sustainable - shortfall)
-        why = "Uw buffer is kleiner dan nodig; een klein deel van het geld vult de buffer weer aan."
     else:
-        rate = max(b.floor, sustainable)
-        why = "Uw buffer is op peil."
+        lg = state.leefgeld
+        adjustment = buffer_adjustment(
+            Adjustment(lg.adjustment, lg.adjustment_until),
+            lowest.balance,
+            target,
+            b.cadence,
+            next_release,
+        )
+        rate = max(b.floor, sustainable + adjustment.amount)
+        until = day_nl(adjustment.until) if adjustment.until else ""
+        if adjustment.amount.is_positive:
+            why = (
+                "Uw buffer is groter dan nodig; het extra geld krijgt u verdeeld over de "
+                f"komende tijd: {eur(adjustment.amount)} extra per keer, tot {until}."
+            )
+        elif adjustment.amount.is_negative:
+            why = (
+                "Uw buffer is kleiner dan nodig; een klein deel van het geld vult de buffer "
+                f"weer aan: {eur(-adjustment.amount)} per keer, tot {until}."
+            )
+        else:
+            why = "Uw buffer is op peil."
     affordable = affordable_rate(household, state, today, settings, b, rate)
     if affordable < rate:
         rate = affordable
@@ -212,7 +254,65 @@ def _target_rate(
             " Het leefgeld is zo gekozen dat alle vaste lasten de komende twee maanden "
             "betaald kunnen worden."
         )
-    return max(whole_euros_down(rate), b.floor), reached, why, signals
+    return max(whole_euros_down(rate), b.floor), reached, adjustment, why, signals
+
+
+ADJUSTMENT_DAYS = 182  # a surplus is released, a shortfall rebuilt, over about six months
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """The buffer part of the rate: a fixed amount per period until a date."""
+
+    amount: Money = ZERO
+    until: date | None = None
+
+
+def _period_days(cadence: Cadence) -> int:
+    return 7 if cadence is Cadence.WEEKLY else 31
+
+
+def buffer_adjustment(
+    previous: Adjustment, lowest: Money, target: Money, cadence: Cadence, next_release: date
+) -> Adjustment:
+    """Release a surplus or rebuild a shortfall as one fixed amount for about six months.
+
+    It starts when the forecast's lowest point (at the sustainable rate) is above
+    target x SURPLUS_BAND or below target x REBUILD_BAND: the difference with the
+    target, spread over SPREAD periods, for ADJUSTMENT_DAYS. While it runs it is
+    kept as it is, unless a new windfall (or a new shortfall) beyond what is still
+    to come would start one on its own: then a new one replaces it. So the
+    household sees one step up and one step down, with the end date known from
+    the start, instead of an amount that flaps with the phase of a 4-weekly salary.
+
+    A new rate takes effect after `next_release`, so an adjustment counts as
+    running only if the release after that one still falls before its end date.
+    """
+    spread = SPREAD_PERIODS_WEEKLY if cadence is Cadence.WEEKLY else SPREAD_PERIODS_MONTHLY
+    excess = lowest - target
+    period = timedelta(days=_period_days(cadence))
+    until = previous.until
+    if previous.amount != ZERO and until is not None and next_release + period < until:
+        days_left = (until - next_release).days
+        # whole periods still to come, rounded up (months counted as 365/12 days)
+        periods_left = (
+            -(-days_left // 7) if cadence is Cadence.WEEKLY else -(-days_left * 12 // 365)
+        )
+        still_to_come = previous.amount * periods_left
+        beyond = excess - still_to_come
+        if not (
+            (previous.amount.is_positive and beyond.amount > target.amount * (SURPLUS_BAND - 1))
+            or (previous.amount.is_negative and beyond.amount < target.amount * (REBUILD_BAND - 1))
+        ):
+            return previous
+    elif not (
+        lowest.amount > target.amount * SURPLUS_BAND or lowest.amount < target.amount * REBUILD_BAND
+    ):
+        return Adjustment()
+    amount = Money.round(excess.amount / spread)
+    if amount == ZERO:
+        return Adjustment()
+    return Adjustment(amount, next_release + timedelta(days=ADJUSTMENT_DAYS))
 
 
 def affordable_rate(
@@ -259,7 +359,7 @@ def recompute(
     next_release: date,
 ) -> RateDecision:
     """Recompute the rate; a change takes effect one release after `next_release`."""
-    b = budget(household, today, state.advance_used)
+    b = budget(household, today, state.advance_used, dict(state.reserves))
     signals: list[Signal] = []
     if not b.closes and household.leefgeld.policy is not LeefgeldPolicyKind.FIXED:
         signals.append(
@@ -272,13 +372,17 @@ def recompute(
                 key=f"{household.code}:begroting:{today:%Y-%m}",
             )
         )
-    rate, reached, why, more = _target_rate(household, state, today, settings, b)
+    rate, reached, adjustment, why, more = _target_rate(
+        household, state, today, settings, b, next_release
+    )
     signals.extend(more)
     explanation = _budget_sentence(b) + " " + why
     lg = state.leefgeld
     base = replace(
         lg,
         buffer_reached=reached,
+        adjustment=adjustment.amount,
+        adjustment_until=adjustment.until,
         last_recompute=today,
         rules_fingerprint=rules_fingerprint(household),
         reason=explanation,

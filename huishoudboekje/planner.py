@@ -500,6 +500,115 @@ class _Work:
             self.mark(release.id)
         self.decisions.append(Decision("leefgeld", "leefgeld", execution, amount, status, reason))
 
+    # -- 5. end of participation -------------------------------------------
+    def pay_out_remainder(self) -> None:
+        """Eindafrekening: from the last business day of the participation on,
+        what is left in the vat goes to the household's own account.
+
+        First the reserves go back into the vat; what the charges still due up
+        to the end need stays behind, the advance is settled in full from the
+        rest, and what is left after that is paid out. After
+        the end date the same runs every night, so an income that arrives late
+        still reaches the household instead of waiting in the vat.
+        """
+        end = self.household.end
+        if end is None or self.today < self.settings.calendar.on_or_before(end):
+            return
+        key = instruction_id(self.code, "RESTANT", self.today)
+        if key in self.state.instructed:
+            return
+        self._release_reserves(key)
+        first = self.today - timedelta(days=CHARGE_LOOKBACK_DAYS)
+        since = self.state.takes_over_from(self.today)
+        still_due = sum(  # charges of the participation not paid yet, held back ones too
+            (
+                self._vat_need(due)
+                for due in charge_dues(self.household, first, max(end, first), self.settings)
+                if due.id not in self.state.instructed and due.due >= since
+            ),
+            ZERO,
+        )
+        self._settle_advance(self.state.vat - still_due)
+        amount = self.state.vat - still_due
+        if not amount.is_positive:
+            return
+        execution = self.settings.calendar.on_or_after(self.today)
+        reason = (
+            f"Uw deelname eindigt op {day_nl(end)}. Wat er nog in uw buffer zat, {eur(amount)}, "
+            f"gaat op {day_nl(execution)} naar uw eigen rekening."
+            if self.today <= end
+            else f"Na het einde van uw deelname kwam er nog {eur(amount)} binnen. Dat gaat op "
+            f"{day_nl(execution)} naar uw eigen rekening."
+        )
+        self._instruct(
+            key,
+            "leefgeld",
+            "restant",
+            self.household.name,
+            self.household.iban,
+            self.household.bic,
+            amount,
+            execution,
+            remittance=f"Restant einde deelname {execution:%d-%m-%Y}",
+            reason=reason,
+        )
+        self.decisions.append(Decision("leefgeld", "restant", execution, amount, "betaald", reason))
+
+    def _release_reserves(self, key: str) -> None:
+        for reserve_id, held in self.state.reserves:
+            if not held.is_positive:
+                continue
+            self.entries.append(
+                transfer(
+                    f"{key}:reserve:{reserve_id}",
+                    self.today,
+                    f"Reservering {reserve_id} terug naar de buffer (einde deelname)",
+                    debit=ledger.reserve(self.code, reserve_id),
+                    credit=ledger.vat(self.code),
+                    amount=held,
+                    kind="reserve_release",
+                )
+            )
+            self.state = replace(
+                self.state,
+                reserves=self.state.with_reserve(reserve_id, ZERO),
+                vat=self.state.vat + held,
+            )
+
+    def _settle_advance(self, spare: Money) -> None:
+        """Repay the whole advance from what the vat can spare."""
+        owed = self.state.advance_used
+        amount = min_money(owed, spare)
+        if not amount.is_positive:
+            return
+        self.entries.append(
+            transfer(
+                f"{self.code}:aflossing-einde:{self.today.isoformat()}:{owed.to_cents()}",
+                self.today,
+                "Aflossing voorschot bij einde deelname",
+                debit=ledger.vat(self.code),
+                credit=ledger.advance(self.code),
+                amount=amount,
+                kind="repayment",
+            )
+        )
+        self.state = replace(
+            self.state,
+            vat=self.state.vat - amount,
+            advance_used=owed - amount,
+            advance_due=max(self.state.advance_due - amount, ZERO),
+        )
+        self.decisions.append(
+            Decision(
+                "repayment",
+                "voorschot",
+                self.today,
+                amount,
+                "afgelost",
+                f"{eur(amount)} van het voorschot is terugbetaald: de deelname eindigt.",
+            )
+        )
+
     def next_release(self) -> NextRelease | None:
         after = self.ahead + timedelta(days=1)
         upcoming = release_dates(self.household, after, after + timedelta(days=40), self.settings)
@@ -606,8 +715,10 @@ def plan(
         work.release_leefgeld()
         work.check_incomes()
         work.check_outlook()
-    elif today > household.start:  # participation ended: only repay what is owed
+        work.pay_out_remainder()
+    elif today > household.start:  # participation ended: settle, pay out what comes in
         work.repay_advance()
+        work.pay_out_remainder()
     next_release = work.next_release() if household.is_active_on(today) else None
     unique_signals = tuple({s.key: s for s in work.signals}.values())
     return Plan(

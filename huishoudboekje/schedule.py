@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from threading import Lock
 
@@ -53,9 +54,43 @@ class Schedule:
         index = bisect_left(dates, day)
         return dates[index - 1] if index else None
 
-    def count_per_year(self, around: date) -> int:
-        """Occurrences in the 365 days starting at `around` (for yearly averages)."""
-        return len(self.between(around, around + timedelta(days=364)))
+    def per_year(self, around: date) -> Decimal:
+        """How often this rhythm recurs in an average year, counted from `around`.
+
+        Counted over whole cycles of the rule, so the answer does not jump with the
+        window: a 4-weekly salary is 13 paydays per 52 weeks (x 365/364), never 13
+        one month and 14 the next. Monthly and yearly rules are counted over whole
+        years. A rule that starts later is counted from its start; one that ends
+        (UNTIL/COUNT) within the cycle counts what is left of it.
+        """
+        first = max(around, self.start)
+        freq, interval = self._rhythm
+        if freq in ("WEEKLY", "DAILY"):
+            days = 364 * interval if freq == "WEEKLY" else 365 * interval
+            count = len(self.between(first, first + timedelta(days=days - 1)))
+            return Decimal(count) * 365 / days
+        # every 5 months: 5 years is a whole cycle; every 3 months: 1 year already is
+        whole_cycle = freq == "YEARLY" or (freq == "MONTHLY" and 12 % interval)
+        years = interval if whole_cycle else 1
+        last = _add_years(first, years) - timedelta(days=1)
+        return Decimal(len(self.between(first, last))) / years
+
+    @cached_property
+    def _rhythm(self) -> tuple[str, int]:
+        """FREQ and INTERVAL of the rule text (validated by dateutil at construction)."""
+        parts = dict(part.split("=", 1) for part in self._text().split(";") if "=" in part)
+        return parts.get("FREQ", "").upper(), max(int(parts.get("INTERVAL", "1")), 1)
+
+    def _text(self) -> str:
+        text = self.rrule.strip().upper()
+        return text[6:] if text.startswith("RRULE:") else text
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 @lru_cache(maxsize=4096)

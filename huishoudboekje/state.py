@@ -30,6 +30,10 @@ class LeefgeldState:
     rules_fingerprint: str = ""
     reason: str = ""  # why the rate is what it is (plain Dutch)
     arrears: Money = ZERO  # leefgeld held back for lack of money, paid as soon as possible
+    # the buffer part of the rate: + while a surplus is released, - while the buffer is
+    # rebuilt; a fixed amount until `adjustment_until`, so it moves in one step each way
+    adjustment: Money = ZERO
+    adjustment_until: date | None = None
 
     def rate_on(self, day: date) -> Money | None:
         """The rate that applies to a release on `day` (an announced step included)."""

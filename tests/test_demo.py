@@ -177,6 +177,10 @@ def test_the_statushouder_is_not_planned_after_the_ontzorgen_period(demo: Demo) 
     assert end is not None
     executions = [date.fromisoformat(p["execution_date"]) for p in demo.payments("HH-0007")]
     assert executions and max(executions) <= end
+    # just before the end, what is left in the buffer goes to the household
+    restant = [p for p in demo.payments("HH-0007") if "Restant" in p["remittance"]]
+    assert [p["execution_date"] for p in restant] == ["2026-11-13"]
+    assert Money(restant[0]["amount"]).is_positive
     warned = demo.signals("HH-0007", "deelname")
     assert warned and min(warned) < end
 

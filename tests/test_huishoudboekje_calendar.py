@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -42,7 +43,15 @@ def test_schedule_reads_rrule_and_rejects_bad_rules():
         date(2026, 2, 5),
         date(2026, 3, 5),
     ]
-    assert four_weekly.count_per_year(date(2026, 1, 1)) == 13
+    # 13 paydays in every 52 weeks, whichever month the count starts in
+    yearly = {four_weekly.per_year(date(2026, m, 1)) for m in range(1, 13)}
+    assert yearly == {Decimal(13) * 365 / 364}
+    assert Schedule(date(2026, 1, 1), "FREQ=MONTHLY;BYMONTHDAY=1").per_year(date(2026, 7, 9)) == 12
+    assert Schedule(date(2026, 1, 1), "FREQ=MONTHLY;INTERVAL=3").per_year(date(2026, 2, 1)) == 4
+    assert Schedule(date(2027, 3, 1), "FREQ=YEARLY").per_year(date(2026, 2, 1)) == 1
+    ended = Schedule(date(2026, 1, 1), "FREQ=MONTHLY;COUNT=3")
+    assert ended.per_year(date(2026, 2, 1)) == 2
+    assert ended.per_year(date(2026, 6, 1)) == 0
     with pytest.raises(ScheduleError):
         Schedule(date(2026, 1, 1), "FREQ=SOMETIMES")
     with pytest.raises(ScheduleError, match="start"):

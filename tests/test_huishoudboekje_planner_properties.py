@@ -72,12 +72,15 @@ def households(draw: st.DrawFn) -> Household:
     reserves = ()
     if draw(st.booleans()):
         reserves = (Reserve("res", draw(st.integers(0, 5000).map(Money.cents)), Money("300.00")),)
+    # some participations end within the run (eindafrekening, money arriving afterwards)
+    end = draw(st.one_of(st.none(), st.integers(20, DAYS).map(lambda d: START + timedelta(d))))
     return Household(
         code="HH-P",
         name="Proef",
         iban="NL44RABO0123456789",
         members=draw(st.integers(1, 6)),
         start=START,
+        end=end,
         leefgeld=LeefgeldPolicy(weekday=draw(st.sampled_from(WEEKDAYS))),
         buffer=BufferPolicy(
             target=draw(st.integers(0, 200_000).map(Money.cents)),

@@ -10,8 +10,12 @@ import itertools
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
+
+from huishoudboekje.leefgeld import Adjustment, buffer_adjustment
 from huishoudboekje.model import (
     BufferPolicy,
+    Cadence,
     ChargeKind,
     IncomeKind,
     LeefgeldPolicy,
@@ -22,6 +26,7 @@ from huishoudboekje.planner import plan
 from huishoudboekje.signals import SignalKind
 from huishoudboekje.simulate import ActualIncome, Simulation, simulate
 from huishoudboekje.state import HouseholdState
+from huishoudboekje.text import day_nl
 from tests.factories import charge, income, jansen
 
 
@@ -286,9 +291,15 @@ def _steps(sim: Simulation) -> list[dict[str, str]]:
 
 
 def test_rent_increase_lowers_leefgeld_in_one_announced_step():
-    """Rent goes up 1 July; from the next recomputation leefgeld drops once, announced."""
+    """Rent goes up €100 on 1 July: leefgeld drops once, by that €100 a month, announced.
+
+    Compared with the same household without the increase (same incomes, same
+    vakantiegeld in May), so the buffer's own steps (releasing the vakantiegeld
+    surplus, ending that release) are not mistaken for the rent step.
+    """
     start = date(2025, 7, 1)
-    old = jansen(start=start)
+    # without the energy reserve: its filling up would change the budget too
+    old = jansen(start=start, reserves=())
     huur = old.charges[0]
     raised = replace(
         old,
@@ -300,16 +311,23 @@ def test_rent_increase_lowers_leefgeld_in_one_announced_step():
     )
     incomes = regular_incomes(old, start, date(2026, 9, 30))
     sim = simulate(raised, incomes, start, date(2026, 9, 30), start_vat=Money("2500.00"))
+    same = simulate(old, incomes, start, date(2026, 9, 30), start_vat=Money("2500.00"))
     summer = [(d, a) for d, a in _releases(sim) if "2026-05-01" <= d <= "2026-09-30"]
-    amounts = [a for _, a in summer]
-    # one step down (maybe preceded by one up-step from the buffer), no zero weeks
-    assert "0.00" not in amounts
-    changes = [(b, a) for b, a in itertools.pairwise(amounts) if a != b]
-    assert len(changes) <= 2, summer
-    lowered = [s for s in _steps(sim) if Money(s["rate"]) < Money(s["previous"])]
-    assert lowered, "the lower rate is announced before it takes effect"
-    first_lower = min(d for d, a in summer if Money(a) < Money(amounts[0]))
-    assert any(s["from"] <= first_lower for s in lowered)
+    without = dict(_releases(same))
+    assert "0.00" not in [a for _, a in summer]
+    assert all(a == without[d] for d, a in summer if d < "2026-07-01")
+    # the rent step: €100 x 12 / 52 = €23.08 a week (23 or 24 after rounding both
+    # rates down to whole euros)
+    differences = [Money(without[d]) - Money(a) for d, a in summer if d >= "2026-07-01"]
+    rent_step = list(itertools.takewhile(lambda x: x <= Money("24.00"), differences))
+    assert rent_step[0] == Money("0.00") and rent_step[-1] in (Money("23.00"), Money("24.00"))
+    assert set(rent_step) == {Money("0.00"), rent_step[-1]}
+    assert rent_step == sorted(rent_step), "one step, then it stays"
+    # every change the household sees is announced before it takes effect
+    steps = _steps(sim)
+    for (_, before), (day, after) in itertools.pairwise(summer):
+        if after != before:
+            assert any(s["rate"] == after and s["from"] <= day for s in steps), day
     assert all(
         not d.plan.decisions or all(x.status != "achtergehouden" for x in d.plan.decisions)
         for d in sim.days
@@ -352,6 +370,71 @@ def test_windfall_raises_leefgeld_only_at_the_next_recomputation():
     assert april and max(april) > max(april_base)
 
 
+def test_a_windfall_is_released_as_a_fixed_extra_until_an_announced_date():
+    """€3.000 extra in March: from the next recomputation leefgeld goes up by a fixed
+    amount for about six months, the household is told until when, and on that date it
+    comes down in one step, whatever the 4-weekly salary's phase did in between."""
+    household = jansen(start=date(2025, 6, 1))
+    last = date(2026, 12, 31)
+    incomes = regular_incomes(household, date(2025, 6, 1), last)
+    windfall = [*incomes, ActualIncome(date(2026, 3, 10), "loon", Money("3000.00"))]
+    rich = simulate(household, windfall, date(2025, 6, 1), last, start_vat=Money("2500.00"))
+    after = [(d, Money(a)) for d, a in _releases(rich) if d >= "2026-03-10"]
+    changes = [(x, y) for x, y in itertools.pairwise(after) if x[1] != y[1]]
+    # up; perhaps up once more (the summer surplus of the salary rhythm); down once
+    assert 2 <= len(changes) <= 3, after
+    assert changes[0][1][1] > changes[0][0][1] + Money("50.00")
+    down = changes[-1]
+    assert down[1][1] < down[0][1]
+    # the household was told the end date, and that is when it stopped
+    state = [
+        d.plan.state.leefgeld
+        for d in rich.days
+        if d.day.isoformat() < down[1][0] and d.plan.state.leefgeld.adjustment.is_positive
+    ][-1]
+    assert state.adjustment_until is not None
+    assert down[0][0] < state.adjustment_until.isoformat() <= down[1][0]
+    assert f"tot {day_nl(state.adjustment_until)}" in state.reason
+    steps = _steps(rich)
+    for _before, now in changes:
+        assert any(s["rate"] == str(now[1]) and s["from"] <= now[0] for s in steps), now
+
+
+TODAY = date(2026, 3, 2)
+RUNNING = date(2026, 6, 1)  # 13 weeks of a running adjustment still to come
+
+
+@pytest.mark.parametrize(
+    ("previous", "lowest", "expected", "until", "why"),
+    [
+        ("0.00", "1400.00", "0.00", None, "inside the band: nothing to do"),
+        ("0.00", "2500.00", "50.00", "2026-08-31", "above 1.25 x target: (2500-1200)/26"),
+        ("50.00", "1300.00", "50.00", "2026-06-01", "running: kept, whatever the phase"),
+        ("50.00", "900.00", "50.00", "2026-06-01", "running: kept, it ends on its date"),
+        ("50.00", "2100.00", "50.00", "2026-06-01", "650 still to come: 250 beyond, kept"),
+        ("50.00", "2500.00", "50.00", "2026-08-31", "restarted (same amount): 650 beyond"),
+        ("50.00", "4000.00", "107.69", "2026-08-31", "a new windfall: a new release"),
+        ("0.00", "500.00", "-26.92", "2026-08-31", "below half the target: rebuild"),
+        ("-26.92", "1100.00", "-26.92", "2026-06-01", "rebuilding: kept until its date"),
+        ("-26.92", "100.00", "-42.31", "2026-08-31", "a new shortfall: a deeper rebuild"),
+    ],
+)
+def test_buffer_adjustment_moves_in_one_step_each_way(
+    previous: str, lowest: str, expected: str, until: str | None, why: str
+) -> None:
+    running = Adjustment(Money(previous), RUNNING if previous != "0.00" else None)
+    result = buffer_adjustment(running, Money(lowest), Money("1200.00"), Cadence.WEEKLY, TODAY)
+    assert result.amount == Money(expected), why
+    assert result.until == (date.fromisoformat(until) if until else None), why
+
+
+def test_a_finished_adjustment_stops_on_its_date() -> None:
+    done = Adjustment(Money("50.00"), TODAY)
+    assert buffer_adjustment(done, Money("1300.00"), Money("1200.00"), Cadence.WEEKLY, TODAY) == (
+        Adjustment()
+    )
+
+
 def test_an_advance_drawn_tonight_is_stable_when_the_night_is_planned_again() -> None:
     """Found by hypothesis: drawing an advance left its repayment schedule to the
     next plan, so planning the same night twice changed the remembered state."""
@@ -369,3 +452,36 @@ def test_an_advance_drawn_tonight_is_stable_when_the_night_is_planned_again() ->
     again = plan(household, first.state, start)
     assert again.instructions == () and again.entries == ()
     assert again.state == first.state
+
+
+# -- end of participation: the eindafrekening -------------------------------------
+
+
+def test_participation_end_pays_out_the_remainder_and_what_comes_in_later():
+    """Ontzorgen ends Saturday 14 November: on Friday 13 November the household gets
+    what is left (reserves included, advance settled); a salary that still arrives
+    afterwards is passed on the next business day. Nothing stays behind."""
+    household = replace(jansen(start=date(2026, 9, 1)), end=date(2026, 11, 14))
+    incomes = regular_incomes(household, date(2026, 9, 1), date(2026, 11, 30))
+    sim = simulate(household, incomes, date(2026, 9, 1), date(2026, 11, 30))
+    restant = [p for p in payments(sim, "leefgeld") if p[1] == "restant"]
+    assert restant[0][0] == "2026-11-13"
+    assert Money(restant[0][2]).is_positive
+    paid_out_before = next(
+        x.reason for d in sim.days for x in d.plan.decisions if x.subject == "restant"
+    )
+    assert "deelname eindigt op zaterdag 14 november" in paid_out_before
+    # nothing is planned for the time after the end, except passing money on
+    after = [p for p in payments(sim) if p[0] > "2026-11-14"]
+    assert after and all(p[1] == "restant" for p in after)
+    late = sum((i.amount for i in incomes if i.day > date(2026, 11, 14)), Money("0.00"))
+    assert late.is_positive
+    assert sum((Money(p[2]) for p in after), Money("0.00")) == late
+    # the vat, the reserves and the advance are all settled
+    balances = sim.balances()
+    for account, balance in balances.items():
+        if account.household == household.code:
+            assert balance == Money("0.00"), account
+    final = sim.days[-1].plan.state
+    assert final.vat == Money("0.00") and final.advance_used == Money("0.00")
+    assert all(not amount for _, amount in final.reserves)

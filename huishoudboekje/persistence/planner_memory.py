@@ -51,6 +51,8 @@ def memory_to_json(state: HouseholdState, today: date) -> dict[str, Any]:
             "rules_fingerprint": lg.rules_fingerprint,
             "reason": lg.reason,
             "arrears": str(lg.arrears),
+            "adjustment": str(lg.adjustment),
+            "adjustment_until": lg.adjustment_until.isoformat() if lg.adjustment_until else None,
         },
     }
 
@@ -80,6 +82,8 @@ def memory_from_json(code: str, data: dict[str, Any] | None) -> HouseholdState:
             rules_fingerprint=lg.get("rules_fingerprint", ""),
             reason=lg.get("reason", ""),
             arrears=Money(lg.get("arrears", "0")),
+            adjustment=Money(lg.get("adjustment", "0")),
+            adjustment_until=_day(lg.get("adjustment_until")),
         ),
     )
 
