@@ -17,6 +17,7 @@ month's income covers the month's charges.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import statistics
@@ -294,10 +295,37 @@ def cv(values: list[Money]) -> Decimal:
     return Decimal(statistics.pstdev(numbers)) / mean
 
 
+ESTABLISHED_FROM_WEEK = 52  # a household in its second year in the program
+
+
+def established(seed: int, months: int, settings: PlanSettings) -> dict[str, dict[str, object]]:
+    """The same households one year on: simulated for a first year, measured after it.
+
+    A household that joins starts with an empty vat, so its first weeks are cash
+    bound and its opbouwfase ends with a step up; most households a gemeente
+    serves have been in the program longer. Both policies get the same incomes
+    and are measured over the same weeks.
+    """
+    last = START + timedelta(days=round((months + 12) * 365 / 12) - 1)
+    result: dict[str, dict[str, object]] = {}
+    for case in cases(seed, last):
+        ours = planned(case, last, settings).weekly[ESTABLISHED_FROM_WEEK:]
+        base = naive(case, last, settings).weekly[ESTABLISHED_FROM_WEEK:]
+        cv_ours, cv_base = cv(ours), cv(base)
+        result[case.household.code] = {
+            "cv_planner_established": round(cv_ours, 3),
+            "cv_naive_established": round(cv_base, 3),
+            "ratio_established": round(cv_base / cv_ours, 1) if cv_ours else None,
+            "steps_planner_established": sum(1 for a, b in itertools.pairwise(ours) if a != b),
+        }
+    return result
+
+
 def run(seed: int, months: int, warmup_weeks: int) -> dict[str, object]:
     last = START + timedelta(days=round(months * 365 / 12) - 1)
     settings = PlanSettings()
     rows = []
+    later = established(seed, months, settings)
     for case in cases(seed, last):
         ours = planned(case, last, settings)
         base = naive(case, last, settings)
@@ -321,6 +349,7 @@ def run(seed: int, months: int, warmup_weeks: int) -> dict[str, object]:
                 "ratio_after_opbouw": (
                     round(steady_base / steady_ours, 1) if steady_ours and steady_base else None
                 ),
+                **later[case.household.code],
                 "late_planner": ours.late,
                 "late_planner_income_short": ours.late_uncovered,
                 "late_naive": base.late,
@@ -360,6 +389,12 @@ def summary(rows: list[dict[str, object]]) -> list[dict[str, object]]:
             "cv_planner_after_opbouw",
             "cv_naive_after_opbouw",
             "ratio_after_opbouw",
+        ),
+        (
+            f"second year in the program (weeks {ESTABLISHED_FROM_WEEK}+)",
+            "cv_planner_established",
+            "cv_naive_established",
+            "ratio_established",
         ),
     )
     for label, ours, theirs, ratio in measures:
@@ -411,9 +446,10 @@ def markdown(result: dict[str, object]) -> str:
         f"warm-up weeks excluded: {result['warmup_weeks']}",
         "",
         "| household | pattern | CV planner | CV naive | naive/planner "
-        f"| same from week {STEADY_FROM_WEEK} (planner / naive / ratio) | late (planner) "
-        "| of which income short | late (naive) | mean weekly leefgeld |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        f"| same from week {STEADY_FROM_WEEK} (planner / naive / ratio) "
+        "| second year (planner / naive / ratio, rate changes) "
+        "| late (planner) | of which income short | late (naive) | mean weekly leefgeld |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         steady = (
@@ -424,7 +460,9 @@ def markdown(result: dict[str, object]) -> str:
         )
         lines.append(
             f"| {r['household']} | {r['pattern']} | {r['cv_planner']} | {r['cv_naive']} | "
-            f"{r['ratio']}x | {steady} | {r['late_planner']} | "
+            f"{r['ratio']}x | {steady} | {r['cv_planner_established']} / "
+            f"{r['cv_naive_established']} / {r['ratio_established']}x, "
+            f"{r['steps_planner_established']} | {r['late_planner']} | "
             f"{r['late_planner_income_short']} | "
             f"{r['late_naive']} | {r['mean_weekly_planner']} |"
         )
