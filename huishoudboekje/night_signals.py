@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from huishoudboekje.money import Money
+from huishoudboekje.payments import PaymentInstruction
 from huishoudboekje.signals import Severity, Signal, SignalKind
 from huishoudboekje.text import day_nl, eur
 
@@ -129,4 +130,23 @@ def night_problem(household: str, stage: str, night: date, error: str) -> Signal
         Severity.HIGH,
         f"Nachtelijke verwerking ({stage}) van {day_nl(night)} mislukt: {error}",
         key=f"{household}:mislukt:{stage}:{night.isoformat()}",
+    )
+
+
+def payment_moved(instruction: PaymentInstruction, planned: date) -> Signal:
+    """A payment goes out later than planned: its night did not run in time."""
+    return Signal(
+        SignalKind.PAYMENT_LATE,
+        instruction.household,
+        Severity.HIGH if instruction.kind == "charge" else Severity.WARNING,
+        f"Betaling van {eur(instruction.amount)} aan {instruction.payee_name} gaat op "
+        f"{day_nl(instruction.execution_date)} uit in plaats van {day_nl(planned)}: de "
+        "nachtelijke verwerking heeft niet op tijd gedraaid. Controleer of de ontvanger "
+        "dit moet weten.",
+        key=f"{instruction.household}:verschoven:{instruction.end_to_end_id}",
+        data=(
+            ("end_to_end_id", instruction.end_to_end_id),
+            ("planned", planned.isoformat()),
+            ("execution", instruction.execution_date.isoformat()),
+        ),
     )

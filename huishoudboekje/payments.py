@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from huishoudboekje.money import Money
@@ -32,6 +32,18 @@ class PaymentInstruction:
             raise ValueError(f"{self.end_to_end_id}: amount must be positive, got {self.amount}")
         if not self.end_to_end_id or len(self.end_to_end_id) > MAX_END_TO_END_ID:
             raise ValueError(f"EndToEndId {self.end_to_end_id!r} must be 1 to 35 characters")
+
+
+def not_before(instruction: PaymentInstruction, earliest: date) -> PaymentInstruction:
+    """The instruction with an execution date no earlier than `earliest` (a business day).
+
+    A payment file never asks the bank for a date in the past: after missed nights
+    the nights are caught up, and what they instruct goes out on the first
+    business day the file can still reach the bank.
+    """
+    if instruction.execution_date >= earliest:
+        return instruction
+    return replace(instruction, execution_date=earliest)
 
 
 @dataclass(frozen=True, slots=True)

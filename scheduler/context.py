@@ -101,6 +101,7 @@ class NightContext:
     night: date
     paths: NightPaths
     files: list[Path] | None = None  # explicit files (hhb import); None = the inbox
+    catching_up_to: date | None = None  # a missed night, run on a later day: that day
     parsed: list[ParsedFile] = field(default_factory=list)
     results: list[FileResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -119,6 +120,11 @@ class NightContext:
         """The payment files' creation moment: 02:00 Amsterdam time of the night, so a
         re-run writes identical bytes."""
         return datetime.combine(self.night, time(2, 0), tzinfo=AMSTERDAM)
+
+    @property
+    def real_day(self) -> date:
+        """The day it really is: later than `night` while missed nights are caught up."""
+        return max(self.night, self.catching_up_to or self.night)
 
     def problem(self, text: str) -> None:
         self.problems.append(text)

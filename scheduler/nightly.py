@@ -122,10 +122,12 @@ def run_night(
     *,
     after_stage: AfterStage = _nothing,
     progress: Progress = _quiet,
+    catching_up_to: date | None = None,
 ) -> NightOutcome:
-    """Run every stage for `night` (the caller holds the lock)."""
+    """Run every stage for `night` (the caller holds the lock); `catching_up_to`: the
+    day it really is when `night` is a missed night being caught up."""
     paths.create()
-    ctx = NightContext(engine, night, paths, progress=progress)
+    ctx = NightContext(engine, night, paths, progress=progress, catching_up_to=catching_up_to)
     with UnitOfWork(engine) as uow:
         start_run(uow, night)
         uow.commit()
@@ -166,7 +168,14 @@ def run_nights(
     paths.create()
     with NightLock(paths.lock_file, engine):
         return [
-            run_night(engine, night, paths, after_stage=after_stage, progress=progress)
+            run_night(
+                engine,
+                night,
+                paths,
+                after_stage=after_stage,
+                progress=progress,
+                catching_up_to=target,
+            )
             for night in nights_to_run(engine, target)
         ]
 

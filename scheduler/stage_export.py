@@ -20,7 +20,7 @@ from typing import Any
 
 from huishoudboekje import night_signals
 from huishoudboekje.bankbook import InstructionStatus
-from huishoudboekje.payments import Debtor, PaymentInstruction
+from huishoudboekje.payments import Debtor, PaymentInstruction, not_before
 from huishoudboekje.persistence import UnitOfWork, load_gemeente
 from huishoudboekje.persistence.nightly_repo import (
     instruction_rows,
@@ -30,6 +30,7 @@ from huishoudboekje.persistence.nightly_repo import (
     to_instruction,
     upsert_signals,
 )
+from huishoudboekje.services import plan_settings
 from scheduler.context import AMSTERDAM, NightContext
 
 
@@ -54,14 +55,19 @@ def export_payments(ctx: NightContext) -> dict[str, Any]:
         if gemeente is None:
             raise RuntimeError("no gemeente configured")
         debtor = Debtor(gemeente.account_name, gemeente.account_iban, gemeente.bic)
+        earliest = plan_settings(gemeente).calendar.on_or_after(ctx.real_day)
         repaired = _repair(ctx, uow, pain001, debtor)
         groups: dict[date, list[PaymentInstruction]] = defaultdict(list)
+        planned: dict[str, date] = {}
         for row in instruction_rows(uow, status=InstructionStatus.INSTRUCTED):
-            groups[row.execution_date].append(to_instruction(row))
+            instruction = not_before(to_instruction(row), earliest)
+            if instruction.execution_date != row.execution_date:
+                planned[instruction.end_to_end_id] = row.execution_date
+            groups[instruction.execution_date].append(instruction)
     written = 0
     for day in sorted(groups):
         try:
-            _export(ctx, pain001, debtor, groups[day])
+            _export(ctx, pain001, debtor, groups[day], planned)
             written += 1
         except Exception as exc:  # e.g. a payee IBAN the bank would refuse
             ctx.problem(f"betaalbestand voor {day} niet gemaakt: {exc}")
@@ -73,9 +79,15 @@ def export_payments(ctx: NightContext) -> dict[str, Any]:
 
 
 def _export(
-    ctx: NightContext, pain001: ModuleType, debtor: Debtor, group: list[PaymentInstruction]
+    ctx: NightContext,
+    pain001: ModuleType,
+    debtor: Debtor,
+    group: list[PaymentInstruction],
+    planned: dict[str, date],
 ) -> None:
+    """Record the file (moved execution dates and their signals with it), then write it."""
     message = pain001.build_pain001(group, debtor, created_at=ctx.created_at)
+    moved = [i for i in group if i.end_to_end_id in planned]
     path = ctx.paths.outbox / f"pain001-{message.msg_id}.xml"
     with UnitOfWork(ctx.engine) as uow:
         record_payment_file(
@@ -90,7 +102,11 @@ def _export(
             night=ctx.night,
             created_at=ctx.created_at,
             end_to_end_ids=[i.end_to_end_id for i in group],
+            moved={i.end_to_end_id: i.execution_date for i in moved},
         )
+        signals = [night_signals.payment_moved(i, planned[i.end_to_end_id]) for i in moved]
+        if signals:
+            upsert_signals(uow, signals, ctx.night, "event")
         uow.commit()
     _write(ctx, pain001, message)
 

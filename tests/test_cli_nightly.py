@@ -255,6 +255,42 @@ def test_catch_up_runs_missed_nights_in_order(
     assert [r["night"] for r in runs] == ["2026-02-20", "2026-02-21", "2026-02-22", "2026-02-23"]
 
 
+def test_caught_up_nights_never_ask_the_bank_for_a_date_in_the_past(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server was down from Saturday 21 to Monday 23 February; on Tuesday 24 the
+    missed nights run first. What they instruct goes out on the 24th at the earliest,
+    the stored instruction says so, and staff get a signal per moved payment."""
+    pytest.importorskip("connectors.pain001")
+    from connectors.pain001 import read_pain001
+
+    var = tmp_path / "var"
+    bank = Bank()
+    run_days(bank, db, var, capsys, days(FIRST, date(2026, 2, 20)))
+    for day in days(date(2026, 2, 20), date(2026, 2, 23)):
+        bank.statement(day, incomes_on(day), var / "inbox")
+    before = {p.name for p in (var / "outbox").glob("pain001-*.xml")}
+    nightly(date(2026, 2, 24), db, var, capsys)
+    requested = {
+        payment.end_to_end_id: payment.execution_date
+        for path in (var / "outbox").glob("pain001-*.xml")
+        if path.name not in before
+        for payment in read_pain001(path.read_bytes(), path.name).payments
+    }
+    assert requested and min(requested.values()) >= date(2026, 2, 24)
+    engine = create_engine_from_url(db)
+    try:
+        with UnitOfWork(engine) as uow:
+            stored = {r.end_to_end_id: r.execution_date for r in instruction_rows(uow)}
+    finally:
+        engine.dispose()
+    assert {e: stored[e] for e in requested} == requested
+    capsys.readouterr()
+    assert hhb("signals", "--json", db=db) == 0
+    moved = [s for s in json.loads(capsys.readouterr().out) if s["kind"] == "betaling_te_laat"]
+    assert moved and all("niet op tijd gedraaid" in s["message"] for s in moved)
+
+
 def test_a_second_night_at_the_same_time_exits_with_a_clear_message(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -8,7 +8,7 @@ Bank transactions and payment instructions go in and out as domain values
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -491,8 +491,13 @@ def record_payment_file(
     night: date,
     created_at: datetime,
     end_to_end_ids: Sequence[str],
+    moved: Mapping[str, date] | None = None,
 ) -> None:
-    """Record a payment file (not yet written) and mark its instructions in flight."""
+    """Record a payment file (not yet written) and mark its instructions in flight.
+
+    `moved`: instructions whose execution date the file moved (EndToEndId → new
+    date), stored in the same transaction so a repaired file rebuilds the same.
+    """
     uow.session.add(
         PaymentFileRow(
             msg_id=msg_id,
@@ -510,6 +515,8 @@ def record_payment_file(
     for row in instruction_rows(uow, ids=end_to_end_ids):
         row.status = InstructionStatus.IN_FLIGHT.value
         row.payment_file = msg_id
+        if moved and row.end_to_end_id in moved:
+            row.execution_date = moved[row.end_to_end_id]
         uow.session.add(row)
     uow.session.flush()
 
