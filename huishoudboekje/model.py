@@ -8,7 +8,7 @@ leefgeld policy and a buffer policy. Changes go through `dataclasses.replace`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -70,6 +70,9 @@ class Cadence(StrEnum):
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+SETTLEMENT_DAYS = timedelta(days=90)  # afwikkeling after the participation ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +172,13 @@ class Household:
         if day < self.start:
             return False
         return not (self.end is not None and day > self.end)
+
+    def is_planned_on(self, day: date) -> bool:
+        """Active, or ended less than SETTLEMENT_DAYS ago: the nightly plan still
+        settles an advance and passes on money that arrives for the household."""
+        if self.is_active_on(day):
+            return True
+        return self.end is not None and self.end < day <= self.end + SETTLEMENT_DAYS
 
     def floor_per_period(self) -> Money:
         """Leefgeld floor for one cadence period (food-bank style default)."""

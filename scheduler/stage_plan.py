@@ -49,10 +49,10 @@ BATCH = 100  # households per DB transaction (a failing one makes its batch go o
 
 
 def plan_households(ctx: NightContext) -> dict[str, Any]:
-    """Plan every household active on the night; returns counts."""
+    """Plan every household active on the night, or settling after its end; returns counts."""
     with UnitOfWork(ctx.engine) as uow:
         settings = plan_settings(load_gemeente(uow))
-        households = [h for h in ctx.households() if h.is_active_on(ctx.night)]
+        households = [h for h in ctx.households() if h.is_planned_on(ctx.night)]
     counts = {
         "households": len(households),
         "planned": 0,

@@ -185,6 +185,23 @@ def test_the_statushouder_is_not_planned_after_the_ontzorgen_period(demo: Demo) 
     assert warned and min(warned) < end
 
 
+def test_after_the_end_the_statushouder_has_no_open_planner_signals(demo: Demo) -> None:
+    """Settled after the end: 'deelname eindigt' and the like are closed, not left open."""
+    from huishoudboekje.persistence.nightly_repo import signal_rows
+
+    engine = create_engine_from_url(demo.run.database_url)
+    try:
+        with UnitOfWork(engine) as uow:
+            left = [
+                (r.kind, r.message)
+                for r in signal_rows(uow)
+                if r.household == "HH-0007" and r.source == "planner"
+            ]
+    finally:
+        engine.dispose()
+    assert left == []
+
+
 def test_the_stopped_alimentatie_raises_an_income_late_signal(demo: Demo) -> None:
     late = demo.signals("HH-0006", "alimentatie", "verwacht")
     assert late
