@@ -88,15 +88,21 @@ def budget(household: Household, today: date, advance_used: Money = ZERO) -> Bud
         charge_total += charge.amount.amount * len(dues)
 
     reserve_amounts = []
+    monthly_reserves = ZERO
     for res in household.reserves:
         if res.percent_of_toeslag is not None:
             amount = Money.round(toeslag_total * to_month * res.percent_of_toeslag)
         else:
             amount = res.monthly
         reserve_amounts.append((res.id, amount))
+        # a reserve that ends in the window counts for its share of it, like a charge
+        # that ends (its contribution each month stays `amount` until then)
+        if res.valid_until is not None and res.valid_until < last:
+            active_days = max((res.valid_until - today).days + 1, 0)
+            amount = Money.round(amount.amount * active_days / window_days)
+        monthly_reserves += amount
     monthly_income = Money.round(income_total * to_month)
     monthly_charges = Money.round(charge_total * to_month)
-    monthly_reserves = sum((a for _, a in reserve_amounts), ZERO)
     monthly_repayment = instalment(household, advance_used)
     cadence = cadence_of(household)
     # Repayments are not part of the steady rate: the forecast behind the buffer

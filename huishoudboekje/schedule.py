@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -13,6 +14,11 @@ from dateutil import rrule as rr
 
 class ScheduleError(ValueError):
     """An RRULE that cannot be read."""
+
+
+_UNTIL = re.compile(r"(?:^|[;:])UNTIL=(\d{4})(\d{2})(\d{2})", re.IGNORECASE)
+_COUNT = re.compile(r"(?:^|[;:])COUNT=", re.IGNORECASE)
+_ENDING_PART = re.compile(r"^(UNTIL|COUNT)=", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,31 @@ class Schedule:
         dates = self._memo.up_to(day)
         index = bisect_left(dates, day)
         return dates[index - 1] if index else None
+
+    @property
+    def until(self) -> date | None:
+        """The last possible date, from the rule's ``UNTIL`` (None: no ``UNTIL``)."""
+        found = _UNTIL.search(self.rrule)
+        if found is None:
+            return None
+        return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+
+    def ending_on(self, last: date) -> Schedule:
+        """This schedule with no dates after `last`: the rule gets ``UNTIL=`` `last`.
+
+        An ``UNTIL`` already there is replaced. A ``COUNT`` becomes an ``UNTIL`` too
+        (RFC 5545 allows only one of them); when its last date comes before `last`,
+        that date is kept as the end, so the dates never reach further than before.
+        """
+        end = last
+        after = last + timedelta(days=1)
+        if _COUNT.search(self.rrule) and self.next_on_or_after(after) is None:
+            end = self.previous_before(after) or last
+        prefix, _, body = self.rrule.strip().rpartition(":")
+        parts = [p for p in body.split(";") if p and not _ENDING_PART.match(p.strip())]
+        parts.append(f"UNTIL={end:%Y%m%d}")
+        rule = ";".join(parts)
+        return Schedule(self.start, f"{prefix}:{rule}" if prefix else rule)
 
     def count_per_year(self, around: date) -> int:
         """Occurrences in the 365 days starting at `around` (for yearly averages)."""
