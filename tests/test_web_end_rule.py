@@ -137,7 +137,7 @@ def test_small_charge_ends_at_once_and_the_audit_log_has_before_and_after(web: W
     assert (before["valid_until"], after["valid_until"]) == (None, "2026-06-30")
     page = text(client.get(PAGE).data)
     assert "De wijziging is opgeslagen." in page
-    assert "dinsdag 30 juni 2026" in page  # the "Tot en met" column
+    assert "<td>30 juni 2026</td>" in page  # the "Tot en met" column
     audit = text(client.get("/medewerker/audit?object=HH-0001&actie=household.update").data)
     assert "2026-06-30" in audit
 
@@ -185,7 +185,7 @@ def test_a_rule_that_is_already_over_cannot_be_ended_again(web: WebEnv) -> None:
     client = web.client("mira")
     page = text(client.get(PAGE).data)
     assert f'href="{end_url("vaste-last", "bibliotheek")}"' not in page
-    assert "zaterdag 28 februari 2026" in page
+    assert "<td>28 februari 2026</td>" in page
     response = client.post(end_url("vaste-last", "bibliotheek"), data={"valid_until": "2026-06-30"})
     assert response.status_code == 400
     assert "al afgelopen op zaterdag 28 februari 2026" in field_error(text(response.data))
@@ -318,7 +318,7 @@ def test_ending_an_income_waits_for_approval_and_lowers_the_expected_income(
     assert zorgtoeslag.schedule.between(TODAY, date(2026, 12, 31))[-1] == date(2026, 6, 20)
     assert budget(after, TODAY).monthly_income < budget(before, TODAY).monthly_income
     page = text(web.client("mira").get(PAGE).data)
-    assert "dinsdag 30 juni 2026" in page
+    assert "<td>30 juni 2026</td>" in page
 
 
 def test_ending_a_reserve_takes_effect_at_once(web: WebEnv) -> None:
