@@ -27,6 +27,7 @@ from huishoudboekje.persistence import (
     save_household,
 )
 from huishoudboekje.persistence.approvals import list_change_requests
+from huishoudboekje.persistence.web_tables import ChangeRequestRow
 from huishoudboekje.schedule import Schedule
 from huishoudboekje.simulate import ActualIncome, simulate
 from tests.web_fixtures import DEMO_CONFIG, PASSWORD, TODAY, WebEnv, make_app, web  # noqa: F401
@@ -472,3 +473,22 @@ def test_an_income_schedule_ends_with_until_and_a_count_becomes_an_until() -> No
     assert timed.ending_on(date(2026, 3, 3)).between(date(2026, 1, 1), date(2027, 1, 1))[
         -1
     ] == date(2026, 3, 1)
+
+
+def test_a_request_stored_before_reserves_could_end_can_still_be_approved(web: WebEnv) -> None:
+    """Requests made before `valid_until` existed on reserves lack that key in their
+    stored "before"; the household is the same, so the request is not stale."""
+    web.client("mira").post(end_url("vaste-last", "huur"), data={"valid_until": "2026-04-30"})
+    [request] = pending(web)
+    with UnitOfWork(web.engine) as uow:
+        row = uow.session.get(ChangeRequestRow, request.id)
+        assert row is not None
+        old_before = dict(row.before)
+        old_before["reserves"] = [
+            {k: v for k, v in r.items() if k != "valid_until"} for r in old_before["reserves"]
+        ]
+        row.before = old_before
+        uow.session.add(row)
+        uow.commit()
+    web.client("tom").post(f"/medewerker/goedkeuren/{request.id}", data={"besluit": "goedkeuren"})
+    assert charge(web, "huur").valid_until == date(2026, 4, 30)
