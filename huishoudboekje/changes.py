@@ -3,8 +3,11 @@
 Which changes need a second pair of eyes (`four_eyes_reasons`): a new household;
 a new payee IBAN (a charge paid to an account not paid before, or a new own IBAN
 for leefgeld); an amount changed by more than the threshold (charges, incomes,
-fixed leefgeld, buffer target); a raised advance limit; and an approved extra
-payment for a household. Everything else is saved at once. The requester can
+fixed leefgeld, buffer target); a raised advance limit; ending a fixed charge or
+an income whose amount is above the threshold (from then on the amount is zero,
+so it is judged like an amount change); moving an existing end date of a charge,
+income or reserve earlier; and an approved extra payment for a household.
+Everything else is saved at once. The requester can
 never approve their own change; approving needs the approver (teamleider) or
 admin role, and a change whose household was edited since is refused as stale.
 `hhb config apply` counts as approved and is logged with approved_by
@@ -14,11 +17,11 @@ admin role, and a change whose household was edited since is refused as stale.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from huishoudboekje.config import household_from_data
-from huishoudboekje.editing import household_data
+from huishoudboekje.editing import household_data, rule_end
 from huishoudboekje.model import Household
 from huishoudboekje.money import Money
 from huishoudboekje.persistence import load_household, record_audit, save_household
@@ -31,7 +34,7 @@ from huishoudboekje.persistence.approvals import (
     update_household_request,
 )
 from huishoudboekje.persistence.uow import UnitOfWork
-from huishoudboekje.text import eur
+from huishoudboekje.text import MONTHS_NL, eur
 
 DEFAULT_THRESHOLD = Money("25.00")
 
@@ -58,6 +61,38 @@ def _amounts(household: Household) -> dict[str, Money]:
     return out
 
 
+def _day(day: date) -> str:
+    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
+def _ends(household: Household) -> dict[str, tuple[date | None, Money | None]]:
+    """End date and amount (None for a reserve) of every rule, by label."""
+    out: dict[str, tuple[date | None, Money | None]] = {
+        f"vaste last {c.id}": (rule_end(c), c.amount) for c in household.charges
+    }
+    out.update({f"inkomen {i.id}": (rule_end(i), i.amount) for i in household.incomes})
+    out.update({f"reservering {r.id}": (rule_end(r), None) for r in household.reserves})
+    return out
+
+
+def _end_reasons(before: Household, after: Household, threshold: Money) -> list[str]:
+    """Ending a charge or income above the threshold; any end date moved earlier."""
+    reasons: list[str] = []
+    old = _ends(before)
+    for label, (end, amount) in _ends(after).items():
+        if label not in old or end is None:
+            continue
+        previous, _ = old[label]
+        if previous is None and amount is not None and amount > threshold:
+            reasons.append(
+                f"{label} ({eur(amount)}, meer dan {eur(threshold)}) "
+                f"beëindigd: tot en met {_day(end)}"
+            )
+        elif previous is not None and end < previous:
+            reasons.append(f"einddatum {label} vervroegd: {_day(previous)} → {_day(end)}")
+    return reasons
+
+
 def four_eyes_reasons(
     before: Household | None, after: Household, threshold: Money = DEFAULT_THRESHOLD
 ) -> list[str]:
@@ -78,6 +113,7 @@ def four_eyes_reasons(
         previous = old.get(label)
         if previous is not None and abs(amount - previous) > threshold:
             reasons.append(f"{label}: {eur(previous)} → {eur(amount)} (meer dan {eur(threshold)})")
+    reasons.extend(_end_reasons(before, after, threshold))
     if after.buffer.advance_limit > before.buffer.advance_limit:
         reasons.append(
             f"voorschotlimiet omhoog: {eur(before.buffer.advance_limit)} → "
@@ -197,8 +233,10 @@ def approve_change(
     request = _pending(uow, request_id, approver)
     if request.kind in {"household.create", "household.update"}:
         current = load_household(uow, request.household)
-        current_data = None if current is None else household_data(current)
-        if current_data != request.before:
+        # compared as households, not as stored data: a field added since the request
+        # (stored with its default) does not make every older request look stale
+        before = None if request.before is None else household_from_data(request.before)
+        if current != before:
             raise FourEyesError(
                 "Het huishouden is sinds deze aanvraag gewijzigd; wijs af en vraag opnieuw aan."
             )

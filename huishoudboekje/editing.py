@@ -10,15 +10,18 @@ Nothing is saved here.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from huishoudboekje.config import ConfigError, gemeente_to_data, household_to_data, jsonable
 from huishoudboekje.config import parse_config as _parse_config
-from huishoudboekje.model import Gemeente, Household
+from huishoudboekje.model import FixedCharge, Gemeente, Household, IncomeStream, Reserve
+from huishoudboekje.schedule import Schedule
 
 _PLACEHOLDER_GEMEENTE = {
     "name": "Controle",
@@ -112,3 +115,30 @@ def rule_index(data: Mapping[str, Any], section: str, rule_id: str | None) -> in
         if rule.get("id") == rule_id:
             return index
     return len(rules)
+
+
+def rule_end(rule: FixedCharge | IncomeStream | Reserve) -> date | None:
+    """The last day a rule applies: `valid_until` of a charge or reserve, the
+    ``UNTIL`` of an income's schedule (None: no end)."""
+    if isinstance(rule, IncomeStream):
+        return rule.schedule.until
+    return rule.valid_until
+
+
+def end_rule(data: Mapping[str, Any], section: str, rule_id: str, last: date) -> dict[str, Any]:
+    """A copy of household `data` in which the rule `rule_id` of `section` ends on
+    `last` (inclusive): charges and reserves get ``valid_until``; an income's
+    schedule gets ``UNTIL`` in its rule, so no date after `last` is expected."""
+    rules = {r.get("id"): r for r in data.get(section, [])}
+    if rule_id not in rules:
+        raise KeyError(f"{section} has no rule {rule_id!r}")
+    rule = copy.deepcopy(dict(rules[rule_id]))
+    if section == "incomes":
+        schedule = rule["schedule"]
+        start = date.fromisoformat(str(schedule["start"]))
+        schedule["rrule"] = Schedule(start, str(schedule["rrule"])).ending_on(last).rrule
+    elif section in {"charges", "reserves"}:
+        rule["valid_until"] = last.isoformat()
+    else:
+        raise ValueError(f"unknown section {section!r}")
+    return with_rule(data, section, rule, rule_id)

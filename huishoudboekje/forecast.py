@@ -116,6 +116,8 @@ def project(
     while month <= last:
         if month > today:
             for res in household.reserves:
+                if not res.is_valid_on(month):
+                    continue
                 contribution = amounts.get(res.id, res.monthly)
                 held = reserves.get(res.id, ZERO)
                 if res.target is not None:

@@ -106,6 +106,7 @@ def budget(
     to_month = Decimal(1) / 12
 
     reserve_amounts = []
+    monthly_reserves = ZERO
     for res in household.reserves:
         if res.percent_of_toeslag is not None:
             amount = Money.round(toeslag_total * to_month * res.percent_of_toeslag)
@@ -114,10 +115,12 @@ def budget(
         held = (reserves_held or {}).get(res.id)
         if held is not None and res.target is not None:
             amount = min_money(amount, max(res.target - held, ZERO))
+        if not res.is_valid_on(today):
+            amount = ZERO  # ended, like a charge that ends: nothing more is set aside
         reserve_amounts.append((res.id, amount))
+        monthly_reserves += amount
     monthly_income = Money.round(income_total * to_month)
     monthly_charges = Money.round(charge_total * to_month)
-    monthly_reserves = sum((a for _, a in reserve_amounts), ZERO)
     monthly_repayment = instalment(household, advance_used)
     cadence = cadence_of(household)
     # Repayments are not part of the steady rate: the forecast behind the buffer

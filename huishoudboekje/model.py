@@ -123,7 +123,8 @@ class Reserve:
     """Money set aside each month for a known future charge or risk.
 
     Either a fixed `monthly` amount, or `percent_of_toeslag` (0.10 for 10%) of the
-    household's expected toeslag income each month; saved until `target`.
+    household's expected toeslag income each month; saved until `target`, and
+    only on days up to and including `valid_until` (what is held stays held).
     """
 
     id: str
@@ -131,6 +132,11 @@ class Reserve:
     target: Money | None = None
     percent_of_toeslag: Decimal | None = None
     description: str = ""
+    valid_until: date | None = None
+
+    def is_valid_on(self, day: date) -> bool:
+        """Whether money is still set aside on `day`."""
+        return self.valid_until is None or day <= self.valid_until
 
 
 @dataclass(frozen=True, slots=True)

@@ -338,6 +338,8 @@ class _Work:
             return
         amounts = dict(budget(self.household, self.today).reserve_amounts)
         for res in self.household.reserves:
+            if not res.is_valid_on(self.today):
+                continue  # ended: nothing more is set aside, what is held stays
             key = instruction_id(
                 self.code, f"RS-{res.id}", date(self.today.year, self.today.month, 1)
             )

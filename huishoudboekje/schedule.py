@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,6 +15,11 @@ from dateutil import rrule as rr
 
 class ScheduleError(ValueError):
     """An RRULE that cannot be read."""
+
+
+_UNTIL = re.compile(r"(?:^|[;:])UNTIL=(\d{4})(\d{2})(\d{2})", re.IGNORECASE)
+_COUNT = re.compile(r"(?:^|[;:])COUNT=", re.IGNORECASE)
+_ENDING_PART = re.compile(r"^(UNTIL|COUNT)=", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,20 +66,34 @@ class Schedule:
         Counted over whole cycles of the rule, so the answer does not jump with the
         window: a 4-weekly salary is 13 paydays per 52 weeks (x 365/364), never 13
         one month and 14 the next. Monthly and yearly rules are counted over whole
-        years. A rule that starts later is counted from its start; one that ends
-        (UNTIL/COUNT) within the cycle counts what is left of it.
+        years. A rule that starts later is counted from its start. An end (UNTIL or
+        COUNT) does not thin the rhythm out beforehand: the rule counts fully while
+        it still has a date to come and 0 once it has none, like a charge that
+        ends on its `valid_until` (the budget then steps once, when it ends).
         """
         first = max(around, self.start)
+        if self.next_on_or_after(first) is None:
+            return Decimal(0)
+        steady = self._without_end
         freq, interval = self._rhythm
         if freq in ("WEEKLY", "DAILY"):
             days = 364 * interval if freq == "WEEKLY" else 365 * interval
-            count = len(self.between(first, first + timedelta(days=days - 1)))
+            count = len(steady.between(first, first + timedelta(days=days - 1)))
             return Decimal(count) * 365 / days
         # every 5 months: 5 years is a whole cycle; every 3 months: 1 year already is
         whole_cycle = freq == "YEARLY" or (freq == "MONTHLY" and 12 % interval)
         years = interval if whole_cycle else 1
         last = _add_years(first, years) - timedelta(days=1)
-        return Decimal(len(self.between(first, last))) / years
+        return Decimal(len(steady.between(first, last))) / years
+
+    @cached_property
+    def _without_end(self) -> Schedule:
+        """The same rule without its UNTIL or COUNT."""
+        if not (_UNTIL.search(self.rrule) or _COUNT.search(self.rrule)):
+            return self
+        prefix, _, body = self.rrule.strip().rpartition(":")
+        rule = ";".join(p for p in body.split(";") if p and not _ENDING_PART.match(p.strip()))
+        return Schedule(self.start, f"{prefix}:{rule}" if prefix else rule)
 
     @cached_property
     def _rhythm(self) -> tuple[str, int]:
@@ -84,6 +104,31 @@ class Schedule:
     def _text(self) -> str:
         text = self.rrule.strip().upper()
         return text[6:] if text.startswith("RRULE:") else text
+
+    @property
+    def until(self) -> date | None:
+        """The last possible date, from the rule's ``UNTIL`` (None: no ``UNTIL``)."""
+        found = _UNTIL.search(self.rrule)
+        if found is None:
+            return None
+        return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+
+    def ending_on(self, last: date) -> Schedule:
+        """This schedule with no dates after `last`: the rule gets ``UNTIL=`` `last`.
+
+        An ``UNTIL`` already there is replaced. A ``COUNT`` becomes an ``UNTIL`` too
+        (RFC 5545 allows only one of them); when its last date comes before `last`,
+        that date is kept as the end, so the dates never reach further than before.
+        """
+        end = last
+        after = last + timedelta(days=1)
+        if _COUNT.search(self.rrule) and self.next_on_or_after(after) is None:
+            end = self.previous_before(after) or last
+        prefix, _, body = self.rrule.strip().rpartition(":")
+        parts = [p for p in body.split(";") if p and not _ENDING_PART.match(p.strip())]
+        parts.append(f"UNTIL={end:%Y%m%d}")
+        rule = ";".join(parts)
+        return Schedule(self.start, f"{prefix}:{rule}" if prefix else rule)
 
 
 def _add_years(day: date, years: int) -> date:

@@ -49,9 +49,13 @@ def test_schedule_reads_rrule_and_rejects_bad_rules():
     assert Schedule(date(2026, 1, 1), "FREQ=MONTHLY;BYMONTHDAY=1").per_year(date(2026, 7, 9)) == 12
     assert Schedule(date(2026, 1, 1), "FREQ=MONTHLY;INTERVAL=3").per_year(date(2026, 2, 1)) == 4
     assert Schedule(date(2027, 3, 1), "FREQ=YEARLY").per_year(date(2026, 2, 1)) == 1
+    # an end does not thin the rhythm out beforehand: full while it runs, 0 after
     ended = Schedule(date(2026, 1, 1), "FREQ=MONTHLY;COUNT=3")
-    assert ended.per_year(date(2026, 2, 1)) == 2
+    assert ended.per_year(date(2026, 2, 1)) == 12
     assert ended.per_year(date(2026, 6, 1)) == 0
+    until = Schedule(date(2026, 1, 1), "FREQ=WEEKLY;INTERVAL=4;BYDAY=TH;UNTIL=20260331")
+    assert until.per_year(date(2026, 3, 1)) == Decimal(13) * 365 / 364
+    assert until.per_year(date(2026, 4, 1)) == 0
     with pytest.raises(ScheduleError):
         Schedule(date(2026, 1, 1), "FREQ=SOMETIMES")
     with pytest.raises(ScheduleError, match="start"):

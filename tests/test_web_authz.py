@@ -66,6 +66,20 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
     ),
     (
         "GET",
+        "/medewerker/huishouden/<code>/<section>/<rule_id>/beeindigen",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/beeindigen",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/<section>/<rule_id>/beeindigen",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/beeindigen",
+        {"valid_until": "2000-01-01"},  # in the past: refused, so the shared data stays
+    ),
+    (
+        "GET",
         "/medewerker/huishouden/<code>/bewerken",
         "staff",
         "/medewerker/huishouden/{code}/bewerken",

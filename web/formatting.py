@@ -33,6 +33,11 @@ def day_year(value: date | None) -> str:
     return "" if value is None else format_date(value, "EEEE d MMMM y", locale=LOCALE)
 
 
+def date_nl(value: date | None) -> str:
+    """`6 maart 2026` (a date in a table)."""
+    return "" if value is None else format_date(value, "d MMMM y", locale=LOCALE)
+
+
 def short_day(value: date | None) -> str:
     """`6 mrt.`-style short date: `6 maart`."""
     return "" if value is None else format_date(value, "d MMMM", locale=LOCALE)
@@ -61,5 +66,6 @@ def register(app: Flask) -> None:
     app.add_template_filter(day, "day")
     app.add_template_filter(day_year, "day_year")
     app.add_template_filter(short_day, "short_day")
+    app.add_template_filter(date_nl, "date_nl")
     app.add_template_filter(month, "month")
     app.add_template_filter(moment, "moment")

@@ -9,12 +9,15 @@ the same rules as `hhb config apply`.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from huishoudboekje.editing import normalize_amount
 from huishoudboekje.model import WEEKDAYS, ChargeKind, IncomeKind
+from web.formatting import day_year
 from web.messages import dutch
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
@@ -39,6 +42,23 @@ class FieldSpec:
 class FormSpec:
     title: str
     fields: tuple[FieldSpec, ...] = field(default=())
+
+
+FOUR_EYES_NOTE = (
+    "Een nieuw huishouden, een nieuwe IBAN, een bedrag dat meer verandert dan de drempel en "
+    "een hogere voorschotlimiet gaan pas in als een tweede medewerker (teamleider) ze goedkeurt."
+)
+
+
+@dataclass(frozen=True)
+class FormText:
+    """The words around a form: heading, lines above it, button, note and links below."""
+
+    heading: str
+    intro: tuple[str, ...] = ()
+    submit: str = "Opslaan"
+    note: str = FOUR_EYES_NOTE
+    links: tuple[tuple[str, str], ...] = ()  # (url, text)
 
 
 def _kinds(kinds: Sequence[str]) -> tuple[tuple[str, str], ...]:
@@ -130,6 +150,19 @@ RESERVE_FORM = FormSpec(
     ),
 )
 
+END_FORM = FormSpec(
+    "Beëindigen",
+    (
+        FieldSpec(
+            "valid_until",
+            "Tot en met",
+            "date",
+            required=True,
+            help="De laatste dag, zoals 2026-06-30. Vandaag of later.",
+        ),
+    ),
+)
+
 KEEP_DEFAULT_WHEN_EMPTY = frozenset({"lead_days", "buffer.repay_months", "margin"})
 
 SECTIONS: dict[str, tuple[str, FormSpec]] = {
@@ -218,3 +251,27 @@ def field_errors(
         else:
             other.append(f"{path}: {message}" if path else message)
     return by_field, other
+
+
+_DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+
+
+def read_end_date(raw: str, today: date) -> tuple[date | None, str]:
+    """The "Tot en met" date of an end form, or a Dutch message saying what is wrong.
+
+    Accepts 2026-06-30 and 30-06-2026; the day may not lie before `today`."""
+    text = raw.strip()
+    if not text:
+        return None, "Vul de laatste dag in, zoals 2026-06-30."
+    dutch_order = _DUTCH_DATE.match(text)
+    try:
+        if dutch_order:
+            day, month, year = (int(part) for part in dutch_order.groups())
+            chosen = date(year, month, day)
+        else:
+            chosen = date.fromisoformat(text)
+    except ValueError:
+        return None, f'"{text}" is geen datum. Schrijf de datum zoals 2026-06-30.'
+    if chosen < today:
+        return None, f"Deze dag is al voorbij. Kies vandaag ({day_year(today)}) of later."
+    return chosen, ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -29,7 +30,9 @@ from huishoudboekje.changes import (
 from huishoudboekje.editing import (
     HouseholdInvalidError,
     check_household,
+    end_rule,
     household_data,
+    rule_end,
     rule_index,
     with_rule,
 )
@@ -41,6 +44,7 @@ from huishoudboekje.household_requests import (
     refuse_request,
     requests_of,
 )
+from huishoudboekje.model import FixedCharge, Household, IncomeStream, Reserve
 from huishoudboekje.night_worklists import (
     acknowledge_night_signal,
     has_nights,
@@ -65,14 +69,19 @@ from huishoudboekje.staff_services import (
     search_audit,
     signal_worklist,
 )
+from huishoudboekje.text import eur
 from web import access
 from web.access import staff_only
 from web.charts import buffer_chart
+from web.formatting import day_year
 from web.staff_forms import (
+    END_FORM,
     HOUSEHOLD_FORM,
     SECTIONS,
     FormSpec,
+    FormText,
     field_errors,
+    read_end_date,
     read_form,
     shown_value,
 )
@@ -160,11 +169,15 @@ def _render_form(
     errors: dict[str, str] | None = None,
     general: list[str] | None = None,
     status: int = 200,
+    text: FormText | None = None,
 ) -> tuple[str, int]:
     values = {f.path: shown_value(f, data) for f in spec.fields}
+    if text is None:
+        text = FormText(f"{spec.title} {'toevoegen' if is_new else 'bewerken'}")
     page = render_template(
         "staff/form.html",
         spec=spec,
+        text=text,
         values=values,
         errors=errors or {},
         general=general or [],
@@ -237,6 +250,7 @@ def _propose(
     summary: str,
     prefix: str,
     creates_household: bool = False,
+    text: FormText | None = None,
 ) -> tuple[str, int] | BaseResponse:
     """Propose the household `data`; on problems show the form (`shown`) again with them.
 
@@ -255,6 +269,7 @@ def _propose(
             errors=errors,
             general=general,
             status=400,
+            text=text,
         )
     _flash_proposal(proposal)
     return redirect(back)
@@ -305,8 +320,14 @@ def edit_rule(code: str, section: str, rule_id: str) -> tuple[str, int] | BaseRe
     base: dict[str, Any] = {} if is_new else existing[rule_id]
     action = url_for("staff.edit_rule", code=code, section=section, rule_id=rule_id)
     back = url_for("staff.household", code=code)
+    text = None
+    if not is_new:
+        end_url = url_for("staff.end_rule_form", code=code, section=section, rule_id=rule_id)
+        text = FormText(
+            f"{spec.title} bewerken", links=((end_url, f"{spec.title} {rule_id} beëindigen"),)
+        )
     if request.method == "GET":
-        return _render_form(spec, base, action=action, back=back, is_new=is_new)
+        return _render_form(spec, base, action=action, back=back, is_new=is_new, text=text)
     rule = read_form(spec, request.form, base, is_new=True)
     data = with_rule(stored, key, rule, None if is_new else rule_id)
     prefix = f"{key}[{rule_index(data, key, rule.get('id'))}]."
@@ -320,6 +341,120 @@ def edit_rule(code: str, section: str, rule_id: str) -> tuple[str, int] | BaseRe
         is_new=is_new,
         summary=summary,
         prefix=prefix,
+        text=text,
+    )
+
+
+Rule = FixedCharge | IncomeStream | Reserve
+
+
+def _rules(household: Household, key: str) -> Sequence[Rule]:
+    sections: dict[str, Sequence[Rule]] = {
+        "charges": household.charges,
+        "incomes": household.incomes,
+        "reserves": household.reserves,
+    }
+    return sections[key]
+
+
+def _end_text(rule: Rule) -> FormText:
+    """What the end form says about `rule`: what stops after the day, and who approves."""
+    if isinstance(rule, FixedCharge):
+        heading = f"Vaste last {rule.id} beëindigen"
+        what = (
+            f"Huishoudboekje betaalt {eur(rule.amount)} aan {rule.payee_name} "
+            "tot en met de dag die u hieronder kiest. Daarna niet meer."
+        )
+    elif isinstance(rule, IncomeStream):
+        heading = f"Inkomen {rule.id} beëindigen"
+        what = (
+            f"Huishoudboekje verwacht {eur(rule.amount)} ({rule.kind.value}) tot en met "
+            "de dag die u hieronder kiest. Daarna niet meer: het leefgeld wordt opnieuw "
+            "berekend."
+        )
+    else:
+        heading = f"Reservering {rule.id} beëindigen"
+        what = (
+            "Huishoudboekje zet geld opzij voor deze reservering tot en met de dag die u "
+            "hieronder kiest. Daarna niet meer. Wat er al gespaard is, blijft staan."
+        )
+    end = rule_end(rule)
+    now = f"Nu: tot en met {day_year(end)}." if end else "Nu: geen einddatum."
+    threshold = eur(access.settings().four_eyes_threshold)
+    note = (
+        f"Een vaste last of inkomen van meer dan {threshold} beëindigen, of een einddatum "
+        "vervroegen, gaat pas in als een tweede medewerker (teamleider) het goedkeurt."
+    )
+    return FormText(heading, (what, now), submit="Beëindigen", note=note)
+
+
+def _end_problem(rule: Rule, last: date, today: date) -> str:
+    """Why `rule` cannot end on `last` (empty: it can)."""
+    current = rule_end(rule)
+    if current is not None and current < today:
+        return (
+            f"Deze regel is al afgelopen op {day_year(current)}. Een nieuwe einddatum zou "
+            "hem weer laten beginnen; maak daarvoor een nieuwe regel."
+        )
+    if isinstance(rule, FixedCharge) and rule.valid_from is not None and last < rule.valid_from:
+        return f"Deze vaste last begint pas op {day_year(rule.valid_from)}. Kies die dag of later."
+    if isinstance(rule, IncomeStream):
+        first = rule.schedule.next_on_or_after(rule.schedule.start)
+        if first is not None and last < first:
+            return (
+                f"Dit inkomen komt pas voor het eerst op {day_year(first)}. Kies die dag of later."
+            )
+    return ""
+
+
+@bp.route("/huishouden/<code>/<section>/<rule_id>/beeindigen", methods=["GET", "POST"])
+@staff_only
+def end_rule_form(code: str, section: str, rule_id: str) -> tuple[str, int] | BaseResponse:
+    """End a fixed charge, income or reserve: it applies up to and including a day."""
+    if section not in SECTIONS:
+        abort(404)
+    key, spec = SECTIONS[section]
+    with access.uow() as uow:
+        household = load_household(uow, code)
+    if household is None:
+        abort(404)
+    rule = next((r for r in _rules(household, key) if r.id == rule_id), None)
+    if rule is None:
+        abort(404)
+    today = access.settings().today()
+    text = _end_text(rule)
+    action = url_for("staff.end_rule_form", code=code, section=section, rule_id=rule_id)
+    back = url_for("staff.household", code=code)
+    current = rule_end(rule)
+    if request.method == "GET":
+        shown = {"valid_until": current.isoformat() if current else ""}
+        return _render_form(END_FORM, shown, action=action, back=back, is_new=False, text=text)
+    raw = request.form.get("valid_until", "")[:40]
+    last, problem = read_end_date(raw, today)
+    if last is not None:
+        problem = _end_problem(rule, last, today)
+    if last is None or problem:
+        return _render_form(
+            END_FORM,
+            {"valid_until": raw},
+            action=action,
+            back=back,
+            is_new=False,
+            errors={"valid_until": problem},
+            status=400,
+            text=text,
+        )
+    data = end_rule(household_data(household), key, rule_id, last)
+    return _propose(
+        END_FORM,
+        data,
+        {"valid_until": raw},
+        action=action,
+        back=back,
+        is_new=False,
+        summary=f"{spec.title.lower()} {rule_id} beëindigen tot en met {day_year(last)}",
+        prefix=f"{key}[{rule_index(data, key, rule_id)}].",
+        text=text,
     )
 
 

@@ -163,6 +163,7 @@ class ReserveModel(_Section):
     target: OptionalAmount = _d(Reserve, "target")
     percent_of_toeslag: OptionalFraction = _d(Reserve, "percent_of_toeslag")
     description: Text = _d(Reserve, "description")
+    valid_until: OptionalDay = _d(Reserve, "valid_until")
 
     def to_domain(self) -> Reserve:
         """The checked values as the domain record `Reserve`."""
@@ -172,6 +173,7 @@ class ReserveModel(_Section):
             target=self.target,
             percent_of_toeslag=self.percent_of_toeslag,
             description=self.description,
+            valid_until=self.valid_until,
         )
 
 

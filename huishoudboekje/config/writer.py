@@ -120,6 +120,7 @@ def _reserve_to_data(reserve: Reserve, full: bool) -> dict[str, Any]:
     _optional(data, reserve, "target", full, _money)
     _optional(data, reserve, "percent_of_toeslag", full, format_fraction)
     _optional(data, reserve, "description", full)
+    _optional(data, reserve, "valid_until", full)
     return data
 
 
