@@ -425,7 +425,8 @@ def decide(request_id: int) -> BaseResponse:
 @bp.get("/verzoeken")
 @staff_only
 def requests_list() -> str:
-    """Requests from households that nobody has looked at yet."""
+    """Requests from households that nobody has looked at yet, and requests whose
+    payment the bank sent back (pay again or close)."""
     with access.uow() as uow:
         items = open_requests(uow)
         returned = returned_requests(uow)
