@@ -7,6 +7,10 @@ every fixed charge due before the next expected income (GUIDE §4 rule 3: never
 pay out money that is not there; an extra payment never uses the advance).
 Otherwise the request waits and staff get a signal. The nightly stage does the
 I/O (scheduler/stage_extras.py).
+
+When the bank sends the payment back, the request follows it ("teruggekomen",
+see `household_requests.follow_returned_extras`); if staff then pay it again,
+the new payment is attempt 2, 3, … with its own EndToEndId.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from huishoudboekje.state import HouseholdState
 from huishoudboekje.text import day_nl, eur
 
 INCOME_HORIZON_DAYS = 62  # look this far for the next expected income
+CHARGE_PREFIX = "verzoek-"
 LABELS = {"extra_leefgeld": "Extra leefgeld", "eenmalige_betaling": "Eenmalige betaling"}
 
 
@@ -38,6 +43,7 @@ class ExtraRequest:
     kind: str  # extra_leefgeld | eenmalige_betaling
     amount: Money
     approved_on: date
+    attempt: int = 1  # 2, 3, … when staff pay a returned request again
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +58,22 @@ class ExtraDecision:
     state: HouseholdState
 
 
-def extra_end_to_end_id(request_id: int) -> str:
-    """The stable EndToEndId of a request's payment (≤ 35 characters)."""
-    return f"HHB-EXTRA-{request_id}"
+def extra_end_to_end_id(request_id: int, attempt: int = 1) -> str:
+    """The stable EndToEndId of a request's payment (≤ 35 characters); a later
+    attempt (after a return) gets its own: HHB-EXTRA-7, HHB-EXTRA-7-2, …"""
+    base = f"HHB-EXTRA-{request_id}"
+    return base if attempt <= 1 else f"{base}-{attempt}"
+
+
+def extra_charge_id(request_id: int) -> str:
+    """The `charge_id` every payment of a request carries: links payment and request."""
+    return f"{CHARGE_PREFIX}{request_id}"
+
+
+def request_of_charge_id(charge_id: str) -> int | None:
+    """The request id of an extra payment's `charge_id`, or None."""
+    rest = charge_id.removeprefix(CHARGE_PREFIX)
+    return int(rest) if rest != charge_id and rest.isdigit() else None
 
 
 def next_income_day(household: Household, state: HouseholdState, today: date) -> date | None:
@@ -104,7 +123,7 @@ def decide_extras(
             waiting.append(request.id)
             signals.append(_waiting_signal(household, request, room))
             continue
-        e2e = extra_end_to_end_id(request.id)
+        e2e = extra_end_to_end_id(request.id, request.attempt)
         instructions.append(_instruction(household, request, e2e, execution))
         entries.append(
             transfer(
@@ -134,7 +153,7 @@ def _instruction(
         end_to_end_id=e2e,
         household=household.code,
         kind="extra",
-        charge_id=f"verzoek-{request.id}",
+        charge_id=extra_charge_id(request.id),
         payee_name=household.name,
         payee_iban=household.iban,
         payee_bic=household.bic,

@@ -3,6 +3,8 @@
 Staff refuse at once, or agree, after which a second staff member must approve
 (four-eyes, `changes.propose_extra_payment`). The household sees the outcome.
 Approved requests wait for the nightly run to pay them (`approved_requests`).
+A payment the bank sends back makes the request "teruggekomen" until staff pay
+it again or close it (`extra_returns`).
 """
 
 from __future__ import annotations
@@ -23,12 +25,17 @@ from huishoudboekje.persistence.uow import UnitOfWork
 REQUEST_KINDS = {"extra_leefgeld": "extra leefgeld", "eenmalige_betaling": "eenmalige betaling"}
 MAX_REQUEST = Money("2500.00")
 MAX_REASON = 1000
+PAID = "betaald"
+RETURNED = "teruggekomen"  # the bank sent the payment back (see extra_returns)
+CLOSED = "afgesloten"  # returned, and staff closed it without paying again
 STATUS_NL = {
     "nieuw": "ontvangen, nog niet bekeken",
     "wacht_op_akkoord": "bekeken, wacht op akkoord van een tweede medewerker",
     "goedgekeurd": "goedgekeurd; het geld wordt overgemaakt zodra uw buffer het toelaat",
     "afgewezen": "afgewezen",
-    "betaald": "uitbetaald: het geld is naar uw eigen rekening overgemaakt",
+    PAID: "uitbetaald: het geld is naar uw eigen rekening overgemaakt",
+    RETURNED: "teruggekomen: de bank heeft het geld teruggestuurd",
+    CLOSED: "afgesloten: het geld is niet overgemaakt en staat in uw buffer",
 }
 
 

@@ -12,6 +12,7 @@ from datetime import date
 
 from huishoudboekje.money import Money
 from huishoudboekje.payments import PaymentInstruction
+from huishoudboekje.return_reasons import reason_nl
 from huishoudboekje.signals import Severity, Signal, SignalKind
 from huishoudboekje.text import day_nl, eur
 
@@ -96,10 +97,15 @@ def payment_returned(household: str, end_to_end_id: str, amount: Money, reason: 
         household,
         Severity.HIGH,
         f"Betaling {end_to_end_id} van {eur(amount)} is teruggekomen "
-        f"(reden {reason or 'onbekend'}); het geld staat weer in de buffer.",
-        key=f"{household}:teruggekomen:{end_to_end_id}",
+        f"(reden {reason or 'onbekend'}: {reason_nl(reason)}); het geld staat weer in de buffer.",
+        key=payment_returned_key(household, end_to_end_id),
         data=(("end_to_end_id", end_to_end_id), ("reason", reason)),
     )
+
+
+def payment_returned_key(household: str, end_to_end_id: str) -> str:
+    """The key of the "betaling teruggekomen" signal about `end_to_end_id`."""
+    return f"{household}:teruggekomen:{end_to_end_id}"
 
 
 def payment_amount_differs(

@@ -5,7 +5,9 @@ payment goes out in tonight's pain.001. The decision is the pure
 `huishoudboekje.extras.decide_extras`; here we only read and write. Per
 household one DB transaction stores the instruction, the journal entry
 (vat → in flight), the request's new status "betaald" and the audit event
-together, so a re-run (or a run after a crash) pays nothing twice.
+together, so a re-run (or a run after a crash) pays nothing twice. A request
+staff approved again after its payment came back is paid as the next attempt
+(`extra_end_to_end_id(id, attempt)`), never while an earlier one still stands.
 """
 
 from __future__ import annotations
@@ -13,8 +15,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from huishoudboekje.extras import ExtraRequest, decide_extras, extra_end_to_end_id
-from huishoudboekje.household_requests import approved_requests
+from huishoudboekje.bankbook import InstructionStatus
+from huishoudboekje.extras import (
+    ExtraRequest,
+    decide_extras,
+    extra_charge_id,
+    request_of_charge_id,
+)
+from huishoudboekje.household_requests import PAID, approved_requests
 from huishoudboekje.model import Household
 from huishoudboekje.occurrences import PlanSettings
 from huishoudboekje.persistence import (
@@ -24,14 +32,18 @@ from huishoudboekje.persistence import (
     record_audit,
 )
 from huishoudboekje.persistence.approvals import HouseholdRequest, set_household_request_status
-from huishoudboekje.persistence.nightly_repo import add_instructions, close_signal, upsert_signals
+from huishoudboekje.persistence.nightly_repo import (
+    add_instructions,
+    close_signal,
+    extra_instruction_rows,
+    upsert_signals,
+)
 from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow
 from huishoudboekje.persistence.planner_memory import load_planner_state
 from huishoudboekje.services import plan_settings
 from scheduler.context import AMSTERDAM, NightContext
 
 ACTOR = "nachtrun"
-PAID = "betaald"
 SIGNAL_SOURCE = "extras"
 
 
@@ -61,7 +73,7 @@ def pay_extra_requests(ctx: NightContext) -> dict[str, Any]:
     return counts
 
 
-def _approved_on(request: HouseholdRequest) -> ExtraRequest:
+def _approved_on(request: HouseholdRequest, attempt: int) -> ExtraRequest:
     moment = request.handled_at or request.created_at
     return ExtraRequest(
         id=request.id,
@@ -69,7 +81,21 @@ def _approved_on(request: HouseholdRequest) -> ExtraRequest:
         kind=request.kind,
         amount=request.amount,
         approved_on=moment.astimezone(AMSTERDAM).date(),
+        attempt=attempt,
     )
+
+
+def _earlier_payments(
+    uow: UnitOfWork, requests: list[HouseholdRequest]
+) -> dict[int, list[PaymentInstructionRow]]:
+    """Each request's stored payments (attempts), oldest first."""
+    out: dict[int, list[PaymentInstructionRow]] = defaultdict(list)
+    rows = extra_instruction_rows(uow, charge_ids=[extra_charge_id(r.id) for r in requests])
+    for row in rows:
+        request_id = request_of_charge_id(row.charge_id)
+        if request_id is not None:
+            out[request_id].append(row)
+    return out
 
 
 def _pay_household(
@@ -80,13 +106,15 @@ def _pay_household(
 ) -> tuple[int, int]:
     """One household in one transaction; returns (paid, waiting)."""
     with UnitOfWork(ctx.engine) as uow:
+        earlier = _earlier_payments(uow, requests)
         fresh: list[ExtraRequest] = []
         for request in requests:
-            e2e = extra_end_to_end_id(request.id)
-            if uow.session.get(PaymentInstructionRow, e2e) is not None:
+            rows = earlier.get(request.id, [])
+            if any(row.status != InstructionStatus.RETURNED for row in rows):
                 set_household_request_status(uow, request.id, PAID)  # paid before; repair status
                 continue
-            fresh.append(_approved_on(request))
+            # none yet, or every earlier attempt came back and staff approved paying again
+            fresh.append(_approved_on(request, attempt=len(rows) + 1))
         state = load_planner_state(uow, household.code)
         decision = decide_extras(household, state, tuple(fresh), ctx.night, settings)
         append_journal_entries(uow, decision.entries)

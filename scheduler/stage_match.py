@@ -9,7 +9,8 @@ by `bankbook.reconcile`: settled (in flight → paid; for another amount than
 instructed the difference goes to suspense with a "bedrag wijkt af" signal),
 returned (money back to the household's vat, signal with the reason code; in
 flight is cleared too when the debit was never seen) or unknown debit (suspense,
-signal).
+signal). A returned extra payment takes its household request along to
+"teruggekomen" in the same transaction (`extra_returns.follow_returned_extras`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from huishoudboekje.bankbook import (
     our_reference,
     reconcile,
 )
+from huishoudboekje.extra_returns import follow_returned_extras
 from huishoudboekje.matching import HouseholdIndex, MatchResult, MatchStatus
 from huishoudboekje.money import Money
 from huishoudboekje.persistence import UnitOfWork
@@ -164,6 +166,8 @@ def reconcile_debits(ctx: NightContext) -> dict[str, Any]:
                     )
                 )
                 counts["unknown"] += 1
+        # a returned extra payment: its household request follows (betaald → teruggekomen)
+        counts["requests_returned"] = len(follow_returned_extras(uow, at=ctx.created_at))
         events = {"betaling_teruggekomen", "betaling_bedrag_afwijkend"}
         upsert_signals(uow, [s for s in signals if s.kind.value in events], ctx.night, "event")
         upsert_signals(

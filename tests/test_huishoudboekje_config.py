@@ -32,6 +32,7 @@ from huishoudboekje.config.schema import (
     LeefgeldModel,
     ReserveModel,
 )
+from huishoudboekje.editing import check_household, household_data
 from huishoudboekje.model import (
     BufferPolicy,
     Cadence,
@@ -743,6 +744,14 @@ def test_plain_data_with_all_defaults_round_trips_through_json(path: Path) -> No
     for household in load_config(path).households:
         data = jsonable(household_to_data(household, full=True))
         assert household_from_data(data) == household
+
+
+@pytest.mark.parametrize("path", [SAMPLES / "config_full.yaml", DEMO])
+def test_plain_data_with_all_defaults_passes_every_check_of_the_file(path: Path) -> None:
+    # staff forms check the full data with the file's cross-field checks too; a reserve
+    # that saves a share of the toeslagen must not come back with monthly "0.00" as well
+    for household in load_config(path).households:
+        assert check_household(household_data(household)) == household
 
 
 def test_bad_stored_data_is_a_config_error() -> None:

@@ -8,7 +8,14 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huishoudboekje.extras import ExtraRequest, decide_extras, extra_end_to_end_id, spendable
+from huishoudboekje.extras import (
+    ExtraRequest,
+    decide_extras,
+    extra_charge_id,
+    extra_end_to_end_id,
+    request_of_charge_id,
+    spendable,
+)
 from huishoudboekje.ledger import IN_FLIGHT, vat
 from huishoudboekje.money import Money
 from huishoudboekje.occurrences import PlanSettings
@@ -97,3 +104,14 @@ def test_never_pays_beyond_the_spendable_vat(vat_cents: int, amounts: list[int])
     assert paid <= spendable(household, st_, TODAY, SETTINGS)
     assert set(decision.paid) | set(decision.waiting) == {r.id for r in requests}
     assert decide_extras(household, st_, requests, TODAY, SETTINGS) == decision
+
+
+def test_a_later_attempt_has_its_own_end_to_end_id_and_the_same_request_link() -> None:
+    household, st_ = jansen(), state("900.00")
+    again = ExtraRequest(7, "HH-0001", "extra_leefgeld", Money("5.00"), TODAY, attempt=2)
+    [instruction] = decide_extras(household, st_, (again,), TODAY, SETTINGS).instructions
+    assert instruction.end_to_end_id == extra_end_to_end_id(7, 2) == "HHB-EXTRA-7-2"
+    assert len(extra_end_to_end_id(10**12, 99)) <= 35
+    assert instruction.charge_id == extra_charge_id(7) == "verzoek-7"
+    assert request_of_charge_id(instruction.charge_id) == 7
+    assert request_of_charge_id("huur") is None and request_of_charge_id("verzoek-x") is None

@@ -1,4 +1,4 @@
-"""Dutch formatting for templates (Babel, nl_NL): money, dates, months."""
+"""Dutch formatting for templates (Babel, nl_NL): money, dates, months, bank reasons."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from babel.numbers import format_currency
 from flask import Flask
 
 from huishoudboekje.money import Money
+from huishoudboekje.return_reasons import reason_nl
 from web.settings import AMSTERDAM
 
 LOCALE = "nl_NL"
@@ -69,3 +70,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(date_nl, "date_nl")
     app.add_template_filter(month, "month")
     app.add_template_filter(moment, "moment")
+    app.add_template_filter(reason_nl, "return_reason_nl")

@@ -13,8 +13,10 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.editing import normalize_amount
+from huishoudboekje.extra_returns import latest_payments
 from huishoudboekje.household_requests import (
     REQUEST_KINDS,
+    RETURNED,
     STATUS_NL,
     RequestError,
     requests_of,
@@ -183,10 +185,12 @@ def requests_page() -> str | BaseResponse | tuple[str, int]:
             return redirect(url_for("household.requests_page", verstuurd=1))
     with access.uow() as uow:
         mine = requests_of(uow, code)
+        returned = latest_payments(uow, [r.id for r in mine if r.status == RETURNED])
     status = 400 if errors else 200
     page = render_template(
         "household/requests.html",
         requests=mine,
+        returned=returned,
         kinds=REQUEST_KINDS,
         status_nl=STATUS_NL,
         form=form,

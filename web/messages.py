@@ -2,25 +2,107 @@
 
 The rules and their messages live in `huishoudboekje.config` (operators read them in
 English on the command line); staff see the same problems in Dutch beside the field.
-A message without a translation is shown as it is.
+Every message the configuration can produce has a pattern here:
+tests/test_web_messages.py finds each message in the configuration's source and
+fails when one has no Dutch. A message that still slips through is shown as
+"Deze invoer klopt niet (…)", so the page stays Dutch.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-_DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+Template = str | Callable[[re.Match[str]], str]
+
+# schwifty's reasons (lower-cased by the configuration) for an IBAN or BIC it refuses
+_IBAN_REASONS: tuple[tuple[str, str], ...] = (
+    (r"invalid checksum digits", "de controlecijfers kloppen niet; staat er een tikfout in?"),
+    (r"invalid iban length", "het aantal tekens klopt niet"),
+    (r"unknown country-code '(.*)'", r"onbekende landcode \1"),
+    (r"invalid characters in iban.*", "er staan tekens in die niet in een IBAN horen"),
+    (r"invalid bban structure.*", "de tekens na de landcode hebben niet de goede opbouw"),
+    (r"invalid national checksum", "het rekeningnummer zelf klopt niet"),
+)
+_BIC_REASONS: tuple[tuple[str, str], ...] = (
+    (r"invalid length '(\d+)'", r"een BIC heeft 8 of 11 tekens, niet \1"),
+    (
+        r"invalid structure.*",
+        "de opbouw klopt niet (4 letters bank, 2 letters land, 2 tekens plaats)",
+    ),
+    (r"invalid country code '(.*)'", r"onbekende landcode \1"),
+)
+
+
+def _reason(reasons: tuple[tuple[str, str], ...], text: str, fallback: str) -> str:
+    for pattern, dutch_text in reasons:
+        found = re.fullmatch(pattern, text, re.IGNORECASE)
+        if found:
+            return found.expand(dutch_text)
+    return fallback
+
+
+def _iban(found: re.Match[str]) -> str:
+    reason = _reason(_IBAN_REASONS, found[2], "controleer het nummer")
+    return f'IBAN "{found[1]}" klopt niet: {reason}.'
+
+
+def _bic(found: re.Match[str]) -> str:
+    reason = _reason(_BIC_REASONS, found[2], "controleer de code")
+    return f'BIC "{found[1]}" klopt niet: {reason}.'
+
+
+# the choices' codes as the forms show them (kinds are Dutch already: "kindgebonden budget")
+_CHOICES_NL = {
+    "smoothed": "stabiel",
+    "fixed": "vast bedrag",
+    "monthly_first": "hele maand op de eerste werkdag",
+    "weekly": "per week",
+    "monthly": "per maand",
+    "monday": "maandag",
+    "tuesday": "dinsdag",
+    "wednesday": "woensdag",
+    "thursday": "donderdag",
+    "friday": "vrijdag",
+    "saturday": "zaterdag",
+    "sunday": "zondag",
+}
+
+
+def _choice(found: re.Match[str]) -> str:
+    allowed = (c.strip() for c in found[3].split(","))
+    words = ", ".join(_CHOICES_NL.get(c, c.replace("_", " ")) for c in allowed)
+    return f'Onbekende keuze "{found[2]}"; kies uit: {words}.'
+
+
+_DUTCH: tuple[tuple[re.Pattern[str], Template], ...] = tuple(
     (re.compile(pattern), template)
     for pattern, template in (
-        (r'^IBAN "(.*)" is not valid \((.*)\)$', r'IBAN "\1" klopt niet (\2).'),
-        (r'^BIC "(.*)" is not valid \((.*)\)$', r'BIC "\1" klopt niet (\2).'),
+        # ------------------------------------------------ single values (config/values.py)
+        (r'^IBAN "(.*)" is not valid \((.*)\)$', _iban),
+        (r'^BIC "(.*)" is not valid \((.*)\)$', _bic),
         (r'^"(.*)" is not an amount.*$', r'"\1" is geen bedrag; schrijf het zoals 725,40.'),
         (r"^expected an amount.*$", "Vul een bedrag in, zoals 725,40."),
+        (
+            r'^use a quoted string like "5%" or "0\.05", not a number$',
+            'Schrijf een percentage als tekst, zoals "5%" of "0.05".',
+        ),
+        (
+            r'^use a quoted string like "(.*)", not a number$',
+            r'Schrijf het bedrag als tekst, zoals "\1".',
+        ),
         (
             r'^"(.*)": an amount here cannot be negative$',
             r'"\1": dit bedrag kan niet negatief zijn.',
         ),
         (r"^must be more than 0\.00$", "Het bedrag moet meer dan € 0,00 zijn."),
+        (r"^expected a percentage; .*$", "Vul een percentage in, zoals 5%."),
+        (r'^"(.*)" is not a percentage.*$', r'"\1" is geen percentage; schrijf het zoals 5%.'),
+        (r'^"(.*)" is more than 100%$', r'"\1" is meer dan 100%.'),
+        (
+            r"^give a date without a time.*$",
+            "Vul alleen een datum in, zonder tijd, zoals 2026-01-01.",
+        ),
         (
             r'^"(.*)" is not a valid date.*$',
             r'"\1" is geen geldige datum; schrijf hem als 2026-01-01.',
@@ -32,6 +114,15 @@ _DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"|this field is required but missing)$",
             "Dit veld is verplicht.",
         ),
+        (
+            r"^YAML reads yes/no/true/false/on/off as a yes-or-no; put the text in quotes$",
+            "Zet deze tekst tussen aanhalingstekens (anders wordt hij als ja of nee gelezen).",
+        ),
+        (
+            r'^expected text; put it in quotes, like "(.*)"$',
+            r'Zet deze tekst tussen aanhalingstekens, zoals "\1".',
+        ),
+        (r"^expected text$", "Vul hier tekst in."),
         (r"^expected a whole number, got None$", "Dit veld is verplicht."),
         (r"^expected a whole number.*$", "Vul een heel getal in."),
         (r"^must be (\d+) or more$", r"Moet \1 of meer zijn."),
@@ -39,27 +130,147 @@ _DUTCH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"^is (\d+) characters long; at most (\d+) are allowed$",
             r"Te lang: \1 tekens, hoogstens \2.",
         ),
-        (r'^unknown (.*) "(.*)"; allowed values: (.*)$', r'Onbekende keuze "\2"; kies uit: \3.'),
+        (r'^unknown (.*) "(.*)"; allowed values: (.*)$', _choice),
         (
             r'^"(.*)" is not a valid code.*$',
             r'"\1" kan niet: gebruik letters, cijfers, "-", "_" of "." '
             r"(geen spaties, hoogstens 40 tekens).",
         ),
-        (r'^(.*) "(.*)" is used twice.*$', r'"\2" bestaat al bij dit huishouden.'),
-        (r'^"(.*)" is not a percentage.*$', r'"\1" is geen percentage; schrijf het zoals 5%.'),
-        (r'^"(.*)" is more than 100%$', r'"\1" is meer dan 100%.'),
+        (
+            r"^expected a list of words.*$",
+            "Vul zoekwoorden in, gescheiden door komma's, zoals salaris, loon.",
+        ),
+        # ------------------------------------ repeat rules (config/schema.py, schedule.py)
+        (
+            r"^FREQ must be one of .*$",
+            "Een herhaling gaat per dag, week, maand of jaar "
+            "(FREQ=DAILY, WEEKLY, MONTHLY of YEARLY).",
+        ),
+        (
+            r"^put the start date in 'start', not DTSTART in the rule$",
+            "Zet de eerste datum in het veld Eerste keer, niet als DTSTART in de herhaling.",
+        ),
+        (
+            r"^rrule (.*) is not valid: .*$",
+            r"De herhaling \1 klopt niet; schrijf hem zoals FREQ=MONTHLY;BYMONTHDAY=1.",
+        ),
+        (r"^rrule (.*) must be a single RRULE$", r"De herhaling \1 mag maar één RRULE zijn."),
         (
             r"^rrule (.*) gives no dates on or after (.*)$",
             r"De herhaling \1 geeft geen datums vanaf \2.",
         ),
-        (r"^(end|valid_until) (.*) is before (start|valid_from) (.*)$", r"\2 ligt vóór \4."),
+        # -------------------------------------- the file and cross-field checks (reader.py)
+        (r"^cannot read the file: .*$", "Het bestand kan niet worden gelezen."),
+        (r"^the file is empty$", "Het bestand is leeg."),
+        (r"^this is not valid YAML: .*$", "Dit is geen geldige YAML."),
+        (
+            r'^"(.*)" is given twice \(first on line (\d+)\)$',
+            r'"\1" staat er twee keer in (eerst op regel \2).',
+        ),
+        (r'^unknown field "(.*?)".*$', r'Onbekend veld "\1".'),
+        (r"^expected a mapping.*$", 'Hier horen velden met een waarde ("veld: waarde").'),
+        (r"^expected a list.*$", 'Hier hoort een lijst (regels die beginnen met "- ").'),
+        (r'^(.*) "(.*)" is used twice.*$', r'"\2" bestaat al bij dit huishouden.'),
+        (
+            r"^give either monthly or percent_of_toeslag \(exactly one of them\)$",
+            "Vul óf een bedrag per maand in, óf een percentage van de toeslagen "
+            "(precies één van de twee).",
+        ),
+        (
+            r"^reserve \"(.*)\" is not one of this household's reserves$",
+            r'Reservering "\1" bestaat niet bij dit huishouden.',
+        ),
+        (
+            r"^policy fixed needs an amount$",
+            "Bij leefgeld met een vast bedrag hoort een bedrag: vul het vaste leefgeld in.",
+        ),
+        (
+            r"^amount is only used with policy fixed$",
+            "Een vast leefgeldbedrag hoort alleen bij een vast bedrag: "
+            "maak dit veld leeg of kies vast bedrag.",
+        ),
+        (
+            r"^(end|valid_until) (.*) is before (start|valid_from) (.*)$",
+            r"De einddatum \2 ligt vóór de begindatum \4.",
+        ),
     )
 )
 
+# the configuration's field names, for a problem shown away from its field
+_FIELDS_NL = {
+    "advance_limit": "voorschotlimiet",
+    "amount": "bedrag",
+    "bic": "BIC",
+    "buffer": "buffer",
+    "buildup_months": "opbouwmaanden",
+    "cadence": "hoe vaak",
+    "charges": "vaste last",
+    "code": "code",
+    "description": "omschrijving",
+    "end": "deelname tot en met",
+    "floor": "minimum leefgeld",
+    "iban": "IBAN",
+    "id": "naam",
+    "incomes": "inkomen",
+    "kind": "soort",
+    "lead_days": "dagen eerder betalen",
+    "leefgeld": "leefgeld",
+    "margin": "marge",
+    "members": "aantal personen",
+    "monthly": "per maand",
+    "name": "naam",
+    "payee_bic": "BIC ontvanger",
+    "payee_iban": "IBAN ontvanger",
+    "payee_name": "ontvanger",
+    "payer_iban": "IBAN betaler",
+    "payer_name": "betaler",
+    "percent_of_toeslag": "percentage van toeslagen",
+    "policy": "soort leefgeld",
+    "priority": "voorrang",
+    "reference": "betalingskenmerk",
+    "repay_months": "terugbetalen in maanden",
+    "reserve": "reservering",
+    "reserves": "reservering",
+    "rrule": "herhaling",
+    "schedule": "schema",
+    "start": "deelname vanaf",
+    "target": "doelbedrag",
+    "terms": "zoekwoorden",
+    "valid_from": "geldig vanaf",
+    "valid_until": "tot en met",
+    "weekday": "dag",
+    "window_days": "dagen speling",
+}
+_PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
 
-def dutch(message: str) -> str:
-    """The Dutch version of a configuration message (or the message itself)."""
+
+def translation(message: str) -> str | None:
+    """The Dutch version of a configuration message, or None when there is none."""
     for pattern, template in _DUTCH:
         if pattern.match(message):
             return pattern.sub(template, message)
-    return message
+    return None
+
+
+def dutch(message: str) -> str:
+    """The Dutch version of a configuration message (never the English alone)."""
+    found = translation(message)
+    return found if found is not None else f"Deze invoer klopt niet ({message})."
+
+
+def where_nl(path: str) -> str:
+    """A configuration path in words: "charges[1].schedule.rrule" → "vaste last 2, schema,
+    herhaling" (for a problem that is not beside a field of the form)."""
+    words: list[str] = []
+    previous = ""
+    for part in path.split("."):
+        found = _PART.fullmatch(part)
+        if found is None:
+            words.append(part)
+            continue
+        name = _FIELDS_NL.get(found[1], found[1])
+        if previous == "schedule" and found[1] == "start":
+            name = "eerste keer"
+        words.append(name if found[2] is None else f"{name} {int(found[2]) + 1}")
+        previous = found[1]
+    return ", ".join(words)

@@ -18,7 +18,7 @@ from typing import Any
 from huishoudboekje.editing import normalize_amount
 from huishoudboekje.model import WEEKDAYS, ChargeKind, IncomeKind
 from web.formatting import day_year
-from web.messages import dutch
+from web.messages import dutch, where_nl
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
@@ -248,8 +248,11 @@ def field_errors(
         inner = path[len(prefix) :] if prefix and path.startswith(prefix) else path
         if (not prefix or path.startswith(prefix)) and inner in paths:
             by_field[inner] = message
+        elif not path or path == prefix.rstrip("."):
+            other.append(message)  # about the household or this rule as a whole
         else:
-            other.append(f"{path}: {message}" if path else message)
+            where = where_nl(path)
+            other.append(f"{where[:1].upper()}{where[1:]}: {message}")
     return by_field, other
 
 

@@ -36,6 +36,11 @@ from huishoudboekje.editing import (
     rule_index,
     with_rule,
 )
+from huishoudboekje.extra_returns import (
+    close_returned_request,
+    retry_returned_request,
+    returned_requests,
+)
 from huishoudboekje.household_requests import (
     REQUEST_KINDS,
     STATUS_NL,
@@ -88,6 +93,7 @@ from web.staff_forms import (
 
 bp = Blueprint("staff", __name__, url_prefix="/medewerker")
 LEDGER_ROWS = 60
+PAYMENT_KINDS_NL = {"charge": "vaste last", "leefgeld": "leefgeld", "extra": "extra betaling"}
 
 
 def _flash_proposal(proposal: Proposal) -> None:
@@ -554,27 +560,49 @@ def decide(request_id: int) -> BaseResponse:
 @bp.get("/verzoeken")
 @staff_only
 def requests_list() -> str:
-    """Requests from households that nobody has looked at yet."""
+    """Requests from households that nobody has looked at yet, and requests whose
+    payment the bank sent back (pay again or close)."""
     with access.uow() as uow:
         items = open_requests(uow)
-    return render_template("staff/requests.html", items=items, kinds=REQUEST_KINDS)
+        returned = returned_requests(uow)
+    return render_template(
+        "staff/requests.html", items=items, returned=returned, kinds=REQUEST_KINDS
+    )
 
 
 @bp.post("/verzoeken/<int:request_id>")
 @staff_only
 def handle_request(request_id: int) -> BaseResponse:
-    """Agree (then a second staff member approves) or refuse a household's request."""
+    """Agree (then a second staff member approves) or refuse a household's request;
+    for a request whose payment came back: pay it again, or close it with a note."""
     identity = access.current()
     answer = request.form.get("answer", "").strip()[:2000]
-    now = access.settings().now()
+    now, today = access.settings().now(), access.settings().today()
+    decision = request.form.get("besluit")
     with access.uow() as uow:
         try:
-            if request.form.get("besluit") == "akkoord":
+            if decision in {"opnieuw", "afsluiten"}:
+                handle = retry_returned_request if decision == "opnieuw" else close_returned_request
+                handle(
+                    uow,
+                    request_id=request_id,
+                    actor=identity.username,
+                    note=answer,
+                    now=now,
+                    today=today,
+                )
+                flash(
+                    "De betaling gaat vannacht opnieuw de deur uit, als de buffer het toelaat."
+                    if decision == "opnieuw"
+                    else "Het verzoek is afgesloten; het geld blijft in de buffer.",
+                    "ok",
+                )
+            elif decision == "akkoord":
                 propose_extra_payment(
                     uow, actor=identity.username, request_id=request_id, answer=answer, now=now
                 )
                 flash("Het verzoek wacht nu op akkoord van een tweede medewerker.", "wacht")
-            elif request.form.get("besluit") == "afwijzen":
+            elif decision == "afwijzen":
                 refuse_request(
                     uow, request_id=request_id, actor=identity.username, answer=answer, now=now
                 )
@@ -601,6 +629,7 @@ def worklists() -> str:
         returned = returned_payments(uow)
         bad_nights = problem_nights(uow)
         items = open_requests(uow)
+        returned_items = returned_requests(uow)
         pending = pending_changes(uow)
         households = load_households(uow)
     return render_template(
@@ -612,8 +641,10 @@ def worklists() -> str:
         returned=returned,
         bad_nights=bad_nights,
         items=items,
+        returned_items=returned_items,
         pending=pending,
         kinds=REQUEST_KINDS,
+        payment_kinds=PAYMENT_KINDS_NL,
         households=households,
     )
 

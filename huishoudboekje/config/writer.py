@@ -114,9 +114,12 @@ def _charge_to_data(charge: FixedCharge, full: bool) -> dict[str, Any]:
 
 def _reserve_to_data(reserve: Reserve, full: bool) -> dict[str, Any]:
     data: dict[str, Any] = {"id": reserve.id}
-    # A reserve saves either a fixed monthly amount or a share of the toeslagen.
-    if reserve.percent_of_toeslag is None or reserve.monthly or full:
+    # A reserve saves either a fixed monthly amount or a share of the toeslagen; the
+    # full form of a share says "no monthly amount" (null), since giving both is refused.
+    if reserve.percent_of_toeslag is None or reserve.monthly:
         data["monthly"] = str(reserve.monthly)
+    elif full:
+        data["monthly"] = None
     _optional(data, reserve, "target", full, _money)
     _optional(data, reserve, "percent_of_toeslag", full, format_fraction)
     _optional(data, reserve, "description", full)

@@ -137,7 +137,8 @@ class HouseholdRequest:
     kind: str  # extra_leefgeld | eenmalige_betaling
     amount: Money
     reason: str
-    status: str  # nieuw | wacht_op_akkoord | goedgekeurd | afgewezen | betaald
+    # nieuw | wacht_op_akkoord | goedgekeurd | afgewezen | betaald | teruggekomen | afgesloten
+    status: str
     created_by: str
     created_at: datetime
     handled_by: str | None

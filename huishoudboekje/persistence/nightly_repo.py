@@ -421,6 +421,34 @@ def instruction_rows(
     return rows
 
 
+def extra_instruction_rows(
+    uow: UnitOfWork,
+    *,
+    charge_ids: Sequence[str] | None = None,
+    status: InstructionStatus | None = None,
+) -> list[PaymentInstructionRow]:
+    """Stored extra payments (kind "extra", one per attempt of a household request),
+    optionally only those of some requests (their `charge_id`) or with one status;
+    oldest instruction first."""
+    statement = (
+        select(PaymentInstructionRow)
+        .where(col(PaymentInstructionRow.kind) == "extra")
+        .order_by(
+            col(PaymentInstructionRow.instructed_on), col(PaymentInstructionRow.end_to_end_id)
+        )
+    )
+    if status is not None:
+        statement = statement.where(col(PaymentInstructionRow.status) == status.value)
+    if charge_ids is None:
+        return list(uow.session.exec(statement))
+    rows: list[PaymentInstructionRow] = []
+    for chunk in _chunks(list(charge_ids)):
+        rows.extend(
+            uow.session.exec(statement.where(col(PaymentInstructionRow.charge_id).in_(chunk)))
+        )
+    return sorted(rows, key=lambda r: (r.instructed_on, r.end_to_end_id))
+
+
 def sent_payments(uow: UnitOfWork, ids: Sequence[str]) -> dict[str, SentPayment]:
     """Reconciliation's view of the instructions with these EndToEndIds."""
     rows = instruction_rows(uow, ids=[i for i in ids if i])
@@ -598,12 +626,22 @@ def close_stale_signals(
     return closed
 
 
-def close_signal(uow: UnitOfWork, key: str, day: date) -> None:
-    """Close one signal (its condition is gone)."""
+def close_signal(
+    uow: UnitOfWork,
+    key: str,
+    day: date,
+    *,
+    by: str | None = None,
+    at: datetime | None = None,
+    note: str | None = None,
+) -> None:
+    """Close one signal (its condition is gone, or staff dealt with it: `by`, `at`, `note`)."""
     row = uow.session.get(SignalRow, key)
     if row is not None and row.status == "open":
         row.status = "closed"
         row.closed_on = day
+        if by is not None:
+            row.acknowledged_by, row.acknowledged_at, row.acknowledged_note = by, at, note
         uow.session.add(row)
         uow.session.flush()
 
