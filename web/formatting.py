@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from flask import Flask
@@ -11,7 +12,9 @@ from flask import Flask
 from huishoudboekje.money import Money
 from web.settings import AMSTERDAM
 
-LOCALE = "nl_NL"
+# Parsed once: given as text, Babel parses the locale again on every call, and a
+# page formats dozens of amounts and dates.
+LOCALE = Locale.parse("nl_NL")
 
 
 def money(value: Money | None) -> str:
