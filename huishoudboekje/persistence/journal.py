@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam
 from sqlalchemy import select as select_columns
-from sqlmodel import col, select
+from sqlmodel import select
 
 from huishoudboekje.ledger import Account, AccountKind, JournalEntry, Ledger, Posting
 from huishoudboekje.money import Money
-from huishoudboekje.persistence.tables import JournalEntryRow, PostingRow
+from huishoudboekje.persistence.tables import JournalEntryRow, PostingRow, table_of
 from huishoudboekje.persistence.uow import UnitOfWork
 
 _CHUNK = 500  # ids per IN (...) query
@@ -21,18 +21,20 @@ _CHUNK = 500  # ids per IN (...) query
 # a row object per entry and posting cost more than the query on every night and
 # page view. Journal rows are never changed after they are written, so the
 # session's copies cannot differ from these.
+_ENTRY = table_of(JournalEntryRow)
+_POSTING = table_of(PostingRow)
 _COLUMNS = (
-    col(JournalEntryRow.seq),
-    col(JournalEntryRow.entry_id),
-    col(JournalEntryRow.day),
-    col(JournalEntryRow.description),
-    col(JournalEntryRow.kind),
-    col(JournalEntryRow.reversal_of),
-    col(JournalEntryRow.meta),
-    col(PostingRow.account_kind),
-    col(PostingRow.household),
-    col(PostingRow.sub),
-    col(PostingRow.amount),
+    _ENTRY.c.seq,
+    _ENTRY.c.entry_id,
+    _ENTRY.c.day,
+    _ENTRY.c.description,
+    _ENTRY.c.kind,
+    _ENTRY.c.reversal_of,
+    _ENTRY.c.meta,
+    _POSTING.c.account_kind,
+    _POSTING.c.household,
+    _POSTING.c.sub,
+    _POSTING.c.amount,
 )
 
 
@@ -40,11 +42,20 @@ def entries_select() -> Select[*tuple[Any, ...]]:
     """Entry and posting columns, joined, in booking order (add filters, then `_assemble`)."""
     return (
         select_columns(*_COLUMNS)
-        .join_from(
-            JournalEntryRow, PostingRow, col(PostingRow.entry_seq) == col(JournalEntryRow.seq)
-        )
-        .order_by(col(JournalEntryRow.seq), col(PostingRow.position))
+        .join_from(_ENTRY, _POSTING, _POSTING.c.entry_seq == _ENTRY.c.seq)
+        .order_by(_ENTRY.c.seq, _POSTING.c.position)
     )
+
+
+def _touching(household: Any) -> Select[tuple[int]]:
+    """The entries with a posting on one of the household's accounts."""
+    return select_columns(_POSTING.c.entry_seq).where(_POSTING.c.household == household)
+
+
+# A household's journal is read on every page view, `hhb status` and planner state:
+# built once, with the household as a bind parameter (building the statement cost
+# more than running it).
+_HOUSEHOLD_ENTRIES = entries_select().where(_ENTRY.c.seq.in_(_touching(bindparam("household"))))
 
 
 class JournalConflictError(ValueError):
@@ -118,15 +129,16 @@ def load_journal_entries(
 ) -> tuple[JournalEntry, ...]:
     """Stored entries in booking order; optionally only those touching `household`
     (all their postings included) and with since <= day <= until."""
+    if since is None and until is None and household is not None:
+        return _assemble(uow.read(_HOUSEHOLD_ENTRIES, {"household": household}))
     statement = entries_select()
     if household is not None:
-        touching = select(PostingRow.entry_seq).where(col(PostingRow.household) == household)
-        statement = statement.where(col(JournalEntryRow.seq).in_(touching))
+        statement = statement.where(_ENTRY.c.seq.in_(_touching(household)))
     if since is not None:
-        statement = statement.where(col(JournalEntryRow.day) >= since)
+        statement = statement.where(_ENTRY.c.day >= since)
     if until is not None:
-        statement = statement.where(col(JournalEntryRow.day) <= until)
-    return _assemble(uow.session.execute(statement))
+        statement = statement.where(_ENTRY.c.day <= until)
+    return _assemble(uow.read(statement))
 
 
 def load_ledger(uow: UnitOfWork) -> Ledger:
@@ -143,8 +155,8 @@ def _load_by_ids(uow: UnitOfWork, ids: list[str]) -> dict[str, JournalEntry]:
     found: dict[str, JournalEntry] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        statement = entries_select().where(col(JournalEntryRow.entry_id).in_(chunk))
-        found.update((e.id, e) for e in _assemble(uow.session.execute(statement)))
+        statement = entries_select().where(_ENTRY.c.entry_id.in_(chunk))
+        found.update((e.id, e) for e in _assemble(uow.read(statement)))
     return found
 
 
