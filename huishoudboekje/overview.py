@@ -13,21 +13,14 @@ from datetime import date, timedelta
 
 from huishoudboekje import ledger
 from huishoudboekje.forecast import ForecastPoint
-from huishoudboekje.ledger import AccountKind, JournalEntry, Ledger
+from huishoudboekje.ledger import AccountKind, JournalEntry
 from huishoudboekje.model import Household
 from huishoudboekje.money import ZERO, Money, total
-from huishoudboekje.persistence import (
-    get_state,
-    load_gemeente,
-    load_household,
-    load_households,
-    load_journal_entries,
-)
-from huishoudboekje.persistence.planner_memory import MEMORY_KEY, memory_from_json, with_balances
+from huishoudboekje.persistence import load_households
 from huishoudboekje.persistence.uow import UnitOfWork
-from huishoudboekje.services import UnknownHouseholdError, household_status, plan_settings
+from huishoudboekje.services import household_context, household_status, status_of
 from huishoudboekje.signals import Signal
-from huishoudboekje.status import StatusReport, status_report
+from huishoudboekje.status import StatusReport
 
 HISTORY_DAYS = 91  # about three months
 OTHER_LABELS = {"advance": "voorschot van de gemeente", "repayment": "voorschot terugbetaald"}
@@ -184,15 +177,11 @@ class HouseholdView:
 
 def household_view(uow: UnitOfWork, code: str, today: date) -> HouseholdView:
     """Status, journal, buffer history (about 3 months) and forecast (60 days)."""
-    household = load_household(uow, code)
-    if household is None:
-        raise UnknownHouseholdError(code)
-    settings = plan_settings(load_gemeente(uow))
-    # the journal is read once: for the balances (as `household_status` would) and the history
-    entries = load_journal_entries(uow, household=code)
-    memory = memory_from_json(code, get_state(uow, MEMORY_KEY, household=code))
-    state = with_balances(memory, Ledger(entries))
-    report = status_report(household, state, today, settings)
+    # the same reads and report as `household_status` (and `hhb status`); the journal
+    # it read for the balances also gives the history
+    context = household_context(uow, code)
+    report = status_of(context, today)
+    entries = context.entries
     history = buffer_history(entries, code, today - timedelta(days=HISTORY_DAYS), today)
     # the report's forecast is project(household, report.state, today, settings): reuse it
     return HouseholdView(report, entries, tuple(history), report.forecast)

@@ -1,0 +1,90 @@
+"""Everything stored about one household that a view of it needs, read at once.
+
+`hhb status`, the household pages and the staff's household page all start from
+the same data: the household's rules, the gemeente's settings, the planner's
+memory and the household's journal (for the balances). Read one by one that is
+five round trips through the ORM; here it is two plain reads: one joined row
+(household + gemeente + planner memory) and the household's journal.
+
+Nothing is kept between calls: every call reads the database again, so a staff
+edit, a new night or new gemeente settings show on the very next view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import and_, bindparam, literal
+from sqlalchemy import select as select_columns
+
+from huishoudboekje.ledger import JournalEntry, Ledger
+from huishoudboekje.model import Gemeente, Household
+from huishoudboekje.persistence.journal import load_journal_entries
+from huishoudboekje.persistence.planner_memory import MEMORY_KEY, memory_from_json, with_balances
+from huishoudboekje.persistence.repository import (
+    GEMEENTE_FIELDS,
+    GEMEENTE_ROW_ID,
+    gemeente_from_columns,
+    household_from_row,
+)
+from huishoudboekje.persistence.tables import (
+    EngineStateRow,
+    GemeenteRow,
+    HouseholdRow,
+    table_of,
+)
+from huishoudboekje.persistence.uow import UnitOfWork
+from huishoudboekje.state import HouseholdState
+
+_HOUSEHOLD = table_of(HouseholdRow)
+_GEMEENTE = table_of(GemeenteRow)
+_STATE = table_of(EngineStateRow)
+_GEMEENTE_PREFIX = "gemeente_"
+
+# One row: the household's columns, the gemeente's settings (NULL before the first
+# `hhb config apply`) and the planner's memory (NULL before the first night).
+# Built once; the household code is a bind parameter.
+_CONTEXT = (
+    select_columns(
+        *(
+            _HOUSEHOLD.c[name]
+            for name in ("code", "name", "iban", "bic", "members", "start_date", "end_date")
+        ),
+        _HOUSEHOLD.c.rules,
+        *(_GEMEENTE.c[name].label(_GEMEENTE_PREFIX + name) for name in GEMEENTE_FIELDS),
+        _STATE.c.value.label("memory"),
+    )
+    .select_from(
+        _HOUSEHOLD.outerjoin(_GEMEENTE, _GEMEENTE.c.id == literal(GEMEENTE_ROW_ID)).outerjoin(
+            _STATE,
+            and_(_STATE.c.household == _HOUSEHOLD.c.code, _STATE.c.key == literal(MEMORY_KEY)),
+        )
+    )
+    .where(_HOUSEHOLD.c.code == bindparam("code"))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdContext:
+    """One household as stored: rules, gemeente settings, planner state, journal."""
+
+    household: Household
+    gemeente: Gemeente | None  # None before the first `hhb config apply`
+    state: HouseholdState  # the planner's memory, balances from the journal
+    entries: tuple[JournalEntry, ...]  # every entry touching the household, booking order
+
+
+def load_household_context(uow: UnitOfWork, code: str) -> HouseholdContext | None:
+    """The household `code` with everything a view of it needs, or None when unknown."""
+    row = uow.read(_CONTEXT, {"code": code}).first()
+    if row is None:
+        return None
+    columns = row._mapping
+    gemeente = None
+    if columns[_GEMEENTE_PREFIX + "name"] is not None:
+        gemeente = gemeente_from_columns(
+            {name: columns[_GEMEENTE_PREFIX + name] for name in GEMEENTE_FIELDS}
+        )
+    entries = load_journal_entries(uow, household=code)
+    state = with_balances(memory_from_json(code, row.memory), Ledger(entries))
+    return HouseholdContext(household_from_row(row), gemeente, state, entries)
