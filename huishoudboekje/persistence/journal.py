@@ -161,29 +161,40 @@ def _load_by_ids(uow: UnitOfWork, ids: list[str]) -> dict[str, JournalEntry]:
 
 
 def _assemble(rows: Iterable[Any]) -> tuple[JournalEntry, ...]:
-    """Entries from rows of `entries_select()` (one row per posting, in booking order)."""
+    """Entries from rows of `entries_select()` (one row per posting, in booking order).
+
+    Rows are unpacked as tuples in the order of `_COLUMNS` (reading them by name
+    cost as much as building the entries), and each account is built once.
+    """
     entries: list[JournalEntry] = []
-    current: Any = None
+    head: tuple[Any, ...] | None = None
     postings: list[Posting] = []
-    for row in rows:
-        if current is not None and row.seq != current.seq:
-            entries.append(_entry(current, postings))
+    accounts: dict[tuple[str, str, str], Account] = {}
+    for seq, entry_id, day, description, kind, reversal_of, meta, *posting in rows:
+        if head is None or seq != head[0]:
+            if head is not None:
+                entries.append(_entry(head, postings))
+            head = (seq, entry_id, day, description, kind, reversal_of, meta)
             postings = []
-        current = row
-        account = Account(AccountKind(row.account_kind), row.household, row.sub)
-        postings.append(Posting(account, Money(row.amount)))
-    if current is not None:
-        entries.append(_entry(current, postings))
+        account_kind, household, sub, amount = posting
+        account = accounts.get((account_kind, household, sub))
+        if account is None:
+            account = Account(AccountKind(account_kind), household, sub)
+            accounts[account_kind, household, sub] = account
+        postings.append(Posting(account, Money(amount)))
+    if head is not None:
+        entries.append(_entry(head, postings))
     return tuple(entries)
 
 
-def _entry(row: Any, postings: list[Posting]) -> JournalEntry:
+def _entry(head: tuple[Any, ...], postings: list[Posting]) -> JournalEntry:
+    _seq, entry_id, day, description, kind, reversal_of, meta = head
     return JournalEntry(
-        id=row.entry_id,
-        day=row.day,
-        description=row.description,
+        id=entry_id,
+        day=day,
+        description=description,
         postings=tuple(postings),
-        kind=row.kind,
-        reversal_of=row.reversal_of,
-        meta=tuple((str(key), str(value)) for key, value in row.meta),
+        kind=kind,
+        reversal_of=reversal_of,
+        meta=tuple((str(key), str(value)) for key, value in meta),
     )
