@@ -51,13 +51,26 @@ def buffer_history(
     entries: Sequence[JournalEntry], code: str, first: date, last: date, step: int = 7
 ) -> list[ForecastPoint]:
     """The buffer (vat, reserves included) every `step` days from `first` to `last`."""
-    points = []
+    days = []
     day = first
     while day <= last:
-        points.append(ForecastPoint(day, _buffer_total(entries, code, day)))
+        days.append(day)
         day += timedelta(days=step)
-    if not points or points[-1].day != last:
-        points.append(ForecastPoint(last, _buffer_total(entries, code, last)))
+    if not days or days[-1] != last:
+        days.append(last)
+    # one pass over the entries in day order instead of a full sum per point
+    changes = sorted(
+        ((entry.day, _buffer_total((entry,), code, entry.day)) for entry in entries),
+        key=lambda change: change[0],
+    )
+    points = []
+    amount = ZERO
+    index = 0
+    for day in days:
+        while index < len(changes) and changes[index][0] <= day:
+            amount += changes[index][1]
+            index += 1
+        points.append(ForecastPoint(day, amount))
     return points
 
 
