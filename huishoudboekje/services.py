@@ -44,9 +44,10 @@ def _household(uow: UnitOfWork, code: str) -> Household:
     return household
 
 
-def household_context(uow: UnitOfWork, code: str) -> HouseholdContext:
-    """The stored household with its gemeente settings, planner state and journal."""
-    context = load_household_context(uow, code)
+def household_context(uow: UnitOfWork, code: str, *, since: date | None = None) -> HouseholdContext:
+    """The stored household with its gemeente settings, planner state and journal
+    (all of it, or with `since` the entries dated `since` or later)."""
+    context = load_household_context(uow, code, since=since)
     if context is None:
         raise UnknownHouseholdError(code)
     return context
@@ -60,7 +61,8 @@ def status_of(context: HouseholdContext, today: date) -> StatusReport:
 
 def household_status(uow: UnitOfWork, code: str, today: date) -> StatusReport:
     """Balances, leefgeld, upcoming charges, forecast and signals of one household."""
-    return status_of(household_context(uow, code), today)
+    # the report needs the balances, not the entries: none before today are read
+    return status_of(household_context(uow, code, since=today), today)
 
 
 def preview_plans(uow: UnitOfWork, today: date, code: str | None = None) -> list[Plan]:

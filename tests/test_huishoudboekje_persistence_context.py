@@ -1,13 +1,17 @@
-"""The joined household read gives exactly what the separate loaders give."""
+"""The joined household read gives exactly what the separate loaders give, and a
+window on the journal changes which entries come back, never the balances."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine
 
 from huishoudboekje.config import load_config
+from huishoudboekje.money import Money
+from huishoudboekje.overview import HISTORY_DAYS, household_view
 from huishoudboekje.persistence import (
     UnitOfWork,
     apply_config,
@@ -20,7 +24,7 @@ from huishoudboekje.persistence.context import load_household_context
 from huishoudboekje.persistence.planner_memory import load_planner_state
 from huishoudboekje.state import HouseholdState
 from tests.factories import jansen
-from tests.web_fixtures import DEMO_CONFIG, HISTORY_FROM, seed_history
+from tests.web_fixtures import DEMO_CONFIG, HISTORY_FROM, TODAY, seed_history
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -69,3 +73,35 @@ def test_the_context_sees_what_its_own_unit_of_work_wrote(engine: Engine) -> Non
         save_household(uow, renamed, at=AT)  # flushed, not committed
         context = load_household_context(uow, household.code)
         assert context is not None and context.household == renamed
+
+
+def test_a_window_on_the_journal_keeps_the_balances_of_the_whole_journal(engine: Engine) -> None:
+    with UnitOfWork(engine) as uow:
+        apply_config(uow, load_config(DEMO_CONFIG), actor="test")
+        uow.commit()
+    seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
+    with UnitOfWork(engine) as uow:
+        whole = load_household_context(uow, "HH-0001")
+        assert whole is not None and whole.state.reserves
+        whole_view = household_view(uow, "HH-0001", TODAY)
+        for since in (
+            HISTORY_FROM,
+            date(2026, 2, 1),
+            TODAY - timedelta(days=40),
+            TODAY,
+            date(2027, 1, 1),
+        ):
+            part = load_household_context(uow, "HH-0001", since=since)
+            assert part is not None
+            assert part.state == whole.state
+            assert part.balances == whole.balances
+            assert part.entries == tuple(e for e in whole.entries if e.day >= since)
+            view = household_view(uow, "HH-0001", TODAY, since=since)
+            assert view.status == whole_view.status
+            assert view.buffer == whole_view.buffer
+            if since <= TODAY - timedelta(days=HISTORY_DAYS):
+                assert view.history == whole_view.history
+            else:
+                with pytest.raises(ValueError, match="history"):
+                    _ = view.history
+    assert [p.balance for p in whole_view.history] != [Money(0)] * len(whole_view.history)

@@ -2,9 +2,12 @@
 
 `hhb status`, the household pages and the staff's household page all start from
 the same data: the household's rules, the gemeente's settings, the planner's
-memory and the household's journal (for the balances). Read one by one that is
-five round trips through the ORM; here it is two plain reads: one joined row
-(household + gemeente + planner memory) and the household's journal.
+memory, the balances of its accounts and (part of) its journal. Read one by one
+that is five round trips through the ORM; here it is one joined row (household +
+gemeente + planner memory) and the journal: either the whole of it (the balances
+are summed from the entries), or the balances summed by the database plus only
+the entries from a given day on, so a page's cost does not grow with the years
+a household takes part.
 
 Nothing is kept between calls: every call reads the database again, so a staff
 edit, a new night or new gemeente settings show on the very next view.
@@ -13,14 +16,20 @@ edit, a new night or new gemeente settings show on the very next view.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import and_, bindparam, literal
 from sqlalchemy import select as select_columns
 
-from huishoudboekje.ledger import JournalEntry, Ledger
+from huishoudboekje.ledger import Account, JournalEntry, Ledger
 from huishoudboekje.model import Gemeente, Household
-from huishoudboekje.persistence.journal import load_journal_entries
-from huishoudboekje.persistence.planner_memory import MEMORY_KEY, memory_from_json, with_balances
+from huishoudboekje.money import Money
+from huishoudboekje.persistence.journal import household_balances, load_journal_entries
+from huishoudboekje.persistence.planner_memory import (
+    MEMORY_KEY,
+    memory_from_json,
+    with_account_balances,
+)
 from huishoudboekje.persistence.repository import (
     GEMEENTE_FIELDS,
     GEMEENTE_ROW_ID,
@@ -71,11 +80,19 @@ class HouseholdContext:
     household: Household
     gemeente: Gemeente | None  # None before the first `hhb config apply`
     state: HouseholdState  # the planner's memory, balances from the journal
-    entries: tuple[JournalEntry, ...]  # every entry touching the household, booking order
+    balances: dict[Account, Money]  # every account of the household, natural sign
+    entries: tuple[JournalEntry, ...]  # touching the household, booking order ...
+    since: date | None = None  # ... all of them, or only those dated `since` or later
 
 
-def load_household_context(uow: UnitOfWork, code: str) -> HouseholdContext | None:
-    """The household `code` with everything a view of it needs, or None when unknown."""
+def load_household_context(
+    uow: UnitOfWork, code: str, *, since: date | None = None
+) -> HouseholdContext | None:
+    """The household `code` with everything a view of it needs, or None when unknown.
+
+    The balances always cover the whole journal; `entries` are all the entries
+    touching the household, or with `since` only those dated `since` or later.
+    """
     row = uow.read(_CONTEXT, {"code": code}).first()
     if row is None:
         return None
@@ -85,6 +102,11 @@ def load_household_context(uow: UnitOfWork, code: str) -> HouseholdContext | Non
         gemeente = gemeente_from_columns(
             {name: columns[_GEMEENTE_PREFIX + name] for name in GEMEENTE_FIELDS}
         )
-    entries = load_journal_entries(uow, household=code)
-    state = with_balances(memory_from_json(code, row.memory), Ledger(entries))
-    return HouseholdContext(household_from_row(row), gemeente, state, entries)
+    entries = load_journal_entries(uow, household=code, since=since)
+    if since is None:
+        everything = Ledger(entries).balances()
+        balances = {a: amount for a, amount in everything.items() if a.household == code}
+    else:
+        balances = household_balances(uow, code)
+    state = with_account_balances(memory_from_json(code, row.memory), balances)
+    return HouseholdContext(household_from_row(row), gemeente, state, balances, entries, since)

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam
+from sqlalchemy import Select, bindparam, func
 from sqlalchemy import select as select_columns
 from sqlmodel import select
 
-from huishoudboekje.ledger import Account, AccountKind, JournalEntry, Ledger, Posting
+from huishoudboekje.ledger import Account, AccountKind, JournalEntry, Ledger, Posting, natural
 from huishoudboekje.money import Money
 from huishoudboekje.persistence.tables import JournalEntryRow, PostingRow, table_of
 from huishoudboekje.persistence.uow import UnitOfWork
@@ -56,6 +56,14 @@ def _touching(household: Any) -> Select[tuple[int]]:
 # built once, with the household as a bind parameter (building the statement cost
 # more than running it).
 _HOUSEHOLD_ENTRIES = entries_select().where(_ENTRY.c.seq.in_(_touching(bindparam("household"))))
+_HOUSEHOLD_ENTRIES_SINCE = _HOUSEHOLD_ENTRIES.where(_ENTRY.c.day >= bindparam("since"))
+# What the journal adds up to on each of a household's accounts (debit > 0), summed
+# by the database: a page needs the balances, not every entry since the start.
+_HOUSEHOLD_BALANCES = (
+    select_columns(_POSTING.c.account_kind, _POSTING.c.sub, func.sum(_POSTING.c.amount))
+    .where(_POSTING.c.household == bindparam("household"))
+    .group_by(_POSTING.c.account_kind, _POSTING.c.sub)
+)
 
 
 class JournalConflictError(ValueError):
@@ -129,8 +137,11 @@ def load_journal_entries(
 ) -> tuple[JournalEntry, ...]:
     """Stored entries in booking order; optionally only those touching `household`
     (all their postings included) and with since <= day <= until."""
-    if since is None and until is None and household is not None:
-        return _assemble(uow.read(_HOUSEHOLD_ENTRIES, {"household": household}))
+    if until is None and household is not None:
+        if since is None:
+            return _assemble(uow.read(_HOUSEHOLD_ENTRIES, {"household": household}))
+        params = {"household": household, "since": since}
+        return _assemble(uow.read(_HOUSEHOLD_ENTRIES_SINCE, params))
     statement = entries_select()
     if household is not None:
         statement = statement.where(_ENTRY.c.seq.in_(_touching(household)))
@@ -139,6 +150,17 @@ def load_journal_entries(
     if until is not None:
         statement = statement.where(_ENTRY.c.day <= until)
     return _assemble(uow.read(statement))
+
+
+def household_balances(uow: UnitOfWork, household: str) -> dict[Account, Money]:
+    """The balance of each of the household's accounts over the whole journal, in the
+    account's natural sign: `Ledger.balances()` for these accounts, without loading
+    the entries."""
+    balances: dict[Account, Money] = {}
+    for kind, sub, amount in uow.read(_HOUSEHOLD_BALANCES, {"household": household}):
+        account = Account(AccountKind(kind), household, sub)
+        balances[account] = natural(account, Money(amount))
+    return balances
 
 
 def load_ledger(uow: UnitOfWork) -> Ledger:

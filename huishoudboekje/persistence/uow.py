@@ -51,7 +51,9 @@ class UnitOfWork:
             raise RuntimeError("use the UnitOfWork inside a 'with' block")
         return self._session
 
-    def read(self, statement: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
+    def read(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Result[*tuple[Any, ...]]:
         """Run a plain (Core) SELECT of table columns in this transaction.
 
         Cheaper than an ORM query: no row objects are built or tracked. The ORM's
