@@ -18,13 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, bindparam, literal
+from sqlalchemy import and_, bindparam, literal, true
 from sqlalchemy import select as select_columns
 
-from huishoudboekje.ledger import Account, JournalEntry, Ledger
+from huishoudboekje.ledger import Account, JournalEntry
 from huishoudboekje.model import Gemeente, Household
 from huishoudboekje.money import Money
-from huishoudboekje.persistence.journal import household_balances, load_journal_entries
+from huishoudboekje.persistence.journal import (
+    HOUSEHOLD_BALANCES,
+    balances_of,
+    load_journal_entries,
+)
 from huishoudboekje.persistence.planner_memory import (
     MEMORY_KEY,
     memory_from_json,
@@ -50,9 +54,11 @@ _GEMEENTE = table_of(GemeenteRow)
 _STATE = table_of(EngineStateRow)
 _GEMEENTE_PREFIX = "gemeente_"
 
-# One row: the household's columns, the gemeente's settings (NULL before the first
-# `hhb config apply`) and the planner's memory (NULL before the first night).
-# Built once; the household code is a bind parameter.
+# One row per account of the household with its balance (one row with NULLs there
+# before anything is booked), each with the household's columns, the gemeente's
+# settings (NULL before the first `hhb config apply`) and the planner's memory (NULL
+# before the first night). Built once; the household code is a bind parameter.
+_BALANCES = HOUSEHOLD_BALANCES.subquery("balances")
 _CONTEXT = (
     select_columns(
         *(
@@ -62,12 +68,17 @@ _CONTEXT = (
         _HOUSEHOLD.c.rules,
         *(_GEMEENTE.c[name].label(_GEMEENTE_PREFIX + name) for name in GEMEENTE_FIELDS),
         _STATE.c.value.label("memory"),
+        _BALANCES.c.account_kind,
+        _BALANCES.c.sub,
+        _BALANCES.c.total,
     )
     .select_from(
-        _HOUSEHOLD.outerjoin(_GEMEENTE, _GEMEENTE.c.id == literal(GEMEENTE_ROW_ID)).outerjoin(
+        _HOUSEHOLD.outerjoin(_GEMEENTE, _GEMEENTE.c.id == literal(GEMEENTE_ROW_ID))
+        .outerjoin(
             _STATE,
             and_(_STATE.c.household == _HOUSEHOLD.c.code, _STATE.c.key == literal(MEMORY_KEY)),
         )
+        .outerjoin(_BALANCES, true())
     )
     .where(_HOUSEHOLD.c.code == bindparam("code"))
 )
@@ -93,20 +104,18 @@ def load_household_context(
     The balances always cover the whole journal; `entries` are all the entries
     touching the household, or with `since` only those dated `since` or later.
     """
-    row = uow.read(_CONTEXT, {"code": code}).first()
-    if row is None:
+    rows = uow.read(_CONTEXT, {"code": code, "household": code}).all()
+    if not rows:
         return None
+    row = rows[0]
     columns = row._mapping
     gemeente = None
     if columns[_GEMEENTE_PREFIX + "name"] is not None:
         gemeente = gemeente_from_columns(
             {name: columns[_GEMEENTE_PREFIX + name] for name in GEMEENTE_FIELDS}
         )
+    sums = ((r.account_kind, r.sub, r.total) for r in rows if r.account_kind is not None)
+    balances = balances_of(code, sums)
     entries = load_journal_entries(uow, household=code, since=since)
-    if since is None:
-        everything = Ledger(entries).balances()
-        balances = {a: amount for a, amount in everything.items() if a.household == code}
-    else:
-        balances = household_balances(uow, code)
     state = with_account_balances(memory_from_json(code, row.memory), balances)
     return HouseholdContext(household_from_row(row), gemeente, state, balances, entries, since)

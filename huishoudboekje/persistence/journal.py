@@ -59,8 +59,11 @@ _HOUSEHOLD_ENTRIES = entries_select().where(_ENTRY.c.seq.in_(_touching(bindparam
 _HOUSEHOLD_ENTRIES_SINCE = _HOUSEHOLD_ENTRIES.where(_ENTRY.c.day >= bindparam("since"))
 # What the journal adds up to on each of a household's accounts (debit > 0), summed
 # by the database: a page needs the balances, not every entry since the start.
-_HOUSEHOLD_BALANCES = (
-    select_columns(_POSTING.c.account_kind, _POSTING.c.sub, func.sum(_POSTING.c.amount))
+# Columns account_kind, sub, total; the household is the bind parameter "household".
+HOUSEHOLD_BALANCES = (
+    select_columns(
+        _POSTING.c.account_kind, _POSTING.c.sub, func.sum(_POSTING.c.amount).label("total")
+    )
     .where(_POSTING.c.household == bindparam("household"))
     .group_by(_POSTING.c.account_kind, _POSTING.c.sub)
 )
@@ -156,8 +159,13 @@ def household_balances(uow: UnitOfWork, household: str) -> dict[Account, Money]:
     """The balance of each of the household's accounts over the whole journal, in the
     account's natural sign: `Ledger.balances()` for these accounts, without loading
     the entries."""
+    return balances_of(household, uow.read(HOUSEHOLD_BALANCES, {"household": household}))
+
+
+def balances_of(household: str, sums: Iterable[Any]) -> dict[Account, Money]:
+    """Natural-sign balances from rows (account_kind, sub, total) of `HOUSEHOLD_BALANCES`."""
     balances: dict[Account, Money] = {}
-    for kind, sub, amount in uow.read(_HOUSEHOLD_BALANCES, {"household": household}):
+    for kind, sub, amount in sums:
         account = Account(AccountKind(kind), household, sub)
         balances[account] = natural(account, Money(amount))
     return balances
