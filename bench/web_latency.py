@@ -2,7 +2,7 @@
 
 Builds a SQLite database (or uses --database) with the demo gemeente plus
 `--households` copies of HH-0001 (default 10 000), logs in as the demo household
-and times `--requests` requests (default 300) of
+and times `--requests` requests (default 300) on `--today` (default 2026-03-04) of
 
 * baseline: `/bench/ping`, a trivial view added to the same app (same session,
   identity lookup, security headers and error handling);
@@ -11,7 +11,14 @@ and times `--requests` requests (default 300) of
 Requests go through the WSGI app in-process (Flask's test client), so the network
 is not measured. Goal (issue 6): p95 of /vandaag ≤ 3 × p95 of the trivial endpoint.
 
-    python bench/web_latency.py [--households N] [--requests N] [--database URL] [--json]
+The demo's HH-0001 starts on 2026-09-01, so on the default day its journal is empty
+and the page shows a household that has not started yet. `--history` first books
+HH-0001's nights from its start up to the day before `--today` (simulated incomes
+as expected, as the web tests do), e.g. `--today 2026-11-30 --history` for the last
+demo day with three months of journal behind it.
+
+    python bench/web_latency.py [--households N] [--requests N] [--database URL]
+                                [--today YYYY-MM-DD] [--history] [--json]
 
 --json includes the uniform "summary" rows that bench/report.py collects.
 """
@@ -25,7 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,18 +43,22 @@ from huishoudboekje.accounts import Role, create_user  # noqa: E402
 from huishoudboekje.config import load_config  # noqa: E402
 from huishoudboekje.persistence import (  # noqa: E402
     UnitOfWork,
+    append_journal_entries,
     apply_config,
     household_codes,
     load_household,
     open_database,
     save_household,
 )
+from huishoudboekje.persistence.planner_memory import save_planner_memory  # noqa: E402
+from huishoudboekje.simulate import ActualIncome, simulate  # noqa: E402
 from web import create_app  # noqa: E402
 from web.identity import Argon2Hasher  # noqa: E402
 
 DEMO = ROOT / "sample_statements" / "voorbeeldstad.yaml"
 PASSWORD = "bench-wachtwoord-2026"
 FAST = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+TODAY = date(2026, 3, 4)
 
 
 def build(url: str, households: int) -> None:
@@ -78,19 +89,42 @@ def build(url: str, households: int) -> None:
     engine.dispose()
 
 
+def book_history(url: str, code: str, today: date) -> int:
+    """Book the household's nights from its start up to the day before `today`
+    (incomes arrive as expected); idempotent. Returns the number of entries."""
+    engine = open_database(url)
+    with UnitOfWork(engine) as uow:
+        household = load_household(uow, code)
+        assert household is not None
+        first, last = household.start, today - timedelta(days=1)
+        if last < first:
+            return 0
+        incomes = [
+            ActualIncome(day, stream.id, stream.amount)
+            for stream in household.incomes
+            for day in stream.schedule.between(first, last)
+        ]
+        run = simulate(household, incomes, first, last)
+        append_journal_entries(uow, run.entries)
+        save_planner_memory(uow, run.days[-1].plan.state, last)
+        uow.commit()
+    engine.dispose()
+    return len(run.entries)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def measure(url: str, requests: int) -> dict[str, Any]:
+def measure(url: str, requests: int, today: date = TODAY) -> dict[str, Any]:
     app = create_app(
         {
             "HHB_DATABASE_URL": url,
             "HHB_SECRET_KEY": "bench",
             "WTF_CSRF_ENABLED": False,
             "HHB_ARGON2": FAST,
-            "HHB_TODAY": date(2026, 3, 4).isoformat(),
+            "HHB_TODAY": today.isoformat(),
         }
     )
 
@@ -159,6 +193,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         f"Households in the database: {results['households']} "
         f"(built in {results['build_seconds']} s); requests in-process via Flask's test client.",
+        f"Today: {results.get('today', TODAY.isoformat())}; journal entries of the logged-in "
+        f"household: {results.get('journal_entries', 0)}.",
         "",
         "| endpoint | p50 ms | p95 ms |",
         "|---|---:|---:|",
@@ -178,22 +214,36 @@ def main() -> int:
     parser.add_argument("--households", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--database", default=None, help="default: a temporary SQLite file")
+    parser.add_argument(
+        "--today", type=date.fromisoformat, default=TODAY, help="the app's today (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--history",
+        action="store_true",
+        help="book HH-0001's nights from its start up to the day before --today first",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         start = time.perf_counter()
         build(url, args.households)
+        entries = book_history(url, "HH-0001", args.today) if args.history else 0
         built = time.perf_counter() - start
-        results = measure(url, args.requests)
+        results = measure(url, args.requests, args.today)
     results["households"] = args.households + 3
     results["build_seconds"] = round(built, 1)
+    results["today"] = args.today.isoformat()
+    results["journal_entries"] = entries
     if args.json:
         results["sizes"] = {"households": results["households"], "requests": args.requests}
+        if args.history:
+            results["sizes"]["journal_entries"] = entries
         results["summary"] = summary(results)
         print(json.dumps(results, indent=2))
         return 0
     print(f"households in the database: {results['households']} (built in {built:.1f} s)")
+    print(f"today {results['today']}, journal entries of the logged-in household: {entries}")
     for path in ("/bench/ping", "/vandaag"):
         r = results[path]
         print(f"{path:12} p50 {r['p50_ms']:7.2f} ms   p95 {r['p95_ms']:7.2f} ms")

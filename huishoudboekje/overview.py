@@ -13,21 +13,14 @@ from datetime import date, timedelta
 
 from huishoudboekje import ledger
 from huishoudboekje.forecast import ForecastPoint
-from huishoudboekje.ledger import AccountKind, JournalEntry, Ledger
+from huishoudboekje.ledger import AccountKind, JournalEntry
 from huishoudboekje.model import Household
 from huishoudboekje.money import ZERO, Money, total
-from huishoudboekje.persistence import (
-    get_state,
-    load_gemeente,
-    load_household,
-    load_households,
-    load_journal_entries,
-)
-from huishoudboekje.persistence.planner_memory import MEMORY_KEY, memory_from_json, with_balances
+from huishoudboekje.persistence import load_households
 from huishoudboekje.persistence.uow import UnitOfWork
-from huishoudboekje.services import UnknownHouseholdError, household_status, plan_settings
+from huishoudboekje.services import household_context, household_status, status_of
 from huishoudboekje.signals import Signal
-from huishoudboekje.status import StatusReport, status_report
+from huishoudboekje.status import StatusReport
 
 HISTORY_DAYS = 91  # about three months
 OTHER_LABELS = {"advance": "voorschot van de gemeente", "repayment": "voorschot terugbetaald"}
@@ -39,32 +32,56 @@ def _vat_change(entry: JournalEntry, code: str) -> Money:
     return -total(p.amount for p in entry.postings if p.account == account)
 
 
+BUFFER_KINDS = frozenset({AccountKind.VAT, AccountKind.RESERVE})
+
+
+def _buffer_change(entry: JournalEntry, code: str) -> Money:
+    """How much the household's buffer (vat plus reserves) went up (+) or down (-)."""
+    return -total(
+        p.amount
+        for p in entry.postings
+        if p.account.household == code and p.account.kind in BUFFER_KINDS
+    )
+
+
 def _buffer_total(entries: Iterable[JournalEntry], code: str, until: date) -> Money:
     """Vat plus reserves of the household at the end of `until` (natural sign)."""
-    amount = ZERO
-    for entry in entries:
-        if entry.day > until:
-            continue
-        for p in entry.postings:
-            if p.account.household == code and p.account.kind in {
-                AccountKind.VAT,
-                AccountKind.RESERVE,
-            }:
-                amount -= p.amount
-    return amount
+    return total(_buffer_change(entry, code) for entry in entries if entry.day <= until)
 
 
 def buffer_history(
-    entries: Sequence[JournalEntry], code: str, first: date, last: date, step: int = 7
+    entries: Sequence[JournalEntry],
+    code: str,
+    first: date,
+    last: date,
+    step: int = 7,
+    opening: Money = ZERO,
 ) -> list[ForecastPoint]:
-    """The buffer (vat, reserves included) every `step` days from `first` to `last`."""
-    points = []
+    """The buffer (vat, reserves included) every `step` days from `first` to `last`.
+
+    `opening` is the buffer before the first of `entries` (zero when they are the
+    whole journal); the entries must then include every entry dated after `first`.
+    """
+    days = []
     day = first
     while day <= last:
-        points.append(ForecastPoint(day, _buffer_total(entries, code, day)))
+        days.append(day)
         day += timedelta(days=step)
-    if not points or points[-1].day != last:
-        points.append(ForecastPoint(last, _buffer_total(entries, code, last)))
+    if not days or days[-1] != last:
+        days.append(last)
+    # one pass over the entries in day order instead of a full sum per point
+    changes = sorted(
+        ((entry.day, _buffer_change(entry, code)) for entry in entries),
+        key=lambda change: change[0],
+    )
+    points = []
+    amount = opening
+    index = 0
+    for day in days:
+        while index < len(changes) and changes[index][0] <= day:
+            amount += changes[index][1]
+            index += 1
+        points.append(ForecastPoint(day, amount))
     return points
 
 
@@ -174,28 +191,43 @@ def paid_charges(
 
 @dataclass(frozen=True, slots=True)
 class HouseholdView:
-    """Everything the household pages show: status, history and forecast."""
+    """Everything the household pages show: status, journal, history and forecast."""
 
     status: StatusReport
-    entries: tuple[JournalEntry, ...]
-    history: tuple[ForecastPoint, ...]
+    entries: tuple[JournalEntry, ...]  # touching the household: all, or from `since` on
     forecast: tuple[ForecastPoint, ...]
+    buffer: Money  # vat plus reserves after every entry in the journal
+    since: date | None = None
+
+    @property
+    def history(self) -> tuple[ForecastPoint, ...]:
+        """The buffer every week over about three months up to today.
+
+        Computed when asked (not every page shows it); the entries must reach back
+        to its first day (`since` at most HISTORY_DAYS before today, or all).
+        """
+        today = self.status.today
+        first = today - timedelta(days=HISTORY_DAYS)
+        if self.since is not None and self.since > first:
+            raise ValueError(f"the entries start on {self.since}, the history on {first}")
+        code = self.status.household.code
+        opening = self.buffer - total(_buffer_change(entry, code) for entry in self.entries)
+        return tuple(buffer_history(self.entries, code, first, today, opening=opening))
 
 
-def household_view(uow: UnitOfWork, code: str, today: date) -> HouseholdView:
-    """Status, journal, buffer history (about 3 months) and forecast (60 days)."""
-    household = load_household(uow, code)
-    if household is None:
-        raise UnknownHouseholdError(code)
-    settings = plan_settings(load_gemeente(uow))
-    # the journal is read once: for the balances (as `household_status` would) and the history
-    entries = load_journal_entries(uow, household=code)
-    memory = memory_from_json(code, get_state(uow, MEMORY_KEY, household=code))
-    state = with_balances(memory, Ledger(entries))
-    report = status_report(household, state, today, settings)
-    history = buffer_history(entries, code, today - timedelta(days=HISTORY_DAYS), today)
+def household_view(
+    uow: UnitOfWork, code: str, today: date, *, since: date | None = None
+) -> HouseholdView:
+    """Status, journal (all of it, or the entries dated `since` or later), buffer
+    history (about 3 months) and forecast (60 days)."""
+    # the same reads and report as `household_status` (and `hhb status`)
+    context = household_context(uow, code, since=since)
+    report = status_of(context, today)
+    buffer = total(
+        amount for account, amount in context.balances.items() if account.kind in BUFFER_KINDS
+    )
     # the report's forecast is project(household, report.state, today, settings): reuse it
-    return HouseholdView(report, entries, tuple(history), report.forecast)
+    return HouseholdView(report, context.entries, report.forecast, buffer, since)
 
 
 @dataclass(frozen=True, slots=True)

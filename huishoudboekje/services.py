@@ -12,6 +12,7 @@ from huishoudboekje.calendar import BusinessCalendar
 from huishoudboekje.model import Gemeente, Household
 from huishoudboekje.occurrences import PlanSettings
 from huishoudboekje.persistence import load_gemeente, load_household, load_households
+from huishoudboekje.persistence.context import HouseholdContext, load_household_context
 from huishoudboekje.persistence.planner_memory import load_planner_state
 from huishoudboekje.persistence.uow import UnitOfWork
 from huishoudboekje.planner import Plan, plan
@@ -43,11 +44,25 @@ def _household(uow: UnitOfWork, code: str) -> Household:
     return household
 
 
+def household_context(uow: UnitOfWork, code: str, *, since: date | None = None) -> HouseholdContext:
+    """The stored household with its gemeente settings, planner state and journal
+    (all of it, or with `since` the entries dated `since` or later)."""
+    context = load_household_context(uow, code, since=since)
+    if context is None:
+        raise UnknownHouseholdError(code)
+    return context
+
+
+def status_of(context: HouseholdContext, today: date) -> StatusReport:
+    """The status report of a loaded household (see `household_status`)."""
+    settings = plan_settings(context.gemeente)
+    return status_report(context.household, context.state, today, settings)
+
+
 def household_status(uow: UnitOfWork, code: str, today: date) -> StatusReport:
     """Balances, leefgeld, upcoming charges, forecast and signals of one household."""
-    household = _household(uow, code)
-    settings = plan_settings(load_gemeente(uow))
-    return status_report(household, load_planner_state(uow, code), today, settings)
+    # the report needs the balances, not the entries: none before today are read
+    return status_of(household_context(uow, code, since=today), today)
 
 
 def preview_plans(uow: UnitOfWork, today: date, code: str | None = None) -> list[Plan]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from flask import Flask
@@ -12,7 +13,9 @@ from huishoudboekje.money import Money
 from huishoudboekje.return_reasons import reason_nl
 from web.settings import AMSTERDAM
 
-LOCALE = "nl_NL"
+# Parsed once: given as text, Babel parses the locale again on every call, and a
+# page formats dozens of amounts and dates.
+LOCALE = Locale.parse("nl_NL")
 
 
 def money(value: Money | None) -> str:

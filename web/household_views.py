@@ -26,7 +26,13 @@ from huishoudboekje.leefgeld import cadence_of
 from huishoudboekje.model import Cadence
 from huishoudboekje.money import Money
 from huishoudboekje.night_worklists import household_payments
-from huishoudboekje.overview import HouseholdView, household_view, month_bounds, month_overview
+from huishoudboekje.overview import (
+    HISTORY_DAYS,
+    HouseholdView,
+    household_view,
+    month_bounds,
+    month_overview,
+)
 from huishoudboekje.overview import paid_charges as paid_charges_of
 from huishoudboekje.services import UnknownHouseholdError
 from web import access
@@ -36,6 +42,7 @@ from web.sentences import KIND_NL, leefgeld_sentence, paid_sentence, per_day
 
 bp = Blueprint("household", __name__)
 PAID_DAYS = 92
+PAID_TODAY_DAYS = 40  # Vandaag mentions a charge paid in about the last month
 PERIOD = re.compile(r"(\d{4})-(\d{2})")
 MONTHS_SHOWN = 6
 
@@ -47,10 +54,14 @@ def _code() -> str:
     return code
 
 
-def _view() -> HouseholdView:
+def _view(days: int | None = None) -> HouseholdView:
+    """The household's view; with `days`, of its journal only the entries of the
+    last `days` days (the balances always cover the whole journal)."""
+    today = access.settings().today()
+    since = None if days is None else today - timedelta(days=days)
     with access.uow() as uow:
         try:
-            return household_view(uow, _code(), access.settings().today())
+            return household_view(uow, _code(), today, since=since)
         except UnknownHouseholdError:
             abort(404)
 
@@ -59,9 +70,10 @@ def _view() -> HouseholdView:
 @household_only
 def today() -> str:
     """Vandaag: next leefgeld, why, and what is safe to spend per day."""
-    view = _view()
+    view = _view(PAID_TODAY_DAYS)
     report = view.status
-    paid = paid_charges_of(view.entries, report.household, report.today - timedelta(days=40))
+    since = report.today - timedelta(days=PAID_TODAY_DAYS)
+    paid = paid_charges_of(view.entries, report.household, since)
     weekly = cadence_of(report.household) is Cadence.WEEKLY
     rate = report.leefgeld_rate
     return render_template(
@@ -81,7 +93,7 @@ def today() -> str:
 @household_only
 def payments() -> str:
     """Betaald en gepland: what was paid, what comes next, what is held back."""
-    view = _view()
+    view = _view(PAID_DAYS)
     report = view.status
     paid = paid_charges_of(view.entries, report.household, report.today - timedelta(days=PAID_DAYS))
     tonight = [d for d in report.plan.decisions if d.kind == "charge"]
@@ -115,7 +127,7 @@ def _months(today: date, start: date) -> list[date]:
 @household_only
 def overview() -> str:
     """Overzicht: the buffer chart with a text alternative, and the monthly overviews."""
-    view = _view()
+    view = _view(HISTORY_DAYS)
     weekly_forecast = list(view.forecast[6::7])
     return render_template(
         "household/overview.html",
@@ -130,7 +142,7 @@ def overview() -> str:
 @household_only
 def chart() -> Response:
     """The buffer chart as SVG."""
-    view = _view()
+    view = _view(HISTORY_DAYS)
     return Response(buffer_chart(view.history, view.forecast), mimetype="image/svg+xml")
 
 

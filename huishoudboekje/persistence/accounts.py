@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_columns
 from sqlmodel import col, func, select
 
+from huishoudboekje.persistence.tables import table_of
 from huishoudboekje.persistence.uow import UnitOfWork
 from huishoudboekje.persistence.web_tables import InviteRow, LoginAttemptRow, UserRow
 
@@ -40,17 +44,27 @@ def _user(row: UserRow) -> User:
     )
 
 
+# Looked up on every request (the identity of the session) and every login: plain
+# columns in the order of `User`, statements built once with bind parameters.
+_USERS = table_of(UserRow)
+_SELECT_USER = select_columns(*(_USERS.c[f.name] for f in fields(User)))
+_USER_BY_ID = _SELECT_USER.where(_USERS.c.id == bindparam("user_id"))
+_USER_BY_NAME = _SELECT_USER.where(func.lower(_USERS.c.username) == bindparam("username"))
+
+
+def _user_of(row: Any) -> User | None:
+    return None if row is None else User(*row)
+
+
 def find_user(uow: UnitOfWork, username: str) -> User | None:
     """The account with this user name (case-insensitive), or None."""
-    statement = select(UserRow).where(func.lower(UserRow.username) == username.strip().lower())
-    row = uow.session.exec(statement).first()
-    return None if row is None else _user(row)
+    params = {"username": username.strip().lower()}
+    return _user_of(uow.read(_USER_BY_NAME, params).first())
 
 
 def get_user(uow: UnitOfWork, user_id: int) -> User | None:
     """The account with this id, or None."""
-    row = uow.session.get(UserRow, user_id)
-    return None if row is None else _user(row)
+    return _user_of(uow.read(_USER_BY_ID, {"user_id": user_id}).first())
 
 
 def list_users(uow: UnitOfWork, household: str | None = None) -> tuple[User, ...]:

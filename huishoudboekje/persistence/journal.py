@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam, func
 from sqlalchemy import select as select_columns
-from sqlmodel import col, select
+from sqlmodel import select
 
-from huishoudboekje.ledger import Account, AccountKind, JournalEntry, Ledger, Posting
+from huishoudboekje.ledger import Account, AccountKind, JournalEntry, Ledger, Posting, natural
 from huishoudboekje.money import Money
-from huishoudboekje.persistence.tables import JournalEntryRow, PostingRow
+from huishoudboekje.persistence.tables import JournalEntryRow, PostingRow, table_of
 from huishoudboekje.persistence.uow import UnitOfWork
 
 _CHUNK = 500  # ids per IN (...) query
@@ -21,18 +21,20 @@ _CHUNK = 500  # ids per IN (...) query
 # a row object per entry and posting cost more than the query on every night and
 # page view. Journal rows are never changed after they are written, so the
 # session's copies cannot differ from these.
+_ENTRY = table_of(JournalEntryRow)
+_POSTING = table_of(PostingRow)
 _COLUMNS = (
-    col(JournalEntryRow.seq),
-    col(JournalEntryRow.entry_id),
-    col(JournalEntryRow.day),
-    col(JournalEntryRow.description),
-    col(JournalEntryRow.kind),
-    col(JournalEntryRow.reversal_of),
-    col(JournalEntryRow.meta),
-    col(PostingRow.account_kind),
-    col(PostingRow.household),
-    col(PostingRow.sub),
-    col(PostingRow.amount),
+    _ENTRY.c.seq,
+    _ENTRY.c.entry_id,
+    _ENTRY.c.day,
+    _ENTRY.c.description,
+    _ENTRY.c.kind,
+    _ENTRY.c.reversal_of,
+    _ENTRY.c.meta,
+    _POSTING.c.account_kind,
+    _POSTING.c.household,
+    _POSTING.c.sub,
+    _POSTING.c.amount,
 )
 
 
@@ -40,11 +42,31 @@ def entries_select() -> Select[*tuple[Any, ...]]:
     """Entry and posting columns, joined, in booking order (add filters, then `_assemble`)."""
     return (
         select_columns(*_COLUMNS)
-        .join_from(
-            JournalEntryRow, PostingRow, col(PostingRow.entry_seq) == col(JournalEntryRow.seq)
-        )
-        .order_by(col(JournalEntryRow.seq), col(PostingRow.position))
+        .join_from(_ENTRY, _POSTING, _POSTING.c.entry_seq == _ENTRY.c.seq)
+        .order_by(_ENTRY.c.seq, _POSTING.c.position)
     )
+
+
+def _touching(household: Any) -> Select[tuple[int]]:
+    """The entries with a posting on one of the household's accounts."""
+    return select_columns(_POSTING.c.entry_seq).where(_POSTING.c.household == household)
+
+
+# A household's journal is read on every page view, `hhb status` and planner state:
+# built once, with the household as a bind parameter (building the statement cost
+# more than running it).
+_HOUSEHOLD_ENTRIES = entries_select().where(_ENTRY.c.seq.in_(_touching(bindparam("household"))))
+_HOUSEHOLD_ENTRIES_SINCE = _HOUSEHOLD_ENTRIES.where(_ENTRY.c.day >= bindparam("since"))
+# What the journal adds up to on each of a household's accounts (debit > 0), summed
+# by the database: a page needs the balances, not every entry since the start.
+# Columns account_kind, sub, total; the household is the bind parameter "household".
+HOUSEHOLD_BALANCES = (
+    select_columns(
+        _POSTING.c.account_kind, _POSTING.c.sub, func.sum(_POSTING.c.amount).label("total")
+    )
+    .where(_POSTING.c.household == bindparam("household"))
+    .group_by(_POSTING.c.account_kind, _POSTING.c.sub)
+)
 
 
 class JournalConflictError(ValueError):
@@ -118,15 +140,35 @@ def load_journal_entries(
 ) -> tuple[JournalEntry, ...]:
     """Stored entries in booking order; optionally only those touching `household`
     (all their postings included) and with since <= day <= until."""
+    if until is None and household is not None:
+        if since is None:
+            return _assemble(uow.read(_HOUSEHOLD_ENTRIES, {"household": household}))
+        params = {"household": household, "since": since}
+        return _assemble(uow.read(_HOUSEHOLD_ENTRIES_SINCE, params))
     statement = entries_select()
     if household is not None:
-        touching = select(PostingRow.entry_seq).where(col(PostingRow.household) == household)
-        statement = statement.where(col(JournalEntryRow.seq).in_(touching))
+        statement = statement.where(_ENTRY.c.seq.in_(_touching(household)))
     if since is not None:
-        statement = statement.where(col(JournalEntryRow.day) >= since)
+        statement = statement.where(_ENTRY.c.day >= since)
     if until is not None:
-        statement = statement.where(col(JournalEntryRow.day) <= until)
-    return _assemble(uow.session.execute(statement))
+        statement = statement.where(_ENTRY.c.day <= until)
+    return _assemble(uow.read(statement))
+
+
+def household_balances(uow: UnitOfWork, household: str) -> dict[Account, Money]:
+    """The balance of each of the household's accounts over the whole journal, in the
+    account's natural sign: `Ledger.balances()` for these accounts, without loading
+    the entries."""
+    return balances_of(household, uow.read(HOUSEHOLD_BALANCES, {"household": household}))
+
+
+def balances_of(household: str, sums: Iterable[Any]) -> dict[Account, Money]:
+    """Natural-sign balances from rows (account_kind, sub, total) of `HOUSEHOLD_BALANCES`."""
+    balances: dict[Account, Money] = {}
+    for kind, sub, amount in sums:
+        account = Account(AccountKind(kind), household, sub)
+        balances[account] = natural(account, Money(amount))
+    return balances
 
 
 def load_ledger(uow: UnitOfWork) -> Ledger:
@@ -143,35 +185,46 @@ def _load_by_ids(uow: UnitOfWork, ids: list[str]) -> dict[str, JournalEntry]:
     found: dict[str, JournalEntry] = {}
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        statement = entries_select().where(col(JournalEntryRow.entry_id).in_(chunk))
-        found.update((e.id, e) for e in _assemble(uow.session.execute(statement)))
+        statement = entries_select().where(_ENTRY.c.entry_id.in_(chunk))
+        found.update((e.id, e) for e in _assemble(uow.read(statement)))
     return found
 
 
 def _assemble(rows: Iterable[Any]) -> tuple[JournalEntry, ...]:
-    """Entries from rows of `entries_select()` (one row per posting, in booking order)."""
+    """Entries from rows of `entries_select()` (one row per posting, in booking order).
+
+    Rows are unpacked as tuples in the order of `_COLUMNS` (reading them by name
+    cost as much as building the entries), and each account is built once.
+    """
     entries: list[JournalEntry] = []
-    current: Any = None
+    head: tuple[Any, ...] | None = None
     postings: list[Posting] = []
-    for row in rows:
-        if current is not None and row.seq != current.seq:
-            entries.append(_entry(current, postings))
+    accounts: dict[tuple[str, str, str], Account] = {}
+    for seq, entry_id, day, description, kind, reversal_of, meta, *posting in rows:
+        if head is None or seq != head[0]:
+            if head is not None:
+                entries.append(_entry(head, postings))
+            head = (seq, entry_id, day, description, kind, reversal_of, meta)
             postings = []
-        current = row
-        account = Account(AccountKind(row.account_kind), row.household, row.sub)
-        postings.append(Posting(account, Money(row.amount)))
-    if current is not None:
-        entries.append(_entry(current, postings))
+        account_kind, household, sub, amount = posting
+        account = accounts.get((account_kind, household, sub))
+        if account is None:
+            account = Account(AccountKind(account_kind), household, sub)
+            accounts[account_kind, household, sub] = account
+        postings.append(Posting(account, Money(amount)))
+    if head is not None:
+        entries.append(_entry(head, postings))
     return tuple(entries)
 
 
-def _entry(row: Any, postings: list[Posting]) -> JournalEntry:
+def _entry(head: tuple[Any, ...], postings: list[Posting]) -> JournalEntry:
+    _seq, entry_id, day, description, kind, reversal_of, meta = head
     return JournalEntry(
-        id=row.entry_id,
-        day=row.day,
-        description=row.description,
+        id=entry_id,
+        day=day,
+        description=description,
         postings=tuple(postings),
-        kind=row.kind,
-        reversal_of=row.reversal_of,
-        meta=tuple((str(key), str(value)) for key, value in row.meta),
+        kind=kind,
+        reversal_of=reversal_of,
+        meta=tuple((str(key), str(value)) for key, value in meta),
     )

@@ -725,7 +725,7 @@ def journal_by_household(uow: UnitOfWork, codes: Sequence[str]) -> dict[str, lis
     statement = entries_select().where(col(JournalEntryRow.seq).in_(touching))
     wanted = set(codes)
     out: dict[str, list[JournalEntry]] = defaultdict(list)
-    for entry in assemble_entries(uow.session.execute(statement)):
+    for entry in assemble_entries(uow.read(statement)):
         for household in {p.account.household for p in entry.postings} & wanted:
             out[household].append(entry)
     return out

@@ -7,12 +7,13 @@ the leefgeld rate and its announced step, the advance instalment of the month.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from huishoudboekje import ledger
-from huishoudboekje.ledger import AccountKind, Ledger
+from huishoudboekje.ledger import Account, AccountKind, Ledger
 from huishoudboekje.money import ZERO, Money
 from huishoudboekje.persistence.journal import load_journal_entries
 from huishoudboekje.persistence.state import get_state, set_state
@@ -90,7 +91,14 @@ def memory_from_json(code: str, data: dict[str, Any] | None) -> HouseholdState:
 
 def with_balances(state: HouseholdState, book: Ledger) -> HouseholdState:
     """Fill in the balances of `state` from the journal."""
-    balances = book.balances()
+    return with_account_balances(state, book.balances())
+
+
+def with_account_balances(
+    state: HouseholdState, balances: Mapping[Account, Money]
+) -> HouseholdState:
+    """Fill in the balances of `state` from account balances (natural sign), as
+    `Ledger.balances()` or `journal.household_balances()` give them."""
     code = state.code
     reserves = tuple(
         sorted(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,21 +29,30 @@ def _now(at: datetime | None) -> datetime:
     return at if at is not None else datetime.now(UTC)
 
 
+# The gemeente's settings as stored in its columns (`updated_at` aside).
+GEMEENTE_FIELDS = (
+    "name",
+    "account_iban",
+    "account_name",
+    "bic",
+    "max_days_early",
+    "extra_closing_days",
+)
+
+
+def gemeente_from_columns(values: Mapping[str, Any]) -> Gemeente:
+    """The gemeente from its stored column values (keys: `GEMEENTE_FIELDS`)."""
+    data = {name: values[name] for name in GEMEENTE_FIELDS}
+    data["extra_closing_days"] = list(data["extra_closing_days"])
+    return gemeente_from_data(data)
+
+
 def load_gemeente(uow: UnitOfWork) -> Gemeente | None:
     """The stored gemeente, or None before the first `hhb config apply`."""
     row = uow.session.get(GemeenteRow, GEMEENTE_ROW_ID)
     if row is None:
         return None
-    return gemeente_from_data(
-        {
-            "name": row.name,
-            "account_iban": row.account_iban,
-            "account_name": row.account_name,
-            "bic": row.bic,
-            "max_days_early": row.max_days_early,
-            "extra_closing_days": list(row.extra_closing_days),
-        }
-    )
+    return gemeente_from_columns({name: getattr(row, name) for name in GEMEENTE_FIELDS})
 
 
 def save_gemeente(uow: UnitOfWork, gemeente: Gemeente, *, at: datetime | None = None) -> None:
@@ -66,7 +76,9 @@ def save_gemeente(uow: UnitOfWork, gemeente: Gemeente, *, at: datetime | None = 
     uow.session.flush()
 
 
-def _household_from_row(row: HouseholdRow) -> Household:
+def household_from_row(row: Any) -> Household:
+    """The household from a stored row: a `HouseholdRow`, or a plain row with its
+    columns (`code`, `name`, `iban`, `bic`, `members`, `start_date`, `end_date`, `rules`)."""
     data: dict[str, Any] = dict(row.rules)
     data.update(
         code=row.code,
@@ -97,13 +109,13 @@ _CHECKED_MAX = 20_000
 def load_households(uow: UnitOfWork) -> tuple[Household, ...]:
     """Every stored household, ordered by code."""
     rows = uow.session.exec(select(HouseholdRow).order_by(col(HouseholdRow.code)))
-    return tuple(_household_from_row(row) for row in rows)
+    return tuple(household_from_row(row) for row in rows)
 
 
 def load_household(uow: UnitOfWork, code: str) -> Household | None:
     """One household by code, or None."""
     row = uow.session.get(HouseholdRow, code)
-    return None if row is None else _household_from_row(row)
+    return None if row is None else household_from_row(row)
 
 
 def household_codes(uow: UnitOfWork) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
@@ -24,7 +24,9 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
+    inspect,
 )
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
@@ -50,6 +52,12 @@ class HhbTable(
     registry=registry(metadata=MetaData(naming_convention=NAMING_CONVENTION)),
 ):
     """Base of every table; `HhbTable.metadata` is the schema Alembic migrates."""
+
+
+def table_of(model: type[HhbTable]) -> Table:
+    """The Core table behind a table class: selecting its columns gives plain rows,
+    without the ORM building and tracking an object per row."""
+    return cast(Table, inspect(model).local_table)
 
 
 class GemeenteRow(HhbTable, table=True):

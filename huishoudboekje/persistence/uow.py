@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Executable, Result
 from sqlmodel import Session
 
 
@@ -49,6 +50,19 @@ class UnitOfWork:
         if self._session is None:
             raise RuntimeError("use the UnitOfWork inside a 'with' block")
         return self._session
+
+    def read(
+        self, statement: Executable, params: Mapping[str, Any] | None = None
+    ) -> Result[*tuple[Any, ...]]:
+        """Run a plain (Core) SELECT of table columns in this transaction.
+
+        Cheaper than an ORM query: no row objects are built or tracked. The ORM's
+        autoflush does not run for such statements, so changes made through the
+        session are flushed here first and the read sees what this unit of work wrote.
+        """
+        session = self.session
+        session.flush()
+        return session.execute(statement, params)
 
     def commit(self) -> None:
         """Save everything done so far in this unit of work."""
