@@ -19,7 +19,7 @@ from datetime import date, timedelta
 
 from huishoudboekje import ledger
 from huishoudboekje.advance import due_this_month, month_key
-from huishoudboekje.forecast import project
+from huishoudboekje.forecast import Forecast, project
 from huishoudboekje.ledger import IN_FLIGHT, JournalEntry, transfer
 from huishoudboekje.leefgeld import budget, cadence_of, needs_recompute, recompute
 from huishoudboekje.model import Cadence, Household
@@ -73,6 +73,9 @@ class Plan:
     decisions: tuple[Decision, ...]
     state: HouseholdState
     next_release: NextRelease | None
+    # the 60-day forecast of the outlook check, when it was made on the final state
+    # (callers that show a forecast reuse it instead of projecting again)
+    outlook: Forecast | None = None
 
 
 @dataclass
@@ -87,6 +90,7 @@ class _Work:
     entries: list[JournalEntry] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    outlook: tuple[HouseholdState, Forecast] | None = None
 
     @property
     def code(self) -> str:
@@ -675,7 +679,9 @@ class _Work:
                 f"Buffer {eur(self.state.vat)} is lager dan het minimum leefgeld {eur(floor)}.",
                 f"buffer_laag:{iso.year}-W{iso.week:02d}",
             )
-        lowest = project(self.household, self.state, self.today, self.settings).lowest
+        forecast = project(self.household, self.state, self.today, self.settings)
+        self.outlook = (self.state, forecast)
+        lowest = forecast.lowest
         if lowest.balance.is_negative:
             self.signal(
                 SignalKind.PROJECTED_SHORTFALL,
@@ -732,4 +738,5 @@ def plan(
         decisions=tuple(work.decisions),
         state=work.state,
         next_release=next_release,
+        outlook=work.outlook[1] if work.outlook and work.outlook[0] is work.state else None,
     )

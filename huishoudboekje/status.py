@@ -102,7 +102,7 @@ def status_report(
     settings = settings or PlanSettings()
     tonight = plan(household, state, today, settings)
     after = tonight.state
-    forecast = project(household, after, today, settings)
+    forecast = tonight.outlook or project(household, after, today, settings)
     by_day = {p.day: p.balance for p in forecast.points}
     room = household.buffer.advance_limit - after.advance_used
     upcoming = []
