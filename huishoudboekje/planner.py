@@ -123,22 +123,32 @@ class _Work:
         self.state = replace(
             self.state,
             advance_month=month_key(self.today),
-            advance_due=max(due - amount, ZERO),
+            advance_due=due,  # the booking takes off what is repaid now
         )
+        self._book_repayment(amount, "aflossing", "Aflossing voorschot", ".")
+
+    def _book_repayment(self, amount: Money, key: str, description: str, why: str) -> None:
+        """Move `amount` from the vat to repay the advance, with its entry and decision."""
         if not amount.is_positive:
             return
+        owed = self.state.advance_used
         self.entries.append(
             transfer(
-                f"{self.code}:aflossing:{self.today.isoformat()}:{owed.to_cents()}",
+                f"{self.code}:{key}:{self.today.isoformat()}:{owed.to_cents()}",
                 self.today,
-                "Aflossing voorschot",
+                description,
                 debit=ledger.vat(self.code),
                 credit=ledger.advance(self.code),
                 amount=amount,
                 kind="repayment",
             )
         )
-        self.state = replace(self.state, vat=self.state.vat - amount, advance_used=owed - amount)
+        self.state = replace(
+            self.state,
+            vat=self.state.vat - amount,
+            advance_used=owed - amount,
+            advance_due=max(self.state.advance_due - amount, ZERO),
+        )
         self.decisions.append(
             Decision(
                 "repayment",
@@ -146,7 +156,7 @@ class _Work:
                 self.today,
                 amount,
                 "afgelost",
-                f"{eur(amount)} van het voorschot is terugbetaald.",
+                f"{eur(amount)} van het voorschot is terugbetaald{why}",
             )
         )
 
@@ -583,36 +593,12 @@ class _Work:
 
     def _settle_advance(self, spare: Money) -> None:
         """Repay the whole advance from what the vat can spare."""
-        owed = self.state.advance_used
-        amount = min_money(owed, spare)
-        if not amount.is_positive:
-            return
-        self.entries.append(
-            transfer(
-                f"{self.code}:aflossing-einde:{self.today.isoformat()}:{owed.to_cents()}",
-                self.today,
-                "Aflossing voorschot bij einde deelname",
-                debit=ledger.vat(self.code),
-                credit=ledger.advance(self.code),
-                amount=amount,
-                kind="repayment",
-            )
-        )
-        self.state = replace(
-            self.state,
-            vat=self.state.vat - amount,
-            advance_used=owed - amount,
-            advance_due=max(self.state.advance_due - amount, ZERO),
-        )
-        self.decisions.append(
-            Decision(
-                "repayment",
-                "voorschot",
-                self.today,
-                amount,
-                "afgelost",
-                f"{eur(amount)} van het voorschot is terugbetaald: de deelname eindigt.",
-            )
+        amount = min_money(self.state.advance_used, spare)
+        self._book_repayment(
+            amount,
+            "aflossing-einde",
+            "Aflossing voorschot bij einde deelname",
+            ": de deelname eindigt.",
         )
 
     def next_release(self) -> NextRelease | None:
