@@ -43,15 +43,13 @@ from huishoudboekje.accounts import Role, create_user  # noqa: E402
 from huishoudboekje.config import load_config  # noqa: E402
 from huishoudboekje.persistence import (  # noqa: E402
     UnitOfWork,
-    append_journal_entries,
     apply_config,
     household_codes,
     load_household,
     open_database,
     save_household,
 )
-from huishoudboekje.persistence.planner_memory import save_planner_memory  # noqa: E402
-from huishoudboekje.simulate import ActualIncome, simulate  # noqa: E402
+from tests.web_fixtures import seed_history  # noqa: E402
 from web import create_app  # noqa: E402
 from web.identity import Argon2Hasher  # noqa: E402
 
@@ -91,25 +89,18 @@ def build(url: str, households: int) -> None:
 
 def book_history(url: str, code: str, today: date) -> int:
     """Book the household's nights from its start up to the day before `today`
-    (incomes arrive as expected); idempotent. Returns the number of entries."""
+    (incomes arrive as expected), as the web tests do. Returns the number of entries."""
     engine = open_database(url)
-    with UnitOfWork(engine) as uow:
-        household = load_household(uow, code)
+    try:
+        with UnitOfWork(engine) as uow:
+            household = load_household(uow, code)
         assert household is not None
-        first, last = household.start, today - timedelta(days=1)
-        if last < first:
+        last = today - timedelta(days=1)
+        if last < household.start:
             return 0
-        incomes = [
-            ActualIncome(day, stream.id, stream.amount)
-            for stream in household.incomes
-            for day in stream.schedule.between(first, last)
-        ]
-        run = simulate(household, incomes, first, last)
-        append_journal_entries(uow, run.entries)
-        save_planner_memory(uow, run.days[-1].plan.state, last)
-        uow.commit()
-    engine.dispose()
-    return len(run.entries)
+        return seed_history(engine, code, household.start, last)
+    finally:
+        engine.dispose()
 
 
 def percentile(values: list[float], fraction: float) -> float:

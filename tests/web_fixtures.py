@@ -50,8 +50,9 @@ ACCOUNTS = {
 FAST_HASHER = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
-def seed_history(engine: Engine, code: str, first: date, last: date) -> None:
-    """Simulate nights first..last for one household (incomes as expected) and store them."""
+def seed_history(engine: Engine, code: str, first: date, last: date) -> int:
+    """Simulate nights first..last for one household (incomes as expected) and store
+    them; returns the number of journal entries booked."""
     with UnitOfWork(engine) as uow:
         household = load_household(uow, code)
         assert household is not None
@@ -64,6 +65,7 @@ def seed_history(engine: Engine, code: str, first: date, last: date) -> None:
         append_journal_entries(uow, run.entries)
         save_planner_memory(uow, run.days[-1].plan.state, last)
         uow.commit()
+    return len(run.entries)
 
 
 def seed(engine: Engine, *, history: bool = True) -> None:
