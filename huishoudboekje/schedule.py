@@ -91,9 +91,14 @@ class Schedule:
         """The same rule without its UNTIL or COUNT."""
         if not (_UNTIL.search(self.rrule) or _COUNT.search(self.rrule)):
             return self
+        return Schedule(self.start, self._rule_without_end())
+
+    def _rule_without_end(self, *extra: str) -> str:
+        """The rule text without UNTIL/COUNT (empty parts dropped), `extra` parts added."""
         prefix, _, body = self.rrule.strip().rpartition(":")
-        rule = ";".join(p for p in body.split(";") if p and not _ENDING_PART.match(p.strip()))
-        return Schedule(self.start, f"{prefix}:{rule}" if prefix else rule)
+        parts = [p for p in body.split(";") if p and not _ENDING_PART.match(p.strip())]
+        rule = ";".join([*parts, *extra])
+        return f"{prefix}:{rule}" if prefix else rule
 
     @cached_property
     def _rhythm(self) -> tuple[str, int]:
@@ -124,11 +129,7 @@ class Schedule:
         after = last + timedelta(days=1)
         if _COUNT.search(self.rrule) and self.next_on_or_after(after) is None:
             end = self.previous_before(after) or last
-        prefix, _, body = self.rrule.strip().rpartition(":")
-        parts = [p for p in body.split(";") if p and not _ENDING_PART.match(p.strip())]
-        parts.append(f"UNTIL={end:%Y%m%d}")
-        rule = ";".join(parts)
-        return Schedule(self.start, f"{prefix}:{rule}" if prefix else rule)
+        return Schedule(self.start, self._rule_without_end(f"UNTIL={end:%Y%m%d}"))
 
 
 def _add_years(day: date, years: int) -> date:
