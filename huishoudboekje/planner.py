@@ -164,13 +164,7 @@ class _Work:
     def pay_charges(self) -> None:
         # Select by execution date; `charge_dues` keeps only dues inside the participation,
         # so a rent due on the first day is paid even when it executes the day before.
-        first = self.today - timedelta(days=CHARGE_LOOKBACK_DAYS)
-        since = self.state.takes_over_from(self.today)
-        dues = [
-            d
-            for d in charge_dues(self.household, first, self.ahead, self.settings)
-            if d.id not in self.state.instructed and d.due >= since
-        ]
+        dues = self._open_dues(self.ahead)
         if not dues:
             return
         needed = sum((self._vat_need(d) for d in dues), ZERO)
@@ -180,6 +174,16 @@ class _Work:
         for due in dues:
             if not self._pay(due):
                 self._hold_back(due)
+
+    def _open_dues(self, last: date) -> list[ChargeDue]:
+        """Charge dues executing up to `last` not paid yet, held-back ones included."""
+        first = self.today - timedelta(days=CHARGE_LOOKBACK_DAYS)
+        since = self.state.takes_over_from(self.today)
+        return [
+            d
+            for d in charge_dues(self.household, first, max(last, first), self.settings)
+            if d.id not in self.state.instructed and d.due >= since
+        ]
 
     def _vat_need(self, due: ChargeDue) -> Money:
         from_reserve = (
@@ -534,16 +538,8 @@ class _Work:
         if key in self.state.instructed:
             return
         self._release_reserves(key)
-        first = self.today - timedelta(days=CHARGE_LOOKBACK_DAYS)
-        since = self.state.takes_over_from(self.today)
-        still_due = sum(  # charges of the participation not paid yet, held back ones too
-            (
-                self._vat_need(due)
-                for due in charge_dues(self.household, first, max(end, first), self.settings)
-                if due.id not in self.state.instructed and due.due >= since
-            ),
-            ZERO,
-        )
+        # charges of the participation not paid yet, held back ones too
+        still_due = sum((self._vat_need(due) for due in self._open_dues(end)), ZERO)
         self._settle_advance(self.state.vat - still_due)
         amount = self.state.vat - still_due
         if not amount.is_positive:
