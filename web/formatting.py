@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import parse_pattern
 from flask import Flask
 
 from huishoudboekje.money import Money
@@ -16,15 +16,16 @@ from web.settings import AMSTERDAM
 # Parsed once: given as text, Babel parses the locale again on every call, and a
 # page formats dozens of amounts and dates.
 LOCALE = Locale.parse("nl_NL")
+# Likewise the money pattern: given as text, Babel parses it on every call.
+MONEY = parse_pattern("¤\u00a0#,##0.00")
 
 
 def money(value: Money | None) -> str:
     """`€ 1.234,56` (no-break space after the sign; minus before the sign)."""
     if value is None:
         return ""
-    return format_currency(
-        value.amount, "EUR", format="¤\u00a0#,##0.00", locale=LOCALE, currency_digits=False
-    )
+    text: str = MONEY.apply(value.amount, LOCALE, currency="EUR", currency_digits=False)
+    return text
 
 
 def day(value: date | None) -> str:
