@@ -22,6 +22,7 @@ from huishoudboekje.services import household_context, household_status, status_
 from huishoudboekje.signals import Signal
 from huishoudboekje.status import StatusReport
 
+CHARGE_KIND = "instruct_charge"  # the journal entry of a fixed charge paid from the vat
 HISTORY_DAYS = 91  # about three months
 OTHER_LABELS = {"advance": "voorschot van de gemeente", "repayment": "voorschot terugbetaald"}
 
@@ -152,7 +153,7 @@ def month_overview(
         in_buffer = _buffer_total((entry,), code, entry.day)
         if entry.kind == "income" and change.is_positive:
             incomes.append(Movement(entry.day, entry.description, change))
-        elif entry.kind == "instruct_charge":
+        elif entry.kind == CHARGE_KIND:
             charges.append(Movement(entry.day, _charge_label(household, entry, -change), -change))
         elif entry.kind == "instruct_leefgeld":
             leefgeld.append(Movement(entry.day, "leefgeld", -change))
@@ -179,10 +180,11 @@ def month_overview(
 def paid_charges(
     entries: Sequence[JournalEntry], household: Household, since: date
 ) -> list[Movement]:
-    """Fixed charges instructed since `since`, newest first."""
+    """Fixed charges instructed since `since`, newest first (of `entries`, which
+    need only be the entries of kind `CHARGE_KIND`)."""
     out = []
     for entry in entries:
-        if entry.kind != "instruct_charge" or entry.day < since:
+        if entry.kind != CHARGE_KIND or entry.day < since:
             continue
         amount = -_vat_change(entry, household.code)
         out.append(Movement(entry.day, _charge_label(household, entry, amount), amount))
@@ -198,36 +200,45 @@ class HouseholdView:
     forecast: tuple[ForecastPoint, ...]
     buffer: Money  # vat plus reserves after every entry in the journal
     since: date | None = None
+    kinds: tuple[str, ...] | None = None  # entries of every kind, or only of these
 
     @property
     def history(self) -> tuple[ForecastPoint, ...]:
         """The buffer every week over about three months up to today.
 
         Computed when asked (not every page shows it); the entries must reach back
-        to its first day (`since` at most HISTORY_DAYS before today, or all).
+        to its first day (`since` at most HISTORY_DAYS before today, or all) and
+        be of every kind.
         """
         today = self.status.today
         first = today - timedelta(days=HISTORY_DAYS)
         if self.since is not None and self.since > first:
             raise ValueError(f"the entries start on {self.since}, the history on {first}")
+        if self.kinds is not None:
+            raise ValueError(f"only entries of kinds {self.kinds} were read")
         code = self.status.household.code
         opening = self.buffer - total(_buffer_change(entry, code) for entry in self.entries)
         return tuple(buffer_history(self.entries, code, first, today, opening=opening))
 
 
 def household_view(
-    uow: UnitOfWork, code: str, today: date, *, since: date | None = None
+    uow: UnitOfWork,
+    code: str,
+    today: date,
+    *,
+    since: date | None = None,
+    kinds: tuple[str, ...] | None = None,
 ) -> HouseholdView:
-    """Status, journal (all of it, or the entries dated `since` or later), buffer
-    history (about 3 months) and forecast (60 days)."""
+    """Status, journal (all of it, or the entries dated `since` or later; with
+    `kinds` only those kinds), buffer history (about 3 months) and forecast (60 days)."""
     # the same reads and report as `household_status` (and `hhb status`)
-    context = household_context(uow, code, since=since)
+    context = household_context(uow, code, since=since, kinds=kinds)
     report = status_of(context, today)
     buffer = total(
         amount for account, amount in context.balances.items() if account.kind in BUFFER_KINDS
     )
     # the report's forecast is project(household, report.state, today, settings): reuse it
-    return HouseholdView(report, context.entries, report.forecast, buffer, since)
+    return HouseholdView(report, context.entries, report.forecast, buffer, since, kinds)
 
 
 @dataclass(frozen=True, slots=True)

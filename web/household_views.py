@@ -27,6 +27,7 @@ from huishoudboekje.model import Cadence
 from huishoudboekje.money import Money
 from huishoudboekje.night_worklists import household_payments
 from huishoudboekje.overview import (
+    CHARGE_KIND,
     HISTORY_DAYS,
     HouseholdView,
     household_view,
@@ -54,14 +55,15 @@ def _code() -> str:
     return code
 
 
-def _view(days: int | None = None) -> HouseholdView:
+def _view(days: int | None = None, kinds: tuple[str, ...] | None = None) -> HouseholdView:
     """The household's view; with `days`, of its journal only the entries of the
-    last `days` days (the balances always cover the whole journal)."""
+    last `days` days, with `kinds` only of those kinds (the balances always cover
+    the whole journal)."""
     today = access.settings().today()
     since = None if days is None else today - timedelta(days=days)
     with access.uow() as uow:
         try:
-            return household_view(uow, _code(), today, since=since)
+            return household_view(uow, _code(), today, since=since, kinds=kinds)
         except UnknownHouseholdError:
             abort(404)
 
@@ -70,7 +72,7 @@ def _view(days: int | None = None) -> HouseholdView:
 @household_only
 def today() -> str:
     """Vandaag: next leefgeld, why, and what is safe to spend per day."""
-    view = _view(PAID_TODAY_DAYS)
+    view = _view(PAID_TODAY_DAYS, kinds=(CHARGE_KIND,))
     report = view.status
     since = report.today - timedelta(days=PAID_TODAY_DAYS)
     paid = paid_charges_of(view.entries, report.household, since)

@@ -94,15 +94,21 @@ class HouseholdContext:
     balances: dict[Account, Money]  # every account of the household, natural sign
     entries: tuple[JournalEntry, ...]  # touching the household, booking order ...
     since: date | None = None  # ... all of them, or only those dated `since` or later
+    kinds: tuple[str, ...] | None = None  # ... of every kind, or only of these
 
 
 def load_household_context(
-    uow: UnitOfWork, code: str, *, since: date | None = None
+    uow: UnitOfWork,
+    code: str,
+    *,
+    since: date | None = None,
+    kinds: tuple[str, ...] | None = None,
 ) -> HouseholdContext | None:
     """The household `code` with everything a view of it needs, or None when unknown.
 
     The balances always cover the whole journal; `entries` are all the entries
-    touching the household, or with `since` only those dated `since` or later.
+    touching the household, or with `since` only those dated `since` or later,
+    and with `kinds` only entries of those kinds.
     """
     rows = uow.read(_CONTEXT, {"code": code, "household": code}).all()
     if not rows:
@@ -116,6 +122,7 @@ def load_household_context(
         )
     sums = ((r.account_kind, r.sub, r.total) for r in rows if r.account_kind is not None)
     balances = balances_of(code, sums)
-    entries = load_journal_entries(uow, household=code, since=since)
+    entries = load_journal_entries(uow, household=code, since=since, kinds=kinds)
     state = with_account_balances(memory_from_json(code, row.memory), balances)
-    return HouseholdContext(household_from_row(row), gemeente, state, balances, entries, since)
+    household = household_from_row(row)
+    return HouseholdContext(household, gemeente, state, balances, entries, since, kinds)

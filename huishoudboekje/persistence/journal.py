@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func
+from sqlalchemy import Select, Text, bindparam, cast, func
 from sqlalchemy import select as select_columns
 from sqlmodel import select
 
@@ -30,7 +31,8 @@ _COLUMNS = (
     _ENTRY.c.description,
     _ENTRY.c.kind,
     _ENTRY.c.reversal_of,
-    _ENTRY.c.meta,
+    # as text, decoded once per entry in `_entry` (the join repeats it on every posting)
+    cast(_ENTRY.c.meta, Text),
     _POSTING.c.account_kind,
     _POSTING.c.household,
     _POSTING.c.sub,
@@ -57,6 +59,9 @@ def _touching(household: Any) -> Select[tuple[int]]:
 # more than running it).
 _HOUSEHOLD_ENTRIES = entries_select().where(_ENTRY.c.seq.in_(_touching(bindparam("household"))))
 _HOUSEHOLD_ENTRIES_SINCE = _HOUSEHOLD_ENTRIES.where(_ENTRY.c.day >= bindparam("since"))
+_HOUSEHOLD_KINDS_SINCE = _HOUSEHOLD_ENTRIES_SINCE.where(
+    _ENTRY.c.kind.in_(bindparam("kinds", expanding=True))
+)
 # What the journal adds up to on each of a household's accounts (debit > 0), summed
 # by the database: a page needs the balances, not every entry since the start.
 # Columns account_kind, sub, total; the household is the bind parameter "household".
@@ -137,14 +142,18 @@ def load_journal_entries(
     household: str | None = None,
     since: date | None = None,
     until: date | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> tuple[JournalEntry, ...]:
     """Stored entries in booking order; optionally only those touching `household`
-    (all their postings included) and with since <= day <= until."""
-    if until is None and household is not None:
+    (all their postings included), with since <= day <= until and of `kinds`."""
+    if until is None and household is not None and (since is not None or kinds is None):
         if since is None:
             return _assemble(uow.read(_HOUSEHOLD_ENTRIES, {"household": household}))
-        params = {"household": household, "since": since}
-        return _assemble(uow.read(_HOUSEHOLD_ENTRIES_SINCE, params))
+        params: dict[str, Any] = {"household": household, "since": since}
+        if kinds is None:
+            return _assemble(uow.read(_HOUSEHOLD_ENTRIES_SINCE, params))
+        params["kinds"] = list(kinds)
+        return _assemble(uow.read(_HOUSEHOLD_KINDS_SINCE, params))
     statement = entries_select()
     if household is not None:
         statement = statement.where(_ENTRY.c.seq.in_(_touching(household)))
@@ -152,6 +161,8 @@ def load_journal_entries(
         statement = statement.where(_ENTRY.c.day >= since)
     if until is not None:
         statement = statement.where(_ENTRY.c.day <= until)
+    if kinds is not None:
+        statement = statement.where(_ENTRY.c.kind.in_(list(kinds)))
     return _assemble(uow.read(statement))
 
 
@@ -226,5 +237,5 @@ def _entry(head: tuple[Any, ...], postings: list[Posting]) -> JournalEntry:
         postings=tuple(postings),
         kind=kind,
         reversal_of=reversal_of,
-        meta=tuple((str(key), str(value)) for key, value in meta),
+        meta=tuple((str(key), str(value)) for key, value in json.loads(meta)),
     )
