@@ -7,6 +7,7 @@ persistence adapter and hands it to the pure engine.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from huishoudboekje.calendar import BusinessCalendar
 from huishoudboekje.model import Gemeente, Household
@@ -16,6 +17,7 @@ from huishoudboekje.persistence.context import HouseholdContext, load_household_
 from huishoudboekje.persistence.planner_memory import load_planner_state
 from huishoudboekje.persistence.uow import UnitOfWork
 from huishoudboekje.planner import Plan, plan
+from huishoudboekje.state import HouseholdState
 from huishoudboekje.status import StatusReport, status_report
 
 
@@ -44,19 +46,45 @@ def _household(uow: UnitOfWork, code: str) -> Household:
     return household
 
 
-def household_context(uow: UnitOfWork, code: str, *, since: date | None = None) -> HouseholdContext:
+def household_context(
+    uow: UnitOfWork,
+    code: str,
+    *,
+    since: date | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> HouseholdContext:
     """The stored household with its gemeente settings, planner state and journal
-    (all of it, or with `since` the entries dated `since` or later)."""
-    context = load_household_context(uow, code, since=since)
+    (all of it, or with `since` the entries dated `since` or later; with `kinds`
+    only entries of those kinds)."""
+    context = load_household_context(uow, code, since=since, kinds=kinds)
     if context is None:
         raise UnknownHouseholdError(code)
     return context
 
 
+# Reports kept per process; one is a few tens of kilobytes.
+STATUS_MEMO_SIZE = 1024
+
+
 def status_of(context: HouseholdContext, today: date) -> StatusReport:
-    """The status report of a loaded household (see `household_status`)."""
-    settings = plan_settings(context.gemeente)
-    return status_report(context.household, context.state, today, settings)
+    """The status report of a loaded household (see `household_status`).
+
+    The report is a pure function of the household's rules, the gemeente's
+    settings, the planner state (memory and balances) and the day, so it is
+    computed once per distinct combination and then reused: a household that
+    reloads Vandaag or goes on to Betaald and Overzicht is planned once. Each
+    call still reads all four from the database, and any change (a staff edit,
+    a night, new gemeente settings, a new day) is a new combination, planned
+    afresh on the very next call.
+    """
+    return _status_memo(context.household, context.gemeente, context.state, today)
+
+
+@lru_cache(maxsize=STATUS_MEMO_SIZE)
+def _status_memo(
+    household: Household, gemeente: Gemeente | None, state: HouseholdState, today: date
+) -> StatusReport:
+    return status_report(household, state, today, plan_settings(gemeente))
 
 
 def household_status(uow: UnitOfWork, code: str, today: date) -> StatusReport:

@@ -1,5 +1,6 @@
 """The joined household read gives exactly what the separate loaders give, and a
-window on the journal changes which entries come back, never the balances."""
+window on the journal changes which entries come back, never the balances; the
+status built from it is reused only for exactly the same input."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 from sqlalchemy import Engine
 
 from huishoudboekje.config import load_config
+from huishoudboekje.model import Gemeente
 from huishoudboekje.money import Money
-from huishoudboekje.overview import HISTORY_DAYS, household_view
+from huishoudboekje.overview import CHARGE_KIND, HISTORY_DAYS, household_view, paid_charges
 from huishoudboekje.persistence import (
     UnitOfWork,
     apply_config,
@@ -22,7 +24,9 @@ from huishoudboekje.persistence import (
 )
 from huishoudboekje.persistence.context import load_household_context
 from huishoudboekje.persistence.planner_memory import load_planner_state
+from huishoudboekje.services import household_status, plan_settings
 from huishoudboekje.state import HouseholdState
+from huishoudboekje.status import status_report
 from tests.factories import jansen
 from tests.web_fixtures import DEMO_CONFIG, HISTORY_FROM, TODAY, seed_history
 
@@ -105,3 +109,65 @@ def test_a_window_on_the_journal_keeps_the_balances_of_the_whole_journal(engine:
                 with pytest.raises(ValueError, match="history"):
                     _ = view.history
     assert [p.balance for p in whole_view.history] != [Money(0)] * len(whole_view.history)
+
+
+def test_a_filter_on_kinds_reads_only_those_entries_and_refuses_a_history(
+    engine: Engine,
+) -> None:
+    with UnitOfWork(engine) as uow:
+        apply_config(uow, load_config(DEMO_CONFIG), actor="test")
+        uow.commit()
+    seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
+    since = TODAY - timedelta(days=40)
+    with UnitOfWork(engine) as uow:
+        whole = load_household_context(uow, "HH-0001", since=since)
+        charges = load_household_context(uow, "HH-0001", since=since, kinds=(CHARGE_KIND,))
+        assert whole is not None and charges is not None
+        expected = tuple(e for e in whole.entries if e.kind == CHARGE_KIND)
+        assert expected and len(expected) < len(whole.entries)
+        assert charges.entries == expected
+        assert charges.balances == whole.balances and charges.state == whole.state
+        everything = load_journal_entries(uow, household="HH-0001", kinds=(CHARGE_KIND,))
+        assert everything[-len(expected) :] == expected
+        view = household_view(uow, "HH-0001", TODAY, since=since, kinds=(CHARGE_KIND,))
+        assert paid_charges(view.entries, view.status.household, since) == paid_charges(
+            whole.entries, whole.household, since
+        )
+        all_charges = household_view(uow, "HH-0001", TODAY, kinds=(CHARGE_KIND,))
+        with pytest.raises(ValueError, match="kinds"):
+            _ = all_charges.history
+
+
+def test_the_status_is_planned_once_per_distinct_input_and_afresh_after_any_change(
+    engine: Engine,
+) -> None:
+    with UnitOfWork(engine) as uow:
+        apply_config(uow, load_config(DEMO_CONFIG), actor="test")
+        uow.commit()
+    seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
+    with UnitOfWork(engine) as uow:
+        first = household_status(uow, "HH-0001", TODAY)
+        assert household_status(uow, "HH-0001", TODAY) is first  # reused
+        assert household_status(uow, "HH-0001", TODAY + timedelta(days=1)) is not first
+        # a stored change (here: one more member) is a new input: planned afresh
+        household = load_household(uow, "HH-0001")
+        assert household is not None
+        changed = dataclasses.replace(household, members=household.members + 1)
+        save_household(uow, changed, at=AT)
+        after = household_status(uow, "HH-0001", TODAY)
+    assert after is not first and after.household == changed
+    # what is reused is exactly what a fresh computation gives
+    settings = plan_settings(first_gemeente(engine))
+    assert first == status_report(first.household, first_state(engine), TODAY, settings)
+
+
+def first_gemeente(engine: Engine) -> Gemeente | None:
+    with UnitOfWork(engine) as uow:
+        return load_gemeente(uow)
+
+
+def first_state(engine: Engine) -> HouseholdState:
+    with UnitOfWork(engine) as uow:
+        context = load_household_context(uow, "HH-0001")
+        assert context is not None
+        return context.state
