@@ -6,10 +6,15 @@ and times `--requests` requests (default 300) on `--today` (default 2026-03-04) 
 
 * baseline: `/bench/ping`, a trivial view added to the same app (same session,
   identity lookup, security headers and error handling);
-* `/vandaag`: the real page (status report: plan, forecast, template).
+* `/vandaag`: the real page (status report: plan, forecast, template), viewed
+  again: the status report of an unchanged household is kept per exact input
+  (`services.status_of`), so a reload or the next page does not plan again;
+* `/vandaag` first view: the same page with those kept reports dropped before
+  every request, as on a household's first view after a night or a change.
 
 Requests go through the WSGI app in-process (Flask's test client), so the network
-is not measured. Goal (issue 6): p95 of /vandaag ≤ 3 × p95 of the trivial endpoint.
+is not measured. Goal (issue 6): p95 of /vandaag ≤ 3 × p95 of the trivial endpoint,
+for the page viewed again and for its first view.
 
 The demo's HH-0001 starts on 2026-09-01, so on the default day its journal is empty
 and the page shows a household that has not started yet. `--history` first books
@@ -49,6 +54,7 @@ from huishoudboekje.persistence import (  # noqa: E402
     open_database,
     save_household,
 )
+from huishoudboekje.services import forget_status_reports  # noqa: E402
 from tests.web_fixtures import seed_history  # noqa: E402
 from web import create_app  # noqa: E402
 from web.identity import Argon2Hasher  # noqa: E402
@@ -57,6 +63,8 @@ DEMO = ROOT / "sample_statements" / "voorbeeldstad.yaml"
 PASSWORD = "bench-wachtwoord-2026"
 FAST = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 TODAY = date(2026, 3, 4)
+FIRST_VIEW = "/vandaag first view"
+PAGES = {"/bench/ping": "/bench/ping", "/vandaag": "/vandaag", FIRST_VIEW: "/vandaag"}
 
 
 def build(url: str, households: int) -> None:
@@ -132,29 +140,33 @@ def measure(url: str, requests: int, today: date = TODAY) -> dict[str, Any]:
     response = client.post("/inloggen", data={"username": username, "password": PASSWORD})
     assert response.status_code == 302, response.status_code
     results: dict[str, Any] = {}
-    for path in ("/bench/ping", "/vandaag"):
+    for name, path in PAGES.items():
+        first_view = name == FIRST_VIEW
         for _ in range(10):  # warm up
             client.get(path)
         times = []
         for _ in range(requests):
+            if first_view:
+                forget_status_reports()
             start = time.perf_counter()
             response = client.get(path)
             times.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, (path, response.status_code)
-        results[path] = {
+        results[name] = {
             "p50_ms": round(statistics.median(times), 2),
             "p95_ms": round(percentile(times, 0.95), 2),
         }
     engine.dispose()
-    ratio = results["/vandaag"]["p95_ms"] / results["/bench/ping"]["p95_ms"]
-    results["p95_ratio"] = round(ratio, 1)
-    results["goal_met"] = ratio <= 3
+    trivial = results["/bench/ping"]["p95_ms"]
+    for name, key in (("/vandaag", "p95_ratio"), (FIRST_VIEW, "first_view_p95_ratio")):
+        results[key] = round(results[name]["p95_ms"] / trivial, 1)
+    results["goal_met"] = max(results["p95_ratio"], results["first_view_p95_ratio"]) <= 3
     return results
 
 
 def summary(results: dict[str, Any]) -> list[dict[str, Any]]:
     """The uniform rows for bench/report.py's table (see docs/benchmarks.md)."""
-    page, ping = results["/vandaag"], results["/bench/ping"]
+    page, first, ping = results["/vandaag"], results[FIRST_VIEW], results["/bench/ping"]
     size = f"{results['households']} households"
     return [
         {
@@ -165,7 +177,17 @@ def summary(results: dict[str, Any]) -> list[dict[str, Any]]:
             "ratio": results["p95_ratio"],
             "unit": "ms",
             "goal": "≤ 3× baseline",
-            "met": results["goal_met"],
+            "met": results["p95_ratio"] <= 3,
+        },
+        {
+            "metric": f"/vandaag first view p95 latency, {size}",
+            "figure": first["p95_ms"],
+            "baseline": ping["p95_ms"],
+            "baseline_label": "trivial endpoint",
+            "ratio": results["first_view_p95_ratio"],
+            "unit": "ms",
+            "goal": "≤ 3× baseline",
+            "met": results["first_view_p95_ratio"] <= 3,
         },
         {
             "metric": f"/vandaag p50 latency, {size}",
@@ -190,14 +212,19 @@ def markdown(results: dict[str, Any]) -> str:
         "| endpoint | p50 ms | p95 ms |",
         "|---|---:|---:|",
     ]
-    for path in ("/bench/ping", "/vandaag"):
-        lines.append(f"| {path} | {results[path]['p50_ms']} | {results[path]['p95_ms']} |")
-    verdict = "met" if results["goal_met"] else "NOT met"
-    lines += [
-        "",
-        f"p95 /vandaag = {results['p95_ratio']} × trivial endpoint (goal ≤ 3×: {verdict})",
-    ]
+    for name in PAGES:
+        lines.append(f"| {name} | {results[name]['p50_ms']} | {results[name]['p95_ms']} |")
+    lines += ["", *verdicts(results)]
     return "\n".join(lines)
+
+
+def verdicts(results: dict[str, Any]) -> list[str]:
+    """One line per page against the goal."""
+    lines = []
+    for name, key in (("/vandaag", "p95_ratio"), (FIRST_VIEW, "first_view_p95_ratio")):
+        verdict = "met" if results[key] <= 3 else "NOT met"
+        lines.append(f"p95 {name} = {results[key]} × trivial endpoint (goal ≤ 3×: {verdict})")
+    return lines
 
 
 def main() -> int:
@@ -235,11 +262,10 @@ def main() -> int:
         return 0
     print(f"households in the database: {results['households']} (built in {built:.1f} s)")
     print(f"today {results['today']}, journal entries of the logged-in household: {entries}")
-    for path in ("/bench/ping", "/vandaag"):
-        r = results[path]
-        print(f"{path:12} p50 {r['p50_ms']:7.2f} ms   p95 {r['p95_ms']:7.2f} ms")
-    verdict = "met" if results["goal_met"] else "NOT met"
-    print(f"p95 /vandaag = {results['p95_ratio']} × trivial endpoint (goal ≤ 3×: {verdict})")
+    for name in PAGES:
+        r = results[name]
+        print(f"{name:20} p50 {r['p50_ms']:7.2f} ms   p95 {r['p95_ms']:7.2f} ms")
+    print("\n".join(verdicts(results)))
     return 0
 
 
