@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from enum import StrEnum
 
 from huishoudboekje import ledger
 from huishoudboekje.advance import due_this_month, month_key
@@ -59,11 +60,22 @@ class Decision:
     reason: str
 
 
+class Difference(StrEnum):
+    """Why the next release is not the household's usual amount."""
+
+    STEP = "stap"  # the announced new rate starts with this release
+    PARTIAL = "deel"  # the leefgeld day changed: part of this week was paid already
+
+
 @dataclass(frozen=True, slots=True)
 class NextRelease:
     day: date
     amount: Money
     reason: str
+    # what the household has been getting per period (None before the first rate)
+    usual: Money | None = None
+    difference: Difference | None = None  # set whenever amount differs from usual
+    because: str = ""  # why it differs: a plain-Dutch clause to follow "omdat"
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,7 +488,7 @@ class _Work:
             and release.nominal >= lg.next_rate_from
         ):
             lg = replace(lg, rate=lg.next_rate, rate_since=release.nominal, next_rate=None)
-            lg = replace(lg, next_rate_from=None)
+            lg = replace(lg, next_rate_from=None, next_rate_because="")
         return lg
 
     def _release(self, release: Release) -> None:
@@ -631,10 +643,20 @@ class _Work:
                 if release.nominal < lg.next_rate_from
                 else ""
             )
-        partial = _partial_reason(days)
-        if partial:
-            reason = partial
-        return NextRelease(release.execution, release_share(rate, days), reason.strip())
+        amount = release_share(rate, days)
+        difference, because = None, ""
+        if lg.rate is not None and amount != lg.rate:
+            if days < WEEK_DAYS:
+                difference = Difference.PARTIAL
+                because = (
+                    f"uw leefgelddag is veranderd en u al leefgeld had voor {WEEK_DAYS - days}"
+                )
+                because += f" {'dag' if WEEK_DAYS - days == 1 else 'dagen'} van deze week"
+                reason = _partial_reason(days)
+            else:  # only an announced step makes a whole release differ from the rate
+                difference = Difference.STEP
+                because = lg.next_rate_because or "uw leefgeld opnieuw is berekend"
+        return NextRelease(release.execution, amount, reason.strip(), lg.rate, difference, because)
 
     # -- signals -------------------------------------------------------------------
     def check_incomes(self) -> None:

@@ -11,8 +11,8 @@ import pytest
 from huishoudboekje.forecast import project
 from huishoudboekje.model import Household
 from huishoudboekje.money import Money
-from huishoudboekje.occurrences import PlanSettings
-from huishoudboekje.planner import Plan, plan
+from huishoudboekje.occurrences import PlanSettings, release_share
+from huishoudboekje.planner import Difference, Plan, plan
 from huishoudboekje.simulate import ActualIncome, simulate
 from huishoudboekje.state import HouseholdState
 from tests.factories import jansen
@@ -22,13 +22,13 @@ LAST_FRIDAY_NIGHT = date(2026, 3, 3)  # the Friday release of 27 February is pai
 CHANGED = date(2026, 3, 4)  # a Wednesday: staff move the leefgeld day
 
 
-def _history(household: Household) -> HouseholdState:
+def _history(household: Household, last: date = LAST_FRIDAY_NIGHT) -> HouseholdState:
     incomes = [
         ActualIncome(day, stream.id, stream.amount)
         for stream in household.incomes
-        for day in stream.schedule.between(FIRST, LAST_FRIDAY_NIGHT)
+        for day in stream.schedule.between(FIRST, last)
     ]
-    run = simulate(household, incomes, FIRST, LAST_FRIDAY_NIGHT, start_vat=Money("3000.00"))
+    run = simulate(household, incomes, FIRST, last, start_vat=Money("3000.00"))
     return run.days[-1].plan.state
 
 
@@ -95,3 +95,30 @@ def test_the_usual_weekly_release_stays_whole() -> None:
     state = _history(friday)
     tonight = plan(friday, state, date(2026, 3, 5))  # instructs Friday 6 March
     assert [a for *_, a in _leefgeld(tonight)] == [tonight.state.leefgeld.rate]
+
+
+def test_a_partial_next_release_says_why_it_is_less() -> None:
+    friday = jansen()
+    state = _history(friday, date(2026, 3, 2))
+    rate = state.leefgeld.rate
+    assert rate is not None
+    moved = replace(friday, leefgeld=replace(friday.leefgeld, weekday="thursday"))
+    tonight = plan(moved, state, date(2026, 3, 3))
+    # Thursday 26 February lies inside weeks paid already: nothing, and no decision
+    assert _leefgeld(tonight) == []
+    assert "HH-0001-LG-20260226" in tonight.state.instructed
+    nxt = tonight.next_release
+    assert nxt is not None
+    assert (nxt.day, nxt.amount, nxt.usual) == (date(2026, 3, 5), release_share(rate, 6), rate)
+    assert nxt.difference is Difference.PARTIAL
+    assert (
+        nxt.because == "uw leefgelddag is veranderd en u al leefgeld had voor 1 dag van deze week"
+    )
+    assert "leefgeld voor 6 dagen" in nxt.reason
+
+
+def test_a_whole_release_at_the_usual_rate_has_no_difference() -> None:
+    friday = jansen()
+    nxt = plan(friday, _history(friday), CHANGED).next_release
+    assert nxt is not None and nxt.amount == nxt.usual
+    assert (nxt.difference, nxt.because) == (None, "")
