@@ -14,6 +14,8 @@ from huishoudboekje.occurrences import (
     charge_dues,
     expected_incomes,
     release_dates,
+    release_share,
+    uncovered_days,
 )
 from huishoudboekje.state import HouseholdState
 
@@ -132,6 +134,8 @@ def project(
                 continue
             release_amount = rate if rate is not None else state.leefgeld.rate_on(release.nominal)
             if release_amount is not None:
+                days = uncovered_days(household, release, state.instructed)
+                release_amount = release_share(release_amount, days)
                 instructed_on = cal.add_business_days(release.execution, -settings.instruct_ahead)
                 add(instructed_on, -release_amount)
 

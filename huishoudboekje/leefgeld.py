@@ -199,14 +199,15 @@ def _target_rate(
     settings: PlanSettings,
     b: Budget,
     next_release: date,
-) -> tuple[Money, bool, Adjustment, str, list[Signal]]:
+) -> tuple[Money, bool, Adjustment, bool, str, list[Signal]]:
     """The rate the household should get now, whether the buffer is reached, the
-    buffer part of the rate (`adjustment`), and why."""
+    buffer part of the rate (`adjustment`), whether it is held down to keep the
+    charges covered (`capped`), and why."""
     signals: list[Signal] = []
     policy = household.leefgeld
     if policy.policy is LeefgeldPolicyKind.FIXED and policy.amount is not None:
         why = "Vast leefgeld, afgesproken met de sociale dienst."
-        return policy.amount, True, Adjustment(), why, signals
+        return policy.amount, True, Adjustment(), False, why, signals
     target = household.buffer.target
     sustainable = max(b.sustainable, ZERO)
     lowest = project(
@@ -251,13 +252,14 @@ def _target_rate(
         else:
             why = "Uw buffer is op peil."
     affordable = affordable_rate(household, state, today, settings, b, rate)
-    if affordable < rate:
+    capped = affordable < rate
+    if capped:
         rate = affordable
         why += (
             " Het leefgeld is zo gekozen dat alle vaste lasten de komende twee maanden "
             "betaald kunnen worden."
         )
-    return max(whole_euros_down(rate), b.floor), reached, adjustment, why, signals
+    return max(whole_euros_down(rate), b.floor), reached, adjustment, capped, why, signals
 
 
 ADJUSTMENT_DAYS = 182  # a surplus is released, a shortfall rebuilt, over about six months
@@ -354,6 +356,35 @@ def _threshold(rate: Money) -> Money:
     return max(STEP_MINIMUM, Money.round(rate.amount * STEP_FRACTION))
 
 
+def step_because(
+    before: LeefgeldState, after: LeefgeldState, *, up: bool, rules_changed: bool
+) -> str:
+    """Why the rate steps up or down, as a plain-Dutch clause to follow "omdat".
+
+    `before` is the state the current rate came from, `after` the recomputation
+    that announces the step (its buffer, buffer part and cap).
+    """
+    if up:
+        if after.buffer_reached and not before.buffer_reached:
+            return "uw buffer nu vol genoeg is"
+        if after.adjustment.is_positive and not before.adjustment.is_positive:
+            return "er meer geld in uw buffer zit dan nodig is"
+        if before.adjustment.is_negative and not after.adjustment.is_negative:
+            return "uw buffer weer op peil is"
+        if before.capped:
+            return "er nu meer geld in uw buffer zit"
+    else:
+        if after.capped:
+            return "er anders niet genoeg geld is voor de vaste lasten van de komende twee maanden"
+        if after.adjustment.is_negative and not before.adjustment.is_negative:
+            return "uw buffer te klein is geworden en een deel van het geld naar uw buffer gaat"
+        if before.adjustment.is_positive and not after.adjustment.is_positive:
+            return "het extra geld uit uw buffer op is"
+    if rules_changed:
+        return "uw inkomen of uw vaste lasten zijn veranderd"
+    return "uw leefgeld opnieuw is berekend"
+
+
 def recompute(
     household: Household,
     state: HouseholdState,
@@ -375,7 +406,7 @@ def recompute(
                 key=f"{household.code}:begroting:{today:%Y-%m}",
             )
         )
-    rate, reached, adjustment, why, more = _target_rate(
+    rate, reached, adjustment, capped, why, more = _target_rate(
         household, state, today, settings, b, next_release
     )
     signals.extend(more)
@@ -389,19 +420,28 @@ def recompute(
         last_recompute=today,
         rules_fingerprint=rules_fingerprint(household),
         reason=explanation,
+        capped=capped,
     )
     current = lg.rate_on(next_release)
     if current is None:
-        new = replace(base, rate=rate, rate_since=today, next_rate=None, next_rate_from=None)
+        new = replace(
+            base,
+            rate=rate,
+            rate_since=today,
+            next_rate=None,
+            next_rate_from=None,
+            next_rate_because="",
+        )
         return RateDecision(new, tuple(signals), explanation)
     if lg.next_rate is not None and abs(rate - lg.next_rate) < _threshold(lg.next_rate):
         return RateDecision(base, tuple(signals), explanation)  # already announced
     if abs(rate - current) < _threshold(current):
-        return RateDecision(
-            replace(base, next_rate=None, next_rate_from=None), tuple(signals), explanation
-        )
+        unannounced = replace(base, next_rate=None, next_rate_from=None, next_rate_because="")
+        return RateDecision(unannounced, tuple(signals), explanation)
     step_from = next_release + timedelta(days=1)
-    new = replace(base, next_rate=rate, next_rate_from=step_from)
+    changed = lg.rules_fingerprint not in ("", base.rules_fingerprint)
+    because = step_because(lg, base, up=rate > current, rules_changed=changed)
+    new = replace(base, next_rate=rate, next_rate_from=step_from, next_rate_because=because)
     word = "omhoog" if rate > current else "omlaag"
     signals.append(
         Signal(

@@ -105,13 +105,19 @@ class Release:
     id: str
 
 
+def is_monthly(household: Household) -> bool:
+    """Whether leefgeld is released once a month (else once a week)."""
+    policy = household.leefgeld
+    return policy.cadence is Cadence.MONTHLY or policy.policy is LeefgeldPolicyKind.MONTHLY_FIRST
+
+
 def release_dates(
     household: Household, first: date, last: date, settings: PlanSettings
 ) -> list[Release]:
     """Leefgeld releases whose execution date lies in [first, last]."""
     cal = settings.calendar
     policy = household.leefgeld
-    monthly = policy.cadence is Cadence.MONTHLY or policy.policy is LeefgeldPolicyKind.MONTHLY_FIRST
+    monthly = is_monthly(household)
     nominals: list[date] = []
     day = first - timedelta(days=7)
     if monthly:
@@ -133,6 +139,38 @@ def release_dates(
                 Release(nominal, execution, instruction_id(household.code, "LG", nominal))
             )
     return result
+
+
+WEEK_DAYS = 7
+
+
+def uncovered_days(household: Household, release: Release, instructed: frozenset[str]) -> int:
+    """How many days of a weekly release's week no other release has paid for (0..7).
+
+    Normally the releases around it lie a whole week away, and all 7 days are
+    uncovered. After the leefgeld day changes (Friday to Monday), the first
+    release on the new day falls inside the week the last release on the old
+    day already paid for: only the days after that week are still to be paid
+    (Friday 27 February pays up to Thursday 5 March, so Monday 2 March pays 3
+    days: 6, 7 and 8 March); a release whose week is paid already pays nothing.
+    A monthly release always counts as whole.
+    """
+    if is_monthly(household):
+        return WEEK_DAYS
+    covered: set[date] = set()
+    for offset in range(1 - WEEK_DAYS, WEEK_DAYS):
+        other = release.nominal + timedelta(days=offset)
+        if offset and instruction_id(household.code, "LG", other) in instructed:
+            covered.update(other + timedelta(days=k) for k in range(WEEK_DAYS))
+    week = (release.nominal + timedelta(days=k) for k in range(WEEK_DAYS))
+    return sum(1 for day in week if day not in covered)
+
+
+def release_share(amount: Money, days: int) -> Money:
+    """The part of a weekly `amount` for `days` days (all of it for a whole week)."""
+    if days >= WEEK_DAYS:
+        return amount
+    return Money.round(amount.amount * days / WEEK_DAYS)
 
 
 def is_received(

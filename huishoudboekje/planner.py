@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from enum import StrEnum
 
 from huishoudboekje import ledger
 from huishoudboekje.advance import due_this_month, month_key
@@ -25,6 +26,7 @@ from huishoudboekje.leefgeld import budget, cadence_of, needs_recompute, recompu
 from huishoudboekje.model import Cadence, Household
 from huishoudboekje.money import ZERO, Money, min_money
 from huishoudboekje.occurrences import (
+    WEEK_DAYS,
     ChargeDue,
     PlanSettings,
     Release,
@@ -32,6 +34,8 @@ from huishoudboekje.occurrences import (
     instruction_id,
     is_received,
     release_dates,
+    release_share,
+    uncovered_days,
 )
 from huishoudboekje.payments import PaymentInstruction
 from huishoudboekje.signals import Severity, Signal, SignalKind
@@ -56,11 +60,22 @@ class Decision:
     reason: str
 
 
+class Difference(StrEnum):
+    """Why the next release is not the household's usual amount."""
+
+    STEP = "stap"  # the announced new rate starts with this release
+    PARTIAL = "deel"  # the leefgeld day changed: part of this week was paid already
+
+
 @dataclass(frozen=True, slots=True)
 class NextRelease:
     day: date
     amount: Money
     reason: str
+    # what the household has been getting per period (None before the first rate)
+    usual: Money | None = None
+    difference: Difference | None = None  # set whenever amount differs from usual
+    because: str = ""  # why it differs: a plain-Dutch clause to follow "omdat"
 
 
 @dataclass(frozen=True, slots=True)
@@ -473,13 +488,17 @@ class _Work:
             and release.nominal >= lg.next_rate_from
         ):
             lg = replace(lg, rate=lg.next_rate, rate_since=release.nominal, next_rate=None)
-            lg = replace(lg, next_rate_from=None)
+            lg = replace(lg, next_rate_from=None, next_rate_because="")
         return lg
 
     def _release(self, release: Release) -> None:
+        days = uncovered_days(self.household, release, self.state.instructed)
+        if days == 0:  # the leefgeld day changed and this week is paid already
+            self.mark(release.id)
+            return
         lg = self._current_rate(release)
         self.state = replace(self.state, leefgeld=lg)
-        rate = lg.rate or ZERO
+        rate = release_share(lg.rate or ZERO, days)  # a week already partly paid: the rest
         available = self._free_after_charges()
         amount = min_money(rate, available)
         execution = max(release.execution, self.settings.calendar.on_or_after(self.today))
@@ -489,7 +508,8 @@ class _Work:
             self.state = replace(self.state, leefgeld=replace(lg, arrears=arrears))
         if amount == rate:
             status = "betaald"
-            reason = f"Leefgeld {eur(amount)} op {day_nl(execution)}. {lg.reason}"
+            reason = f"Leefgeld {eur(amount)} op {day_nl(execution)}. "
+            reason += _partial_reason(days) or lg.reason
         else:
             status = "verlaagd" if amount.is_positive else "ingehouden"
             reason = (
@@ -599,10 +619,17 @@ class _Work:
 
     def next_release(self) -> NextRelease | None:
         after = self.ahead + timedelta(days=1)
-        upcoming = release_dates(self.household, after, after + timedelta(days=40), self.settings)
+        instructed = self.state.instructed
+        upcoming = [
+            (release, days)
+            for release in release_dates(
+                self.household, after, after + timedelta(days=40), self.settings
+            )
+            if (days := uncovered_days(self.household, release, instructed))
+        ]
         if not upcoming:
             return None
-        release = upcoming[0]
+        release, days = upcoming[0]
         lg = self.state.leefgeld
         rate = lg.rate_on(release.nominal)
         reason = lg.reason
@@ -616,7 +643,20 @@ class _Work:
                 if release.nominal < lg.next_rate_from
                 else ""
             )
-        return NextRelease(release.execution, rate, reason.strip())
+        amount = release_share(rate, days)
+        difference, because = None, ""
+        if lg.rate is not None and amount != lg.rate:
+            if days < WEEK_DAYS:
+                difference = Difference.PARTIAL
+                because = (
+                    f"uw leefgelddag is veranderd en u al leefgeld had voor {WEEK_DAYS - days}"
+                )
+                because += f" {'dag' if WEEK_DAYS - days == 1 else 'dagen'} van deze week"
+                reason = _partial_reason(days)
+            else:  # only an announced step makes a whole release differ from the rate
+                difference = Difference.STEP
+                because = lg.next_rate_because or "uw leefgeld opnieuw is berekend"
+        return NextRelease(release.execution, amount, reason.strip(), lg.rate, difference, because)
 
     # -- signals -------------------------------------------------------------------
     def check_incomes(self) -> None:
@@ -679,6 +719,16 @@ class _Work:
                 f"De deelname eindigt op {day_nl(end)}.",
                 f"einde:{end.isoformat()}",
             )
+
+
+def _partial_reason(days: int) -> str:
+    """Why a weekly release pays fewer than 7 days ("" for a whole week)."""
+    if days >= WEEK_DAYS:
+        return ""
+    return (
+        "Uw leefgelddag is veranderd en een deel van deze week had u al gekregen. "
+        f"Daarom krijgt u deze keer leefgeld voor {days} {'dag' if days == 1 else 'dagen'}."
+    )
 
 
 def _leefgeld_remittance(nominal: date, cadence: Cadence) -> str:

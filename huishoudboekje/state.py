@@ -25,6 +25,7 @@ class LeefgeldState:
     rate_since: date | None = None
     next_rate: Money | None = None  # announced step
     next_rate_from: date | None = None
+    next_rate_because: str = ""  # why the announced step: "omdat …" clause, plain Dutch
     buffer_reached: bool = False  # False while in the opbouwfase
     last_recompute: date | None = None
     rules_fingerprint: str = ""
@@ -34,6 +35,8 @@ class LeefgeldState:
     # rebuilt; a fixed amount until `adjustment_until`, so it moves in one step each way
     adjustment: Money = ZERO
     adjustment_until: date | None = None
+    # the rate is held down so every fixed charge of the coming two months stays covered
+    capped: bool = False
 
     def rate_on(self, day: date) -> Money | None:
         """The rate that applies to a release on `day` (an announced step included)."""

@@ -39,7 +39,13 @@ from huishoudboekje.services import UnknownHouseholdError
 from web import access
 from web.access import household_only
 from web.charts import buffer_chart
-from web.sentences import KIND_NL, leefgeld_sentence, paid_sentence, per_day
+from web.sentences import (
+    KIND_NL,
+    difference_sentence,
+    leefgeld_sentence,
+    paid_sentence,
+    per_day,
+)
 
 bp = Blueprint("household", __name__)
 PAID_DAYS = 92
@@ -83,6 +89,7 @@ def today() -> str:
         report=report,
         paid_sentence=paid_sentence(paid),
         leefgeld_sentence=leefgeld_sentence(report),
+        difference_sentence=difference_sentence(report),
         per_day=per_day(rate, 7 if weekly else 30),
         rate=rate,
         weekly=weekly,

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from huishoudboekje.money import Money
 from huishoudboekje.overview import Movement
+from huishoudboekje.planner import Difference
 from huishoudboekje.status import StatusReport
 from web.formatting import day, money
 
@@ -46,6 +47,24 @@ def leefgeld_sentence(report: StatusReport) -> str:
     if moment.startswith("op "):
         return f"U krijgt {money(nxt.amount)} leefgeld {moment}."
     return f"{moment.capitalize()} krijgt u {money(nxt.amount)} leefgeld op {weekday}."
+
+
+COMPARED_WITH = {
+    Difference.STEP: "dan uw leefgeld tot nu toe",
+    Difference.PARTIAL: "dan normaal",
+}
+
+
+def difference_sentence(report: StatusReport) -> str:
+    """ "Dit is € 38,00 meer dan uw leefgeld tot nu toe, omdat …" when the next
+    release is not the usual amount; "" when it is."""
+    nxt = report.plan.next_release
+    if nxt is None or nxt.usual is None or nxt.difference is None or nxt.amount == nxt.usual:
+        return ""
+    more = nxt.amount > nxt.usual
+    gap = nxt.amount - nxt.usual if more else nxt.usual - nxt.amount
+    word = "meer" if more else "minder"
+    return f"Dit is {money(gap)} {word} {COMPARED_WITH[nxt.difference]}, omdat {nxt.because}."
 
 
 def paid_sentence(paid: list[Movement]) -> str:

@@ -47,6 +47,7 @@ def memory_to_json(state: HouseholdState, today: date) -> dict[str, Any]:
             "rate_since": lg.rate_since.isoformat() if lg.rate_since else None,
             "next_rate": str(lg.next_rate) if lg.next_rate is not None else None,
             "next_rate_from": lg.next_rate_from.isoformat() if lg.next_rate_from else None,
+            "next_rate_because": lg.next_rate_because,
             "buffer_reached": lg.buffer_reached,
             "last_recompute": lg.last_recompute.isoformat() if lg.last_recompute else None,
             "rules_fingerprint": lg.rules_fingerprint,
@@ -54,6 +55,7 @@ def memory_to_json(state: HouseholdState, today: date) -> dict[str, Any]:
             "arrears": str(lg.arrears),
             "adjustment": str(lg.adjustment),
             "adjustment_until": lg.adjustment_until.isoformat() if lg.adjustment_until else None,
+            "capped": lg.capped,
         },
     }
 
@@ -78,6 +80,7 @@ def memory_from_json(code: str, data: dict[str, Any] | None) -> HouseholdState:
             rate_since=_day(lg.get("rate_since")),
             next_rate=_money(lg.get("next_rate")),
             next_rate_from=_day(lg.get("next_rate_from")),
+            next_rate_because=lg.get("next_rate_because", ""),
             buffer_reached=bool(lg.get("buffer_reached", False)),
             last_recompute=_day(lg.get("last_recompute")),
             rules_fingerprint=lg.get("rules_fingerprint", ""),
@@ -85,6 +88,7 @@ def memory_from_json(code: str, data: dict[str, Any] | None) -> HouseholdState:
             arrears=Money(lg.get("arrears", "0")),
             adjustment=Money(lg.get("adjustment", "0")),
             adjustment_until=_day(lg.get("adjustment_until")),
+            capped=bool(lg.get("capped", False)),
         ),
     )
 

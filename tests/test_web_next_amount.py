@@ -1,0 +1,98 @@
+"""Vandaag explains, in one plain sentence, why the next leefgeld is not the usual amount.
+
+The scenario of test_web_freshness: staff move HH-0001's leefgeld day from Friday
+to Monday (and its rent up), an income comes in, then the gemeente makes Monday
+9 March a closing day, so the next release moves to Friday 6 March. The new rate
+announced with the edit starts with that release: the page says why it is more
+than the household has been getting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import UTC, date, datetime
+
+from flask.testing import FlaskClient
+
+from huishoudboekje.changes import propose_household
+from huishoudboekje.ledger import BANK, transfer, vat
+from huishoudboekje.money import Money
+from huishoudboekje.persistence import (
+    UnitOfWork,
+    append_journal_entries,
+    load_gemeente,
+    load_household,
+    save_gemeente,
+)
+from huishoudboekje.planner import Difference
+from huishoudboekje.services import household_status
+from tests.test_web_pages import text
+from tests.web_fixtures import TODAY, WebEnv, web  # noqa: F401
+from web.formatting import money
+
+NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+NEXT = re.compile(r"Uw volgende leefgeld (€ [\d.]+,\d\d) op ")
+RATE = re.compile(r"Uw leefgeld is (€ [\d.]+,\d\d) per week")
+EXPLAINED = "Dit is "
+
+
+def amounts(client: FlaskClient) -> tuple[str, str, str]:
+    body = text(client.get("/vandaag").data)
+    next_amount, rate = NEXT.search(body), RATE.search(body)
+    assert next_amount is not None and rate is not None, body
+    return next_amount[1], rate[1], body
+
+
+def plain(amount: Money) -> str:
+    return money(amount).replace("\xa0", " ")
+
+
+def test_the_usual_amount_needs_no_explanation(web: WebEnv) -> None:
+    next_amount, rate, body = amounts(web.client("jansen"))
+    assert next_amount == rate
+    assert EXPLAINED not in body
+    assert "meer dan" not in body and "minder dan" not in body
+
+
+def test_a_new_rate_on_a_moved_leefgeld_day_is_explained(web: WebEnv) -> None:
+    client = web.client("jansen")
+    with UnitOfWork(web.engine) as uow:
+        household = load_household(uow, "HH-0001")
+        assert household is not None
+        rent = dataclasses.replace(household.charges[0], amount=Money("735.40"))
+        monday = dataclasses.replace(household.leefgeld, weekday="monday")
+        edited = dataclasses.replace(
+            household, charges=(rent, *household.charges[1:]), leefgeld=monday
+        )
+        assert propose_household(uow, actor="mira", after=edited, now=NOW, summary="test").applied
+        income = transfer(
+            f"HH-0001:inkomen:{TODAY.isoformat()}:loon:0",
+            TODAY,
+            "Inkomen loon",
+            debit=BANK,
+            credit=vat("HH-0001"),
+            amount=Money("123.45"),
+            kind="income",
+        )
+        assert append_journal_entries(uow, [income]) == 1
+        gemeente = load_gemeente(uow)
+        assert gemeente is not None
+        closed = (*gemeente.extra_closing_days, date(2026, 3, 9))
+        save_gemeente(uow, dataclasses.replace(gemeente, extra_closing_days=closed), at=NOW)
+        uow.commit()
+    with UnitOfWork(web.engine) as uow:
+        nxt = household_status(uow, "HH-0001", TODAY).plan.next_release
+    assert nxt is not None and nxt.usual is not None
+    assert nxt.day == date(2026, 3, 6)
+    assert nxt.difference is Difference.STEP
+    assert nxt.amount > nxt.usual
+
+    next_amount, rate, body = amounts(client)
+    assert (next_amount, rate) == (plain(nxt.amount), plain(nxt.usual))
+    assert "op vrijdag 6 maart" in body
+    gap = plain(nxt.amount - nxt.usual)
+    sentence = f"Dit is {gap} meer dan uw leefgeld tot nu toe, omdat {nxt.because}."
+    assert sentence in body, body
+    # the figures come from the data, the reason is the engine's own
+    assert nxt.because == "er nu meer geld in uw buffer zit"
