@@ -33,7 +33,7 @@ from web.formatting import money
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 NEXT = re.compile(r"Uw volgende leefgeld (€ [\d.]+,\d\d) op ")
-RATE = re.compile(r"Uw leefgeld is (€ [\d.]+,\d\d) per week")
+RATE = re.compile(r"(?:Uw leefgeld is|Vanaf \w+ \d+ \w+ is uw leefgeld) (€ [\d.]+,\d\d) per week")
 EXPLAINED = "Dit is "
 
 
@@ -51,6 +51,7 @@ def plain(amount: Money) -> str:
 def test_the_usual_amount_needs_no_explanation(web: WebEnv) -> None:
     next_amount, rate, body = amounts(web.client("jansen"))
     assert next_amount == rate
+    assert f"Uw leefgeld is {rate} per week" in body
     assert EXPLAINED not in body
     assert "meer dan" not in body and "minder dan" not in body
 
@@ -89,7 +90,11 @@ def test_a_new_rate_on_a_moved_leefgeld_day_is_explained(web: WebEnv) -> None:
     assert nxt.amount > nxt.usual
 
     next_amount, rate, body = amounts(client)
-    assert (next_amount, rate) == (plain(nxt.amount), plain(nxt.usual))
+    # what to spend per day follows the new rate, from the day it starts
+    assert next_amount == rate == plain(nxt.amount)
+    assert f"Vanaf vrijdag 6 maart is uw leefgeld {rate} per week" in body
+    per_day = plain(Money.round(nxt.amount.amount / 7))
+    assert f"Dat is ongeveer {per_day} per dag" in body
     assert "op vrijdag 6 maart" in body
     gap = plain(nxt.amount - nxt.usual)
     sentence = f"Dit is {gap} meer dan uw leefgeld tot nu toe, omdat {nxt.because}."

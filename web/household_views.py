@@ -35,6 +35,7 @@ from huishoudboekje.overview import (
     month_overview,
 )
 from huishoudboekje.overview import paid_charges as paid_charges_of
+from huishoudboekje.planner import Difference
 from huishoudboekje.services import UnknownHouseholdError
 from web import access
 from web.access import household_only
@@ -84,6 +85,11 @@ def today() -> str:
     paid = paid_charges_of(view.entries, report.household, since)
     weekly = cadence_of(report.household) is Cadence.WEEKLY
     rate = report.leefgeld_rate
+    nxt = report.plan.next_release
+    # an announced new rate: what to spend per day follows it from its first release
+    step = nxt if nxt is not None and nxt.difference is Difference.STEP else None
+    if step is not None:
+        rate = step.amount
     return render_template(
         "household/today.html",
         report=report,
@@ -92,6 +98,7 @@ def today() -> str:
         difference_sentence=difference_sentence(report),
         per_day=per_day(rate, 7 if weekly else 30),
         rate=rate,
+        rate_from=None if step is None else step.day,
         weekly=weekly,
         held_back=[u for u in report.upcoming if not u.covered],
         kind_nl=KIND_NL,
