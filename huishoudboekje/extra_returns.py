@@ -31,6 +31,7 @@ from huishoudboekje.household_requests import (
     PAID,
     RETURNED,
     RequestError,
+    returned_waiting,
 )
 from huishoudboekje.money import Money
 from huishoudboekje.night_signals import payment_returned_key
@@ -38,7 +39,6 @@ from huishoudboekje.persistence import load_household, record_audit
 from huishoudboekje.persistence.approvals import (
     HouseholdRequest,
     get_household_request,
-    list_household_requests,
     set_household_request_status,
     update_household_request,
 )
@@ -150,7 +150,7 @@ def follow_returned_extras(uow: UnitOfWork, *, at: datetime) -> list[int]:
 
 def returned_requests(uow: UnitOfWork) -> list[ReturnedRequest]:
     """Requests whose payment came back and that staff have not handled yet, newest first."""
-    requests = list_household_requests(uow, status=RETURNED)
+    requests = returned_waiting(uow)
     payments = latest_payments(uow, [r.id for r in requests])
     out: list[ReturnedRequest] = []
     for request in requests:

@@ -122,6 +122,12 @@ def open_requests(uow: UnitOfWork) -> tuple[HouseholdRequest, ...]:
     return list_household_requests(uow, status="nieuw")
 
 
+def returned_waiting(uow: UnitOfWork) -> tuple[HouseholdRequest, ...]:
+    """Requests whose extra payment the bank sent back (status teruggekomen): staff
+    still have to pay them again or close them (`extra_returns`), newest first."""
+    return list_household_requests(uow, status=RETURNED)
+
+
 def approved_requests(uow: UnitOfWork) -> tuple[HouseholdRequest, ...]:
     """Approved requests (for the nightly run to pay)."""
     return list_household_requests(uow, status="goedgekeurd")

@@ -141,7 +141,8 @@ def test_household_sees_a_returned_payment_and_what_staff_do(night_web: WebEnv) 
     page = night_web.client("jansen").get("/betaald").data.decode().replace("\u00a0", " ")
     assert "Huur aan Woonstichting Voorbeeld" in page
     assert "betaald op zondag 1 februari" in page
-    assert "Teruggekomen: de bank heeft deze betaling teruggestuurd" in page
+    assert "Niet betaald: de bank heeft deze betaling teruggestuurd" in page
+    assert "Waarom? De rekening is opgeheven." in page  # AC04, in plain Dutch
     assert "devries" not in page and "HH-0002" not in page
 
 

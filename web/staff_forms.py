@@ -210,13 +210,19 @@ def _value(spec: FieldSpec, raw: str) -> Any:
 def read_form(
     spec: FormSpec, form: Mapping[str, str], base: Mapping[str, Any], *, is_new: bool
 ) -> dict[str, Any]:
-    """`base` (plain data) with the submitted fields put in. An empty optional
-    field becomes null; a field left out of the form keeps its stored value."""
+    """`base` (plain data) with the submitted fields put in.
+
+    A field submitted empty becomes null (empty text for a text field, no words
+    for a terms field), so a required one gets the usual "fill this in" problem.
+    A field that is not in the submitted form at all keeps its stored value: a
+    form that does not send a field does not mean to blank it."""
     data = copy.deepcopy(dict(base))
     for field_spec in spec.fields:
         if field_spec.only_new and not is_new:
             continue
-        value = _value(field_spec, form.get(field_spec.path, ""))
+        if field_spec.path not in form:
+            continue  # left out: keep what is stored (or the default of a new one)
+        value = _value(field_spec, form[field_spec.path])
         if value is None and field_spec.path in KEEP_DEFAULT_WHEN_EMPTY:
             continue  # empty: keep the default
         _set_path(data, field_spec.path, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -48,6 +49,7 @@ from huishoudboekje.household_requests import (
     open_requests,
     refuse_request,
     requests_of,
+    returned_waiting,
 )
 from huishoudboekje.model import FixedCharge, Household, IncomeStream, Reserve
 from huishoudboekje.night_worklists import (
@@ -110,14 +112,22 @@ def _flash_proposal(proposal: Proposal) -> None:
 @bp.get("/")
 @staff_only
 def caseload() -> str:
-    """Caseload: every household with its signals; search on code or name."""
+    """Caseload: every household with its signals; search on code or name. The
+    "Open" column counts requests to look at: new ones, and those whose extra
+    payment the bank sent back (pay again or close)."""
     query = request.args.get("q", "").strip()[:100]
     with access.uow() as uow:
         rows = caseload_of(uow, access.settings().today(), query)
-        requests_open = {r.household for r in open_requests(uow)}
+        requests_new = Counter(r.household for r in open_requests(uow))
+        requests_returned = Counter(r.household for r in returned_waiting(uow))
         pending = {c.household for c in pending_changes(uow)}
     return render_template(
-        "staff/caseload.html", rows=rows, query=query, requests_open=requests_open, pending=pending
+        "staff/caseload.html",
+        rows=rows,
+        query=query,
+        requests_new=requests_new,
+        requests_returned=requests_returned,
+        pending=pending,
     )
 
 
