@@ -39,6 +39,7 @@ class PlanSettings:
 
 
 @lru_cache(maxsize=65536)  # pure, and asked again by every forecast of the same plan
+@lru_cache(maxsize=8192)  # a plan asks for the same ids many times (and for 13 per release)
 def instruction_id(household: str, subject: str, day: date) -> str:
     """A stable EndToEndId: readable when it fits in 35 characters, else hashed."""
     clean = re.sub(r"[^A-Za-z0-9-]", "", f"{household}-{subject}")
@@ -157,13 +158,27 @@ def uncovered_days(household: Household, release: Release, instructed: frozenset
     """
     if is_monthly(household):
         return WEEK_DAYS
-    covered: set[date] = set()
-    for offset in range(1 - WEEK_DAYS, WEEK_DAYS):
-        other = release.nominal + timedelta(days=offset)
-        if offset and instruction_id(household.code, "LG", other) in instructed:
-            covered.update(other + timedelta(days=k) for k in range(WEEK_DAYS))
-    week = (release.nominal + timedelta(days=k) for k in range(WEEK_DAYS))
-    return sum(1 for day in week if day not in covered)
+    return _uncovered(household.code, release.nominal, instructed)
+
+
+@lru_cache(maxsize=1024)  # the planner and its forecasts ask again for the same state
+def _uncovered(code: str, nominal: date, instructed: frozenset[str]) -> int:
+    # The closest paid release `before` days earlier covers the first 7 - before
+    # days of this week, the closest one `after` days later the last 7 - after
+    # days; what lies between is uncovered (7 each when there is none).
+    def closest(sign: int) -> int:
+        for k in range(1, WEEK_DAYS):
+            if instruction_id(code, "LG", nominal + timedelta(days=sign * k)) in instructed:
+                return k
+        return WEEK_DAYS
+
+    return max(0, closest(-1) + closest(+1) - WEEK_DAYS)
+
+
+def forget_kept_results() -> None:
+    """Drop the kept EndToEndIds and week covers (a benchmark times a cold start)."""
+    instruction_id.cache_clear()
+    _uncovered.cache_clear()
 
 
 def release_share(amount: Money, days: int) -> Money:

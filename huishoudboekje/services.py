@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from huishoudboekje.calendar import BusinessCalendar
 from huishoudboekje.model import Gemeente, Household
-from huishoudboekje.occurrences import PlanSettings
+from huishoudboekje.occurrences import PlanSettings, forget_kept_results
 from huishoudboekje.persistence import load_gemeente, load_household, load_households
 from huishoudboekje.persistence.context import HouseholdContext, load_household_context
 from huishoudboekje.persistence.planner_memory import load_planner_state
@@ -81,8 +81,10 @@ def status_of(context: HouseholdContext, today: date) -> StatusReport:
 
 
 def forget_status_reports() -> None:
-    """Drop the kept status reports (the web benchmark times a first view with it)."""
+    """Drop the kept status reports, and what the planner keeps between calls (the
+    web benchmark times a first view with it)."""
     _status_memo.cache_clear()
+    forget_kept_results()
 
 
 @lru_cache(maxsize=STATUS_MEMO_SIZE)
