@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from huishoudboekje.bankbook import InstructionStatus, TxStatus
@@ -24,6 +26,7 @@ from huishoudboekje.persistence.nightly_repo import (
     transactions,
 )
 from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow, SignalRow
+from huishoudboekje.persistence.tables import table_of
 from huishoudboekje.persistence.uow import UnitOfWork
 
 MAX_NOTE = 2000
@@ -209,24 +212,34 @@ class HouseholdPayment:
     return_reason: str
 
 
+# Read on every Vandaag and Betaald view: plain columns, built once (see persistence.journal).
+_INSTRUCTION = table_of(PaymentInstructionRow)
+_HOUSEHOLD_PAYMENTS = (
+    select_columns(
+        *(
+            _INSTRUCTION.c[name]
+            for name in (
+                "end_to_end_id",
+                "charge_id",
+                "payee_name",
+                "amount",
+                "execution_date",
+                "status",
+                "return_reason",
+            )
+        )
+    )
+    .where(_INSTRUCTION.c.household == bindparam("household"))
+    .where(_INSTRUCTION.c.kind == "charge")
+    .where(_INSTRUCTION.c.execution_date >= bindparam("since"))
+    .order_by(_INSTRUCTION.c.execution_date.desc())
+)
+
+
 def household_payments(uow: UnitOfWork, household: str, since: date) -> list[HouseholdPayment]:
     """The household's fixed-charge instructions executing on or after `since`, newest first."""
-    statement = (
-        select(PaymentInstructionRow)
-        .where(col(PaymentInstructionRow.household) == household)
-        .where(col(PaymentInstructionRow.kind) == "charge")
-        .where(col(PaymentInstructionRow.execution_date) >= since)
-        .order_by(col(PaymentInstructionRow.execution_date).desc())
-    )
+    rows = uow.read(_HOUSEHOLD_PAYMENTS, {"household": household, "since": since})
     return [
-        HouseholdPayment(
-            end_to_end_id=row.end_to_end_id,
-            charge_id=row.charge_id,
-            payee_name=row.payee_name,
-            amount=Money(row.amount),
-            execution_date=row.execution_date,
-            status=row.status,
-            return_reason=row.return_reason,
-        )
-        for row in uow.session.exec(statement)
+        HouseholdPayment(e2e, charge, payee, Money(amount), day, status, reason)
+        for e2e, charge, payee, amount, day, status, reason in rows
     ]
