@@ -100,9 +100,17 @@ def test_household_sees_why_a_charge_came_back_and_what_happens_next(
     returned_rent(env, var, bank, capsys)
     later = later_env(env)
     try:
-        item = rent_item(later.client("devries").get("/betaald").data.decode())
+        devries = later.client("devries")
+        item = rent_item(devries.get("/betaald").data.decode())
+        today = " ".join(devries.get("/vandaag").data.decode().split())
     finally:
         later.engine.dispose()
+    # Vandaag says so first, and never calls the rent paid
+    assert (
+        "Uw huur van € 812,50 is niet betaald: de bank heeft de betaling teruggestuurd. "
+        "Het geld staat weer in uw buffer." in today.replace("\xa0", " ")
+    ), today
+    assert "huur van € 812,50 is betaald" not in today.replace("\xa0", " ")
     assert "item-warn" in item
     assert "Niet betaald: de bank heeft deze betaling teruggestuurd." in item
     assert "Waarom? Het rekeningnummer klopt niet." in item

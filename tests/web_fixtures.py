@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
 from huishoudboekje.accounts import Role, create_user
+from huishoudboekje.bankbook import InstructionStatus
 from huishoudboekje.config import load_config
 from huishoudboekje.persistence import (
     UnitOfWork,
@@ -29,6 +30,7 @@ from huishoudboekje.persistence import (
     load_household,
     open_database,
 )
+from huishoudboekje.persistence.nightly_repo import add_instructions, set_instruction_status
 from huishoudboekje.persistence.planner_memory import save_planner_memory
 from huishoudboekje.simulate import ActualIncome, simulate
 from web import create_app
@@ -52,7 +54,9 @@ FAST_HASHER = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 def seed_history(engine: Engine, code: str, first: date, last: date) -> int:
     """Simulate nights first..last for one household (incomes as expected) and store
-    them; returns the number of journal entries booked."""
+    them as the nightly run does: the journal, the planner's memory and the payment
+    instructions (paid once the simulated bank executed them); returns the number
+    of journal entries booked."""
     with UnitOfWork(engine) as uow:
         household = load_household(uow, code)
         assert household is not None
@@ -63,6 +67,11 @@ def seed_history(engine: Engine, code: str, first: date, last: date) -> int:
         ]
         run = simulate(household, incomes, first, last)
         append_journal_entries(uow, run.entries)
+        for night in run.days:
+            add_instructions(uow, night.plan.instructions, night.day)
+        for execution in run.executions:  # what the simulated bank carried out
+            paid = execution.instruction.end_to_end_id
+            set_instruction_status(uow, paid, InstructionStatus.PAID)
         save_planner_memory(uow, run.days[-1].plan.state, last)
         uow.commit()
     return len(run.entries)

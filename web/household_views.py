@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from huishoudboekje.bankbook import InstructionStatus
 from huishoudboekje.editing import normalize_amount
 from huishoudboekje.extra_returns import latest_payments
 from huishoudboekje.household_requests import (
@@ -45,6 +46,7 @@ from web.sentences import (
     difference_sentence,
     leefgeld_sentence,
     paid_sentence,
+    payment_sentence,
     per_day,
 )
 
@@ -79,10 +81,25 @@ def _view(days: int | None = None, kinds: tuple[str, ...] | None = None) -> Hous
 @household_only
 def today() -> str:
     """Vandaag: next leefgeld, why, and what is safe to spend per day."""
-    view = _view(PAID_TODAY_DAYS, kinds=(CHARGE_KIND,))
+    today = access.settings().today()
+    since = today - timedelta(days=PAID_TODAY_DAYS)
+    with access.uow() as uow:
+        stored = household_payments(uow, _code(), since)
+        # without payments stored by the nightly run, the journal's charges say what was paid
+        kinds = () if stored else (CHARGE_KIND,)
+        try:
+            view = household_view(uow, _code(), today, since=since, kinds=kinds)
+        except UnknownHouseholdError:
+            abort(404)
     report = view.status
-    since = report.today - timedelta(days=PAID_TODAY_DAYS)
-    paid = paid_charges_of(view.entries, report.household, since)
+    if stored:
+        # a payment the bank sent back comes first: the household must know
+        returned = [p for p in stored if p.status == InstructionStatus.RETURNED]
+        shown = (returned or stored)[0]
+        kinds_of = {c.id: c.kind.value for c in report.household.charges}
+        paid = payment_sentence(shown, kinds_of.get(shown.charge_id, ""))
+    else:
+        paid = paid_sentence(paid_charges_of(view.entries, report.household, since))
     weekly = cadence_of(report.household) is Cadence.WEEKLY
     rate = report.leefgeld_rate
     nxt = report.plan.next_release
@@ -93,7 +110,7 @@ def today() -> str:
     return render_template(
         "household/today.html",
         report=report,
-        paid_sentence=paid_sentence(paid),
+        paid_sentence=paid,
         leefgeld_sentence=leefgeld_sentence(report),
         difference_sentence=difference_sentence(report),
         per_day=per_day(rate, 7 if weekly else 30),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from huishoudboekje.bankbook import InstructionStatus
 from huishoudboekje.money import Money
+from huishoudboekje.night_worklists import HouseholdPayment
 from huishoudboekje.overview import Movement
 from huishoudboekje.planner import Difference
 from huishoudboekje.status import StatusReport
@@ -68,13 +70,30 @@ def difference_sentence(report: StatusReport) -> str:
 
 
 def paid_sentence(paid: list[Movement]) -> str:
-    """ "Uw huur van € 725,40 is betaald." for the most recent fixed charge."""
+    """ "Uw huur van € 725,40 is betaald." for the most recent fixed charge the
+    journal shows (used when the nightly run has stored no payments, see
+    `payment_sentence`)."""
     if not paid:
         return ""
     last = paid[0]
     kind = last.label.split(":")[0]
     what = KIND_NL.get(kind, "rekening")
     return f"Uw {what} van {money(last.amount)} is betaald."
+
+
+def payment_sentence(payment: HouseholdPayment, kind: str) -> str:
+    """Where the most recent fixed-charge payment the nightly run made stands:
+    paid, on its way, or sent back by the bank (`kind` is the charge's kind)."""
+    what = f"Uw {KIND_NL.get(kind, 'rekening')} van {money(payment.amount)}"
+    if payment.status == InstructionStatus.PAID:
+        return f"{what} is betaald."
+    if payment.status == InstructionStatus.RETURNED:
+        # what the nightly run does with a returned charge: see payments.html
+        return (
+            f"{what} is niet betaald: de bank heeft de betaling teruggestuurd. "
+            "Het geld staat weer in uw buffer. Uw medewerker heeft hierover een melding gekregen."
+        )
+    return f"{what} wordt betaald op {day(payment.execution_date)}."
 
 
 def per_day(rate: Money, days: int) -> Money:

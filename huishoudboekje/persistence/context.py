@@ -108,7 +108,7 @@ def load_household_context(
 
     The balances always cover the whole journal; `entries` are all the entries
     touching the household, or with `since` only those dated `since` or later,
-    and with `kinds` only entries of those kinds.
+    and with `kinds` only entries of those kinds (none at all, unread, for `()`).
     """
     rows = uow.read(_CONTEXT, {"code": code, "household": code}).all()
     if not rows:
@@ -122,7 +122,9 @@ def load_household_context(
         )
     sums = ((r.account_kind, r.sub, r.total) for r in rows if r.account_kind is not None)
     balances = balances_of(code, sums)
-    entries = load_journal_entries(uow, household=code, since=since, kinds=kinds)
+    entries = (
+        load_journal_entries(uow, household=code, since=since, kinds=kinds) if kinds != () else ()
+    )
     state = with_account_balances(memory_from_json(code, row.memory), balances)
     household = household_from_row(row)
     return HouseholdContext(household, gemeente, state, balances, entries, since, kinds)
