@@ -15,10 +15,11 @@ edit, a new night or new gemeente settings show on the very next view.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, bindparam, literal, true
+from sqlalchemy import Text, and_, bindparam, cast, literal, true
 from sqlalchemy import select as select_columns
 
 from huishoudboekje.ledger import Account, JournalEntry
@@ -53,6 +54,7 @@ _HOUSEHOLD = table_of(HouseholdRow)
 _GEMEENTE = table_of(GemeenteRow)
 _STATE = table_of(EngineStateRow)
 _GEMEENTE_PREFIX = "gemeente_"
+_JSON_FIELDS = {"extra_closing_days"}
 
 # One row per account of the household with its balance (one row with NULLs there
 # before anything is booked), each with the household's columns, the gemeente's
@@ -65,9 +67,16 @@ _CONTEXT = (
             _HOUSEHOLD.c[name]
             for name in ("code", "name", "iban", "bic", "members", "start_date", "end_date")
         ),
-        _HOUSEHOLD.c.rules,
-        *(_GEMEENTE.c[name].label(_GEMEENTE_PREFIX + name) for name in GEMEENTE_FIELDS),
-        _STATE.c.value.label("memory"),
+        # the JSON columns as their text: the join repeats them on every account's
+        # row, and the household is kept per stored text (see household_from_row)
+        cast(_HOUSEHOLD.c.rules, Text).label("rules"),
+        *(
+            (cast(_GEMEENTE.c[name], Text) if name in _JSON_FIELDS else _GEMEENTE.c[name]).label(
+                _GEMEENTE_PREFIX + name
+            )
+            for name in GEMEENTE_FIELDS
+        ),
+        cast(_STATE.c.value, Text).label("memory"),
         _BALANCES.c.account_kind,
         _BALANCES.c.sub,
         _BALANCES.c.total,
@@ -117,14 +126,16 @@ def load_household_context(
     columns = row._mapping
     gemeente = None
     if columns[_GEMEENTE_PREFIX + "name"] is not None:
-        gemeente = gemeente_from_columns(
-            {name: columns[_GEMEENTE_PREFIX + name] for name in GEMEENTE_FIELDS}
-        )
+        values = {name: columns[_GEMEENTE_PREFIX + name] for name in GEMEENTE_FIELDS}
+        for name in _JSON_FIELDS:
+            values[name] = json.loads(values[name])
+        gemeente = gemeente_from_columns(values)
     sums = ((r.account_kind, r.sub, r.total) for r in rows if r.account_kind is not None)
     balances = balances_of(code, sums)
     entries = (
         load_journal_entries(uow, household=code, since=since, kinds=kinds) if kinds != () else ()
     )
-    state = with_account_balances(memory_from_json(code, row.memory), balances)
+    memory = None if row.memory is None else json.loads(row.memory)
+    state = with_account_balances(memory_from_json(code, memory), balances)
     household = household_from_row(row)
     return HouseholdContext(household, gemeente, state, balances, entries, since, kinds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -78,31 +78,36 @@ def save_gemeente(uow: UnitOfWork, gemeente: Gemeente, *, at: datetime | None = 
 
 def household_from_row(row: Any) -> Household:
     """The household from a stored row: a `HouseholdRow`, or a plain row with its
-    columns (`code`, `name`, `iban`, `bic`, `members`, `start_date`, `end_date`, `rules`)."""
-    data: dict[str, Any] = dict(row.rules)
-    data.update(
-        code=row.code,
-        name=row.name,
-        iban=row.iban,
-        bic=row.bic,
-        members=row.members,
-        start=row.start_date,
-        end=row.end_date,
-    )
+    columns (`code`, `name`, `iban`, `bic`, `members`, `start_date`, `end_date`, `rules`;
+    `rules` decoded, or as the stored JSON text)."""
+    columns = (row.code, row.name, row.iban, row.bic, row.members, row.start_date, row.end_date)
     # Checking the rules (pydantic) costs more than the rest of a page view; a stored
     # household only changes through save_household, which changes its data, so the
-    # checked result is kept per exact data (repr keeps a date and its text apart).
-    key = json.dumps(data, sort_keys=True, default=repr)
+    # checked result is kept per exact data: the stored text with the columns, or the
+    # decoded data in canonical form (repr keeps a date and its text apart).
+    if isinstance(row.rules, str):
+        text: str = row.rules
+        return _checked((text, *columns), lambda: _with_columns(json.loads(text), columns))
+    data = _with_columns(row.rules, columns)
+    return _checked(json.dumps(data, sort_keys=True, default=repr), lambda: data)
+
+
+def _with_columns(rules: Mapping[str, Any], columns: tuple[Any, ...]) -> dict[str, Any]:
+    return {**rules, **dict(zip(_COLUMN_KEYS, columns, strict=True))}
+
+
+def _checked(key: str | tuple[Any, ...], data: Callable[[], dict[str, Any]]) -> Household:
     household = _CHECKED.get(key)
     if household is None:
-        household = household_from_data(data)
+        household = household_from_data(data())
         if len(_CHECKED) >= _CHECKED_MAX:
             _CHECKED.clear()
         _CHECKED[key] = household
     return household
 
 
-_CHECKED: dict[str, Household] = {}  # canonical stored data -> checked (immutable) Household
+_COLUMN_KEYS = ("code", "name", "iban", "bic", "members", "start", "end")
+_CHECKED: dict[str | tuple[Any, ...], Household] = {}  # stored data -> checked Household
 _CHECKED_MAX = 20_000
 
 
