@@ -94,7 +94,7 @@ def spendable(
     # no income is counted, not even a late one: only money that is there is paid out
     without_incomes = replace(household, incomes=())
     forecast = project(without_incomes, state, today, settings, days=horizon, leefgeld=False)
-    lowest = forecast.lowest.balance if forecast.points else state.vat
+    lowest = forecast.lowest.balance
     return max(min_money(state.vat, lowest), ZERO)
 
 

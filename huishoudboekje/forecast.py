@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from huishoudboekje.advance import due_this_month, instalment
@@ -36,10 +36,15 @@ class Forecast:
     """Projected free vat (advance owed subtracted) at the end of each day."""
 
     points: tuple[ForecastPoint, ...]
+    # the lowest point (earliest of equals), found once: the planner, the leefgeld
+    # rules and the status report all ask for it
+    lowest: ForecastPoint = field(init=False, repr=False, compare=False)
 
-    @property
-    def lowest(self) -> ForecastPoint:
-        return min(self.points, key=lambda p: (p.balance, p.day))
+    def __post_init__(self) -> None:
+        if not self.points:
+            raise ValueError("a forecast has at least one day")
+        lowest = min(self.points, key=lambda p: (p.balance.amount, p.day))
+        object.__setattr__(self, "lowest", lowest)
 
 
 def _add_repayments(
