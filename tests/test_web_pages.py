@@ -7,7 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_currency
 from flask import Flask
+from hypothesis import given
+from hypothesis import strategies as st
 
 from huishoudboekje.money import Money
 from tests.web_fixtures import WebEnv, make_app, shared_web, web  # noqa: F401
@@ -29,6 +32,15 @@ def test_babel_formats_money_and_dates_the_dutch_way() -> None:
     assert money(Money("0")) == f"€{NBSP}0,00"
     assert day(date(2026, 3, 6)) == "vrijdag 6 maart"
     assert month(date(2026, 3, 6)) == "maart 2026"
+
+
+@given(st.integers(min_value=-(10**14), max_value=10**14))
+def test_money_is_what_babels_currency_format_gives(cents: int) -> None:
+    amount = Money.cents(cents)
+    babel = format_currency(
+        amount.amount, "EUR", format="¤\u00a0#,##0.00", locale="nl_NL", currency_digits=False
+    )
+    assert money(amount) == babel
 
 
 def test_relative_days_in_plain_words() -> None:

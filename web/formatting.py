@@ -16,16 +16,19 @@ from web.settings import AMSTERDAM
 # Parsed once: given as text, Babel parses the locale again on every call, and a
 # page formats dozens of amounts and dates.
 LOCALE = Locale.parse("nl_NL")
-# Likewise the money pattern: given as text, Babel parses it on every call.
-MONEY = parse_pattern("¤\u00a0#,##0.00")
+# Likewise the number pattern: given as text, Babel parses it on every call. The euro
+# sign is put in front here: Babel's currency formatting looks up the currency's
+# names and plural forms on every amount, and a page shows many amounts.
+AMOUNT = parse_pattern("#,##0.00")
+EURO = "€\u00a0"
 
 
 def money(value: Money | None) -> str:
     """`€ 1.234,56` (no-break space after the sign; minus before the sign)."""
     if value is None:
         return ""
-    text: str = MONEY.apply(value.amount, LOCALE, currency="EUR", currency_digits=False)
-    return text
+    digits: str = AMOUNT.apply(abs(value.amount), LOCALE)
+    return f"-{EURO}{digits}" if value.amount < 0 else f"{EURO}{digits}"
 
 
 def day(value: date | None) -> str:
