@@ -38,12 +38,17 @@ class PlanSettings:
     forecast_days: int = 60
 
 
+@lru_cache(maxsize=1024)
+def _clean(text: str) -> str:
+    """`text` with only the characters an EndToEndId may hold here (A-Z, a-z, 0-9, -)."""
+    return re.sub(r"[^A-Za-z0-9-]", "", text)
+
+
 @lru_cache(maxsize=65536)  # pure, and asked again by every forecast of the same plan
-@lru_cache(maxsize=8192)  # a plan asks for the same ids many times (and for 13 per release)
 def instruction_id(household: str, subject: str, day: date) -> str:
     """A stable EndToEndId: readable when it fits in 35 characters, else hashed."""
-    clean = re.sub(r"[^A-Za-z0-9-]", "", f"{household}-{subject}")
-    readable = f"{clean}-{day:%Y%m%d}"
+    clean = _clean(f"{household}-{subject}")
+    readable = f"{clean}-{day.year:04d}{day.month:02d}{day.day:02d}"  # %Y%m%d, faster
     if len(readable) <= MAX_E2E_LENGTH:
         return readable
     digest = hashlib.sha256(f"{household}|{subject}|{day}".encode()).hexdigest()[:12].upper()
@@ -178,6 +183,7 @@ def _uncovered(code: str, nominal: date, instructed: frozenset[str]) -> int:
 def forget_kept_results() -> None:
     """Drop the kept EndToEndIds and week covers (a benchmark times a cold start)."""
     instruction_id.cache_clear()
+    _clean.cache_clear()
     _uncovered.cache_clear()
 
 
