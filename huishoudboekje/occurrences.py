@@ -171,13 +171,38 @@ def _uncovered(code: str, nominal: date, instructed: frozenset[str]) -> int:
     # The closest paid release `before` days earlier covers the first 7 - before
     # days of this week, the closest one `after` days later the last 7 - after
     # days; what lies between is uncovered (7 each when there is none).
+    paid = _paid_release_days(code, instructed)
+
+    def is_paid(day: date) -> bool:
+        if paid is not None:
+            return day in paid
+        return instruction_id(code, "LG", day) in instructed
+
     def closest(sign: int) -> int:
         for k in range(1, WEEK_DAYS):
-            if instruction_id(code, "LG", nominal + timedelta(days=sign * k)) in instructed:
+            if is_paid(nominal + timedelta(days=sign * k)):
                 return k
         return WEEK_DAYS
 
     return max(0, closest(-1) + closest(+1) - WEEK_DAYS)
+
+
+@lru_cache(maxsize=256)
+def _paid_release_days(code: str, instructed: frozenset[str]) -> frozenset[date] | None:
+    """The nominal days of the household's instructed leefgeld releases, read from
+    their readable EndToEndIds (`instruction_id`); None when those are hashed (a
+    long household code), and each day must be asked for by its id."""
+    prefix = f"{_clean(f'{code}-LG')}-"
+    if len(prefix) + 8 > MAX_E2E_LENGTH:
+        return None
+    days = set()
+    for key in instructed:
+        if len(key) == len(prefix) + 8 and key.startswith(prefix) and key[-8:].isdigit():
+            try:
+                days.add(date(int(key[-8:-4]), int(key[-4:-2]), int(key[-2:])))
+            except ValueError:  # not a date: not a release's id
+                continue
+    return frozenset(days)
 
 
 def forget_kept_results() -> None:
@@ -185,6 +210,7 @@ def forget_kept_results() -> None:
     instruction_id.cache_clear()
     _clean.cache_clear()
     _uncovered.cache_clear()
+    _paid_release_days.cache_clear()
 
 
 def release_share(amount: Money, days: int) -> Money:

@@ -7,11 +7,19 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from huishoudboekje.forecast import project
 from huishoudboekje.model import Household
 from huishoudboekje.money import Money
-from huishoudboekje.occurrences import PlanSettings, release_share
+from huishoudboekje.occurrences import (
+    PlanSettings,
+    Release,
+    instruction_id,
+    release_share,
+    uncovered_days,
+)
 from huishoudboekje.planner import Difference, Plan, plan
 from huishoudboekje.simulate import ActualIncome, simulate
 from huishoudboekje.state import HouseholdState
@@ -122,3 +130,33 @@ def test_a_whole_release_at_the_usual_rate_has_no_difference() -> None:
     nxt = plan(friday, _history(friday), CHANGED).next_release
     assert nxt is not None and nxt.amount == nxt.usual
     assert (nxt.difference, nxt.because) == (None, "")
+
+
+@given(
+    paid=st.sets(st.integers(min_value=-20, max_value=20), max_size=8),
+    others=st.sets(st.sampled_from(["huur", "energie", "LG-2", "LGX"]), max_size=3),
+    offset=st.integers(min_value=-10, max_value=10),
+    code=st.sampled_from(["HH-0001", "HH-0001-een-heel-lange-huishoudcode"]),
+)
+def test_the_week_cover_is_what_the_paid_releases_around_it_cover(
+    paid: set[int], others: set[str], offset: int, code: str
+) -> None:
+    """Against the definition: the days of the release's week that no other paid
+    release's week (within six days of it) covers; other ids count for nothing."""
+    start = date(2026, 3, 2)
+    household = replace(jansen(), code=code)
+    nominal = start + timedelta(days=offset)
+    days = {start + timedelta(days=d) for d in paid}
+    instructed = frozenset(
+        {instruction_id(code, "LG", d) for d in days}
+        | {instruction_id(code, subject, start) for subject in others}
+    )
+    covered = {
+        d + timedelta(days=k)
+        for d in days
+        if d != nominal and abs((d - nominal).days) < 7
+        for k in range(7)
+    }
+    week = {nominal + timedelta(days=k) for k in range(7)}
+    release = Release(nominal, nominal, instruction_id(code, "LG", nominal))
+    assert uncovered_days(household, release, instructed) == len(week - covered)
