@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -66,6 +67,7 @@ class ChargeDue:
     id: str
 
 
+@lru_cache(maxsize=65536)  # pure calendar arithmetic; every household's rent is due on the 1st
 def execution_date(due: date, lead_days: int, settings: PlanSettings) -> date:
     """Last business day <= due - lead days, but not more than max_days_early before due.
 
@@ -172,26 +174,28 @@ def _uncovered(code: str, nominal: date, instructed: frozenset[str]) -> int:
     # days of this week, the closest one `after` days later the last 7 - after
     # days; what lies between is uncovered (7 each when there is none).
     paid = _paid_release_days(code, instructed)
+    if paid is None:  # hashed ids: ask for each day around it
 
-    def is_paid(day: date) -> bool:
-        if paid is not None:
-            return day in paid
-        return instruction_id(code, "LG", day) in instructed
+        def closest(sign: int) -> int:
+            for k in range(1, WEEK_DAYS):
+                if instruction_id(code, "LG", nominal + timedelta(days=sign * k)) in instructed:
+                    return k
+            return WEEK_DAYS
 
-    def closest(sign: int) -> int:
-        for k in range(1, WEEK_DAYS):
-            if is_paid(nominal + timedelta(days=sign * k)):
-                return k
-        return WEEK_DAYS
-
-    return max(0, closest(-1) + closest(+1) - WEEK_DAYS)
+        before, after = closest(-1), closest(+1)
+    else:  # the paid days in order: the neighbours on either side
+        index = bisect_left(paid, nominal)
+        later = index + 1 if index < len(paid) and paid[index] == nominal else index
+        before = (nominal - paid[index - 1]).days if index else WEEK_DAYS
+        after = (paid[later] - nominal).days if later < len(paid) else WEEK_DAYS
+    return max(0, min(before, WEEK_DAYS) + min(after, WEEK_DAYS) - WEEK_DAYS)
 
 
 @lru_cache(maxsize=256)
-def _paid_release_days(code: str, instructed: frozenset[str]) -> frozenset[date] | None:
-    """The nominal days of the household's instructed leefgeld releases, read from
-    their readable EndToEndIds (`instruction_id`); None when those are hashed (a
-    long household code), and each day must be asked for by its id."""
+def _paid_release_days(code: str, instructed: frozenset[str]) -> tuple[date, ...] | None:
+    """The nominal days of the household's instructed leefgeld releases, in order,
+    read from their readable EndToEndIds (`instruction_id`); None when those are
+    hashed (a long household code), and each day must be asked for by its id."""
     prefix = f"{_clean(f'{code}-LG')}-"
     if len(prefix) + 8 > MAX_E2E_LENGTH:
         return None
@@ -202,7 +206,7 @@ def _paid_release_days(code: str, instructed: frozenset[str]) -> frozenset[date]
                 days.add(date(int(key[-8:-4]), int(key[-4:-2]), int(key[-2:])))
             except ValueError:  # not a date: not a release's id
                 continue
-    return frozenset(days)
+    return tuple(sorted(days))
 
 
 def forget_kept_results() -> None:
