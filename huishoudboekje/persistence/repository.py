@@ -41,10 +41,24 @@ GEMEENTE_FIELDS = (
 
 
 def gemeente_from_columns(values: Mapping[str, Any]) -> Gemeente:
-    """The gemeente from its stored column values (keys: `GEMEENTE_FIELDS`)."""
+    """The gemeente from its stored column values (keys: `GEMEENTE_FIELDS`).
+
+    Checked once per exact stored values, like a household (every page view and
+    `hhb status` read the gemeente's settings)."""
     data = {name: values[name] for name in GEMEENTE_FIELDS}
     data["extra_closing_days"] = list(data["extra_closing_days"])
-    return gemeente_from_data(data)
+    key = tuple(tuple(v) if isinstance(v, list) else v for v in data.values())
+    gemeente = _GEMEENTES.get(key)
+    if gemeente is None:
+        gemeente = gemeente_from_data(data)
+        if len(_GEMEENTES) >= _GEMEENTES_MAX:
+            _GEMEENTES.clear()
+        _GEMEENTES[key] = gemeente
+    return gemeente
+
+
+_GEMEENTES: dict[tuple[Any, ...], Gemeente] = {}  # stored values -> checked Gemeente
+_GEMEENTES_MAX = 64
 
 
 def load_gemeente(uow: UnitOfWork) -> Gemeente | None:
