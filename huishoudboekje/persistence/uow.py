@@ -39,10 +39,9 @@ class UnitOfWork:
     ) -> None:
         session = self.session
         self._session = None
-        try:
-            session.rollback()
-        finally:
-            session.close()
+        # closing ends the transaction: whatever was not committed is rolled back
+        # (an explicit rollback first cost a third of a short unit of work)
+        session.close()
 
     @property
     def session(self) -> Session:
