@@ -217,3 +217,15 @@ def test_errors_are_friendly_dutch_pages_without_traceback(db_url: str, web: Web
     assert "Er ging bij ons iets mis" in body
     assert "Traceback" not in body and "geheime details" not in body
     app.extensions["hhb_engine"].dispose()
+
+
+def test_every_request_gives_its_database_connection_back(web: WebEnv) -> None:
+    """The identity lookup and a page's reads share one unit of work per request,
+    closed when the request ends: also after a refused or missing page."""
+    client = web.client("jansen")
+    pool = web.engine.pool
+    for path, status in (("/vandaag", 200), ("/betaald", 200), ("/medewerker/", 403)):
+        assert client.get(path).status_code == status
+        assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    assert client.get("/overzicht/1999-13").status_code == 404
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]

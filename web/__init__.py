@@ -57,6 +57,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.install(app)
     formatting.register(app)
     app.before_request(access.load_identity)
+    app.teardown_request(access.close_reads)
 
     from web.auth_views import bp as auth_bp
     from web.household_views import bp as household_bp

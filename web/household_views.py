@@ -70,11 +70,10 @@ def _view(days: int | None = None, kinds: tuple[str, ...] | None = None) -> Hous
     the whole journal)."""
     today = access.settings().today()
     since = None if days is None else today - timedelta(days=days)
-    with access.uow() as uow:
-        try:
-            return household_view(uow, _code(), today, since=since, kinds=kinds)
-        except UnknownHouseholdError:
-            abort(404)
+    try:
+        return household_view(access.reads(), _code(), today, since=since, kinds=kinds)
+    except UnknownHouseholdError:
+        abort(404)
 
 
 @bp.get("/vandaag")
@@ -83,14 +82,14 @@ def today() -> str:
     """Vandaag: next leefgeld, why, and what is safe to spend per day."""
     today = access.settings().today()
     since = today - timedelta(days=PAID_TODAY_DAYS)
-    with access.uow() as uow:
-        stored = household_payments(uow, _code(), since)
-        # without payments stored by the nightly run, the journal's charges say what was paid
-        kinds = () if stored else (CHARGE_KIND,)
-        try:
-            view = household_view(uow, _code(), today, since=since, kinds=kinds)
-        except UnknownHouseholdError:
-            abort(404)
+    uow = access.reads()
+    stored = household_payments(uow, _code(), since)
+    # without payments stored by the nightly run, the journal's charges say what was paid
+    kinds = () if stored else (CHARGE_KIND,)
+    try:
+        view = household_view(uow, _code(), today, since=since, kinds=kinds)
+    except UnknownHouseholdError:
+        abort(404)
     report = view.status
     if stored:
         # a payment the bank sent back comes first: the household must know
@@ -130,10 +129,8 @@ def payments() -> str:
     report = view.status
     paid = paid_charges_of(view.entries, report.household, report.today - timedelta(days=PAID_DAYS))
     tonight = [d for d in report.plan.decisions if d.kind == "charge"]
-    with access.uow() as uow:
-        stored = household_payments(
-            uow, report.household.code, report.today - timedelta(days=PAID_DAYS)
-        )
+    since = report.today - timedelta(days=PAID_DAYS)
+    stored = household_payments(access.reads(), report.household.code, since)
     kinds = {c.id: c.kind.value for c in report.household.charges}
     return render_template(
         "household/payments.html",

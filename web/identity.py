@@ -59,7 +59,9 @@ class IdentityProvider(Protocol):
         self, credentials: Mapping[str, str], client: str, now: datetime
     ) -> AuthResult: ...
 
-    def load(self, subject: str) -> Identity | None: ...
+    def load(self, subject: str, uow: UnitOfWork) -> Identity | None:
+        """The identity for a session subject, read in the request's `uow`."""
+        ...
 
 
 class Argon2Hasher:
@@ -124,13 +126,12 @@ class LocalPasswordProvider:
             identity = identity_of(result.user)
         return AuthResult(identity, result.outcome)
 
-    def load(self, subject: str) -> Identity | None:
+    def load(self, subject: str, uow: UnitOfWork) -> Identity | None:
         """The identity for a session subject, if the account still exists and is active."""
         prefix, _, raw_id = subject.partition(":")
         if prefix != "local" or not raw_id.isdigit():
             return None
-        with UnitOfWork(self.engine) as uow:
-            user = get_user(uow, int(raw_id))
+        user = get_user(uow, int(raw_id))
         if user is None or not user.active or user.password_hash is None:
             return None
         return identity_of(user)
