@@ -22,6 +22,7 @@ from huishoudboekje.state import HouseholdState
 CHARGE_LOOKBACK_DAYS = 90
 # An income that arrives on day D is on the statement the nightly run reads on D + 1;
 # a payment needs its money on the night it is instructed, before it executes.
+ONE_DAY = timedelta(days=1)
 BOOKING_DELAY_DAYS = 1  # unpaid (held back) charges this old still count as owed
 
 
@@ -97,9 +98,10 @@ def project(
     balance = state.vat
     reserves = dict(state.reserves)
     deltas: dict[date, Money] = {}
+    tomorrow = today + ONE_DAY
 
     def add(day: date, amount: Money) -> None:
-        key = max(day, today + timedelta(days=1))
+        key = max(day, tomorrow)
         deltas[key] = deltas.get(key, ZERO) + amount
 
     _add_repayments(household, state, today, last, add)
@@ -147,7 +149,7 @@ def project(
     points = []
     day = today
     while day < last:
-        day += timedelta(days=1)
+        day += ONE_DAY
         delta = deltas.get(day)
         if delta is not None:  # most days nothing happens: skip the addition
             balance = balance + delta

@@ -29,6 +29,7 @@ class UnknownHouseholdError(LookupError):
         self.code = code
 
 
+@lru_cache(maxsize=64)  # the same settings object for the same gemeente settings
 def plan_settings(gemeente: Gemeente | None) -> PlanSettings:
     """Planning parameters from the gemeente's configuration."""
     if gemeente is None:
