@@ -8,16 +8,19 @@ Read functions return plain frozen records (no table rows leave this module);
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import and_, bindparam, or_
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from huishoudboekje.bankbook import InstructionStatus, TxStatus
 from huishoudboekje.money import Money
+from huishoudboekje.night_signals import GEMEENTE
 from huishoudboekje.persistence import record_audit
 from huishoudboekje.persistence.nightly_repo import (
     last_completed_night,
@@ -164,6 +167,70 @@ def night_signals(uow: UnitOfWork, household: str | None = None) -> list[NightSi
         if household is None or row.household == household
     ]
     return sorted(items, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), s.household, s.key))
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSignals:
+    """What the caseload needs of the stored signals, read at once for every household."""
+
+    by_household: Mapping[str, tuple[NightSignal, ...]]  # open ones, most severe first
+    acknowledged: frozenset[str]  # of the keys asked about: those staff closed with a note
+
+
+_SIGNAL = table_of(SignalRow)
+_OPEN_OR_ACKNOWLEDGED = (
+    select_columns(
+        *(
+            _SIGNAL.c[name]
+            for name in (
+                "key",
+                "household",
+                "kind",
+                "severity",
+                "message",
+                "first_seen",
+                "last_seen",
+                "status",
+                "acknowledged_by",
+                "acknowledged_note",
+            )
+        )
+    )
+    .where(_SIGNAL.c.household != GEMEENTE)
+    .where(
+        or_(
+            _SIGNAL.c.status == "open",
+            and_(
+                _SIGNAL.c.acknowledged_by.is_not(None),
+                _SIGNAL.c.key.in_(bindparam("keys", expanding=True)),
+            ),
+        )
+    )
+)
+
+
+def open_signals_by_household(uow: UnitOfWork, keys: Iterable[str] = ()) -> OpenSignals:
+    """The open stored signals of every household, grouped per household and most
+    severe first, in one query; with them which of `keys` (signals computed today)
+    staff have acknowledged: the nightly run does not reopen those, so they are
+    dealt with. Signals about the pooled account (no household) are left out."""
+    grouped: defaultdict[str, list[NightSignal]] = defaultdict(list)
+    acknowledged: set[str] = set()
+    for row in uow.read(_OPEN_OR_ACKNOWLEDGED, {"keys": sorted(set(keys))}):
+        signal = NightSignal(*row)
+        if signal.status == "open":
+            grouped[signal.household].append(signal)
+        else:
+            acknowledged.add(signal.key)
+    return OpenSignals(
+        {
+            household: tuple(
+                sorted(signals, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), s.key))
+            )
+            for household, signals in grouped.items()
+        },
+        frozenset(acknowledged),
+    )
 
 
 def acknowledge_night_signal(

@@ -16,6 +16,7 @@ from huishoudboekje.forecast import ForecastPoint
 from huishoudboekje.ledger import AccountKind, JournalEntry
 from huishoudboekje.model import Household
 from huishoudboekje.money import ZERO, Money, total
+from huishoudboekje.night_worklists import SEVERITY_ORDER, NightSignal, open_signals_by_household
 from huishoudboekje.persistence import load_households
 from huishoudboekje.persistence.uow import UnitOfWork
 from huishoudboekje.services import household_context, household_status, status_of
@@ -242,21 +243,63 @@ def household_view(
 
 
 @dataclass(frozen=True, slots=True)
+class CaseloadSignal:
+    """A signal in a caseload row: stored by the nightly run and still open, or
+    computed for today only."""
+
+    key: str
+    kind: str  # a `SignalKind` value
+    severity: str  # a `Severity` value
+    message: str
+    stored: bool  # open in the nightly run's signals: acknowledged there with a note
+
+
+@dataclass(frozen=True, slots=True)
 class CaseloadRow:
     household: Household
     status: StatusReport
+    signals: tuple[CaseloadSignal, ...] = ()  # most severe first
 
-    @property
-    def signals(self) -> tuple[Signal, ...]:
-        return self.status.signals
+
+def caseload_signals(
+    computed: Iterable[Signal], stored: Iterable[NightSignal], acknowledged: frozenset[str]
+) -> tuple[CaseloadSignal, ...]:
+    """One household's signals for the caseload, most severe first: its open stored
+    signals, and of today's computed signals those the night did not store under the
+    same key and staff did not acknowledge (a signal is shown once)."""
+    shown = [CaseloadSignal(s.key, s.kind, s.severity, s.message, True) for s in stored]
+    seen = {s.key for s in shown} | acknowledged
+    for signal in computed:
+        if signal.key not in seen:
+            seen.add(signal.key)
+            shown.append(
+                CaseloadSignal(
+                    signal.key, signal.kind.value, signal.severity.value, signal.message, False
+                )
+            )
+    return tuple(sorted(shown, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), not s.stored)))
 
 
 def caseload(uow: UnitOfWork, today: date, query: str = "") -> list[CaseloadRow]:
-    """Households whose code or name contains `query`, with tonight's signals."""
+    """Households whose code or name contains `query`, each with its open stored
+    signals and tonight's computed ones (the stored ones of every household are read
+    in one query)."""
     needle = query.strip().lower()
-    rows = []
-    for household in load_households(uow):
-        if needle and needle not in household.code.lower() and needle not in household.name.lower():
-            continue
-        rows.append(CaseloadRow(household, household_status(uow, household.code, today)))
-    return rows
+    found = [
+        (household, household_status(uow, household.code, today))
+        for household in load_households(uow)
+        if not needle or needle in household.code.lower() or needle in household.name.lower()
+    ]
+    stored = open_signals_by_household(
+        uow, (signal.key for _, report in found for signal in report.signals)
+    )
+    return [
+        CaseloadRow(
+            household,
+            report,
+            caseload_signals(
+                report.signals, stored.by_household.get(household.code, ()), stored.acknowledged
+            ),
+        )
+        for household, report in found
+    ]

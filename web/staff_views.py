@@ -96,6 +96,7 @@ from web.staff_forms import (
 bp = Blueprint("staff", __name__, url_prefix="/medewerker")
 LEDGER_ROWS = 60
 PAYMENT_KINDS_NL = {"charge": "vaste last", "leefgeld": "leefgeld", "extra": "extra betaling"}
+SEVERITY_NL = {"high": "urgent", "warning": "let op", "info": "ter info"}
 
 
 def _flash_proposal(proposal: Proposal) -> None:
@@ -112,9 +113,12 @@ def _flash_proposal(proposal: Proposal) -> None:
 @bp.get("/")
 @staff_only
 def caseload() -> str:
-    """Caseload: every household with its signals; search on code or name. The
-    "Open" column counts requests to look at: new ones, and those whose extra
-    payment the bank sent back (pay again or close)."""
+    """Caseload: every household with its signals; search on code or name. Signals
+    are the nightly run's stored ones not yet acknowledged (a returned rent, a late
+    payment) and tonight's computed ones, each once, most severe first, linking to
+    the household page where they are acknowledged. The "Open" column counts
+    requests to look at: new ones, and those whose extra payment the bank sent back
+    (pay again or close)."""
     query = request.args.get("q", "").strip()[:100]
     with access.uow() as uow:
         rows = caseload_of(uow, access.settings().today(), query)
@@ -128,6 +132,7 @@ def caseload() -> str:
         requests_new=requests_new,
         requests_returned=requests_returned,
         pending=pending,
+        severity_nl=SEVERITY_NL,
     )
 
 
