@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_
+from sqlalchemy import bindparam
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
@@ -178,7 +178,7 @@ class OpenSignals:
 
 
 _SIGNAL = table_of(SignalRow)
-_OPEN_OR_ACKNOWLEDGED = (
+_OPEN = (
     select_columns(
         *(
             _SIGNAL.c[name]
@@ -197,31 +197,31 @@ _OPEN_OR_ACKNOWLEDGED = (
         )
     )
     .where(_SIGNAL.c.household != GEMEENTE)
-    .where(
-        or_(
-            _SIGNAL.c.status == "open",
-            and_(
-                _SIGNAL.c.acknowledged_by.is_not(None),
-                _SIGNAL.c.key.in_(bindparam("keys", expanding=True)),
-            ),
-        )
-    )
+    .where(_SIGNAL.c.status == "open")
 )
+_ACKNOWLEDGED_AMONG = (
+    select_columns(_SIGNAL.c.key)
+    .where(_SIGNAL.c.acknowledged_by.is_not(None))
+    .where(_SIGNAL.c.key.in_(bindparam("keys", expanding=True)))
+)
+_KEYS_PER_QUERY = 500  # a whole caseload's keys would pass the database's parameter limit
 
 
 def open_signals_by_household(uow: UnitOfWork, keys: Iterable[str] = ()) -> OpenSignals:
     """The open stored signals of every household, grouped per household and most
     severe first, in one query; with them which of `keys` (signals computed today)
     staff have acknowledged: the nightly run does not reopen those, so they are
-    dealt with. Signals about the pooled account (no household) are left out."""
+    dealt with (asked in chunks, so any caseload stays within the database's limit
+    on parameters). Signals about the pooled account (no household) are left out."""
     grouped: defaultdict[str, list[NightSignal]] = defaultdict(list)
-    acknowledged: set[str] = set()
-    for row in uow.read(_OPEN_OR_ACKNOWLEDGED, {"keys": sorted(set(keys))}):
+    for row in uow.read(_OPEN):
         signal = NightSignal(*row)
-        if signal.status == "open":
-            grouped[signal.household].append(signal)
-        else:
-            acknowledged.add(signal.key)
+        grouped[signal.household].append(signal)
+    asked = sorted(set(keys))
+    acknowledged: set[str] = set()
+    for start in range(0, len(asked), _KEYS_PER_QUERY):
+        chunk = asked[start : start + _KEYS_PER_QUERY]
+        acknowledged.update(uow.read(_ACKNOWLEDGED_AMONG, {"keys": chunk}).scalars())
     return OpenSignals(
         {
             household: tuple(
