@@ -5,6 +5,10 @@ receive money from the same payer (the Belastingdienst pays zorgtoeslag to all
 of them), so the payer's IBAN alone never decides: the description's matching
 terms, the amount and the date count too. A clear winner is matched; a tie or a
 low score goes to suspense for staff, with the reasons kept either way.
+
+A credit matched to an income that has ended (its schedule's ``UNTIL``) is still
+matched and booked to the household; `ended_before` tells whether it came after
+the end, so staff can check whether it must be paid back.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from enum import StrEnum
 from huishoudboekje.banking import BankTransaction
 from huishoudboekje.model import Household, IncomeStream
 from huishoudboekje.money import Money
+from huishoudboekje.occurrences import is_received
+from huishoudboekje.state import IncomeReceipt
 
 MATCH_THRESHOLD = 60  # a candidate needs at least this score
 CLEAR_LEAD = 15  # and must beat the runner-up by this much
@@ -102,6 +108,26 @@ def score(tx: BankTransaction, household: Household, stream: IncomeStream) -> Ca
         points -= 50
         reasons.append("huishouden neemt niet deel op deze datum")
     return Candidate(household.code, stream.id, points, tuple(reasons))
+
+
+def ended_before(
+    stream: IncomeStream, day: date, receipts: Iterable[IncomeReceipt] = ()
+) -> date | None:
+    """The end of `stream` when money for it booked on `day` came after the income ended
+    (``UNTIL``, or the last date of a ``COUNT``), else None.
+
+    A late arrival of a date that was still expected is not money after the end: the
+    last WW of 23 February, ended per 28 February, may arrive on 2 March (within
+    `window_days`) unless a receipt for that date is already in `receipts`.
+    """
+    end = stream.schedule.end
+    if end is None or day <= end:
+        return None
+    received = tuple(receipts)
+    first = day - timedelta(days=stream.window_days)
+    if any(not is_received(stream, d, received) for d in stream.schedule.between(first, end)):
+        return None
+    return end
 
 
 def candidates(tx: BankTransaction, households: Iterable[Household]) -> list[Candidate]:

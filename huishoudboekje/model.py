@@ -35,6 +35,15 @@ class IncomeKind(StrEnum):
             IncomeKind.KINDGEBONDEN_BUDGET,
         }
 
+    @property
+    def label_nl(self) -> str:
+        """The kind as a Dutch sentence starts it: "Loon", "WW", "Kindgebonden budget"."""
+        if self is IncomeKind.WW:
+            return "WW"
+        if self is IncomeKind.OVERIG:
+            return "Inkomen"
+        return self.value.replace("_", " ").capitalize()
+
 
 class ChargeKind(StrEnum):
     HUUR = "huur"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from huishoudboekje.model import IncomeStream
 from huishoudboekje.money import Money
 from huishoudboekje.payments import PaymentInstruction
 from huishoudboekje.return_reasons import reason_nl
@@ -87,6 +88,30 @@ def unmatched_ageing(dedupe_key: str, day: date, amount: Money, today: date) -> 
         f"{(today - day).days} dagen op de tussenrekening.",
         key=f":onbekend_oud:{dedupe_key}",
         data=(("dedupe_key", dedupe_key),),
+    )
+
+
+def income_after_end(
+    household: str, dedupe_key: str, stream: IncomeStream, day: date, amount: Money, end: date
+) -> Signal:
+    """Money for an income that has ended was booked to the household: it may have to be
+    paid back (UWV, werkgever), so staff look before it is spent as ordinary income."""
+    payer = f" ({stream.payer_name})" if stream.payer_name else ""
+    return Signal(
+        SignalKind.INCOME_AFTER_END,
+        household,
+        Severity.HIGH,
+        f"{stream.kind.label_nl}{payer} van {eur(amount)} op {day_nl(day)} ontvangen, maar "
+        f"dit inkomen is beëindigd per {day_nl(end)}. Controleer of het terugbetaald moet "
+        "worden; het bedrag staat in de buffer van het huishouden.",
+        key=f"{household}:inkomen_na_einde:{dedupe_key}",
+        data=(
+            ("dedupe_key", dedupe_key),
+            ("income", stream.id),
+            ("booking_date", day.isoformat()),
+            ("amount", str(amount)),
+            ("end", end.isoformat()),
+        ),
     )
 
 

@@ -118,6 +118,18 @@ class Schedule:
             return None
         return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
 
+    @cached_property
+    def end(self) -> date | None:
+        """The last day the rule applies: its ``UNTIL``, or the last date of a ``COUNT``
+        rule (None: it runs on)."""
+        until = self.until
+        if until is not None:
+            return until
+        if not _COUNT.search(self.rrule):
+            return None
+        last = self._rule[-1] if self._rule.count() else None
+        return None if last is None else last.date()
+
     def ending_on(self, last: date) -> Schedule:
         """This schedule with no dates after `last`: the rule gets ``UNTIL=`` `last`.
 

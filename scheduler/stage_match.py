@@ -3,6 +3,9 @@
 `match`: a new credit that is not about one of our payments is scored against
 every income stream (`matching.HouseholdIndex`); a clear winner is matched, a tie
 or a low score goes to suspense with a signal. The reasons are stored either way.
+A credit matched to an income that has already ended (`matching.ended_before`) is
+matched and booked all the same, with an "inkomen na einde" signal for staff: it
+may have to be paid back.
 
 `reconcile`: new debits and credits that carry one of our EndToEndIds are decided
 by `bankbook.reconcile`: settled (in flight → paid; for another amount than
@@ -15,7 +18,9 @@ signal). A returned extra payment takes its household request along to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from huishoudboekje import night_signals
@@ -27,18 +32,22 @@ from huishoudboekje.bankbook import (
     reconcile,
 )
 from huishoudboekje.extra_returns import follow_returned_extras
-from huishoudboekje.matching import HouseholdIndex, MatchResult, MatchStatus
+from huishoudboekje.matching import HouseholdIndex, MatchResult, MatchStatus, ended_before
+from huishoudboekje.model import Household, IncomeStream
 from huishoudboekje.money import Money
 from huishoudboekje.persistence import UnitOfWork
 from huishoudboekje.persistence.nightly_repo import (
     sent_payments,
     set_instruction_status,
+    state_rows,
     to_transaction,
     transactions,
     upsert_signals,
 )
 from huishoudboekje.persistence.nightly_tables import BankTransactionRow
+from huishoudboekje.persistence.planner_memory import MEMORY_KEY, memory_from_json
 from huishoudboekje.signals import Signal
+from huishoudboekje.state import IncomeReceipt
 from scheduler.context import NightContext
 
 
@@ -60,16 +69,58 @@ def _reasons(result: MatchResult) -> dict[str, Any]:
     }
 
 
+class EndedIncomes:
+    """Tells, per matched credit, whether its income had already ended (pure decision in
+    `matching.ended_before`); the receipts it needs are the household's booked ones
+    (planner memory) plus the credits matched earlier tonight."""
+
+    def __init__(self, uow: UnitOfWork, households: Sequence[Household]) -> None:
+        self._uow = uow
+        self._ended: dict[tuple[str, str], IncomeStream] = {
+            (h.code, s.id): s for h in households for s in h.incomes if s.schedule.end
+        }
+        self._receipts: dict[str, list[IncomeReceipt]] = {}
+        self._tonight: dict[str, list[IncomeReceipt]] = {}
+
+    def check(self, row: BankTransactionRow, household: str, income_id: str) -> Signal | None:
+        """The signal when `row`, matched to `income_id`, came after that income ended."""
+        day, amount = row.booking_date, Money(row.amount)
+        stream = self._ended.get((household, income_id))
+        signal = None
+        if stream is not None:
+            receipts = [*self._booked(household), *self._tonight.get(household, [])]
+            end = ended_before(stream, day, receipts)
+            if end is not None:
+                signal = night_signals.income_after_end(
+                    household, row.dedupe_key, stream, day, amount, end
+                )
+        self._tonight.setdefault(household, []).append(IncomeReceipt(income_id, day, amount))
+        return signal
+
+    def _booked(self, household: str) -> list[IncomeReceipt]:
+        if household not in self._receipts:
+            stored = state_rows(self._uow, [household], (MEMORY_KEY,)).get((household, MEMORY_KEY))
+            state = memory_from_json(household, stored.value if stored else None)
+            self._receipts[household] = list(state.receipts)
+        return self._receipts[household]
+
+
+def _ended_on(signal: Signal) -> date:
+    return date.fromisoformat(signal.data_dict()["end"])
+
+
 def match_credits(ctx: NightContext) -> dict[str, Any]:
     """Match every new credit that is not a return of one of our payments."""
-    counts = {"matched": 0, "unmatched": 0}
+    counts = {"matched": 0, "unmatched": 0, "after_end": 0}
     with UnitOfWork(ctx.engine) as uow:
         rows = [r for r in transactions(uow, TxStatus.NEW) if r.amount > 0]
         if not rows:
             return counts
         index = HouseholdIndex(ctx.households())
+        ended = EndedIncomes(uow, index.households)
         sent = sent_payments(uow, _refs(rows))
         signals: list[Signal] = []
+        after_end: list[Signal] = []
         for done, row in enumerate(rows):
             if done % 500 == 0:
                 ctx.progress("match", done, len(rows))
@@ -77,12 +128,18 @@ def match_credits(ctx: NightContext) -> dict[str, Any]:
             if tx.is_return or our_reference(tx, sent) is not None:
                 continue  # reconcile decides
             result = index.match(tx)
-            row.match_reasons = _reasons(result)
-            if result.status is MatchStatus.MATCHED and result.candidate is not None:
+            reasons = _reasons(result)
+            best = result.candidate
+            if result.status is MatchStatus.MATCHED and best is not None:
                 row.status = TxStatus.MATCHED.value
-                row.household = result.candidate.household
-                row.income_id = result.candidate.income_id
+                row.household = best.household
+                row.income_id = best.income_id
                 counts["matched"] += 1
+                signal = ended.check(row, best.household, best.income_id)
+                if signal is not None:  # booked all the same: the money is the household's
+                    reasons["after_end"] = _ended_on(signal).isoformat()
+                    after_end.append(signal)
+                    counts["after_end"] += 1
             else:
                 row.status = TxStatus.UNMATCHED.value
                 counts["unmatched"] += 1
@@ -95,8 +152,10 @@ def match_credits(ctx: NightContext) -> dict[str, Any]:
                         result.reason,
                     )
                 )
+            row.match_reasons = reasons
             uow.session.add(row)
         upsert_signals(uow, signals, ctx.night, "unmatched")
+        upsert_signals(uow, after_end, ctx.night, "event")  # open until staff close it
         uow.commit()
     ctx.progress("match", len(rows), len(rows))
     return counts

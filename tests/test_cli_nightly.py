@@ -8,21 +8,23 @@ nights wrote to the outbox); `hhb nightly` runs for each day.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from huishoudboekje import ledger
 from huishoudboekje.banking import BankTransaction
 from huishoudboekje.money import Money
+from huishoudboekje.night_worklists import acknowledge_night_signal, night_signals
 from huishoudboekje.persistence import (
     UnitOfWork,
     create_engine_from_url,
     load_audit_events,
     load_ledger,
 )
-from huishoudboekje.persistence.nightly_repo import bank_balance, instruction_rows
+from huishoudboekje.persistence.nightly_repo import bank_balance, instruction_rows, transactions
 from tests.nightly_bank import Bank, Income
 from tests.nightly_support import GIFT, INCOMES, SAMPLE, days, dump, hhb, incomes_on, nightly
 
@@ -427,3 +429,100 @@ def test_a_failing_household_is_a_problem_and_the_others_are_planned(
     capsys.readouterr()
     assert hhb("runs", "--json", db=db) == 0
     assert json.loads(capsys.readouterr().out)[-1]["stages"]["plan"]["planned"] == 3
+
+
+WW_RUNNING = 'schedule: {start: 2026-02-23, rrule: "FREQ=MONTHLY;BYMONTHDAY=23"}'
+WW_ENDED = 'schedule: {start: 2026-01-23, rrule: "FREQ=MONTHLY;BYMONTHDAY=23;UNTIL=20260131"}'
+
+
+def signals_of(db: str, kind: str, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    """`hhb signals --all --json`, only those of `kind`."""
+    capsys.readouterr()
+    assert hhb("signals", "--all", "--json", db=db) == 0
+    return [s for s in json.loads(capsys.readouterr().out) if s["kind"] == kind]
+
+
+def test_money_for_an_ended_income_is_booked_and_signalled_once(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Dhr. Bakker's WW ended per 31 January; UWV still pays on 23 February."""
+    config = tmp_path / "ww-beeindigd.yaml"
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert text.count(WW_RUNNING) == 1
+    config.write_text(text.replace(WW_RUNNING, WW_ENDED), encoding="utf-8")
+    assert hhb("config", "apply", str(config), db=db_url) == 0
+    db, var, bank = db_url, tmp_path / "var", Bank()
+    reports = run_days(bank, db, var, capsys, days(date(2026, 2, 22), date(2026, 2, 25)))
+
+    # booked to the household like any income (run_days checked ledger == bank every day)
+    engine = create_engine_from_url(db)
+    try:
+        with UnitOfWork(engine) as uow:
+            (row,) = [r for r in transactions(uow) if r.counterparty_name == "UWV"]
+            assert (row.status, row.household, row.income_id) == ("matched", "HH-0003", "ww")
+            assert row.journal_entry_id is not None
+            assert row.match_reasons is not None
+            assert row.match_reasons["after_end"] == "2026-01-31"
+            book = load_ledger(uow)
+            assert book.balance(ledger.SUSPENSE) == Money("0.00")
+            entry = next(e for e in book.entries if e.id == row.journal_entry_id)
+            assert sum((p.amount for p in entry.postings), Money("0.00")) == Money("0.00")
+            assert {p.account for p in entry.postings} == {ledger.BANK, ledger.vat("HH-0003")}
+    finally:
+        engine.dispose()
+
+    # one signal, for staff, on the night the statement came in
+    raised = [s for s in reports[date(2026, 2, 24)]["signals"] if s["kind"] == "inkomen_na_einde"]
+    assert [(s["household"], s["severity"]) for s in raised] == [("HH-0003", "high")]
+    assert raised[0]["message"] == (
+        "WW (UWV) van € 1.245,00 op maandag 23 februari ontvangen, maar dit inkomen is "
+        "beëindigd per zaterdag 31 januari. Controleer of het terugbetaald moet worden; "
+        "het bedrag staat in de buffer van het huishouden."
+    )
+    (stored,) = signals_of(db, "inkomen_na_einde", capsys)
+    assert stored["status"] == "open" and stored["data"]["income"] == "ww"
+
+    # re-running the night and re-delivering the statement raise nothing new
+    before = dump(db)
+    nightly(date(2026, 2, 25), db, var, capsys)
+    processed = var / "inbox" / "processed" / "camt053-20260223.xml"
+    (var / "inbox" / "nog-eens.xml").write_bytes(processed.read_bytes())
+    again = nightly(date(2026, 2, 25), db, var, capsys)
+    assert again["statements"][0]["status"] == "duplicate"
+    assert dump(db) == before
+    assert len(signals_of(db, "inkomen_na_einde", capsys)) == 1
+
+    # staff see it on the worklist and close it with a note; later nights leave it closed
+    engine = create_engine_from_url(db)
+    try:
+        with UnitOfWork(engine) as uow:
+            listed = [s for s in night_signals(uow) if s.kind == "inkomen_na_einde"]
+            assert [s.key for s in listed] == [stored["key"]]
+            acknowledge_night_signal(
+                uow,
+                key=stored["key"],
+                actor="medewerker",
+                note="UWV gebeld: terugbetalen via betalingsregeling",
+                now=datetime(2026, 2, 25, 9, 0, tzinfo=UTC),
+                today=date(2026, 2, 25),
+            )
+    finally:
+        engine.dispose()
+    run_days(bank, db, var, capsys, [date(2026, 2, 26)])
+    (closed,) = signals_of(db, "inkomen_na_einde", capsys)
+    assert closed["status"] == "closed"
+
+
+def test_the_last_ww_payment_before_the_end_raises_no_signal(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ended per 28 February, the WW of 23 February is ordinary income."""
+    config = tmp_path / "ww-eindigt.yaml"
+    ending = WW_RUNNING.replace('23"}', '23;UNTIL=20260228"}')
+    config.write_text(
+        SAMPLE.read_text(encoding="utf-8").replace(WW_RUNNING, ending), encoding="utf-8"
+    )
+    assert hhb("config", "apply", str(config), db=db_url) == 0
+    reports = run_days(Bank(), db_url, tmp_path / "var", capsys, [date(2026, 2, 24)])
+    assert reports[date(2026, 2, 24)]["matched"] >= 1
+    assert signals_of(db_url, "inkomen_na_einde", capsys) == []

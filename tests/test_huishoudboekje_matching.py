@@ -4,9 +4,14 @@ from datetime import date
 import pytest
 
 from huishoudboekje.banking import BankTransaction
-from huishoudboekje.matching import HouseholdIndex, MatchStatus, match_credit
+from huishoudboekje.matching import HouseholdIndex, MatchStatus, ended_before, match_credit
+from huishoudboekje.model import IncomeKind
 from huishoudboekje.money import Money
-from tests.factories import jansen
+from huishoudboekje.night_signals import income_after_end
+from huishoudboekje.schedule import Schedule
+from huishoudboekje.signals import SignalKind
+from huishoudboekje.state import IncomeReceipt
+from tests.factories import income, jansen
 
 TOESLAGEN = "NL86INGB0002445588"
 
@@ -88,3 +93,96 @@ def test_index_gives_the_same_answer_as_a_full_scan():
 def test_debits_are_not_matched_as_income():
     with pytest.raises(ValueError):
         match_credit(credit("-10.00", date(2026, 2, 3)), households())
+
+
+# -- money for an income that has ended (its schedule got UNTIL=) ---------------------------
+
+
+def ended_salary(rrule: str = "FREQ=MONTHLY;BYMONTHDAY=25;UNTIL=20260228"):
+    """A salary on the 25th from the employer, ended per 28 February (staff: Beëindigen)."""
+    salary = replace(
+        income("loon", "1234.56", date(2026, 1, 25), rrule),
+        payer_iban=WERKGEVER,
+        payer_name="Werkgever BV",
+        terms=("salaris",),
+    )
+    return replace(jansen(), incomes=(salary,)), salary
+
+
+WERKGEVER = "NL20INGB0001234567"
+
+
+def test_salary_after_its_end_is_still_matched_to_the_household():
+    household, salary = ended_salary()
+    tx = credit("1234.56", date(2026, 3, 3), WERKGEVER, "Salaris maart", "Werkgever BV")
+    result = match_credit(tx, [household])
+    assert result.status is MatchStatus.MATCHED  # booked to the household, not lost
+    assert result.candidate is not None and result.candidate.income_id == "loon"
+    assert ended_before(salary, tx.booking_date) == date(2026, 2, 28)
+
+
+def test_money_on_or_before_the_end_or_for_an_income_that_runs_on_is_ordinary():
+    _household, salary = ended_salary()
+    assert ended_before(salary, date(2026, 2, 25)) is None
+    assert ended_before(salary, date(2026, 2, 28)) is None
+    running = replace(salary, schedule=Schedule(date(2026, 1, 25), "FREQ=MONTHLY;BYMONTHDAY=25"))
+    assert ended_before(running, date(2026, 3, 3)) is None
+
+
+def test_a_late_last_payment_is_not_money_after_the_end_unless_it_was_already_received():
+    _household, salary = ended_salary()
+    # 25 February's salary arriving on 2 March is late (window 5 days), not after the end
+    assert ended_before(salary, date(2026, 3, 2)) is None
+    # ... but when 25 February's salary was already received, 2 March is a second payment
+    paid = (IncomeReceipt("loon", date(2026, 2, 25), Money("1234.56")),)
+    assert ended_before(salary, date(2026, 3, 2), paid) == date(2026, 2, 28)
+    # a receipt of another income does not count
+    other = (IncomeReceipt("zorgtoeslag", date(2026, 2, 25), Money("1234.56")),)
+    assert ended_before(salary, date(2026, 3, 2), other) is None
+    # beyond the window nothing is still expected
+    assert ended_before(salary, date(2026, 3, 3)) == date(2026, 2, 28)
+
+
+def test_a_count_rule_ends_on_its_last_date():
+    _household, salary = ended_salary("FREQ=MONTHLY;BYMONTHDAY=25;COUNT=2")
+    assert salary.schedule.end == date(2026, 2, 25)
+    assert ended_before(salary, date(2026, 3, 25)) == date(2026, 2, 25)
+    assert ended_before(salary, date(2026, 2, 27)) is None  # the 25th, two days late
+
+
+def test_income_after_end_signal_names_income_amount_date_and_end():
+    _household, salary = ended_salary()
+    signal = income_after_end(
+        "HH-0001", "BANK-1", salary, date(2026, 3, 3), Money("1234.56"), date(2026, 2, 28)
+    )
+    assert signal.kind is SignalKind.INCOME_AFTER_END
+    assert signal.kind.value == "inkomen_na_einde"
+    assert signal.household == "HH-0001"
+    assert signal.message == (
+        "Loon (Werkgever BV) van € 1.234,56 op dinsdag 3 maart ontvangen, maar dit inkomen "
+        "is beëindigd per zaterdag 28 februari. Controleer of het terugbetaald moet worden; "
+        "het bedrag staat in de buffer van het huishouden."
+    )
+    # keyed by the bank line: the same credit raises it once, another credit again
+    again = income_after_end(
+        "HH-0001", "BANK-1", salary, date(2026, 3, 3), Money("1234.56"), date(2026, 2, 28)
+    )
+    assert again.key == signal.key
+    other = income_after_end(
+        "HH-0001", "BANK-2", salary, date(2026, 3, 3), Money("1234.56"), date(2026, 2, 28)
+    )
+    assert other.key != signal.key
+    assert signal.data_dict()["end"] == "2026-02-28"
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [
+        (IncomeKind.LOON, "Loon"),
+        (IncomeKind.WW, "WW"),
+        (IncomeKind.KINDGEBONDEN_BUDGET, "Kindgebonden budget"),
+        (IncomeKind.OVERIG, "Inkomen"),
+    ],
+)
+def test_income_kinds_in_dutch(kind: IncomeKind, label: str) -> None:
+    assert kind.label_nl == label

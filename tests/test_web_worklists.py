@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -14,10 +15,17 @@ from sqlmodel import select
 
 from huishoudboekje import ledger
 from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, load_audit_events, load_ledger, open_database
+from huishoudboekje.persistence import (
+    UnitOfWork,
+    load_audit_events,
+    load_household,
+    load_ledger,
+    open_database,
+)
+from huishoudboekje.persistence.approvals import list_change_requests
 from huishoudboekje.persistence.nightly_repo import finish_run, record_stage, start_run
 from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow, SignalRow
-from tests.nightly_bank import Bank
+from tests.nightly_bank import Bank, Income
 from tests.nightly_support import GIFT, nightly
 from tests.web_fixtures import WebEnv, make_app, seed
 
@@ -166,3 +174,44 @@ def test_household_page_shows_the_nights_signals(
     )
     assert done.headers["Location"] == f"/medewerker/huishouden/{code}"
     assert key not in mira.get(done.headers["Location"]).data.decode()
+
+
+def test_ww_after_its_end_via_beeindigen_reaches_the_worklist_and_is_closed_with_a_note(
+    night_web: WebEnv, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Staff end Dhr. Bakker's WW (four-eyes); UWV still pays a month later."""
+    mira, tom = night_web.client("mira"), night_web.client("tom")
+    mira.post(
+        "/medewerker/huishouden/HH-0003/inkomen/ww/beeindigen", data={"valid_until": "2026-02-26"}
+    )
+    with UnitOfWork(night_web.engine) as uow:
+        [request] = list_change_requests(uow, status="pending")
+    tom.post(f"/medewerker/goedkeuren/{request.id}", data={"besluit": "goedkeuren"})
+    with UnitOfWork(night_web.engine) as uow:
+        household = load_household(uow, "HH-0003")
+    assert household is not None and household.incomes[0].schedule.until == date(2026, 2, 26)
+
+    var = tmp_path / "var"
+    ww = Income(date(2026, 3, 23), "1245.00", "NL66INGB0003344556", "UWV", "WW-uitkering maart")
+    Bank().statement(ww.day, [ww], var / "inbox")
+    report = nightly(date(2026, 3, 24), night_web.db_url, var, capsys)
+    assert report["matched"] == 1 and report["unmatched"] == 0
+    page = mira.get("/medewerker/werklijsten").data.decode().replace("\u00a0", " ")
+    message = (
+        "WW (UWV) van € 1.245,00 op maandag 23 maart ontvangen, maar dit inkomen is "
+        "beëindigd per donderdag 26 februari."
+    )
+    assert html.unescape(message) in html.unescape(page)
+    key = "HH-0003:inkomen_na_einde:"
+    found = re.search(rf'name="key" value="({re.escape(key)}[^"]+)"', page)
+    assert found is not None
+    mira.post(
+        "/medewerker/signalen/afhandelen",
+        data={"key": html.unescape(found[1]), "note": "UWV vordert terug, regeling getroffen"},
+    )
+    with UnitOfWork(night_web.engine) as uow:
+        row = uow.session.get(SignalRow, html.unescape(found[1]))
+        assert row is not None and row.status == "closed"
+        assert row.acknowledged_note == "UWV vordert terug, regeling getroffen"
+    after = mira.get("/medewerker/werklijsten").data.decode()
+    assert key not in html.unescape(after)
