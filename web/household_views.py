@@ -24,9 +24,9 @@ from huishoudboekje.household_requests import (
     submit_request,
 )
 from huishoudboekje.leefgeld import cadence_of
-from huishoudboekje.model import Cadence
+from huishoudboekje.model import Cadence, Household
 from huishoudboekje.money import Money
-from huishoudboekje.night_worklists import household_payments
+from huishoudboekje.night_worklists import HouseholdPayment, household_payments
 from huishoudboekje.overview import (
     CHARGE_KIND,
     HISTORY_DAYS,
@@ -80,25 +80,16 @@ def _view(days: int | None = None, kinds: tuple[str, ...] | None = None) -> Hous
 @household_only
 def today() -> str:
     """Vandaag: next leefgeld, why, and what is safe to spend per day."""
-    today = access.settings().today()
-    since = today - timedelta(days=PAID_TODAY_DAYS)
-    uow = access.reads()
-    stored = household_payments(uow, _code(), since)
+    since = access.settings().today() - timedelta(days=PAID_TODAY_DAYS)
+    stored = household_payments(access.reads(), _code(), since)
     # without payments stored by the nightly run, the journal's charges say what was paid
-    kinds = () if stored else (CHARGE_KIND,)
-    try:
-        view = household_view(uow, _code(), today, since=since, kinds=kinds)
-    except UnknownHouseholdError:
-        abort(404)
+    view = _view(PAID_TODAY_DAYS, kinds=() if stored else (CHARGE_KIND,))
     report = view.status
-    if stored:
-        # a payment the bank sent back comes first: the household must know
-        returned = [p for p in stored if p.status == InstructionStatus.RETURNED]
-        shown = (returned or stored)[0]
-        kinds_of = {c.id: c.kind.value for c in report.household.charges}
-        paid = payment_sentence(shown, kinds_of.get(shown.charge_id, ""))
-    else:
-        paid = paid_sentence(paid_charges_of(view.entries, report.household, since))
+    paid = (
+        _last_payment(stored, report.household)
+        if stored
+        else paid_sentence(paid_charges_of(view.entries, report.household, since))
+    )
     weekly = cadence_of(report.household) is Cadence.WEEKLY
     rate = report.leefgeld_rate
     nxt = report.plan.next_release
@@ -119,6 +110,15 @@ def today() -> str:
         held_back=[u for u in report.upcoming if not u.covered],
         kind_nl=KIND_NL,
     )
+
+
+def _last_payment(stored: list[HouseholdPayment], household: Household) -> str:
+    """The sentence about the newest stored payment; one the bank sent back comes
+    first: the household must know."""
+    returned = [p for p in stored if p.status == InstructionStatus.RETURNED]
+    shown = (returned or stored)[0]
+    kinds = {c.id: c.kind.value for c in household.charges}
+    return payment_sentence(shown, kinds.get(shown.charge_id, ""))
 
 
 @bp.get("/betaald")
