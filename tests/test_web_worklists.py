@@ -168,6 +168,14 @@ def test_household_page_shows_the_nights_signals(
     code, key = rows[0]
     page = mira.get(f"/medewerker/huishouden/{code}").data.decode()
     assert "Signalen van de nacht" in page and key in page
+    # severities in Dutch on every staff page that shows signals
+    for shown in (page, mira.get("/medewerker/werklijsten").data.decode()):
+        badges = re.findall(r'class="badge badge-(\w+)">([^<]*)<', shown)
+        assert badges, shown
+        for severity, label in badges:
+            assert label == {"high": "urgent", "warning": "let op", "info": "ter info"}.get(
+                severity, label
+            ), badges
     done = mira.post(
         "/medewerker/signalen/afhandelen",
         data={"key": key, "note": "Besproken", "huishouden": code},

@@ -68,6 +68,15 @@ def moment(value: datetime | None) -> str:
     return format_datetime(value.astimezone(AMSTERDAM), "dd-MM-y HH:mm", locale=LOCALE)
 
 
+SEVERITY_NL = {"high": "urgent", "warning": "let op", "info": "ter info"}
+
+
+def severity_nl(value: object) -> str:
+    """A signal's severity (`Severity` or its value) in Dutch: `urgent`, `let op`, `ter info`."""
+    key = str(getattr(value, "value", value))
+    return SEVERITY_NL.get(key, key)
+
+
 def register(app: Flask) -> None:
     """Make the formatters Jinja filters."""
     app.add_template_filter(money, "money")
@@ -78,3 +87,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(month, "month")
     app.add_template_filter(moment, "moment")
     app.add_template_filter(reason_nl, "return_reason_nl")
+    app.add_template_filter(severity_nl, "severity_nl")

@@ -96,7 +96,6 @@ from web.staff_forms import (
 bp = Blueprint("staff", __name__, url_prefix="/medewerker")
 LEDGER_ROWS = 60
 PAYMENT_KINDS_NL = {"charge": "vaste last", "leefgeld": "leefgeld", "extra": "extra betaling"}
-SEVERITY_NL = {"high": "urgent", "warning": "let op", "info": "ter info"}
 
 
 def _flash_proposal(proposal: Proposal) -> None:
@@ -132,7 +131,6 @@ def caseload() -> str:
         requests_new=requests_new,
         requests_returned=requests_returned,
         pending=pending,
-        severity_nl=SEVERITY_NL,
     )
 
 
