@@ -53,6 +53,8 @@ def test_the_usual_amount_needs_no_explanation(web: WebEnv) -> None:
     assert next_amount == rate
     assert f"Uw leefgeld is {rate} per week" in body
     assert EXPLAINED not in body
+    staff = text(web.client("mira").get("/medewerker/huishouden/HH-0001").data)
+    assert "Het huishouden leest" not in staff
     assert "meer dan" not in body and "minder dan" not in body
 
 
@@ -101,3 +103,6 @@ def test_a_new_rate_on_a_moved_leefgeld_day_is_explained(web: WebEnv) -> None:
     assert sentence in body, body
     # the figures come from the data, the reason is the engine's own
     assert nxt.because == "er nu meer geld in uw buffer zit"
+    # staff read the same sentence on the household's page (to answer a call about it)
+    staff = text(web.client("mira").get("/medewerker/huishouden/HH-0001").data)
+    assert f"Het huishouden leest: “{sentence}”" in staff, staff

@@ -81,6 +81,7 @@ from web import access
 from web.access import staff_only
 from web.charts import buffer_chart
 from web.formatting import day_year
+from web.sentences import difference_sentence
 from web.staff_forms import (
     END_FORM,
     HOUSEHOLD_FORM,
@@ -163,6 +164,8 @@ def household(code: str) -> str:
         kinds=REQUEST_KINDS,
         entries=list(reversed(view.entries))[:LEDGER_ROWS],
         forecast=list(view.forecast[6::7]),
+        # what the household reads on Vandaag when its next amount is not the usual one
+        difference=difference_sentence(view.status),
     )
 
 
