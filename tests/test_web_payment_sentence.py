@@ -13,10 +13,12 @@ from huishoudboekje.bankbook import InstructionStatus
 from huishoudboekje.money import Money
 from huishoudboekje.night_worklists import HouseholdPayment
 from huishoudboekje.persistence import UnitOfWork
+from huishoudboekje.persistence.nightly_repo import instruction_rows, set_instruction_status
 from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow
 from huishoudboekje.persistence.tables import table_of
 from tests.test_web_pages import text
-from tests.web_fixtures import WebEnv, web  # noqa: F401
+from tests.web_fixtures import TODAY, WebEnv, web  # noqa: F401
+from web.formatting import day
 from web.sentences import payment_sentence
 
 
@@ -42,6 +44,11 @@ def payment(status: InstructionStatus, reason: str = "") -> HouseholdPayment:
             "Uw energierekening van € 725,40 wordt betaald op vrijdag 27 februari.",
         ),
         (
+            InstructionStatus.IN_FLIGHT,
+            "energie",
+            "Uw energierekening van € 725,40 wordt betaald op vrijdag 27 februari.",
+        ),
+        (
             InstructionStatus.RETURNED,
             "huur",
             "Uw huur van € 725,40 is niet betaald: de bank heeft de betaling teruggestuurd. "
@@ -53,7 +60,18 @@ def payment(status: InstructionStatus, reason: str = "") -> HouseholdPayment:
 def test_the_sentence_follows_the_payment_status(
     status: InstructionStatus, kind: str, sentence: str
 ) -> None:
-    assert payment_sentence(payment(status, "AC01"), kind).replace("\xa0", " ") == sentence
+    before = date(2026, 2, 26)  # the day before the payment's execution date
+    assert payment_sentence(payment(status, "AC01"), kind, before).replace("\xa0", " ") == sentence
+
+
+@pytest.mark.parametrize("status", [InstructionStatus.INSTRUCTED, InstructionStatus.IN_FLIGHT])
+@pytest.mark.parametrize("today", [date(2026, 2, 27), date(2026, 3, 2)])
+def test_a_payment_on_or_past_its_day_is_sent_until_the_bank_says_more(
+    status: InstructionStatus, today: date
+) -> None:
+    """Its execution date has come, the bank's statement is not read yet: it went."""
+    sentence = payment_sentence(payment(status), "huur", today).replace("\xa0", " ")
+    assert sentence == "Uw huur van € 725,40 is op vrijdag 27 februari overgemaakt."
 
 
 def test_without_stored_payments_the_journal_says_what_was_paid(web: WebEnv) -> None:
@@ -71,3 +89,20 @@ def test_without_stored_payments_the_journal_says_what_was_paid(web: WebEnv) -> 
     found, again = sentence.search(stored), sentence.search(fallback)
     assert found is not None and again is not None, fallback
     assert found[0] == again[0]  # the same charge, as the journal tells it
+
+
+def test_betaald_says_sent_for_a_payment_past_its_day_and_on_its_way_for_one_to_come(
+    web: WebEnv,
+) -> None:
+    client = web.client("jansen")
+    with UnitOfWork(web.engine) as uow:
+        rows = instruction_rows(uow)
+        past = max(
+            (r for r in rows if r.kind == "charge" and r.execution_date <= TODAY),
+            key=lambda r: r.execution_date,
+        )
+        set_instruction_status(uow, past.end_to_end_id, InstructionStatus.IN_FLIGHT)
+        uow.commit()
+    body = text(client.get("/betaald").data)
+    assert f"overgemaakt op {day(past.execution_date)}" in body, body
+    assert f"onderweg, wordt betaald op {day(past.execution_date)}" not in body

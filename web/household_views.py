@@ -86,7 +86,7 @@ def today() -> str:
     view = _view(PAID_TODAY_DAYS, kinds=() if stored else (CHARGE_KIND,))
     report = view.status
     paid = (
-        _last_payment(stored, report.household)
+        _last_payment(stored, report.household, report.today)
         if stored
         else paid_sentence(paid_charges_of(view.entries, report.household, since))
     )
@@ -112,13 +112,13 @@ def today() -> str:
     )
 
 
-def _last_payment(stored: list[HouseholdPayment], household: Household) -> str:
+def _last_payment(stored: list[HouseholdPayment], household: Household, today: date) -> str:
     """The sentence about the newest stored payment; one the bank sent back comes
     first: the household must know."""
     returned = [p for p in stored if p.status == InstructionStatus.RETURNED]
     shown = (returned or stored)[0]
     kinds = {c.id: c.kind.value for c in household.charges}
-    return payment_sentence(shown, kinds.get(shown.charge_id, ""))
+    return payment_sentence(shown, kinds.get(shown.charge_id, ""), today)
 
 
 @bp.get("/betaald")

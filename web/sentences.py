@@ -81,9 +81,10 @@ def paid_sentence(paid: list[Movement]) -> str:
     return f"Uw {what} van {money(last.amount)} is betaald."
 
 
-def payment_sentence(payment: HouseholdPayment, kind: str) -> str:
+def payment_sentence(payment: HouseholdPayment, kind: str, today: date) -> str:
     """Where the most recent fixed-charge payment the nightly run made stands:
-    paid, on its way, or sent back by the bank (`kind` is the charge's kind)."""
+    paid, sent on its day (the bank's statement not read yet), still to go, or sent
+    back by the bank (`kind` is the charge's kind)."""
     what = f"Uw {KIND_NL.get(kind, 'rekening')} van {money(payment.amount)}"
     if payment.status == InstructionStatus.PAID:
         return f"{what} is betaald."
@@ -93,6 +94,8 @@ def payment_sentence(payment: HouseholdPayment, kind: str) -> str:
             f"{what} is niet betaald: de bank heeft de betaling teruggestuurd. "
             "Het geld staat weer in uw buffer. Uw medewerker heeft hierover een melding gekregen."
         )
+    if payment.execution_date <= today:
+        return f"{what} is op {day(payment.execution_date)} overgemaakt."
     return f"{what} wordt betaald op {day(payment.execution_date)}."
 
 
