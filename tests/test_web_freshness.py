@@ -47,6 +47,41 @@ def assert_fresh(web: WebEnv, client: FlaskClient, before: dict[str, str]) -> di
     return after
 
 
+def staff_edit(uow: UnitOfWork) -> None:
+    """Staff raise HH-0001's rent by €10 and move its leefgeld day from Friday to
+    Monday (applied at once: below the four-eyes threshold)."""
+    household = load_household(uow, "HH-0001")
+    assert household is not None
+    rent = dataclasses.replace(household.charges[0], amount=Money("735.40"))
+    leefgeld = dataclasses.replace(household.leefgeld, weekday="monday")
+    edited = dataclasses.replace(
+        household, charges=(rent, *household.charges[1:]), leefgeld=leefgeld
+    )
+    assert propose_household(uow, actor="mira", after=edited, now=NOW, summary="test").applied
+
+
+def book_income(uow: UnitOfWork) -> None:
+    """A night books an income of €123,45 into HH-0001's vat (not committed)."""
+    income = transfer(
+        f"HH-0001:inkomen:{TODAY.isoformat()}:loon:0",
+        TODAY,
+        "Inkomen loon",
+        debit=BANK,
+        credit=vat("HH-0001"),
+        amount=Money("123.45"),
+        kind="income",
+    )
+    assert append_journal_entries(uow, [income]) == 1
+
+
+def close_monday_9_march(uow: UnitOfWork) -> None:
+    """The gemeente makes Monday 9 March a closing day (not committed)."""
+    gemeente = load_gemeente(uow)
+    assert gemeente is not None
+    closed = (*gemeente.extra_closing_days, date(2026, 3, 9))
+    save_gemeente(uow, dataclasses.replace(gemeente, extra_closing_days=closed), at=NOW)
+
+
 def test_every_change_is_visible_on_the_very_next_request(web: WebEnv) -> None:
     client = web.client("jansen")
     first = pages(client)
@@ -55,31 +90,14 @@ def test_every_change_is_visible_on_the_very_next_request(web: WebEnv) -> None:
 
     # a staff edit: rent up by €10 and leefgeld on Monday instead of Friday
     with UnitOfWork(web.engine) as uow:
-        household = load_household(uow, "HH-0001")
-        assert household is not None
-        rent = dataclasses.replace(household.charges[0], amount=Money("735.40"))
-        leefgeld = dataclasses.replace(household.leefgeld, weekday="monday")
-        edited = dataclasses.replace(
-            household, charges=(rent, *household.charges[1:]), leefgeld=leefgeld
-        )
-        proposal = propose_household(uow, actor="mira", after=edited, now=NOW, summary="test")
-    assert proposal.applied
+        staff_edit(uow)
     edited_pages = assert_fresh(web, client, first)
     assert "op maandag 9 maart" in edited_pages["/vandaag"]
     assert "€ 735,40" in edited_pages["/betaald"]
 
     # a new night: an income booked into the vat
     with UnitOfWork(web.engine) as uow:
-        income = transfer(
-            f"HH-0001:inkomen:{TODAY.isoformat()}:loon:0",
-            TODAY,
-            "Inkomen loon",
-            debit=BANK,
-            credit=vat("HH-0001"),
-            amount=Money("123.45"),
-            kind="income",
-        )
-        assert append_journal_entries(uow, [income]) == 1
+        book_income(uow)
         uow.commit()
     after_night = assert_fresh(web, client, edited_pages)
     with UnitOfWork(web.engine) as uow:  # what `hhb status` says now
@@ -90,10 +108,7 @@ def test_every_change_is_visible_on_the_very_next_request(web: WebEnv) -> None:
 
     # new gemeente settings: the next leefgeld day becomes a closing day
     with UnitOfWork(web.engine) as uow:
-        gemeente = load_gemeente(uow)
-        assert gemeente is not None
-        closed = (*gemeente.extra_closing_days, date(2026, 3, 9))
-        save_gemeente(uow, dataclasses.replace(gemeente, extra_closing_days=closed), at=NOW)
+        close_monday_9_march(uow)
         uow.commit()
     after_gemeente = assert_fresh(web, client, after_night)
     assert "op maandag 9 maart" not in after_gemeente["/vandaag"]

@@ -9,29 +9,22 @@ than the household has been getting.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask.testing import FlaskClient
 
-from huishoudboekje.changes import propose_household
-from huishoudboekje.ledger import BANK, transfer, vat
 from huishoudboekje.money import Money
 from huishoudboekje.persistence import (
     UnitOfWork,
-    append_journal_entries,
-    load_gemeente,
-    load_household,
-    save_gemeente,
 )
 from huishoudboekje.planner import Difference
 from huishoudboekje.services import household_status
+from tests.test_web_freshness import book_income, close_monday_9_march, staff_edit
 from tests.test_web_pages import text
 from tests.web_fixtures import TODAY, WebEnv, web  # noqa: F401
 from web.formatting import money
 
-NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 NEXT = re.compile(r"Uw volgende leefgeld (€ [\d.]+,\d\d) op ")
 RATE = re.compile(r"(?:Uw leefgeld is|Vanaf \w+ \d+ \w+ is uw leefgeld) (€ [\d.]+,\d\d) per week")
 EXPLAINED = "Dit is "
@@ -61,28 +54,9 @@ def test_the_usual_amount_needs_no_explanation(web: WebEnv) -> None:
 def test_a_new_rate_on_a_moved_leefgeld_day_is_explained(web: WebEnv) -> None:
     client = web.client("jansen")
     with UnitOfWork(web.engine) as uow:
-        household = load_household(uow, "HH-0001")
-        assert household is not None
-        rent = dataclasses.replace(household.charges[0], amount=Money("735.40"))
-        monday = dataclasses.replace(household.leefgeld, weekday="monday")
-        edited = dataclasses.replace(
-            household, charges=(rent, *household.charges[1:]), leefgeld=monday
-        )
-        assert propose_household(uow, actor="mira", after=edited, now=NOW, summary="test").applied
-        income = transfer(
-            f"HH-0001:inkomen:{TODAY.isoformat()}:loon:0",
-            TODAY,
-            "Inkomen loon",
-            debit=BANK,
-            credit=vat("HH-0001"),
-            amount=Money("123.45"),
-            kind="income",
-        )
-        assert append_journal_entries(uow, [income]) == 1
-        gemeente = load_gemeente(uow)
-        assert gemeente is not None
-        closed = (*gemeente.extra_closing_days, date(2026, 3, 9))
-        save_gemeente(uow, dataclasses.replace(gemeente, extra_closing_days=closed), at=NOW)
+        staff_edit(uow)
+        book_income(uow)
+        close_monday_9_march(uow)
         uow.commit()
     with UnitOfWork(web.engine) as uow:
         nxt = household_status(uow, "HH-0001", TODAY).plan.next_release
