@@ -33,11 +33,16 @@ from tests.web_fixtures import DEMO_CONFIG, HISTORY_FROM, TODAY, seed_history
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def test_the_joined_read_equals_the_separate_loaders(engine: Engine) -> None:
+def demo_with_history(engine: Engine) -> None:
+    """The demo configuration, with HH-0001's nights booked up to the day before TODAY."""
     with UnitOfWork(engine) as uow:
         apply_config(uow, load_config(DEMO_CONFIG), actor="test")
         uow.commit()
-    seed_history(engine, "HH-0001", HISTORY_FROM, date(2026, 3, 3))
+    seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
+
+
+def test_the_joined_read_equals_the_separate_loaders(engine: Engine) -> None:
+    demo_with_history(engine)
     with UnitOfWork(engine) as uow:
         for code in ("HH-0001", "HH-0002"):  # with and without a night behind it
             context = load_household_context(uow, code)
@@ -80,10 +85,7 @@ def test_the_context_sees_what_its_own_unit_of_work_wrote(engine: Engine) -> Non
 
 
 def test_a_window_on_the_journal_keeps_the_balances_of_the_whole_journal(engine: Engine) -> None:
-    with UnitOfWork(engine) as uow:
-        apply_config(uow, load_config(DEMO_CONFIG), actor="test")
-        uow.commit()
-    seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
+    demo_with_history(engine)
     with UnitOfWork(engine) as uow:
         whole = load_household_context(uow, "HH-0001")
         assert whole is not None and whole.state.reserves
@@ -114,10 +116,7 @@ def test_a_window_on_the_journal_keeps_the_balances_of_the_whole_journal(engine:
 def test_a_filter_on_kinds_reads_only_those_entries_and_refuses_a_history(
     engine: Engine,
 ) -> None:
-    with UnitOfWork(engine) as uow:
-        apply_config(uow, load_config(DEMO_CONFIG), actor="test")
-        uow.commit()
-    seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
+    demo_with_history(engine)
     since = TODAY - timedelta(days=40)
     with UnitOfWork(engine) as uow:
         whole = load_household_context(uow, "HH-0001", since=since)
@@ -141,10 +140,7 @@ def test_a_filter_on_kinds_reads_only_those_entries_and_refuses_a_history(
 def test_the_status_is_planned_once_per_distinct_input_and_afresh_after_any_change(
     engine: Engine,
 ) -> None:
-    with UnitOfWork(engine) as uow:
-        apply_config(uow, load_config(DEMO_CONFIG), actor="test")
-        uow.commit()
-    seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
+    demo_with_history(engine)
     with UnitOfWork(engine) as uow:
         first = household_status(uow, "HH-0001", TODAY)
         assert household_status(uow, "HH-0001", TODAY) is first  # reused
