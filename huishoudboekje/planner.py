@@ -317,6 +317,31 @@ class _Work:
             f"achtergehouden:{due.id}",
         )
 
+    def _instruct_leefgeld(
+        self,
+        e2e: str,
+        subject: str,
+        amount: Money,
+        execution: date,
+        *,
+        remittance: str,
+        reason: str,
+    ) -> None:
+        """Pay the household's own account (leefgeld, arrears, the remainder at the end)."""
+        household = self.household
+        self._instruct(
+            e2e,
+            "leefgeld",
+            subject,
+            household.name,
+            household.iban,
+            household.bic,
+            amount,
+            execution,
+            remittance=remittance,
+            reason=reason,
+        )
+
     def _instruct(
         self,
         e2e: str,
@@ -456,13 +481,9 @@ class _Work:
             f"Nabetaling leefgeld {eur(amount)} op {day_nl(execution)}: dit geld kon eerder "
             "niet worden betaald omdat er nog niet genoeg binnen was."
         )
-        self._instruct(
+        self._instruct_leefgeld(
             key,
-            "leefgeld",
             "nabetaling",
-            self.household.name,
-            self.household.iban,
-            self.household.bic,
             amount,
             execution,
             remittance=f"Nabetaling leefgeld {execution:%d-%m-%Y}",
@@ -524,13 +545,9 @@ class _Work:
                 f"leefgeld_verlaagd:{release.id}",
             )
         if amount.is_positive:
-            self._instruct(
+            self._instruct_leefgeld(
                 release.id,
                 "leefgeld",
-                "leefgeld",
-                self.household.name,
-                self.household.iban,
-                self.household.bic,
                 amount,
                 execution,
                 remittance=_leefgeld_remittance(release.nominal, cadence_of(self.household)),
@@ -572,13 +589,9 @@ class _Work:
             else f"Na het einde van uw deelname kwam er nog {eur(amount)} binnen. Dat gaat op "
             f"{day_nl(execution)} naar uw eigen rekening."
         )
-        self._instruct(
+        self._instruct_leefgeld(
             key,
-            "leefgeld",
             "restant",
-            self.household.name,
-            self.household.iban,
-            self.household.bic,
             amount,
             execution,
             remittance=f"Restant einde deelname {execution:%d-%m-%Y}",
