@@ -30,7 +30,7 @@ from huishoudboekje.persistence.nightly_repo import (
 )
 from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow, SignalRow
 from huishoudboekje.persistence.tables import table_of
-from huishoudboekje.persistence.uow import UnitOfWork
+from huishoudboekje.persistence.uow import UnitOfWork, in_chunks
 
 MAX_NOTE = 2000
 SEVERITY_ORDER = {"high": 0, "warning": 1, "info": 2}
@@ -204,7 +204,6 @@ _ACKNOWLEDGED_AMONG = (
     .where(_SIGNAL.c.acknowledged_by.is_not(None))
     .where(_SIGNAL.c.key.in_(bindparam("keys", expanding=True)))
 )
-_KEYS_PER_QUERY = 500  # a whole caseload's keys would pass the database's parameter limit
 
 
 def open_signals_by_household(uow: UnitOfWork, keys: Iterable[str] = ()) -> OpenSignals:
@@ -219,8 +218,7 @@ def open_signals_by_household(uow: UnitOfWork, keys: Iterable[str] = ()) -> Open
         grouped[signal.household].append(signal)
     asked = sorted(set(keys))
     acknowledged: set[str] = set()
-    for start in range(0, len(asked), _KEYS_PER_QUERY):
-        chunk = asked[start : start + _KEYS_PER_QUERY]
+    for chunk in in_chunks(asked):  # a whole caseload's keys would pass the parameter limit
         acknowledged.update(uow.read(_ACKNOWLEDGED_AMONG, {"keys": chunk}).scalars())
     return OpenSignals(
         {

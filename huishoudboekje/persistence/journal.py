@@ -14,9 +14,7 @@ from sqlmodel import select
 from huishoudboekje.ledger import Account, AccountKind, JournalEntry, Ledger, Posting, natural
 from huishoudboekje.money import Money
 from huishoudboekje.persistence.tables import JournalEntryRow, PostingRow, table_of
-from huishoudboekje.persistence.uow import UnitOfWork
-
-_CHUNK = 500  # ids per IN (...) query
+from huishoudboekje.persistence.uow import UnitOfWork, in_chunks
 
 # Entries are read as plain columns, not as ORM objects: building (and tracking)
 # a row object per entry and posting cost more than the query on every night and
@@ -194,8 +192,7 @@ def journal_entry_ids(uow: UnitOfWork) -> frozenset[str]:
 
 def _load_by_ids(uow: UnitOfWork, ids: list[str]) -> dict[str, JournalEntry]:
     found: dict[str, JournalEntry] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
+    for chunk in in_chunks(ids):
         statement = entries_select().where(_ENTRY.c.entry_id.in_(chunk))
         found.update((e.id, e) for e in _assemble(uow.read(statement)))
     return found

@@ -35,19 +35,12 @@ from huishoudboekje.persistence.nightly_tables import (
     StatementRow,
 )
 from huishoudboekje.persistence.tables import EngineStateRow, JournalEntryRow, PostingRow
-from huishoudboekje.persistence.uow import UnitOfWork
+from huishoudboekje.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.signals import Signal
-
-_CHUNK = 500
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
 
 
 # ------------------------------------------------------------------ files
@@ -222,7 +215,7 @@ def add_statement(uow: UnitOfWork, file_id: int, statement: Statement, new: int)
 def stored_keys(uow: UnitOfWork, keys: Sequence[str]) -> frozenset[str]:
     """Those of `keys` already stored as dedupe keys."""
     found: set[str] = set()
-    for chunk in _chunks(list(keys)):
+    for chunk in in_chunks(list(keys)):
         statement = select(BankTransactionRow.dedupe_key).where(
             col(BankTransactionRow.dedupe_key).in_(chunk)
         )
@@ -233,7 +226,7 @@ def stored_keys(uow: UnitOfWork, keys: Sequence[str]) -> frozenset[str]:
 def stored_fingerprints(uow: UnitOfWork, prints: Sequence[str]) -> dict[str, frozenset[str]]:
     """For each stored fingerprint among `prints`, the source formats it came in."""
     found: dict[str, set[str]] = defaultdict(set)
-    for chunk in _chunks(list(prints)):
+    for chunk in in_chunks(list(prints)):
         statement = select(BankTransactionRow.fingerprint, BankTransactionRow.source_format).where(
             col(BankTransactionRow.fingerprint).in_(chunk)
         )
@@ -411,14 +404,7 @@ def instruction_rows(
         statement = statement.where(col(PaymentInstructionRow.status) == status.value)
     if payment_file is not None:
         statement = statement.where(col(PaymentInstructionRow.payment_file) == payment_file)
-    if ids is None:
-        return list(uow.session.exec(statement))
-    rows: list[PaymentInstructionRow] = []
-    for chunk in _chunks(list(ids)):
-        rows.extend(
-            uow.session.exec(statement.where(col(PaymentInstructionRow.end_to_end_id).in_(chunk)))
-        )
-    return rows
+    return _instructions_among(uow, statement, PaymentInstructionRow.end_to_end_id, ids)
 
 
 def extra_instruction_rows(
@@ -439,14 +425,24 @@ def extra_instruction_rows(
     )
     if status is not None:
         statement = statement.where(col(PaymentInstructionRow.status) == status.value)
-    if charge_ids is None:
+    rows = _instructions_among(uow, statement, PaymentInstructionRow.charge_id, charge_ids)
+    return sorted(rows, key=lambda r: (r.instructed_on, r.end_to_end_id))
+
+
+def _instructions_among(
+    uow: UnitOfWork,
+    statement: SelectOfScalar[PaymentInstructionRow],
+    column: Any,
+    values: Sequence[str] | None,
+) -> list[PaymentInstructionRow]:
+    """The rows of `statement`: all, or (asked in chunks) those whose `column` is
+    one of `values`."""
+    if values is None:
         return list(uow.session.exec(statement))
     rows: list[PaymentInstructionRow] = []
-    for chunk in _chunks(list(charge_ids)):
-        rows.extend(
-            uow.session.exec(statement.where(col(PaymentInstructionRow.charge_id).in_(chunk)))
-        )
-    return sorted(rows, key=lambda r: (r.instructed_on, r.end_to_end_id))
+    for chunk in in_chunks(list(values)):
+        rows.extend(uow.session.exec(statement.where(col(column).in_(chunk))))
+    return rows
 
 
 def sent_payments(uow: UnitOfWork, ids: Sequence[str]) -> dict[str, SentPayment]:
