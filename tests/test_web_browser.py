@@ -13,7 +13,6 @@ import contextlib
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -24,10 +23,9 @@ from werkzeug.serving import make_server
 from huishoudboekje.household_requests import submit_request
 from huishoudboekje.money import Money
 from huishoudboekje.persistence import UnitOfWork, load_household, open_database
-from huishoudboekje.persistence.nightly_repo import finish_run, record_stage, start_run
-from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow
 from tests.nightly_bank import Bank
 from tests.nightly_support import GIFT, nightly_quiet
+from tests.test_web_worklists import returned_leefgeld_and_a_problem_night
 from tests.web_fixtures import PASSWORD, make_app, seed
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -302,28 +300,7 @@ def _after_a_night(db_url: str, var: Path) -> None:
     assert nightly_quiet(NIGHT, db_url, var) in (0, 1)
     engine = open_database(db_url)
     with UnitOfWork(engine) as uow:
-        uow.session.add(
-            PaymentInstructionRow(
-                end_to_end_id="HH-0002-LG-20260219",
-                household="HH-0002",
-                kind="leefgeld",
-                charge_id="leefgeld",
-                payee_name="Fam. de Vries",
-                payee_iban="NL12TRIO0198765432",
-                payee_bic="",
-                amount=Decimal("95.00"),
-                execution_date=date(2026, 2, 19),
-                remittance="Leefgeld",
-                structured_reference="",
-                reason="",
-                status="returned",
-                instructed_on=date(2026, 2, 18),
-                return_reason="AC04",
-            )
-        )
-        start_run(uow, date(2026, 2, 20))
-        record_stage(uow, date(2026, 2, 20), "import", {"problems": ["bestand x.xml geweigerd"]})
-        finish_run(uow, date(2026, 2, 20), "problems")
+        returned_leefgeld_and_a_problem_night(uow, date(2026, 2, 20))
         uow.commit()
     engine.dispose()
 

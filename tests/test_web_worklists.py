@@ -88,31 +88,38 @@ def test_unknown_credit_is_assigned_and_signal_acknowledged(
         )
 
 
+def returned_leefgeld_and_a_problem_night(uow: UnitOfWork, night: date) -> None:
+    """The De Vries' leefgeld of the day before `night` came back (AC04), and the
+    night of `night` had a refused file (not committed)."""
+    before = night - timedelta(days=1)
+    uow.session.add(
+        PaymentInstructionRow(
+            end_to_end_id=f"HH-0002-LG-{before:%Y%m%d}",
+            household="HH-0002",
+            kind="leefgeld",
+            charge_id="leefgeld",
+            payee_name="Fam. de Vries",
+            payee_iban="NL12TRIO0198765432",
+            payee_bic="",
+            amount=Decimal("95.00"),
+            execution_date=before,
+            remittance="Leefgeld",
+            structured_reference="",
+            reason="",
+            status="returned",
+            instructed_on=night - timedelta(days=2),
+            return_reason="AC04",
+        )
+    )
+    start_run(uow, night)
+    record_stage(uow, night, "import", {"problems": ["bestand x.xml geweigerd"]})
+    finish_run(uow, night, "problems")
+
+
 def test_returned_payments_and_problem_nights_are_listed(night_web: WebEnv) -> None:
     night = date(2026, 2, 27)
     with UnitOfWork(night_web.engine) as uow:
-        uow.session.add(
-            PaymentInstructionRow(
-                end_to_end_id="HH-0002-LG-20260226",
-                household="HH-0002",
-                kind="leefgeld",
-                charge_id="leefgeld",
-                payee_name="Fam. de Vries",
-                payee_iban="NL12TRIO0198765432",
-                payee_bic="",
-                amount=Decimal("95.00"),
-                execution_date=date(2026, 2, 26),
-                remittance="Leefgeld",
-                structured_reference="",
-                reason="",
-                status="returned",
-                instructed_on=date(2026, 2, 25),
-                return_reason="AC04",
-            )
-        )
-        start_run(uow, night)
-        record_stage(uow, night, "import", {"problems": ["bestand x.xml geweigerd"]})
-        finish_run(uow, night, "problems")
+        returned_leefgeld_and_a_problem_night(uow, night)
         uow.commit()
     page = night_web.client("tom").get("/medewerker/werklijsten").data.decode()
     assert "AC04" in page and "€\u00a095,00" in page
