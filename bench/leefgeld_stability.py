@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from huishoudboekje.model import (
+from huishoudboekje.domain.household import (
     WEEKDAYS,
     BufferPolicy,
     ChargeKind,
@@ -41,10 +41,10 @@ from huishoudboekje.model import (
     LeefgeldPolicy,
     Reserve,
 )
-from huishoudboekje.money import ZERO, Money
-from huishoudboekje.occurrences import PlanSettings, charge_dues, instruction_id
-from huishoudboekje.schedule import Schedule
-from huishoudboekje.simulate import ActualIncome, simulate
+from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.occurrences import PlanSettings, charge_dues, instruction_id
+from huishoudboekje.domain.schedule import Schedule
+from huishoudboekje.domain.simulation import ActualIncome, simulate
 
 START = date(2026, 1, 1)
 PAYEE = "NL91ABNA0417164300"

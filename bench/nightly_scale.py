@@ -28,8 +28,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.model import (
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    open_database,
+    save_gemeente,
+    save_household,
+)
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.household import (
     BufferPolicy,
     ChargeKind,
     FixedCharge,
@@ -39,9 +45,8 @@ from huishoudboekje.model import (
     IncomeStream,
     LeefgeldPolicy,
 )
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, open_database, save_gemeente, save_household
-from huishoudboekje.schedule import Schedule
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.schedule import Schedule
 from scheduler.context import NightPaths
 from scheduler.nightly import run_nights
 from tests.camt_writer import CamtStatement, write_camt053

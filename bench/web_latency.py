@@ -44,9 +44,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from huishoudboekje.accounts import Role, create_user  # noqa: E402
-from huishoudboekje.config import load_config  # noqa: E402
-from huishoudboekje.persistence import (  # noqa: E402
+from huishoudboekje.adapters.config import load_config  # noqa: E402
+from huishoudboekje.adapters.persistence import (  # noqa: E402
     UnitOfWork,
     apply_config,
     household_codes,
@@ -54,7 +53,8 @@ from huishoudboekje.persistence import (  # noqa: E402
     open_database,
     save_household,
 )
-from huishoudboekje.services import forget_status_reports  # noqa: E402
+from huishoudboekje.services.household_status import forget_status_reports  # noqa: E402
+from huishoudboekje.services.user_accounts import Role, create_user  # noqa: E402
 from tests.web_fixtures import seed_history  # noqa: E402
 from web import create_app  # noqa: E402
 from web.identity import Argon2Hasher  # noqa: E402
@@ -133,7 +133,7 @@ def measure(url: str, requests: int, today: date = TODAY) -> dict[str, Any]:
 
     engine = app.extensions["hhb_engine"]
     with UnitOfWork(engine) as uow:
-        from huishoudboekje.persistence.accounts import list_users
+        from huishoudboekje.adapters.persistence.user_repo import list_users
 
         username = [u.username for u in list_users(uow, household="HH-0001")][-1]
     client = app.test_client()

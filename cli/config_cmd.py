@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from huishoudboekje.config import ConfigError, Configuration, load_config
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.config import ConfigError, Configuration, load_config
+from huishoudboekje.adapters.persistence import (
     NothingToExportError,
     UnitOfWork,
     apply_config,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.night_common import add_common, night_paths, progress_bar
-from huishoudboekje.persistence import open_database
+from huishoudboekje.adapters.persistence import open_database
 from scheduler.context import AMSTERDAM
 from scheduler.lock import NightLockedError
 from scheduler.nightly import import_only

@@ -21,9 +21,9 @@ from datetime import datetime
 from typing import Any
 
 from cli.night_common import add_common, crash_hook, iso_date, night_paths, progress_bar
-from huishoudboekje.nightly_services import AssignmentError, assign_transaction
-from huishoudboekje.persistence import UnitOfWork, open_database
-from huishoudboekje.persistence.nightly_repo import night_runs, signal_rows
+from huishoudboekje.adapters.persistence import UnitOfWork, open_database
+from huishoudboekje.adapters.persistence.nightly_repo import night_runs, signal_rows
+from huishoudboekje.services.nightly import AssignmentError, assign_transaction
 from scheduler.context import AMSTERDAM
 from scheduler.lock import NightLockedError
 from scheduler.nightly import run_nights

@@ -15,8 +15,8 @@ from rich.text import Text
 from connectors.base import ConnectorError, StatementImporter
 from connectors.registry import all_importers, detect, importer_by_name
 from connectors.render import to_json
-from huishoudboekje.banking import BankTransaction, Statement
-from huishoudboekje.money import Money
+from huishoudboekje.domain.banking import BankTransaction, Statement
+from huishoudboekje.domain.money import Money
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2

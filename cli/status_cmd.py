@@ -17,11 +17,15 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from huishoudboekje.persistence import UnitOfWork, household_codes, open_database
-from huishoudboekje.planner import Plan
-from huishoudboekje.services import UnknownHouseholdError, household_status, preview_plans
-from huishoudboekje.status import StatusReport
-from huishoudboekje.text import day_nl, eur
+from huishoudboekje.adapters.persistence import UnitOfWork, household_codes, open_database
+from huishoudboekje.domain.dutch_text import day_nl, eur
+from huishoudboekje.domain.planner import Plan
+from huishoudboekje.domain.status_report import StatusReport
+from huishoudboekje.services.household_status import (
+    UnknownHouseholdError,
+    household_status,
+    preview_plans,
+)
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 T = TypeVar("T")

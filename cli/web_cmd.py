@@ -20,9 +20,9 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from huishoudboekje.accounts import AccountError, Role, create_user, set_password
-from huishoudboekje.persistence import UnitOfWork, household_codes, open_database
-from huishoudboekje.persistence.accounts import find_user, list_users
+from huishoudboekje.adapters.persistence import UnitOfWork, household_codes, open_database
+from huishoudboekje.adapters.persistence.user_repo import find_user, list_users
+from huishoudboekje.services.user_accounts import AccountError, Role, create_user, set_password
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2

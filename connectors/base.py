@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from huishoudboekje.banking import Statement
+from huishoudboekje.domain.banking import Statement
 
 
 class ConnectorError(Exception):

@@ -21,7 +21,7 @@ from typing import IO
 from connectors.base import ConnectorError
 from connectors.camt_stream import read_document
 from connectors.camt_values import CamtRejection
-from huishoudboekje.banking import Statement
+from huishoudboekje.domain.banking import Statement
 
 SNIFF_BYTES = 4096
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # entry, empty, spanned

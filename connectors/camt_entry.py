@@ -35,7 +35,7 @@ from connectors.camt_values import (
     structured_info_tags,
     text_at,
 )
-from huishoudboekje.money import ZERO, Money
+from huishoudboekje.domain.money import ZERO, Money
 
 BOOKED = "BOOK"
 # A remittance line at least this long is taken as a chunk of a longer text that

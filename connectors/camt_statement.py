@@ -25,13 +25,13 @@ from connectors.camt_values import (
     parse_date_text,
     parse_direction,
 )
-from huishoudboekje.banking import (
+from huishoudboekje.domain.banking import (
     BankTransaction,
     Statement,
     content_dedupe_key,
     reference_dedupe_key,
 )
-from huishoudboekje.money import ZERO, Money
+from huishoudboekje.domain.money import ZERO, Money
 
 OPENING_CODES = ("OPBD", "PRCD")  # opening booked, else previous closing booked
 CLOSING_CODE = "CLBD"

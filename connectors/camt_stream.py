@@ -19,7 +19,7 @@ from connectors.camt_entry import parse_entry
 from connectors.camt_statement import DedupeKeys, StatementBuilder
 from connectors.camt_values import CamtRejection, Names, clean
 from connectors.xml_safety import DOCTYPE_REFUSAL, PROLOG_BYTES, doctype_in_prolog
-from huishoudboekje.banking import Statement
+from huishoudboekje.domain.banking import Statement
 
 NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
 _NAMESPACE_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.(\d{3})\.001\.(\d{2})\Z")

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-from huishoudboekje.money import CENT, ZERO, Money
+from huishoudboekje.domain.money import CENT, ZERO, Money
 
 # Bank placeholders that mean "no reference given"; kept as "" so that they
 # neither become a dedupe key nor match one payment to another.

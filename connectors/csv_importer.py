@@ -8,7 +8,7 @@ from connectors.base import ConnectorError, read_whole
 from connectors.csv_layout import CsvLayout, CsvRejection
 from connectors.csv_reader import SNIFF_BYTES, decode, decode_head, read_rows, sniff
 from connectors.csv_statements import build_statements
-from huishoudboekje.banking import Statement
+from huishoudboekje.domain.banking import Statement
 
 MAX_BYTES = 256 * 2**20  # far beyond any bank's CSV download; the file is read whole
 

@@ -19,7 +19,7 @@ from datetime import date
 from functools import cache
 from typing import Literal
 
-from huishoudboekje.money import Money
+from huishoudboekje.domain.money import Money
 
 ColumnRef = str | int  # a header name (matched case-insensitively) or a 0-based index
 RowOrder = Literal["oldest_first", "newest_first", "detect"]

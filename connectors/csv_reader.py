@@ -25,7 +25,7 @@ from connectors.csv_layout import (
     parse_date,
     sign_of,
 )
-from huishoudboekje.money import Money
+from huishoudboekje.domain.money import Money
 
 UTF8_BOM = b"\xef\xbb\xbf"
 SNIFF_BYTES = 4096

@@ -14,13 +14,13 @@ from itertools import pairwise
 
 from connectors.csv_layout import CsvLayout, CsvRejection
 from connectors.csv_reader import Row
-from huishoudboekje.banking import (
+from huishoudboekje.domain.banking import (
     BankTransaction,
     Statement,
     content_dedupe_key,
     reference_dedupe_key,
 )
-from huishoudboekje.money import Money
+from huishoudboekje.domain.money import Money
 
 
 def build_statements(

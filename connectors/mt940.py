@@ -17,7 +17,7 @@ from collections.abc import Callable
 from connectors.base import BytesImporter, ConnectorError
 from connectors.mt940_lex import Mt940Rejection, decode, split_statements
 from connectors.mt940_statement import DedupeKeys, build_statement
-from huishoudboekje.banking import Statement
+from huishoudboekje.domain.banking import Statement
 
 NAME = "mt940"
 SNIFF_BYTES = 4096

@@ -20,8 +20,8 @@ from mt940.options import Options
 
 from connectors.mt940_details import Details, clean, looks_like_iban, parse_details, reference
 from connectors.mt940_lex import Field, Mt940Rejection
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import Money
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import Money
 
 OPTIONS = Options(reversal_sign=True)
 _LINE_TAG = mt_tags.Statement()

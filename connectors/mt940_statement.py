@@ -20,13 +20,13 @@ from mt940 import tags as mt_tags
 from connectors.mt940_details import clean, looks_like_iban
 from connectors.mt940_lex import Field, Mt940Rejection, RawStatement
 from connectors.mt940_line import OPTIONS, check_amount, decimal_of, money, plain_date, transaction
-from huishoudboekje.banking import (
+from huishoudboekje.domain.banking import (
     BankTransaction,
     Statement,
     content_dedupe_key,
     reference_dedupe_key,
 )
-from huishoudboekje.money import Money, total
+from huishoudboekje.domain.money import Money, total
 
 _BALANCE_TAG = mt_tags.FinalOpeningBalance()
 _CURRENCY_RE = re.compile(r"[A-Z]{3}")

@@ -24,8 +24,8 @@ from bs4 import XMLParsedAsHTMLWarning
 from ofxparse import OfxParser, OfxParserException
 
 from connectors.base import BytesImporter, ConnectorError
-from huishoudboekje.banking import BankTransaction, Statement, reference_dedupe_key
-from huishoudboekje.money import Money
+from huishoudboekje.domain.banking import BankTransaction, Statement, reference_dedupe_key
+from huishoudboekje.domain.money import Money
 
 NAME = "ofx"
 SNIFF_BYTES = 4096

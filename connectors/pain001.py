@@ -74,8 +74,8 @@ from connectors.pain001_schema import (
     safe_parser,
     schema_errors,
 )
-from huishoudboekje.money import Money, total
-from huishoudboekje.payments import Debtor, PaymentInstruction
+from huishoudboekje.domain.money import Money, total
+from huishoudboekje.domain.payments import Debtor, PaymentInstruction
 
 __all__ = [
     "PAIN_VERSIONS",

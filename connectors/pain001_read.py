@@ -21,8 +21,8 @@ from lxml import etree
 from connectors.base import ConnectorError
 from connectors.pain001_schema import CONNECTOR, safe_parser, schema_errors, version_of
 from connectors.xml_safety import DOCTYPE_REFUSAL, PROLOG_BYTES, doctype_in_prolog
-from huishoudboekje.money import Money, total
-from huishoudboekje.payments import Debtor
+from huishoudboekje.domain.money import Money, total
+from huishoudboekje.domain.payments import Debtor
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from huishoudboekje.banking import BankTransaction, Statement
+from huishoudboekje.domain.banking import BankTransaction, Statement
 
 
 def _transaction(tx: BankTransaction) -> dict[str, Any]:

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Protocol
 
 from connectors.camt import IMPORTERS as CAMT_IMPORTERS
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import ZERO, Money
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import ZERO, Money
 from sample_statements.formats import (
     DEBIT_CODE,
     RETURN_CODE,

@@ -15,8 +15,8 @@ from datetime import date
 
 from lxml import etree
 
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import ZERO, Money
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import ZERO, Money
 from tests.camt_writer import CamtStatement, write_camt053
 
 CREDIT_CODE = "PMNT-RCDT-ESCT"  # SEPA credit transfer received

@@ -17,8 +17,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import ZERO
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import ZERO
 from sample_statements.formats import CREDIT_CODE, DayStatement, camt053, ing_csv, mt940
 from sample_statements.incoming import ACCOUNT_IBAN, Incoming, bank_days, incoming
 

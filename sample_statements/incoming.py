@@ -14,8 +14,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from huishoudboekje.calendar import BusinessCalendar
-from huishoudboekje.money import Money
+from huishoudboekje.domain.business_calendar import BusinessCalendar
+from huishoudboekje.domain.money import Money
 
 SEED = 20260901
 FIRST_DAY = date(2026, 9, 1)

@@ -27,7 +27,7 @@ if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cli.main import main as hhb
-from huishoudboekje.text import eur
+from huishoudboekje.domain.dutch_text import eur
 from sample_statements.bank import SimulatedBank
 from sample_statements.incoming import FIRST_DAY, LAST_DAY
 

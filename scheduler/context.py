@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from huishoudboekje.banking import Statement
-from huishoudboekje.model import Household
-from huishoudboekje.persistence import UnitOfWork, load_households
+from huishoudboekje.adapters.persistence import UnitOfWork, load_households
+from huishoudboekje.domain.banking import Statement
+from huishoudboekje.domain.household import Household
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

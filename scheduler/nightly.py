@@ -24,8 +24,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from huishoudboekje.persistence import UnitOfWork
-from huishoudboekje.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence import UnitOfWork
+from huishoudboekje.adapters.persistence.nightly_repo import (
     finish_run,
     last_completed_night,
     record_stage,

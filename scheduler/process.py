@@ -20,7 +20,7 @@ from apscheduler.events import EVENT_SCHEDULER_STARTED  # type: ignore[import-un
 from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
-from huishoudboekje.persistence import open_database
+from huishoudboekje.adapters.persistence import open_database
 from scheduler.context import AMSTERDAM, NightPaths
 from scheduler.lock import NightLockedError
 from scheduler.nightly import run_nights

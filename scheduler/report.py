@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from huishoudboekje.persistence import UnitOfWork
-from huishoudboekje.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence import UnitOfWork
+from huishoudboekje.adapters.persistence.nightly_repo import (
     instruction_rows,
     payment_files,
     signal_rows,

@@ -14,12 +14,8 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from huishoudboekje import night_signals
-from huishoudboekje.bankbook import TxStatus, balance_differs, booking_entry
-from huishoudboekje.ledger import JournalEntry
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, append_journal_entries, load_gemeente
-from huishoudboekje.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence import UnitOfWork, append_journal_entries, load_gemeente
+from huishoudboekje.adapters.persistence.nightly_repo import (
     bank_balance,
     close_stale_signals,
     last_statement,
@@ -28,9 +24,17 @@ from huishoudboekje.persistence.nightly_repo import (
     transactions,
     upsert_signals,
 )
-from huishoudboekje.persistence.planner_memory import MEMORY_KEY, memory_from_json, memory_to_json
-from huishoudboekje.simulate import RECEIPT_MEMORY_DAYS
-from huishoudboekje.state import IncomeReceipt
+from huishoudboekje.adapters.persistence.planner_memory import (
+    MEMORY_KEY,
+    memory_from_json,
+    memory_to_json,
+)
+from huishoudboekje.domain import night_signals
+from huishoudboekje.domain.bankbook import TxStatus, balance_differs, booking_entry
+from huishoudboekje.domain.household_state import IncomeReceipt
+from huishoudboekje.domain.ledger import JournalEntry
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.simulation import RECEIPT_MEMORY_DAYS
 from scheduler.context import NightContext
 
 BOOKABLE = (

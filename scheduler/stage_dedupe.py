@@ -14,18 +14,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from huishoudboekje import night_signals
-from huishoudboekje.bankbook import (
-    fingerprints,
-    new_transactions,
-    opening_correction,
-    opening_entry,
-    statement_period,
-)
-from huishoudboekje.banking import BankTransaction, Statement
-from huishoudboekje.money import ZERO
-from huishoudboekje.persistence import UnitOfWork, append_journal_entries
-from huishoudboekje.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence import UnitOfWork, append_journal_entries
+from huishoudboekje.adapters.persistence.nightly_repo import (
     add_statement,
     add_transactions,
     close_signal,
@@ -39,7 +29,17 @@ from huishoudboekje.persistence.nightly_repo import (
     stored_keys,
     upsert_signals,
 )
-from huishoudboekje.signals import Signal
+from huishoudboekje.domain import night_signals
+from huishoudboekje.domain.bankbook import (
+    fingerprints,
+    new_transactions,
+    opening_correction,
+    opening_entry,
+    statement_period,
+)
+from huishoudboekje.domain.banking import BankTransaction, Statement
+from huishoudboekje.domain.money import ZERO
+from huishoudboekje.domain.signals import Signal
 from scheduler.context import FileResult, NightContext, ParsedFile
 from scheduler.stage_import import move
 

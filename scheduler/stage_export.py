@@ -18,11 +18,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from huishoudboekje import night_signals
-from huishoudboekje.bankbook import InstructionStatus
-from huishoudboekje.payments import Debtor, PaymentInstruction, not_before
-from huishoudboekje.persistence import UnitOfWork, load_gemeente
-from huishoudboekje.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence import UnitOfWork, load_gemeente
+from huishoudboekje.adapters.persistence.nightly_repo import (
     instruction_rows,
     mark_written,
     payment_files,
@@ -30,7 +27,10 @@ from huishoudboekje.persistence.nightly_repo import (
     to_instruction,
     upsert_signals,
 )
-from huishoudboekje.services import plan_settings
+from huishoudboekje.domain import night_signals
+from huishoudboekje.domain.bankbook import InstructionStatus
+from huishoudboekje.domain.payments import Debtor, PaymentInstruction, not_before
+from huishoudboekje.services.household_status import plan_settings
 from scheduler.context import AMSTERDAM, NightContext
 
 

@@ -2,7 +2,7 @@
 
 Runs after `plan` (charges and leefgeld come first) and before `export`, so the
 payment goes out in tonight's pain.001. The decision is the pure
-`huishoudboekje.extras.decide_extras`; here we only read and write. Per
+`huishoudboekje.domain.extra_payments.decide_extras`; here we only read and write. Per
 household one DB transaction stores the instruction, the journal entry
 (vat → in flight), the request's new status "betaald" and the audit event
 together, so a re-run (or a run after a crash) pays nothing twice. A request
@@ -15,32 +15,35 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from huishoudboekje.bankbook import InstructionStatus
-from huishoudboekje.extras import (
-    ExtraRequest,
-    decide_extras,
-    extra_charge_id,
-    request_of_charge_id,
-)
-from huishoudboekje.household_requests import PAID, approved_requests
-from huishoudboekje.model import Household
-from huishoudboekje.occurrences import PlanSettings
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     append_journal_entries,
     load_gemeente,
     record_audit,
 )
-from huishoudboekje.persistence.approvals import HouseholdRequest, set_household_request_status
-from huishoudboekje.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence.approvals import (
+    HouseholdRequest,
+    set_household_request_status,
+)
+from huishoudboekje.adapters.persistence.nightly_repo import (
     add_instructions,
     close_signal,
     extra_instruction_rows,
     upsert_signals,
 )
-from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow
-from huishoudboekje.persistence.planner_memory import load_planner_state
-from huishoudboekje.services import plan_settings
+from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow
+from huishoudboekje.adapters.persistence.planner_memory import load_planner_state
+from huishoudboekje.domain.bankbook import InstructionStatus
+from huishoudboekje.domain.extra_payments import (
+    ExtraRequest,
+    decide_extras,
+    extra_charge_id,
+    request_of_charge_id,
+)
+from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.occurrences import PlanSettings
+from huishoudboekje.services.household_requests import PAID, approved_requests
+from huishoudboekje.services.household_status import plan_settings
 from scheduler.context import AMSTERDAM, NightContext
 
 ACTOR = "nachtrun"

@@ -17,9 +17,13 @@ from typing import Any
 
 from connectors.base import ConnectorError
 from connectors.registry import detect
-from huishoudboekje import night_signals
-from huishoudboekje.persistence import UnitOfWork, load_gemeente
-from huishoudboekje.persistence.nightly_repo import imported_file, record_file, upsert_signals
+from huishoudboekje.adapters.persistence import UnitOfWork, load_gemeente
+from huishoudboekje.adapters.persistence.nightly_repo import (
+    imported_file,
+    record_file,
+    upsert_signals,
+)
+from huishoudboekje.domain import night_signals
 from scheduler.context import FileResult, NightContext, ParsedFile, sha256_of
 
 

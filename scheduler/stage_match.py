@@ -23,20 +23,8 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from huishoudboekje import night_signals
-from huishoudboekje.bankbook import (
-    InstructionStatus,
-    SentPayment,
-    TxStatus,
-    our_reference,
-    reconcile,
-)
-from huishoudboekje.extra_returns import follow_returned_extras
-from huishoudboekje.matching import HouseholdIndex, MatchResult, MatchStatus, ended_before
-from huishoudboekje.model import Household, IncomeStream
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork
-from huishoudboekje.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence import UnitOfWork
+from huishoudboekje.adapters.persistence.nightly_repo import (
     sent_payments,
     set_instruction_status,
     state_rows,
@@ -44,10 +32,22 @@ from huishoudboekje.persistence.nightly_repo import (
     transactions,
     upsert_signals,
 )
-from huishoudboekje.persistence.nightly_tables import BankTransactionRow
-from huishoudboekje.persistence.planner_memory import MEMORY_KEY, memory_from_json
-from huishoudboekje.signals import Signal
-from huishoudboekje.state import IncomeReceipt
+from huishoudboekje.adapters.persistence.nightly_tables import BankTransactionRow
+from huishoudboekje.adapters.persistence.planner_memory import MEMORY_KEY, memory_from_json
+from huishoudboekje.domain import night_signals
+from huishoudboekje.domain.bankbook import (
+    InstructionStatus,
+    SentPayment,
+    TxStatus,
+    our_reference,
+    reconcile,
+)
+from huishoudboekje.domain.household import Household, IncomeStream
+from huishoudboekje.domain.household_state import IncomeReceipt
+from huishoudboekje.domain.matching import HouseholdIndex, MatchResult, MatchStatus, ended_before
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.signals import Signal
+from huishoudboekje.services.extra_returns import follow_returned_extras
 from scheduler.context import NightContext
 
 

@@ -11,19 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from huishoudboekje import night_signals
-from huishoudboekje.ledger import JournalEntry, Ledger
-from huishoudboekje.model import Household
-from huishoudboekje.occurrences import PlanSettings
-from huishoudboekje.payments import PaymentInstruction
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     append_journal_entries,
     get_state,
     load_gemeente,
     set_state,
 )
-from huishoudboekje.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence.nightly_repo import (
     add_instructions,
     journal_by_household,
     preload,
@@ -31,7 +26,7 @@ from huishoudboekje.persistence.nightly_repo import (
     state_rows,
     upsert_signals,
 )
-from huishoudboekje.persistence.planner_memory import (
+from huishoudboekje.adapters.persistence.planner_memory import (
     MEMORY_KEY,
     load_planner_state,
     memory_from_json,
@@ -39,9 +34,14 @@ from huishoudboekje.persistence.planner_memory import (
     save_planner_memory,
     with_balances,
 )
-from huishoudboekje.planner import plan
-from huishoudboekje.services import plan_settings
-from huishoudboekje.signals import Signal
+from huishoudboekje.domain import night_signals
+from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.ledger import JournalEntry, Ledger
+from huishoudboekje.domain.occurrences import PlanSettings
+from huishoudboekje.domain.payments import PaymentInstruction
+from huishoudboekje.domain.planner import plan
+from huishoudboekje.domain.signals import Signal
+from huishoudboekje.services.household_status import plan_settings
 from scheduler.context import NightContext
 
 PLANNED_KEY = "nachtplan"  # engine_state: the last night this household was planned

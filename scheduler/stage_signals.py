@@ -12,17 +12,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from huishoudboekje import night_signals
-from huishoudboekje.bankbook import TxStatus
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, household_codes
-from huishoudboekje.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence import UnitOfWork, household_codes
+from huishoudboekje.adapters.persistence.nightly_repo import (
     close_stale_signals,
     signal_rows,
     state_rows,
     transactions,
     upsert_signals,
 )
+from huishoudboekje.domain import night_signals
+from huishoudboekje.domain.bankbook import TxStatus
+from huishoudboekje.domain.money import Money
 from scheduler.context import NightContext
 from scheduler.stage_plan import PLANNED_KEY
 

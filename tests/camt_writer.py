@@ -14,8 +14,8 @@ from datetime import date
 
 from lxml import etree
 
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import ZERO, Money
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import ZERO, Money
 
 VERSIONS = ("001.02", "001.08")
 USTRD_LENGTH = 140

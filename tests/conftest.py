@@ -16,7 +16,7 @@ import pytest
 from hypothesis import settings
 from sqlalchemy import Engine, create_engine, make_url, text
 
-from huishoudboekje.persistence.db import open_database
+from huishoudboekje.adapters.persistence.db import open_database
 
 POSTGRES_ENV = "HHB_TEST_POSTGRES_URL"
 

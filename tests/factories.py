@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from huishoudboekje.model import (
+from huishoudboekje.domain.household import (
     BufferPolicy,
     ChargeKind,
     FixedCharge,
@@ -15,8 +15,8 @@ from huishoudboekje.model import (
     LeefgeldPolicy,
     Reserve,
 )
-from huishoudboekje.money import Money
-from huishoudboekje.schedule import Schedule
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.schedule import Schedule
 
 HOUSEHOLD_IBAN = "NL44RABO0123456789"
 PAYEE_IBAN = "NL91ABNA0417164300"

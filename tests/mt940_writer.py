@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import Money, total
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import Money, total
 
 LINE_LENGTH = 65
 STYLES = ("ing", "abn")

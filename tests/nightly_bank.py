@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import ZERO, Money
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import ZERO, Money
 from tests.camt_writer import CamtStatement, write_camt053
 
 GEMEENTE_IBAN = "NL91ABNA0417164300"

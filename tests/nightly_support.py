@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from cli.main import main
-from huishoudboekje.persistence import UnitOfWork, create_engine_from_url
-from huishoudboekje.persistence.tables import HhbTable
-from huishoudboekje.persistence.types import UtcDateTime
+from huishoudboekje.adapters.persistence import UnitOfWork, create_engine_from_url
+from huishoudboekje.adapters.persistence.tables import HhbTable
+from huishoudboekje.adapters.persistence.types import UtcDateTime
 from tests.nightly_bank import Income
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from huishoudboekje.config import dump_config, load_config
-from huishoudboekje.persistence import UnitOfWork, load_audit_events, open_database
+from huishoudboekje.adapters.config import dump_config, load_config
+from huishoudboekje.adapters.persistence import UnitOfWork, load_audit_events, open_database
 
 SAMPLES = Path(__file__).parent / "samples"
 DEMO = Path(__file__).parent / "samples" / "voorbeeldstad_basis.yaml"

@@ -14,17 +14,21 @@ from typing import Any
 
 import pytest
 
-from huishoudboekje import ledger
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import Money
-from huishoudboekje.night_worklists import acknowledge_night_signal, night_signals
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     create_engine_from_url,
     load_audit_events,
     load_ledger,
 )
-from huishoudboekje.persistence.nightly_repo import bank_balance, instruction_rows, transactions
+from huishoudboekje.adapters.persistence.nightly_repo import (
+    bank_balance,
+    instruction_rows,
+    transactions,
+)
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import Money
+from huishoudboekje.services.night_worklists import acknowledge_night_signal, night_signals
 from tests.nightly_bank import Bank, Income
 from tests.nightly_support import GIFT, INCOMES, SAMPLE, days, dump, hhb, incomes_on, nightly
 

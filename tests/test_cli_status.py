@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
-from huishoudboekje.persistence import UnitOfWork, create_engine_from_url, load_ledger
-from huishoudboekje.persistence.state import load_household_state
+from huishoudboekje.adapters.persistence import UnitOfWork, create_engine_from_url, load_ledger
+from huishoudboekje.adapters.persistence.engine_state import load_household_state
 
 SAMPLE = Path(__file__).resolve().parent / "samples" / "voorbeeldstad_basis.yaml"
 

@@ -17,8 +17,8 @@ from connectors.base import ConnectorError
 from connectors.camt import IMPORTERS, CamtImporter, parse_camt, sniff_message_type
 from connectors.registry import detect, importer_by_name
 from connectors.render import to_json
-from huishoudboekje.banking import Statement, content_dedupe_key, reference_dedupe_key
-from huishoudboekje.money import Money
+from huishoudboekje.domain.banking import Statement, content_dedupe_key, reference_dedupe_key
+from huishoudboekje.domain.money import Money
 from tests.golden import SAMPLES_DIR, check_golden, corpus_file
 
 CAMT053 = importer_by_name("camt053")

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from connectors.camt import parse_camt
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import Money
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import Money
 from tests.camt_writer import VERSIONS, CamtStatement, write_camt053
 from tests.golden import SHARED_CORPUS, corpus_file
 

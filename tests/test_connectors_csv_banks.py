@@ -19,8 +19,8 @@ from connectors.csv_banks import IMPORTERS
 from connectors.csv_importer import CsvImporter
 from connectors.registry import detect, importer_by_name
 from connectors.render import to_json
-from huishoudboekje.banking import Statement
-from huishoudboekje.money import Money
+from huishoudboekje.domain.banking import Statement
+from huishoudboekje.domain.money import Money
 from tests.golden import SAMPLES_DIR, SHARED_CORPUS, check_golden, corpus_file
 
 CSV_IMPORTERS: dict[str, CsvImporter] = {

@@ -27,7 +27,7 @@ from connectors.csv_layout import (
     parse_date,
 )
 from connectors.csv_reader import decode, decode_head, sniff
-from huishoudboekje.money import Money
+from huishoudboekje.domain.money import Money
 
 # A small headed layout: semicolon, signed amounts, balance after each line, newest first.
 HEADED = CsvLayout(

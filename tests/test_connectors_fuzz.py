@@ -42,7 +42,7 @@ from connectors.base import ConnectorError, StatementImporter
 from connectors.pain001 import PAIN_VERSIONS, read_pain001
 from connectors.pain001_schema import schema
 from connectors.registry import all_importers
-from huishoudboekje.banking import Statement
+from huishoudboekje.domain.banking import Statement
 from tests.golden import GOLDEN_DIR, SAMPLES_DIR, SHARED_CORPUS
 
 TOTAL_EXAMPLES = int(os.environ.get("HHB_FUZZ_EXAMPLES", "300"))

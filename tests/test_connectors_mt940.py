@@ -14,8 +14,8 @@ from connectors.base import ConnectorError
 from connectors.mt940 import IMPORTERS, looks_like_mt940, parse_mt940
 from connectors.registry import detect, importer_by_name
 from connectors.render import to_json
-from huishoudboekje.banking import Statement, reference_dedupe_key
-from huishoudboekje.money import Money
+from huishoudboekje.domain.banking import Statement, reference_dedupe_key
+from huishoudboekje.domain.money import Money
 from tests.golden import SAMPLES_DIR, check_golden, corpus_file
 
 MT940 = importer_by_name("mt940")

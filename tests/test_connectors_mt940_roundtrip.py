@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from connectors.mt940 import parse_mt940
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import Money
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import Money
 from tests.mt940_writer import STYLES, Mt940Statement, write_mt940
 
 OWN_IBAN = "NL20INGB0001234567"

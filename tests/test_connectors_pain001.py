@@ -26,8 +26,8 @@ from connectors.pain001 import (
     write_pain001,
 )
 from connectors.pain001_schema import schema
-from huishoudboekje.money import Money
-from huishoudboekje.payments import Debtor, PaymentInstruction
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.payments import Debtor, PaymentInstruction
 from tests.golden import check_golden, corpus_file
 
 CREATED = datetime(2024, 4, 1, 2, 30, tzinfo=UTC)

@@ -21,10 +21,10 @@ import pytest
 
 pytest.importorskip("cli.nightly_cmd", reason="hhb nightly is not in this checkout yet")
 
-from huishoudboekje.config import load_config
-from huishoudboekje.ledger import BANK, Account, advance, reserve, trial_balance_is_zero, vat
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, create_engine_from_url, load_ledger
+from huishoudboekje.adapters.config import load_config
+from huishoudboekje.adapters.persistence import UnitOfWork, create_engine_from_url, load_ledger
+from huishoudboekje.domain.ledger import BANK, Account, advance, reserve, trial_balance_is_zero, vat
+from huishoudboekje.domain.money import Money
 from sample_statements.incoming import FIRST_DAY, LAST_DAY, bank_days
 from sample_statements.run_demo import CONFIG, DemoRun, run_demo
 
@@ -187,7 +187,7 @@ def test_the_statushouder_is_not_planned_after_the_ontzorgen_period(demo: Demo) 
 
 def test_after_the_end_the_statushouder_has_no_open_planner_signals(demo: Demo) -> None:
     """Settled after the end: 'deelname eindigt' and the like are closed, not left open."""
-    from huishoudboekje.persistence.nightly_repo import signal_rows
+    from huishoudboekje.adapters.persistence.nightly_repo import signal_rows
 
     engine = create_engine_from_url(demo.run.database_url)
     try:

@@ -14,8 +14,8 @@ import pytest
 
 from connectors.camt import IMPORTERS as CAMT_IMPORTERS
 from connectors.registry import detect
-from huishoudboekje.banking import BankTransaction, Statement
-from huishoudboekje.money import ZERO, Money
+from huishoudboekje.domain.banking import BankTransaction, Statement
+from huishoudboekje.domain.money import ZERO, Money
 from sample_statements.bank import SimulatedBank
 from sample_statements.generate import STATEMENTS
 from sample_statements.incoming import bank_days
@@ -183,7 +183,7 @@ def test_the_bank_executes_a_real_pain001_file(tmp_path: Path) -> None:
     pain = pytest.importorskip("connectors.pain001")
     from datetime import UTC, datetime
 
-    from huishoudboekje.payments import Debtor, PaymentInstruction
+    from huishoudboekje.domain.payments import Debtor, PaymentInstruction
 
     instruction = PaymentInstruction(
         end_to_end_id="HHB-HH-0001-huur-20260910",

@@ -12,10 +12,10 @@ from lxml import etree
 
 from connectors.camt import IMPORTERS as CAMT_IMPORTERS
 from connectors.registry import detect
-from huishoudboekje.banking import BankTransaction, Statement
-from huishoudboekje.config import load_config
-from huishoudboekje.matching import HouseholdIndex, MatchStatus
-from huishoudboekje.money import ZERO, Money
+from huishoudboekje.adapters.config import load_config
+from huishoudboekje.domain.banking import BankTransaction, Statement
+from huishoudboekje.domain.matching import HouseholdIndex, MatchStatus
+from huishoudboekje.domain.money import ZERO, Money
 from sample_statements.generate import STATEMENTS, differences, render
 from sample_statements.incoming import FIRST_DAY, LAST_DAY, bank_days
 from tests.golden import corpus_file

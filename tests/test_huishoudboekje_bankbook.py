@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huishoudboekje import ledger
-from huishoudboekje.bankbook import (
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.bankbook import (
     InstructionStatus,
     SentPayment,
     TxStatus,
@@ -20,8 +20,8 @@ from huishoudboekje.bankbook import (
     opening_entry,
     reconcile,
 )
-from huishoudboekje.banking import BankTransaction, Statement
-from huishoudboekje.money import Money
+from huishoudboekje.domain.banking import BankTransaction, Statement
+from huishoudboekje.domain.money import Money
 
 ACCOUNT = "NL91ABNA0417164300"
 DAY = date(2026, 2, 20)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
-from huishoudboekje.leefgeld import budget
-from huishoudboekje.money import Money
+from huishoudboekje.domain.leefgeld import budget
+from huishoudboekje.domain.money import Money
 from tests.factories import charge, jansen
 
 

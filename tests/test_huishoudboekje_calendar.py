@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from huishoudboekje.calendar import DEFAULT_CALENDAR as CAL
-from huishoudboekje.calendar import BusinessCalendar
-from huishoudboekje.occurrences import PlanSettings, execution_date
-from huishoudboekje.schedule import Schedule, ScheduleError
+from huishoudboekje.domain.business_calendar import DEFAULT_CALENDAR as CAL
+from huishoudboekje.domain.business_calendar import BusinessCalendar
+from huishoudboekje.domain.occurrences import PlanSettings, execution_date
+from huishoudboekje.domain.schedule import Schedule, ScheduleError
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huishoudboekje.config import (
+from huishoudboekje.adapters.config import (
     ConfigError,
     ConfigProblem,
     Configuration,
@@ -23,7 +23,7 @@ from huishoudboekje.config import (
     load_config,
     parse_config,
 )
-from huishoudboekje.config.schema import (
+from huishoudboekje.adapters.config.schema import (
     BufferModel,
     ChargeModel,
     GemeenteModel,
@@ -32,8 +32,7 @@ from huishoudboekje.config.schema import (
     LeefgeldModel,
     ReserveModel,
 )
-from huishoudboekje.editing import check_household, household_data
-from huishoudboekje.model import (
+from huishoudboekje.domain.household import (
     BufferPolicy,
     Cadence,
     ChargeKind,
@@ -46,8 +45,9 @@ from huishoudboekje.model import (
     LeefgeldPolicyKind,
     Reserve,
 )
-from huishoudboekje.money import Money
-from huishoudboekje.schedule import Schedule
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.schedule import Schedule
+from huishoudboekje.services.rule_editing import check_household, household_data
 
 SAMPLES = Path(__file__).parent / "samples"
 DEMO = Path(__file__).parent / "samples" / "voorbeeldstad_basis.yaml"

@@ -12,26 +12,29 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import Engine
 
-from huishoudboekje.bankbook import InstructionStatus
-from huishoudboekje.config import load_config
-from huishoudboekje.extra_returns import (
+from huishoudboekje.adapters.config import load_config
+from huishoudboekje.adapters.persistence import UnitOfWork, apply_config, load_audit_events
+from huishoudboekje.adapters.persistence.approvals import (
+    get_household_request,
+    insert_household_request,
+    set_household_request_status,
+)
+from huishoudboekje.adapters.persistence.nightly_repo import (
+    add_instructions,
+    set_instruction_status,
+)
+from huishoudboekje.domain.bankbook import InstructionStatus
+from huishoudboekje.domain.extra_payments import extra_charge_id, extra_end_to_end_id
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.payments import PaymentInstruction
+from huishoudboekje.domain.return_reasons import needs_other_account, reason_nl
+from huishoudboekje.services.extra_returns import (
     close_returned_request,
     follow_returned_extras,
     retry_returned_request,
     returned_requests,
 )
-from huishoudboekje.extras import extra_charge_id, extra_end_to_end_id
-from huishoudboekje.household_requests import RequestError
-from huishoudboekje.money import Money
-from huishoudboekje.payments import PaymentInstruction
-from huishoudboekje.persistence import UnitOfWork, apply_config, load_audit_events
-from huishoudboekje.persistence.approvals import (
-    get_household_request,
-    insert_household_request,
-    set_household_request_status,
-)
-from huishoudboekje.persistence.nightly_repo import add_instructions, set_instruction_status
-from huishoudboekje.return_reasons import needs_other_account, reason_nl
+from huishoudboekje.services.household_requests import RequestError
 from tests.web_fixtures import DEMO_CONFIG
 
 AT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

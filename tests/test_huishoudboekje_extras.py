@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huishoudboekje.extras import (
+from huishoudboekje.domain.extra_payments import (
     ExtraRequest,
     decide_extras,
     extra_charge_id,
@@ -16,11 +16,11 @@ from huishoudboekje.extras import (
     request_of_charge_id,
     spendable,
 )
-from huishoudboekje.ledger import IN_FLIGHT, vat
-from huishoudboekje.money import Money
-from huishoudboekje.occurrences import PlanSettings
-from huishoudboekje.signals import SignalKind
-from huishoudboekje.state import HouseholdState
+from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.ledger import IN_FLIGHT, vat
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.occurrences import PlanSettings
+from huishoudboekje.domain.signals import SignalKind
 from tests.factories import HOUSEHOLD_IBAN, jansen
 
 TODAY = date(2026, 3, 10)

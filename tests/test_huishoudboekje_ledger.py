@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from huishoudboekje import ledger
-from huishoudboekje.ledger import (
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.ledger import (
     BANK,
     IN_FLIGHT,
     JournalEntry,
@@ -12,7 +12,7 @@ from huishoudboekje.ledger import (
     UnbalancedEntryError,
     transfer,
 )
-from huishoudboekje.money import Money
+from huishoudboekje.domain.money import Money
 
 DAY = date(2026, 3, 2)
 

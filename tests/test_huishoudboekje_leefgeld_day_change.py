@@ -10,19 +10,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huishoudboekje.forecast import project
-from huishoudboekje.model import Household
-from huishoudboekje.money import Money
-from huishoudboekje.occurrences import (
+from huishoudboekje.domain.forecast import project
+from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.occurrences import (
     PlanSettings,
     Release,
     instruction_id,
     release_share,
     uncovered_days,
 )
-from huishoudboekje.planner import Difference, Plan, plan
-from huishoudboekje.simulate import ActualIncome, simulate
-from huishoudboekje.state import HouseholdState
+from huishoudboekje.domain.planner import Difference, Plan, plan
+from huishoudboekje.domain.simulation import ActualIncome, simulate
 from tests.factories import jansen
 
 FIRST = date(2026, 1, 1)

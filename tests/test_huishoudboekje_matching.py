@@ -3,14 +3,14 @@ from datetime import date
 
 import pytest
 
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.matching import HouseholdIndex, MatchStatus, ended_before, match_credit
-from huishoudboekje.model import IncomeKind
-from huishoudboekje.money import Money
-from huishoudboekje.night_signals import income_after_end
-from huishoudboekje.schedule import Schedule
-from huishoudboekje.signals import SignalKind
-from huishoudboekje.state import IncomeReceipt
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.household import IncomeKind
+from huishoudboekje.domain.household_state import IncomeReceipt
+from huishoudboekje.domain.matching import HouseholdIndex, MatchStatus, ended_before, match_credit
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.night_signals import income_after_end
+from huishoudboekje.domain.schedule import Schedule
+from huishoudboekje.domain.signals import SignalKind
 from tests.factories import income, jansen
 
 TOESLAGEN = "NL86INGB0002445588"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huishoudboekje.money import ZERO, Money, allocate, total
+from huishoudboekje.domain.money import ZERO, Money, allocate, total
 
 cents = st.integers(min_value=-(10**11), max_value=10**11)
 money = cents.map(Money.cents)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huishoudboekje.money import LIMIT, Money
+from huishoudboekje.domain.money import LIMIT, Money
 
 cents = st.integers(min_value=-(10**14), max_value=10**14)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from huishoudboekje.forecast import ForecastPoint
-from huishoudboekje.overview import _buffer_total, buffer_history
-from huishoudboekje.simulate import ActualIncome, simulate
+from huishoudboekje.domain.forecast import ForecastPoint
+from huishoudboekje.domain.simulation import ActualIncome, simulate
+from huishoudboekje.services.overview import _buffer_total, buffer_history
 from tests.factories import jansen
 
 

@@ -15,18 +15,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, inspect, text
 
-from huishoudboekje.config import Configuration, dump_config, load_config, parse_config
-from huishoudboekje.ledger import (
-    BANK,
-    SUSPENSE,
-    JournalEntry,
-    Posting,
-    reserve,
-    transfer,
-    vat,
-)
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.config import Configuration, dump_config, load_config, parse_config
+from huishoudboekje.adapters.persistence import (
     ChangeSet,
     JournalConflictError,
     NothingToExportError,
@@ -52,9 +42,19 @@ from huishoudboekje.persistence import (
     save_household,
     set_state,
 )
-from huishoudboekje.persistence.db import alembic_config
-from huishoudboekje.persistence.state import load_household_state
-from huishoudboekje.persistence.tables import HhbTable
+from huishoudboekje.adapters.persistence.db import alembic_config
+from huishoudboekje.adapters.persistence.engine_state import load_household_state
+from huishoudboekje.adapters.persistence.tables import HhbTable
+from huishoudboekje.domain.ledger import (
+    BANK,
+    SUSPENSE,
+    JournalEntry,
+    Posting,
+    reserve,
+    transfer,
+    vat,
+)
+from huishoudboekje.domain.money import Money
 
 SAMPLES = Path(__file__).parent / "samples"
 DEMO = Path(__file__).parent / "samples" / "voorbeeldstad_basis.yaml"

@@ -7,9 +7,14 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 
-from huishoudboekje.config import household_from_data, household_to_data
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, load_household, load_households, save_household
+from huishoudboekje.adapters.config import household_from_data, household_to_data
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    load_household,
+    load_households,
+    save_household,
+)
+from huishoudboekje.domain.money import Money
 from tests.factories import jansen
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)

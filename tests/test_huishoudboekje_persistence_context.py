@@ -10,11 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from huishoudboekje.config import load_config
-from huishoudboekje.model import Gemeente
-from huishoudboekje.money import Money
-from huishoudboekje.overview import CHARGE_KIND, HISTORY_DAYS, household_view, paid_charges
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.config import load_config
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     apply_config,
     load_gemeente,
@@ -22,11 +19,14 @@ from huishoudboekje.persistence import (
     load_journal_entries,
     save_household,
 )
-from huishoudboekje.persistence.context import load_household_context
-from huishoudboekje.persistence.planner_memory import load_planner_state
-from huishoudboekje.services import household_status, plan_settings
-from huishoudboekje.state import HouseholdState
-from huishoudboekje.status import status_report
+from huishoudboekje.adapters.persistence.context import load_household_context
+from huishoudboekje.adapters.persistence.planner_memory import load_planner_state
+from huishoudboekje.domain.household import Gemeente
+from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.status_report import status_report
+from huishoudboekje.services.household_status import household_status, plan_settings
+from huishoudboekje.services.overview import CHARGE_KIND, HISTORY_DAYS, household_view, paid_charges
 from tests.factories import jansen
 from tests.web_fixtures import DEMO_CONFIG, HISTORY_FROM, TODAY, seed_history
 

@@ -8,10 +8,9 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from huishoudboekje import ledger
-from huishoudboekje.calendar import DEFAULT_CALENDAR
-from huishoudboekje.ledger import AccountKind, Ledger, trial_balance_is_zero
-from huishoudboekje.model import (
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.business_calendar import DEFAULT_CALENDAR
+from huishoudboekje.domain.household import (
     WEEKDAYS,
     BufferPolicy,
     ChargeKind,
@@ -22,12 +21,13 @@ from huishoudboekje.model import (
     LeefgeldPolicy,
     Reserve,
 )
-from huishoudboekje.money import ZERO, Money
-from huishoudboekje.occurrences import PlanSettings, execution_date
-from huishoudboekje.planner import plan
-from huishoudboekje.schedule import Schedule
-from huishoudboekje.simulate import ActualIncome, Simulation, simulate
-from huishoudboekje.state import HouseholdState
+from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.ledger import AccountKind, Ledger, trial_balance_is_zero
+from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.occurrences import PlanSettings, execution_date
+from huishoudboekje.domain.planner import plan
+from huishoudboekje.domain.schedule import Schedule
+from huishoudboekje.domain.simulation import ActualIncome, Simulation, simulate
 
 START = date(2026, 1, 1)
 DAYS = 75

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from huishoudboekje.leefgeld import Adjustment, buffer_adjustment
-from huishoudboekje.model import (
+from huishoudboekje.domain.dutch_text import day_nl
+from huishoudboekje.domain.household import (
     BufferPolicy,
     Cadence,
     ChargeKind,
@@ -21,12 +21,12 @@ from huishoudboekje.model import (
     LeefgeldPolicy,
     LeefgeldPolicyKind,
 )
-from huishoudboekje.money import Money
-from huishoudboekje.planner import plan
-from huishoudboekje.signals import SignalKind
-from huishoudboekje.simulate import ActualIncome, Simulation, simulate
-from huishoudboekje.state import HouseholdState
-from huishoudboekje.text import day_nl
+from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.leefgeld import Adjustment, buffer_adjustment
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.planner import plan
+from huishoudboekje.domain.signals import SignalKind
+from huishoudboekje.domain.simulation import ActualIncome, Simulation, simulate
 from tests.factories import charge, income, jansen
 
 

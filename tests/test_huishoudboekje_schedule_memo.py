@@ -6,8 +6,8 @@ from dateutil import rrule as rr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huishoudboekje.calendar import DEFAULT_CALENDAR, BusinessCalendar
-from huishoudboekje.schedule import Schedule
+from huishoudboekje.domain.business_calendar import DEFAULT_CALENDAR, BusinessCalendar
+from huishoudboekje.domain.schedule import Schedule
 
 RULES = (
     "FREQ=MONTHLY;BYMONTHDAY=1",

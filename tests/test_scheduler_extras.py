@@ -15,19 +15,26 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from huishoudboekje import ledger
-from huishoudboekje.bankbook import InstructionStatus
-from huishoudboekje.editing import household_data
-from huishoudboekje.money import ZERO, Money
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     load_audit_events,
     load_household,
     load_ledger,
     open_database,
 )
-from huishoudboekje.persistence.approvals import list_change_requests, list_household_requests
-from huishoudboekje.persistence.nightly_repo import bank_balance, instruction_rows, signal_rows
+from huishoudboekje.adapters.persistence.approvals import (
+    list_change_requests,
+    list_household_requests,
+)
+from huishoudboekje.adapters.persistence.nightly_repo import (
+    bank_balance,
+    instruction_rows,
+    signal_rows,
+)
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.bankbook import InstructionStatus
+from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.services.rule_editing import household_data
 from tests.nightly_bank import Bank
 from tests.nightly_support import days, dump, nightly
 from tests.test_cli_nightly import run_days

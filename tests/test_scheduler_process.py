@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from huishoudboekje.persistence import UnitOfWork, create_engine_from_url, open_database
-from huishoudboekje.persistence.nightly_repo import night_runs
+from huishoudboekje.adapters.persistence import UnitOfWork, create_engine_from_url, open_database
+from huishoudboekje.adapters.persistence.nightly_repo import night_runs
 from scheduler.context import AMSTERDAM, NightPaths
 from scheduler.process import JOB_ID, build_scheduler, nightly_job
 from tests.nightly_support import ROOT, SAMPLE, hhb

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from huishoudboekje import ledger
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, create_engine_from_url, load_ledger
-from huishoudboekje.persistence.nightly_repo import instruction_rows
+from huishoudboekje.adapters.persistence import UnitOfWork, create_engine_from_url, load_ledger
+from huishoudboekje.adapters.persistence.nightly_repo import instruction_rows
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import Money
 from tests.camt_writer import CamtStatement, write_camt053
 from tests.nightly_bank import Bank
 from tests.nightly_support import SAMPLE, days, hhb

@@ -16,19 +16,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from huishoudboekje import ledger
-from huishoudboekje.bankbook import InstructionStatus
-from huishoudboekje.banking import BankTransaction
-from huishoudboekje.money import Money
-from huishoudboekje.nightly_services import assign_transaction
-from huishoudboekje.payments import PaymentInstruction
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     append_journal_entries,
     load_ledger,
     open_database,
 )
-from huishoudboekje.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence.nightly_repo import (
     add_instructions,
     bank_balance,
     instruction_rows,
@@ -36,6 +30,12 @@ from huishoudboekje.persistence.nightly_repo import (
     signal_rows,
     transactions,
 )
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.bankbook import InstructionStatus
+from huishoudboekje.domain.banking import BankTransaction
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.payments import PaymentInstruction
+from huishoudboekje.services.nightly import assign_transaction
 from scheduler.context import NightContext, NightPaths
 from scheduler.nightly import STAGES, run_stages
 from tests.camt_writer import CamtStatement, write_camt053

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from huishoudboekje.accounts import LoginOutcome, LoginPolicy, authenticate
-from huishoudboekje.persistence import UnitOfWork, load_audit_events
-from huishoudboekje.persistence.accounts import find_user
+from huishoudboekje.adapters.persistence import UnitOfWork, load_audit_events
+from huishoudboekje.adapters.persistence.user_repo import find_user
+from huishoudboekje.services.user_accounts import LoginOutcome, LoginPolicy, authenticate
 from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, make_app, web  # noqa: F401
 from web.identity import Argon2Hasher
 

@@ -20,9 +20,9 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from huishoudboekje.household_requests import submit_request
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, load_household, open_database
+from huishoudboekje.adapters.persistence import UnitOfWork, load_household, open_database
+from huishoudboekje.domain.money import Money
+from huishoudboekje.services.household_requests import submit_request
 from tests.nightly_bank import Bank
 from tests.nightly_support import GIFT, nightly_quiet
 from tests.test_web_worklists import returned_leefgeld_and_a_problem_night

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from cli.main import build_parser, main
-from huishoudboekje.persistence import UnitOfWork, load_audit_events, open_database
-from huishoudboekje.persistence.accounts import find_user
+from huishoudboekje.adapters.persistence import UnitOfWork, load_audit_events, open_database
+from huishoudboekje.adapters.persistence.user_repo import find_user
 
 DEMO = Path(__file__).resolve().parent / "samples" / "voorbeeldstad_basis.yaml"
 

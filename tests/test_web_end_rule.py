@@ -15,21 +15,21 @@ from typing import Any
 
 import pytest
 
-from huishoudboekje.changes import four_eyes_reasons
-from huishoudboekje.config import dump_config, load_config, parse_config
-from huishoudboekje.leefgeld import budget
-from huishoudboekje.model import FixedCharge, Household
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.config import dump_config, load_config, parse_config
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     load_audit_events,
     load_household,
     save_household,
 )
-from huishoudboekje.persistence.approvals import list_change_requests
-from huishoudboekje.persistence.web_tables import ChangeRequestRow
-from huishoudboekje.schedule import Schedule
-from huishoudboekje.simulate import ActualIncome, simulate
+from huishoudboekje.adapters.persistence.approvals import list_change_requests
+from huishoudboekje.adapters.persistence.web_tables import ChangeRequestRow
+from huishoudboekje.domain.household import FixedCharge, Household
+from huishoudboekje.domain.leefgeld import budget
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.schedule import Schedule
+from huishoudboekje.domain.simulation import ActualIncome, simulate
+from huishoudboekje.services.rule_changes import four_eyes_reasons
 from tests.web_fixtures import DEMO_CONFIG, PASSWORD, TODAY, WebEnv, make_app, web  # noqa: F401
 
 CODE = "HH-0001"

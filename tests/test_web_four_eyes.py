@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from huishoudboekje.changes import four_eyes_reasons
-from huishoudboekje.config import load_config
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.config import load_config
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     apply_config,
     load_audit_events,
     load_household,
 )
-from huishoudboekje.persistence.approvals import list_change_requests
+from huishoudboekje.adapters.persistence.approvals import list_change_requests
+from huishoudboekje.domain.money import Money
+from huishoudboekje.services.rule_changes import four_eyes_reasons
 from tests.web_fixtures import DEMO_CONFIG, WebEnv, web  # noqa: F401
 
 RENT_PATH = "/medewerker/huishouden/HH-0001/vaste-last/huur"

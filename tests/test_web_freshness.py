@@ -9,17 +9,17 @@ from datetime import UTC, date, datetime
 
 from flask.testing import FlaskClient
 
-from huishoudboekje.changes import propose_household
-from huishoudboekje.ledger import BANK, transfer, vat
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     append_journal_entries,
     load_gemeente,
     load_household,
     save_gemeente,
 )
-from huishoudboekje.services import household_status
+from huishoudboekje.domain.ledger import BANK, transfer, vat
+from huishoudboekje.domain.money import Money
+from huishoudboekje.services.household_status import household_status
+from huishoudboekje.services.rule_changes import propose_household
 from tests.test_web_pages import text
 from tests.web_fixtures import PASSWORD, TODAY, WebEnv, make_app, web  # noqa: F401
 from web.formatting import money

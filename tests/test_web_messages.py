@@ -25,18 +25,18 @@ from typing import Any
 import pytest
 import yaml
 
-from huishoudboekje.config import ConfigError, load_config, parse_config
-from huishoudboekje.config.schema import ConfigModel
+from huishoudboekje.adapters.config import ConfigError, load_config, parse_config
+from huishoudboekje.adapters.config.schema import ConfigModel
 from tests.web_fixtures import WebEnv, web  # noqa: F401
 from web.messages import dutch, translation, where_nl
 from web.staff_forms import CHARGE_FORM, HOUSEHOLD_FORM, INCOME_FORM, RESERVE_FORM, FormSpec
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = (
-    "huishoudboekje/config/values.py",
-    "huishoudboekje/config/schema.py",
-    "huishoudboekje/config/reader.py",
-    "huishoudboekje/schedule.py",
+    "huishoudboekje/adapters/config/values.py",
+    "huishoudboekje/adapters/config/schema.py",
+    "huishoudboekje/adapters/config/reader.py",
+    "huishoudboekje/domain/schedule.py",
 )
 
 # Words that only English has: a message with one of them (outside quoted values) was

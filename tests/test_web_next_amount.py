@@ -14,12 +14,12 @@ from datetime import date
 
 from flask.testing import FlaskClient
 
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
 )
-from huishoudboekje.planner import Difference
-from huishoudboekje.services import household_status
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.planner import Difference
+from huishoudboekje.services.household_status import household_status
 from tests.test_web_freshness import book_income, close_monday_9_march, staff_edit
 from tests.test_web_pages import text
 from tests.web_fixtures import TODAY, WebEnv, web  # noqa: F401

@@ -12,7 +12,7 @@ from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huishoudboekje.money import Money
+from huishoudboekje.domain.money import Money
 from tests.web_fixtures import WebEnv, make_app, shared_web, web  # noqa: F401
 from web.formatting import day, money, month
 from web.sentences import when

@@ -9,13 +9,16 @@ from datetime import date
 import pytest
 from sqlalchemy import delete
 
-from huishoudboekje.bankbook import InstructionStatus
-from huishoudboekje.money import Money
-from huishoudboekje.night_worklists import HouseholdPayment
-from huishoudboekje.persistence import UnitOfWork
-from huishoudboekje.persistence.nightly_repo import instruction_rows, set_instruction_status
-from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow
-from huishoudboekje.persistence.tables import table_of
+from huishoudboekje.adapters.persistence import UnitOfWork
+from huishoudboekje.adapters.persistence.nightly_repo import (
+    instruction_rows,
+    set_instruction_status,
+)
+from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow
+from huishoudboekje.adapters.persistence.tables import table_of
+from huishoudboekje.domain.bankbook import InstructionStatus
+from huishoudboekje.domain.money import Money
+from huishoudboekje.services.night_worklists import HouseholdPayment
 from tests.test_web_pages import text
 from tests.web_fixtures import TODAY, WebEnv, web  # noqa: F401
 from web.formatting import day

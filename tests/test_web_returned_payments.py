@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from huishoudboekje import ledger
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, load_ledger
-from huishoudboekje.persistence.nightly_repo import instruction_rows, signal_rows
+from huishoudboekje.adapters.persistence import UnitOfWork, load_ledger
+from huishoudboekje.adapters.persistence.nightly_repo import instruction_rows, signal_rows
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.money import Money
 from tests.nightly_bank import Bank
 from tests.nightly_support import days
 from tests.test_cli_nightly import run_days

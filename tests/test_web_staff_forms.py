@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from huishoudboekje.editing import household_data
-from huishoudboekje.model import FixedCharge, Household
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import UnitOfWork, load_audit_events, load_household
-from huishoudboekje.staff_services import audit_changes
+from huishoudboekje.adapters.persistence import UnitOfWork, load_audit_events, load_household
+from huishoudboekje.domain.household import FixedCharge, Household
+from huishoudboekje.domain.money import Money
+from huishoudboekje.services.rule_editing import household_data
+from huishoudboekje.services.staff import audit_changes
 from tests.test_web_four_eyes import RENT_PATH, rent_form
 from tests.web_fixtures import WebEnv, web  # noqa: F401
 from web.staff_forms import CHARGE_FORM, HOUSEHOLD_FORM, read_form, shown_value

@@ -13,18 +13,18 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from huishoudboekje import ledger
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     load_audit_events,
     load_household,
     load_ledger,
     open_database,
 )
-from huishoudboekje.persistence.approvals import list_change_requests
-from huishoudboekje.persistence.nightly_repo import finish_run, record_stage, start_run
-from huishoudboekje.persistence.nightly_tables import PaymentInstructionRow, SignalRow
+from huishoudboekje.adapters.persistence.approvals import list_change_requests
+from huishoudboekje.adapters.persistence.nightly_repo import finish_run, record_stage, start_run
+from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow, SignalRow
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.money import Money
 from tests.nightly_bank import Bank, Income
 from tests.nightly_support import GIFT, nightly
 from tests.web_fixtures import WebEnv, make_app, seed

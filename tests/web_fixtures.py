@@ -20,19 +20,22 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from huishoudboekje.accounts import Role, create_user
-from huishoudboekje.bankbook import InstructionStatus
-from huishoudboekje.config import load_config
-from huishoudboekje.persistence import (
+from huishoudboekje.adapters.config import load_config
+from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     append_journal_entries,
     apply_config,
     load_household,
     open_database,
 )
-from huishoudboekje.persistence.nightly_repo import add_instructions, set_instruction_status
-from huishoudboekje.persistence.planner_memory import save_planner_memory
-from huishoudboekje.simulate import ActualIncome, simulate
+from huishoudboekje.adapters.persistence.nightly_repo import (
+    add_instructions,
+    set_instruction_status,
+)
+from huishoudboekje.adapters.persistence.planner_memory import save_planner_memory
+from huishoudboekje.domain.bankbook import InstructionStatus
+from huishoudboekje.domain.simulation import ActualIncome, simulate
+from huishoudboekje.services.user_accounts import Role, create_user
 from web import create_app
 from web.identity import Argon2Hasher
 

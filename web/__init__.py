@@ -18,8 +18,8 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from huishoudboekje.accounts import LoginPolicy
-from huishoudboekje.persistence import open_database
+from huishoudboekje.adapters.persistence import open_database
+from huishoudboekje.services.user_accounts import LoginPolicy
 from web import access, formatting, security
 from web.identity import Argon2Hasher, LocalPasswordProvider
 from web.settings import load_settings

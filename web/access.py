@@ -14,8 +14,8 @@ from typing import Any, TypeVar, cast
 from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import Engine
 
-from huishoudboekje.accounts import Role
-from huishoudboekje.persistence import UnitOfWork
+from huishoudboekje.adapters.persistence import UnitOfWork
+from huishoudboekje.services.user_accounts import Role
 from web.identity import Identity, IdentityProvider
 from web.settings import WebSettings
 

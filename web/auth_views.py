@@ -7,7 +7,12 @@ from urllib.parse import urlparse
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from huishoudboekje.accounts import AccountError, LoginOutcome, accept_invite, invite_user
+from huishoudboekje.services.user_accounts import (
+    AccountError,
+    LoginOutcome,
+    accept_invite,
+    invite_user,
+)
 from web import access
 from web.identity import Argon2Hasher, Identity
 from web.security import error_page

@@ -10,8 +10,8 @@ from decimal import Decimal
 import pygal
 from pygal.style import Style
 
-from huishoudboekje.forecast import ForecastPoint
-from huishoudboekje.money import Money
+from huishoudboekje.domain.forecast import ForecastPoint
+from huishoudboekje.domain.money import Money
 from web.formatting import money, tick_day
 
 # pygal puts an import hook for its optional map plugins on sys.meta_path; it lacks

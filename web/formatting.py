@@ -9,8 +9,8 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import parse_pattern
 from flask import Flask
 
-from huishoudboekje.money import Money
-from huishoudboekje.return_reasons import reason_nl
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.return_reasons import reason_nl
 from web.settings import AMSTERDAM
 
 # Parsed once: given as text, Babel parses the locale again on every call, and a

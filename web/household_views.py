@@ -12,10 +12,13 @@ from datetime import date, timedelta
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from huishoudboekje.bankbook import InstructionStatus
-from huishoudboekje.editing import normalize_amount
-from huishoudboekje.extra_returns import latest_payments
-from huishoudboekje.household_requests import (
+from huishoudboekje.domain.bankbook import InstructionStatus
+from huishoudboekje.domain.household import Cadence, Household
+from huishoudboekje.domain.leefgeld import cadence_of
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.planner import Difference
+from huishoudboekje.services.extra_returns import latest_payments
+from huishoudboekje.services.household_requests import (
     REQUEST_KINDS,
     RETURNED,
     STATUS_NL,
@@ -23,11 +26,9 @@ from huishoudboekje.household_requests import (
     requests_of,
     submit_request,
 )
-from huishoudboekje.leefgeld import cadence_of
-from huishoudboekje.model import Cadence, Household
-from huishoudboekje.money import Money
-from huishoudboekje.night_worklists import HouseholdPayment, household_payments
-from huishoudboekje.overview import (
+from huishoudboekje.services.household_status import UnknownHouseholdError
+from huishoudboekje.services.night_worklists import HouseholdPayment, household_payments
+from huishoudboekje.services.overview import (
     CHARGE_KIND,
     HISTORY_DAYS,
     HouseholdView,
@@ -35,9 +36,8 @@ from huishoudboekje.overview import (
     month_bounds,
     month_overview,
 )
-from huishoudboekje.overview import paid_charges as paid_charges_of
-from huishoudboekje.planner import Difference
-from huishoudboekje.services import UnknownHouseholdError
+from huishoudboekje.services.overview import paid_charges as paid_charges_of
+from huishoudboekje.services.rule_editing import normalize_amount
 from web import access
 from web.access import household_only
 from web.charts import buffer_chart

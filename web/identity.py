@@ -4,7 +4,7 @@ Views only see an `Identity` (in `g.identity`, set by `access.load_identity`) an
 never how it was established. An `IdentityProvider` turns credentials into an
 identity and a session subject back into one. `LocalPasswordProvider` checks
 user names and argon2 password hashes in our own database (with rate limit and
-lockout, see `huishoudboekje.accounts`). An OIDC provider (the gemeente's) would
+lockout, see `huishoudboekje.services.user_accounts`). An OIDC provider (the gemeente's) would
 implement the same protocol: `authenticate` receives the callback parameters,
 validates the ID token and maps its subject to a local account; the views stay
 as they are.
@@ -22,9 +22,9 @@ from argon2 import PasswordHasher as _Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Engine
 
-from huishoudboekje.accounts import LoginOutcome, LoginPolicy, Role, authenticate
-from huishoudboekje.persistence import UnitOfWork
-from huishoudboekje.persistence.accounts import User, get_user
+from huishoudboekje.adapters.persistence import UnitOfWork
+from huishoudboekje.adapters.persistence.user_repo import User, get_user
+from huishoudboekje.services.user_accounts import LoginOutcome, LoginPolicy, Role, authenticate
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,6 @@
 """Dutch wording for the configuration's (English) validation messages, for staff forms.
 
-The rules and their messages live in `huishoudboekje.config` (operators read them in
+The rules and their messages live in `huishoudboekje.adapters.config` (operators read them in
 English on the command line); staff see the same problems in Dutch beside the field.
 Every message the configuration can produce has a pattern here:
 tests/test_web_messages.py finds each message in the configuration's source and

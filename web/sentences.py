@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from huishoudboekje.bankbook import InstructionStatus
-from huishoudboekje.money import Money
-from huishoudboekje.night_worklists import HouseholdPayment
-from huishoudboekje.overview import Movement
-from huishoudboekje.planner import Difference
-from huishoudboekje.status import StatusReport
+from huishoudboekje.domain.bankbook import InstructionStatus
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.planner import Difference
+from huishoudboekje.domain.status_report import StatusReport
+from huishoudboekje.services.night_worklists import HouseholdPayment
+from huishoudboekje.services.overview import Movement
 from web.formatting import day, money
 
 KIND_NL = {

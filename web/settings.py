@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from huishoudboekje.changes import DEFAULT_THRESHOLD
-from huishoudboekje.money import Money
-from huishoudboekje.persistence import database_url
+from huishoudboekje.adapters.persistence import database_url
+from huishoudboekje.domain.money import Money
+from huishoudboekje.services.rule_changes import DEFAULT_THRESHOLD
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

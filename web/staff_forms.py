@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from huishoudboekje.editing import normalize_amount
-from huishoudboekje.model import WEEKDAYS, ChargeKind, IncomeKind
+from huishoudboekje.domain.household import WEEKDAYS, ChargeKind, IncomeKind
+from huishoudboekje.services.rule_editing import normalize_amount
 from web.formatting import day_year
 from web.messages import dutch, where_nl
 

@@ -19,30 +19,15 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from huishoudboekje.accounts import AccountError, create_invite
-from huishoudboekje.changes import (
-    FourEyesError,
-    Proposal,
-    approve_change,
-    propose_extra_payment,
-    propose_household,
-    refuse_change,
-)
-from huishoudboekje.editing import (
-    HouseholdInvalidError,
-    check_household,
-    end_rule,
-    household_data,
-    rule_end,
-    rule_index,
-    with_rule,
-)
-from huishoudboekje.extra_returns import (
+from huishoudboekje.adapters.persistence import load_gemeente, load_household, load_households
+from huishoudboekje.domain.dutch_text import eur
+from huishoudboekje.domain.household import FixedCharge, Household, IncomeStream, Reserve
+from huishoudboekje.services.extra_returns import (
     close_returned_request,
     retry_returned_request,
     returned_requests,
 )
-from huishoudboekje.household_requests import (
+from huishoudboekje.services.household_requests import (
     REQUEST_KINDS,
     STATUS_NL,
     RequestError,
@@ -51,8 +36,8 @@ from huishoudboekje.household_requests import (
     requests_of,
     returned_waiting,
 )
-from huishoudboekje.model import FixedCharge, Household, IncomeStream, Reserve
-from huishoudboekje.night_worklists import (
+from huishoudboekje.services.household_status import UnknownHouseholdError
+from huishoudboekje.services.night_worklists import (
     acknowledge_night_signal,
     has_nights,
     night_signals,
@@ -60,12 +45,27 @@ from huishoudboekje.night_worklists import (
     returned_payments,
     unknown_credits,
 )
-from huishoudboekje.nightly_services import AssignmentError, assign_transaction
-from huishoudboekje.overview import caseload as caseload_of
-from huishoudboekje.overview import household_view
-from huishoudboekje.persistence import load_gemeente, load_household, load_households
-from huishoudboekje.services import UnknownHouseholdError
-from huishoudboekje.staff_services import (
+from huishoudboekje.services.nightly import AssignmentError, assign_transaction
+from huishoudboekje.services.overview import caseload as caseload_of
+from huishoudboekje.services.overview import household_view
+from huishoudboekje.services.rule_changes import (
+    FourEyesError,
+    Proposal,
+    approve_change,
+    propose_extra_payment,
+    propose_household,
+    refuse_change,
+)
+from huishoudboekje.services.rule_editing import (
+    HouseholdInvalidError,
+    check_household,
+    end_rule,
+    household_data,
+    rule_end,
+    rule_index,
+    with_rule,
+)
+from huishoudboekje.services.staff import (
     AuditFilter,
     acknowledge_signal,
     audit_changes,
@@ -76,7 +76,7 @@ from huishoudboekje.staff_services import (
     search_audit,
     signal_worklist,
 )
-from huishoudboekje.text import eur
+from huishoudboekje.services.user_accounts import AccountError, create_invite
 from web import access
 from web.access import staff_only
 from web.charts import buffer_chart

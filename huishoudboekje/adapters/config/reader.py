@@ -1,0 +1,308 @@
+"""Reading a configuration file: YAML with line numbers, then every check.
+
+All problems are collected before anything is reported: pydantic checks each
+field; cross-field checks (duplicate codes, end before start, reserve links)
+run on the raw data so they report even when other fields are wrong.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+from huishoudboekje.adapters.config.errors import ConfigError, ConfigProblem
+from huishoudboekje.adapters.config.schema import (
+    ConfigModel,
+    Configuration,
+    GemeenteModel,
+    HouseholdModel,
+)
+from huishoudboekje.adapters.config.values import optional_day
+from huishoudboekje.domain.household import Gemeente, Household, LeefgeldPolicyKind
+
+Loc = tuple[str | int, ...]
+
+
+def load_config(path: str | Path) -> Configuration:
+    """Read and check a YAML file; raises `ConfigError` listing every problem."""
+    file = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([ConfigProblem(file, "", None, f"cannot read the file: {exc}")]) from None
+    return parse_config(text, file=file)
+
+
+def parse_config(text: str, file: str = "<config>") -> Configuration:
+    """Check YAML text; raises `ConfigError` listing every problem (with path and line)."""
+    readable, data, lines, problems = _read_yaml(text, file)
+    if not readable:
+        raise ConfigError(problems)
+    model: ConfigModel | None = None
+    try:
+        model = ConfigModel.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_problem_from_error(err, file, lines) for err in exc.errors())
+    problems.extend(
+        ConfigProblem(file, _path(loc), _line(lines, loc), message)
+        for loc, message in _cross_checks(data)
+    )
+    if problems or model is None:
+        raise ConfigError(sorted(problems, key=lambda p: p.line or 0))
+    return Configuration(
+        gemeente=model.gemeente.to_domain(),
+        households=tuple(h.to_domain() for h in model.households),
+        source=file,
+    )
+
+
+def household_from_data(data: Mapping[str, Any]) -> Household:
+    """Build a `Household` from its plain-data form (as stored or exported)."""
+    try:
+        return HouseholdModel.model_validate(data).to_domain()
+    except ValidationError as exc:
+        code = data.get("code", "?")
+        where = f"household {code}"
+        raise ConfigError([_problem_from_error(e, where, {}) for e in exc.errors()]) from None
+
+
+def gemeente_from_data(data: Mapping[str, Any]) -> Gemeente:
+    """Build a `Gemeente` from its plain-data form."""
+    try:
+        return GemeenteModel.model_validate(data).to_domain()
+    except ValidationError as exc:
+        raise ConfigError([_problem_from_error(e, "gemeente", {}) for e in exc.errors()]) from None
+
+
+def _read_yaml(text: str, file: str) -> tuple[bool, object, dict[Loc, int], list[ConfigProblem]]:
+    """(readable, data, line of each path, problems). Repeated keys are problems
+    but the rest of the file is still checked; a syntax error ends the reading."""
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return False, None, {}, [ConfigProblem(file, "", None, "the file is empty")]
+        lines: dict[Loc, int] = {}
+        duplicates: list[tuple[Loc, int, str]] = []
+        _walk(node, (), lines, duplicates, set())
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = exc.problem or exc.context or "unreadable"
+        problem = ConfigProblem(file, "", line, f"this is not valid YAML: {reason}")
+        return False, None, {}, [problem]
+    except yaml.YAMLError as exc:
+        return False, None, {}, [ConfigProblem(file, "", None, f"this is not valid YAML: {exc}")]
+    finally:
+        loader.dispose()
+    problems = [ConfigProblem(file, _path(loc), line, msg) for loc, line, msg in duplicates]
+    return True, data, lines, problems
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that leaves an impossible date (2026-02-30) as text, so the field
+    check reports it with its path instead of the whole file failing."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return str(node.value)
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
+
+
+def _walk(
+    node: yaml.Node,
+    loc: Loc,
+    lines: dict[Loc, int],
+    duplicates: list[tuple[Loc, int, str]],
+    active: set[int],
+) -> None:
+    """Record the line of every mapping key and list item; find repeated keys."""
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if id(node) in active:  # a YAML alias pointing back at itself
+        return
+    active.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            key = str(key_node.value)
+            key_line = key_node.start_mark.line + 1
+            if key in first_seen:
+                message = f'"{key}" is given twice (first on line {first_seen[key]})'
+                duplicates.append(((*loc, key), key_line, message))
+                continue
+            first_seen[key] = key_line
+            lines[(*loc, key)] = key_line
+            _walk(value_node, (*loc, key), lines, duplicates, active)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*loc, index), lines, duplicates, active)
+    active.discard(id(node))
+
+
+def _path(loc: Sequence[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _line(lines: Mapping[Loc, int], loc: Sequence[str | int]) -> int | None:
+    key = tuple(loc)
+    while True:
+        if key in lines:
+            return lines[key]
+        if not key:
+            return None
+        key = key[:-1]
+
+
+def _problem_from_error(err: ErrorDetails, file: str, lines: Mapping[Loc, int]) -> ConfigProblem:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    if kind == "hhb":
+        message = err["msg"]
+    elif kind == "missing":
+        message = "this field is required but missing"
+    elif kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        allowed = ", ".join(model.model_fields) if model is not None else ""
+        message = f'unknown field "{loc[-1]}"' + (f"; allowed fields: {allowed}" if allowed else "")
+    elif kind in {"model_type", "dict_type", "model_attributes_type"}:
+        message = 'expected a mapping (lines of "field: value")'
+    elif kind in {"list_type", "tuple_type"}:
+        message = 'expected a list (lines starting with "- ")'
+    else:
+        message = err["msg"]
+    return ConfigProblem(file, _path(loc), _line(lines, loc), message)
+
+
+def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The schema class that describes the mapping at `loc` (for 'allowed fields')."""
+    current: Any = ConfigModel
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: object) -> object:
+    origin = typing.get_origin(annotation)
+    if origin is list or origin is Union or origin is types.UnionType:
+        for arg in typing.get_args(annotation):
+            found = _unwrap(arg)
+            if isinstance(found, type) and issubclass(found, BaseModel):
+                return found
+    return annotation
+
+
+# ------------------------------------------------------------- cross-field checks
+
+
+def _cross_checks(data: object) -> list[tuple[Loc, str]]:
+    """Checks that span several fields, done on the raw data so they run even when
+    other fields are wrong (the operator sees every problem in one go)."""
+    found: list[tuple[Loc, str]] = []
+    if not isinstance(data, dict):
+        return found
+    households = data.get("households")
+    if not isinstance(households, list):
+        return found
+    _duplicates(households, ("households",), "code", "household code", found)
+    for index, household in enumerate(households):
+        if isinstance(household, dict):
+            _household_checks(household, ("households", index), found)
+    return found
+
+
+def _household_checks(household: dict[str, Any], loc: Loc, found: list[tuple[Loc, str]]) -> None:
+    _period(household, "start", "end", loc, found)
+    sections = {"incomes": "income id", "charges": "charge id", "reserves": "reserve id"}
+    for section, label in sections.items():
+        items = household.get(section)
+        if isinstance(items, list):
+            _duplicates(items, (*loc, section), "id", label, found)
+    reserves = household.get("reserves")
+    reserve_ids = set()
+    if isinstance(reserves, list):
+        for index, item in enumerate(reserves):
+            if not isinstance(item, dict):
+                continue
+            reserve_ids.add(item.get("id"))
+            has_monthly = item.get("monthly") is not None
+            has_percent = item.get("percent_of_toeslag") is not None
+            if has_monthly == has_percent:
+                found.append(
+                    (
+                        (*loc, "reserves", index),
+                        "give either monthly or percent_of_toeslag (exactly one of them)",
+                    )
+                )
+    charges = household.get("charges")
+    if isinstance(charges, list):
+        for index, item in enumerate(charges):
+            if not isinstance(item, dict):
+                continue
+            _period(item, "valid_from", "valid_until", (*loc, "charges", index), found)
+            link = item.get("reserve")
+            if link is not None and link not in reserve_ids:
+                message = f'reserve "{link}" is not one of this household\'s reserves'
+                found.append(((*loc, "charges", index, "reserve"), message))
+    leefgeld = household.get("leefgeld")
+    if isinstance(leefgeld, dict):
+        fixed = leefgeld.get("policy") == LeefgeldPolicyKind.FIXED.value
+        if fixed and leefgeld.get("amount") is None:
+            found.append(((*loc, "leefgeld", "amount"), "policy fixed needs an amount"))
+        if not fixed and leefgeld.get("amount") is not None:
+            found.append(((*loc, "leefgeld", "amount"), "amount is only used with policy fixed"))
+
+
+def _duplicates(
+    items: list[Any], loc: Loc, key: str, label: str, found: list[tuple[Loc, str]]
+) -> None:
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        value = item.get(key) if isinstance(item, dict) else None
+        if not isinstance(value, str):
+            continue
+        value = value.strip()
+        if value in first:
+            message = f'{label} "{value}" is used twice (also at {_path((*loc, first[value]))})'
+            found.append(((*loc, index, key), message))
+        else:
+            first[value] = index
+
+
+def _period(
+    item: dict[str, Any], start_key: str, end_key: str, loc: Loc, found: list[tuple[Loc, str]]
+) -> None:
+    try:
+        start = optional_day(item.get(start_key))
+        end = optional_day(item.get(end_key))
+    except PydanticCustomError:
+        return  # the field check reports the bad date itself
+    if start is not None and end is not None and end < start:
+        message = f"{end_key} {end.isoformat()} is before {start_key} {start.isoformat()}"
+        found.append(((*loc, end_key), message))

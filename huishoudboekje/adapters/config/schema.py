@@ -1,0 +1,287 @@
+"""The file's schema as pydantic models; each converts itself to a domain record.
+
+Every model forbids unknown fields. Defaults come from the domain records, so
+the file and the engine cannot disagree about what an omitted field means.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+
+from huishoudboekje.adapters.config.values import (
+    Amount,
+    AtLeastOne,
+    Bic,
+    CadenceName,
+    ChargeKindName,
+    Count,
+    Day,
+    Fraction,
+    Iban,
+    Identifier,
+    IncomeKindName,
+    Name,
+    OptionalAmount,
+    OptionalCount,
+    OptionalDay,
+    OptionalFraction,
+    OptionalIban,
+    PolicyName,
+    PositiveAmount,
+    Rule,
+    Terms,
+    Text,
+    WeekdayName,
+    fail,
+)
+from huishoudboekje.adapters.config.values import domain_default as _d
+from huishoudboekje.domain.household import (
+    BufferPolicy,
+    Cadence,
+    ChargeKind,
+    FixedCharge,
+    Gemeente,
+    Household,
+    IncomeKind,
+    IncomeStream,
+    LeefgeldPolicy,
+    LeefgeldPolicyKind,
+    Reserve,
+)
+from huishoudboekje.domain.schedule import Schedule, ScheduleError
+
+_FREQUENCY = re.compile(r"FREQ=(\w+)")
+_DATE_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+_SUB_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScheduleModel(_Section):
+    """`schedule`: a start date and an RFC 5545 repeat rule."""
+
+    start: Day
+    rrule: Rule
+
+    @field_validator("rrule")
+    @classmethod
+    def _rule_reads(cls, rule: str, info: ValidationInfo) -> str:
+        start = info.data.get("start", date(2000, 1, 1))
+        frequency = _FREQUENCY.search(rule.upper())
+        if frequency is not None and frequency.group(1) in _SUB_DAILY:
+            # sub-daily rules make no sense for dates and can take minutes to search
+            raise fail(f"FREQ must be one of {', '.join(_DATE_FREQUENCIES)}")
+        try:
+            schedule = Schedule(start, rule)
+            first = schedule.next_on_or_after(start)
+        except ScheduleError as exc:
+            raise fail(str(exc)) from None
+        if first is None:
+            raise fail(f"rrule {rule!r} gives no dates on or after {start.isoformat()}")
+        return rule
+
+    def to_domain(self) -> Schedule:
+        """The checked values as the domain record `Schedule`."""
+        return Schedule(self.start, self.rrule)
+
+
+class IncomeModel(_Section):
+    """`households[].incomes[]`: one expected income."""
+
+    id: Identifier
+    kind: IncomeKindName
+    amount: PositiveAmount
+    schedule: ScheduleModel
+    payer_iban: OptionalIban = _d(IncomeStream, "payer_iban")
+    payer_name: Text = _d(IncomeStream, "payer_name")
+    terms: Terms = _d(IncomeStream, "terms")
+    margin: Fraction = _d(IncomeStream, "margin")
+    window_days: Count = _d(IncomeStream, "window_days")
+
+    def to_domain(self) -> IncomeStream:
+        """The checked values as the domain record `IncomeStream`."""
+        return IncomeStream(
+            id=self.id,
+            kind=IncomeKind(self.kind),
+            amount=self.amount,
+            schedule=self.schedule.to_domain(),
+            payer_iban=self.payer_iban,
+            payer_name=self.payer_name,
+            terms=self.terms,
+            margin=self.margin,
+            window_days=self.window_days,
+        )
+
+
+class ChargeModel(_Section):
+    """`households[].charges[]`: one fixed charge to pay."""
+
+    id: Identifier
+    kind: ChargeKindName
+    payee_name: Name
+    payee_iban: Iban
+    amount: PositiveAmount
+    schedule: ScheduleModel
+    reference: Text = _d(FixedCharge, "reference")
+    priority: OptionalCount = _d(FixedCharge, "priority")
+    lead_days: Count = _d(FixedCharge, "lead_days")
+    valid_from: OptionalDay = _d(FixedCharge, "valid_from")
+    valid_until: OptionalDay = _d(FixedCharge, "valid_until")
+    reserve: Identifier | None = _d(FixedCharge, "reserve")
+    payee_bic: Bic = _d(FixedCharge, "payee_bic")
+
+    def to_domain(self) -> FixedCharge:
+        """The checked values as the domain record `FixedCharge`."""
+        return FixedCharge(
+            id=self.id,
+            kind=ChargeKind(self.kind),
+            payee_name=self.payee_name,
+            payee_iban=self.payee_iban,
+            amount=self.amount,
+            schedule=self.schedule.to_domain(),
+            reference=self.reference,
+            priority=self.priority,
+            lead_days=self.lead_days,
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            reserve=self.reserve,
+            payee_bic=self.payee_bic,
+        )
+
+
+class ReserveModel(_Section):
+    """`households[].reserves[]`: money set aside for a known future cost."""
+
+    id: Identifier
+    monthly: OptionalAmount = None  # None: not given (the domain default applies)
+    target: OptionalAmount = _d(Reserve, "target")
+    percent_of_toeslag: OptionalFraction = _d(Reserve, "percent_of_toeslag")
+    description: Text = _d(Reserve, "description")
+    valid_until: OptionalDay = _d(Reserve, "valid_until")
+
+    def to_domain(self) -> Reserve:
+        """The checked values as the domain record `Reserve`."""
+        return Reserve(
+            id=self.id,
+            monthly=self.monthly if self.monthly is not None else _d(Reserve, "monthly"),
+            target=self.target,
+            percent_of_toeslag=self.percent_of_toeslag,
+            description=self.description,
+            valid_until=self.valid_until,
+        )
+
+
+class LeefgeldModel(_Section):
+    """`households[].leefgeld`: how leefgeld is paid."""
+
+    policy: PolicyName = _d(LeefgeldPolicy, "policy").value
+    cadence: CadenceName = _d(LeefgeldPolicy, "cadence").value
+    weekday: WeekdayName = _d(LeefgeldPolicy, "weekday")
+    floor: OptionalAmount = _d(LeefgeldPolicy, "floor")
+    amount: OptionalAmount = _d(LeefgeldPolicy, "amount")
+    buildup_months: AtLeastOne = _d(LeefgeldPolicy, "buildup_months")
+
+    def to_domain(self) -> LeefgeldPolicy:
+        """The checked values as the domain record `LeefgeldPolicy`."""
+        return LeefgeldPolicy(
+            policy=LeefgeldPolicyKind(self.policy),
+            cadence=Cadence(self.cadence),
+            weekday=self.weekday,
+            floor=self.floor,
+            amount=self.amount,
+            buildup_months=self.buildup_months,
+        )
+
+
+class BufferModel(_Section):
+    """`households[].buffer`: the vat target and the advance limit."""
+
+    target: Amount = _d(BufferPolicy, "target")
+    advance_limit: Amount = _d(BufferPolicy, "advance_limit")
+    repay_months: AtLeastOne = _d(BufferPolicy, "repay_months")
+
+    def to_domain(self) -> BufferPolicy:
+        """The checked values as the domain record `BufferPolicy`."""
+        return BufferPolicy(
+            target=self.target,
+            advance_limit=self.advance_limit,
+            repay_months=self.repay_months,
+        )
+
+
+class HouseholdModel(_Section):
+    """`households[]`: one household and its rules."""
+
+    code: Identifier
+    name: Name
+    iban: Iban
+    bic: Bic = _d(Household, "bic")
+    members: AtLeastOne = _d(Household, "members")
+    start: Day = _d(Household, "start")
+    end: OptionalDay = _d(Household, "end")
+    leefgeld: LeefgeldModel = LeefgeldModel()
+    buffer: BufferModel = BufferModel()
+    incomes: list[IncomeModel] = []
+    charges: list[ChargeModel] = []
+    reserves: list[ReserveModel] = []
+
+    def to_domain(self) -> Household:
+        """The checked values as the domain record `Household`."""
+        return Household(
+            code=self.code,
+            name=self.name,
+            iban=self.iban,
+            bic=self.bic,
+            members=self.members,
+            start=self.start,
+            end=self.end,
+            leefgeld=self.leefgeld.to_domain(),
+            buffer=self.buffer.to_domain(),
+            incomes=tuple(i.to_domain() for i in self.incomes),
+            charges=tuple(c.to_domain() for c in self.charges),
+            reserves=tuple(r.to_domain() for r in self.reserves),
+        )
+
+
+class GemeenteModel(_Section):
+    """`gemeente`: the municipality and its pooled account."""
+
+    name: Name
+    account_iban: Iban
+    account_name: Name
+    bic: Bic = _d(Gemeente, "bic")
+    max_days_early: Count = _d(Gemeente, "max_days_early")
+    extra_closing_days: list[Day] = list(_d(Gemeente, "extra_closing_days"))
+
+    def to_domain(self) -> Gemeente:
+        """The checked values as the domain record `Gemeente`."""
+        return Gemeente(
+            name=self.name,
+            account_iban=self.account_iban,
+            account_name=self.account_name,
+            bic=self.bic,
+            max_days_early=self.max_days_early,
+            extra_closing_days=tuple(self.extra_closing_days),
+        )
+
+
+class ConfigModel(_Section):
+    """The whole file."""
+
+    gemeente: GemeenteModel
+    households: list[HouseholdModel] = []
+
+
+@dataclass(frozen=True, slots=True)
+class Configuration:
+    """A checked configuration: the gemeente and its households, in file order."""
+
+    gemeente: Gemeente
+    households: tuple[Household, ...]
+    source: str = ""

@@ -1,0 +1,257 @@
+"""Checks for single field values: amounts, percentages, dates, IBANs, codes, kinds.
+
+Each check is a pydantic `PlainValidator`: it gets the raw YAML value and either
+returns the domain value or raises a `PydanticCustomError` whose message is
+shown to the operator as is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import PlainValidator
+from pydantic_core import PydanticCustomError
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+
+from huishoudboekje.domain.household import (
+    WEEKDAYS,
+    Cadence,
+    ChargeKind,
+    IncomeKind,
+    LeefgeldPolicyKind,
+)
+from huishoudboekje.domain.money import Money
+
+Loc = tuple[str | int, ...]
+
+# Names end up in SEPA payment files, where 70 characters is the limit.
+MAX_NAME = 70
+MAX_TEXT = 140
+_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+_AMOUNT_PATTERN = re.compile(r"\d+(\.\d{1,2})?")
+_FRACTION_PATTERN = re.compile(r"\d+(\.\d+)?")
+
+
+def fail(message: str) -> PydanticCustomError:
+    """An error whose message is shown to the operator exactly as written."""
+    # The message goes in as context so braces in user input are never formatted.
+    return PydanticCustomError("hhb", "{message}", {"message": message})
+
+
+# ------------------------------------------------------------- field value checks
+
+
+def _number_hint(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}" if math.isfinite(value) else "725.40"
+    return f"{value}.00"
+
+
+def _amount(value: object) -> Money:
+    if isinstance(value, bool) or value is None:
+        raise fail('expected an amount as a quoted string like "725.40"')
+    if isinstance(value, int | float):
+        raise fail(f'use a quoted string like "{_number_hint(value)}", not a number')
+    if not isinstance(value, str):
+        raise fail('expected an amount as a quoted string like "725.40"')
+    text = value.strip()
+    if text.startswith("-"):
+        raise fail(f'"{value}": an amount here cannot be negative')
+    if not _AMOUNT_PATTERN.fullmatch(text):
+        raise fail(
+            f'"{value}" is not an amount; write euros with a dot and at most two decimals, '
+            'like "725.40" (no thousands separator, no € sign)'
+        )
+    return Money(text)
+
+
+def _positive_amount(value: object) -> Money:
+    amount = _amount(value)
+    if not amount.is_positive:
+        raise fail("must be more than 0.00")
+    return amount
+
+
+def _optional_amount(value: object) -> Money | None:
+    return None if value is None else _amount(value)
+
+
+def _fraction(value: object) -> Decimal:
+    """ "5%" or "0.05" (a quoted string) → Decimal("0.05")."""
+    hint = 'use a quoted string like "5%" or "0.05", not a number'
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise fail(hint if isinstance(value, int | float) else f"expected a percentage; {hint}")
+    text = value.strip()
+    percent = text.endswith("%")
+    digits = text[:-1].strip() if percent else text
+    if not _FRACTION_PATTERN.fullmatch(digits):
+        raise fail(f'"{value}" is not a percentage; write it like "5%" or "0.05"')
+    try:
+        number = Decimal(digits)
+    except InvalidOperation:  # pragma: no cover - the pattern already rules this out
+        raise fail(f'"{value}" is not a percentage') from None
+    fraction = number / 100 if percent else number
+    if fraction > 1:
+        raise fail(f'"{value}" is more than 100%')
+    return fraction.normalize() if fraction else Decimal(0)
+
+
+def _optional_fraction(value: object) -> Decimal | None:
+    return None if value is None else _fraction(value)
+
+
+def _day(value: object) -> date:
+    if isinstance(value, datetime):
+        raise fail("give a date without a time, like 2026-01-01")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise fail(f'"{value}" is not a valid date; write it like 2026-01-01') from None
+    raise fail(f"expected a date like 2026-01-01, got {value!r}")
+
+
+def optional_day(value: object) -> date | None:
+    """A date, or None for `null`."""
+    return None if value is None else _day(value)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        raise fail("YAML reads yes/no/true/false/on/off as a yes-or-no; put the text in quotes")
+    if isinstance(value, int | float | date):
+        raise fail(f'expected text; put it in quotes, like "{value}"')
+    if value is None:
+        raise fail("expected text, but the value is empty")
+    raise fail("expected text")
+
+
+def _limited(limit: int, *, required: bool) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        text = _text(value)
+        if required and not text:
+            raise fail("must not be empty")
+        if len(text) > limit:
+            raise fail(f"is {len(text)} characters long; at most {limit} are allowed")
+        return text
+
+    return check
+
+
+def _identifier(value: object) -> str:
+    text = _text(value)
+    if not _ID_PATTERN.fullmatch(text):
+        raise fail(
+            f'"{text}" is not a valid code; use letters, digits, "-", "_" or "." '
+            "(starting with a letter or digit, at most 40 characters)"
+        )
+    return text
+
+
+def _iban(value: object) -> str:
+    text = _text(value)
+    try:
+        return str(IBAN(text).compact)
+    except SchwiftyException as exc:
+        reason = str(exc)
+        raise fail(f'IBAN "{text}" is not valid ({reason[:1].lower()}{reason[1:]})') from None
+
+
+def _optional_iban(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    return _iban(value)
+
+
+def _bic(value: object) -> str:
+    text = _text(value)
+    if not text:
+        return ""
+    try:
+        return str(BIC(text).compact)
+    except SchwiftyException as exc:
+        reason = str(exc)
+        raise fail(f'BIC "{text}" is not valid ({reason[:1].lower()}{reason[1:]})') from None
+
+
+def _whole(minimum: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail(f"expected a whole number, got {value!r}")
+        if value < minimum:
+            raise fail(f"must be {minimum} or more")
+        return value
+
+    return check
+
+
+def _optional_whole(value: object) -> int | None:
+    return None if value is None else _whole(0)(value)
+
+
+def _choice(what: str, allowed: Sequence[str]) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        text = value.strip() if isinstance(value, str) else value
+        if text not in allowed:
+            raise fail(f'unknown {what} "{value}"; allowed values: {", ".join(allowed)}')
+        return str(text)
+
+    return check
+
+
+def _terms(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise fail("expected a list of words, like [salaris, loon]")
+    terms = tuple(_limited(MAX_TEXT, required=True)(item) for item in value)
+    return terms
+
+
+Amount = Annotated[Money, PlainValidator(_amount)]
+PositiveAmount = Annotated[Money, PlainValidator(_positive_amount)]
+OptionalAmount = Annotated[Money | None, PlainValidator(_optional_amount)]
+Fraction = Annotated[Decimal, PlainValidator(_fraction)]
+OptionalFraction = Annotated[Decimal | None, PlainValidator(_optional_fraction)]
+Day = Annotated[date, PlainValidator(_day)]
+OptionalDay = Annotated[date | None, PlainValidator(optional_day)]
+Name = Annotated[str, PlainValidator(_limited(MAX_NAME, required=True))]
+OptionalName = Annotated[str, PlainValidator(_limited(MAX_NAME, required=False))]
+Text = Annotated[str, PlainValidator(_limited(MAX_TEXT, required=False))]
+Identifier = Annotated[str, PlainValidator(_identifier)]
+Iban = Annotated[str, PlainValidator(_iban)]
+OptionalIban = Annotated[str, PlainValidator(_optional_iban)]
+Bic = Annotated[str, PlainValidator(_bic)]
+Count = Annotated[int, PlainValidator(_whole(0))]
+AtLeastOne = Annotated[int, PlainValidator(_whole(1))]
+OptionalCount = Annotated[int | None, PlainValidator(_optional_whole)]
+Terms = Annotated[tuple[str, ...], PlainValidator(_terms)]
+IncomeKindName = Annotated[str, PlainValidator(_choice("kind", [k.value for k in IncomeKind]))]
+ChargeKindName = Annotated[str, PlainValidator(_choice("kind", [k.value for k in ChargeKind]))]
+PolicyName = Annotated[
+    str, PlainValidator(_choice("policy", [k.value for k in LeefgeldPolicyKind]))
+]
+CadenceName = Annotated[str, PlainValidator(_choice("cadence", [k.value for k in Cadence]))]
+WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
+Rule = Annotated[str, PlainValidator(_limited(500, required=True))]
+
+
+def domain_default(record: type[Any], name: str) -> Any:
+    """The default value of field `name` of a domain dataclass (one source of truth)."""
+    for item in dataclasses.fields(record):
+        if item.name != name:
+            continue
+        if item.default is not dataclasses.MISSING:
+            return item.default
+        if item.default_factory is not dataclasses.MISSING:
+            return item.default_factory()
+    raise KeyError(f"{record.__name__}.{name} has no default")

@@ -1,0 +1,232 @@
+"""Writing the plain-data form of domain records, and the normalized YAML file.
+
+The plain-data form is what the YAML file holds (amounts as "725.40", fractions
+as "5%"); the persistence adapter stores it and the audit log shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import yaml
+
+from huishoudboekje.adapters.config.values import domain_default
+from huishoudboekje.domain.household import (
+    FixedCharge,
+    Gemeente,
+    Household,
+    IncomeStream,
+    Reserve,
+)
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.schedule import Schedule
+
+
+def format_fraction(value: Decimal) -> str:
+    """Decimal("0.05") → "5%"."""
+    percent = (value * 100).normalize()
+    return f"{percent:f}%"
+
+
+def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any]:
+    """The plain-data (YAML) form of the gemeente; `full` also writes default values."""
+    data: dict[str, Any] = {
+        "name": gemeente.name,
+        "account_iban": gemeente.account_iban,
+        "account_name": gemeente.account_name,
+    }
+    _optional(data, gemeente, "bic", full)
+    _optional(data, gemeente, "max_days_early", full)
+    _optional(data, gemeente, "extra_closing_days", full, list)
+    return data
+
+
+def household_to_data(household: Household, *, full: bool = False) -> dict[str, Any]:
+    """The plain-data (YAML) form of a household; `full` also writes default values.
+
+    Amounts become strings ("725.40"), fractions percentages ("5%"), dates stay
+    `date` objects (see `jsonable` for a JSON-safe copy).
+    """
+    h = household
+    data: dict[str, Any] = {"code": h.code, "name": h.name, "iban": h.iban}
+    _optional(data, h, "bic", full)
+    data["members"] = h.members
+    data["start"] = h.start
+    _optional(data, h, "end", full)
+    lg = h.leefgeld
+    leefgeld: dict[str, Any] = {
+        "policy": lg.policy.value,
+        "cadence": lg.cadence.value,
+        "weekday": lg.weekday,
+    }
+    _optional(leefgeld, lg, "floor", full, _money)
+    _optional(leefgeld, lg, "amount", full, _money)
+    _optional(leefgeld, lg, "buildup_months", full)
+    data["leefgeld"] = leefgeld
+    buffer: dict[str, Any] = {
+        "target": str(h.buffer.target),
+        "advance_limit": str(h.buffer.advance_limit),
+    }
+    _optional(buffer, h.buffer, "repay_months", full)
+    data["buffer"] = buffer
+    if h.incomes or full:
+        data["incomes"] = [_income_to_data(i, full) for i in h.incomes]
+    if h.charges or full:
+        data["charges"] = [_charge_to_data(c, full) for c in h.charges]
+    if h.reserves or full:
+        data["reserves"] = [_reserve_to_data(r, full) for r in h.reserves]
+    return data
+
+
+def _income_to_data(income: IncomeStream, full: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": income.id, "kind": income.kind.value}
+    _optional(data, income, "payer_iban", full)
+    _optional(data, income, "payer_name", full)
+    _optional(data, income, "terms", full, list)
+    data["amount"] = str(income.amount)
+    _optional(data, income, "margin", full, format_fraction)
+    _optional(data, income, "window_days", full)
+    data["schedule"] = _schedule_to_data(income.schedule)
+    return data
+
+
+def _charge_to_data(charge: FixedCharge, full: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": charge.id,
+        "kind": charge.kind.value,
+        "payee_name": charge.payee_name,
+        "payee_iban": charge.payee_iban,
+    }
+    _optional(data, charge, "payee_bic", full)
+    data["amount"] = str(charge.amount)
+    data["schedule"] = _schedule_to_data(charge.schedule)
+    _optional(data, charge, "reference", full)
+    _optional(data, charge, "priority", full)
+    _optional(data, charge, "lead_days", full)
+    _optional(data, charge, "valid_from", full)
+    _optional(data, charge, "valid_until", full)
+    _optional(data, charge, "reserve", full)
+    return data
+
+
+def _reserve_to_data(reserve: Reserve, full: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": reserve.id}
+    # A reserve saves either a fixed monthly amount or a share of the toeslagen; the
+    # full form of a share says "no monthly amount" (null), since giving both is refused.
+    if reserve.percent_of_toeslag is None or reserve.monthly:
+        data["monthly"] = str(reserve.monthly)
+    elif full:
+        data["monthly"] = None
+    _optional(data, reserve, "target", full, _money)
+    _optional(data, reserve, "percent_of_toeslag", full, format_fraction)
+    _optional(data, reserve, "description", full)
+    _optional(data, reserve, "valid_until", full)
+    return data
+
+
+def _schedule_to_data(schedule: Schedule) -> dict[str, Any]:
+    return {"start": schedule.start, "rrule": schedule.rrule}
+
+
+def _money(value: Money | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _optional(
+    data: dict[str, Any],
+    record: Any,
+    name: str,
+    full: bool,
+    show: Callable[[Any], Any] | None = None,
+) -> None:
+    """Write field `name` of a domain record, unless it has its default value."""
+    value = getattr(record, name)
+    if not full and value == domain_default(type(record), name):
+        return
+    data[name] = value if show is None or value is None else show(value)
+
+
+def jsonable(value: object) -> Any:
+    """A copy of plain data with dates as ISO strings (for JSON columns and the audit log)."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Money | Decimal):
+        return str(value)
+    return value
+
+
+# ---------------------------------------------------------------- writing YAML
+
+
+class _Flow(dict[str, Any]):
+    """A mapping written on one line: {start: 2026-01-01, rrule: ...}."""
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indent list items under their key, as people write them by hand.
+        super().increase_indent(flow, False)
+
+    def choose_scalar_style(self) -> str:
+        # "725.40" rather than '725.40': the form the documentation shows.
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
+
+
+class _FlowList(list[Any]):
+    """A short list written on one line: [salaris, loon]."""
+
+
+def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
+
+
+def _represent_flow_list(dumper: yaml.SafeDumper, data: _FlowList) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
+_Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(_FlowList, _represent_flow_list)
+
+HEADER = (
+    "# Huishoudboekje configuration: the gemeente and its households.\n"
+    "# Format: docs/config.md. Amounts are quoted strings in euro.\n"
+)
+
+
+def dump_config(gemeente: Gemeente, households: Sequence[Household]) -> str:
+    """The normalized YAML form: households sorted by code, default values left out."""
+    gemeente_data = gemeente_to_data(gemeente)
+    if "extra_closing_days" in gemeente_data:
+        gemeente_data["extra_closing_days"] = _FlowList(gemeente_data["extra_closing_days"])
+    document: dict[str, Any] = {"gemeente": gemeente_data}
+    document["households"] = [
+        _flow_parts(household_to_data(h)) for h in sorted(households, key=lambda h: h.code)
+    ]
+    body = yaml.dump(
+        document,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+    return HEADER + body
+
+
+def _flow_parts(data: dict[str, Any]) -> dict[str, Any]:
+    data["leefgeld"] = _Flow(data["leefgeld"])
+    data["buffer"] = _Flow(data["buffer"])
+    for section in ("incomes", "charges"):
+        for item in data.get(section, []):
+            item["schedule"] = _Flow(item["schedule"])
+            if "terms" in item:
+                item["terms"] = _FlowList(item["terms"])
+    return data

@@ -1,0 +1,166 @@
+"""Load and save the gemeente and its households (domain records ↔ rows)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import col, select
+
+from huishoudboekje.adapters.config import (
+    gemeente_from_data,
+    gemeente_to_data,
+    household_from_data,
+    household_to_data,
+    jsonable,
+)
+from huishoudboekje.adapters.persistence.tables import GemeenteRow, HouseholdRow
+from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.domain.household import Gemeente, Household
+
+GEMEENTE_ROW_ID = 1
+# Household fields kept as columns; everything else lives in the `rules` JSON.
+_COLUMN_FIELDS = ("code", "name", "iban", "bic", "members", "start", "end")
+
+
+def _now(at: datetime | None) -> datetime:
+    return at if at is not None else datetime.now(UTC)
+
+
+# The gemeente's settings as stored in its columns (`updated_at` aside).
+GEMEENTE_FIELDS = (
+    "name",
+    "account_iban",
+    "account_name",
+    "bic",
+    "max_days_early",
+    "extra_closing_days",
+)
+
+
+def gemeente_from_columns(values: Mapping[str, Any]) -> Gemeente:
+    """The gemeente from its stored column values (keys: `GEMEENTE_FIELDS`).
+
+    Checked once per exact stored values, like a household (every page view and
+    `hhb status` read the gemeente's settings)."""
+    data = {name: values[name] for name in GEMEENTE_FIELDS}
+    data["extra_closing_days"] = list(data["extra_closing_days"])
+    key = tuple(tuple(v) if isinstance(v, list) else v for v in data.values())
+    gemeente = _GEMEENTES.get(key)
+    if gemeente is None:
+        gemeente = gemeente_from_data(data)
+        if len(_GEMEENTES) >= _GEMEENTES_MAX:
+            _GEMEENTES.clear()
+        _GEMEENTES[key] = gemeente
+    return gemeente
+
+
+_GEMEENTES: dict[tuple[Any, ...], Gemeente] = {}  # stored values -> checked Gemeente
+_GEMEENTES_MAX = 64
+
+
+def load_gemeente(uow: UnitOfWork) -> Gemeente | None:
+    """The stored gemeente, or None before the first `hhb config apply`."""
+    row = uow.session.get(GemeenteRow, GEMEENTE_ROW_ID)
+    if row is None:
+        return None
+    return gemeente_from_columns({name: getattr(row, name) for name in GEMEENTE_FIELDS})
+
+
+def save_gemeente(uow: UnitOfWork, gemeente: Gemeente, *, at: datetime | None = None) -> None:
+    """Insert or replace the gemeente's settings (not committed)."""
+    data = jsonable(gemeente_to_data(gemeente, full=True))
+    values: dict[str, Any] = {
+        "name": data["name"],
+        "account_iban": data["account_iban"],
+        "account_name": data["account_name"],
+        "bic": data["bic"],
+        "max_days_early": data["max_days_early"],
+        "extra_closing_days": data["extra_closing_days"],
+        "updated_at": _now(at),
+    }
+    row = uow.session.get(GemeenteRow, GEMEENTE_ROW_ID)
+    if row is None:
+        row = GemeenteRow(id=GEMEENTE_ROW_ID, **values)
+    else:
+        row.sqlmodel_update(values)
+    uow.session.add(row)
+    uow.session.flush()
+
+
+def household_from_row(row: Any) -> Household:
+    """The household from a stored row: a `HouseholdRow`, or a plain row with its
+    columns (`code`, `name`, `iban`, `bic`, `members`, `start_date`, `end_date`, `rules`;
+    `rules` decoded, or as the stored JSON text)."""
+    columns = (row.code, row.name, row.iban, row.bic, row.members, row.start_date, row.end_date)
+    # Checking the rules (pydantic) costs more than the rest of a page view; a stored
+    # household only changes through save_household, which changes its data, so the
+    # checked result is kept per exact data: the stored text with the columns, or the
+    # decoded data in canonical form (repr keeps a date and its text apart).
+    if isinstance(row.rules, str):
+        text: str = row.rules
+        return _checked((text, *columns), lambda: _with_columns(json.loads(text), columns))
+    data = _with_columns(row.rules, columns)
+    return _checked(json.dumps(data, sort_keys=True, default=repr), lambda: data)
+
+
+def _with_columns(rules: Mapping[str, Any], columns: tuple[Any, ...]) -> dict[str, Any]:
+    return {**rules, **dict(zip(_COLUMN_KEYS, columns, strict=True))}
+
+
+def _checked(key: str | tuple[Any, ...], data: Callable[[], dict[str, Any]]) -> Household:
+    household = _CHECKED.get(key)
+    if household is None:
+        household = household_from_data(data())
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.clear()
+        _CHECKED[key] = household
+    return household
+
+
+_COLUMN_KEYS = ("code", "name", "iban", "bic", "members", "start", "end")
+_CHECKED: dict[str | tuple[Any, ...], Household] = {}  # stored data -> checked Household
+_CHECKED_MAX = 20_000
+
+
+def load_households(uow: UnitOfWork) -> tuple[Household, ...]:
+    """Every stored household, ordered by code."""
+    rows = uow.session.exec(select(HouseholdRow).order_by(col(HouseholdRow.code)))
+    return tuple(household_from_row(row) for row in rows)
+
+
+def load_household(uow: UnitOfWork, code: str) -> Household | None:
+    """One household by code, or None."""
+    row = uow.session.get(HouseholdRow, code)
+    return None if row is None else household_from_row(row)
+
+
+def household_codes(uow: UnitOfWork) -> tuple[str, ...]:
+    """The codes of all stored households, sorted."""
+    return tuple(uow.session.exec(select(HouseholdRow.code).order_by(col(HouseholdRow.code))))
+
+
+def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None = None) -> None:
+    """Insert or replace a household and all its rules (not committed)."""
+    data = household_to_data(household, full=True)
+    rules = jsonable({k: v for k, v in data.items() if k not in _COLUMN_FIELDS})
+    now = _now(at)
+    values: dict[str, Any] = {
+        "name": household.name,
+        "iban": household.iban,
+        "bic": household.bic,
+        "members": household.members,
+        "start_date": household.start,
+        "end_date": household.end,
+        "rules": rules,
+        "updated_at": now,
+    }
+    row = uow.session.get(HouseholdRow, household.code)
+    if row is None:
+        row = HouseholdRow(code=household.code, created_at=now, **values)
+    else:
+        row.sqlmodel_update(values)
+    uow.session.add(row)
+    uow.session.flush()

@@ -1,0 +1,215 @@
+"""Households and their rules: frozen records, validated at the edge (see `config.py`).
+
+Vocabulary (GUIDE §3): a household (huishouden) has income streams
+(inkomstenbronnen), fixed charges (vaste lasten), reserves (reserveringen), a
+leefgeld policy and a buffer policy. Changes go through `dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.schedule import Schedule
+
+
+class IncomeKind(StrEnum):
+    LOON = "loon"
+    BIJSTAND = "bijstand"
+    WW = "ww"
+    ZORGTOESLAG = "zorgtoeslag"
+    HUURTOESLAG = "huurtoeslag"
+    KINDGEBONDEN_BUDGET = "kindgebonden_budget"
+    KINDERBIJSLAG = "kinderbijslag"
+    ALIMENTATIE = "alimentatie"
+    OVERIG = "overig"
+
+    @property
+    def is_toeslag(self) -> bool:
+        return self in {
+            IncomeKind.ZORGTOESLAG,
+            IncomeKind.HUURTOESLAG,
+            IncomeKind.KINDGEBONDEN_BUDGET,
+        }
+
+    @property
+    def label_nl(self) -> str:
+        """The kind as a Dutch sentence starts it: "Loon", "WW", "Kindgebonden budget"."""
+        if self is IncomeKind.WW:
+            return "WW"
+        if self is IncomeKind.OVERIG:
+            return "Inkomen"
+        return self.value.replace("_", " ").capitalize()
+
+
+class ChargeKind(StrEnum):
+    HUUR = "huur"
+    ENERGIE = "energie"
+    WATER = "water"
+    ZORGPREMIE = "zorgpremie"
+    STADSVERWARMING = "stadsverwarming"
+    GEMEENTELIJKE_BELASTINGEN = "gemeentelijke_belastingen"
+    OVERIG = "overig"
+
+
+# Default payment priority when money is short (lower number pays first).
+DEFAULT_PRIORITY: dict[ChargeKind, int] = {
+    ChargeKind.HUUR: 10,
+    ChargeKind.ENERGIE: 20,
+    ChargeKind.WATER: 30,
+    ChargeKind.ZORGPREMIE: 40,
+    ChargeKind.STADSVERWARMING: 50,
+    ChargeKind.GEMEENTELIJKE_BELASTINGEN: 60,
+    ChargeKind.OVERIG: 90,
+}
+
+
+class LeefgeldPolicyKind(StrEnum):
+    SMOOTHED = "smoothed"
+    FIXED = "fixed"
+    MONTHLY_FIRST = "monthly_first"
+
+
+class Cadence(StrEnum):
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+SETTLEMENT_DAYS = timedelta(days=90)  # afwikkeling after the participation ends
+
+
+@dataclass(frozen=True, slots=True)
+class IncomeStream:
+    """Expected income. `margin` is a fraction (0.05 for 5%) of the expected amount."""
+
+    id: str
+    kind: IncomeKind
+    amount: Money
+    schedule: Schedule
+    payer_iban: str = ""
+    payer_name: str = ""
+    terms: tuple[str, ...] = ()
+    margin: Decimal = Decimal("0.05")
+    window_days: int = 5  # how many days late an income may arrive before it is "te laat"
+
+
+@dataclass(frozen=True, slots=True)
+class FixedCharge:
+    """A payment rule: pay `amount` to the payee on every date of `schedule`."""
+
+    id: str
+    kind: ChargeKind
+    payee_name: str
+    payee_iban: str
+    amount: Money
+    schedule: Schedule
+    reference: str = ""  # betalingskenmerk (structured) or free text
+    priority: int | None = None
+    lead_days: int = 0
+    valid_from: date | None = None
+    valid_until: date | None = None
+    reserve: str | None = None  # id of a reserve this charge is paid from first
+    payee_bic: str = ""
+
+    @property
+    def effective_priority(self) -> int:
+        return self.priority if self.priority is not None else DEFAULT_PRIORITY[self.kind]
+
+    def is_valid_on(self, day: date) -> bool:
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return not (self.valid_until is not None and day > self.valid_until)
+
+
+@dataclass(frozen=True, slots=True)
+class Reserve:
+    """Money set aside each month for a known future charge or risk.
+
+    Either a fixed `monthly` amount, or `percent_of_toeslag` (0.10 for 10%) of the
+    household's expected toeslag income each month; saved until `target`, and
+    only on days up to and including `valid_until` (what is held stays held).
+    """
+
+    id: str
+    monthly: Money = ZERO
+    target: Money | None = None
+    percent_of_toeslag: Decimal | None = None
+    description: str = ""
+    valid_until: date | None = None
+
+    def is_valid_on(self, day: date) -> bool:
+        """Whether money is still set aside on `day`."""
+        return self.valid_until is None or day <= self.valid_until
+
+
+@dataclass(frozen=True, slots=True)
+class LeefgeldPolicy:
+    policy: LeefgeldPolicyKind = LeefgeldPolicyKind.SMOOTHED
+    cadence: Cadence = Cadence.WEEKLY
+    weekday: str = "friday"
+    floor: Money | None = None  # per cadence period; None = default from members
+    amount: Money | None = None  # for policy `fixed`
+    buildup_months: int = 6  # opbouwfase: fill the buffer target in about this many months
+
+
+DEFAULT_BUFFER_TARGET = Money("1200.00")
+
+
+@dataclass(frozen=True, slots=True)
+class BufferPolicy:
+    target: Money = DEFAULT_BUFFER_TARGET
+    advance_limit: Money = ZERO
+    repay_months: int = 6  # an advance is repaid in about this many monthly instalments
+
+
+@dataclass(frozen=True, slots=True)
+class Household:
+    code: str
+    name: str
+    iban: str
+    members: int = 1
+    start: date = date(2000, 1, 1)
+    end: date | None = None
+    leefgeld: LeefgeldPolicy = field(default_factory=LeefgeldPolicy)
+    buffer: BufferPolicy = field(default_factory=BufferPolicy)
+    incomes: tuple[IncomeStream, ...] = ()
+    charges: tuple[FixedCharge, ...] = ()
+    reserves: tuple[Reserve, ...] = ()
+    bic: str = ""
+
+    def is_active_on(self, day: date) -> bool:
+        if day < self.start:
+            return False
+        return not (self.end is not None and day > self.end)
+
+    def is_planned_on(self, day: date) -> bool:
+        """Active, or ended less than SETTLEMENT_DAYS ago: the nightly plan still
+        settles an advance and passes on money that arrives for the household."""
+        if self.is_active_on(day):
+            return True
+        return self.end is not None and self.end < day <= self.end + SETTLEMENT_DAYS
+
+    def floor_per_period(self) -> Money:
+        """Leefgeld floor for one cadence period (food-bank style default)."""
+        if self.leefgeld.floor is not None:
+            return self.leefgeld.floor
+        weekly = Money("45.00") + Money("11.00") * self.members
+        if self.leefgeld.cadence is Cadence.WEEKLY:
+            return weekly
+        return Money.round(weekly.amount * 52 / 12)
+
+
+@dataclass(frozen=True, slots=True)
+class Gemeente:
+    name: str
+    account_iban: str
+    account_name: str
+    bic: str = ""
+    max_days_early: int = 3
+    extra_closing_days: tuple[date, ...] = ()

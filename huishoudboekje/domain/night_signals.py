@@ -1,0 +1,183 @@
+"""Signals the nightly run raises about files, statements and bank lines (pure).
+
+Each has a stable key, so raising it again on a later night updates the stored
+signal instead of adding one (see persistence.nightly_repo.upsert_signals).
+Planner signals (income late, vat below floor, shortfall, held back, participation
+ending) come from `planner.plan`; these are the ones only the night can see.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from huishoudboekje.domain.dutch_text import day_nl, eur
+from huishoudboekje.domain.household import IncomeStream
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.payments import PaymentInstruction
+from huishoudboekje.domain.return_reasons import reason_nl
+from huishoudboekje.domain.signals import Severity, Signal, SignalKind
+
+GEMEENTE = ""  # signals about the pooled account, not one household
+UNMATCHED_AGE_DAYS = 7  # an unmatched transaction older than this is raised again as urgent
+
+
+def file_rejected(name: str, sha256: str, error: str) -> Signal:
+    """A bank file could not be imported."""
+    return Signal(
+        SignalKind.FILE_REJECTED,
+        GEMEENTE,
+        Severity.HIGH,
+        f"Bestand {name} is geweigerd: {error}",
+        key=f":bestand_geweigerd:{sha256[:16]}",
+        data=(("file", name),),
+    )
+
+
+def missing_statement(
+    account: str, statement_id: str, previous_closing: Money, opening: Money
+) -> Signal:
+    """The opening balance does not continue the previous statement's closing balance."""
+    return Signal(
+        SignalKind.MISSING_STATEMENT,
+        GEMEENTE,
+        Severity.HIGH,
+        f"Ontbrekend afschrift voor {account}: afschrift {statement_id} begint met "
+        f"{eur(opening)}, het vorige eindigde met {eur(previous_closing)}.",
+        key=missing_statement_key(account, statement_id),
+    )
+
+
+def missing_statement_key(account: str, statement_id: str) -> str:
+    """The key of the "ontbrekend afschrift" signal raised about `statement_id`."""
+    return f":ontbrekend_afschrift:{account}:{statement_id}"
+
+
+def balance_mismatch(account: str, statement_id: str, ledger_bank: Money, closing: Money) -> Signal:
+    """The ledger's bank account differs from the statement's closing balance."""
+    return Signal(
+        SignalKind.BALANCE_MISMATCH,
+        GEMEENTE,
+        Severity.HIGH,
+        f"Saldo in de boekhouding ({eur(ledger_bank)}) wijkt af van het eindsaldo van "
+        f"afschrift {statement_id} ({eur(closing)}): verschil {eur(ledger_bank - closing)}.",
+        key=f":saldo_verschil:{account}:{statement_id}",
+    )
+
+
+def unmatched(dedupe_key: str, day: date, amount: Money, counterparty: str, why: str) -> Signal:
+    """A credit nobody could be matched to, or an unknown debit, parked in suspense."""
+    what = "Bijschrijving" if amount.is_positive else "Afschrijving"
+    return Signal(
+        SignalKind.UNMATCHED_TRANSACTION,
+        GEMEENTE,
+        Severity.WARNING,
+        f"{what} van {eur(abs(amount))} op {day_nl(day)} van {counterparty or 'onbekend'} "
+        f"staat op de tussenrekening: {why}.",
+        key=f":onbekend:{dedupe_key}",
+        data=(("dedupe_key", dedupe_key),),
+    )
+
+
+def unmatched_ageing(dedupe_key: str, day: date, amount: Money, today: date) -> Signal:
+    """An unmatched transaction still not assigned after `UNMATCHED_AGE_DAYS`."""
+    return Signal(
+        SignalKind.UNMATCHED_TRANSACTION,
+        GEMEENTE,
+        Severity.HIGH,
+        f"Transactie van {eur(abs(amount))} op {day_nl(day)} staat al "
+        f"{(today - day).days} dagen op de tussenrekening.",
+        key=f":onbekend_oud:{dedupe_key}",
+        data=(("dedupe_key", dedupe_key),),
+    )
+
+
+def income_after_end(
+    household: str, dedupe_key: str, stream: IncomeStream, day: date, amount: Money, end: date
+) -> Signal:
+    """Money for an income that has ended was booked to the household: it may have to be
+    paid back (UWV, werkgever), so staff look before it is spent as ordinary income."""
+    payer = f" ({stream.payer_name})" if stream.payer_name else ""
+    return Signal(
+        SignalKind.INCOME_AFTER_END,
+        household,
+        Severity.HIGH,
+        f"{stream.kind.label_nl}{payer} van {eur(amount)} op {day_nl(day)} ontvangen, maar "
+        f"dit inkomen is beëindigd per {day_nl(end)}. Controleer of het terugbetaald moet "
+        "worden; het bedrag staat in de buffer van het huishouden.",
+        key=f"{household}:inkomen_na_einde:{dedupe_key}",
+        data=(
+            ("dedupe_key", dedupe_key),
+            ("income", stream.id),
+            ("booking_date", day.isoformat()),
+            ("amount", str(amount)),
+            ("end", end.isoformat()),
+        ),
+    )
+
+
+def payment_returned(household: str, end_to_end_id: str, amount: Money, reason: str) -> Signal:
+    """One of our payments came back; the money is in the household's vat again."""
+    return Signal(
+        SignalKind.PAYMENT_RETURNED,
+        household,
+        Severity.HIGH,
+        f"Betaling {end_to_end_id} van {eur(amount)} is teruggekomen "
+        f"(reden {reason or 'onbekend'}: {reason_nl(reason)}); het geld staat weer in de buffer.",
+        key=payment_returned_key(household, end_to_end_id),
+        data=(("end_to_end_id", end_to_end_id), ("reason", reason)),
+    )
+
+
+def payment_returned_key(household: str, end_to_end_id: str) -> str:
+    """The key of the "betaling teruggekomen" signal about `end_to_end_id`."""
+    return f"{household}:teruggekomen:{end_to_end_id}"
+
+
+def payment_amount_differs(
+    household: str, end_to_end_id: str, instructed: Money, left: Money
+) -> Signal:
+    """One of our payments left the bank for another amount than we instructed."""
+    return Signal(
+        SignalKind.PAYMENT_AMOUNT_OFF,
+        household,
+        Severity.HIGH,
+        f"Betaling {end_to_end_id}: bedrag wijkt af. Afgeschreven {eur(left)}, opdracht "
+        f"{eur(instructed)}; het verschil van {eur(abs(left - instructed))} staat op de "
+        "tussenrekening (onbekende posten) tot een medewerker het uitzoekt.",
+        key=f"{household}:bedrag_afwijkend:{end_to_end_id}",
+        data=(
+            ("end_to_end_id", end_to_end_id),
+            ("instructed", str(instructed)),
+            ("left", str(left)),
+        ),
+    )
+
+
+def night_problem(household: str, stage: str, night: date, error: str) -> Signal:
+    """A household or stage failed tonight; the rest of the night went on."""
+    return Signal(
+        SignalKind.NIGHT_PROBLEM,
+        household,
+        Severity.HIGH,
+        f"Nachtelijke verwerking ({stage}) van {day_nl(night)} mislukt: {error}",
+        key=f"{household}:mislukt:{stage}:{night.isoformat()}",
+    )
+
+
+def payment_moved(instruction: PaymentInstruction, planned: date) -> Signal:
+    """A payment goes out later than planned: its night did not run in time."""
+    return Signal(
+        SignalKind.PAYMENT_LATE,
+        instruction.household,
+        Severity.HIGH if instruction.kind == "charge" else Severity.WARNING,
+        f"Betaling van {eur(instruction.amount)} aan {instruction.payee_name} gaat op "
+        f"{day_nl(instruction.execution_date)} uit in plaats van {day_nl(planned)}: de "
+        "nachtelijke verwerking heeft niet op tijd gedraaid. Controleer of de ontvanger "
+        "dit moet weten.",
+        key=f"{instruction.household}:verschoven:{instruction.end_to_end_id}",
+        data=(
+            ("end_to_end_id", instruction.end_to_end_id),
+            ("planned", planned.isoformat()),
+            ("execution", instruction.execution_date.isoformat()),
+        ),
+    )

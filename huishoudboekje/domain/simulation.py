@@ -1,0 +1,153 @@
+"""A pure day-by-day simulation of one household: incomes in, plans, bank executions.
+
+Used by the property and scenario tests, the leefgeld benchmark and the demo.
+It models the real cycle: an income booked on the pooled account on day D is
+seen by the nightly plan of D + `booking_delay`; an instruction executes at the
+bank on its execution date and leaves the pool then.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.household_state import HouseholdState, IncomeReceipt
+from huishoudboekje.domain.ledger import BANK, IN_FLIGHT, JournalEntry, transfer
+from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.occurrences import PlanSettings
+from huishoudboekje.domain.payments import PaymentInstruction
+from huishoudboekje.domain.planner import Plan, plan
+
+RECEIPT_MEMORY_DAYS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ActualIncome:
+    """Money that really arrived for a household on a day."""
+
+    day: date
+    income_id: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Execution:
+    """An instruction the bank executed, with the day it was due (for lateness)."""
+
+    instruction: PaymentInstruction
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationDay:
+    day: date
+    plan: Plan
+    vat: Money
+    advance_used: Money
+    bank: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    household: Household
+    days: tuple[SimulationDay, ...]
+    entries: tuple[JournalEntry, ...]
+    executions: tuple[Execution, ...]
+
+    def balances(self) -> dict[ledger.Account, Money]:
+        return ledger.Ledger(self.entries).balances()
+
+    def instructions(self) -> list[PaymentInstruction]:
+        return [i for d in self.days for i in d.plan.instructions]
+
+    def leefgeld(self) -> list[PaymentInstruction]:
+        return [i for i in self.instructions() if i.kind == "leefgeld"]
+
+
+def income_entry(household: str, income: ActualIncome, index: int) -> JournalEntry:
+    """Booking of a matched income: into the pooled bank account and the household's vat."""
+    return transfer(
+        f"{household}:inkomen:{income.day.isoformat()}:{income.income_id}:{index}",
+        income.day,
+        f"Inkomen {income.income_id}",
+        debit=BANK,
+        credit=ledger.vat(household),
+        amount=income.amount,
+        kind="income",
+    )
+
+
+def execution_entry(instruction: PaymentInstruction) -> JournalEntry:
+    """The bank executed an instruction: it leaves the pooled account."""
+    return transfer(
+        f"{instruction.end_to_end_id}:uitgevoerd",
+        instruction.execution_date,
+        f"Uitgevoerd {instruction.end_to_end_id}",
+        debit=IN_FLIGHT,
+        credit=BANK,
+        amount=instruction.amount,
+        kind="executed",
+    )
+
+
+def simulate(
+    household: Household,
+    incomes: Sequence[ActualIncome],
+    first: date,
+    last: date,
+    settings: PlanSettings | None = None,
+    *,
+    start_vat: Money = ZERO,
+    booking_delay: int = 1,
+) -> Simulation:
+    """Run the nightly plan for every day in [first, last]."""
+    settings = settings or PlanSettings()
+    state = HouseholdState(code=household.code, vat=start_vat)
+    entries: list[JournalEntry] = []
+    if start_vat:
+        entries.append(
+            transfer(
+                f"{household.code}:startsaldo",
+                first,
+                "Startsaldo",
+                debit=BANK,
+                credit=ledger.vat(household.code),
+                amount=start_vat,
+                kind="opening",
+            )
+        )
+    bank = start_vat
+    pending: list[PaymentInstruction] = []
+    executions: list[Execution] = []
+    days: list[SimulationDay] = []
+    by_day: dict[date, list[ActualIncome]] = {}
+    for income in incomes:
+        by_day.setdefault(income.day + timedelta(days=booking_delay), []).append(income)
+
+    day = first
+    while day <= last:
+        # the bank executes what is due today (before tonight's plan sees the statement)
+        for instruction in [i for i in pending if i.execution_date <= day]:
+            pending.remove(instruction)
+            entries.append(execution_entry(instruction))
+            executions.append(Execution(instruction, day))
+            bank = bank - instruction.amount
+        receipts = list(state.receipts)
+        vat = state.vat
+        for index, income in enumerate(by_day.get(day, [])):
+            entries.append(income_entry(household.code, income, index))
+            receipts.append(IncomeReceipt(income.income_id, income.day, income.amount))
+            vat = vat + income.amount
+            bank = bank + income.amount
+        horizon = day - timedelta(days=RECEIPT_MEMORY_DAYS)
+        state = replace(state, vat=vat, receipts=tuple(r for r in receipts if r.day >= horizon))
+        result = plan(household, state, day, settings)
+        entries.extend(result.entries)
+        pending.extend(result.instructions)
+        state = result.state
+        days.append(SimulationDay(day, result, state.vat, state.advance_used, bank))
+        day += timedelta(days=1)
+    return Simulation(household, tuple(days), tuple(entries), tuple(executions))

@@ -1,0 +1,310 @@
+"""Staff worklists on what the nightly run stored: unknown credits, returned payments,
+nights with problems and the persisted signals (acknowledged with a note).
+
+Read functions return plain frozen records (no table rows leave this module);
+`acknowledge_night_signal` writes. Assigning a credit is
+`nightly_services.assign_transaction`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import bindparam
+from sqlalchemy import select as select_columns
+from sqlmodel import col, select
+
+from huishoudboekje.adapters.persistence import record_audit
+from huishoudboekje.adapters.persistence.nightly_repo import (
+    last_completed_night,
+    night_runs,
+    signal_rows,
+    transactions,
+)
+from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow, SignalRow
+from huishoudboekje.adapters.persistence.tables import table_of
+from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
+from huishoudboekje.domain.bankbook import InstructionStatus, TxStatus
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.night_signals import GEMEENTE
+
+MAX_NOTE = 2000
+SEVERITY_ORDER = {"high": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownCredit:
+    id: int
+    booking_date: date
+    amount: Money
+    counterparty_name: str
+    counterparty_iban: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnedPayment:
+    end_to_end_id: str
+    household: str
+    kind: str
+    payee_name: str
+    amount: Money
+    execution_date: date
+    return_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemNight:
+    night: date
+    status: str
+    attempts: int
+    error: str
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NightSignal:
+    key: str
+    household: str
+    kind: str
+    severity: str
+    message: str
+    first_seen: date
+    last_seen: date
+    status: str
+    acknowledged_by: str | None
+    acknowledged_note: str | None
+
+
+def has_nights(uow: UnitOfWork) -> bool:
+    """True once the nightly run has completed at least one night."""
+    return last_completed_night(uow) is not None
+
+
+def unknown_credits(uow: UnitOfWork) -> list[UnknownCredit]:
+    """Credits nobody could match, oldest first: staff assign them to a household."""
+    return [
+        UnknownCredit(
+            id=row.id or 0,
+            booking_date=row.booking_date,
+            amount=Money(row.amount),
+            counterparty_name=row.counterparty_name,
+            counterparty_iban=row.counterparty_iban,
+            description=row.description,
+        )
+        for row in transactions(uow, TxStatus.UNMATCHED)
+        if row.amount > 0
+    ]
+
+
+def returned_payments(uow: UnitOfWork) -> list[ReturnedPayment]:
+    """Payments the bank sent back, newest first."""
+    statement = (
+        select(PaymentInstructionRow)
+        .where(col(PaymentInstructionRow.status) == InstructionStatus.RETURNED.value)
+        .order_by(col(PaymentInstructionRow.execution_date).desc())
+    )
+    return [
+        ReturnedPayment(
+            end_to_end_id=row.end_to_end_id,
+            household=row.household,
+            kind=row.kind,
+            payee_name=row.payee_name,
+            amount=Money(row.amount),
+            execution_date=row.execution_date,
+            return_reason=row.return_reason,
+        )
+        for row in uow.session.exec(statement)
+    ]
+
+
+def _stage_problems(stages: Any) -> tuple[str, ...]:
+    out: list[str] = []
+    if not isinstance(stages, dict):
+        return ()
+    for stage, result in stages.items():
+        if isinstance(result, dict):
+            for problem in result.get("problems", []) or []:
+                out.append(f"{stage}: {problem}")
+    return tuple(out)
+
+
+def problem_nights(uow: UnitOfWork) -> list[ProblemNight]:
+    """Nights that did not end "ok" (problems, failed, or still/again running), newest first."""
+    return [
+        ProblemNight(
+            night=row.night,
+            status=row.status,
+            attempts=row.attempts,
+            error=row.error or "",
+            problems=_stage_problems(row.stages),
+        )
+        for row in reversed(night_runs(uow))
+        if row.status != "ok"
+    ]
+
+
+def night_signals(uow: UnitOfWork, household: str | None = None) -> list[NightSignal]:
+    """Open stored signals, most severe first."""
+    items = [
+        NightSignal(
+            key=row.key,
+            household=row.household,
+            kind=row.kind,
+            severity=row.severity,
+            message=row.message,
+            first_seen=row.first_seen,
+            last_seen=row.last_seen,
+            status=row.status,
+            acknowledged_by=row.acknowledged_by,
+            acknowledged_note=row.acknowledged_note,
+        )
+        for row in signal_rows(uow, status="open")
+        if household is None or row.household == household
+    ]
+    return sorted(items, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), s.household, s.key))
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSignals:
+    """What the caseload needs of the stored signals, read at once for every household."""
+
+    by_household: Mapping[str, tuple[NightSignal, ...]]  # open ones, most severe first
+    acknowledged: frozenset[str]  # of the keys asked about: those staff closed with a note
+
+
+_SIGNAL = table_of(SignalRow)
+_OPEN = (
+    select_columns(
+        *(
+            _SIGNAL.c[name]
+            for name in (
+                "key",
+                "household",
+                "kind",
+                "severity",
+                "message",
+                "first_seen",
+                "last_seen",
+                "status",
+                "acknowledged_by",
+                "acknowledged_note",
+            )
+        )
+    )
+    .where(_SIGNAL.c.household != GEMEENTE)
+    .where(_SIGNAL.c.status == "open")
+)
+_ACKNOWLEDGED_AMONG = (
+    select_columns(_SIGNAL.c.key)
+    .where(_SIGNAL.c.acknowledged_by.is_not(None))
+    .where(_SIGNAL.c.key.in_(bindparam("keys", expanding=True)))
+)
+
+
+def open_signals_by_household(uow: UnitOfWork, keys: Iterable[str] = ()) -> OpenSignals:
+    """The open stored signals of every household, grouped per household and most
+    severe first, in one query; with them which of `keys` (signals computed today)
+    staff have acknowledged: the nightly run does not reopen those, so they are
+    dealt with (asked in chunks, so any caseload stays within the database's limit
+    on parameters). Signals about the pooled account (no household) are left out."""
+    grouped: defaultdict[str, list[NightSignal]] = defaultdict(list)
+    for row in uow.read(_OPEN):
+        signal = NightSignal(*row)
+        grouped[signal.household].append(signal)
+    asked = sorted(set(keys))
+    acknowledged: set[str] = set()
+    for chunk in in_chunks(asked):  # a whole caseload's keys would pass the parameter limit
+        acknowledged.update(uow.read(_ACKNOWLEDGED_AMONG, {"keys": chunk}).scalars())
+    return OpenSignals(
+        {
+            household: tuple(
+                sorted(signals, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), s.key))
+            )
+            for household, signals in grouped.items()
+        },
+        frozenset(acknowledged),
+    )
+
+
+def acknowledge_night_signal(
+    uow: UnitOfWork, *, key: str, actor: str, note: str, now: datetime, today: date
+) -> None:
+    """Staff looked at a stored signal: note who, when and what was done; it closes
+    and the nightly run does not reopen it. Commits and audit-logs."""
+    note = note.strip()
+    if not note:
+        raise ValueError("Schrijf een korte notitie: wat is er gedaan?")
+    if len(note) > MAX_NOTE:
+        raise ValueError(f"Gebruik hoogstens {MAX_NOTE} tekens.")
+    row = uow.session.get(SignalRow, key)
+    if row is None:
+        raise LookupError("Dit signaal bestaat niet.")
+    before = {"status": row.status}
+    row.acknowledged_by = actor
+    row.acknowledged_at = now
+    row.acknowledged_note = note
+    row.status = "closed"
+    row.closed_on = today
+    uow.session.add(row)
+    record_audit(
+        uow,
+        actor=actor,
+        action="signal.acknowledge",
+        object_type="signal",
+        object_id=key[:200],
+        before=before,
+        after={"status": "closed", "note": note, "household": row.household},
+        at=now,
+    )
+    uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdPayment:
+    """A fixed charge the nightly run instructed for a household, and where it stands."""
+
+    end_to_end_id: str
+    charge_id: str
+    payee_name: str
+    amount: Money
+    execution_date: date
+    status: str  # instructed | in_flight | paid | returned
+    return_reason: str
+
+
+# Read on every Vandaag and Betaald view: plain columns, built once (see persistence.journal).
+_INSTRUCTION = table_of(PaymentInstructionRow)
+_HOUSEHOLD_PAYMENTS = (
+    select_columns(
+        *(
+            _INSTRUCTION.c[name]
+            for name in (
+                "end_to_end_id",
+                "charge_id",
+                "payee_name",
+                "amount",
+                "execution_date",
+                "status",
+                "return_reason",
+            )
+        )
+    )
+    .where(_INSTRUCTION.c.household == bindparam("household"))
+    .where(_INSTRUCTION.c.kind == "charge")
+    .where(_INSTRUCTION.c.execution_date >= bindparam("since"))
+    .order_by(_INSTRUCTION.c.execution_date.desc())
+)
+
+
+def household_payments(uow: UnitOfWork, household: str, since: date) -> list[HouseholdPayment]:
+    """The household's fixed-charge instructions executing on or after `since`, newest first."""
+    rows = uow.read(_HOUSEHOLD_PAYMENTS, {"household": household, "since": since})
+    return [
+        HouseholdPayment(e2e, charge, payee, Money(amount), day, status, reason)
+        for e2e, charge, payee, amount, day, status, reason in rows
+    ]

@@ -1,0 +1,137 @@
+"""Service functions around the nightly run that staff use (CLI now, web later).
+
+`assign_transaction` gives an unmatched credit to a household (and optionally one
+of its income streams): the money moves from suspense into the household's vat,
+the income counts as received for the planner, the signal about it closes, and
+the change is audit-logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlmodel import col, select
+
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    append_journal_entries,
+    get_state,
+    load_household,
+    record_audit,
+    set_state,
+)
+from huishoudboekje.adapters.persistence.nightly_repo import close_signal
+from huishoudboekje.adapters.persistence.nightly_tables import BankTransactionRow
+from huishoudboekje.adapters.persistence.planner_memory import (
+    MEMORY_KEY,
+    memory_from_json,
+    memory_to_json,
+)
+from huishoudboekje.domain.bankbook import TxStatus, assignment_entry
+from huishoudboekje.domain.household_state import IncomeReceipt
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.simulation import RECEIPT_MEMORY_DAYS
+
+
+class AssignmentError(ValueError):
+    """The transaction cannot be assigned (unknown, not unmatched, bad household/income)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """What `assign_transaction` did."""
+
+    transaction_id: int
+    dedupe_key: str
+    household: str
+    income_id: str | None
+    amount: Money
+    entry_id: str
+
+
+def add_receipts(
+    uow: UnitOfWork, household: str, receipts: Sequence[IncomeReceipt], today: date
+) -> None:
+    """Append income receipts to the household's planner memory (old ones age out)."""
+    state = memory_from_json(household, get_state(uow, MEMORY_KEY, household=household))
+    horizon = today - timedelta(days=RECEIPT_MEMORY_DAYS)
+    kept = tuple(r for r in (*state.receipts, *receipts) if r.day >= horizon)
+    set_state(
+        uow, MEMORY_KEY, memory_to_json(replace(state, receipts=kept), today), household=household
+    )
+
+
+def _find(uow: UnitOfWork, reference: str) -> BankTransactionRow:
+    row: BankTransactionRow | None = None
+    if reference.isdigit():
+        row = uow.session.get(BankTransactionRow, int(reference))
+    if row is None:
+        statement = select(BankTransactionRow).where(
+            col(BankTransactionRow.dedupe_key) == reference
+        )
+        row = uow.session.exec(statement).first()
+    if row is None:
+        raise AssignmentError(f"transactie {reference} bestaat niet")
+    return row
+
+
+def assign_transaction(
+    uow: UnitOfWork,
+    reference: str,
+    household_code: str,
+    income_id: str | None,
+    *,
+    actor: str,
+    today: date,
+    at: datetime | None = None,
+) -> Assignment:
+    """Assign an unmatched credit (by id or dedupe key) to a household and commit."""
+    row = _find(uow, reference)
+    if row.status != TxStatus.UNMATCHED.value or row.amount <= 0:
+        raise AssignmentError(
+            f"transactie {reference} staat op {row.status}; alleen een onbekende "
+            "bijschrijving kan worden toegewezen"
+        )
+    household = load_household(uow, household_code)
+    if household is None:
+        raise AssignmentError(f"huishouden {household_code} bestaat niet")
+    if income_id is not None and income_id not in {i.id for i in household.incomes}:
+        raise AssignmentError(f"{household_code} heeft geen inkomstenbron {income_id}")
+    amount = Money(row.amount)
+    entry = assignment_entry(row.dedupe_key, row.booking_date, amount, household_code)
+    before = {"status": row.status, "household": row.household, "income_id": row.income_id}
+    append_journal_entries(uow, [entry])
+    row.status = TxStatus.ASSIGNED.value
+    row.household = household_code
+    row.income_id = income_id
+    reasons = dict(row.match_reasons or {})
+    reasons["assigned_by"] = actor
+    row.match_reasons = reasons
+    uow.session.add(row)
+    if income_id is not None:
+        add_receipts(
+            uow, household_code, [IncomeReceipt(income_id, row.booking_date, amount)], today
+        )
+    for key in (f":onbekend:{row.dedupe_key}", f":onbekend_oud:{row.dedupe_key}"):
+        close_signal(uow, key, today)
+    record_audit(
+        uow,
+        actor=actor,
+        action="transaction.assign",
+        object_type="bank_transaction",
+        object_id=row.dedupe_key,
+        before=before,
+        after={
+            "status": row.status,
+            "household": household_code,
+            "income_id": income_id,
+            "amount": amount,
+        },
+        at=at,
+    )
+    uow.commit()
+    if row.id is None:  # pragma: no cover
+        raise RuntimeError("stored transaction without id")
+    return Assignment(row.id, row.dedupe_key, household_code, income_id, amount, entry.id)

@@ -1,0 +1,311 @@
+"""Four-eyes: changes that take effect only after a second staff member approves.
+
+Which changes need a second pair of eyes (`four_eyes_reasons`): a new household;
+a new payee IBAN (a charge paid to an account not paid before, or a new own IBAN
+for leefgeld); an amount changed by more than the threshold (charges, incomes,
+fixed leefgeld, buffer target); a raised advance limit; ending a fixed charge or
+an income whose amount is above the threshold (from then on the amount is zero,
+so it is judged like an amount change); moving an existing end date of a charge,
+income or reserve earlier; and an approved extra payment for a household.
+Everything else is saved at once. The requester can
+never approve their own change; approving needs the approver (teamleider) or
+admin role, and a change whose household was edited since is refused as stale.
+`hhb config apply` counts as approved and is logged with approved_by
+"config-apply" (see `persistence.config_sync`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from huishoudboekje.adapters.config import household_from_data
+from huishoudboekje.adapters.persistence import load_household, record_audit, save_household
+from huishoudboekje.adapters.persistence.approvals import (
+    ChangeRequest,
+    decide_change_request,
+    get_change_request,
+    get_household_request,
+    insert_change_request,
+    update_household_request,
+)
+from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.domain.dutch_text import MONTHS_NL, eur
+from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.money import Money
+from huishoudboekje.services.rule_editing import household_data, rule_end
+
+DEFAULT_THRESHOLD = Money("25.00")
+
+
+class FourEyesError(ValueError):
+    """A change that cannot be approved or refused; the message is Dutch, for staff."""
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """What happened to a proposed change: saved at once, or waiting for approval."""
+
+    applied: bool
+    reasons: tuple[str, ...]
+    change_request: ChangeRequest | None = None
+
+
+def _amounts(household: Household) -> dict[str, Money]:
+    out: dict[str, Money] = {f"vaste last {c.id}": c.amount for c in household.charges}
+    out.update({f"inkomen {i.id}": i.amount for i in household.incomes})
+    out["buffer"] = household.buffer.target
+    if household.leefgeld.amount is not None:
+        out["vast leefgeld"] = household.leefgeld.amount
+    return out
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
+def _ends(household: Household) -> dict[str, tuple[date | None, Money | None]]:
+    """End date and amount (None for a reserve) of every rule, by label."""
+    out: dict[str, tuple[date | None, Money | None]] = {
+        f"vaste last {c.id}": (rule_end(c), c.amount) for c in household.charges
+    }
+    out.update({f"inkomen {i.id}": (rule_end(i), i.amount) for i in household.incomes})
+    out.update({f"reservering {r.id}": (rule_end(r), None) for r in household.reserves})
+    return out
+
+
+def _end_reasons(before: Household, after: Household, threshold: Money) -> list[str]:
+    """Ending a charge or income above the threshold; any end date moved earlier."""
+    reasons: list[str] = []
+    old = _ends(before)
+    for label, (end, amount) in _ends(after).items():
+        if label not in old or end is None:
+            continue
+        previous, _ = old[label]
+        if previous is None and amount is not None and amount > threshold:
+            reasons.append(
+                f"{label} ({eur(amount)}, meer dan {eur(threshold)}) "
+                f"beëindigd: tot en met {_day(end)}"
+            )
+        elif previous is not None and end < previous:
+            reasons.append(f"einddatum {label} vervroegd: {_day(previous)} → {_day(end)}")
+    return reasons
+
+
+def four_eyes_reasons(
+    before: Household | None, after: Household, threshold: Money = DEFAULT_THRESHOLD
+) -> list[str]:
+    """Why this change needs a second staff member (empty: it does not)."""
+    if before is None:
+        return ["nieuw huishouden"]
+    reasons: list[str] = []
+    if after.iban != before.iban:
+        reasons.append(f"nieuwe IBAN voor leefgeld: {after.iban}")
+    known = {c.payee_iban for c in before.charges}
+    reasons.extend(
+        f"nieuwe IBAN ontvanger bij {c.id}: {c.payee_iban}"
+        for c in after.charges
+        if c.payee_iban not in known
+    )
+    old = _amounts(before)
+    for label, amount in _amounts(after).items():
+        previous = old.get(label)
+        if previous is not None and abs(amount - previous) > threshold:
+            reasons.append(f"{label}: {eur(previous)} → {eur(amount)} (meer dan {eur(threshold)})")
+    reasons.extend(_end_reasons(before, after, threshold))
+    if after.buffer.advance_limit > before.buffer.advance_limit:
+        reasons.append(
+            f"voorschotlimiet omhoog: {eur(before.buffer.advance_limit)} → "
+            f"{eur(after.buffer.advance_limit)}"
+        )
+    return reasons
+
+
+def propose_household(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    after: Household,
+    now: datetime,
+    summary: str,
+    is_new: bool = False,
+    threshold: Money = DEFAULT_THRESHOLD,
+) -> Proposal:
+    """Save a staff member's change to a household, or hold it for approval; commits."""
+    before = load_household(uow, after.code)
+    if is_new and before is not None:
+        raise FourEyesError(f"Huishouden {after.code} bestaat al.")
+    if not is_new and before is None:
+        raise FourEyesError(f"Huishouden {after.code} bestaat niet.")
+    if before == after:
+        return Proposal(applied=True, reasons=())
+    reasons = four_eyes_reasons(before, after, threshold)
+    before_data = None if before is None else household_data(before)
+    if not reasons:
+        save_household(uow, after, at=now)
+        record_audit(
+            uow,
+            actor=actor,
+            action="household.update",
+            object_type="household",
+            object_id=after.code,
+            before=before_data,
+            after=household_data(after),
+            at=now,
+        )
+        uow.commit()
+        return Proposal(applied=True, reasons=())
+    request = insert_change_request(
+        uow,
+        kind="household.create" if before is None else "household.update",
+        household=after.code,
+        summary=summary,
+        reasons=reasons,
+        before=before_data,
+        after=household_data(after),
+        requested_by=actor,
+        at=now,
+    )
+    _audit_request(uow, request, actor, now)
+    uow.commit()
+    return Proposal(applied=False, reasons=tuple(reasons), change_request=request)
+
+
+def _audit_request(uow: UnitOfWork, request: ChangeRequest, actor: str, now: datetime) -> None:
+    record_audit(
+        uow,
+        actor=actor,
+        action="change_request.create",
+        object_type="change_request",
+        object_id=str(request.id),
+        after={"kind": request.kind, "household": request.household, "reasons": request.reasons},
+        at=now,
+    )
+
+
+def propose_extra_payment(
+    uow: UnitOfWork, *, actor: str, request_id: int, answer: str, now: datetime
+) -> ChangeRequest:
+    """A staff member agrees to a household's request: it waits for a second one; commits."""
+    req = get_household_request(uow, request_id)
+    if req is None:
+        raise FourEyesError("Dit verzoek bestaat niet.")
+    if req.status != "nieuw":
+        raise FourEyesError("Dit verzoek is al behandeld.")
+    label = "extra leefgeld" if req.kind == "extra_leefgeld" else "eenmalige betaling"
+    change = insert_change_request(
+        uow,
+        kind="extra_payment",
+        household=req.household,
+        summary=f"{label} van {eur(req.amount)}: {req.reason}",
+        reasons=[f"{label} van {eur(req.amount)}"],
+        before=None,
+        after={"request": req.id, "amount": str(req.amount), "kind": req.kind, "answer": answer},
+        requested_by=actor,
+        at=now,
+    )
+    update_household_request(
+        uow, req.id, status="wacht_op_akkoord", handled_by=actor, at=now, change_request=change.id
+    )
+    _audit_request(uow, change, actor, now)
+    uow.commit()
+    return change
+
+
+def _pending(uow: UnitOfWork, request_id: int, decider: str) -> ChangeRequest:
+    request = get_change_request(uow, request_id)
+    if request is None:
+        raise FourEyesError("Deze wijziging bestaat niet.")
+    if request.status != "pending":
+        raise FourEyesError("Over deze wijziging is al besloten.")
+    if request.requested_by == decider:
+        raise FourEyesError("U kunt uw eigen wijziging niet goedkeuren; een collega moet dat doen.")
+    return request
+
+
+def approve_change(
+    uow: UnitOfWork, *, request_id: int, approver: str, may_approve: bool, now: datetime, note: str
+) -> ChangeRequest:
+    """A second staff member approves: the change takes effect; commits."""
+    if not may_approve:
+        raise FourEyesError("Alleen een teamleider of beheerder kan wijzigingen goedkeuren.")
+    request = _pending(uow, request_id, approver)
+    if request.kind in {"household.create", "household.update"}:
+        current = load_household(uow, request.household)
+        # compared as households, not as stored data: a field added since the request
+        # (stored with its default) does not make every older request look stale
+        before = None if request.before is None else household_from_data(request.before)
+        if current != before:
+            raise FourEyesError(
+                "Het huishouden is sinds deze aanvraag gewijzigd; wijs af en vraag opnieuw aan."
+            )
+        after = household_from_data(request.after)
+        save_household(uow, after, at=now)
+        record_audit(
+            uow,
+            actor=request.requested_by,
+            action=request.kind,
+            object_type="household",
+            object_id=request.household,
+            before=request.before,
+            after=request.after,
+            approved_by=approver,
+            at=now,
+        )
+    elif request.kind == "extra_payment":
+        data: dict[str, Any] = request.after
+        update_household_request(
+            uow,
+            int(data["request"]),
+            status="goedgekeurd",
+            handled_by=approver,
+            at=now,
+            answer=str(data.get("answer", "")),
+        )
+        record_audit(
+            uow,
+            actor=request.requested_by,
+            action="extra_payment.approve",
+            object_type="household_request",
+            object_id=str(data["request"]),
+            after=data,
+            approved_by=approver,
+            at=now,
+        )
+    decide_change_request(
+        uow, request_id, status="approved", decided_by=approver, at=now, note=note
+    )
+    uow.commit()
+    return request
+
+
+def refuse_change(
+    uow: UnitOfWork, *, request_id: int, decider: str, may_approve: bool, now: datetime, note: str
+) -> ChangeRequest:
+    """A second staff member refuses: nothing changes; commits."""
+    if not may_approve:
+        raise FourEyesError("Alleen een teamleider of beheerder kan wijzigingen afwijzen.")
+    request = _pending(uow, request_id, decider)
+    decide_change_request(uow, request_id, status="refused", decided_by=decider, at=now, note=note)
+    if request.kind == "extra_payment":
+        update_household_request(
+            uow,
+            int(request.after["request"]),
+            status="afgewezen",
+            handled_by=decider,
+            at=now,
+            answer=note or "Niet goedgekeurd.",
+        )
+    record_audit(
+        uow,
+        actor=decider,
+        action="change_request.refuse",
+        object_type="change_request",
+        object_id=str(request_id),
+        before={"kind": request.kind, "household": request.household},
+        after={"status": "refused", "note": note},
+        at=now,
+    )
+    uow.commit()
+    return request
