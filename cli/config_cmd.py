@@ -18,14 +18,15 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from huishoudboekje.adapters.config import ConfigError, Configuration, load_config
-from huishoudboekje.adapters.persistence import (
+from huishoudboekje.services.configuration import (
+    ConfigError,
+    Configuration,
     NothingToExportError,
-    UnitOfWork,
-    apply_config,
-    export_config,
-    open_database,
+    apply_configuration,
+    export_configuration,
+    read_configuration,
 )
+from huishoudboekje.services.database import open_database
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -80,7 +81,7 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 
 def _load(path: Path) -> Configuration | None:
     try:
-        return load_config(path)
+        return read_configuration(path)
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -114,8 +115,7 @@ def run_apply(args: argparse.Namespace) -> int:
     try:
         engine = _open(args)
         try:
-            with UnitOfWork(engine) as uow:
-                changes = apply_config(uow, config, actor=args.actor, dry_run=args.dry_run)
+            changes = apply_configuration(engine, config, actor=args.actor, dry_run=args.dry_run)
         finally:
             engine.dispose()
     except SQLAlchemyError as exc:
@@ -130,8 +130,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         engine = _open(args)
         try:
-            with UnitOfWork(engine) as uow:
-                text = export_config(uow)
+            text = export_configuration(engine)
         finally:
             engine.dispose()
     except NothingToExportError as exc:

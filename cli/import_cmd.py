@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cli.night_common import add_common, night_paths, progress_bar
-from huishoudboekje.adapters.persistence import open_database
+from huishoudboekje.services.database import open_database
 from scheduler.context import AMSTERDAM
 from scheduler.lock import NightLockedError
 from scheduler.nightly import import_only
@@ -35,6 +35,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    """`hhb import FILE...`: import the files now; the exit code says whether all were accepted."""
     engine = open_database(args.database)
     today = datetime.now(AMSTERDAM).date()
     try:

@@ -22,6 +22,7 @@ EXIT_BAD_INPUT = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `hhb` parser with every command group registered."""
     parser = argparse.ArgumentParser(
         prog="hhb",
         description="Huishoudboekje: vaste lasten eerst, daarna een stabiel leefgeld.",
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run `hhb` with `argv` (default: the command line); return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)

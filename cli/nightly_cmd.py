@@ -21,9 +21,13 @@ from datetime import datetime
 from typing import Any
 
 from cli.night_common import add_common, crash_hook, iso_date, night_paths, progress_bar
-from huishoudboekje.adapters.persistence import UnitOfWork, open_database
-from huishoudboekje.adapters.persistence.nightly_repo import night_runs, signal_rows
-from huishoudboekje.services.nightly import AssignmentError, assign_transaction
+from huishoudboekje.services.database import open_database
+from huishoudboekje.services.night_history import (
+    AssignmentError,
+    assign_credit,
+    night_run_list,
+    signal_list,
+)
 from scheduler.context import AMSTERDAM
 from scheduler.lock import NightLockedError
 from scheduler.nightly import run_nights
@@ -67,6 +71,7 @@ def register(subparsers: Any) -> None:
 
 
 def run_nightly(args: argparse.Namespace) -> int:
+    """`hhb nightly`: run the night (and any missed before it) and report each."""
     night = args.date or datetime.now(AMSTERDAM).date()
     engine = open_database(args.database)
     try:
@@ -98,17 +103,17 @@ def run_nightly(args: argparse.Namespace) -> int:
 
 
 def run_assign(args: argparse.Namespace) -> int:
+    """`hhb assign`: give an unmatched credit to a household."""
     engine = open_database(args.database)
     try:
-        with UnitOfWork(engine) as uow:
-            done = assign_transaction(
-                uow,
-                args.transaction,
-                args.household,
-                args.income,
-                actor=args.actor,
-                today=datetime.now(AMSTERDAM).date(),
-            )
+        done = assign_credit(
+            engine,
+            args.transaction,
+            args.household,
+            args.income,
+            actor=args.actor,
+            today=datetime.now(AMSTERDAM).date(),
+        )
     except AssignmentError as exc:
         print(f"hhb assign: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -122,27 +127,12 @@ def run_assign(args: argparse.Namespace) -> int:
 
 
 def run_signals(args: argparse.Namespace) -> int:
+    """`hhb signals`: the open signals (with --all the closed ones too)."""
     engine = open_database(args.database)
     try:
-        with UnitOfWork(engine) as uow:
-            rows = signal_rows(uow, status=None if args.all else "open")
-            uow.session.expunge_all()  # keep the loaded values after the block
+        items = signal_list(engine, include_closed=args.all)
     finally:
         engine.dispose()
-    items = [
-        {
-            "key": r.key,
-            "household": r.household,
-            "kind": r.kind,
-            "severity": r.severity,
-            "message": r.message,
-            "status": r.status,
-            "first_seen": r.first_seen.isoformat(),
-            "last_seen": r.last_seen.isoformat(),
-            "data": r.data,
-        }
-        for r in rows
-    ]
     if args.json:
         print(json.dumps(items, indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -158,25 +148,12 @@ def run_signals(args: argparse.Namespace) -> int:
 
 
 def run_runs(args: argparse.Namespace) -> int:
+    """`hhb runs`: the history of nights."""
     engine = open_database(args.database)
     try:
-        with UnitOfWork(engine) as uow:
-            rows = night_runs(uow)
-            uow.session.expunge_all()
+        items = night_run_list(engine)
     finally:
         engine.dispose()
-    items = [
-        {
-            "night": r.night.isoformat(),
-            "status": r.status,
-            "started_at": r.started_at.isoformat(),
-            "finished_at": r.finished_at.isoformat() if r.finished_at else None,
-            "attempts": r.attempts,
-            "stages": r.stages,
-            "error": r.error,
-        }
-        for r in rows
-    ]
     if args.json:
         print(json.dumps(items, indent=2, ensure_ascii=False))
         return EXIT_OK
@@ -194,6 +171,7 @@ def run_runs(args: argparse.Namespace) -> int:
 
 
 def run_scheduler(args: argparse.Namespace) -> int:
+    """`hhb scheduler`: the process that runs the night every night at 02:00."""
     from scheduler.process import serve
 
     logging.basicConfig(

@@ -17,14 +17,14 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from huishoudboekje.adapters.persistence import UnitOfWork, household_codes, open_database
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.planner import Plan
 from huishoudboekje.domain.status_report import StatusReport
-from huishoudboekje.services.household_status import (
+from huishoudboekje.services.database import Engine, open_database
+from huishoudboekje.services.households import (
     UnknownHouseholdError,
-    household_status,
-    preview_plans,
+    plan_previews,
+    status_reports,
 )
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -69,12 +69,11 @@ def register(subparsers: Any) -> None:
     preview.set_defaults(func=run_plan)
 
 
-def _read(command: str, args: argparse.Namespace, query: Callable[[UnitOfWork], T]) -> T | None:
+def _read(command: str, args: argparse.Namespace, query: Callable[[Engine], T]) -> T | None:
     """Run a read-only query; None (after saying why) when the household does not exist."""
     engine = open_database(getattr(args, "database", None))
     try:
-        with UnitOfWork(engine) as uow:
-            return query(uow)
+        return query(engine)
     except UnknownHouseholdError as exc:
         print(f"hhb {command}: {exc}", file=sys.stderr)
         return None
@@ -83,16 +82,14 @@ def _read(command: str, args: argparse.Namespace, query: Callable[[UnitOfWork], 
 
 
 def run_status(args: argparse.Namespace) -> int:
+    """`hhb status`: one household, or every household with --all."""
     today = args.date or datetime.now(AMSTERDAM).date()
     if bool(args.code) == bool(args.all):
         print("hhb status: give a household code or --all", file=sys.stderr)
         return EXIT_BAD_INPUT
 
-    def read(uow: UnitOfWork) -> list[StatusReport]:
-        codes = household_codes(uow) if args.all else (args.code,)
-        return [household_status(uow, code, today) for code in codes]
-
-    reports = _read("status", args, read)
+    codes = None if args.all else (args.code,)
+    reports = _read("status", args, lambda engine: status_reports(engine, codes, today))
     if reports is None:
         return EXIT_BAD_INPUT
     if args.json:
@@ -143,6 +140,7 @@ def render_status(report: StatusReport) -> str:
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
+    """A plan as JSON-ready data (amounts as strings, dates in ISO form)."""
     return {
         "household": plan.household,
         "instructions": [
@@ -175,7 +173,8 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    plans = _read("plan", args, lambda uow: preview_plans(uow, args.date, args.household))
+    """`hhb plan`: what the planner would instruct on a day; saves nothing."""
+    plans = _read("plan", args, lambda engine: plan_previews(engine, args.date, args.household))
     if plans is None:
         return EXIT_BAD_INPUT
     if args.json:

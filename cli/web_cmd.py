@@ -20,13 +20,19 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from huishoudboekje.adapters.persistence import UnitOfWork, household_codes, open_database
-from huishoudboekje.adapters.persistence.user_repo import find_user, list_users
-from huishoudboekje.services.user_accounts import AccountError, Role, create_user, set_password
+from huishoudboekje.services.account_admin import (
+    DemoAccount,
+    add_account,
+    add_demo_accounts,
+    change_password,
+    list_accounts,
+)
+from huishoudboekje.services.database import open_database
+from huishoudboekje.services.user_accounts import AccountError, PasswordHasher, Role
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-DEMO_USERS = (
+DEMO_USERS: tuple[DemoAccount, ...] = (
     # (username, name, role, household or None, password) — demo only
     ("jansen", "Fam. Jansen", Role.HOUSEHOLD, "HH-0001", "demo-jansen-2026"),
     ("medewerker", "Mira Medewerker", Role.MEDEWERKER, None, "demo-medewerker-2026"),
@@ -72,7 +78,7 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-def _hasher() -> Any:
+def _hasher() -> PasswordHasher:
     from web.identity import Argon2Hasher
 
     return Argon2Hasher()
@@ -83,18 +89,17 @@ def run_add(args: argparse.Namespace) -> int:
     engine = open_database(args.database)
     try:
         password = None if args.no_password else _password(args)
-        with UnitOfWork(engine) as uow:
-            user = create_user(
-                uow,
-                _hasher(),
-                actor="operator (hhb users add)",
-                username=args.username,
-                display_name=args.name or args.username,
-                role=Role(args.role),
-                household=args.household,
-                password=password,
-                now=datetime.now(UTC),
-            )
+        user = add_account(
+            engine,
+            _hasher(),
+            actor="operator (hhb users add)",
+            username=args.username,
+            display_name=args.name or args.username,
+            role=Role(args.role),
+            household=args.household,
+            password=password,
+            now=datetime.now(UTC),
+        )
     except AccountError as exc:
         print(f"hhb users add: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -108,15 +113,14 @@ def run_password(args: argparse.Namespace) -> int:
     """hhb users password."""
     engine = open_database(args.database)
     try:
-        with UnitOfWork(engine) as uow:
-            set_password(
-                uow,
-                _hasher(),
-                actor="operator (hhb users password)",
-                username=args.username,
-                password=_password(args),
-                now=datetime.now(UTC),
-            )
+        change_password(
+            engine,
+            _hasher(),
+            actor="operator (hhb users password)",
+            username=args.username,
+            password=_password(args),
+            now=datetime.now(UTC),
+        )
     except AccountError as exc:
         print(f"hhb users password: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -130,10 +134,9 @@ def run_list(args: argparse.Namespace) -> int:
     """hhb users list."""
     engine = open_database(args.database)
     try:
-        with UnitOfWork(engine) as uow:
-            for user in list_users(uow):
-                state = "actief" if user.password_hash else "wacht op uitnodiging"
-                print(f"{user.username:20} {user.role:11} {user.household or '-':10} {state}")
+        for user in list_accounts(engine):
+            state = "actief" if user.password_hash else "wacht op uitnodiging"
+            print(f"{user.username:20} {user.role:11} {user.household or '-':10} {state}")
     finally:
         engine.dispose()
     return EXIT_OK
@@ -142,28 +145,13 @@ def run_list(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     """hhb users demo: the demo logins, created once."""
     engine = open_database(args.database)
-    hasher = _hasher()
     try:
-        with UnitOfWork(engine) as uow:
-            codes = set(household_codes(uow))
-            for username, name, role, household, password in DEMO_USERS:
-                if household is not None and household not in codes:
-                    print(f"hhb users demo: household {household} missing; run config apply first")
-                    return EXIT_BAD_INPUT
-                if find_user(uow, username) is None:
-                    create_user(
-                        uow,
-                        hasher,
-                        actor="demo",
-                        username=username,
-                        display_name=name,
-                        role=role,
-                        household=household,
-                        password=password,
-                        now=datetime.now(UTC),
-                    )
+        missing = add_demo_accounts(engine, _hasher(), DEMO_USERS, datetime.now(UTC))
     finally:
         engine.dispose()
+    if missing is not None:
+        print(f"hhb users demo: household {missing} missing; run config apply first")
+        return EXIT_BAD_INPUT
     print("Demo-logins (alleen voor de demo):")
     for username, name, role, household, password in DEMO_USERS:
         where = f" {household}" if household else ""

@@ -1,0 +1,78 @@
+"""Login accounts as an operator manages them from `hhb users`.
+
+Thin doors onto `user_accounts` (which holds the rules: names, roles, password
+strength, audit) that open their own unit of work, so the command line needs no
+database handle beyond the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from huishoudboekje.adapters.persistence.repository import household_codes
+from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.adapters.persistence.user_repo import User, find_user, list_users
+from huishoudboekje.services.user_accounts import (
+    PasswordHasher,
+    Role,
+    create_user,
+    set_password,
+)
+
+__all__ = ["DemoAccount", "add_account", "add_demo_accounts", "change_password", "list_accounts"]
+
+# (username, name, role, household or None, password)
+DemoAccount = tuple[str, str, Role, str | None, str]
+
+
+def add_account(engine: Engine, hasher: PasswordHasher | None, **account: Any) -> User:
+    """Add an account (the keyword arguments of `create_user`) and commit.
+
+    Raises `AccountError` when the account is refused.
+    """
+    with UnitOfWork(engine) as uow:
+        return create_user(uow, hasher, **account)
+
+
+def change_password(engine: Engine, hasher: PasswordHasher, **change: Any) -> User:
+    """Give an account a new password, which also unlocks it (see `set_password`)."""
+    with UnitOfWork(engine) as uow:
+        return set_password(uow, hasher, **change)
+
+
+def list_accounts(engine: Engine) -> tuple[User, ...]:
+    """Every login account."""
+    with UnitOfWork(engine) as uow:
+        return list_users(uow)
+
+
+def add_demo_accounts(
+    engine: Engine, hasher: PasswordHasher, accounts: Sequence[DemoAccount], now: datetime
+) -> str | None:
+    """Create those of `accounts` that do not exist yet, in order.
+
+    Stops at the first account whose household is not stored and returns that
+    household's code (the accounts before it stay created); None when all exist.
+    """
+    with UnitOfWork(engine) as uow:
+        codes = set(household_codes(uow))
+        for username, name, role, household, password in accounts:
+            if household is not None and household not in codes:
+                return household
+            if find_user(uow, username) is None:
+                create_user(
+                    uow,
+                    hasher,
+                    actor="demo",
+                    username=username,
+                    display_name=name,
+                    role=role,
+                    household=household,
+                    password=password,
+                    now=now,
+                )
+    return None

@@ -1,0 +1,73 @@
+"""What the nights left behind, for `hhb signals`, `hhb runs` and `hhb assign`.
+
+The stored rows are turned into plain, JSON-ready dictionaries inside the unit
+of work, so callers never hold a database row after its session has closed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Engine
+
+from huishoudboekje.adapters.persistence.nightly_repo import night_runs, signal_rows
+from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.services.nightly import Assignment, AssignmentError, assign_transaction
+
+__all__ = ["Assignment", "AssignmentError", "assign_credit", "night_run_list", "signal_list"]
+
+
+def signal_list(engine: Engine, *, include_closed: bool = False) -> list[dict[str, Any]]:
+    """The stored signals (only the open ones unless `include_closed`), by household and key."""
+    with UnitOfWork(engine) as uow:
+        return [
+            {
+                "key": r.key,
+                "household": r.household,
+                "kind": r.kind,
+                "severity": r.severity,
+                "message": r.message,
+                "status": r.status,
+                "first_seen": r.first_seen.isoformat(),
+                "last_seen": r.last_seen.isoformat(),
+                "data": r.data,
+            }
+            for r in signal_rows(uow, status=None if include_closed else "open")
+        ]
+
+
+def night_run_list(engine: Engine) -> list[dict[str, Any]]:
+    """Every recorded night, oldest first."""
+    with UnitOfWork(engine) as uow:
+        return [
+            {
+                "night": r.night.isoformat(),
+                "status": r.status,
+                "started_at": r.started_at.isoformat(),
+                "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                "attempts": r.attempts,
+                "stages": r.stages,
+                "error": r.error,
+            }
+            for r in night_runs(uow)
+        ]
+
+
+def assign_credit(
+    engine: Engine,
+    reference: str,
+    household_code: str,
+    income_id: str | None,
+    *,
+    actor: str,
+    today: date,
+) -> Assignment:
+    """Give an unmatched credit (by id or dedupe key) to a household and commit.
+
+    Raises `AssignmentError` when the credit or the household cannot take it.
+    """
+    with UnitOfWork(engine) as uow:
+        return assign_transaction(
+            uow, reference, household_code, income_id, actor=actor, today=today
+        )
