@@ -1,0 +1,128 @@
+"""The two policies the leefgeld stability benchmark compares, and how they are scored.
+
+`planned` is the engine (the planner, simulated day by day); `naive` is the
+baseline: pay each charge on its execution date if the vat holds enough (else
+wait), and every week on the household's leefgeld day pay out whatever is left.
+Both give an `Outcome`: the leefgeld paid per week and the charges paid late.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from bench.leefgeld_cases import Case
+from huishoudboekje.domain.household import WEEKDAYS
+from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.occurrences import PlanSettings, charge_dues, instruction_id
+from huishoudboekje.domain.simulation import simulate
+
+
+@dataclass
+class Outcome:
+    """Leefgeld per week (every week, also the empty ones) and the late charges."""
+
+    weekly: list[Money]
+    late: int
+    late_uncovered: int  # late charges in months whose income did not cover the charges
+
+
+def naive(case: Case, last: date, settings: PlanSettings) -> Outcome:
+    """Pay charges when due if the money is there; pay out everything else each week."""
+    household = case.household
+    weekday = WEEKDAYS.index(household.leefgeld.weekday)
+    arrivals: dict[date, Money] = defaultdict(lambda: ZERO)
+    for income in case.incomes:
+        arrivals[income.day + timedelta(days=1)] += income.amount
+    dues = charge_dues(household, household.start, last, settings)
+    pending = list(dues)
+    paid: dict[str, date] = {}
+    vat = ZERO
+    payouts: dict[date, Money] = {}
+    day = household.start
+    while day <= last:
+        vat += arrivals.get(day, ZERO)
+        for due in [d for d in pending if d.execution <= day]:
+            if vat >= due.charge.amount:
+                vat -= due.charge.amount
+                paid[due.id] = day
+                pending.remove(due)
+        if day.weekday() == weekday:
+            payouts[day] = vat
+            vat = ZERO
+        day += timedelta(days=1)
+    return _outcome(case, dues, paid, payouts, household.start, last)
+
+
+def planned(case: Case, last: date, settings: PlanSettings) -> Outcome:
+    """The planner's leefgeld and charge payments over the same days."""
+    sim = simulate(case.household, case.incomes, case.household.start, last, settings)
+    dues = charge_dues(case.household, case.household.start, last, settings)
+    paid = {i.end_to_end_id: i.execution_date for i in sim.instructions() if i.kind == "charge"}
+    payouts: dict[date, Money] = defaultdict(lambda: ZERO)
+    for instruction in sim.leefgeld():
+        payouts[instruction.execution_date] += instruction.amount
+    return _outcome(case, dues, paid, payouts, case.household.start, last)
+
+
+def _outcome(
+    case: Case,
+    dues: list,  # of ChargeDue
+    paid: dict[str, date],
+    payouts: dict[date, Money],
+    first: date,
+    last: date,
+) -> Outcome:
+    weeks: dict[tuple[int, int], Money] = defaultdict(lambda: ZERO)
+    day = first
+    while day <= last:  # every week counts, also the ones with nothing paid
+        weeks[day.isocalendar()[:2]] += ZERO
+        day += timedelta(days=7)
+    for day, amount in payouts.items():
+        weeks[day.isocalendar()[:2]] += amount
+    late = late_uncovered = 0
+    for due in dues:
+        if due.execution > last - timedelta(days=3):
+            continue
+        when = paid.get(instruction_id(case.household.code, due.charge.id, due.due))
+        if when is None or when > due.due:
+            late += 1
+            if not _month_covered(case, due.due):
+                late_uncovered += 1
+    return Outcome([weeks[k] for k in sorted(weeks)], late, late_uncovered)
+
+
+def _month_covered(case: Case, day: date) -> bool:
+    income = sum(
+        (i.amount for i in case.incomes if (i.day.year, i.day.month) == (day.year, day.month)), ZERO
+    )
+    first = date(day.year, day.month, 1)
+    last = date(day.year + (day.month == 12), day.month % 12 + 1, 1) - timedelta(days=1)
+    charges = sum(
+        (
+            c.amount
+            for ch in case.household.charges
+            for c in [ch]
+            for _ in ch.schedule.between(first, last)
+        ),
+        ZERO,
+    )
+    return income >= charges
+
+
+def weeks_before_first_income(case: Case) -> int:
+    """Whole weeks from the household's start to its first income (zero under any policy)."""
+    first = min(i.day for i in case.incomes)
+    return max((first - case.household.start).days // 7, 0)
+
+
+def cv(values: list[Money]) -> Decimal:
+    """Coefficient of variation (population stdev / mean); 0 when nothing was paid."""
+    numbers = [v.amount for v in values]
+    mean = sum(numbers, Decimal(0)) / len(numbers)
+    if mean == 0:
+        return Decimal(0)
+    return Decimal(statistics.pstdev(numbers)) / mean
