@@ -27,53 +27,28 @@ a result, not an error).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import importlib.util
-import json
 import os
-import platform
-import signal
-import subprocess
 import sys
-import tempfile
-import threading
-import time
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-BENCH = REPO / "bench"
-STDERR_TAIL_LINES = 20
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.report_render import machine, own_markdown, render, summary_table
+from bench.report_run import BENCH, Benchmark, Outcome, normalize, ratio, run_benchmark
 
-@dataclass(frozen=True)
-class Benchmark:
-    """One benchmark script and how to give it its size."""
-
-    name: str
-    title: str
-    script: Path
-    size_args: tuple[str, ...]  # "{size}" is replaced by the size
-    size_label: str
-    default_size: str
-    quick_size: str
-    env: str
-    quick_args: tuple[str, ...] = ()  # extra arguments under --quick
-
-    def size(self, quick: bool, overrides: dict[str, str]) -> str:
-        """The size to run: --size beats the environment beats the (quick) default."""
-        if self.name in overrides:
-            return overrides[self.name]
-        return os.environ.get(self.env) or (self.quick_size if quick else self.default_size)
-
-    def command(self, size: str, quick: bool = False) -> list[str]:
-        """The command line that runs this benchmark with `size`, printing JSON."""
-        args = [a.replace("{size}", size) for a in self.size_args]
-        extra = self.quick_args if quick else ()
-        return [sys.executable, str(self.script), *args, *extra, "--json"]
-
+__all__ = [
+    "BENCHMARKS",
+    "Benchmark",
+    "Outcome",
+    "main",
+    "normalize",
+    "own_markdown",
+    "parse_sizes",
+    "ratio",
+    "render",
+    "run_benchmark",
+    "summary_table",
+]
 
 BENCHMARKS = (
     Benchmark(
@@ -118,257 +93,6 @@ BENCHMARKS = (
         quick_args=("--requests", "60"),
     ),
 )
-
-
-@dataclass
-class Outcome:
-    """What one benchmark run gave: status, its JSON, its summary rows."""
-
-    benchmark: Benchmark
-    size: str
-    command: list[str]
-    status: str  # ok | failed | missing
-    seconds: float = 0.0
-    peak_rss_mb: float | None = None
-    data: Any = None
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    error: str = ""
-
-
-def run_benchmark(benchmark: Benchmark, size: str, timeout: float, quick: bool = False) -> Outcome:
-    """Run one benchmark in its own process group; never raises for its failures."""
-    command = benchmark.command(size, quick)
-    if not benchmark.script.exists():
-        error = f"{benchmark.script} does not exist"
-        return Outcome(benchmark, size, command, "missing", error=error)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=out, stderr=err, cwd=REPO, start_new_session=True)
-        killed = threading.Event()
-        timer = threading.Timer(timeout, _kill_group, (child.pid, killed))
-        timer.start()
-        try:
-            _, status, usage = os.wait4(child.pid, 0)  # the child's own peak RSS
-        finally:
-            timer.cancel()
-        child.returncode = os.waitstatus_to_exitcode(status)
-        seconds = round(time.perf_counter() - started, 1)
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
-        stderr = err.read().decode("utf-8", "replace")
-    rss = round(usage.ru_maxrss / 1024, 1)  # Linux reports KiB
-    outcome = Outcome(benchmark, size, command, "failed", seconds, rss)
-    if child.returncode != 0:
-        reason = f"timed out after {timeout:g} s" if killed.is_set() else f"exit {child.returncode}"
-        outcome.error = f"{reason}\n{_tail(stderr)}"
-        return outcome
-    try:
-        outcome.data = json.loads(stdout)
-    except json.JSONDecodeError as error:
-        outcome.error = f"--json output is not JSON ({error})\n{_tail(stdout + stderr)}"
-        return outcome
-    summary = outcome.data.get("summary") if isinstance(outcome.data, dict) else None
-    if (
-        not isinstance(summary, list)
-        or not summary
-        or not all(isinstance(r, dict) for r in summary)
-    ):
-        outcome.error = "--json output has no 'summary' list of rows"
-        return outcome
-    outcome.rows = [normalize(row) for row in summary]
-    outcome.status = "ok"
-    return outcome
-
-
-def _kill_group(pid: int, killed: threading.Event) -> None:
-    killed.set()
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(pid, signal.SIGKILL)  # the benchmark and the workers it started
-
-
-def _tail(text: str) -> str:
-    return "\n".join(text.strip().splitlines()[-STDERR_TAIL_LINES:])
-
-
-def normalize(row: dict[str, Any]) -> dict[str, Any]:
-    """A summary row with every field present and the ratio computed when absent."""
-    result = {
-        "metric": str(row.get("metric", "?")),
-        "figure": row.get("figure"),
-        "baseline": row.get("baseline"),
-        "baseline_label": str(row.get("baseline_label", "")),
-        "unit": str(row.get("unit", "")),
-        "goal": str(row.get("goal", "")),
-        "met": row.get("met") if isinstance(row.get("met"), bool) else None,
-    }
-    if "ratio" in row:
-        result["ratio"] = row["ratio"]
-    else:
-        result["ratio"] = ratio(result["figure"], result["baseline"])
-    return result
-
-
-def ratio(figure: Any, baseline: Any) -> float | None:
-    """figure / baseline, or None when either is missing or the baseline is zero."""
-    numbers = (int, float)
-    if isinstance(figure, numbers) and isinstance(baseline, numbers) and baseline:
-        return round(figure / baseline, 2)
-    return None
-
-
-def number(value: Any, unit: str = "") -> str:
-    """A figure for the table: thousands separated, a few significant digits."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    text = f"{value:,.0f}" if isinstance(value, int) or abs(value) >= 100 else f"{value:.3g}"
-    return f"{text} {unit}".strip()
-
-
-def times(value: Any) -> str:
-    """A ratio for the table: two decimals below 10, one above."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "–" if value is None else str(value)
-    return f"{value:.2f}×" if abs(value) < 10 else f"{value:.1f}×"
-
-
-MET = {True: "yes", False: "**no**", None: "–"}
-
-
-def summary_table(outcomes: list[Outcome]) -> list[str]:
-    """The table of every row of every benchmark; failures get a row of their own."""
-    lines = [
-        "| benchmark | figure | baseline | ratio | goal | met |",
-        "|---|---:|---:|---:|---|---|",
-    ]
-    for outcome in outcomes:
-        name = outcome.benchmark.name
-        if outcome.status != "ok":
-            first = outcome.error.splitlines()[0] if outcome.error else ""
-            lines.append(f"| {name}: **{outcome.status}** ({_cell(first)}) | – | – | – | – | – |")
-        for row in outcome.rows:
-            unit = row["unit"]
-            base = number(row["baseline"], unit)
-            if row["baseline_label"] and row["baseline"] is not None:
-                base += f" ({row['baseline_label']})"
-            ratio_text = times(row["ratio"])
-            figure = number(row["figure"], unit)
-            lines.append(
-                f"| {name}: {_cell(row['metric'])} | {figure} | {_cell(base)} | "
-                f"{ratio_text} | {_cell(row['goal'])} | {MET[row['met']]} |"
-            )
-    return lines
-
-
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def runs_table(outcomes: list[Outcome]) -> list[str]:
-    """Sizes used, status, wall time and peak RSS of each benchmark process."""
-    lines = [
-        "| benchmark | size | status | wall time | peak RSS of the process |",
-        "|---|---|---|---:|---:|",
-    ]
-    for o in outcomes:
-        sizes = o.data.get("sizes") if isinstance(o.data, dict) else None
-        size = f"{o.benchmark.size_label}: {o.size}"
-        if isinstance(sizes, dict):
-            size += " (" + ", ".join(f"{k} {v}" for k, v in sizes.items()) + ")"
-        rss = "–" if o.peak_rss_mb is None else f"{o.peak_rss_mb} MB"
-        lines.append(f"| {o.benchmark.name} | {size} | {o.status} | {o.seconds} s | {rss} |")
-    return lines
-
-
-def section(outcome: Outcome) -> list[str]:
-    """The benchmark's own rendering, or what went wrong."""
-    lines = [f"## {outcome.benchmark.title}", ""]
-    if outcome.status == "missing":
-        return [*lines, f"Not run: {outcome.error}.", ""]
-    if outcome.status == "failed" and outcome.data is None:
-        return [*lines, "**Failed**:", "", "```", outcome.error, "```", ""]
-    if outcome.status == "failed":
-        lines += [f"**Failed**: {outcome.error}", ""]
-    lines += [f"Command: `{_shown(outcome)}`", "", own_markdown(outcome), ""]
-    return lines
-
-
-def _shown(outcome: Outcome) -> str:
-    command = outcome.command
-    script = Path(command[1])
-    shown = script.relative_to(REPO) if script.is_relative_to(REPO) else script
-    return " ".join(["python", str(shown), *command[2:-1]])
-
-
-def own_markdown(outcome: Outcome) -> str:
-    """The script's own `markdown(result)`, else its JSON in a code block."""
-    name = f"_bench_{outcome.benchmark.name}"
-    try:
-        spec = importlib.util.spec_from_file_location(name, outcome.benchmark.script)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-        return str(module.markdown(outcome.data))
-    except Exception as error:  # any rendering trouble: fall back to the raw figures
-        figures = json.dumps(outcome.data, indent=2, ensure_ascii=False)
-        return f"(no own rendering: {error!r})\n\n```json\n{figures}\n```"
-    finally:
-        sys.modules.pop(name, None)
-
-
-def machine() -> dict[str, str]:
-    """CPU count, Python, platform, load, date and commit of this run."""
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    try:
-        commit = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "unknown"
-    return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "cpus": str(os.cpu_count()),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "load": load,
-        "commit": commit,
-    }
-
-
-def render(outcomes: list[Outcome], info: dict[str, str], quick: bool) -> str:
-    """The whole report as Markdown."""
-    mode = "--quick, smoke-test sizes" if quick else "full sizes"
-    lines = [
-        "# Benchmark report",
-        "",
-        f"Generated by `bench/report.py` ({mode}) on {info['date']}, commit {info['commit']}.",
-        f"Machine: {info['cpus']} CPUs, Python {info['python']}, {info['platform']}; "
-        f"load average at start {info['load']}.",
-        "",
-        "Each figure has its baseline measured in the same run on the same machine; "
-        "ratio = figure ÷ baseline unless the goal says otherwise. "
-        "Figures from a busy machine (load above the CPU count) are upper bounds.",
-        "",
-        "## Summary",
-        "",
-        *summary_table(outcomes),
-        "",
-        "## Sizes and runs",
-        "",
-        *runs_table(outcomes),
-        "",
-    ]
-    for outcome in outcomes:
-        lines += section(outcome)
-    return "\n".join(lines)
 
 
 def parse_sizes(pairs: list[str], known: list[str]) -> dict[str, str]:
