@@ -11,16 +11,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from huishoudboekje.domain.household import (
-    BufferPolicy,
-    ChargeKind,
-    FixedCharge,
-    Household,
-    IncomeKind,
-    IncomeStream,
-    LeefgeldPolicy,
-    Reserve,
-)
+from huishoudboekje.domain import household as hh
+from huishoudboekje.domain.household import ChargeKind, Household, IncomeKind, IncomeStream
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.simulation import ActualIncome
 from tests import factories
@@ -32,7 +24,7 @@ def _income(id: str, kind: IncomeKind, amount: str, start: date, rrule: str) -> 
     return factories.income(id, amount, start, rrule, kind=kind, margin="0.10")
 
 
-def _charge(id: str, kind: ChargeKind, amount: str, day: int, rrule: str = "") -> FixedCharge:
+def _charge(id: str, kind: ChargeKind, amount: str, day: int, rrule: str = "") -> hh.FixedCharge:
     return factories.charge(id, amount, START, rrule or f"FREQ=MONTHLY;BYMONTHDAY={day}", kind)
 
 
@@ -49,11 +41,11 @@ def _household(code: str, incomes: tuple[IncomeStream, ...], members: int = 2) -
         code,
         members=members,
         start=START,
-        leefgeld=LeefgeldPolicy(weekday="friday"),
-        buffer=BufferPolicy(target=Money("1200.00"), advance_limit=Money("1200.00")),
+        leefgeld=hh.LeefgeldPolicy(weekday="friday"),
+        buffer=hh.BufferPolicy(target=Money("1200.00"), advance_limit=Money("1200.00")),
         incomes=incomes,
         charges=BASIC_CHARGES,
-        reserves=(Reserve("energie-jaarafrekening", Money("20.00"), Money("240.00")),),
+        reserves=(hh.Reserve("energie-jaarafrekening", Money("20.00"), Money("240.00")),),
     )
 
 

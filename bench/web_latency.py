@@ -112,11 +112,13 @@ def book_history(url: str, code: str, today: date) -> int:
 
 
 def percentile(values: list[float], fraction: float) -> float:
+    """The value at `fraction` (0.95 for p95) of the sorted values, nearest rank."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def measure(url: str, requests: int, today: date = TODAY) -> dict[str, Any]:
+    """Time `requests` requests of each page against the database at `url`."""
     app = create_app(
         {
             "HHB_DATABASE_URL": url,
@@ -228,6 +230,7 @@ def verdicts(results: dict[str, Any]) -> list[str]:
 
 
 def main() -> int:
+    """Build the database, measure the pages and print the figures (Markdown or --json)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--households", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=300)

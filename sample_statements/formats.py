@@ -35,6 +35,7 @@ class DayStatement:
 
     @property
     def closing(self) -> Money:
+        """The balance at the end of the day: opening plus every transaction."""
         return self.opening + sum((tx.amount for tx in self.transactions), ZERO)
 
 

@@ -65,6 +65,7 @@ class _Plan:
         self.items: list[Incoming] = []
 
     def add(self, day: date, amount: str, payer: tuple[str, str, str], text: str) -> None:
+        """Add one credit from `payer` (name, IBAN, BIC), booked on the bank day it is paid."""
         reference = f"{self.rng.randrange(10**11, 10**12)}"
         self.items.append(Incoming(paid_on(day), Money(amount), *payer, text, f"E2E{reference}"))
 

@@ -62,14 +62,17 @@ class DemoRun:
 
     @property
     def inbox(self) -> Path:
+        """Where the bank drops the statement files."""
         return self.root / "inbox"
 
     @property
     def outbox(self) -> Path:
+        """Where the nights leave the payment files for the bank."""
         return self.root / "outbox"
 
     @property
     def nights(self) -> Path:
+        """Where each finished night's `hhb nightly --json` output is recorded."""
         return self.root / "nights"
 
     @functools.cached_property
@@ -78,6 +81,7 @@ class DemoRun:
         return SimulatedBank(STATEMENTS, self.outbox, self.inbox, self.root / "bank")
 
     def night_record(self, day: date) -> Path:
+        """The file that records that the night of `day` has run."""
         return self.nights / f"{day}.json"
 
     def load_night(self, day: date) -> dict[str, Any]:

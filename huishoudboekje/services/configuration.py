@@ -11,24 +11,16 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.config import ConfigError, Configuration, load_config
+# Re-exported (`X as X`): the CLI names these errors and types without the adapters.
+from huishoudboekje.adapters.config import ConfigError as ConfigError
+from huishoudboekje.adapters.config import Configuration as Configuration
+from huishoudboekje.adapters.config import load_config
+from huishoudboekje.adapters.persistence.config_sync import ChangeSet as ChangeSet
 from huishoudboekje.adapters.persistence.config_sync import (
-    ChangeSet,
-    NothingToExportError,
-    apply_config,
-    export_config,
+    NothingToExportError as NothingToExportError,
 )
+from huishoudboekje.adapters.persistence.config_sync import apply_config, export_config
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
-
-__all__ = [
-    "ChangeSet",
-    "ConfigError",
-    "Configuration",
-    "NothingToExportError",
-    "apply_configuration",
-    "export_configuration",
-    "read_configuration",
-]
 
 
 def read_configuration(path: Path) -> Configuration:
