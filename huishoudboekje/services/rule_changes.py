@@ -34,12 +34,13 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.dutch_text import MONTHS_NL, eur
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.money import Money
+from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.rule_editing import household_data, rule_end
 
 DEFAULT_THRESHOLD = Money("25.00")
 
 
-class FourEyesError(ValueError):
+class FourEyesError(UserError, ValueError):
     """A change that cannot be approved or refused; the message is Dutch, for staff."""
 
 

@@ -27,6 +27,7 @@ from huishoudboekje.adapters.config import (
 from huishoudboekje.adapters.config import parse_config as _parse_config
 from huishoudboekje.domain.household import FixedCharge, Gemeente, Household, IncomeStream, Reserve
 from huishoudboekje.domain.schedule import Schedule
+from huishoudboekje.services.errors import UserError
 
 _PLACEHOLDER_GEMEENTE = {
     "name": "Controle",
@@ -45,7 +46,7 @@ class FieldProblem:
     message: str
 
 
-class HouseholdInvalidError(ValueError):
+class HouseholdInvalidError(UserError, ValueError):
     """The edited household breaks a configuration rule; `problems` says where."""
 
     def __init__(self, problems: Sequence[FieldProblem]) -> None:

@@ -29,6 +29,7 @@ from huishoudboekje.adapters.persistence.user_repo import (
     record_login_attempt,
     update_user,
 )
+from huishoudboekje.services.errors import UserError
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -85,7 +86,7 @@ class LoginResult:
     user: User | None = None
 
 
-class AccountError(ValueError):
+class AccountError(UserError, ValueError):
     """A request about accounts that cannot be done; the message is Dutch, for people."""
 
 
