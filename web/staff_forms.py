@@ -35,6 +35,7 @@ class FieldSpec:
 
     @property
     def input_id(self) -> str:
+        """The HTML id of the field's input (its label points at it)."""
         return "f-" + self.path.replace(".", "-")
 
 
