@@ -13,6 +13,7 @@ from huishoudboekje.domain.money import Money
 from huishoudboekje.services.rule_editing import normalize_amount
 
 PERIOD = re.compile(r"(\d{4})-(\d{2})")
+DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 
 
 def month_of(period: str) -> date | None:
@@ -31,6 +32,18 @@ def amount_of(text: str) -> Money | None:
     try:
         return Money(normalize_amount(text))
     except (ValueError, ArithmeticError):
+        return None
+
+
+def typed_day(text: str) -> date | None:
+    """The day people typed as 2026-06-30 or 30-06-2026, or None."""
+    dutch_order = DUTCH_DATE.match(text)
+    if dutch_order is None:
+        return iso_day(text)
+    day, month, year = (int(part) for part in dutch_order.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:  # a day like 31-02-2026
         return None
 
 
