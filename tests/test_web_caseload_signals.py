@@ -25,9 +25,9 @@ from huishoudboekje.adapters.persistence import UnitOfWork
 from huishoudboekje.adapters.persistence.nightly_repo import signal_rows
 from huishoudboekje.adapters.persistence.nightly_tables import SignalRow
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
+from huishoudboekje.services.caseload import caseload_signals
 from huishoudboekje.services.household_status import household_status
 from huishoudboekje.services.night_worklists import NightSignal, open_signals_by_household
-from huishoudboekje.services.overview import caseload_signals
 from tests.nightly_bank import Bank
 from tests.test_scheduler_extras import env, later_env  # noqa: F401
 from tests.test_web_returned_payments import RENT, caseload_row, returned_rent

@@ -18,9 +18,9 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from huishoudboekje.adapters.persistence import open_database
+from huishoudboekje.services.database import open_database
 from huishoudboekje.services.user_accounts import LoginPolicy
-from web import access, formatting, security
+from web import access, formatting, security, user_errors
 from web.identity import Argon2Hasher, LocalPasswordProvider
 from web.settings import load_settings
 
@@ -55,13 +55,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["hhb_identity_provider"] = LocalPasswordProvider(engine, hasher, LoginPolicy())
     CSRFProtect(app)
     security.install(app)
+    user_errors.install(app)
     formatting.register(app)
     app.before_request(access.load_identity)
     app.teardown_request(access.close_reads)
 
     from web.auth_views import bp as auth_bp
     from web.household_views import bp as household_bp
-    from web.staff_views import bp as staff_bp
+    from web.staff import bp as staff_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(household_bp)

@@ -12,9 +12,8 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import abort, current_app, g, redirect, request, session, url_for
-from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence import UnitOfWork
+from huishoudboekje.services.database import Engine, UnitOfWork, unit_of_work
 from huishoudboekje.services.user_accounts import Role
 from web.identity import Identity, IdentityProvider
 from web.settings import WebSettings
@@ -40,7 +39,7 @@ def provider() -> IdentityProvider:
 
 def uow() -> UnitOfWork:
     """A new unit of work on the app's database (use in a `with` block)."""
-    return UnitOfWork(engine())
+    return unit_of_work(engine())
 
 
 def reads() -> UnitOfWork:
@@ -54,7 +53,7 @@ def reads() -> UnitOfWork:
     """
     shared: UnitOfWork | None = g.get("hhb_reads")
     if shared is None:
-        shared = UnitOfWork(engine()).__enter__()
+        shared = unit_of_work(engine()).__enter__()
         g.hhb_reads = shared
     return shared
 

@@ -6,7 +6,6 @@ household code from the URL, so one household can never ask for another's data.
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -15,7 +14,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from huishoudboekje.domain.bankbook import InstructionStatus
 from huishoudboekje.domain.household import Cadence, Household
 from huishoudboekje.domain.leefgeld import cadence_of
-from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.planner import Difference
 from huishoudboekje.services.extra_returns import latest_payments
 from huishoudboekje.services.household_requests import (
@@ -37,10 +35,10 @@ from huishoudboekje.services.overview import (
     month_overview,
 )
 from huishoudboekje.services.overview import paid_charges as paid_charges_of
-from huishoudboekje.services.rule_editing import normalize_amount
 from web import access
 from web.access import household_only
 from web.charts import buffer_chart
+from web.parsing import amount_of, month_of
 from web.sentences import (
     KIND_NL,
     difference_sentence,
@@ -53,7 +51,6 @@ from web.sentences import (
 bp = Blueprint("household", __name__)
 PAID_DAYS = 92
 PAID_TODAY_DAYS = 40  # Vandaag mentions a charge paid in about the last month
-PERIOD = re.compile(r"(\d{4})-(\d{2})")
 MONTHS_SHOWN = 6
 
 
@@ -180,11 +177,7 @@ def chart() -> Response:
 @household_only
 def month(period: str) -> str:
     """A printable overview of one month (`period` like 2026-03)."""
-    match = PERIOD.fullmatch(period)
-    try:
-        first = date(int(match[1]), int(match[2]), 1) if match else None
-    except ValueError:
-        first = None
+    first = month_of(period)
     if first is None:
         abort(404)
     view = _view()
@@ -205,11 +198,10 @@ def requests_page() -> str | BaseResponse | tuple[str, int]:
     form = {"kind": "extra_leefgeld", "amount": "", "reason": ""}
     if request.method == "POST":
         form = {k: request.form.get(k, "").strip() for k in form}
-        try:
-            amount = Money(normalize_amount(form["amount"]))
-        except (ValueError, ArithmeticError):
+        amount = amount_of(form["amount"])
+        if amount is None:
             errors["amount"] = "Vul een bedrag in, bijvoorbeeld 50,00."
-        if not errors:
+        else:
             with access.uow() as uow:
                 try:
                     submit_request(

@@ -20,11 +20,16 @@ from typing import Protocol
 from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
 from argon2 import PasswordHasher as _Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence import UnitOfWork
-from huishoudboekje.adapters.persistence.user_repo import User, get_user
-from huishoudboekje.services.user_accounts import LoginOutcome, LoginPolicy, Role, authenticate
+from huishoudboekje.services.database import Engine, UnitOfWork, unit_of_work
+from huishoudboekje.services.user_accounts import (
+    LoginOutcome,
+    LoginPolicy,
+    Role,
+    User,
+    authenticate,
+    signed_in_user,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +44,12 @@ class Identity:
 
     @property
     def is_staff(self) -> bool:
+        """Whether this person works for the gemeente."""
         return self.role.is_staff
 
     @property
     def may_approve(self) -> bool:
+        """Whether this person may approve a four-eyes change."""
         return self.role.may_approve
 
 
@@ -57,7 +64,9 @@ class IdentityProvider(Protocol):
 
     def authenticate(
         self, credentials: Mapping[str, str], client: str, now: datetime
-    ) -> AuthResult: ...
+    ) -> AuthResult:
+        """The identity the `credentials` prove (or none), and how the attempt went."""
+        ...
 
     def load(self, subject: str, uow: UnitOfWork) -> Identity | None:
         """The identity for a session subject, read in the request's `uow`."""
@@ -79,9 +88,11 @@ class Argon2Hasher:
         )
 
     def hash(self, password: str) -> str:
+        """A new argon2id hash of `password`."""
         return self._hasher.hash(password)
 
     def verify(self, password_hash: str, password: str) -> bool:
+        """Whether `password` matches `password_hash` (False for a broken hash)."""
         try:
             return bool(self._hasher.verify(password_hash, password))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -111,7 +122,7 @@ class LocalPasswordProvider:
         self, credentials: Mapping[str, str], client: str, now: datetime
     ) -> AuthResult:
         """Check `username` and `password` from `credentials`."""
-        with UnitOfWork(self.engine) as uow:
+        with unit_of_work(self.engine) as uow:
             result = authenticate(
                 uow,
                 self.hasher,
@@ -131,7 +142,5 @@ class LocalPasswordProvider:
         prefix, _, raw_id = subject.partition(":")
         if prefix != "local" or not raw_id.isdigit():
             return None
-        user = get_user(uow, int(raw_id))
-        if user is None or not user.active or user.password_hash is None:
-            return None
-        return identity_of(user)
+        user = signed_in_user(uow, int(raw_id))
+        return None if user is None else identity_of(user)

@@ -34,6 +34,7 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
     """Marks the session cookie Secure whenever the request came over https."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure when configured so, or when this request came over https."""
         secure_request = isinstance(request, Request) and request.is_secure
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or secure_request
 

@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from huishoudboekje.adapters.persistence import database_url
 from huishoudboekje.domain.money import Money
+from huishoudboekje.services.database import database_url
 from huishoudboekje.services.rule_changes import DEFAULT_THRESHOLD
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -9,7 +9,6 @@ the same rules as `hhb config apply`.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +18,7 @@ from huishoudboekje.domain.household import WEEKDAYS, ChargeKind, IncomeKind
 from huishoudboekje.services.rule_editing import normalize_amount
 from web.formatting import day_year
 from web.messages import dutch, where_nl
+from web.parsing import typed_day
 
 WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
@@ -35,6 +35,7 @@ class FieldSpec:
 
     @property
     def input_id(self) -> str:
+        """The HTML id of the field's input (its label points at it)."""
         return "f-" + self.path.replace(".", "-")
 
 
@@ -262,9 +263,6 @@ def field_errors(
     return by_field, other
 
 
-_DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
-
-
 def read_end_date(raw: str, today: date) -> tuple[date | None, str]:
     """The "Tot en met" date of an end form, or a Dutch message saying what is wrong.
 
@@ -272,14 +270,8 @@ def read_end_date(raw: str, today: date) -> tuple[date | None, str]:
     text = raw.strip()
     if not text:
         return None, "Vul de laatste dag in, zoals 2026-06-30."
-    dutch_order = _DUTCH_DATE.match(text)
-    try:
-        if dutch_order:
-            day, month, year = (int(part) for part in dutch_order.groups())
-            chosen = date(year, month, day)
-        else:
-            chosen = date.fromisoformat(text)
-    except ValueError:
+    chosen = typed_day(text)
+    if chosen is None:
         return None, f'"{text}" is geen datum. Schrijf de datum zoals 2026-06-30.'
     if chosen < today:
         return None, f"Deze dag is al voorbij. Kies vandaag ({day_year(today)}) of later."

@@ -21,6 +21,7 @@ from huishoudboekje.adapters.persistence.approvals import (
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.services.errors import UserError
 
 REQUEST_KINDS = {"extra_leefgeld": "extra leefgeld", "eenmalige_betaling": "eenmalige betaling"}
 MAX_REQUEST = Money("2500.00")
@@ -39,7 +40,7 @@ STATUS_NL = {
 }
 
 
-class RequestError(ValueError):
+class RequestError(UserError, ValueError):
     """A request that cannot be made or handled; `field` names the form field."""
 
     def __init__(self, field: str, message: str) -> None:

@@ -31,6 +31,7 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain.bankbook import InstructionStatus, TxStatus
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.night_signals import GEMEENTE
+from huishoudboekje.services.errors import UnknownSignalError, checked_note
 
 MAX_NOTE = 2000
 SEVERITY_ORDER = {"high": 0, "warning": 1, "info": 2}
@@ -236,14 +237,10 @@ def acknowledge_night_signal(
 ) -> None:
     """Staff looked at a stored signal: note who, when and what was done; it closes
     and the nightly run does not reopen it. Commits and audit-logs."""
-    note = note.strip()
-    if not note:
-        raise ValueError("Schrijf een korte notitie: wat is er gedaan?")
-    if len(note) > MAX_NOTE:
-        raise ValueError(f"Gebruik hoogstens {MAX_NOTE} tekens.")
+    note = checked_note(note)
     row = uow.session.get(SignalRow, key)
     if row is None:
-        raise LookupError("Dit signaal bestaat niet.")
+        raise UnknownSignalError("Dit signaal bestaat niet.")
     before = {"status": row.status}
     row.acknowledged_by = actor
     row.acknowledged_at = now

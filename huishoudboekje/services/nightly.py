@@ -33,9 +33,10 @@ from huishoudboekje.domain.bankbook import TxStatus, assignment_entry
 from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.simulation import RECEIPT_MEMORY_DAYS
+from huishoudboekje.services.errors import UserError
 
 
-class AssignmentError(ValueError):
+class AssignmentError(UserError, ValueError):
     """The transaction cannot be assigned (unknown, not unmatched, bad household/income)."""
 
 

@@ -1,8 +1,9 @@
 """What the web shows about a household's money over time, built from the journal.
 
 Pure helpers (`buffer_history`, `month_overview`, `paid_charges`) take journal
-entries; the service functions (`household_view`, `caseload`) read through the
-unit of work, like `services.household_status`, and add the forecast.
+entries; `household_view` reads through the unit of work, like
+`services.household_status`, and adds the forecast. The caseload (every household
+with its signals) is `services.caseload`.
 """
 
 from __future__ import annotations
@@ -11,21 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from huishoudboekje.adapters.persistence import load_households
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.forecast import ForecastPoint
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.ledger import AccountKind, JournalEntry
 from huishoudboekje.domain.money import ZERO, Money, total
-from huishoudboekje.domain.signals import Signal
 from huishoudboekje.domain.status_report import StatusReport
-from huishoudboekje.services.household_status import household_context, household_status, status_of
-from huishoudboekje.services.night_worklists import (
-    SEVERITY_ORDER,
-    NightSignal,
-    open_signals_by_household,
-)
+from huishoudboekje.services.household_status import household_context, status_of
 
 CHARGE_KIND = "instruct_charge"  # the journal entry of a fixed charge paid from the vat
 HISTORY_DAYS = 91  # about three months
@@ -115,6 +109,7 @@ class MonthOverview:
 
     @property
     def totals(self) -> dict[str, Money]:
+        """The sum of every kind of movement in the month."""
         return {
             "incomes": total(m.amount for m in self.incomes),
             "charges": total(m.amount for m in self.charges),
@@ -244,66 +239,3 @@ def household_view(
     )
     # the report's forecast is project(household, report.state, today, settings): reuse it
     return HouseholdView(report, context.entries, report.forecast, buffer, since, kinds)
-
-
-@dataclass(frozen=True, slots=True)
-class CaseloadSignal:
-    """A signal in a caseload row: stored by the nightly run and still open, or
-    computed for today only."""
-
-    key: str
-    kind: str  # a `SignalKind` value
-    severity: str  # a `Severity` value
-    message: str
-    stored: bool  # open in the nightly run's signals: acknowledged there with a note
-
-
-@dataclass(frozen=True, slots=True)
-class CaseloadRow:
-    household: Household
-    status: StatusReport
-    signals: tuple[CaseloadSignal, ...] = ()  # most severe first
-
-
-def caseload_signals(
-    computed: Iterable[Signal], stored: Iterable[NightSignal], acknowledged: frozenset[str]
-) -> tuple[CaseloadSignal, ...]:
-    """One household's signals for the caseload, most severe first: its open stored
-    signals, and of today's computed signals those the night did not store under the
-    same key and staff did not acknowledge (a signal is shown once)."""
-    shown = [CaseloadSignal(s.key, s.kind, s.severity, s.message, True) for s in stored]
-    seen = {s.key for s in shown} | acknowledged
-    for signal in computed:
-        if signal.key not in seen:
-            seen.add(signal.key)
-            shown.append(
-                CaseloadSignal(
-                    signal.key, signal.kind.value, signal.severity.value, signal.message, False
-                )
-            )
-    return tuple(sorted(shown, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), not s.stored)))
-
-
-def caseload(uow: UnitOfWork, today: date, query: str = "") -> list[CaseloadRow]:
-    """Households whose code or name contains `query`, each with its open stored
-    signals and tonight's computed ones (the stored ones of every household are read
-    in one query)."""
-    needle = query.strip().lower()
-    found = [
-        (household, household_status(uow, household.code, today))
-        for household in load_households(uow)
-        if not needle or needle in household.code.lower() or needle in household.name.lower()
-    ]
-    stored = open_signals_by_household(
-        uow, (signal.key for _, report in found for signal in report.signals)
-    )
-    return [
-        CaseloadRow(
-            household,
-            report,
-            caseload_signals(
-                report.signals, stored.by_household.get(household.code, ()), stored.acknowledged
-            ),
-        )
-        for household, report in found
-    ]

@@ -25,14 +25,17 @@ from huishoudboekje.adapters.config import (
     jsonable,
 )
 from huishoudboekje.adapters.config import parse_config as _parse_config
+from huishoudboekje.domain.dutch_text import day_nl
 from huishoudboekje.domain.household import FixedCharge, Gemeente, Household, IncomeStream, Reserve
 from huishoudboekje.domain.schedule import Schedule
+from huishoudboekje.services.errors import UserError
 
 _PLACEHOLDER_GEMEENTE = {
     "name": "Controle",
     "account_iban": "NL91ABNA0417164300",
     "account_name": "Controle",
 }
+Rule = FixedCharge | IncomeStream | Reserve
 _PREFIX = re.compile(r"^households\[0\]\.?")
 _DUTCH_AMOUNT = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d{1,2})?$|^-?\d+(,\d{1,2})?$")
 
@@ -45,7 +48,7 @@ class FieldProblem:
     message: str
 
 
-class HouseholdInvalidError(ValueError):
+class HouseholdInvalidError(UserError, ValueError):
     """The edited household breaks a configuration rule; `problems` says where."""
 
     def __init__(self, problems: Sequence[FieldProblem]) -> None:
@@ -122,7 +125,7 @@ def rule_index(data: Mapping[str, Any], section: str, rule_id: str | None) -> in
     return len(rules)
 
 
-def rule_end(rule: FixedCharge | IncomeStream | Reserve) -> date | None:
+def rule_end(rule: Rule) -> date | None:
     """The last day a rule applies: `valid_until` of a charge or reserve, the
     ``UNTIL`` of an income's schedule (None: no end)."""
     if isinstance(rule, IncomeStream):
@@ -147,3 +150,37 @@ def end_rule(data: Mapping[str, Any], section: str, rule_id: str, last: date) ->
     else:
         raise ValueError(f"unknown section {section!r}")
     return with_rule(data, section, rule, rule_id)
+
+
+def find_rule(household: Household, section: str, rule_id: str) -> Rule | None:
+    """The rule `rule_id` in `section` (charges, incomes or reserves), or None."""
+    sections: dict[str, Sequence[Rule]] = {
+        "charges": household.charges,
+        "incomes": household.incomes,
+        "reserves": household.reserves,
+    }
+    return next((rule for rule in sections.get(section, ()) if rule.id == rule_id), None)
+
+
+def _day_year(day: date) -> str:
+    return f"{day_nl(day)} {day.year}"
+
+
+def end_problem(rule: Rule, last: date, today: date) -> str:
+    """Why `rule` cannot end on `last` (empty: it can). An ended rule is not revived
+    by a later end date, and a rule cannot end before its first day."""
+    current = rule_end(rule)
+    if current is not None and current < today:
+        return (
+            f"Deze regel is al afgelopen op {_day_year(current)}. Een nieuwe einddatum zou "
+            "hem weer laten beginnen; maak daarvoor een nieuwe regel."
+        )
+    if isinstance(rule, FixedCharge) and rule.valid_from is not None and last < rule.valid_from:
+        return f"Deze vaste last begint pas op {_day_year(rule.valid_from)}. Kies die dag of later."
+    if isinstance(rule, IncomeStream):
+        first = rule.schedule.next_on_or_after(rule.schedule.start)
+        if first is not None and last < first:
+            return (
+                f"Dit inkomen komt pas voor het eerst op {_day_year(first)}. Kies die dag of later."
+            )
+    return ""

@@ -28,9 +28,8 @@ from huishoudboekje.adapters.persistence.approvals import (
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import User, list_users
 from huishoudboekje.domain.signals import Signal
+from huishoudboekje.services.errors import checked_note
 from huishoudboekje.services.household_status import household_status
-
-MAX_NOTE = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +67,7 @@ def acknowledge_signal(
     uow: UnitOfWork, *, household: str, key: str, actor: str, note: str, now: datetime
 ) -> None:
     """Mark a signal as looked at, with a note; commits (and audit-logs)."""
-    note = note.strip()
-    if not note:
-        raise ValueError("Schrijf een korte notitie: wat is er gedaan?")
-    if len(note) > MAX_NOTE:
-        raise ValueError(f"Gebruik hoogstens {MAX_NOTE} tekens.")
+    note = checked_note(note)
     save_signal_note(uow, household=household, key=key[:200], by=actor, at=now, note=note)
     record_audit(
         uow,

@@ -1,34 +1,61 @@
-"""Account services: log in (with rate limit and lockout), create users, invite links.
+"""Account services: create users, set passwords, invite links; logging in itself
+lives in `services.logins` (its names are importable from here too).
 
 The web and `hhb users` call these. Password hashing is handed in (`PasswordHasher`),
 so this module needs no crypto library; the web supplies argon2. Clock values
 (`now`) are arguments, as everywhere in the service layer. Every change is
-audit-logged; failed logins are kept in `login_attempt`, not in the audit log.
+audit-logged.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from huishoudboekje.adapters.persistence import load_household, record_audit
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import (
     User,
-    failed_attempts_since,
     find_invite,
     find_user,
     get_user,
     insert_invite,
     insert_user,
     mark_invite_used,
-    record_login_attempt,
     update_user,
 )
+from huishoudboekje.services.errors import UserError
+from huishoudboekje.services.logins import (
+    LoginOutcome,
+    LoginPolicy,
+    LoginResult,
+    PasswordHasher,
+    authenticate,
+    signed_in_user,
+)
+
+__all__ = [
+    "INVITE_TTL",
+    "MIN_PASSWORD_LENGTH",
+    "ROLE_NAMES_NL",
+    "AccountError",
+    "LoginOutcome",
+    "LoginPolicy",
+    "LoginResult",
+    "PasswordHasher",
+    "Role",
+    "User",
+    "accept_invite",
+    "authenticate",
+    "check_password",
+    "create_invite",
+    "create_user",
+    "invite_user",
+    "set_password",
+    "signed_in_user",
+]
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -41,10 +68,12 @@ class Role(StrEnum):
 
     @property
     def is_staff(self) -> bool:
+        """Every role but a household's works for the gemeente."""
         return self is not Role.HOUSEHOLD
 
     @property
     def may_approve(self) -> bool:
+        """Teamleider and beheerder approve four-eyes changes."""
         return self in {Role.APPROVER, Role.ADMIN}
 
 
@@ -56,102 +85,8 @@ ROLE_NAMES_NL = {
 }
 
 
-class PasswordHasher(Protocol):
-    """What the service needs from a password hashing scheme."""
-
-    def hash(self, password: str) -> str: ...
-
-    def verify(self, password_hash: str, password: str) -> bool: ...
-
-
-@dataclass(frozen=True, slots=True)
-class LoginPolicy:
-    max_failures: int = 5  # failures in a row before the account locks
-    lockout: timedelta = timedelta(minutes=15)
-    client_window: timedelta = timedelta(minutes=10)
-    client_max_failures: int = 20  # per client address within the window
-
-
-class LoginOutcome(StrEnum):
-    OK = "ok"
-    BAD_CREDENTIALS = "bad_credentials"
-    LOCKED = "locked"
-    RATE_LIMITED = "rate_limited"
-
-
-@dataclass(frozen=True, slots=True)
-class LoginResult:
-    outcome: LoginOutcome
-    user: User | None = None
-
-
-class AccountError(ValueError):
+class AccountError(UserError, ValueError):
     """A request about accounts that cannot be done; the message is Dutch, for people."""
-
-
-# A hash of a random password: verified against when the user does not exist, so
-# that a wrong user name takes as long as a wrong password.
-_DUMMY: dict[int, str] = {}
-
-
-def _dummy_hash(hasher: PasswordHasher) -> str:
-    key = id(hasher)
-    if key not in _DUMMY:
-        _DUMMY[key] = hasher.hash(secrets.token_urlsafe(16))
-    return _DUMMY[key]
-
-
-def authenticate(
-    uow: UnitOfWork,
-    hasher: PasswordHasher,
-    *,
-    username: str,
-    password: str,
-    client: str,
-    now: datetime,
-    policy: LoginPolicy | None = None,
-) -> LoginResult:
-    """Check a user name and password; records the attempt and commits.
-
-    Too many failures from one client → RATE_LIMITED (nothing checked). An account
-    locks for `policy.lockout` after `policy.max_failures` failures in a row; while
-    locked even the right password is refused.
-    """
-    policy = policy or LoginPolicy()
-    if failed_attempts_since(uow, client, now - policy.client_window) >= policy.client_max_failures:
-        return LoginResult(LoginOutcome.RATE_LIMITED)
-    user = find_user(uow, username)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        record_login_attempt(uow, client=client, username=username, success=False, at=now)
-        uow.commit()
-        return LoginResult(LoginOutcome.LOCKED, user)
-    stored = user.password_hash if user is not None and user.active else None
-    valid = hasher.verify(stored or _dummy_hash(hasher), password) and stored is not None
-    record_login_attempt(uow, client=client, username=username, success=valid, at=now)
-    if user is None:
-        uow.commit()
-        return LoginResult(LoginOutcome.BAD_CREDENTIALS)
-    if valid:
-        update_user(uow, user.id, failed_logins=0, clear_lock=True)
-        uow.commit()
-        return LoginResult(LoginOutcome.OK, get_user(uow, user.id))
-    failures = user.failed_logins + 1
-    if failures >= policy.max_failures:
-        update_user(uow, user.id, failed_logins=0, locked_until=now + policy.lockout)
-        record_audit(
-            uow,
-            actor="systeem",
-            action="user.locked",
-            object_type="user",
-            object_id=user.username,
-            after={"locked_until": (now + policy.lockout).isoformat(), "failures": failures},
-            at=now,
-        )
-        uow.commit()
-        return LoginResult(LoginOutcome.LOCKED, user)
-    update_user(uow, user.id, failed_logins=failures)
-    uow.commit()
-    return LoginResult(LoginOutcome.BAD_CREDENTIALS)
 
 
 def check_password(password: str) -> None:

@@ -1,0 +1,106 @@
+"""Staff: four-eyes changes waiting for a second staff member, and households'
+requests (agree, refuse, or pay again / close one whose payment came back)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from huishoudboekje.services.decisions import (
+    ChangeDecision,
+    RequestAnswer,
+    answer_request,
+    decide_change,
+)
+from huishoudboekje.services.extra_returns import returned_requests
+from huishoudboekje.services.household_requests import REQUEST_KINDS, open_requests
+from huishoudboekje.services.staff import pending_changes
+from web import access
+from web.access import staff_only
+from web.staff import bp
+from web.user_errors import back_to
+
+DECIDED_NL = {
+    ChangeDecision.APPROVE: "Goedgekeurd: de wijziging is doorgevoerd.",
+    ChangeDecision.REFUSE: "Afgewezen: er is niets gewijzigd.",
+}
+ANSWERED_NL = {
+    RequestAnswer.PAY_AGAIN: (
+        "De betaling gaat vannacht opnieuw de deur uit, als de buffer het toelaat.",
+        "ok",
+    ),
+    RequestAnswer.CLOSE: ("Het verzoek is afgesloten; het geld blijft in de buffer.", "ok"),
+    RequestAnswer.AGREE: ("Het verzoek wacht nu op akkoord van een tweede medewerker.", "wacht"),
+    RequestAnswer.REFUSE: ("Het verzoek is afgewezen.", "ok"),
+}
+
+
+@bp.get("/goedkeuren")
+@staff_only
+def approvals() -> str:
+    """Four-eyes changes waiting for a second staff member."""
+    with access.uow() as uow:
+        pending = pending_changes(uow)
+    return render_template("staff/approvals.html", pending=pending)
+
+
+@bp.post("/goedkeuren/<int:request_id>")
+@staff_only
+def decide(request_id: int) -> BaseResponse:
+    """Approve or refuse a four-eyes change (never one's own)."""
+    identity = access.current()
+    decision = ChangeDecision.parse(request.form.get("besluit"))
+    if decision is None:
+        abort(400)
+    back = url_for("staff.approvals")
+    back_to(back)
+    with access.uow() as uow:
+        decide_change(
+            uow,
+            request_id=request_id,
+            decision=decision,
+            decider=identity.username,
+            may_approve=identity.may_approve,
+            now=access.settings().now(),
+            note=request.form.get("note", "").strip()[:2000],
+        )
+    flash(DECIDED_NL[decision], "ok")
+    return redirect(back)
+
+
+@bp.get("/verzoeken")
+@staff_only
+def requests_list() -> str:
+    """Requests from households that nobody has looked at yet, and requests whose
+    payment the bank sent back (pay again or close)."""
+    with access.uow() as uow:
+        items = open_requests(uow)
+        returned = returned_requests(uow)
+    return render_template(
+        "staff/requests.html", items=items, returned=returned, kinds=REQUEST_KINDS
+    )
+
+
+@bp.post("/verzoeken/<int:request_id>")
+@staff_only
+def handle_request(request_id: int) -> BaseResponse:
+    """Agree (then a second staff member approves) or refuse a household's request;
+    for a request whose payment came back: pay it again, or close it with a note."""
+    answer = RequestAnswer.parse(request.form.get("besluit"))
+    if answer is None:
+        abort(400)
+    back = url_for("staff.requests_list")
+    back_to(back)
+    settings = access.settings()
+    with access.uow() as uow:
+        answer_request(
+            uow,
+            request_id=request_id,
+            answer=answer,
+            actor=access.current().username,
+            note=request.form.get("answer", "").strip()[:2000],
+            now=settings.now(),
+            today=settings.today(),
+        )
+    flash(*ANSWERED_NL[answer])
+    return redirect(back)

@@ -1,0 +1,29 @@
+"""Staff: the audit log, read-only, filterable on who, what and when."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from huishoudboekje.services.staff import AuditFilter, audit_changes, search_audit
+from web import access
+from web.access import staff_only
+from web.parsing import iso_day
+from web.staff import bp
+
+
+@bp.get("/audit")
+@staff_only
+def audit() -> str:
+    """The audit log: read-only, filterable on who, what and when."""
+    where = AuditFilter(
+        actor=request.args.get("wie", "").strip()[:100],
+        object_type=request.args.get("soort", "").strip()[:50],
+        object_id=request.args.get("object", "").strip()[:200],
+        action=request.args.get("actie", "").strip()[:100],
+        since=iso_day(request.args.get("van", "")),
+        until=iso_day(request.args.get("tot", "")),
+    )
+    with access.uow() as uow:
+        events = search_audit(uow, where)
+    rows = [(event, audit_changes(event)) for event in events]
+    return render_template("staff/audit.html", rows=rows, where=where)

@@ -1,0 +1,130 @@
+"""Staff: the caseload, one household's page and chart, and invite links."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import Response, abort, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from huishoudboekje.services.caseload import caseload as caseload_of
+from huishoudboekje.services.database import UnitOfWork
+from huishoudboekje.services.household_requests import (
+    REQUEST_KINDS,
+    STATUS_NL,
+    open_requests,
+    requests_of,
+    returned_waiting,
+)
+from huishoudboekje.services.household_status import UnknownHouseholdError
+from huishoudboekje.services.households import household_exists
+from huishoudboekje.services.night_worklists import has_nights, night_signals
+from huishoudboekje.services.overview import HouseholdView, household_view
+from huishoudboekje.services.staff import (
+    change_history,
+    household_accounts,
+    notes_for,
+    pending_changes,
+)
+from huishoudboekje.services.user_accounts import create_invite
+from web import access
+from web.access import staff_only
+from web.charts import buffer_chart
+from web.sentences import difference_sentence
+from web.staff import bp
+from web.user_errors import back_to
+
+LEDGER_ROWS = 60
+
+
+@bp.get("/")
+@staff_only
+def caseload() -> str:
+    """Caseload: every household with its signals; search on code or name. Signals
+    are the nightly run's stored ones not yet acknowledged (a returned rent, a late
+    payment) and tonight's computed ones, each once, most severe first, linking to
+    the household page where they are acknowledged. The "Open" column counts
+    requests to look at: new ones, and those whose extra payment the bank sent back
+    (pay again or close)."""
+    query = request.args.get("q", "").strip()[:100]
+    with access.uow() as uow:
+        rows = caseload_of(uow, access.settings().today(), query)
+        requests_new = Counter(r.household for r in open_requests(uow))
+        requests_returned = Counter(r.household for r in returned_waiting(uow))
+        pending = {c.household for c in pending_changes(uow)}
+    return render_template(
+        "staff/caseload.html",
+        rows=rows,
+        query=query,
+        requests_new=requests_new,
+        requests_returned=requests_returned,
+        pending=pending,
+    )
+
+
+def _view_or_404(uow: UnitOfWork, code: str) -> HouseholdView:
+    try:
+        return household_view(uow, code, access.settings().today())
+    except UnknownHouseholdError:
+        abort(404)
+
+
+@bp.get("/huishouden/<code>")
+@staff_only
+def household(code: str) -> str:
+    """One household: balances, signals, rules, forecast, ledger, accounts, changes."""
+    with access.uow() as uow:
+        view = _view_or_404(uow, code)
+        notes = notes_for(uow, code)
+        stored = night_signals(uow, household=code) if has_nights(uow) else None
+        changes = change_history(uow, code)
+        accounts = household_accounts(uow, code)
+        requests = requests_of(uow, code)
+    return render_template(
+        "staff/household.html",
+        view=view,
+        report=view.status,
+        h=view.status.household,
+        notes=notes,
+        stored=stored,
+        changes=changes,
+        accounts=accounts,
+        requests=requests,
+        status_nl=STATUS_NL,
+        kinds=REQUEST_KINDS,
+        entries=list(reversed(view.entries))[:LEDGER_ROWS],
+        forecast=list(view.forecast[6::7]),
+        # what the household reads on Vandaag when its next amount is not the usual one
+        difference=difference_sentence(view.status),
+    )
+
+
+@bp.get("/huishouden/<code>/grafiek.svg")
+@staff_only
+def chart(code: str) -> Response:
+    """The household's buffer chart."""
+    with access.uow() as uow:
+        view = _view_or_404(uow, code)
+    return Response(buffer_chart(view.history, view.forecast), mimetype="image/svg+xml")
+
+
+@bp.post("/huishouden/<code>/uitnodigen")
+@staff_only
+def invite(code: str) -> tuple[str, int] | BaseResponse:
+    """Create a one-time link for a household member; the link is shown once."""
+    username = request.form.get("username", "").strip()
+    name = request.form.get("display_name", "").strip()
+    back_to(url_for("staff.household", code=code))
+    with access.uow() as uow:
+        if not household_exists(uow, code):
+            abort(404)
+        token = create_invite(
+            uow,
+            actor=access.current().username,
+            household=code,
+            username=username,
+            display_name=name or username,
+            now=access.settings().now(),
+        )
+    link = url_for("auth.invite", token=token, _external=True)
+    return render_template("staff/invite.html", link=link, code=code, username=username), 200

@@ -1,0 +1,160 @@
+"""Staff: add and edit a household, its incomes, fixed charges and reserves, and
+end a rule on a chosen day. Every change goes through four-eyes (`rule_forms`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from huishoudboekje.domain.household import Household
+from huishoudboekje.services.households import household_of
+from huishoudboekje.services.rule_editing import (
+    end_problem,
+    end_rule,
+    find_rule,
+    household_data,
+    rule_end,
+    rule_index,
+    with_rule,
+)
+from web import access
+from web.access import staff_only
+from web.formatting import day_year
+from web.staff import bp
+from web.staff.rule_forms import FormPage, FormPlace, end_text, propose, render_form
+from web.staff_forms import (
+    END_FORM,
+    HOUSEHOLD_FORM,
+    SECTIONS,
+    FormSpec,
+    FormText,
+    read_end_date,
+    read_form,
+)
+
+
+@bp.route("/huishouden-nieuw", methods=["GET", "POST"])
+@staff_only
+def new_household() -> FormPage | BaseResponse:
+    """Create a household (takes effect after a second staff member approves)."""
+    defaults: dict[str, Any] = {
+        "members": 1,
+        "leefgeld": {"policy": "smoothed", "cadence": "weekly", "weekday": "friday"},
+        "buffer": {"target": "1200.00", "advance_limit": "0.00"},
+        "start": access.settings().today().isoformat(),
+    }
+    place = FormPlace(url_for("staff.new_household"), url_for("staff.caseload"), is_new=True)
+    if request.method == "GET":
+        return render_form(HOUSEHOLD_FORM, defaults, place)
+    data = read_form(HOUSEHOLD_FORM, request.form, defaults, is_new=True)
+    return propose(
+        HOUSEHOLD_FORM,
+        data,
+        data,
+        place,
+        creates_household=True,
+        summary="nieuw huishouden",
+        prefix="",
+    )
+
+
+def _stored(code: str) -> Household:
+    with access.uow() as uow:
+        household = household_of(uow, code)
+    if household is None:
+        abort(404)
+    return household
+
+
+@bp.route("/huishouden/<code>/bewerken", methods=["GET", "POST"])
+@staff_only
+def edit_household(code: str) -> FormPage | BaseResponse:
+    """Edit a household's details and its leefgeld and buffer policies."""
+    stored = household_data(_stored(code))
+    place = FormPlace(
+        url_for("staff.edit_household", code=code),
+        url_for("staff.household", code=code),
+        is_new=False,
+    )
+    if request.method == "GET":
+        return render_form(HOUSEHOLD_FORM, stored, place)
+    data = read_form(HOUSEHOLD_FORM, request.form, stored, is_new=False)
+    return propose(HOUSEHOLD_FORM, data, data, place, summary="gegevens en beleid", prefix="")
+
+
+def _section(section: str) -> tuple[str, FormSpec]:
+    """The household key and form of a section in the URL (404 for any other)."""
+    if section not in SECTIONS:
+        abort(404)
+    return SECTIONS[section]
+
+
+@bp.route("/huishouden/<code>/<section>/<rule_id>", methods=["GET", "POST"])
+@staff_only
+def edit_rule(code: str, section: str, rule_id: str) -> FormPage | BaseResponse:
+    """Add (rule_id "nieuw") or edit an income, fixed charge or reserve."""
+    key, spec = _section(section)
+    stored = household_data(_stored(code))
+    is_new = rule_id == "nieuw"
+    existing = {r["id"]: r for r in stored.get(key, [])}
+    if not is_new and rule_id not in existing:
+        abort(404)
+    base: dict[str, Any] = {} if is_new else existing[rule_id]
+    text = None
+    if not is_new:
+        end_url = url_for("staff.end_rule_form", code=code, section=section, rule_id=rule_id)
+        text = FormText(
+            f"{spec.title} bewerken", links=((end_url, f"{spec.title} {rule_id} beëindigen"),)
+        )
+    place = FormPlace(
+        url_for("staff.edit_rule", code=code, section=section, rule_id=rule_id),
+        url_for("staff.household", code=code),
+        is_new=is_new,
+        text=text,
+    )
+    if request.method == "GET":
+        return render_form(spec, base, place)
+    rule = read_form(spec, request.form, base, is_new=True)
+    data = with_rule(stored, key, rule, None if is_new else rule_id)
+    prefix = f"{key}[{rule_index(data, key, rule.get('id'))}]."
+    summary = f"{spec.title.lower()} {rule.get('id') or ''}".strip()
+    return propose(spec, data, rule, place, summary=summary, prefix=prefix)
+
+
+@bp.route("/huishouden/<code>/<section>/<rule_id>/beeindigen", methods=["GET", "POST"])
+@staff_only
+def end_rule_form(code: str, section: str, rule_id: str) -> FormPage | BaseResponse:
+    """End a fixed charge, income or reserve: it applies up to and including a day."""
+    key, spec = _section(section)
+    household = _stored(code)
+    rule = find_rule(household, key, rule_id)
+    if rule is None:
+        abort(404)
+    place = FormPlace(
+        url_for("staff.end_rule_form", code=code, section=section, rule_id=rule_id),
+        url_for("staff.household", code=code),
+        is_new=False,
+        text=end_text(rule),
+    )
+    if request.method == "GET":
+        current = rule_end(rule)
+        return render_form(END_FORM, {"valid_until": current.isoformat() if current else ""}, place)
+    raw = request.form.get("valid_until", "")[:40]
+    today = access.settings().today()
+    last, problem = read_end_date(raw, today)
+    if last is not None:
+        problem = end_problem(rule, last, today)
+    if last is None or problem:
+        errors = {"valid_until": problem}
+        return render_form(END_FORM, {"valid_until": raw}, place, errors=errors, status=400)
+    data = end_rule(household_data(household), key, rule_id, last)
+    return propose(
+        END_FORM,
+        data,
+        {"valid_until": raw},
+        place,
+        summary=f"{spec.title.lower()} {rule_id} beëindigen tot en met {day_year(last)}",
+        prefix=f"{key}[{rule_index(data, key, rule_id)}].",
+    )
