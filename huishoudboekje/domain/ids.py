@@ -164,10 +164,10 @@ def start_balance_entry_id(household: str) -> str:
 # ----------------------------------------------------------- signal keys
 
 
-def signal_key(household: str, topic: str, *details: object) -> str:
+def signal_key(household: str, topic: str, *details: str) -> str:
     """The key of a signal: raising it again (a later night, a new plan) updates the
     stored one instead of adding another. `household` is "" for the pooled account."""
-    return ":".join([household, topic, *(f"{detail}" for detail in details)])
+    return ":".join((household, topic, *details))
 
 
 def missing_statement_key(account: str, statement_id: str) -> str:
@@ -175,9 +175,14 @@ def missing_statement_key(account: str, statement_id: str) -> str:
     return signal_key("", "ontbrekend_afschrift", account, statement_id)
 
 
-def unmatched_keys(dedupe_key: str) -> tuple[str, str]:
-    """The keys of the "onbekende transactie" signal and of its ageing successor."""
-    return signal_key("", "onbekend", dedupe_key), signal_key("", "onbekend_oud", dedupe_key)
+def unmatched_key(dedupe_key: str) -> str:
+    """The key of the "onbekende transactie" signal about a bank transaction."""
+    return signal_key("", "onbekend", dedupe_key)
+
+
+def unmatched_ageing_key(dedupe_key: str) -> str:
+    """The key of the signal that an unmatched transaction has waited too long."""
+    return signal_key("", "onbekend_oud", dedupe_key)
 
 
 def payment_returned_key(household: str, end_to_end_id: str) -> str:
@@ -187,4 +192,4 @@ def payment_returned_key(household: str, end_to_end_id: str) -> str:
 
 def waiting_request_key(household: str, request_id: int) -> str:
     """The key of the signal that an approved extra request waits for money."""
-    return signal_key(household, "verzoek", request_id)
+    return signal_key(household, "verzoek", str(request_id))
