@@ -76,6 +76,15 @@ def test_a_readable_release_id_is_its_prefix_and_the_nominal_day(household: str,
         assert not built.startswith(prefix)
 
 
+@given(st.from_regex(r"[A-Za-z0-9-]{1,10}", fullmatch=True), subjects, days)
+def test_a_readable_charge_id_names_its_charge(household: str, charge_id: str, due: date):
+    built = ids.charge_instruction_id(household, charge_id, due)
+    fits = len(f"{household}-{charge_id}-YYYYMMDD") <= ids.MAX_E2E_LENGTH
+    if fits and ids.e2e_safe(charge_id) == charge_id:
+        assert ids.pays_charge(built, household, charge_id)
+    assert not ids.pays_charge(built, household + "X", charge_id)
+
+
 @given(codes, days, days)
 def test_different_days_give_different_ids(household: str, one: date, other: date):
     if one != other:
@@ -117,7 +126,7 @@ def test_ids_are_the_stored_ones():
     assert ids.assignment_entry_id("abc") == "bank:abc:toegewezen"
     iban = "NL91ABNA0417164300"
     assert ids.opening_entry_id(iban) == "beginsaldo:NL91ABNA0417164300"
-    assert ids.earlier_opening_entry_id(iban, day, "2026/3") == (
+    assert ids.opening_entry_id(iban, day, "2026/3") == (
         "beginsaldo:NL91ABNA0417164300:2026-03-01:2026/3"
     )
     assert ids.simulated_income_entry_id("HH-0001", day, "loon", 2) == (
@@ -136,18 +145,9 @@ def test_ids_are_the_stored_ones():
 
 @given(codes, subjects, days)
 def test_a_payment_instruction_accepts_every_built_id(household: str, subject: str, day: date):
+    e2e = ids.instruction_id(household, subject, day)
+    iban = "NL91ABNA0417164300"
     instruction = PaymentInstruction(
-        end_to_end_id=ids.instruction_id(household, subject, day),
-        household=household,
-        kind="charge",
-        charge_id=subject,
-        payee_name="Woonstad",
-        payee_iban="NL91ABNA0417164300",
-        payee_bic="",
-        amount=Money("1.00"),
-        execution_date=day,
-        remittance="",
-        structured_reference="",
-        reason="",
+        e2e, household, "charge", subject, "Woonstad", iban, "", Money("1.00"), day, "", "", ""
     )
     assert instruction.end_to_end_id

@@ -39,7 +39,6 @@ from huishoudboekje.domain.banking import BankTransaction, Statement
 from huishoudboekje.domain.ids import (
     assignment_entry_id,
     bank_entry_id,
-    earlier_opening_entry_id,
     opening_entry_id,
 )
 from huishoudboekje.domain.ledger import (
@@ -339,7 +338,7 @@ def opening_correction(
     if not change:
         return None
     return transfer(
-        earlier_opening_entry_id(_iban(account_iban), day, statement_id),
+        opening_entry_id(_iban(account_iban), day, statement_id),
         day,
         "Beginsaldo derdengeldenrekening (eerder afschrift)",
         BANK,

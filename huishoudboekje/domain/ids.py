@@ -27,7 +27,8 @@ REMAINDER = "RESTANT"  # what is left at the end of a participation
 
 EXTRA_E2E_PREFIX = "HHB-EXTRA-"
 EXTRA_CHARGE_PREFIX = "verzoek-"
-BANK_ENTRY_PREFIX = "bank:"
+BANK_ENTRY = "bank"  # the first part of the entry id of a bank transaction
+OPENING_ENTRY = "beginsaldo"
 
 
 # ------------------------------------------------------------ EndToEndIds
@@ -46,6 +47,12 @@ def instruction_id(household: str, subject: str, day: date) -> str:
         return readable
     digest = hashlib.sha256(f"{household}|{subject}|{day}".encode()).hexdigest()[:12].upper()
     return f"{e2e_safe(household)[: MAX_E2E_LENGTH - 22]}-{digest}-{day:%Y%m%d}"
+
+
+def pays_charge(end_to_end_id: str, household: str, charge_id: str) -> bool:
+    """Whether `end_to_end_id` reads as the id of a payment of that charge: only a readable
+    id whose household code and charge id lost no characters to `e2e_safe` does."""
+    return end_to_end_id.startswith(f"{household}-{charge_id}-")
 
 
 def readable_release_prefix(household: str) -> str:
@@ -98,67 +105,70 @@ def request_of_charge_id(charge_id: str) -> int | None:
 
 
 # ------------------------------------------------------- journal entry ids
+# Entry ids and signal keys are parts joined by ":"; the first part says whose it is.
+
+
+def _joined(*parts: str) -> str:
+    return ":".join(parts)
 
 
 def instructed_entry_id(end_to_end_id: str) -> str:
     """The entry that moves an instructed amount from the vat to in flight."""
-    return f"{end_to_end_id}:opdracht"
+    return _joined(end_to_end_id, "opdracht")
 
 
 def executed_entry_id(end_to_end_id: str) -> str:
     """The entry of an instruction the (simulated) bank executed."""
-    return f"{end_to_end_id}:uitgevoerd"
+    return _joined(end_to_end_id, "uitgevoerd")
 
 
 def reserve_draw_entry_id(charge_due_id: str) -> str:
     """The entry that pays a charge occurrence's share from its reserve."""
-    return f"{charge_due_id}:reserve"
+    return _joined(charge_due_id, "reserve")
+
+
+def reserve_release_entry_id(remainder: str, reserve_id: str) -> str:
+    """The entry that returns a reserve to the vat when the participation ends."""
+    return _joined(remainder, "reserve", reserve_id)
 
 
 def advance_draw_entry_id(charge_due_id: str) -> str:
     """The entry that draws on the advance for a charge occurrence."""
-    return f"{charge_due_id}:voorschot"
+    return _joined(charge_due_id, "voorschot")
 
 
 def repayment_entry_id(household: str, what: str, day: date, owed_cents: int) -> str:
     """The entry of an advance repayment (`what`: regular or at the end) on `day`
     while `owed_cents` were owed, so a second repayment that day is its own entry."""
-    return f"{household}:{what}:{day.isoformat()}:{owed_cents}"
-
-
-def reserve_release_entry_id(remainder: str, reserve_id: str) -> str:
-    """The entry that returns a reserve to the vat when the participation ends."""
-    return f"{remainder}:reserve:{reserve_id}"
+    return _joined(household, what, day.isoformat(), str(owed_cents))
 
 
 def bank_entry_id(dedupe_key: str) -> str:
     """The journal entry id of a bank transaction (its dedupe key makes it idempotent)."""
-    return f"{BANK_ENTRY_PREFIX}{dedupe_key}"
+    return _joined(BANK_ENTRY, dedupe_key)
 
 
 def assignment_entry_id(dedupe_key: str) -> str:
     """The entry of staff assigning an unmatched credit to a household."""
-    return f"{bank_entry_id(dedupe_key)}:toegewezen"
+    return _joined(bank_entry_id(dedupe_key), "toegewezen")
 
 
-def opening_entry_id(account_iban: str) -> str:
-    """The one-time beginsaldo of the pooled account (`account_iban` normalised)."""
-    return f"beginsaldo:{account_iban}"
-
-
-def earlier_opening_entry_id(account_iban: str, day: date, statement_id: str) -> str:
-    """The beginsaldo correction of a statement older than the first one imported."""
-    return f"{opening_entry_id(account_iban)}:{day.isoformat()}:{statement_id}"
+def opening_entry_id(account_iban: str, day: date | None = None, statement_id: str = "") -> str:
+    """The one-time beginsaldo of the pooled account (`account_iban` normalised); with
+    `day` and `statement_id`, the correction for a statement older than the first one."""
+    if day is None:
+        return _joined(OPENING_ENTRY, account_iban)
+    return _joined(OPENING_ENTRY, account_iban, day.isoformat(), statement_id)
 
 
 def simulated_income_entry_id(household: str, day: date, income_id: str, index: int) -> str:
     """The entry of the `index`-th income a simulation books on `day`."""
-    return f"{household}:inkomen:{day.isoformat()}:{income_id}:{index}"
+    return _joined(household, "inkomen", day.isoformat(), income_id, str(index))
 
 
 def start_balance_entry_id(household: str) -> str:
     """The entry of a simulated household's starting balance."""
-    return f"{household}:startsaldo"
+    return _joined(household, "startsaldo")
 
 
 # ----------------------------------------------------------- signal keys
@@ -167,7 +177,7 @@ def start_balance_entry_id(household: str) -> str:
 def signal_key(household: str, topic: str, *details: str) -> str:
     """The key of a signal: raising it again (a later night, a new plan) updates the
     stored one instead of adding another. `household` is "" for the pooled account."""
-    return ":".join((household, topic, *details))
+    return _joined(household, topic, *details)
 
 
 def missing_statement_key(account: str, statement_id: str) -> str:
