@@ -38,6 +38,7 @@ from huishoudboekje.domain.bankbook import (
     statement_period,
 )
 from huishoudboekje.domain.banking import BankTransaction, Statement
+from huishoudboekje.domain.ids import missing_statement_key
 from huishoudboekje.domain.money import ZERO
 from huishoudboekje.domain.signals import Signal
 from scheduler.context import FileResult, NightContext, ParsedFile
@@ -137,7 +138,7 @@ def _continuity(
     if following is None or following.opening is None or closing is None:
         return signals
     if following.opening == closing:
-        key = night_signals.missing_statement_key(account, following.statement_id)
+        key = missing_statement_key(account, following.statement_id)
         close_signal(uow, key, ctx.night)
     else:
         signals.append(

@@ -34,13 +34,9 @@ from huishoudboekje.adapters.persistence.nightly_repo import (
 from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow
 from huishoudboekje.adapters.persistence.planner_memory import load_planner_state
 from huishoudboekje.domain.bankbook import InstructionStatus
-from huishoudboekje.domain.extra_payments import (
-    ExtraRequest,
-    decide_extras,
-    extra_charge_id,
-    request_of_charge_id,
-)
+from huishoudboekje.domain.extra_payments import ExtraRequest, decide_extras
 from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.ids import extra_charge_id, request_of_charge_id, waiting_request_key
 from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.services.household_requests import PAID, approved_requests
 from huishoudboekje.services.household_status import plan_settings
@@ -124,7 +120,7 @@ def _pay_household(
         add_instructions(uow, decision.instructions, ctx.night)
         for instruction, request_id in zip(decision.instructions, decision.paid, strict=True):
             set_household_request_status(uow, request_id, PAID)
-            close_signal(uow, f"{household.code}:verzoek:{request_id}", ctx.night)
+            close_signal(uow, waiting_request_key(household.code, request_id), ctx.night)
             record_audit(
                 uow,
                 actor=ACTOR,

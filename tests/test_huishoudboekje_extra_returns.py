@@ -24,7 +24,7 @@ from huishoudboekje.adapters.persistence.nightly_repo import (
     set_instruction_status,
 )
 from huishoudboekje.domain.bankbook import InstructionStatus
-from huishoudboekje.domain.extra_payments import extra_charge_id, extra_end_to_end_id
+from huishoudboekje.domain.ids import extra_charge_id, extra_end_to_end_id
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.return_reasons import needs_other_account, reason_nl

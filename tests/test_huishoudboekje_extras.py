@@ -8,15 +8,9 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from huishoudboekje.domain.extra_payments import (
-    ExtraRequest,
-    decide_extras,
-    extra_charge_id,
-    extra_end_to_end_id,
-    request_of_charge_id,
-    spendable,
-)
+from huishoudboekje.domain.extra_payments import ExtraRequest, decide_extras, spendable
 from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.ids import extra_charge_id, extra_end_to_end_id, request_of_charge_id
 from huishoudboekje.domain.ledger import IN_FLIGHT, vat
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.occurrences import PlanSettings

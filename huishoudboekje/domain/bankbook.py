@@ -36,6 +36,11 @@ from enum import StrEnum
 
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.banking import BankTransaction, Statement
+from huishoudboekje.domain.ids import (
+    assignment_entry_id,
+    bank_entry_id,
+    opening_entry_id,
+)
 from huishoudboekje.domain.ledger import (
     BANK,
     FUND,
@@ -231,11 +236,6 @@ def reconcile(tx: BankTransaction, sent: Mapping[str, SentPayment]) -> Reconcili
 # -------------------------------------------------------------------- booking
 
 
-def entry_id(dedupe_key: str) -> str:
-    """The journal entry id of a bank transaction (its dedupe key makes it idempotent)."""
-    return f"bank:{dedupe_key}"
-
-
 def booking_entry(
     dedupe_key: str,
     day: date,
@@ -250,7 +250,7 @@ def booking_entry(
     `in_flight` (from `Reconciliation.in_flight`) is the instructed amount a
     return or a settling debit clears from in flight besides its own amount.
     """
-    eid = entry_id(dedupe_key)
+    eid = bank_entry_id(dedupe_key)
     size = abs(amount)
     meta = {"dedupe_key": dedupe_key}
     text = description[:200]
@@ -298,7 +298,7 @@ def _clearing_entry(
 def assignment_entry(dedupe_key: str, day: date, amount: Money, household: str) -> JournalEntry:
     """Staff assigned an unmatched credit: from suspense into the household's vat."""
     return transfer(
-        f"{entry_id(dedupe_key)}:toegewezen",
+        assignment_entry_id(dedupe_key),
         day,
         f"Toegewezen aan {household}",
         SUSPENSE,
@@ -318,7 +318,7 @@ def opening_entry(account_iban: str, day: date, opening: Money) -> JournalEntry 
     if not opening:
         return None
     return transfer(
-        f"beginsaldo:{_iban(account_iban)}",
+        opening_entry_id(_iban(account_iban)),
         day,
         "Beginsaldo derdengeldenrekening",
         BANK,
@@ -338,7 +338,7 @@ def opening_correction(
     if not change:
         return None
     return transfer(
-        f"beginsaldo:{_iban(account_iban)}:{day.isoformat()}:{statement_id}",
+        opening_entry_id(_iban(account_iban), day, statement_id),
         day,
         "Beginsaldo derdengeldenrekening (eerder afschrift)",
         BANK,

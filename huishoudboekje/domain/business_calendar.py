@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 
 import holidays
 
+from huishoudboekje.domain.kept import kept
 
-@lru_cache(maxsize=64)
+
+@kept(maxsize=64)  # asked for every date the planner moves over; holidays is slow
 def _target_closing_days(year: int) -> frozenset[date]:
     return frozenset(holidays.financial_holidays("XECB", years=year).keys())
 
@@ -23,9 +24,11 @@ class BusinessCalendar:
 
     @classmethod
     def with_extra(cls, days: Iterable[date]) -> BusinessCalendar:
+        """The TARGET2 calendar with the gemeente's own closing `days` added."""
         return cls(frozenset(days))
 
     def is_business_day(self, day: date) -> bool:
+        """Whether payments execute on `day` (not a weekend or a closing day)."""
         if day.weekday() >= 5:
             return False
         if day in self.extra_closing_days:
@@ -49,7 +52,7 @@ class BusinessCalendar:
         return _add_business_days(self, day, count)
 
 
-@lru_cache(maxsize=65536)
+@kept(maxsize=65536)
 def _add_business_days(calendar: BusinessCalendar, day: date, count: int) -> date:
     """`BusinessCalendar.add_business_days`, cached: the planner and every forecast ask
     the same few dates over and over (the calendar is frozen, so the answer never changes)."""

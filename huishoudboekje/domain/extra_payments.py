@@ -23,6 +23,12 @@ from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.forecast import project
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.ids import (
+    extra_charge_id,
+    extra_end_to_end_id,
+    instructed_entry_id,
+    waiting_request_key,
+)
 from huishoudboekje.domain.ledger import IN_FLIGHT, JournalEntry, transfer
 from huishoudboekje.domain.money import ZERO, Money, min_money
 from huishoudboekje.domain.occurrences import PlanSettings, expected_incomes
@@ -30,7 +36,6 @@ from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 
 INCOME_HORIZON_DAYS = 62  # look this far for the next expected income
-CHARGE_PREFIX = "verzoek-"
 LABELS = {"extra_leefgeld": "Extra leefgeld", "eenmalige_betaling": "Eenmalige betaling"}
 
 
@@ -56,24 +61,6 @@ class ExtraDecision:
     paid: tuple[int, ...]  # request ids instructed tonight
     waiting: tuple[int, ...]  # request ids that wait for money
     state: HouseholdState
-
-
-def extra_end_to_end_id(request_id: int, attempt: int = 1) -> str:
-    """The stable EndToEndId of a request's payment (≤ 35 characters); a later
-    attempt (after a return) gets its own: HHB-EXTRA-7, HHB-EXTRA-7-2, …"""
-    base = f"HHB-EXTRA-{request_id}"
-    return base if attempt <= 1 else f"{base}-{attempt}"
-
-
-def extra_charge_id(request_id: int) -> str:
-    """The `charge_id` every payment of a request carries: links payment and request."""
-    return f"{CHARGE_PREFIX}{request_id}"
-
-
-def request_of_charge_id(charge_id: str) -> int | None:
-    """The request id of an extra payment's `charge_id`, or None."""
-    rest = charge_id.removeprefix(CHARGE_PREFIX)
-    return int(rest) if rest != charge_id and rest.isdigit() else None
 
 
 def next_income_day(household: Household, state: HouseholdState, today: date) -> date | None:
@@ -127,7 +114,7 @@ def decide_extras(
         instructions.append(_instruction(household, request, e2e, execution))
         entries.append(
             transfer(
-                f"{e2e}:opdracht",
+                instructed_entry_id(e2e),
                 today,
                 f"Betaalopdracht {e2e}",
                 debit=ledger.vat(household.code),
@@ -174,5 +161,5 @@ def _waiting_signal(household: Household, request: ExtraRequest, room: Money) ->
         f"Goedgekeurd verzoek {request.id} ({label} {eur(request.amount)}) wacht: de buffer "
         f"kan nu {eur(room)} missen zonder de vaste lasten tot het volgende inkomen in gevaar "
         "te brengen.",
-        key=f"{household.code}:verzoek:{request.id}",
+        key=waiting_request_key(household.code, request.id),
     )

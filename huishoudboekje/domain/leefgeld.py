@@ -19,6 +19,7 @@ from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.forecast import project
 from huishoudboekje.domain.household import Cadence, Household, LeefgeldPolicyKind
 from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
+from huishoudboekje.domain.ids import signal_key
 from huishoudboekje.domain.money import ZERO, Money, min_money
 from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
@@ -403,7 +404,7 @@ def recompute(
                 Severity.HIGH,
                 "De begroting sluit niet: het verwachte inkomen dekt de vaste lasten en het "
                 f"minimum leefgeld ({eur(b.floor)}) niet. " + _budget_sentence(b),
-                key=f"{household.code}:begroting:{today:%Y-%m}",
+                key=signal_key(household.code, "begroting", f"{today:%Y-%m}"),
             )
         )
     rate, reached, adjustment, capped, why, more = _target_rate(
@@ -450,7 +451,7 @@ def recompute(
             Severity.INFO,
             f"Leefgeld gaat {word} van {eur(current)} naar {eur(rate)} vanaf de uitbetaling "
             f"na {day_nl(next_release)}. {why}",
-            key=f"{household.code}:leefgeld_stap:{step_from.isoformat()}:{rate}",
+            key=signal_key(household.code, "leefgeld_stap", step_from.isoformat(), str(rate)),
             data=(("rate", str(rate)), ("from", step_from.isoformat()), ("previous", str(current))),
         )
     )

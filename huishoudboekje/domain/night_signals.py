@@ -12,6 +12,13 @@ from datetime import date
 
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.household import IncomeStream
+from huishoudboekje.domain.ids import (
+    missing_statement_key,
+    payment_returned_key,
+    signal_key,
+    unmatched_ageing_key,
+    unmatched_key,
+)
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.return_reasons import reason_nl
@@ -28,7 +35,7 @@ def file_rejected(name: str, sha256: str, error: str) -> Signal:
         GEMEENTE,
         Severity.HIGH,
         f"Bestand {name} is geweigerd: {error}",
-        key=f":bestand_geweigerd:{sha256[:16]}",
+        key=signal_key(GEMEENTE, "bestand_geweigerd", sha256[:16]),
         data=(("file", name),),
     )
 
@@ -47,11 +54,6 @@ def missing_statement(
     )
 
 
-def missing_statement_key(account: str, statement_id: str) -> str:
-    """The key of the "ontbrekend afschrift" signal raised about `statement_id`."""
-    return f":ontbrekend_afschrift:{account}:{statement_id}"
-
-
 def balance_mismatch(account: str, statement_id: str, ledger_bank: Money, closing: Money) -> Signal:
     """The ledger's bank account differs from the statement's closing balance."""
     return Signal(
@@ -60,7 +62,7 @@ def balance_mismatch(account: str, statement_id: str, ledger_bank: Money, closin
         Severity.HIGH,
         f"Saldo in de boekhouding ({eur(ledger_bank)}) wijkt af van het eindsaldo van "
         f"afschrift {statement_id} ({eur(closing)}): verschil {eur(ledger_bank - closing)}.",
-        key=f":saldo_verschil:{account}:{statement_id}",
+        key=signal_key(GEMEENTE, "saldo_verschil", account, statement_id),
     )
 
 
@@ -73,7 +75,7 @@ def unmatched(dedupe_key: str, day: date, amount: Money, counterparty: str, why:
         Severity.WARNING,
         f"{what} van {eur(abs(amount))} op {day_nl(day)} van {counterparty or 'onbekend'} "
         f"staat op de tussenrekening: {why}.",
-        key=f":onbekend:{dedupe_key}",
+        key=unmatched_key(dedupe_key),
         data=(("dedupe_key", dedupe_key),),
     )
 
@@ -86,7 +88,7 @@ def unmatched_ageing(dedupe_key: str, day: date, amount: Money, today: date) -> 
         Severity.HIGH,
         f"Transactie van {eur(abs(amount))} op {day_nl(day)} staat al "
         f"{(today - day).days} dagen op de tussenrekening.",
-        key=f":onbekend_oud:{dedupe_key}",
+        key=unmatched_ageing_key(dedupe_key),
         data=(("dedupe_key", dedupe_key),),
     )
 
@@ -104,7 +106,7 @@ def income_after_end(
         f"{stream.kind.label_nl}{payer} van {eur(amount)} op {day_nl(day)} ontvangen, maar "
         f"dit inkomen is beëindigd per {day_nl(end)}. Controleer of het terugbetaald moet "
         "worden; het bedrag staat in de buffer van het huishouden.",
-        key=f"{household}:inkomen_na_einde:{dedupe_key}",
+        key=signal_key(household, "inkomen_na_einde", dedupe_key),
         data=(
             ("dedupe_key", dedupe_key),
             ("income", stream.id),
@@ -128,11 +130,6 @@ def payment_returned(household: str, end_to_end_id: str, amount: Money, reason: 
     )
 
 
-def payment_returned_key(household: str, end_to_end_id: str) -> str:
-    """The key of the "betaling teruggekomen" signal about `end_to_end_id`."""
-    return f"{household}:teruggekomen:{end_to_end_id}"
-
-
 def payment_amount_differs(
     household: str, end_to_end_id: str, instructed: Money, left: Money
 ) -> Signal:
@@ -144,7 +141,7 @@ def payment_amount_differs(
         f"Betaling {end_to_end_id}: bedrag wijkt af. Afgeschreven {eur(left)}, opdracht "
         f"{eur(instructed)}; het verschil van {eur(abs(left - instructed))} staat op de "
         "tussenrekening (onbekende posten) tot een medewerker het uitzoekt.",
-        key=f"{household}:bedrag_afwijkend:{end_to_end_id}",
+        key=signal_key(household, "bedrag_afwijkend", end_to_end_id),
         data=(
             ("end_to_end_id", end_to_end_id),
             ("instructed", str(instructed)),
@@ -160,7 +157,7 @@ def night_problem(household: str, stage: str, night: date, error: str) -> Signal
         household,
         Severity.HIGH,
         f"Nachtelijke verwerking ({stage}) van {day_nl(night)} mislukt: {error}",
-        key=f"{household}:mislukt:{stage}:{night.isoformat()}",
+        key=signal_key(household, "mislukt", stage, night.isoformat()),
     )
 
 
@@ -174,7 +171,7 @@ def payment_moved(instruction: PaymentInstruction, planned: date) -> Signal:
         f"{day_nl(instruction.execution_date)} uit in plaats van {day_nl(planned)}: de "
         "nachtelijke verwerking heeft niet op tijd gedraaid. Controleer of de ontvanger "
         "dit moet weten.",
-        key=f"{instruction.household}:verschoven:{instruction.end_to_end_id}",
+        key=signal_key(instruction.household, "verschoven", instruction.end_to_end_id),
         data=(
             ("end_to_end_id", instruction.end_to_end_id),
             ("planned", planned.isoformat()),

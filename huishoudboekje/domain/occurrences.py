@@ -5,12 +5,9 @@ All pure functions of the household's rules, a date range and the business-day c
 
 from __future__ import annotations
 
-import hashlib
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 from huishoudboekje.domain.business_calendar import DEFAULT_CALENDAR, BusinessCalendar
 from huishoudboekje.domain.household import (
@@ -22,9 +19,18 @@ from huishoudboekje.domain.household import (
     LeefgeldPolicyKind,
 )
 from huishoudboekje.domain.household_state import IncomeReceipt
+from huishoudboekje.domain.ids import (
+    MAX_E2E_LENGTH,
+    charge_instruction_id,
+    readable_release_prefix,
+    release_id,
+)
+
+# the planner, the benchmarks and the tests import it from here too
+from huishoudboekje.domain.ids import instruction_id as instruction_id
+from huishoudboekje.domain.kept import kept
 from huishoudboekje.domain.money import Money
 
-MAX_E2E_LENGTH = 35
 EARLY_RECEIPT_DAYS = 7  # an income may arrive this many days before its date
 
 
@@ -39,24 +45,6 @@ class PlanSettings:
     forecast_days: int = 60
 
 
-@lru_cache(maxsize=1024)
-def _clean(text: str) -> str:
-    """`text` with only the characters an EndToEndId may hold here (A-Z, a-z, 0-9, -)."""
-    return re.sub(r"[^A-Za-z0-9-]", "", text)
-
-
-@lru_cache(maxsize=65536)  # pure, and asked again by every forecast of the same plan
-def instruction_id(household: str, subject: str, day: date) -> str:
-    """A stable EndToEndId: readable when it fits in 35 characters, else hashed."""
-    clean = _clean(f"{household}-{subject}")
-    readable = f"{clean}-{day.year:04d}{day.month:02d}{day.day:02d}"  # %Y%m%d, faster
-    if len(readable) <= MAX_E2E_LENGTH:
-        return readable
-    digest = hashlib.sha256(f"{household}|{subject}|{day}".encode()).hexdigest()[:12].upper()
-    prefix = re.sub(r"[^A-Za-z0-9-]", "", household)[: MAX_E2E_LENGTH - 22]
-    return f"{prefix}-{digest}-{day:%Y%m%d}"
-
-
 @dataclass(frozen=True, slots=True)
 class ChargeDue:
     """One occurrence of a fixed charge."""
@@ -67,7 +55,7 @@ class ChargeDue:
     id: str
 
 
-@lru_cache(maxsize=65536)  # pure calendar arithmetic; every household's rent is due on the 1st
+@kept(maxsize=65536)  # pure calendar arithmetic; every household's rent is due on the 1st
 def execution_date(due: date, lead_days: int, settings: PlanSettings) -> date:
     """Last business day <= due - lead days, but not more than max_days_early before due.
 
@@ -95,11 +83,8 @@ def charge_dues(
                 continue
             execution = execution_date(due, charge.lead_days, settings)
             if first <= execution <= last:
-                result.append(
-                    ChargeDue(
-                        charge, due, execution, instruction_id(household.code, charge.id, due)
-                    )
-                )
+                charge_id = charge_instruction_id(household.code, charge.id, due)
+                result.append(ChargeDue(charge, due, execution, charge_id))
     result.sort(key=lambda d: (d.execution, d.charge.effective_priority, d.charge.id))
     return result
 
@@ -143,9 +128,7 @@ def release_dates(
     for nominal in nominals:
         execution = cal.on_or_after(nominal) if monthly else cal.on_or_before(nominal)
         if first <= execution <= last and household.is_active_on(nominal):
-            result.append(
-                Release(nominal, execution, instruction_id(household.code, "LG", nominal))
-            )
+            result.append(Release(nominal, execution, release_id(household.code, nominal)))
     return result
 
 
@@ -168,7 +151,9 @@ def uncovered_days(household: Household, release: Release, instructed: frozenset
     return _uncovered(household.code, release.nominal, instructed)
 
 
-@lru_cache(maxsize=1024)  # the planner and its forecasts ask again for the same state
+@kept(
+    maxsize=1024, per_household=True
+)  # the planner and its forecasts ask again for the same state
 def _uncovered(code: str, nominal: date, instructed: frozenset[str]) -> int:
     # The closest paid release `before` days earlier covers the first 7 - before
     # days of this week, the closest one `after` days later the last 7 - after
@@ -178,7 +163,7 @@ def _uncovered(code: str, nominal: date, instructed: frozenset[str]) -> int:
 
         def closest(sign: int) -> int:
             for k in range(1, WEEK_DAYS):
-                if instruction_id(code, "LG", nominal + timedelta(days=sign * k)) in instructed:
+                if release_id(code, nominal + timedelta(days=sign * k)) in instructed:
                     return k
             return WEEK_DAYS
 
@@ -191,12 +176,12 @@ def _uncovered(code: str, nominal: date, instructed: frozenset[str]) -> int:
     return max(0, min(before, WEEK_DAYS) + min(after, WEEK_DAYS) - WEEK_DAYS)
 
 
-@lru_cache(maxsize=256)
+@kept(maxsize=256, per_household=True)
 def _paid_release_days(code: str, instructed: frozenset[str]) -> tuple[date, ...] | None:
     """The nominal days of the household's instructed leefgeld releases, in order,
     read from their readable EndToEndIds (`instruction_id`); None when those are
     hashed (a long household code), and each day must be asked for by its id."""
-    prefix = f"{_clean(f'{code}-LG')}-"
+    prefix = readable_release_prefix(code)
     if len(prefix) + 8 > MAX_E2E_LENGTH:
         return None
     days = set()
@@ -207,14 +192,6 @@ def _paid_release_days(code: str, instructed: frozenset[str]) -> tuple[date, ...
             except ValueError:  # not a date: not a release's id
                 continue
     return tuple(sorted(days))
-
-
-def forget_kept_results() -> None:
-    """Drop the kept EndToEndIds and week covers (a benchmark times a cold start)."""
-    instruction_id.cache_clear()
-    _clean.cache_clear()
-    _uncovered.cache_clear()
-    _paid_release_days.cache_clear()
 
 
 def release_share(amount: Money, days: int) -> Money:

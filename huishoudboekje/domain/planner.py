@@ -24,6 +24,17 @@ from huishoudboekje.domain.dutch_text import MONTHS_NL, day_nl, eur
 from huishoudboekje.domain.forecast import Forecast, project
 from huishoudboekje.domain.household import Cadence, Household
 from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
+from huishoudboekje.domain.ids import (
+    advance_draw_entry_id,
+    arrears_id,
+    instructed_entry_id,
+    remainder_id,
+    repayment_entry_id,
+    reserve_contribution_id,
+    reserve_draw_entry_id,
+    reserve_release_entry_id,
+    signal_key,
+)
 from huishoudboekje.domain.ledger import IN_FLIGHT, JournalEntry, transfer
 from huishoudboekje.domain.leefgeld import budget, cadence_of, needs_recompute, recompute
 from huishoudboekje.domain.money import ZERO, Money, min_money
@@ -33,7 +44,6 @@ from huishoudboekje.domain.occurrences import (
     PlanSettings,
     Release,
     charge_dues,
-    instruction_id,
     is_received,
     release_dates,
     release_share,
@@ -124,7 +134,9 @@ class _Work:
         self.state = replace(self.state, instructed=self.state.instructed | {instruction_key})
 
     def signal(self, kind: SignalKind, severity: Severity, message: str, key: str) -> None:
-        self.signals.append(Signal(kind, self.code, severity, message, key=f"{self.code}:{key}"))
+        self.signals.append(
+            Signal(kind, self.code, severity, message, key=signal_key(self.code, key))
+        )
 
     # -- 1. advance repayment --------------------------------------------
     def repay_advance(self) -> None:
@@ -149,7 +161,7 @@ class _Work:
         owed = self.state.advance_used
         self.entries.append(
             transfer(
-                f"{self.code}:{key}:{self.today.isoformat()}:{owed.to_cents()}",
+                repayment_entry_id(self.code, key, self.today, owed.to_cents()),
                 self.today,
                 description,
                 debit=ledger.vat(self.code),
@@ -220,7 +232,7 @@ class _Work:
         if from_reserve.is_positive and charge.reserve:
             self.entries.append(
                 transfer(
-                    f"{due.id}:reserve",
+                    reserve_draw_entry_id(due.id),
                     self.today,
                     f"Reservering {charge.reserve} voor {charge.kind.value}",
                     debit=ledger.reserve(self.code, charge.reserve),
@@ -270,7 +282,7 @@ class _Work:
     def _draw_advance(self, due: ChargeDue, amount: Money) -> None:
         self.entries.append(
             transfer(
-                f"{due.id}:voorschot",
+                advance_draw_entry_id(due.id),
                 self.today,
                 f"Voorschot voor {due.charge.kind.value}",
                 debit=ledger.advance(self.code),
@@ -377,7 +389,7 @@ class _Work:
         )
         self.entries.append(
             transfer(
-                f"{e2e}:opdracht",
+                instructed_entry_id(e2e),
                 self.today,
                 f"Betaalopdracht {e2e}",
                 debit=ledger.vat(self.code),
@@ -398,9 +410,7 @@ class _Work:
         for res in self.household.reserves:
             if not res.is_valid_on(self.today):
                 continue  # ended: nothing more is set aside, what is held stays
-            key = instruction_id(
-                self.code, f"RS-{res.id}", date(self.today.year, self.today.month, 1)
-            )
+            key = reserve_contribution_id(self.code, res.id, self.today)
             if key in self.state.instructed:
                 continue
             held = self.state.reserve(res.id)
@@ -468,7 +478,7 @@ class _Work:
     def _pay_arrears(self) -> None:
         """Pay leefgeld that was held back earlier, as soon as the vat can spare it."""
         arrears = self.state.leefgeld.arrears
-        key = instruction_id(self.code, "NB", self.today)
+        key = arrears_id(self.code, self.today)
         if not arrears.is_positive or key in self.state.instructed:
             return
         amount = min_money(arrears, self._free_after_charges())
@@ -571,7 +581,7 @@ class _Work:
         end = self.household.end
         if end is None or self.today < self.settings.calendar.on_or_before(end):
             return
-        key = instruction_id(self.code, "RESTANT", self.today)
+        key = remainder_id(self.code, self.today)
         if key in self.state.instructed:
             return
         self._release_reserves(key)
@@ -605,7 +615,7 @@ class _Work:
                 continue
             self.entries.append(
                 transfer(
-                    f"{key}:reserve:{reserve_id}",
+                    reserve_release_entry_id(key, reserve_id),
                     self.today,
                     f"Reservering {reserve_id} terug naar de buffer (einde deelname)",
                     debit=ledger.reserve(self.code, reserve_id),

@@ -7,10 +7,12 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from threading import Lock
 
 from dateutil import rrule as rr
+
+from huishoudboekje.domain.kept import kept
 
 
 class ScheduleError(ValueError):
@@ -56,6 +58,7 @@ class Schedule:
         return dates[index] if index < len(dates) and dates[index] <= horizon else None
 
     def previous_before(self, day: date) -> date | None:
+        """The last occurrence < day, or None."""
         dates = self._memo.up_to(day)
         index = bisect_left(dates, day)
         return dates[index - 1] if index else None
@@ -151,7 +154,7 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-@lru_cache(maxsize=4096)
+@kept(maxsize=4096)
 def _shared_occurrences(rrule: str, start: date) -> _Occurrences:
     """One memo per (rule text, start date), shared by every `Schedule` with those values.
 
@@ -162,7 +165,7 @@ def _shared_occurrences(rrule: str, start: date) -> _Occurrences:
     return _Occurrences(_parse_rule(rrule, start), start)
 
 
-@lru_cache(maxsize=4096)
+@kept(maxsize=4096)
 def _parse_rule(rrule: str, start: date) -> rr.rrule:
     """The dateutil rule for (text, start); cached because every household load parses
     its schedules again (the rule objects are never changed, so sharing them is safe)."""

@@ -15,6 +15,11 @@ from datetime import date, timedelta
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.household_state import HouseholdState, IncomeReceipt
+from huishoudboekje.domain.ids import (
+    executed_entry_id,
+    simulated_income_entry_id,
+    start_balance_entry_id,
+)
 from huishoudboekje.domain.ledger import BANK, IN_FLIGHT, JournalEntry, transfer
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings
@@ -70,7 +75,7 @@ class Simulation:
 def income_entry(household: str, income: ActualIncome, index: int) -> JournalEntry:
     """Booking of a matched income: into the pooled bank account and the household's vat."""
     return transfer(
-        f"{household}:inkomen:{income.day.isoformat()}:{income.income_id}:{index}",
+        simulated_income_entry_id(household, income.day, income.income_id, index),
         income.day,
         f"Inkomen {income.income_id}",
         debit=BANK,
@@ -83,7 +88,7 @@ def income_entry(household: str, income: ActualIncome, index: int) -> JournalEnt
 def execution_entry(instruction: PaymentInstruction) -> JournalEntry:
     """The bank executed an instruction: it leaves the pooled account."""
     return transfer(
-        f"{instruction.end_to_end_id}:uitgevoerd",
+        executed_entry_id(instruction.end_to_end_id),
         instruction.execution_date,
         f"Uitgevoerd {instruction.end_to_end_id}",
         debit=IN_FLIGHT,
@@ -110,7 +115,7 @@ def simulate(
     if start_vat:
         entries.append(
             transfer(
-                f"{household.code}:startsaldo",
+                start_balance_entry_id(household.code),
                 first,
                 "Startsaldo",
                 debit=BANK,

@@ -34,9 +34,8 @@ from huishoudboekje.adapters.persistence.nightly_repo import close_signal, extra
 from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.bankbook import InstructionStatus
-from huishoudboekje.domain.extra_payments import extra_charge_id, request_of_charge_id
+from huishoudboekje.domain.ids import extra_charge_id, payment_returned_key, request_of_charge_id
 from huishoudboekje.domain.money import Money
-from huishoudboekje.domain.night_signals import payment_returned_key
 from huishoudboekje.domain.return_reasons import needs_other_account, reason_nl
 from huishoudboekje.services.household_requests import (
     CLOSED,

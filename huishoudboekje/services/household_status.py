@@ -7,7 +7,6 @@ persistence adapter and hands it to the pure engine.
 from __future__ import annotations
 
 from datetime import date
-from functools import lru_cache
 
 from huishoudboekje.adapters.persistence import load_gemeente, load_household, load_households
 from huishoudboekje.adapters.persistence.context import HouseholdContext, load_household_context
@@ -16,7 +15,8 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.business_calendar import BusinessCalendar
 from huishoudboekje.domain.household import Gemeente, Household
 from huishoudboekje.domain.household_state import HouseholdState
-from huishoudboekje.domain.occurrences import PlanSettings, forget_kept_results
+from huishoudboekje.domain.kept import forget_household_results, kept
+from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.domain.planner import Plan, plan
 from huishoudboekje.domain.status_report import StatusReport, status_report
 
@@ -29,7 +29,7 @@ class UnknownHouseholdError(LookupError):
         self.code = code
 
 
-@lru_cache(maxsize=64)  # the same settings object for the same gemeente settings
+@kept(maxsize=64)  # the same settings object for the same gemeente settings
 def plan_settings(gemeente: Gemeente | None) -> PlanSettings:
     """Planning parameters from the gemeente's configuration."""
     if gemeente is None:
@@ -82,13 +82,12 @@ def status_of(context: HouseholdContext, today: date) -> StatusReport:
 
 
 def forget_status_reports() -> None:
-    """Drop the kept status reports, and what the planner keeps between calls (the
-    web benchmark times a first view with it)."""
-    _status_memo.cache_clear()
-    forget_kept_results()
+    """Drop the kept status reports and the planner's other results about households
+    (the web benchmark times a first view with it; see `domain.kept`)."""
+    forget_household_results()
 
 
-@lru_cache(maxsize=STATUS_MEMO_SIZE)
+@kept(maxsize=STATUS_MEMO_SIZE, per_household=True)
 def _status_memo(
     household: Household, gemeente: Gemeente | None, state: HouseholdState, today: date
 ) -> StatusReport:

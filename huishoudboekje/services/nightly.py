@@ -31,6 +31,7 @@ from huishoudboekje.adapters.persistence.planner_memory import (
 )
 from huishoudboekje.domain.bankbook import TxStatus, assignment_entry
 from huishoudboekje.domain.household_state import IncomeReceipt
+from huishoudboekje.domain.ids import unmatched_ageing_key, unmatched_key
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.simulation import RECEIPT_MEMORY_DAYS
 from huishoudboekje.services.errors import UserError
@@ -115,7 +116,7 @@ def assign_transaction(
         add_receipts(
             uow, household_code, [IncomeReceipt(income_id, row.booking_date, amount)], today
         )
-    for key in (f":onbekend:{row.dedupe_key}", f":onbekend_oud:{row.dedupe_key}"):
+    for key in (unmatched_key(row.dedupe_key), unmatched_ageing_key(row.dedupe_key)):
         close_signal(uow, key, today)
     record_audit(
         uow,

@@ -16,6 +16,7 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.forecast import ForecastPoint
 from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.ids import pays_charge
 from huishoudboekje.domain.ledger import AccountKind, JournalEntry
 from huishoudboekje.domain.money import ZERO, Money, total
 from huishoudboekje.domain.status_report import StatusReport
@@ -131,7 +132,7 @@ def _charge_label(household: Household, entry: JournalEntry, amount: Money) -> s
     (``HH-0001-huur-20260301``), else the one charge with that amount."""
     e2e = dict(entry.meta).get("end_to_end_id", "")
     for charge in household.charges:
-        if e2e.startswith(f"{household.code}-{charge.id}-"):
+        if pays_charge(e2e, household.code, charge.id):
             return f"{charge.kind.value}: {charge.payee_name}"
     matches = [c for c in household.charges if c.amount == amount]
     if len(matches) == 1:
