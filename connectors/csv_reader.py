@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from connectors.base import decode_utf8_or_cp1252
 from connectors.csv_layout import (
     TEXT_FIELDS,
     Col,
@@ -61,11 +62,7 @@ def decode(data: bytes) -> str:
                 "is not UTF-8"
             ) from None
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
+        return decode_utf8_or_cp1252(data)
     except UnicodeDecodeError as error:
         raise CsvRejection(
             f"the file is neither UTF-8 nor Windows-1252 text (byte {error.start} "

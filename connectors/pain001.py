@@ -71,9 +71,9 @@ from connectors.pain001_schema import (
     CONNECTOR,
     PAIN_VERSIONS,
     namespace,
-    safe_parser,
     schema_errors,
 )
+from connectors.xml_safety import safe_parser
 from huishoudboekje.domain.money import Money, total
 from huishoudboekje.domain.payments import Debtor, PaymentInstruction
 
