@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from huishoudboekje.domain.banking import Statement
 
@@ -25,6 +25,52 @@ class ConnectorError(Exception):
         self.message = message
         location = f": {where}" if where else ""
         super().__init__(f"{connector}: {file}{location}: {message}")
+
+
+class Rejection(Exception):
+    """A problem in the input found inside a parser; `guarded` turns it into a `ConnectorError`."""
+
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+
+
+_Result = TypeVar("_Result")
+
+
+def guarded(
+    connector: str,
+    filename: str,
+    run: Callable[[], _Result],
+    rejection: type[Rejection],
+    known: tuple[tuple[type[Exception], str], ...] = (),
+) -> _Result:
+    """Run a parse; every failure becomes one `ConnectorError` naming connector and file.
+
+    A `rejection` keeps its message and location; an exception of a `known` type
+    is reported after its label; anything else (a bug or a library surprise) is
+    still one `ConnectorError`, so a bad file never halts the batch.
+    """
+    try:
+        return run()
+    except rejection as error:
+        raise ConnectorError(connector, filename, error.message, error.where) from None
+    except tuple(kind for kind, _ in known) as error:
+        label = next(text for kind, text in known if isinstance(error, kind))
+        raise ConnectorError(connector, filename, f"{label}: {error}") from None
+    except Exception as error:
+        raise ConnectorError(
+            connector, filename, f"unexpected error: {type(error).__name__}: {error}"
+        ) from error
+
+
+def decode_utf8_or_cp1252(data: bytes) -> str:
+    """UTF-8, else Windows-1252: what Dutch banks write; `UnicodeDecodeError` when neither."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
 
 
 class StatementImporter(Protocol):

@@ -8,23 +8,13 @@ balance plus the booked entries equals the closing balance.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
 
 from lxml import etree
 
-from connectors.camt_entry import EntryResult, TxDraft
-from connectors.camt_values import (
-    CamtRejection,
-    Names,
-    checked_sum,
-    clean,
-    parse_amount,
-    parse_currency,
-    parse_date_choice,
-    parse_date_text,
-    parse_direction,
-)
+from connectors.camt_details import TxDraft
+from connectors.camt_entry import EntryResult
+from connectors.camt_header import Header, parse_header
+from connectors.camt_values import CamtRejection, Names, checked_sum
 from huishoudboekje.domain.banking import (
     BankTransaction,
     Statement,
@@ -32,31 +22,6 @@ from huishoudboekje.domain.banking import (
     reference_dedupe_key,
 )
 from huishoudboekje.domain.money import ZERO, Money
-
-OPENING_CODES = ("OPBD", "PRCD")  # opening booked, else previous closing booked
-CLOSING_CODE = "CLBD"
-
-
-@dataclass(frozen=True, slots=True)
-class Balance:
-    code: str
-    amount: Money  # signed: DBIT is negative
-    currency: str
-    on: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class Header:
-    """What a statement says before its entries: account, period, balances."""
-
-    account: str
-    account_currency: str
-    statement_id: str
-    period_start: date | None
-    period_end: date | None
-    opening: Balance | None
-    closing: Balance | None
-    sequence_number: str
 
 
 class DedupeKeys:
@@ -77,26 +42,21 @@ class DedupeKeys:
         """The dedupe key for `draft` on `account`."""
         if draft.bank_reference:
             return self._reference_key(account, draft.bank_reference, draft.reference_suffix)
-        group = content_dedupe_key(
-            account,
-            draft.booking_date,
-            draft.amount,
-            draft.counterparty_iban,
-            draft.description,
-            0,
-        )
+
+        def content_key(occurrence: int) -> str:
+            return content_dedupe_key(
+                account,
+                draft.booking_date,
+                draft.amount,
+                draft.counterparty_iban,
+                draft.description,
+                occurrence,
+            )
+
+        group = content_key(0)
         occurrence = self._content[group]
         self._content[group] += 1
-        if occurrence == 0:
-            return group
-        return content_dedupe_key(
-            account,
-            draft.booking_date,
-            draft.amount,
-            draft.counterparty_iban,
-            draft.description,
-            occurrence,
-        )
+        return group if occurrence == 0 else content_key(occurrence)
 
     def _reference_key(self, account: str, reference: str, suffix: str) -> str:
         base = reference_dedupe_key(account, reference, suffix)
@@ -106,71 +66,6 @@ class DedupeKeys:
             key = reference_dedupe_key(account, reference, f"{suffix}#{self._repeats[base] + 1}")
         self._used.add(key)
         return key
-
-
-def parse_header(statement: etree._Element, names: Names, where: str) -> Header:
-    """Read account, period and balances; reject a statement without own-account id."""
-    account = statement.find(names["Acct"])
-    number = ""
-    currency = ""
-    if account is not None:
-        number = clean(account.findtext(names["Id/IBAN"])) or clean(
-            account.findtext(names["Id/Othr/Id"])
-        )
-        currency = clean(account.findtext(names["Ccy"]))
-    if not number:
-        raise CamtRejection(
-            "statement has no account identification (Acct/Id/IBAN or Acct/Id/Othr/Id)", where
-        )
-    start, end = _period(statement, names, where)
-    balances = _balances(statement, names, where)
-    opening = next((balances[code] for code in OPENING_CODES if code in balances), None)
-    return Header(
-        account=number.replace(" ", "").upper(),
-        account_currency=currency,
-        statement_id=clean(statement.findtext(names["Id"])),
-        period_start=start,
-        period_end=end,
-        opening=opening,
-        closing=balances.get(CLOSING_CODE),
-        sequence_number=clean(statement.findtext(names["ElctrncSeqNb"])),
-    )
-
-
-def _period(statement: etree._Element, names: Names, where: str) -> tuple[date | None, date | None]:
-    period = statement.find(names["FrToDt"])
-    if period is None:
-        return None, None
-    start = period.findtext(names["FrDtTm"])
-    end = period.findtext(names["ToDtTm"])
-    return (
-        parse_date_text(start, "period start", where) if start else None,
-        parse_date_text(end, "period end", where) if end else None,
-    )
-
-
-def _balances(statement: etree._Element, names: Names, where: str) -> dict[str, Balance]:
-    """The first opening (OPBD/PRCD) and closing (CLBD) balance; other types are ignored."""
-    found: dict[str, Balance] = {}
-    for element in statement.iterfind(names["Bal"]):
-        code = clean(element.findtext(names["Tp/CdOrPrtry/Cd"])) or clean(
-            element.findtext(names["Tp/CdOrPrtry/Prtry"])
-        )
-        if code not in (*OPENING_CODES, CLOSING_CODE) or code in found:
-            continue
-        here = f"{where} Bal {code}"
-        amount_element = element.find(names["Amt"])
-        if amount_element is None:
-            raise CamtRejection("balance has no amount (Amt)", here)
-        amount = parse_amount(amount_element.text, here)
-        direction = parse_direction(element.findtext(names["CdtDbtInd"]), here)
-        found[code] = Balance(
-            code=code,
-            amount=amount if direction > 0 else -amount,
-            currency=parse_currency(amount_element.get("Ccy"), here),
-            on=parse_date_choice(element.find(names["Dt"]), names, "balance date", here),
-        )
-    return found
 
 
 class StatementBuilder:

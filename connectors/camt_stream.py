@@ -18,7 +18,12 @@ from lxml import etree
 from connectors.camt_entry import parse_entry
 from connectors.camt_statement import DedupeKeys, StatementBuilder
 from connectors.camt_values import CamtRejection, Names, clean
-from connectors.xml_safety import DOCTYPE_REFUSAL, PROLOG_BYTES, doctype_in_prolog
+from connectors.xml_safety import (
+    DOCTYPE_REFUSAL,
+    PROLOG_BYTES,
+    SAFE_PARSER_OPTIONS,
+    doctype_in_prolog,
+)
 from huishoudboekje.domain.banking import Statement
 
 NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
@@ -102,14 +107,7 @@ def read_document(
         _Rewound(head, source),
         events=("start", "end"),
         tag=_EVENT_TAGS,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
+        **SAFE_PARSER_OPTIONS,
     )
     try:
         for event, element in events:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from connectors.base import Rejection
 from huishoudboekje.domain.money import CENT, ZERO, Money
 
 # Bank placeholders that mean "no reference given"; kept as "" so that they
@@ -28,13 +29,8 @@ _DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+
 _MAX_AMOUNT_CHARS = 30
 
 
-class CamtRejection(Exception):
+class CamtRejection(Rejection):
     """Raised inside the CAMT parser; `connectors.camt` turns it into a `ConnectorError`."""
-
-    def __init__(self, message: str, where: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.where = where
 
 
 class Names:

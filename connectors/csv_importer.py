@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connectors.base import ConnectorError, read_whole
+from connectors.base import guarded, read_whole
 from connectors.csv_layout import CsvLayout, CsvRejection
 from connectors.csv_reader import SNIFF_BYTES, decode, decode_head, read_rows, sniff
 from connectors.csv_statements import build_statements
@@ -40,14 +40,7 @@ class CsvImporter:
 
         `reconcile=False` skips the running-balance checks (diagnostics and tests only).
         """
-        try:
-            return self._parse(data, reconcile)
-        except CsvRejection as error:
-            raise ConnectorError(self.name, filename, error.message, error.where) from None
-        except Exception as error:  # any bug or surprise: still one ConnectorError
-            raise ConnectorError(
-                self.name, filename, f"unexpected error: {type(error).__name__}: {error}"
-            ) from error
+        return guarded(self.name, filename, lambda: self._parse(data, reconcile), CsvRejection)
 
     def _parse(self, data: bytes, reconcile: bool) -> list[Statement]:
         if not data.strip():

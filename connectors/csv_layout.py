@@ -19,6 +19,7 @@ from datetime import date
 from functools import cache
 from typing import Literal
 
+from connectors.base import Rejection
 from huishoudboekje.domain.money import Money
 
 ColumnRef = str | int  # a header name (matched case-insensitively) or a 0-based index
@@ -28,13 +29,8 @@ BalanceGaps = Literal["reject", "split"]
 IBAN_RE = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}")
 
 
-class CsvRejection(Exception):
+class CsvRejection(Rejection):
     """A problem in the file; the reader turns it into one `ConnectorError`."""
-
-    def __init__(self, message: str, where: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.where = where
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # identity hash: resolved once per file

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from connectors.csv_layout import CsvLayout, CsvRejection
-from connectors.csv_reader import Row
+from connectors.csv_row import Row
 from huishoudboekje.domain.banking import (
     BankTransaction,
     Statement,

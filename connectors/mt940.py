@@ -12,9 +12,8 @@ docs/connectors.md, section MT940.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from connectors.base import BytesImporter, ConnectorError
+from connectors.base import BytesImporter, guarded
 from connectors.mt940_lex import Mt940Rejection, decode, split_statements
 from connectors.mt940_statement import DedupeKeys, build_statement
 from huishoudboekje.domain.banking import Statement
@@ -39,7 +38,9 @@ def parse_mt940(data: bytes, filename: str, *, reconcile: bool = True) -> list[S
             for index, raw in enumerate(statements, start=1)
         ]
 
-    return _guarded(filename, run)
+    return guarded(
+        NAME, filename, run, Mt940Rejection, ((RecursionError, "file too deeply nested"),)
+    )
 
 
 def looks_like_mt940(head: bytes) -> bool:
@@ -47,19 +48,6 @@ def looks_like_mt940(head: bytes) -> bool:
     text = head.replace(b"\r", b"")
     found = {match.group(1) for match in _TAG_LINE_RE.finditer(text)}
     return b"20" in found and b"25" in found and bool(found & {b"60F", b"60M"})
-
-
-def _guarded(filename: str, run: Callable[[], list[Statement]]) -> list[Statement]:
-    try:
-        return run()
-    except Mt940Rejection as error:
-        raise ConnectorError(NAME, filename, error.message, error.where) from None
-    except RecursionError as error:
-        raise ConnectorError(NAME, filename, f"file too deeply nested: {error}") from None
-    except Exception as error:  # any bug or library surprise: still one ConnectorError
-        raise ConnectorError(
-            NAME, filename, f"unexpected error: {type(error).__name__}: {error}"
-        ) from error
 
 
 IMPORTERS = (BytesImporter(NAME, looks_like_mt940, parse_mt940, SNIFF_BYTES),)

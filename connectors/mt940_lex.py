@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from connectors.base import Rejection, decode_utf8_or_cp1252
+
 # A SWIFT envelope: `{1:F01INGBNL2ABXXX0000000000}{2:I940INGBNL2AXXXN}{3:}{4:`.
 _ENVELOPE_RE = re.compile(r"\{[1-3]:[^{}]*\}|\{4:")
 # A message trailer: `-}`, `-}{5:}`, `{5:...}`, `-`, or Van Lanschot's `-XXX`.
@@ -27,13 +29,8 @@ _MAX_LINE = 1000
 _GLUED_LINE_RE = re.compile(r".:61:\d{6}")
 
 
-class Mt940Rejection(Exception):
+class Mt940Rejection(Rejection):
     """Raised inside the MT940 parser; `connectors.mt940` turns it into a `ConnectorError`."""
-
-    def __init__(self, message: str, where: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.where = where
 
 
 @dataclass
@@ -67,11 +64,7 @@ def decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
+        return decode_utf8_or_cp1252(data)
     except UnicodeDecodeError as error:
         raise Mt940Rejection(
             f"the file is neither UTF-8 nor Windows-1252 text (byte 0x{data[error.start]:02x}"

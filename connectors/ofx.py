@@ -15,7 +15,6 @@ import io
 import re
 import warnings
 from collections import Counter
-from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 from bs4 import XMLParsedAsHTMLWarning
 from ofxparse import OfxParser, OfxParserException
 
-from connectors.base import BytesImporter, ConnectorError
+from connectors.base import BytesImporter, Rejection, guarded
 from huishoudboekje.domain.banking import BankTransaction, Statement, reference_dedupe_key
 from huishoudboekje.domain.money import Money
 
@@ -43,36 +42,24 @@ _DATE_FIELD_RE = re.compile(r"(?i)<(DT[A-Z]+)>\s*([^<\s]*)")
 _DATE_VALUE_RE = re.compile(r"(\d{8})(?:\d{4}(?:\d{2}(?:\.\d{1,6})?)?)?")
 
 
-class OfxRejection(Exception):
+class OfxRejection(Rejection):
     """Raised inside the OFX parser; turned into one `ConnectorError`."""
-
-    def __init__(self, message: str, where: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.where = where
 
 
 def parse_ofx(data: bytes, filename: str) -> list[Statement]:
     """Parse OFX bytes into one statement per account, or raise `ConnectorError`."""
-    return _guarded(filename, lambda: _parse(data))
+    return guarded(
+        NAME,
+        filename,
+        lambda: _parse(data),
+        OfxRejection,
+        ((OfxParserException, "not a valid OFX file"),),
+    )
 
 
 def looks_like_ofx(head: bytes) -> bool:
     """Cheap sniff: an OFX 1.x header line, an OFX 2.x `<?OFX …?>` or an `<OFX>` root."""
     return bool(_SNIFF_RE.search(head))
-
-
-def _guarded(filename: str, run: Callable[[], list[Statement]]) -> list[Statement]:
-    try:
-        return run()
-    except OfxRejection as error:
-        raise ConnectorError(NAME, filename, error.message, error.where) from None
-    except OfxParserException as error:
-        raise ConnectorError(NAME, filename, f"not a valid OFX file: {error}") from None
-    except Exception as error:  # any bug or library surprise: still one ConnectorError
-        raise ConnectorError(
-            NAME, filename, f"unexpected error: {type(error).__name__}: {error}"
-        ) from error
 
 
 def screen(data: bytes) -> str:

@@ -40,6 +40,8 @@ Every text field is put into the EPC character set and cut to its EPC length
 (`connectors.epc`: names 70, `Ustrd` 140); identifiers are checked, never
 altered. IBANs and BICs are checked with schwifty. Any problem raises
 `ConnectorError("pain001", <MsgId>, message, where=<EndToEndId or XPath>)`.
+The checks live in `connectors.pain001_check`, the XML in
+`connectors.pain001_document`.
 """
 
 from __future__ import annotations
@@ -55,25 +57,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from lxml import etree
-from schwifty import BIC, IBAN
 
 from connectors.base import ConnectorError
-from connectors.epc import (
-    MAX_NAME,
-    MAX_REMITTANCE,
-    epc_text,
-    is_betalingskenmerk,
-    is_epc_id,
-    is_epc_text,
-)
+from connectors.pain001_check import check_debtor, check_payments, compact, verify
+from connectors.pain001_document import document
 from connectors.pain001_read import ParsedPain001, ParsedPayment, read_pain001
-from connectors.pain001_schema import (
-    CONNECTOR,
-    PAIN_VERSIONS,
-    namespace,
-    safe_parser,
-    schema_errors,
-)
+from connectors.pain001_schema import CONNECTOR, PAIN_VERSIONS
 from huishoudboekje.domain.money import Money, total
 from huishoudboekje.domain.payments import Debtor, PaymentInstruction
 
@@ -105,20 +94,6 @@ class Pain001Message:
     execution_dates: tuple[date, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class _Payment:
-    """An instruction after checking and EPC cleaning, ready to be written."""
-
-    end_to_end_id: str
-    amount: Money
-    execution_date: date
-    name: str
-    iban: str
-    bic: str
-    structured_reference: str
-    remittance: str
-
-
 def message_id(instructions: Sequence[PaymentInstruction], debtor: Debtor, version: str) -> str:
     """`HHB-<earliest execution date>-<16 hex>`: the same batch always gets the same MsgId.
 
@@ -128,7 +103,7 @@ def message_id(instructions: Sequence[PaymentInstruction], debtor: Debtor, versi
     triples = sorted(
         (i.end_to_end_id, str(i.amount), i.execution_date.isoformat()) for i in instructions
     )
-    payload = json.dumps([_compact(debtor.iban), version, triples], separators=(",", ":"))
+    payload = json.dumps([compact(debtor.iban), version, triples], separators=(",", ":"))
     digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16].upper()
     earliest = min(i.execution_date for i in instructions)
     return f"HHB-{earliest:%Y%m%d}-{digest}"
@@ -154,11 +129,11 @@ def build_pain001(
     if not instructions:
         raise ConnectorError(CONNECTOR, "(lege batch)", "the batch holds no payment instructions")
     msg_id = message_id(instructions, debtor, version)
-    debtor_name, debtor_iban, debtor_bic = _check_debtor(debtor, msg_id)
-    payments = _check_payments(instructions, msg_id)
-    root = _document(msg_id, version, created_at, (debtor_name, debtor_iban, debtor_bic), payments)
+    debtor_name, debtor_iban, debtor_bic = check_debtor(debtor, msg_id)
+    payments = check_payments(instructions, msg_id, MAX_AMOUNT)
+    root = document(msg_id, version, created_at, (debtor_name, debtor_iban, debtor_bic), payments)
     xml = XML_DECLARATION + etree.tostring(root, encoding="UTF-8", pretty_print=True)
-    _verify(xml, version, msg_id)
+    verify(xml, version, msg_id)
     dates = tuple(sorted({p.execution_date for p in payments}))
     return Pain001Message(
         msg_id=msg_id,
@@ -223,216 +198,3 @@ def _atomic_write(target: Path, data: bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
-
-
-# -- checking ---------------------------------------------------------------------
-
-
-def _compact(value: str) -> str:
-    return "".join(value.split()).upper()
-
-
-def _check_iban(value: str, msg_id: str, where: str, role: str) -> str:
-    try:
-        return str(IBAN(_compact(value)).compact)
-    except Exception as error:  # schwifty raises several exception types
-        raise ConnectorError(
-            CONNECTOR, msg_id, f"invalid {role} IBAN {value!r}: {error}", where
-        ) from None
-
-
-def _check_bic(value: str, msg_id: str, where: str, role: str) -> str:
-    if not value.strip():
-        return ""
-    try:
-        return str(BIC(_compact(value)).compact)
-    except Exception as error:
-        raise ConnectorError(
-            CONNECTOR, msg_id, f"invalid {role} BIC {value!r}: {error}", where
-        ) from None
-
-
-def _check_debtor(debtor: Debtor, msg_id: str) -> tuple[str, str, str]:
-    name = epc_text(debtor.name, MAX_NAME)
-    if not name:
-        raise ConnectorError(CONNECTOR, msg_id, "the debtor has no name", "Dbtr")
-    iban = _check_iban(debtor.iban, msg_id, "Dbtr", "debtor")
-    bic = _check_bic(debtor.bic, msg_id, "Dbtr", "debtor")
-    return name, iban, bic
-
-
-def _check_payments(instructions: Sequence[PaymentInstruction], msg_id: str) -> list[_Payment]:
-    seen: set[str] = set()
-    payments = []
-    for instruction in instructions:
-        payment = _check_payment(instruction, msg_id)
-        if payment.end_to_end_id in seen:
-            raise ConnectorError(
-                CONNECTOR, msg_id, "EndToEndId occurs twice in the batch", payment.end_to_end_id
-            )
-        seen.add(payment.end_to_end_id)
-        payments.append(payment)
-    try:
-        total(p.amount for p in payments)
-    except ValueError:  # beyond what Money holds (10^15); CtrlSum could not be written
-        raise ConnectorError(
-            CONNECTOR, msg_id, "the batch adds up beyond the range of an amount"
-        ) from None
-    return sorted(payments, key=lambda p: (p.execution_date, p.end_to_end_id))
-
-
-def _check_payment(instruction: PaymentInstruction, msg_id: str) -> _Payment:
-    e2e = instruction.end_to_end_id
-    if not is_epc_id(e2e):
-        raise ConnectorError(
-            CONNECTOR,
-            msg_id,
-            "EndToEndId must be 1 to 35 EPC characters (a-z A-Z 0-9 / - ? : ( ) . , ' + space), "
-            "without a leading or trailing '/' or '//'",
-            repr(e2e),
-        )
-    amount = instruction.amount
-    if not isinstance(amount, Money) or not amount.is_positive:
-        raise ConnectorError(CONNECTOR, msg_id, f"amount must be positive, got {amount}", e2e)
-    if amount > MAX_AMOUNT:
-        raise ConnectorError(CONNECTOR, msg_id, f"amount {amount} exceeds {MAX_AMOUNT}", e2e)
-    name = epc_text(instruction.payee_name, MAX_NAME)
-    if not name:
-        raise ConnectorError(CONNECTOR, msg_id, "the payee has no name", e2e)
-    reference = "".join(instruction.structured_reference.split())
-    structured = reference if is_betalingskenmerk(reference) else ""
-    unstructured = "" if structured else f"{reference} {instruction.remittance}"
-    return _Payment(
-        end_to_end_id=e2e,
-        amount=amount,
-        execution_date=instruction.execution_date,
-        name=name,
-        iban=_check_iban(instruction.payee_iban, msg_id, e2e, "payee"),
-        bic=_check_bic(instruction.payee_bic, msg_id, e2e, "payee"),
-        structured_reference=structured,
-        remittance=epc_text(unstructured, MAX_REMITTANCE),
-    )
-
-
-def _verify(xml: bytes, version: str, msg_id: str) -> None:
-    """Re-read the serialized bytes: XSD-valid and nothing outside the EPC set."""
-    root = etree.fromstring(xml, safe_parser())
-    errors = schema_errors(root, version)
-    if errors:
-        path, reason = errors[0]
-        raise ConnectorError(
-            CONNECTOR,
-            msg_id,
-            f"the message does not validate against {version}.xsd: {reason}",
-            path,
-        )
-    for element in root.iter():
-        if element.text and element.text.strip() and not is_epc_text(element.text):
-            path = root.getroottree().getpath(element)
-            raise ConnectorError(CONNECTOR, msg_id, "text outside the EPC character set", path)
-
-
-# -- the document -----------------------------------------------------------------
-
-
-class _Builder:
-    """Namespaced element factory for one version."""
-
-    def __init__(self, version: str) -> None:
-        self.version = version
-        self.ns = namespace(version)
-
-    def sub(self, parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
-        element = etree.SubElement(parent, f"{{{self.ns}}}{tag}")
-        if text is not None:
-            element.text = text
-        return element
-
-    def path(self, parent: etree._Element, tags: str, text: str | None = None) -> etree._Element:
-        """Nested elements `A/B/C` under `parent`; `text` goes into the last one."""
-        element = parent
-        for tag in tags.split("/"):
-            element = self.sub(element, tag)
-        if text is not None:
-            element.text = text
-        return element
-
-    def bic(self, agent: etree._Element, bic: str) -> None:
-        institution = self.sub(agent, "FinInstnId")
-        if bic:
-            self.sub(institution, "BIC" if self.version == PAIN_VERSIONS[0] else "BICFI", bic)
-
-
-def _document(
-    msg_id: str,
-    version: str,
-    created_at: datetime,
-    debtor: tuple[str, str, str],
-    payments: list[_Payment],
-) -> etree._Element:
-    b = _Builder(version)
-    # a default namespace, as banks expect; lxml-stubs do not allow the None key
-    root = etree.Element(f"{{{b.ns}}}Document", nsmap={None: b.ns})  # type: ignore[dict-item]
-    initiation = b.sub(root, "CstmrCdtTrfInitn")
-    header = b.sub(initiation, "GrpHdr")
-    b.sub(header, "MsgId", msg_id)
-    b.sub(header, "CreDtTm", created_at.replace(microsecond=0).isoformat())
-    b.sub(header, "NbOfTxs", str(len(payments)))
-    b.sub(header, "CtrlSum", str(total(p.amount for p in payments)))
-    b.path(header, "InitgPty/Nm", debtor[0])
-    dates = sorted({p.execution_date for p in payments})
-    for number, day in enumerate(dates, start=1):
-        group = [p for p in payments if p.execution_date == day]
-        _payment_information(b, initiation, f"{msg_id}-{number}", day, debtor, group)
-    return root
-
-
-def _payment_information(
-    b: _Builder,
-    parent: etree._Element,
-    information_id: str,
-    day: date,
-    debtor: tuple[str, str, str],
-    payments: list[_Payment],
-) -> None:
-    name, iban, bic = debtor
-    info = b.sub(parent, "PmtInf")
-    b.sub(info, "PmtInfId", information_id)
-    b.sub(info, "PmtMtd", "TRF")
-    b.sub(info, "BtchBookg", "false")
-    b.sub(info, "NbOfTxs", str(len(payments)))
-    b.sub(info, "CtrlSum", str(total(p.amount for p in payments)))
-    b.path(info, "PmtTpInf/SvcLvl/Cd", "SEPA")
-    if b.version == PAIN_VERSIONS[0]:
-        b.sub(info, "ReqdExctnDt", day.isoformat())
-    else:
-        b.path(info, "ReqdExctnDt/Dt", day.isoformat())
-    b.path(info, "Dbtr/Nm", name)
-    account = b.sub(info, "DbtrAcct")
-    b.path(account, "Id/IBAN", iban)
-    b.sub(account, "Ccy", "EUR")
-    agent = b.sub(info, "DbtrAgt")
-    b.bic(agent, bic)
-    if not bic:
-        b.path(agent[0], "Othr/Id", "NOTPROVIDED")
-    b.sub(info, "ChrgBr", "SLEV")
-    for payment in payments:
-        _transaction(b, info, payment)
-
-
-def _transaction(b: _Builder, parent: etree._Element, payment: _Payment) -> None:
-    tx = b.sub(parent, "CdtTrfTxInf")
-    b.path(tx, "PmtId/EndToEndId", payment.end_to_end_id)
-    b.path(tx, "Amt/InstdAmt", str(payment.amount)).set("Ccy", "EUR")
-    if payment.bic:
-        b.bic(b.sub(tx, "CdtrAgt"), payment.bic)
-    b.path(tx, "Cdtr/Nm", payment.name)
-    b.path(tx, "CdtrAcct/Id/IBAN", payment.iban)
-    if payment.structured_reference:
-        reference = b.path(tx, "RmtInf/Strd/CdtrRefInf")
-        kind = b.sub(reference, "Tp")
-        b.path(kind, "CdOrPrtry/Cd", "SCOR")
-        b.sub(kind, "Issr", "CUR")
-        b.sub(reference, "Ref", payment.structured_reference)
-    elif payment.remittance:
-        b.path(tx, "RmtInf/Ustrd", payment.remittance)

@@ -18,9 +18,9 @@ from datetime import date
 
 from lxml import etree
 
-from connectors.base import ConnectorError
-from connectors.pain001_schema import CONNECTOR, safe_parser, schema_errors, version_of
-from connectors.xml_safety import DOCTYPE_REFUSAL, PROLOG_BYTES, doctype_in_prolog
+from connectors.base import Rejection, guarded
+from connectors.pain001_schema import CONNECTOR, schema_errors, version_of
+from connectors.xml_safety import DOCTYPE_REFUSAL, PROLOG_BYTES, doctype_in_prolog, safe_parser
 from huishoudboekje.domain.money import Money, total
 from huishoudboekje.domain.payments import Debtor
 
@@ -58,23 +58,13 @@ class ParsedPain001:
         return total(p.amount for p in self.payments)
 
 
-class _Rejection(Exception):
-    def __init__(self, message: str, where: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.where = where
+class _Rejection(Rejection):
+    """A problem in a pain.001 file, with where it is."""
 
 
 def read_pain001(data: bytes, file: str = "<bytes>") -> ParsedPain001:
     """Parse and check a pain.001 file held in memory; ConnectorError on bad input."""
-    try:
-        return _read(data)
-    except _Rejection as error:
-        raise ConnectorError(CONNECTOR, file, error.message, error.where) from None
-    except Exception as error:  # a library surprise is still one ConnectorError
-        raise ConnectorError(
-            CONNECTOR, file, f"unexpected error: {type(error).__name__}: {error}"
-        ) from error
+    return guarded(CONNECTOR, file, lambda: _read(data), _Rejection)
 
 
 def _read(data: bytes) -> ParsedPain001:

@@ -53,17 +53,3 @@ def schema_errors(root: etree._Element, version: str) -> list[tuple[str, str]]:
         if len(errors) >= MAX_REPORTED_ERRORS:
             break
     return errors
-
-
-def safe_parser() -> etree.XMLParser:
-    """An lxml parser that resolves no entities, loads no DTD and never touches the network."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
-    )

@@ -11,6 +11,9 @@ second line for documents in other encodings.
 from __future__ import annotations
 
 import re
+from typing import Final, TypedDict
+
+from lxml import etree
 
 PROLOG_BYTES = 64 * 1024
 DOCTYPE_REFUSAL = (
@@ -26,3 +29,32 @@ def doctype_in_prolog(head: bytes) -> bool:
     root = _ROOT_START_RE.search(head)
     prolog = head if root is None else head[: root.start()]
     return _DOCTYPE_RE.search(prolog) is not None
+
+
+class _ParserOptions(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    dtd_validation: bool
+    huge_tree: bool
+    remove_comments: bool
+    remove_pis: bool
+    collect_ids: bool
+
+
+# Shared by the tree parser and the streaming CAMT reader, so both refuse the same.
+SAFE_PARSER_OPTIONS: Final[_ParserOptions] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+    "collect_ids": False,
+}
+
+
+def safe_parser() -> etree.XMLParser:
+    """An lxml parser that resolves no entities, loads no DTD and never touches the network."""
+    return etree.XMLParser(**SAFE_PARSER_OPTIONS)

@@ -28,15 +28,22 @@ GEMEENTE = ""  # signals about the pooled account, not one household
 UNMATCHED_AGE_DAYS = 7  # an unmatched transaction older than this is raised again as urgent
 
 
+def _signal(
+    kind: SignalKind, household: str, severity: Severity, message: str, key: str, **data: str
+) -> Signal:
+    """A `Signal` whose `data` are the keyword arguments, in the order given."""
+    return Signal(kind, household, severity, message, key=key, data=tuple(data.items()))
+
+
 def file_rejected(name: str, sha256: str, error: str) -> Signal:
     """A bank file could not be imported."""
-    return Signal(
+    return _signal(
         SignalKind.FILE_REJECTED,
         GEMEENTE,
         Severity.HIGH,
         f"Bestand {name} is geweigerd: {error}",
         key=signal_key(GEMEENTE, "bestand_geweigerd", sha256[:16]),
-        data=(("file", name),),
+        file=name,
     )
 
 
@@ -44,7 +51,7 @@ def missing_statement(
     account: str, statement_id: str, previous_closing: Money, opening: Money
 ) -> Signal:
     """The opening balance does not continue the previous statement's closing balance."""
-    return Signal(
+    return _signal(
         SignalKind.MISSING_STATEMENT,
         GEMEENTE,
         Severity.HIGH,
@@ -56,7 +63,7 @@ def missing_statement(
 
 def balance_mismatch(account: str, statement_id: str, ledger_bank: Money, closing: Money) -> Signal:
     """The ledger's bank account differs from the statement's closing balance."""
-    return Signal(
+    return _signal(
         SignalKind.BALANCE_MISMATCH,
         GEMEENTE,
         Severity.HIGH,
@@ -69,27 +76,27 @@ def balance_mismatch(account: str, statement_id: str, ledger_bank: Money, closin
 def unmatched(dedupe_key: str, day: date, amount: Money, counterparty: str, why: str) -> Signal:
     """A credit nobody could be matched to, or an unknown debit, parked in suspense."""
     what = "Bijschrijving" if amount.is_positive else "Afschrijving"
-    return Signal(
+    return _signal(
         SignalKind.UNMATCHED_TRANSACTION,
         GEMEENTE,
         Severity.WARNING,
         f"{what} van {eur(abs(amount))} op {day_nl(day)} van {counterparty or 'onbekend'} "
         f"staat op de tussenrekening: {why}.",
         key=unmatched_key(dedupe_key),
-        data=(("dedupe_key", dedupe_key),),
+        dedupe_key=dedupe_key,
     )
 
 
 def unmatched_ageing(dedupe_key: str, day: date, amount: Money, today: date) -> Signal:
     """An unmatched transaction still not assigned after `UNMATCHED_AGE_DAYS`."""
-    return Signal(
+    return _signal(
         SignalKind.UNMATCHED_TRANSACTION,
         GEMEENTE,
         Severity.HIGH,
         f"Transactie van {eur(abs(amount))} op {day_nl(day)} staat al "
         f"{(today - day).days} dagen op de tussenrekening.",
         key=unmatched_ageing_key(dedupe_key),
-        data=(("dedupe_key", dedupe_key),),
+        dedupe_key=dedupe_key,
     )
 
 
@@ -99,7 +106,7 @@ def income_after_end(
     """Money for an income that has ended was booked to the household: it may have to be
     paid back (UWV, werkgever), so staff look before it is spent as ordinary income."""
     payer = f" ({stream.payer_name})" if stream.payer_name else ""
-    return Signal(
+    return _signal(
         SignalKind.INCOME_AFTER_END,
         household,
         Severity.HIGH,
@@ -107,26 +114,25 @@ def income_after_end(
         f"dit inkomen is beëindigd per {day_nl(end)}. Controleer of het terugbetaald moet "
         "worden; het bedrag staat in de buffer van het huishouden.",
         key=signal_key(household, "inkomen_na_einde", dedupe_key),
-        data=(
-            ("dedupe_key", dedupe_key),
-            ("income", stream.id),
-            ("booking_date", day.isoformat()),
-            ("amount", str(amount)),
-            ("end", end.isoformat()),
-        ),
+        dedupe_key=dedupe_key,
+        income=stream.id,
+        booking_date=day.isoformat(),
+        amount=str(amount),
+        end=end.isoformat(),
     )
 
 
 def payment_returned(household: str, end_to_end_id: str, amount: Money, reason: str) -> Signal:
     """One of our payments came back; the money is in the household's vat again."""
-    return Signal(
+    return _signal(
         SignalKind.PAYMENT_RETURNED,
         household,
         Severity.HIGH,
         f"Betaling {end_to_end_id} van {eur(amount)} is teruggekomen "
         f"(reden {reason or 'onbekend'}: {reason_nl(reason)}); het geld staat weer in de buffer.",
         key=payment_returned_key(household, end_to_end_id),
-        data=(("end_to_end_id", end_to_end_id), ("reason", reason)),
+        end_to_end_id=end_to_end_id,
+        reason=reason,
     )
 
 
@@ -134,7 +140,7 @@ def payment_amount_differs(
     household: str, end_to_end_id: str, instructed: Money, left: Money
 ) -> Signal:
     """One of our payments left the bank for another amount than we instructed."""
-    return Signal(
+    return _signal(
         SignalKind.PAYMENT_AMOUNT_OFF,
         household,
         Severity.HIGH,
@@ -142,17 +148,15 @@ def payment_amount_differs(
         f"{eur(instructed)}; het verschil van {eur(abs(left - instructed))} staat op de "
         "tussenrekening (onbekende posten) tot een medewerker het uitzoekt.",
         key=signal_key(household, "bedrag_afwijkend", end_to_end_id),
-        data=(
-            ("end_to_end_id", end_to_end_id),
-            ("instructed", str(instructed)),
-            ("left", str(left)),
-        ),
+        end_to_end_id=end_to_end_id,
+        instructed=str(instructed),
+        left=str(left),
     )
 
 
 def night_problem(household: str, stage: str, night: date, error: str) -> Signal:
     """A household or stage failed tonight; the rest of the night went on."""
-    return Signal(
+    return _signal(
         SignalKind.NIGHT_PROBLEM,
         household,
         Severity.HIGH,
@@ -163,7 +167,7 @@ def night_problem(household: str, stage: str, night: date, error: str) -> Signal
 
 def payment_moved(instruction: PaymentInstruction, planned: date) -> Signal:
     """A payment goes out later than planned: its night did not run in time."""
-    return Signal(
+    return _signal(
         SignalKind.PAYMENT_LATE,
         instruction.household,
         Severity.HIGH if instruction.kind == "charge" else Severity.WARNING,
@@ -172,9 +176,7 @@ def payment_moved(instruction: PaymentInstruction, planned: date) -> Signal:
         "nachtelijke verwerking heeft niet op tijd gedraaid. Controleer of de ontvanger "
         "dit moet weten.",
         key=signal_key(instruction.household, "verschoven", instruction.end_to_end_id),
-        data=(
-            ("end_to_end_id", instruction.end_to_end_id),
-            ("planned", planned.isoformat()),
-            ("execution", instruction.execution_date.isoformat()),
-        ),
+        end_to_end_id=instruction.end_to_end_id,
+        planned=planned.isoformat(),
+        execution=instruction.execution_date.isoformat(),
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+Loc = tuple[str | int, ...]  # a place in the file: keys and list indexes
+
 
 @dataclass(frozen=True, slots=True)
 class ConfigProblem:
@@ -26,3 +28,14 @@ class ConfigError(Exception):
     def __init__(self, problems: Sequence[ConfigProblem]) -> None:
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def path_text(loc: Sequence[str | int]) -> str:
+    """A place in the file as operators read it: `households[2].charges[0].amount`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

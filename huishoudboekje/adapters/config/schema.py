@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
@@ -62,6 +63,12 @@ _SUB_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def _values(self, **converted: object) -> dict[str, Any]:
+        """The checked values by field name (the domain record's names); `converted`
+        replaces those the domain record types differently."""
+        names = type(self).model_fields
+        return {name: getattr(self, name) for name in names if name not in converted} | converted
+
 
 class ScheduleModel(_Section):
     """`schedule`: a start date and an RFC 5545 repeat rule."""
@@ -107,15 +114,7 @@ class IncomeModel(_Section):
     def to_domain(self) -> IncomeStream:
         """The checked values as the domain record `IncomeStream`."""
         return IncomeStream(
-            id=self.id,
-            kind=IncomeKind(self.kind),
-            amount=self.amount,
-            schedule=self.schedule.to_domain(),
-            payer_iban=self.payer_iban,
-            payer_name=self.payer_name,
-            terms=self.terms,
-            margin=self.margin,
-            window_days=self.window_days,
+            **self._values(kind=IncomeKind(self.kind), schedule=self.schedule.to_domain())
         )
 
 
@@ -139,19 +138,7 @@ class ChargeModel(_Section):
     def to_domain(self) -> FixedCharge:
         """The checked values as the domain record `FixedCharge`."""
         return FixedCharge(
-            id=self.id,
-            kind=ChargeKind(self.kind),
-            payee_name=self.payee_name,
-            payee_iban=self.payee_iban,
-            amount=self.amount,
-            schedule=self.schedule.to_domain(),
-            reference=self.reference,
-            priority=self.priority,
-            lead_days=self.lead_days,
-            valid_from=self.valid_from,
-            valid_until=self.valid_until,
-            reserve=self.reserve,
-            payee_bic=self.payee_bic,
+            **self._values(kind=ChargeKind(self.kind), schedule=self.schedule.to_domain())
         )
 
 
@@ -167,14 +154,8 @@ class ReserveModel(_Section):
 
     def to_domain(self) -> Reserve:
         """The checked values as the domain record `Reserve`."""
-        return Reserve(
-            id=self.id,
-            monthly=self.monthly if self.monthly is not None else _d(Reserve, "monthly"),
-            target=self.target,
-            percent_of_toeslag=self.percent_of_toeslag,
-            description=self.description,
-            valid_until=self.valid_until,
-        )
+        monthly = self.monthly if self.monthly is not None else _d(Reserve, "monthly")
+        return Reserve(**self._values(monthly=monthly))
 
 
 class LeefgeldModel(_Section):
@@ -190,12 +171,7 @@ class LeefgeldModel(_Section):
     def to_domain(self) -> LeefgeldPolicy:
         """The checked values as the domain record `LeefgeldPolicy`."""
         return LeefgeldPolicy(
-            policy=LeefgeldPolicyKind(self.policy),
-            cadence=Cadence(self.cadence),
-            weekday=self.weekday,
-            floor=self.floor,
-            amount=self.amount,
-            buildup_months=self.buildup_months,
+            **self._values(policy=LeefgeldPolicyKind(self.policy), cadence=Cadence(self.cadence))
         )
 
 
@@ -208,11 +184,7 @@ class BufferModel(_Section):
 
     def to_domain(self) -> BufferPolicy:
         """The checked values as the domain record `BufferPolicy`."""
-        return BufferPolicy(
-            target=self.target,
-            advance_limit=self.advance_limit,
-            repay_months=self.repay_months,
-        )
+        return BufferPolicy(**self._values())
 
 
 class HouseholdModel(_Section):
@@ -234,18 +206,13 @@ class HouseholdModel(_Section):
     def to_domain(self) -> Household:
         """The checked values as the domain record `Household`."""
         return Household(
-            code=self.code,
-            name=self.name,
-            iban=self.iban,
-            bic=self.bic,
-            members=self.members,
-            start=self.start,
-            end=self.end,
-            leefgeld=self.leefgeld.to_domain(),
-            buffer=self.buffer.to_domain(),
-            incomes=tuple(i.to_domain() for i in self.incomes),
-            charges=tuple(c.to_domain() for c in self.charges),
-            reserves=tuple(r.to_domain() for r in self.reserves),
+            **self._values(
+                leefgeld=self.leefgeld.to_domain(),
+                buffer=self.buffer.to_domain(),
+                incomes=tuple(i.to_domain() for i in self.incomes),
+                charges=tuple(c.to_domain() for c in self.charges),
+                reserves=tuple(r.to_domain() for r in self.reserves),
+            )
         )
 
 
@@ -261,14 +228,7 @@ class GemeenteModel(_Section):
 
     def to_domain(self) -> Gemeente:
         """The checked values as the domain record `Gemeente`."""
-        return Gemeente(
-            name=self.name,
-            account_iban=self.account_iban,
-            account_name=self.account_name,
-            bic=self.bic,
-            max_days_early=self.max_days_early,
-            extra_closing_days=tuple(self.extra_closing_days),
-        )
+        return Gemeente(**self._values(extra_closing_days=tuple(self.extra_closing_days)))
 
 
 class ConfigModel(_Section):

@@ -9,6 +9,14 @@ from typing import Any
 
 from sqlmodel import col, select
 
+from huishoudboekje.adapters.persistence.crud import (
+    existing,
+    record_of,
+    row_id,
+    saved,
+    upsert,
+    where_equal,
+)
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.web_tables import (
     ChangeRequestRow,
@@ -38,21 +46,7 @@ class ChangeRequest:
 
 
 def _change(row: ChangeRequestRow) -> ChangeRequest:
-    return ChangeRequest(
-        id=row.id if row.id is not None else 0,
-        kind=row.kind,
-        household=row.household,
-        summary=row.summary,
-        reasons=tuple(row.reasons),
-        before=row.before,
-        after=row.after,
-        status=row.status,
-        requested_by=row.requested_by,
-        requested_at=row.requested_at,
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        note=row.note,
-    )
+    return record_of(ChangeRequest, row, id=row_id(row), reasons=tuple(row.reasons))
 
 
 def insert_change_request(
@@ -80,9 +74,7 @@ def insert_change_request(
         requested_at=at,
         note="",
     )
-    uow.session.add(row)
-    uow.session.flush()
-    return _change(row)
+    return _change(saved(uow, row))
 
 
 def get_change_request(uow: UnitOfWork, request_id: int) -> ChangeRequest | None:
@@ -95,11 +87,12 @@ def list_change_requests(
     uow: UnitOfWork, *, status: str | None = None, household: str | None = None
 ) -> tuple[ChangeRequest, ...]:
     """Change requests, newest first."""
-    statement = select(ChangeRequestRow).order_by(col(ChangeRequestRow.id).desc())
-    if status is not None:
-        statement = statement.where(col(ChangeRequestRow.status) == status)
-    if household is not None:
-        statement = statement.where(col(ChangeRequestRow.household) == household)
+    statement = where_equal(
+        select(ChangeRequestRow).order_by(col(ChangeRequestRow.id).desc()),
+        ChangeRequestRow,
+        status=status,
+        household=household,
+    )
     return tuple(_change(row) for row in uow.session.exec(statement))
 
 
@@ -107,25 +100,19 @@ def decide_change_request(
     uow: UnitOfWork, request_id: int, *, status: str, decided_by: str, at: datetime, note: str
 ) -> None:
     """Record the decision on a change request (not committed)."""
-    row = uow.session.get(ChangeRequestRow, request_id)
-    if row is None:
-        raise LookupError(f"no change request {request_id}")
+    row = existing(uow, ChangeRequestRow, request_id, "change request")
     row.status = status
     row.decided_by = decided_by
     row.decided_at = at
     row.note = note
-    uow.session.add(row)
-    uow.session.flush()
+    saved(uow, row)
 
 
 def set_household_request_status(uow: UnitOfWork, request_id: int, status: str) -> None:
     """Change only a request's status, e.g. to "betaald" by the nightly run (not committed)."""
-    row = uow.session.get(HouseholdRequestRow, request_id)
-    if row is None:
-        raise LookupError(f"no household request {request_id}")
+    row = existing(uow, HouseholdRequestRow, request_id, "household request")
     row.status = status
-    uow.session.add(row)
-    uow.session.flush()
+    saved(uow, row)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,20 +135,7 @@ class HouseholdRequest:
 
 
 def _request(row: HouseholdRequestRow) -> HouseholdRequest:
-    return HouseholdRequest(
-        id=row.id if row.id is not None else 0,
-        household=row.household,
-        kind=row.kind,
-        amount=Money(row.amount),
-        reason=row.reason,
-        status=row.status,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        handled_by=row.handled_by,
-        handled_at=row.handled_at,
-        answer=row.answer,
-        change_request=row.change_request,
-    )
+    return record_of(HouseholdRequest, row, id=row_id(row), amount=Money(row.amount))
 
 
 def insert_household_request(
@@ -185,9 +159,7 @@ def insert_household_request(
         created_at=at,
         answer="",
     )
-    uow.session.add(row)
-    uow.session.flush()
-    return _request(row)
+    return _request(saved(uow, row))
 
 
 def get_household_request(uow: UnitOfWork, request_id: int) -> HouseholdRequest | None:
@@ -200,11 +172,12 @@ def list_household_requests(
     uow: UnitOfWork, *, household: str | None = None, status: str | None = None
 ) -> tuple[HouseholdRequest, ...]:
     """Requests, newest first."""
-    statement = select(HouseholdRequestRow).order_by(col(HouseholdRequestRow.id).desc())
-    if household is not None:
-        statement = statement.where(col(HouseholdRequestRow.household) == household)
-    if status is not None:
-        statement = statement.where(col(HouseholdRequestRow.status) == status)
+    statement = where_equal(
+        select(HouseholdRequestRow).order_by(col(HouseholdRequestRow.id).desc()),
+        HouseholdRequestRow,
+        household=household,
+        status=status,
+    )
     return tuple(_request(row) for row in uow.session.exec(statement))
 
 
@@ -219,9 +192,7 @@ def update_household_request(
     change_request: int | None = None,
 ) -> None:
     """Record what staff did with a request (not committed)."""
-    row = uow.session.get(HouseholdRequestRow, request_id)
-    if row is None:
-        raise LookupError(f"no household request {request_id}")
+    row = existing(uow, HouseholdRequestRow, request_id, "household request")
     row.status = status
     row.handled_by = handled_by
     row.handled_at = at
@@ -229,12 +200,13 @@ def update_household_request(
         row.answer = answer
     if change_request is not None:
         row.change_request = change_request
-    uow.session.add(row)
-    uow.session.flush()
+    saved(uow, row)
 
 
 @dataclass(frozen=True, slots=True)
 class SignalNote:
+    """A staff member's note on one engine signal of a household."""
+
     household: str
     key: str
     acknowledged_by: str
@@ -246,27 +218,17 @@ def save_signal_note(
     uow: UnitOfWork, *, household: str, key: str, by: str, at: datetime, note: str
 ) -> None:
     """Mark a signal as seen, with a note (not committed)."""
-    row = uow.session.get(SignalNoteRow, (household, key))
-    if row is None:
-        row = SignalNoteRow(
-            household=household, key=key, acknowledged_by=by, acknowledged_at=at, note=note
-        )
-    else:
-        row.acknowledged_by, row.acknowledged_at, row.note = by, at, note
-    uow.session.add(row)
-    uow.session.flush()
+    upsert(
+        uow,
+        SignalNoteRow,
+        {"household": household, "key": key},
+        {"acknowledged_by": by, "acknowledged_at": at, "note": note},
+    )
 
 
 def signal_notes(
     uow: UnitOfWork, household: str | None = None
 ) -> dict[tuple[str, str], SignalNote]:
     """Notes by (household, signal key)."""
-    statement = select(SignalNoteRow)
-    if household is not None:
-        statement = statement.where(col(SignalNoteRow.household) == household)
-    return {
-        (r.household, r.key): SignalNote(
-            r.household, r.key, r.acknowledged_by, r.acknowledged_at, r.note
-        )
-        for r in uow.session.exec(statement)
-    }
+    statement = where_equal(select(SignalNoteRow), SignalNoteRow, household=household)
+    return {(r.household, r.key): record_of(SignalNote, r) for r in uow.session.exec(statement)}

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from huishoudboekje.adapters.config import jsonable
+from huishoudboekje.adapters.persistence.crud import record_of, row_id, saved, where_equal
 from huishoudboekje.adapters.persistence.tables import AuditLogRow
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 
@@ -45,7 +46,8 @@ def record_audit(
     `before`/`after` may hold dicts, lists, strings, numbers, dates, Money and
     Decimal; dates and amounts are stored as strings.
     """
-    uow.session.add(
+    saved(
+        uow,
         AuditLogRow(
             at=at if at is not None else datetime.now(UTC),
             actor=actor,
@@ -55,9 +57,8 @@ def record_audit(
             before=jsonable(before),
             after=jsonable(after),
             approved_by=approved_by,
-        )
+        ),
     )
-    uow.session.flush()
 
 
 def load_audit_events(
@@ -68,24 +69,11 @@ def load_audit_events(
     action: str | None = None,
 ) -> tuple[AuditEvent, ...]:
     """Audit events in the order they were recorded, optionally filtered."""
-    statement = select(AuditLogRow).order_by(col(AuditLogRow.id))
-    if object_type is not None:
-        statement = statement.where(col(AuditLogRow.object_type) == object_type)
-    if object_id is not None:
-        statement = statement.where(col(AuditLogRow.object_id) == object_id)
-    if action is not None:
-        statement = statement.where(col(AuditLogRow.action) == action)
-    return tuple(
-        AuditEvent(
-            id=row.id if row.id is not None else 0,
-            at=row.at,
-            actor=row.actor,
-            action=row.action,
-            object_type=row.object_type,
-            object_id=row.object_id,
-            before=row.before,
-            after=row.after,
-            approved_by=row.approved_by,
-        )
-        for row in uow.session.exec(statement)
+    statement = where_equal(
+        select(AuditLogRow).order_by(col(AuditLogRow.id)),
+        AuditLogRow,
+        object_type=object_type,
+        object_id=object_id,
+        action=action,
     )
+    return tuple(record_of(AuditEvent, row, id=row_id(row)) for row in uow.session.exec(statement))

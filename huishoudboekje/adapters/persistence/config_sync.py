@@ -9,16 +9,13 @@ it is (end a household by giving it an ``end`` date). Within a household that is
 in the file, the file is the truth: rules left out of it are removed.
 
 `export_config` writes the stored configuration as YAML in normalized form;
-applying that export changes nothing.
+applying that export changes nothing. The comparison itself (`diff_config`,
+`ChangeSet`) lives in `config_diff`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
-from typing import Any
+from datetime import datetime
 
 from huishoudboekje.adapters.config import (
     Configuration,
@@ -28,6 +25,15 @@ from huishoudboekje.adapters.config import (
     jsonable,
 )
 from huishoudboekje.adapters.persistence.audit import record_audit
+from huishoudboekje.adapters.persistence.config_diff import (
+    ChangeSet,
+    FieldChange,
+    GemeenteChange,
+    HouseholdChange,
+    RuleChange,
+    Status,
+    diff_config,
+)
 from huishoudboekje.adapters.persistence.repository import (
     load_gemeente,
     load_households,
@@ -35,247 +41,22 @@ from huishoudboekje.adapters.persistence.repository import (
     save_household,
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
-from huishoudboekje.domain.household import Gemeente, Household
 
 APPROVED_BY = "config-apply"
-_RULE_SECTIONS = (("incomes", "income"), ("charges", "charge"), ("reserves", "reserve"))
 
-
-class Status(StrEnum):
-    """What applying a file does to a household, a rule or the gemeente."""
-
-    ADDED = "added"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-    REMOVED = "removed"
-    NOT_IN_FILE = "not in file"
-
-
-@dataclass(frozen=True, slots=True)
-class FieldChange:
-    """One field that changed, both values shown as text."""
-
-    field: str
-    before: str
-    after: str
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.before} → {self.after}"
-
-
-@dataclass(frozen=True, slots=True)
-class RuleChange:
-    """An income, charge or reserve that was added, removed or changed."""
-
-    section: str  # "income", "charge" or "reserve"
-    rule_id: str
-    status: Status
-    fields: tuple[FieldChange, ...] = ()
-
-    def __str__(self) -> str:
-        if self.status is not Status.UPDATED:
-            return f"{self.section} {self.rule_id}: {self.status.value}"
-        return f"{self.section} {self.rule_id}: " + "; ".join(str(f) for f in self.fields)
-
-
-@dataclass(frozen=True, slots=True)
-class HouseholdChange:
-    """What applying the file does to one household."""
-
-    code: str
-    name: str
-    status: Status
-    fields: tuple[FieldChange, ...] = ()
-    rules: tuple[RuleChange, ...] = ()
-    notes: tuple[str, ...] = ()
-    before: Household | None = None
-    after: Household | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class GemeenteChange:
-    """What applying the file does to the gemeente's settings."""
-
-    name: str
-    status: Status
-    fields: tuple[FieldChange, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeSet:
-    """Everything `apply_config` changed (or, for a dry run, would change)."""
-
-    gemeente: GemeenteChange
-    households: tuple[HouseholdChange, ...]
-    dry_run: bool = False
-
-    def with_status(self, status: Status) -> tuple[HouseholdChange, ...]:
-        """The households with this status."""
-        return tuple(h for h in self.households if h.status is status)
-
-    @property
-    def has_changes(self) -> bool:
-        """True when something is (or would be) saved."""
-        if self.gemeente.status is not Status.UNCHANGED:
-            return True
-        return any(h.status in {Status.ADDED, Status.UPDATED} for h in self.households)
-
-    def lines(self) -> list[str]:
-        """A plain-text report, one line per change."""
-        out = [f"Gemeente {self.gemeente.name}: {self.gemeente.status.value}"]
-        out.extend(f"    {f}" for f in self.gemeente.fields)
-        for h in self.households:
-            if h.status is Status.NOT_IN_FILE:
-                out.append(f"{h.code} {h.name}: stored but not in this file; left as it is")
-                continue
-            summary = _rule_counts(h.after) if h.status is Status.ADDED else ""
-            out.append(f"{h.code} {h.name}: {h.status.value}{summary}")
-            out.extend(f"    {f}" for f in h.fields)
-            out.extend(f"    {r}" for r in h.rules)
-            out.extend(f"    {n}" for n in h.notes)
-        counts = ", ".join(
-            f"{len(self.with_status(s))} {s.value}"
-            for s in (Status.ADDED, Status.UPDATED, Status.UNCHANGED, Status.NOT_IN_FILE)
-        )
-        out.append(f"Households: {counts}.")
-        if self.dry_run:
-            out.append("Dry run: nothing was saved.")
-        elif not self.has_changes:
-            out.append("Nothing to change.")
-        return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-
-def _rule_counts(household: Household | None) -> str:
-    if household is None:
-        return ""
-    parts = [
-        _plural(len(household.incomes), "income"),
-        _plural(len(household.charges), "charge"),
-        _plural(len(household.reserves), "reserve"),
-    ]
-    return f" ({', '.join(parts)})"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-# ------------------------------------------------------------------- comparing
-
-
-def diff_config(
-    current_gemeente: Gemeente | None,
-    current_households: Iterable[Household],
-    config: Configuration,
-) -> ChangeSet:
-    """Compare what is stored with a configuration (pure: reads and writes nothing)."""
-    stored = {h.code: h for h in current_households}
-    if current_gemeente is None:
-        gemeente = GemeenteChange(config.gemeente.name, Status.ADDED)
-    elif current_gemeente == config.gemeente:
-        gemeente = GemeenteChange(config.gemeente.name, Status.UNCHANGED)
-    else:
-        fields = _field_changes(
-            gemeente_to_data(current_gemeente, full=True),
-            gemeente_to_data(config.gemeente, full=True),
-        )
-        gemeente = GemeenteChange(config.gemeente.name, Status.UPDATED, fields)
-    changes = [_household_change(stored.get(h.code), h) for h in config.households]
-    in_file = {h.code for h in config.households}
-    changes.extend(
-        HouseholdChange(code, h.name, Status.NOT_IN_FILE, before=h, after=h)
-        for code, h in sorted(stored.items())
-        if code not in in_file
-    )
-    return ChangeSet(gemeente, tuple(changes))
-
-
-def _household_change(before: Household | None, after: Household) -> HouseholdChange:
-    if before is None:
-        return HouseholdChange(after.code, after.name, Status.ADDED, after=after)
-    if before == after:
-        return HouseholdChange(after.code, after.name, Status.UNCHANGED, before=before, after=after)
-    old = household_to_data(before, full=True)
-    new = household_to_data(after, full=True)
-    sections = [key for key, _ in _RULE_SECTIONS]
-    fields = _field_changes(
-        {k: v for k, v in old.items() if k not in sections},
-        {k: v for k, v in new.items() if k not in sections},
-    )
-    rules: list[RuleChange] = []
-    notes: list[str] = []
-    for key, label in _RULE_SECTIONS:
-        rules.extend(_rule_changes(label, old[key], new[key]))
-        old_ids = [r["id"] for r in old[key]]
-        new_ids = [r["id"] for r in new[key]]
-        if old_ids != new_ids and sorted(old_ids) == sorted(new_ids):
-            notes.append(f"order of {key} changed")
-    return HouseholdChange(
-        after.code,
-        after.name,
-        Status.UPDATED,
-        tuple(fields),
-        tuple(rules),
-        tuple(notes),
-        before=before,
-        after=after,
-    )
-
-
-def _rule_changes(
-    label: str, old: list[dict[str, Any]], new: list[dict[str, Any]]
-) -> list[RuleChange]:
-    old_by_id = {r["id"]: r for r in old}
-    new_by_id = {r["id"]: r for r in new}
-    changes: list[RuleChange] = []
-    for rule_id, rule in new_by_id.items():
-        previous = old_by_id.get(rule_id)
-        if previous is None:
-            changes.append(RuleChange(label, rule_id, Status.ADDED))
-        elif previous != rule:
-            fields = _field_changes(previous, rule)
-            changes.append(RuleChange(label, rule_id, Status.UPDATED, tuple(fields)))
-    changes.extend(
-        RuleChange(label, rule_id, Status.REMOVED)
-        for rule_id in old_by_id
-        if rule_id not in new_by_id
-    )
-    return changes
-
-
-def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
-    before = _flatten(old)
-    after = _flatten(new)
-    keys = list(after) + [k for k in before if k not in after]
-    return tuple(
-        FieldChange(key, before.get(key, "(none)"), after.get(key, "(none)"))
-        for key in keys
-        if before.get(key) != after.get(key)
-    )
-
-
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
-    flat: dict[str, str] = {}
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = _show(value)
-    return flat
-
-
-def _show(value: object) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_show(v) for v in value) + "]"
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return str(value)
+__all__ = [
+    "APPROVED_BY",
+    "ChangeSet",
+    "FieldChange",
+    "GemeenteChange",
+    "HouseholdChange",
+    "NothingToExportError",
+    "RuleChange",
+    "Status",
+    "apply_config",
+    "diff_config",
+    "export_config",
+]
 
 
 # -------------------------------------------------------------- apply and export
@@ -301,36 +82,49 @@ def apply_config(
         return ChangeSet(changes.gemeente, changes.households, dry_run=True)
     if changes.gemeente.status is not Status.UNCHANGED:
         save_gemeente(uow, config.gemeente, at=at)
-        record_audit(
+        _audit_saved(
             uow,
-            actor=actor,
-            action=f"gemeente.{'create' if stored_gemeente is None else 'update'}",
-            object_type="gemeente",
-            object_id=config.gemeente.name,
-            before=None
-            if stored_gemeente is None
-            else gemeente_to_data(stored_gemeente, full=True),
-            after=gemeente_to_data(config.gemeente, full=True),
-            approved_by=APPROVED_BY,
-            at=at,
+            (actor, at),
+            ("gemeente", config.gemeente.name),
+            None if stored_gemeente is None else gemeente_to_data(stored_gemeente, full=True),
+            gemeente_to_data(config.gemeente, full=True),
         )
     for change in changes.households:
         if change.status not in {Status.ADDED, Status.UPDATED} or change.after is None:
             continue
         save_household(uow, change.after, at=at)
-        record_audit(
+        _audit_saved(
             uow,
-            actor=actor,
-            action=f"household.{'create' if change.status is Status.ADDED else 'update'}",
-            object_type="household",
-            object_id=change.code,
-            before=None if change.before is None else household_to_data(change.before, full=True),
-            after=jsonable(household_to_data(change.after, full=True)),
-            approved_by=APPROVED_BY,
-            at=at,
+            (actor, at),
+            ("household", change.code),
+            None if change.before is None else household_to_data(change.before, full=True),
+            jsonable(household_to_data(change.after, full=True)),
         )
     uow.commit()
     return changes
+
+
+def _audit_saved(
+    uow: UnitOfWork,
+    by: tuple[str, datetime | None],
+    saved: tuple[str, str],
+    before: object,
+    after: object,
+) -> None:
+    """Audit one saved object: `<type>.create` when there was nothing `before`, else `.update`."""
+    actor, at = by
+    object_type, object_id = saved
+    record_audit(
+        uow,
+        actor=actor,
+        action=f"{object_type}.{'create' if before is None else 'update'}",
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+        approved_by=APPROVED_BY,
+        at=at,
+    )
 
 
 class NothingToExportError(LookupError):

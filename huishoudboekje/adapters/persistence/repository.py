@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import col, select
 
@@ -16,11 +16,13 @@ from huishoudboekje.adapters.config import (
     household_to_data,
     jsonable,
 )
+from huishoudboekje.adapters.persistence.crud import upsert
 from huishoudboekje.adapters.persistence.tables import GemeenteRow, HouseholdRow
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.household import Gemeente, Household
 
 GEMEENTE_ROW_ID = 1
+_Checked = TypeVar("_Checked")
 # Household fields kept as columns; everything else lives in the `rules` JSON.
 _COLUMN_FIELDS = ("code", "name", "iban", "bic", "members", "start", "end")
 
@@ -48,13 +50,20 @@ def gemeente_from_columns(values: Mapping[str, Any]) -> Gemeente:
     data = {name: values[name] for name in GEMEENTE_FIELDS}
     data["extra_closing_days"] = list(data["extra_closing_days"])
     key = tuple(tuple(v) if isinstance(v, list) else v for v in data.values())
-    gemeente = _GEMEENTES.get(key)
-    if gemeente is None:
-        gemeente = gemeente_from_data(data)
-        if len(_GEMEENTES) >= _GEMEENTES_MAX:
-            _GEMEENTES.clear()
-        _GEMEENTES[key] = gemeente
-    return gemeente
+    return _remembered(_GEMEENTES, _GEMEENTES_MAX, key, lambda: gemeente_from_data(data))
+
+
+def _remembered(
+    cache: dict[Any, _Checked], limit: int, key: Any, check: Callable[[], _Checked]
+) -> _Checked:
+    """The checked value for `key`, checked once; the cache is emptied when it is full."""
+    found = cache.get(key)
+    if found is None:
+        found = check()
+        if len(cache) >= limit:
+            cache.clear()
+        cache[key] = found
+    return found
 
 
 _GEMEENTES: dict[tuple[Any, ...], Gemeente] = {}  # stored values -> checked Gemeente
@@ -81,13 +90,7 @@ def save_gemeente(uow: UnitOfWork, gemeente: Gemeente, *, at: datetime | None = 
         "extra_closing_days": data["extra_closing_days"],
         "updated_at": _now(at),
     }
-    row = uow.session.get(GemeenteRow, GEMEENTE_ROW_ID)
-    if row is None:
-        row = GemeenteRow(id=GEMEENTE_ROW_ID, **values)
-    else:
-        row.sqlmodel_update(values)
-    uow.session.add(row)
-    uow.session.flush()
+    upsert(uow, GemeenteRow, {"id": GEMEENTE_ROW_ID}, values)
 
 
 def household_from_row(row: Any) -> Household:
@@ -111,13 +114,7 @@ def _with_columns(rules: Mapping[str, Any], columns: tuple[Any, ...]) -> dict[st
 
 
 def _checked(key: str | tuple[Any, ...], data: Callable[[], dict[str, Any]]) -> Household:
-    household = _CHECKED.get(key)
-    if household is None:
-        household = household_from_data(data())
-        if len(_CHECKED) >= _CHECKED_MAX:
-            _CHECKED.clear()
-        _CHECKED[key] = household
-    return household
+    return _remembered(_CHECKED, _CHECKED_MAX, key, lambda: household_from_data(data()))
 
 
 _COLUMN_KEYS = ("code", "name", "iban", "bic", "members", "start", "end")
@@ -157,10 +154,4 @@ def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None
         "rules": rules,
         "updated_at": now,
     }
-    row = uow.session.get(HouseholdRow, household.code)
-    if row is None:
-        row = HouseholdRow(code=household.code, created_at=now, **values)
-    else:
-        row.sqlmodel_update(values)
-    uow.session.add(row)
-    uow.session.flush()
+    upsert(uow, HouseholdRow, {"code": household.code}, values, created={"created_at": now})

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import select as select_columns
 from sqlmodel import col, func, select
 
+from huishoudboekje.adapters.persistence.crud import existing, record_of, row_id, saved, where_equal
 from huishoudboekje.adapters.persistence.tables import table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.web_tables import InviteRow, LoginAttemptRow, UserRow
@@ -31,17 +32,7 @@ class User:
 
 
 def _user(row: UserRow) -> User:
-    return User(
-        id=row.id if row.id is not None else 0,
-        username=row.username,
-        display_name=row.display_name,
-        role=row.role,
-        household=row.household,
-        password_hash=row.password_hash,
-        active=row.active,
-        failed_logins=row.failed_logins,
-        locked_until=row.locked_until,
-    )
+    return record_of(User, row, id=row_id(row))
 
 
 # Looked up on every request (the identity of the session) and every login: plain
@@ -69,9 +60,9 @@ def get_user(uow: UnitOfWork, user_id: int) -> User | None:
 
 def list_users(uow: UnitOfWork, household: str | None = None) -> tuple[User, ...]:
     """Every account (or those of one household), by user name."""
-    statement = select(UserRow).order_by(col(UserRow.username))
-    if household is not None:
-        statement = statement.where(col(UserRow.household) == household)
+    statement = where_equal(
+        select(UserRow).order_by(col(UserRow.username)), UserRow, household=household
+    )
     return tuple(_user(row) for row in uow.session.exec(statement))
 
 
@@ -97,9 +88,7 @@ def insert_user(
         locked_until=None,
         created_at=at,
     )
-    uow.session.add(row)
-    uow.session.flush()
-    return _user(row)
+    return _user(saved(uow, row))
 
 
 def update_user(
@@ -113,9 +102,7 @@ def update_user(
     active: bool | None = None,
 ) -> User:
     """Change the given fields of an account (not committed)."""
-    row = uow.session.get(UserRow, user_id)
-    if row is None:
-        raise LookupError(f"no user with id {user_id}")
+    row = existing(uow, UserRow, user_id, "user with id")
     if password_hash is not None:
         row.password_hash = password_hash
     if failed_logins is not None:
@@ -124,19 +111,16 @@ def update_user(
         row.locked_until = locked_until
     if active is not None:
         row.active = active
-    uow.session.add(row)
-    uow.session.flush()
-    return _user(row)
+    return _user(saved(uow, row))
 
 
 def record_login_attempt(
     uow: UnitOfWork, *, client: str, username: str, success: bool, at: datetime
 ) -> None:
     """Remember one login attempt (not committed)."""
-    uow.session.add(
-        LoginAttemptRow(client=client[:100], username=username[:200], success=success, at=at)
+    saved(
+        uow, LoginAttemptRow(client=client[:100], username=username[:200], success=success, at=at)
     )
-    uow.session.flush()
 
 
 def failed_attempts_since(uow: UnitOfWork, client: str, since: datetime) -> int:
@@ -153,6 +137,8 @@ def failed_attempts_since(uow: UnitOfWork, client: str, since: datetime) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Invite:
+    """A one-time link that lets a new account set its password."""
+
     token_hash: str
     user_id: int
     created_by: str
@@ -171,26 +157,22 @@ def insert_invite(
     expires_at: datetime,
 ) -> None:
     """Store an invite (only the token's hash; not committed)."""
-    uow.session.add(
+    saved(
+        uow,
         InviteRow(
             token_hash=token_hash,
             user_id=user_id,
             created_by=created_by,
             created_at=at,
             expires_at=expires_at,
-        )
+        ),
     )
-    uow.session.flush()
 
 
 def find_invite(uow: UnitOfWork, token_hash: str) -> Invite | None:
     """The invite with this token hash, or None."""
     row = uow.session.get(InviteRow, token_hash)
-    if row is None:
-        return None
-    return Invite(
-        row.token_hash, row.user_id, row.created_by, row.created_at, row.expires_at, row.used_at
-    )
+    return None if row is None else record_of(Invite, row)
 
 
 def mark_invite_used(uow: UnitOfWork, token_hash: str, at: datetime) -> None:
@@ -198,5 +180,4 @@ def mark_invite_used(uow: UnitOfWork, token_hash: str, at: datetime) -> None:
     row = uow.session.get(InviteRow, token_hash)
     if row is not None:
         row.used_at = at
-        uow.session.add(row)
-        uow.session.flush()
+        saved(uow, row)
