@@ -16,8 +16,10 @@ import re
 from datetime import date
 
 from huishoudboekje.domain.kept import kept
+from huishoudboekje.domain.payments import MAX_END_TO_END_ID
 
-MAX_E2E_LENGTH = 35
+MAX_E2E_LENGTH = MAX_END_TO_END_ID  # pain.001 allows no more
+
 _NOT_IN_E2E = re.compile(r"[^A-Za-z0-9-]")
 
 # subjects of the planner's own instructions and bookings (a charge's subject is its id)

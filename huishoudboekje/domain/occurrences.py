@@ -26,7 +26,8 @@ from huishoudboekje.domain.ids import (
     release_id,
 )
 
-# the planner, the benchmarks and the tests import it from here too
+# still imported from here by bench/leefgeld_stability.py, a test, and the planner as it
+# was before issue 15 (rewritten in parallel)
 from huishoudboekje.domain.ids import instruction_id as instruction_id
 from huishoudboekje.domain.kept import kept
 from huishoudboekje.domain.money import Money
