@@ -111,6 +111,7 @@ class _LineLoader(yaml.SafeLoader):
     check reports it with its path instead of the whole file failing."""
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date or datetime; the text itself when it names no real day."""
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
