@@ -16,6 +16,7 @@ from connectors.camt_details import TxDraft
 from connectors.camt_entry import EntryResult
 from connectors.camt_header import Header, parse_header
 from connectors.camt_values import CamtRejection, Names, checked_sum
+from connectors.dedupe import Occurrences
 from huishoudboekje.domain.banking import (
     BankTransaction,
     Statement,
@@ -37,7 +38,7 @@ class DedupeKeys:
     def __init__(self) -> None:
         self._used: set[str] = set()
         self._repeats: Counter[str] = Counter()
-        self._content: Counter[str] = Counter()
+        self._content = Occurrences[str]()
 
     def key(self, account: str, draft: TxDraft) -> str:
         """The dedupe key for `draft` on `account`."""
@@ -55,8 +56,7 @@ class DedupeKeys:
             )
 
         group = content_key(0)
-        occurrence = self._content[group]
-        self._content[group] += 1
+        occurrence = self._content.count(group)
         return group if occurrence == 0 else content_key(occurrence)
 
     def _reference_key(self, account: str, reference: str, suffix: str) -> str:
