@@ -58,6 +58,7 @@ class EntryResult:
 
     @property
     def is_booked(self) -> bool:
+        """Whether the entry is booked (only booked entries become transactions)."""
         # 001.02 requires Sts; some generators leave it out: treat that as booked.
         return self.status in ("", BOOKED)
 

@@ -8,6 +8,7 @@ balance plus the booked entries equals the closing balance.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import fields
 
 from lxml import etree
 
@@ -15,6 +16,7 @@ from connectors.camt_details import TxDraft
 from connectors.camt_entry import EntryResult
 from connectors.camt_header import Header, parse_header
 from connectors.camt_values import CamtRejection, Names, checked_sum
+from connectors.dedupe import Occurrences
 from huishoudboekje.domain.banking import (
     BankTransaction,
     Statement,
@@ -36,7 +38,7 @@ class DedupeKeys:
     def __init__(self) -> None:
         self._used: set[str] = set()
         self._repeats: Counter[str] = Counter()
-        self._content: Counter[str] = Counter()
+        self._content = Occurrences[str]()
 
     def key(self, account: str, draft: TxDraft) -> str:
         """The dedupe key for `draft` on `account`."""
@@ -54,8 +56,7 @@ class DedupeKeys:
             )
 
         group = content_key(0)
-        occurrence = self._content[group]
-        self._content[group] += 1
+        occurrence = self._content.count(group)
         return group if occurrence == 0 else content_key(occurrence)
 
     def _reference_key(self, account: str, reference: str, suffix: str) -> str:
@@ -98,6 +99,7 @@ class StatementBuilder:
 
     @property
     def header(self) -> Header:
+        """The statement's head, read once the first entry arrives."""
         # Acct and Bal precede the first Ntry, so they are complete by the time it ends.
         if self._header is None:
             self._header = parse_header(self.element, self._names, self._where)
@@ -198,23 +200,10 @@ def _header_extra(header: Header) -> tuple[tuple[str, str], ...]:
     return ()
 
 
+# TxDraft holds every BankTransaction field but the dedupe key (and a reference suffix).
+_DRAFT_FIELDS = tuple(f.name for f in fields(BankTransaction) if f.name != "dedupe_key")
+
+
 def _transaction(draft: TxDraft, dedupe_key: str) -> BankTransaction:
-    return BankTransaction(
-        booking_date=draft.booking_date,
-        value_date=draft.value_date,
-        amount=draft.amount,
-        currency=draft.currency,
-        counterparty_name=draft.counterparty_name,
-        counterparty_iban=draft.counterparty_iban,
-        counterparty_bic=draft.counterparty_bic,
-        description=draft.description,
-        structured_reference=draft.structured_reference,
-        end_to_end_id=draft.end_to_end_id,
-        bank_reference=draft.bank_reference,
-        bank_transaction_code=draft.bank_transaction_code,
-        is_reversal=draft.is_reversal,
-        is_return=draft.is_return,
-        return_reason=draft.return_reason,
-        original_end_to_end_id=draft.original_end_to_end_id,
-        dedupe_key=dedupe_key,
-    )
+    values = {name: getattr(draft, name) for name in _DRAFT_FIELDS}
+    return BankTransaction(**values, dedupe_key=dedupe_key)

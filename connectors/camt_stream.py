@@ -42,6 +42,7 @@ class MessageKind:
 
     @property
     def source_format(self) -> str:
+        """The `Statement.source_format` of this message kind ("camt053")."""
         return f"camt{self.code}"
 
 
@@ -56,12 +57,15 @@ _EVENT_TAGS = ("{*}Document", "{*}Stmt", "{*}Rpt", "{*}Ntfctn", "{*}Ntry")
 
 @dataclass(frozen=True, slots=True)
 class CamtVersion:
+    """A CAMT message kind in one ISO version, as its root namespace says."""
+
     kind: MessageKind
     version: int
     namespace: str
 
     @property
     def name(self) -> str:
+        """The message name as ISO writes it ("camt.053.001.02")."""
         return f"camt.{self.kind.code}.001.{self.version:02d}"
 
 
@@ -134,6 +138,7 @@ class _DocumentReader:
         self._message_id: str | None = None
 
     def handle(self, event: str, element: etree._Element) -> None:
+        """Take one parse event (start or end of Document, a statement or an entry)."""
         names = self._names or self._check_root(element)
         version = self._version
         assert version is not None
@@ -252,6 +257,7 @@ class _Rewound:
         self._rest = rest
 
     def read(self, size: int = -1) -> bytes:
+        """The sniffed head first, then the rest of the stream."""
         if self._head:
             if size < 0 or size >= len(self._head):
                 chunk, self._head = self._head, b""

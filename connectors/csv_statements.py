@@ -8,12 +8,12 @@ else a content hash with an occurrence index per identical booking and day.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
 
 from connectors.csv_layout import CsvLayout, CsvRejection
 from connectors.csv_row import Row
+from connectors.dedupe import Occurrences, repeat_suffix
 from huishoudboekje.domain.banking import (
     BankTransaction,
     Statement,
@@ -133,15 +133,14 @@ def _balance_segments(rows: list[Row], layout: CsvLayout) -> list[list[Row]]:
 def _dedupe_keys(account: str, rows: list[Row]) -> dict[int, str]:
     """Dedupe key per line number."""
     keys: dict[int, str] = {}
-    seen_references: Counter[str] = Counter()
-    seen_content: Counter[tuple[object, ...]] = Counter()
+    seen_references = Occurrences[str]()
+    seen_content = Occurrences[tuple[object, ...]]()
     for row in rows:
         reference = row.texts["bank_reference"]
         if reference:
-            count = seen_references[reference]
-            seen_references[reference] += 1
+            count = seen_references.count(reference)
             # scoped by booking date: a bank that numbers per day still gives distinct keys
-            suffix = row.booking_date.isoformat() + (f"#{count + 1}" if count else "")
+            suffix = row.booking_date.isoformat() + repeat_suffix(count)
             keys[row.line] = reference_dedupe_key(account, reference, suffix)
             continue
         identity = (
@@ -150,8 +149,7 @@ def _dedupe_keys(account: str, rows: list[Row]) -> dict[int, str]:
             row.texts["counterparty_iban"],
             " ".join(row.description.split()).casefold(),
         )
-        occurrence = seen_content[identity]
-        seen_content[identity] += 1
+        occurrence = seen_content.count(identity)
         keys[row.line] = content_dedupe_key(
             account,
             row.booking_date,

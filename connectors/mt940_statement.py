@@ -9,7 +9,6 @@ checks opening + lines = closing.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from mt940 import models as mt_models
 from mt940 import tags as mt_tags
 
+from connectors.dedupe import Occurrences, repeat_suffix
 from connectors.mt940_details import clean, looks_like_iban
 from connectors.mt940_lex import Field, Mt940Rejection, RawStatement
 from connectors.mt940_line import OPTIONS, check_amount, decimal_of, money, plain_date, transaction
@@ -66,15 +66,14 @@ class DedupeKeys:
     """
 
     def __init__(self) -> None:
-        self._references: Counter[str] = Counter()
-        self._content: Counter[tuple[str, date, str, str, str]] = Counter()
+        self._references = Occurrences[str]()
+        self._content = Occurrences[tuple[str, date, str, str, str]]()
 
     def key(self, account: str, tx: BankTransaction) -> str:
         """The dedupe key for `tx` on `account`."""
         if tx.bank_reference:
-            seen = self._references[tx.bank_reference]
-            self._references[tx.bank_reference] += 1
-            return reference_dedupe_key(account, tx.bank_reference, f"#{seen + 1}" if seen else "")
+            seen = self._references.count(tx.bank_reference)
+            return reference_dedupe_key(account, tx.bank_reference, repeat_suffix(seen))
         group = (
             account,
             tx.booking_date,
@@ -82,8 +81,7 @@ class DedupeKeys:
             tx.counterparty_iban,
             clean(tx.description).casefold(),
         )
-        occurrence = self._content[group]
-        self._content[group] += 1
+        occurrence = self._content.count(group)
         return content_dedupe_key(
             account,
             tx.booking_date,

@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from collections import Counter
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,7 @@ from bs4 import XMLParsedAsHTMLWarning
 from ofxparse import OfxParser, OfxParserException
 
 from connectors.base import BytesImporter, Rejection, guarded
+from connectors.dedupe import Occurrences, repeat_suffix
 from huishoudboekje.domain.banking import BankTransaction, Statement, reference_dedupe_key
 from huishoudboekje.domain.money import Money
 
@@ -162,11 +162,11 @@ def _parse(data: bytes) -> list[Statement]:
     accounts = list(getattr(ofx, "accounts", []))
     if not accounts:
         raise OfxRejection("the file holds no bank or credit-card statement (STMTRS/CCSTMTRS)")
-    used: Counter[str] = Counter()
+    used = Occurrences[str]()
     return [_statement(account, index, used) for index, account in enumerate(accounts, start=1)]
 
 
-def _statement(account: Any, index: int, used: Counter[str]) -> Statement:
+def _statement(account: Any, index: int, used: Occurrences[str]) -> Statement:
     where = f"statement {index}"
     statement = getattr(account, "statement", None)
     if statement is None or not hasattr(statement, "transactions"):
@@ -206,7 +206,7 @@ def _statement(account: Any, index: int, used: Counter[str]) -> Statement:
 
 
 def _transaction(
-    tx: Any, account_id: str, currency: str, where: str, used: Counter[str]
+    tx: Any, account_id: str, currency: str, where: str, used: Occurrences[str]
 ) -> BankTransaction:
     posted = _day(tx.date)
     if posted is None:
@@ -214,8 +214,7 @@ def _transaction(
     fitid = " ".join(str(tx.id or "").split())
     if not fitid:
         raise OfxRejection("no FITID", where)
-    seen = used[fitid]
-    used[fitid] += 1
+    seen = used.count(fitid)
     payee = " ".join(str(tx.payee or "").split())
     memo = " ".join(str(tx.memo or "").split())
     return BankTransaction(
@@ -227,7 +226,7 @@ def _transaction(
         description=memo,
         bank_reference=fitid,
         bank_transaction_code=str(tx.type or "").upper(),
-        dedupe_key=reference_dedupe_key(account_id, fitid, f"#{seen + 1}" if seen else ""),
+        dedupe_key=reference_dedupe_key(account_id, fitid, repeat_suffix(seen)),
     )
 
 

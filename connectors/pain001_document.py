@@ -21,6 +21,7 @@ class _Builder:
         self.ns = namespace(version)
 
     def sub(self, parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
+        """A namespaced child `tag` of `parent`, holding `text` when given."""
         element = etree.SubElement(parent, f"{{{self.ns}}}{tag}")
         if text is not None:
             element.text = text
@@ -36,6 +37,7 @@ class _Builder:
         return element
 
     def bic(self, agent: etree._Element, bic: str) -> None:
+        """The agent's `FinInstnId`, with the BIC under the version's element name."""
         institution = self.sub(agent, "FinInstnId")
         if bic:
             self.sub(institution, "BIC" if self.version == PAIN_VERSIONS[0] else "BICFI", bic)

@@ -51,10 +51,12 @@ class ParsedPain001:
 
     @property
     def number_of_transactions(self) -> int:
+        """How many payments the file holds."""
         return len(self.payments)
 
     @property
     def control_sum(self) -> Money:
+        """The payments' amounts added up."""
         return total(p.amount for p in self.payments)
 
 
@@ -106,9 +108,11 @@ class _Reader:
         self.ns = {"p": etree.QName(root).namespace or ""}
 
     def find(self, element: etree._Element, path: str) -> etree._Element | None:
+        """The element at `path` ("A/B", unprefixed) below `element`, or None."""
         return element.find(self._qualify(path), self.ns)
 
     def text(self, element: etree._Element, path: str) -> str:
+        """The stripped text at `path` below `element`; "" when absent."""
         found = self.find(element, path)
         return (found.text or "").strip() if found is not None else ""
 
@@ -116,6 +120,7 @@ class _Reader:
         return "/".join(f"p:{tag}" for tag in path.split("/"))
 
     def message(self) -> ParsedPain001:
+        """The whole document as a `ParsedPain001`."""
         initiation = self.find(self.root, "CstmrCdtTrfInitn")
         assert initiation is not None  # the XSD requires it
         header = self.find(initiation, "GrpHdr")

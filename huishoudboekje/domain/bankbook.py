@@ -226,15 +226,7 @@ def opening_entry(account_iban: str, day: date, opening: Money) -> JournalEntry 
     """
     if not opening:
         return None
-    return transfer(
-        opening_entry_id(_iban(account_iban)),
-        day,
-        "Beginsaldo derdengeldenrekening",
-        BANK,
-        FUND,
-        opening,
-        "opening",
-    )
+    return _beginsaldo(opening_entry_id(_iban(account_iban)), day, "", opening)
 
 
 def opening_correction(
@@ -246,14 +238,14 @@ def opening_correction(
     moves the beginsaldo back to its opening balance. None when nothing changes."""
     if not change:
         return None
+    entry = opening_entry_id(_iban(account_iban), day, statement_id)
+    return _beginsaldo(entry, day, " (eerder afschrift)", change)
+
+
+def _beginsaldo(eid: str, day: date, note: str, amount: Money) -> JournalEntry:
+    """Bank against the gemeente's fund: the beginsaldo, or a move of it."""
     return transfer(
-        opening_entry_id(_iban(account_iban), day, statement_id),
-        day,
-        "Beginsaldo derdengeldenrekening (eerder afschrift)",
-        BANK,
-        FUND,
-        change,
-        "opening",
+        eid, day, f"Beginsaldo derdengeldenrekening{note}", BANK, FUND, amount, "opening"
     )
 
 

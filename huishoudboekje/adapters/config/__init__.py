@@ -12,8 +12,7 @@ Amounts are always quoted strings: YAML reads ``725.40`` as a float, and a float
 cannot hold most cent amounts exactly, so it is refused with a hint.
 
 Modules: `values` (single-value checks), `schema` (the pydantic models),
-`reader` (YAML with line numbers, error collection), `cross_checks` (checks that
-span several fields), `writer` (plain data, YAML).
+`reader` (YAML with line numbers, error collection), `writer` (plain data, YAML).
 The format is documented for operators in docs/config.md.
 """
 

@@ -1,32 +1,30 @@
 """Reading a configuration file: YAML with line numbers, then every check.
 
 All problems are collected before anything is reported: pydantic checks each
-field; cross-field checks (duplicate codes, end before start, reserve links;
-`cross_checks`) run on the raw data so they report even when other fields are
-wrong.
+field; cross-field checks (duplicate codes, end before start, reserve links)
+run on the raw data so they report even when other fields are wrong.
 """
 
 from __future__ import annotations
 
-import types
-import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
-from huishoudboekje.adapters.config.cross_checks import cross_checks
 from huishoudboekje.adapters.config.errors import ConfigError, ConfigProblem, Loc, path_text
 from huishoudboekje.adapters.config.schema import (
     ConfigModel,
     Configuration,
     GemeenteModel,
     HouseholdModel,
+    model_at,
 )
-from huishoudboekje.domain.household import Gemeente, Household
+from huishoudboekje.adapters.config.values import optional_day
+from huishoudboekje.domain.household import Gemeente, Household, LeefgeldPolicyKind
 
 
 def load_config(path: str | Path) -> Configuration:
@@ -51,7 +49,7 @@ def parse_config(text: str, file: str = "<config>") -> Configuration:
         problems.extend(_problem_from_error(err, file, lines) for err in exc.errors())
     problems.extend(
         ConfigProblem(file, path_text(loc), _line(lines, loc), message)
-        for loc, message in cross_checks(data)
+        for loc, message in _cross_checks(data)
     )
     if problems or model is None:
         raise ConfigError(sorted(problems, key=lambda p: p.line or 0))
@@ -111,6 +109,7 @@ class _LineLoader(yaml.SafeLoader):
     check reports it with its path instead of the whole file failing."""
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date or datetime; the text itself when it names no real day."""
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:
@@ -170,7 +169,7 @@ def _problem_from_error(err: ErrorDetails, file: str, lines: Mapping[Loc, int]) 
     elif kind == "missing":
         message = "this field is required but missing"
     elif kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
+        model = model_at(loc[:-1])
         allowed = ", ".join(model.model_fields) if model is not None else ""
         message = f'unknown field "{loc[-1]}"' + (f"; allowed fields: {allowed}" if allowed else "")
     elif kind in {"model_type", "dict_type", "model_attributes_type"}:
@@ -182,26 +181,91 @@ def _problem_from_error(err: ErrorDetails, file: str, lines: Mapping[Loc, int]) 
     return ConfigProblem(file, path_text(loc), _line(lines, loc), message)
 
 
-def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
-    """The schema class that describes the mapping at `loc` (for 'allowed fields')."""
-    current: Any = ConfigModel
-    for part in loc:
-        if isinstance(part, int):
+# ------------------------------------------------------------- cross-field checks
+
+
+def _cross_checks(data: object) -> list[tuple[Loc, str]]:
+    """Checks that span several fields, done on the raw data so they run even when
+    other fields are wrong (the operator sees every problem in one go)."""
+    found: list[tuple[Loc, str]] = []
+    if not isinstance(data, dict):
+        return found
+    households = data.get("households")
+    if not isinstance(households, list):
+        return found
+    _duplicates(households, ("households",), "code", "household code", found)
+    for index, household in enumerate(households):
+        if isinstance(household, dict):
+            _household_checks(household, ("households", index), found)
+    return found
+
+
+def _household_checks(household: dict[str, Any], loc: Loc, found: list[tuple[Loc, str]]) -> None:
+    _period(household, "start", "end", loc, found)
+    sections = {"incomes": "income id", "charges": "charge id", "reserves": "reserve id"}
+    for section, label in sections.items():
+        items = household.get(section)
+        if isinstance(items, list):
+            _duplicates(items, (*loc, section), "id", label, found)
+    reserves = household.get("reserves")
+    reserve_ids = set()
+    if isinstance(reserves, list):
+        for index, item in enumerate(reserves):
+            if not isinstance(item, dict):
+                continue
+            reserve_ids.add(item.get("id"))
+            has_monthly = item.get("monthly") is not None
+            has_percent = item.get("percent_of_toeslag") is not None
+            if has_monthly == has_percent:
+                found.append(
+                    (
+                        (*loc, "reserves", index),
+                        "give either monthly or percent_of_toeslag (exactly one of them)",
+                    )
+                )
+    charges = household.get("charges")
+    if isinstance(charges, list):
+        for index, item in enumerate(charges):
+            if not isinstance(item, dict):
+                continue
+            _period(item, "valid_from", "valid_until", (*loc, "charges", index), found)
+            link = item.get("reserve")
+            if link is not None and link not in reserve_ids:
+                message = f'reserve "{link}" is not one of this household\'s reserves'
+                found.append(((*loc, "charges", index, "reserve"), message))
+    leefgeld = household.get("leefgeld")
+    if isinstance(leefgeld, dict):
+        fixed = leefgeld.get("policy") == LeefgeldPolicyKind.FIXED.value
+        if fixed and leefgeld.get("amount") is None:
+            found.append(((*loc, "leefgeld", "amount"), "policy fixed needs an amount"))
+        if not fixed and leefgeld.get("amount") is not None:
+            found.append(((*loc, "leefgeld", "amount"), "amount is only used with policy fixed"))
+
+
+def _duplicates(
+    items: list[Any], loc: Loc, key: str, label: str, found: list[tuple[Loc, str]]
+) -> None:
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        value = item.get(key) if isinstance(item, dict) else None
+        if not isinstance(value, str):
             continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        field = current.model_fields.get(part)
-        if field is None:
-            return None
-        current = _unwrap(field.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+        value = value.strip()
+        if value in first:
+            message = f'{label} "{value}" is used twice (also at {path_text((*loc, first[value]))})'
+            found.append(((*loc, index, key), message))
+        else:
+            first[value] = index
 
 
-def _unwrap(annotation: object) -> object:
-    origin = typing.get_origin(annotation)
-    if origin is list or origin is Union or origin is types.UnionType:
-        for arg in typing.get_args(annotation):
-            found = _unwrap(arg)
-            if isinstance(found, type) and issubclass(found, BaseModel):
-                return found
-    return annotation
+def _period(
+    item: dict[str, Any], start_key: str, end_key: str, loc: Loc, found: list[tuple[Loc, str]]
+) -> None:
+    try:
+        start = optional_day(item.get(start_key))
+        end = optional_day(item.get(end_key))
+    except PydanticCustomError:
+        return  # the field check reports the bad date itself
+    if start is not None and end is not None and end < start:
+        message = f"{end_key} {end.isoformat()} is before {start_key} {start.isoformat()}"
+        found.append(((*loc, end_key), message))

@@ -7,9 +7,12 @@ the file and the engine cannot disagree about what an omitted field means.
 from __future__ import annotations
 
 import re
+import types
+import typing
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Union
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
@@ -245,3 +248,28 @@ class Configuration:
     gemeente: Gemeente
     households: tuple[Household, ...]
     source: str = ""
+
+
+def model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
+    """The schema class that describes the mapping at `loc` (for 'allowed fields')."""
+    current: Any = ConfigModel
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: object) -> object:
+    origin = typing.get_origin(annotation)
+    if origin is list or origin is Union or origin is types.UnionType:
+        for arg in typing.get_args(annotation):
+            found = _unwrap(arg)
+            if isinstance(found, type) and issubclass(found, BaseModel):
+                return found
+    return annotation

@@ -81,15 +81,8 @@ def load_gemeente(uow: UnitOfWork) -> Gemeente | None:
 def save_gemeente(uow: UnitOfWork, gemeente: Gemeente, *, at: datetime | None = None) -> None:
     """Insert or replace the gemeente's settings (not committed)."""
     data = jsonable(gemeente_to_data(gemeente, full=True))
-    values: dict[str, Any] = {
-        "name": data["name"],
-        "account_iban": data["account_iban"],
-        "account_name": data["account_name"],
-        "bic": data["bic"],
-        "max_days_early": data["max_days_early"],
-        "extra_closing_days": data["extra_closing_days"],
-        "updated_at": _now(at),
-    }
+    values: dict[str, Any] = {name: data[name] for name in GEMEENTE_FIELDS}
+    values["updated_at"] = _now(at)
     upsert(uow, GemeenteRow, {"id": GEMEENTE_ROW_ID}, values)
 
 
