@@ -16,8 +16,8 @@ from huishoudboekje.domain.occurrences import (
     expected_incomes,
     release_dates,
     release_share,
-    uncovered_days,
 )
+from huishoudboekje.domain.paid_weeks import unpaid_days
 
 CHARGE_LOOKBACK_DAYS = 90
 # An income that arrives on day D is on the statement the nightly run reads on D + 1;
@@ -180,7 +180,7 @@ def _add_releases(
             continue
         release_amount = rate if rate is not None else state.leefgeld.rate_on(release.nominal)
         if release_amount is not None:
-            days = uncovered_days(household, release, state.instructed)
+            days = unpaid_days(household, state, release)
             release_amount = release_share(release_amount, days)
             instructed_on = cal.add_business_days(release.execution, -settings.instruct_ahead)
             add(instructed_on, -release_amount)

@@ -17,6 +17,7 @@ from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.household_state import HouseholdState
 from huishoudboekje.domain.ledger import JournalEntry
 from huishoudboekje.domain.occurrences import PlanSettings
+from huishoudboekje.domain.paid_weeks import with_released_record
 from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.planner.next_release import NextRelease, next_release
 from huishoudboekje.domain.planner.phases.advance import repay_advance
@@ -94,6 +95,7 @@ def plan(
     settings = settings or PlanSettings()
     if state.planned_since is None and household.is_active_on(today):
         state = replace(state, planned_since=today)
+    state = with_released_record(state)  # once, for memory kept before the record
     step = fold(phases_for(household, today), state, household, today, settings)
     upcoming = (
         next_release(step.state, household, today, settings)

@@ -16,8 +16,8 @@ from huishoudboekje.domain.occurrences import (
     PlanSettings,
     release_dates,
     release_share,
-    uncovered_days,
 )
+from huishoudboekje.domain.paid_weeks import unpaid_days
 from huishoudboekje.domain.planner.cover import instructed_until
 from huishoudboekje.domain.planner.wording import partial_reason
 
@@ -54,7 +54,7 @@ def next_release(
         for release in release_dates(
             household, after, after + timedelta(days=PREVIEW_DAYS), settings
         )
-        if (days := uncovered_days(household, release, state.instructed))
+        if (days := unpaid_days(household, state, release))
     ]
     if not upcoming:
         return None

@@ -21,8 +21,8 @@ from huishoudboekje.domain.occurrences import (
     instruction_id,
     release_dates,
     release_share,
-    uncovered_days,
 )
+from huishoudboekje.domain.paid_weeks import unpaid_days, with_release
 from huishoudboekje.domain.planner.booking import instruct, mark, own_account_payment, signal
 from huishoudboekje.domain.planner.cover import free_after_charges, instructed_until
 from huishoudboekje.domain.planner.step import Decision, DecisionKind, DecisionStatus, Step
@@ -83,9 +83,9 @@ def _release(
     release: Release,
 ) -> Step:
     """One release: the rate (or the part of it the week still lacks), as far as it fits."""
-    days = uncovered_days(household, release, state.instructed)
+    days = unpaid_days(household, state, release)
     if days == 0:  # the leefgeld day changed and this week is paid already
-        return Step(mark(state, release.id))
+        return Step(_handled(state, release))
     lg, recomputed = _current_rate(state, household, today, settings, release)
     state = replace(state, leefgeld=lg)
     rate = release_share(lg.rate or ZERO, days)  # a week already partly paid: the rest
@@ -127,10 +127,16 @@ def _release(
             reason=reason,
         )
         step = step.then(instruct(state, today, instruction))
+        step = replace(step, state=with_release(step.state, release.nominal))
     else:
-        step = replace(step, state=mark(state, release.id))
+        step = replace(step, state=_handled(state, release))
     decision = Decision(DecisionKind.LEEFGELD, "leefgeld", execution, amount, status, reason)
     return step.add(decisions=(decision,))
+
+
+def _handled(state: HouseholdState, release: Release) -> HouseholdState:
+    """`state` remembering that `release` is done, by its id and by its day."""
+    return with_release(mark(state, release.id), release.nominal)
 
 
 def _pay_arrears(
