@@ -109,6 +109,34 @@ def instruct(state: HouseholdState, today: date, instruction: PaymentInstruction
     return Step(after, entries=(entry,), instructions=(instruction,))
 
 
+def release_reserve(
+    state: HouseholdState,
+    code: str,
+    today: date,
+    reserve_id: str,
+    amount: Money,
+    wording: tuple[str, str],
+) -> Step:
+    """Move `amount` of reserve `reserve_id` back into the vat; `wording` is the
+    entry's id and its description."""
+    entry_id, description = wording
+    entry = transfer(
+        entry_id,
+        today,
+        description,
+        debit=ledger.reserve(code, reserve_id),
+        credit=ledger.vat(code),
+        amount=amount,
+        kind="reserve_release",
+    )
+    after = replace(
+        state,
+        reserves=state.with_reserve(reserve_id, state.reserve(reserve_id) - amount),
+        vat=state.vat + amount,
+    )
+    return Step(after, entries=(entry,))
+
+
 def book_repayment(
     state: HouseholdState,
     code: str,

@@ -17,7 +17,7 @@ from huishoudboekje.domain.household_state import HouseholdState
 from huishoudboekje.domain.ledger import transfer
 from huishoudboekje.domain.money import ZERO, Money, min_money
 from huishoudboekje.domain.occurrences import ChargeDue, PlanSettings
-from huishoudboekje.domain.planner.booking import instruct, payment, signal
+from huishoudboekje.domain.planner.booking import instruct, payment, release_reserve, signal
 from huishoudboekje.domain.planner.cover import (
     advance_room,
     instructed_until,
@@ -62,7 +62,8 @@ def _pay(
     execution = max(due.execution, settings.calendar.on_or_after(today))
     step = Step(state)
     if from_reserve.is_positive and charge.reserve:
-        step = _use_reserve(state, household.code, today, due, charge.reserve, from_reserve)
+        wording = (f"{due.id}:reserve", f"Reservering {charge.reserve} voor {charge.kind.value}")
+        step = release_reserve(state, household.code, today, charge.reserve, from_reserve, wording)
     if from_advance.is_positive:
         step = step.then(_draw_advance(step.state, household, today, due, from_advance))
     reason = f"{charge.kind.value.capitalize()} {eur(charge.amount)} aan {charge.payee_name}"
@@ -94,28 +95,6 @@ def _pay(
         DecisionKind.CHARGE, charge.id, execution, charge.amount, DecisionStatus.PAID, reason
     )
     return step.then(instruct(step.state, today, instruction)).add(decisions=(decision,))
-
-
-def _use_reserve(
-    state: HouseholdState, code: str, today: date, due: ChargeDue, reserve_id: str, amount: Money
-) -> Step:
-    """Release `amount` of the charge's reserve into the vat to pay it."""
-    charge = due.charge
-    entry = transfer(
-        f"{due.id}:reserve",
-        today,
-        f"Reservering {reserve_id} voor {charge.kind.value}",
-        debit=ledger.reserve(code, reserve_id),
-        credit=ledger.vat(code),
-        amount=amount,
-        kind="reserve_release",
-    )
-    after = replace(
-        state,
-        reserves=state.with_reserve(reserve_id, state.reserve(reserve_id) - amount),
-        vat=state.vat + amount,
-    )
-    return Step(after, entries=(entry,))
 
 
 def _draw_advance(

@@ -10,17 +10,19 @@ reaches the household instead of waiting in the vat.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
-from huishoudboekje.domain import ledger
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.household_state import HouseholdState
-from huishoudboekje.domain.ledger import transfer
 from huishoudboekje.domain.money import ZERO, Money, min_money
 from huishoudboekje.domain.occurrences import PlanSettings, instruction_id
-from huishoudboekje.domain.planner.booking import book_repayment, instruct, own_account_payment
+from huishoudboekje.domain.planner.booking import (
+    book_repayment,
+    instruct,
+    own_account_payment,
+    release_reserve,
+)
 from huishoudboekje.domain.planner.cover import open_dues, vat_need
 from huishoudboekje.domain.planner.step import Decision, DecisionKind, DecisionStatus, Step
 
@@ -72,21 +74,11 @@ def _release_reserves(state: HouseholdState, code: str, today: date, key: str) -
     for reserve_id, held in state.reserves:
         if not held.is_positive:
             continue
-        entry = transfer(
+        wording = (
             f"{key}:reserve:{reserve_id}",
-            today,
             f"Reservering {reserve_id} terug naar de buffer (einde deelname)",
-            debit=ledger.reserve(code, reserve_id),
-            credit=ledger.vat(code),
-            amount=held,
-            kind="reserve_release",
         )
-        after = replace(
-            step.state,
-            reserves=step.state.with_reserve(reserve_id, ZERO),
-            vat=step.state.vat + held,
-        )
-        step = step.then(Step(after, entries=(entry,)))
+        step = step.then(release_reserve(step.state, code, today, reserve_id, held, wording))
     return step
 
 
