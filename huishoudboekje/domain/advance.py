@@ -27,6 +27,7 @@ def instalment(household: Household, advance_used: Money) -> Money:
 
 
 def month_key(day: date) -> str:
+    """The month of `day` as YYYY-MM, the key of that month's instalment."""
     return f"{day.year:04d}-{day.month:02d}"
 
 

@@ -67,7 +67,6 @@ __all__ = [
     "assignment_entry",
     "balance_differs",
     "booking_entry",
-    "entry_id",
     "fingerprints",
     "new_transactions",
     "opening_correction",

@@ -16,8 +16,8 @@ from huishoudboekje.domain.occurrences import (
     expected_incomes,
     release_dates,
     release_share,
-    uncovered_days,
 )
+from huishoudboekje.domain.paid_weeks import unpaid_days
 
 CHARGE_LOOKBACK_DAYS = 90
 # An income that arrives on day D is on the statement the nightly run reads on D + 1;
@@ -28,6 +28,8 @@ BOOKING_DELAY_DAYS = 1  # unpaid (held back) charges this old still count as owe
 
 @dataclass(frozen=True, slots=True)
 class ForecastPoint:
+    """The projected free vat at the end of `day`."""
+
     day: date
     balance: Money
 
@@ -95,8 +97,7 @@ def project(
     """
     horizon = days if days is not None else settings.forecast_days
     last = today + timedelta(days=horizon)
-    balance = state.vat
-    reserves = dict(state.reserves)
+    reserves = dict(state.reserves)  # what each reserve holds, as the days go by
     deltas: dict[date, Money] = {}
     tomorrow = today + ONE_DAY
 
@@ -105,12 +106,28 @@ def project(
         deltas[key] = deltas.get(key, ZERO) + amount
 
     _add_repayments(household, state, today, last, add)
-
-    cal = settings.calendar
     for day, _income, amount in expected_incomes(household, today, last, state.receipts):
         add(day + timedelta(days=BOOKING_DELAY_DAYS), amount)
+    _add_charges(household, state, today, last, settings, reserves, add)
+    _add_contributions(household, today, last, reserve_amounts or {}, reserves, add)
+    if leefgeld:
+        _add_releases(household, state, today, last, settings, rate, add)
+    return Forecast(_points(state.vat, today, last, deltas))
+
+
+def _add_charges(
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    last: date,
+    settings: PlanSettings,
+    reserves: dict[str, Money],
+    add: Callable[[date, Money], None],
+) -> None:
+    """Charges not instructed yet, on the night they are instructed; reserves pay first."""
     first_charge = today - timedelta(days=CHARGE_LOOKBACK_DAYS)
     since = state.takes_over_from(today)
+    cal = settings.calendar
     for due in charge_dues(household, first_charge, last, settings):
         if due.id in state.instructed or due.due < since:
             continue
@@ -120,7 +137,17 @@ def project(
             reserves[due.charge.reserve] = reserves.get(due.charge.reserve, ZERO) - from_reserve
             amount = amount - from_reserve
         add(cal.add_business_days(due.execution, -settings.instruct_ahead), -amount)
-    amounts = reserve_amounts or {}
+
+
+def _add_contributions(
+    household: Household,
+    today: date,
+    last: date,
+    amounts: dict[str, Money],
+    reserves: dict[str, Money],
+    add: Callable[[date, Money], None],
+) -> None:
+    """Each later month's reserve contributions, up to each reserve's target."""
     month = date(today.year, today.month, 1)
     while month <= last:
         if month > today:
@@ -134,18 +161,35 @@ def project(
                 if contribution.is_positive:
                     reserves[res.id] = held + contribution
                     add(month, -contribution)
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    if leefgeld:
-        for release in release_dates(household, today + timedelta(days=1), last, settings):
-            if release.id in state.instructed:
-                continue
-            release_amount = rate if rate is not None else state.leefgeld.rate_on(release.nominal)
-            if release_amount is not None:
-                days = uncovered_days(household, release, state.instructed)
-                release_amount = release_share(release_amount, days)
-                instructed_on = cal.add_business_days(release.execution, -settings.instruct_ahead)
-                add(instructed_on, -release_amount)
+        month = _next_month(month)
 
+
+def _add_releases(
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    last: date,
+    settings: PlanSettings,
+    rate: Money | None,
+    add: Callable[[date, Money], None],
+) -> None:
+    """Leefgeld releases not instructed yet, at `rate` (default: the state's rate)."""
+    cal = settings.calendar
+    for release in release_dates(household, today + timedelta(days=1), last, settings):
+        if release.id in state.instructed:
+            continue
+        release_amount = rate if rate is not None else state.leefgeld.rate_on(release.nominal)
+        if release_amount is not None:
+            days = unpaid_days(household, state, release)
+            release_amount = release_share(release_amount, days)
+            instructed_on = cal.add_business_days(release.execution, -settings.instruct_ahead)
+            add(instructed_on, -release_amount)
+
+
+def _points(
+    balance: Money, today: date, last: date, deltas: dict[date, Money]
+) -> tuple[ForecastPoint, ...]:
+    """The balance at the end of each day after `today` up to `last`."""
     points = []
     day = today
     while day < last:
@@ -154,4 +198,4 @@ def project(
         if delta is not None:  # most days nothing happens: skip the addition
             balance = balance + delta
         points.append(ForecastPoint(day, balance))
-    return Forecast(tuple(points))
+    return tuple(points)

@@ -63,6 +63,10 @@ class HouseholdState:
     advance_month: str = ""  # YYYY-MM of the instalment below
     advance_due: Money = ZERO  # what is still to be repaid on the advance this month
     instructed: frozenset[str] = field(default_factory=frozenset)
+    # the nominal days of the leefgeld releases handled (paid, or passed over because
+    # their week was paid), in order: which weeks are paid, without reading it back
+    # from EndToEndIds. None: no record yet (memory stored before it was kept)
+    released: tuple[date, ...] | None = None
     receipts: tuple[IncomeReceipt, ...] = ()
     leefgeld: LeefgeldState = field(default_factory=LeefgeldState)
 
@@ -71,11 +75,13 @@ class HouseholdState:
         return self.planned_since or today
 
     def reserve(self, reserve_id: str) -> Money:
+        """What reserve `reserve_id` holds (nothing when there is none)."""
         for rid, amount in self.reserves:
             if rid == reserve_id:
                 return amount
         return ZERO
 
     def with_reserve(self, reserve_id: str, amount: Money) -> tuple[tuple[str, Money], ...]:
+        """The reserves with `reserve_id` holding `amount`, in order."""
         others = [(rid, a) for rid, a in self.reserves if rid != reserve_id]
         return tuple(sorted([*others, (reserve_id, amount)]))

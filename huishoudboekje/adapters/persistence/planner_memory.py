@@ -28,19 +28,27 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+def _days(texts: list[str] | None) -> tuple[date, ...] | None:
+    return None if texts is None else tuple(date.fromisoformat(text) for text in texts)
+
+
 def _money(text: str | None) -> Money | None:
     return Money(text) if text is not None else None
 
 
 def memory_to_json(state: HouseholdState, today: date) -> dict[str, Any]:
     """The remembered part of a state; instruction keys older than the memory are dropped."""
-    horizon = (today - timedelta(days=INSTRUCTED_MEMORY_DAYS)).strftime("%Y%m%d")
+    oldest = today - timedelta(days=INSTRUCTED_MEMORY_DAYS)
+    horizon = oldest.strftime("%Y%m%d")
     lg = state.leefgeld
+    released = state.released
     return {
         "planned_since": state.planned_since.isoformat() if state.planned_since else None,
         "advance_month": state.advance_month,
         "advance_due": str(state.advance_due),
         "instructed": sorted(k for k in state.instructed if k[-8:] >= horizon),
+        # the release days age out with their ids; absent (None) in older memory
+        "released": None if released is None else [d.isoformat() for d in released if d >= oldest],
         "receipts": [[r.income_id, r.day.isoformat(), str(r.amount)] for r in state.receipts],
         "leefgeld": {
             "rate": str(lg.rate) if lg.rate is not None else None,
@@ -71,6 +79,7 @@ def memory_from_json(code: str, data: dict[str, Any] | None) -> HouseholdState:
         advance_month=data.get("advance_month", ""),
         advance_due=Money(data.get("advance_due", "0")),
         instructed=frozenset(data.get("instructed", [])),
+        released=_days(data.get("released")),
         receipts=tuple(
             IncomeReceipt(income_id, date.fromisoformat(day), Money(amount))
             for income_id, day, amount in data.get("receipts", [])

@@ -1,0 +1,203 @@
+"""The rate a household should get now: the opbouwfase, the buffer part, the cap.
+
+The rate starts from what the budget sustains. While the buffer is being built
+part of it goes to the buffer; once the buffer is reached a surplus above it is
+released (or a shortfall rebuilt) as one fixed amount for about six months; and
+the rate is held down so every fixed charge of the coming two months stays paid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_FLOOR, Decimal
+
+from huishoudboekje.domain.dutch_text import day_nl, eur
+from huishoudboekje.domain.forecast import project
+from huishoudboekje.domain.household import Cadence, Household, LeefgeldPolicyKind
+from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
+from huishoudboekje.domain.leefgeld.budget import Budget, per_period
+from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.occurrences import PlanSettings
+
+SPREAD_PERIODS_WEEKLY = 26  # a surplus or deficit is spread over about six months
+SPREAD_PERIODS_MONTHLY = 6
+SURPLUS_BAND = Decimal("1.25")  # above target x 1.25 the surplus is released
+REBUILD_BAND = Decimal("0.5")  # below target x 0.5 leefgeld is lowered to rebuild
+ADJUSTMENT_DAYS = 182  # a surplus is released, a shortfall rebuilt, over about six months
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """The buffer part of the rate: a fixed amount per period until a date."""
+
+    amount: Money = ZERO
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The rate the household should get now, and what it rests on."""
+
+    rate: Money
+    reached: bool  # the buffer target has been reached (the opbouwfase is over)
+    adjustment: Adjustment  # the buffer part of the rate
+    capped: bool  # held down so the charges of the coming two months stay covered
+    why: str  # plain Dutch
+
+
+def whole_euros_down(amount: Money) -> Money:
+    """`amount` rounded down to whole euros."""
+    return Money(amount.amount.quantize(Decimal(1), rounding=ROUND_FLOOR))
+
+
+def period_days(cadence: Cadence) -> int:
+    """The length of one cadence period in days (a month counted as 31)."""
+    return 7 if cadence is Cadence.WEEKLY else 31
+
+
+def target_rate(
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    settings: PlanSettings,
+    b: Budget,
+    next_release: date,
+) -> Target:
+    """The rate the household should get now, whether the buffer is reached, the
+    buffer part of the rate (`adjustment`), whether it is held down to keep the
+    charges covered (`capped`), and why."""
+    policy = household.leefgeld
+    if policy.policy is LeefgeldPolicyKind.FIXED and policy.amount is not None:
+        why = "Vast leefgeld, afgesproken met de sociale dienst."
+        return Target(policy.amount, True, Adjustment(), False, why)
+    target = household.buffer.target
+    sustainable = max(b.sustainable, ZERO)
+    lowest = project(
+        household,
+        state,
+        today,
+        settings,
+        rate=max(sustainable, b.floor),
+        reserve_amounts=dict(b.reserve_amounts),
+    ).lowest
+    reached = state.leefgeld.buffer_reached or lowest.balance >= target
+    if not reached:
+        months = max(policy.buildup_months, 1)
+        buildup = per_period(target.amount / months, b.cadence)
+        rate = max(b.floor, sustainable - buildup)
+        adjustment = Adjustment()
+        why = (
+            f"Opbouwfase: een deel van het geld gaat naar uw buffer tot die {eur(target)} is. "
+            "Daarna wordt uw leefgeld hoger."
+        )
+    else:
+        adjustment, why = _buffer_part(state.leefgeld, lowest.balance, target, b, next_release)
+        rate = max(b.floor, sustainable + adjustment.amount)
+    affordable = affordable_rate(household, state, today, settings, b, rate)
+    capped = affordable < rate
+    if capped:
+        rate = affordable
+        why += (
+            " Het leefgeld is zo gekozen dat alle vaste lasten de komende twee maanden "
+            "betaald kunnen worden."
+        )
+    return Target(max(whole_euros_down(rate), b.floor), reached, adjustment, capped, why)
+
+
+def _buffer_part(
+    lg: LeefgeldState, lowest: Money, target: Money, b: Budget, next_release: date
+) -> tuple[Adjustment, str]:
+    """Once the buffer is reached: the buffer part of the rate, and why."""
+    adjustment = buffer_adjustment(
+        Adjustment(lg.adjustment, lg.adjustment_until), lowest, target, b.cadence, next_release
+    )
+    until = day_nl(adjustment.until) if adjustment.until else ""
+    if adjustment.amount.is_positive:
+        why = (
+            "Uw buffer is groter dan nodig; het extra geld krijgt u verdeeld over de "
+            f"komende tijd: {eur(adjustment.amount)} extra per keer, tot {until}."
+        )
+    elif adjustment.amount.is_negative:
+        why = (
+            "Uw buffer is kleiner dan nodig; een klein deel van het geld vult de buffer "
+            f"weer aan: {eur(-adjustment.amount)} per keer, tot {until}."
+        )
+    else:
+        why = "Uw buffer is op peil."
+    return adjustment, why
+
+
+def buffer_adjustment(
+    previous: Adjustment, lowest: Money, target: Money, cadence: Cadence, next_release: date
+) -> Adjustment:
+    """Release a surplus or rebuild a shortfall as one fixed amount for about six months.
+
+    It starts when the forecast's lowest point (at the sustainable rate) is above
+    target x SURPLUS_BAND or below target x REBUILD_BAND: the difference with the
+    target, spread over SPREAD periods, for ADJUSTMENT_DAYS. While it runs it is
+    kept as it is, unless a new windfall (or a new shortfall) beyond what is still
+    to come would start one on its own: then a new one replaces it. So the
+    household sees one step up and one step down, with the end date known from
+    the start, instead of an amount that flaps with the phase of a 4-weekly salary.
+
+    A new rate takes effect after `next_release`, so an adjustment counts as
+    running only if the release after that one still falls before its end date.
+    """
+    spread = SPREAD_PERIODS_WEEKLY if cadence is Cadence.WEEKLY else SPREAD_PERIODS_MONTHLY
+    excess = lowest - target
+    period = timedelta(days=period_days(cadence))
+    until = previous.until
+    if previous.amount != ZERO and until is not None and next_release + period < until:
+        days_left = (until - next_release).days
+        # whole periods still to come, rounded up (months counted as 365/12 days)
+        periods_left = (
+            -(-days_left // 7) if cadence is Cadence.WEEKLY else -(-days_left * 12 // 365)
+        )
+        still_to_come = previous.amount * periods_left
+        beyond = excess - still_to_come
+        if not (
+            (previous.amount.is_positive and beyond.amount > target.amount * (SURPLUS_BAND - 1))
+            or (previous.amount.is_negative and beyond.amount < target.amount * (REBUILD_BAND - 1))
+        ):
+            return previous
+    elif not (
+        lowest.amount > target.amount * SURPLUS_BAND or lowest.amount < target.amount * REBUILD_BAND
+    ):
+        return Adjustment()
+    amount = Money.round(excess.amount / spread)
+    if amount == ZERO:
+        return Adjustment()
+    return Adjustment(amount, next_release + timedelta(days=ADJUSTMENT_DAYS))
+
+
+def affordable_rate(
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    settings: PlanSettings,
+    b: Budget,
+    ceiling: Money,
+) -> Money:
+    """The highest whole-euro rate <= ceiling that keeps the forecast at or above zero."""
+    reserve_amounts = dict(b.reserve_amounts)
+
+    def fits(euros: int) -> bool:
+        lowest = project(
+            household, state, today, settings, rate=Money(euros), reserve_amounts=reserve_amounts
+        ).lowest
+        return not lowest.balance.is_negative
+
+    high = int(whole_euros_down(max(ceiling, ZERO)).amount)
+    if fits(high):
+        return ceiling
+    low = 0
+    if not fits(low):
+        return ZERO
+    while high - low > 1:  # invariant: fits(low) and not fits(high)
+        middle = (low + high) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    return Money(low)

@@ -1,0 +1,175 @@
+"""When the rate is recomputed, and how a new rate is announced one period ahead."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from huishoudboekje.domain.dutch_text import day_nl, eur
+from huishoudboekje.domain.household import Household, LeefgeldPolicyKind
+from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
+from huishoudboekje.domain.ids import signal_key
+from huishoudboekje.domain.leefgeld.budget import Budget, budget, budget_sentence, cadence_of
+from huishoudboekje.domain.leefgeld.rate import period_days, target_rate
+from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.occurrences import PlanSettings
+from huishoudboekje.domain.signals import Severity, Signal, SignalKind
+
+STEP_MINIMUM = Money("2.00")
+STEP_FRACTION = Decimal("0.03")
+
+
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    """The recomputed leefgeld state, the signals it raised, and the budget in words."""
+
+    state: LeefgeldState
+    signals: tuple[Signal, ...]
+    explanation: str
+
+
+def rules_fingerprint(household: Household) -> str:
+    """Changes when anything that affects the rate changes (a rent increase, a stopped toeslag)."""
+    relevant = (
+        household.incomes,
+        household.charges,
+        household.reserves,
+        household.leefgeld,
+        household.buffer,
+        household.members,
+        household.end,
+    )
+    return hashlib.sha256(repr(relevant).encode()).hexdigest()[:16]
+
+
+def needs_recompute(household: Household, state: HouseholdState, today: date) -> bool:
+    """A rate is recomputed once a month, and at once when the rules change."""
+    lg = state.leefgeld
+    if lg.rate is None or lg.last_recompute is None:
+        return True
+    if lg.rules_fingerprint != rules_fingerprint(household):
+        return True
+    period = timedelta(days=period_days(cadence_of(household)))
+    ending = lg.adjustment_until is not None and today + 2 * period >= lg.adjustment_until
+    if lg.adjustment != ZERO and ending:
+        return True  # the extra (or the cut) ends: announce that step in time
+    return (lg.last_recompute.year, lg.last_recompute.month) != (today.year, today.month)
+
+
+def _threshold(rate: Money) -> Money:
+    """The smallest change worth a step: small differences keep leefgeld steady."""
+    return max(STEP_MINIMUM, Money.round(rate.amount * STEP_FRACTION))
+
+
+def step_because(
+    before: LeefgeldState, after: LeefgeldState, *, up: bool, rules_changed: bool
+) -> str:
+    """Why the rate steps up or down, as a plain-Dutch clause to follow "omdat".
+
+    `before` is the state the current rate came from, `after` the recomputation
+    that announces the step (its buffer, buffer part and cap).
+    """
+    if up:
+        if after.buffer_reached and not before.buffer_reached:
+            return "uw buffer nu vol genoeg is"
+        if after.adjustment.is_positive and not before.adjustment.is_positive:
+            return "er meer geld in uw buffer zit dan nodig is"
+        if before.adjustment.is_negative and not after.adjustment.is_negative:
+            return "uw buffer weer op peil is"
+        if before.capped:
+            return "er nu meer geld in uw buffer zit"
+    else:
+        if after.capped:
+            return "er anders niet genoeg geld is voor de vaste lasten van de komende twee maanden"
+        if after.adjustment.is_negative and not before.adjustment.is_negative:
+            return "uw buffer te klein is geworden en een deel van het geld naar uw buffer gaat"
+        if before.adjustment.is_positive and not after.adjustment.is_positive:
+            return "het extra geld uit uw buffer op is"
+    if rules_changed:
+        return "uw inkomen of uw vaste lasten zijn veranderd"
+    return "uw leefgeld opnieuw is berekend"
+
+
+def _does_not_close(household: Household, b: Budget, today: date) -> tuple[Signal, ...]:
+    """A signal when the expected income does not cover the charges and the floor."""
+    if b.closes or household.leefgeld.policy is LeefgeldPolicyKind.FIXED:
+        return ()
+    message = (
+        "De begroting sluit niet: het verwachte inkomen dekt de vaste lasten en het "
+        f"minimum leefgeld ({eur(b.floor)}) niet. " + budget_sentence(b)
+    )
+    key = signal_key(household.code, "begroting", f"{today:%Y-%m}")
+    return (Signal(SignalKind.BUDGET_DOES_NOT_CLOSE, household.code, Severity.HIGH, message, key),)
+
+
+def recompute(
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    settings: PlanSettings,
+    next_release: date,
+) -> RateDecision:
+    """Recompute the rate; a change takes effect one release after `next_release`."""
+    b = budget(household, today, state.advance_used, dict(state.reserves))
+    signals = _does_not_close(household, b, today)
+    target = target_rate(household, state, today, settings, b, next_release)
+    rate = target.rate
+    explanation = budget_sentence(b) + " " + target.why
+    lg = state.leefgeld
+    base = replace(
+        lg,
+        buffer_reached=target.reached,
+        adjustment=target.adjustment.amount,
+        adjustment_until=target.adjustment.until,
+        last_recompute=today,
+        rules_fingerprint=rules_fingerprint(household),
+        reason=explanation,
+        capped=target.capped,
+    )
+    current = lg.rate_on(next_release)
+    if current is None:
+        new = replace(
+            base,
+            rate=rate,
+            rate_since=today,
+            next_rate=None,
+            next_rate_from=None,
+            next_rate_because="",
+        )
+        return RateDecision(new, signals, explanation)
+    if lg.next_rate is not None and abs(rate - lg.next_rate) < _threshold(lg.next_rate):
+        return RateDecision(base, signals, explanation)  # already announced
+    if abs(rate - current) < _threshold(current):
+        unannounced = replace(base, next_rate=None, next_rate_from=None, next_rate_because="")
+        return RateDecision(unannounced, signals, explanation)
+    new, announced = _announce(household.code, lg, base, rate, current, next_release, target.why)
+    return RateDecision(new, (*signals, announced), explanation)
+
+
+def _announce(
+    code: str,
+    lg: LeefgeldState,
+    base: LeefgeldState,
+    rate: Money,
+    current: Money,
+    next_release: date,
+    why: str,
+) -> tuple[LeefgeldState, Signal]:
+    """Announce a step from `current` to `rate`, taking effect after `next_release`."""
+    step_from = next_release + timedelta(days=1)
+    changed = lg.rules_fingerprint not in ("", base.rules_fingerprint)
+    because = step_because(lg, base, up=rate > current, rules_changed=changed)
+    new = replace(base, next_rate=rate, next_rate_from=step_from, next_rate_because=because)
+    word = "omhoog" if rate > current else "omlaag"
+    announced = Signal(
+        SignalKind.LEEFGELD_STEP,
+        code,
+        Severity.INFO,
+        f"Leefgeld gaat {word} van {eur(current)} naar {eur(rate)} vanaf de uitbetaling "
+        f"na {day_nl(next_release)}. {why}",
+        key=signal_key(code, "leefgeld_stap", step_from.isoformat(), str(rate)),
+        data=(("rate", str(rate)), ("from", step_from.isoformat()), ("previous", str(current))),
+    )
+    return new, announced

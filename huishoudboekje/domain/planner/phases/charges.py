@@ -1,0 +1,162 @@
+"""Phase 2: pay the fixed charges due now, on time, in priority order when money is short.
+
+A charge draws on its reserve first, then on the vat, then on the approved
+advance; what does not fit is held back (it keeps its claim) and signalled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from huishoudboekje.domain import ledger
+from huishoudboekje.domain.advance import due_this_month, month_key
+from huishoudboekje.domain.dutch_text import MONTHS_NL, day_nl, eur
+from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.ids import advance_draw_entry_id, reserve_draw_entry_id
+from huishoudboekje.domain.ledger import transfer
+from huishoudboekje.domain.money import ZERO, Money, min_money
+from huishoudboekje.domain.occurrences import ChargeDue, PlanSettings
+from huishoudboekje.domain.planner.booking import instruct, payment, release_reserve, signal
+from huishoudboekje.domain.planner.cover import (
+    advance_room,
+    instructed_until,
+    open_dues,
+    vat_need,
+)
+from huishoudboekje.domain.planner.step import Decision, DecisionKind, DecisionStatus, Step
+from huishoudboekje.domain.signals import Severity, SignalKind
+
+
+def pay_charges(
+    state: HouseholdState, household: Household, today: date, settings: PlanSettings
+) -> Step:
+    """Pay (or hold back) every open charge due that executes by tomorrow's batch."""
+    # Select by execution date; `charge_dues` keeps only dues inside the participation,
+    # so a rent due on the first day is paid even when it executes the day before.
+    dues = open_dues(state, household, today, settings, instructed_until(today, settings))
+    step = Step(state)
+    if not dues:
+        return step
+    needed = sum((vat_need(state, d) for d in dues), ZERO)
+    if needed > max(state.vat, ZERO) + advance_room(state, household):
+        # Money is short: pay in priority order, skipping what does not fit.
+        dues.sort(key=lambda d: (d.charge.effective_priority, d.execution, d.charge.id))
+    for due in dues:
+        paid = _pay(step.state, household, today, settings, due)
+        step = step.then(paid if paid is not None else _hold_back(step.state, household, due))
+    return step
+
+
+def _pay(
+    state: HouseholdState, household: Household, today: date, settings: PlanSettings, due: ChargeDue
+) -> Step | None:
+    """Pay `due` from its reserve, the vat and the advance; None when that is not enough."""
+    charge = due.charge
+    from_reserve = charge.amount - vat_need(state, due)
+    need = charge.amount - from_reserve
+    from_vat = min_money(max(state.vat, ZERO), need)
+    from_advance = need - from_vat
+    if from_advance > advance_room(state, household):
+        return None
+    execution = max(due.execution, settings.calendar.on_or_after(today))
+    step = Step(state)
+    if from_reserve.is_positive and charge.reserve:
+        wording = (
+            reserve_draw_entry_id(due.id),
+            f"Reservering {charge.reserve} voor {charge.kind.value}",
+        )
+        step = release_reserve(state, household.code, today, charge.reserve, from_reserve, wording)
+    if from_advance.is_positive:
+        step = step.then(_draw_advance(step.state, household, today, due, from_advance))
+    reason = f"{charge.kind.value.capitalize()} {eur(charge.amount)} aan {charge.payee_name}"
+    reason += f", betaald op {day_nl(execution)}"
+    if execution > due.due:
+        reason += f" (te laat: de vervaldag was {day_nl(due.due)})"
+        late = signal(
+            household.code,
+            SignalKind.PAYMENT_LATE,
+            Severity.HIGH,
+            f"{charge.kind.value} {eur(charge.amount)} wordt te laat betaald "
+            f"({day_nl(execution)} in plaats van {day_nl(due.due)}).",
+            f"te_laat:{due.id}",
+        )
+        step = step.add(signals=(late,))
+    instruction = payment(
+        household.code,
+        due.id,
+        "charge",
+        charge.id,
+        (charge.payee_name, charge.payee_iban, charge.payee_bic),
+        charge.amount,
+        execution,
+        reference=charge.reference,
+        remittance=f"{charge.kind.value} {MONTHS_NL[due.due.month - 1]} {due.due.year}",
+        reason=reason,
+    )
+    decision = Decision(
+        DecisionKind.CHARGE, charge.id, execution, charge.amount, DecisionStatus.PAID, reason
+    )
+    return step.then(instruct(step.state, today, instruction)).add(decisions=(decision,))
+
+
+def _draw_advance(
+    state: HouseholdState, household: Household, today: date, due: ChargeDue, amount: Money
+) -> Step:
+    """Lend `amount` from the approved advance so the charge is paid on time."""
+    code = household.code
+    entry = transfer(
+        advance_draw_entry_id(due.id),
+        today,
+        f"Voorschot voor {due.charge.kind.value}",
+        debit=ledger.advance(code),
+        credit=ledger.vat(code),
+        amount=amount,
+        kind="advance",
+    )
+    used = state.advance_used + amount
+    # start the repayment schedule now, exactly as tomorrow's repay_advance()
+    # would, so that planning the same night twice changes nothing
+    due_now = due_this_month(household, state.advance_month, state.advance_due, used, today)
+    after = replace(
+        state,
+        vat=state.vat + amount,
+        advance_used=used,
+        advance_month=month_key(today),
+        advance_due=due_now,
+    )
+    text = f"Voorschot van {eur(amount)} om de {due.charge.kind.value} op tijd te betalen."
+    decision = Decision(
+        DecisionKind.ADVANCE, due.charge.id, today, amount, DecisionStatus.DRAWN, text
+    )
+    drawn = signal(code, SignalKind.ADVANCE_DRAWN, Severity.WARNING, text, f"voorschot:{due.id}")
+    return Step(after, entries=(entry,), decisions=(decision,), signals=(drawn,))
+
+
+def _hold_back(state: HouseholdState, household: Household, due: ChargeDue) -> Step:
+    """Not enough money for `due`: it waits (keeping its claim) and staff are warned."""
+    charge = due.charge
+    reason = (
+        f"Er is nu niet genoeg geld om de {charge.kind.value} van {eur(charge.amount)} "
+        f"(vervaldag {day_nl(due.due)}) te betalen. De sociale dienst is gewaarschuwd en "
+        "betaalt zodra er geld binnenkomt."
+    )
+    decision = Decision(
+        DecisionKind.CHARGE,
+        charge.id,
+        due.execution,
+        charge.amount,
+        DecisionStatus.HELD_BACK,
+        reason,
+    )
+    held = signal(
+        household.code,
+        SignalKind.PAYMENT_HELD_BACK,
+        Severity.HIGH,
+        f"Betaling achtergehouden: {charge.kind.value} {eur(charge.amount)} aan "
+        f"{charge.payee_name}, vervaldag {day_nl(due.due)}. Buffer {eur(state.vat)}, "
+        f"voorschotruimte {eur(advance_room(state, household))}.",
+        f"achtergehouden:{due.id}",
+    )
+    return Step(state, decisions=(decision,), signals=(held,))
