@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Self
 
 from sqlalchemy import Connection, Engine, text
@@ -34,6 +33,7 @@ class NightLock:
         self._connection: Connection | None = None
 
     def __enter__(self) -> Self:
+        """Take both locks without waiting, or raise `NightLockedError`."""
         self.lock_file.parent.mkdir(parents=True, exist_ok=True)
         handle = self.lock_file.open("a+", encoding="utf-8")
         try:
@@ -63,12 +63,8 @@ class NightLock:
             self._connection = connection
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *_exc_info: object) -> None:
+        """Release both locks, whatever ended the night."""
         if self._connection is not None:
             try:
                 self._connection.execute(text(f"SELECT pg_advisory_unlock({ADVISORY_KEY})"))
