@@ -14,22 +14,17 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from huishoudboekje.adapters.persistence.household_batch import put_state, state_rows
 from huishoudboekje.adapters.persistence.journal import append_journal_entries
-from huishoudboekje.adapters.persistence.nightly_repo import (
-    bank_balance,
-    close_stale_signals,
-    last_statement,
-    put_state,
-    state_rows,
-    transactions,
-    upsert_signals,
-)
 from huishoudboekje.adapters.persistence.planner_memory import (
     MEMORY_KEY,
     memory_from_json,
     memory_to_json,
 )
 from huishoudboekje.adapters.persistence.repository import load_gemeente
+from huishoudboekje.adapters.persistence.signal_repo import close_stale_signals, upsert_signals
+from huishoudboekje.adapters.persistence.statement_repo import last_statement
+from huishoudboekje.adapters.persistence.transaction_repo import bank_balance, transactions
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.bankbook import TxStatus, balance_differs, booking_entry

@@ -17,21 +17,22 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence.instruction_repo import (
     instruction_rows,
     mark_written,
     payment_files,
     record_payment_file,
     to_instruction,
-    upsert_signals,
 )
 from huishoudboekje.adapters.persistence.repository import load_gemeente
+from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.bankbook import InstructionStatus
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.payments import Debtor, PaymentInstruction, not_before
 from huishoudboekje.services.household_status import plan_settings
+from huishoudboekje.services.night_import import configured_gemeente
 from huishoudboekje.services.night_work import AMSTERDAM, NightWork, StageResult
 
 
@@ -84,10 +85,7 @@ class PaymentFile:
 
 def debtor(engine: Engine) -> Debtor:
     """The gemeente's pooled account, the payer of every payment file."""
-    with UnitOfWork(engine) as uow:
-        gemeente = load_gemeente(uow)
-    if gemeente is None:
-        raise RuntimeError("no gemeente configured")
+    gemeente = configured_gemeente(engine, "no gemeente configured")
     return Debtor(gemeente.account_name, gemeente.account_iban, gemeente.bic)
 
 

@@ -20,16 +20,15 @@ from huishoudboekje.adapters.persistence.approvals import (
     set_household_request_status,
 )
 from huishoudboekje.adapters.persistence.audit import record_audit
-from huishoudboekje.adapters.persistence.journal import append_journal_entries
-from huishoudboekje.adapters.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence.instruction_repo import (
     add_instructions,
-    close_signal,
     extra_instruction_rows,
-    upsert_signals,
 )
+from huishoudboekje.adapters.persistence.journal import append_journal_entries
 from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow
 from huishoudboekje.adapters.persistence.planner_memory import load_planner_state
 from huishoudboekje.adapters.persistence.repository import load_gemeente
+from huishoudboekje.adapters.persistence.signal_repo import close_signal, upsert_signals
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.bankbook import InstructionStatus
 from huishoudboekje.domain.extra_payments import (

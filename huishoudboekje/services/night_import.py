@@ -11,14 +11,12 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence.nightly_repo import (
-    imported_file,
-    record_file,
-    upsert_signals,
-)
 from huishoudboekje.adapters.persistence.repository import load_gemeente
+from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
+from huishoudboekje.adapters.persistence.statement_repo import imported_file, record_file
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
+from huishoudboekje.domain.household import Gemeente
 from huishoudboekje.services.night_work import StageResult
 
 
@@ -32,13 +30,19 @@ class ImportResult(StageResult):
     rejected: int
 
 
-def pooled_account(engine: Engine) -> str:
-    """The IBAN of the gemeente's pooled account, as configured; every file must be of it."""
+def configured_gemeente(engine: Engine, missing: str) -> Gemeente:
+    """The stored gemeente; `RuntimeError(missing)` before the first `hhb config apply`."""
     with UnitOfWork(engine) as uow:
         gemeente = load_gemeente(uow)
     if gemeente is None:
-        raise RuntimeError("no gemeente configured yet: run `hhb config apply` first")
-    return gemeente.account_iban
+        raise RuntimeError(missing)
+    return gemeente
+
+
+def pooled_account(engine: Engine) -> str:
+    """The IBAN of the gemeente's pooled account, as configured; every file must be of it."""
+    missing = "no gemeente configured yet: run `hhb config apply` first"
+    return configured_gemeente(engine, missing).account_iban
 
 
 def record_if_duplicate(engine: Engine, night: date, name: str, sha256: str) -> int | None:

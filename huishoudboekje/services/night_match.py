@@ -15,15 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from huishoudboekje.adapters.persistence.nightly_repo import (
-    sent_payments,
-    state_rows,
-    to_transaction,
-    transactions,
-    upsert_signals,
-)
+from huishoudboekje.adapters.persistence.household_batch import state_rows
+from huishoudboekje.adapters.persistence.instruction_repo import sent_payments
 from huishoudboekje.adapters.persistence.nightly_tables import BankTransactionRow
 from huishoudboekje.adapters.persistence.planner_memory import MEMORY_KEY, memory_from_json
+from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
+from huishoudboekje.adapters.persistence.transaction_repo import to_transaction, transactions
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.bankbook import TxStatus, our_reference

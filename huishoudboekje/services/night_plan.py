@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from huishoudboekje.adapters.persistence.engine_state import get_state, set_state
-from huishoudboekje.adapters.persistence.journal import append_journal_entries
-from huishoudboekje.adapters.persistence.nightly_repo import (
-    add_instructions,
+from huishoudboekje.adapters.persistence.household_batch import (
     journal_by_household,
     preload,
     put_state,
     state_rows,
-    upsert_signals,
 )
+from huishoudboekje.adapters.persistence.instruction_repo import add_instructions
+from huishoudboekje.adapters.persistence.journal import append_journal_entries
 from huishoudboekje.adapters.persistence.planner_memory import (
     MEMORY_KEY,
     load_planner_state,
@@ -32,6 +31,7 @@ from huishoudboekje.adapters.persistence.planner_memory import (
     with_balances,
 )
 from huishoudboekje.adapters.persistence.repository import load_gemeente
+from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.household import Household

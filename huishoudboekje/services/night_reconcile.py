@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from huishoudboekje.adapters.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence.instruction_repo import (
     sent_payments,
     set_instruction_status,
-    to_transaction,
-    transactions,
-    upsert_signals,
 )
 from huishoudboekje.adapters.persistence.nightly_tables import BankTransactionRow
+from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
+from huishoudboekje.adapters.persistence.transaction_repo import to_transaction, transactions
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.bankbook import (

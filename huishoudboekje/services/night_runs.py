@@ -13,17 +13,16 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence.instruction_repo import instruction_rows, payment_files
+from huishoudboekje.adapters.persistence.night_run_repo import (
     finish_run,
-    instruction_rows,
     last_completed_night,
-    payment_files,
     record_stage,
-    signal_rows,
     start_run,
-    status_counts,
 )
 from huishoudboekje.adapters.persistence.repository import load_households
+from huishoudboekje.adapters.persistence.signal_repo import signal_rows
+from huishoudboekje.adapters.persistence.transaction_repo import status_counts
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.household import Household
 from huishoudboekje.services.night_work import FileResult

@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from huishoudboekje.adapters.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence.repository import household_codes
+from huishoudboekje.adapters.persistence.signal_repo import (
     close_stale_signals,
     signal_rows,
-    transactions,
     upsert_signals,
 )
-from huishoudboekje.adapters.persistence.repository import household_codes
+from huishoudboekje.adapters.persistence.transaction_repo import transactions
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.bankbook import TxStatus

@@ -15,19 +15,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from huishoudboekje.adapters.persistence.journal import append_journal_entries
-from huishoudboekje.adapters.persistence.nightly_repo import (
+from huishoudboekje.adapters.persistence.signal_repo import close_signal, upsert_signals
+from huishoudboekje.adapters.persistence.statement_repo import (
     add_statement,
-    add_transactions,
-    close_signal,
     earliest_start,
     following_statement,
     has_statements,
     opening_booked,
     previous_statement,
     record_file,
+)
+from huishoudboekje.adapters.persistence.transaction_repo import (
+    add_transactions,
     stored_fingerprints,
     stored_keys,
-    upsert_signals,
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
