@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import Engine
-
 from huishoudboekje.domain.household import Household
+from huishoudboekje.services.database import Engine
 from huishoudboekje.services.night_runs import all_households
 from huishoudboekje.services.night_work import AMSTERDAM, FileResult, ParsedFile, Progress
 

@@ -22,8 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
+from huishoudboekje.services.database import Engine
 from huishoudboekje.services.night_runs import (
     finish_night,
     finish_night_with_report,
