@@ -3,7 +3,7 @@ nights with problems and the persisted signals (acknowledged with a note).
 
 Read functions return plain frozen records (no table rows leave this module);
 `acknowledge_night_signal` writes. Assigning a credit is
-`nightly_services.assign_transaction`.
+`services.nightly.assign_transaction`.
 """
 
 from __future__ import annotations
