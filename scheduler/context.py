@@ -9,19 +9,16 @@ pick up exactly where the night stopped.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
-
-from huishoudboekje.adapters.persistence import UnitOfWork, load_households
-from huishoudboekje.domain.banking import Statement
 from huishoudboekje.domain.household import Household
+from huishoudboekje.services.database import Engine
+from huishoudboekje.services.night_runs import all_households
+from huishoudboekje.services.night_work import AMSTERDAM, FileResult, ParsedFile, Progress
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+__all__ = ["AMSTERDAM", "FileResult", "NightContext", "NightPaths", "ParsedFile", "Progress"]
 
 
 @dataclass(frozen=True)
@@ -39,54 +36,23 @@ class NightPaths:
 
     @property
     def processed(self) -> Path:
+        """Where imported (and duplicate) files go."""
         return self.inbox / "processed"
 
     @property
     def rejected(self) -> Path:
+        """Where refused files go, each with its reason beside it."""
         return self.inbox / "rejected"
 
     @property
     def lock_file(self) -> Path:
+        """The file lock that keeps a second night out."""
         return self.var / "nightly.lock"
 
     def create(self) -> None:
         """Make the folders (idempotent)."""
         for folder in (self.inbox, self.outbox, self.var, self.processed, self.rejected):
             folder.mkdir(parents=True, exist_ok=True)
-
-
-@dataclass(frozen=True)
-class ParsedFile:
-    """A file that parsed and belongs to the gemeente's account, not yet stored."""
-
-    path: Path
-    sha256: str
-    format: str
-    statements: tuple[Statement, ...]
-    move: bool
-
-
-@dataclass
-class FileResult:
-    """One line of the night's `statements` report."""
-
-    file: str
-    status: str  # imported | duplicate | rejected
-    transactions: int = 0
-    new: int = 0
-    error: str | None = None
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "status": self.status,
-            "transactions": self.transactions,
-            "new": self.new,
-            "error": self.error,
-        }
-
-
-Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 
 def _quiet(_what: str, _done: int, _total: int) -> None:
@@ -111,8 +77,7 @@ class NightContext:
     def households(self) -> list[Household]:
         """Every household, read once per night (validating 10,000 rule sets takes a while)."""
         if self._households is None:
-            with UnitOfWork(self.engine) as uow:
-                self._households = list(load_households(uow))
+            self._households = all_households(self.engine)
         return self._households
 
     @property
@@ -127,6 +92,7 @@ class NightContext:
         return max(self.night, self.catching_up_to or self.night)
 
     def problem(self, text: str) -> None:
+        """Record a problem of the night (it ends "problems")."""
         self.problems.append(text)
 
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Self
 
-from sqlalchemy import Connection, Engine, text
+from huishoudboekje.services.database import Engine
+from huishoudboekje.services.night_lock import ADVISORY_KEY, AdvisoryLock, lock_night_database
 
-ADVISORY_KEY = 4_842_270_432  # any fixed number, distinct from the migration lock
+__all__ = ["ADVISORY_KEY", "NightLock", "NightLockedError"]
 
 
 class NightLockedError(RuntimeError):
@@ -31,9 +31,10 @@ class NightLock:
         self.lock_file = lock_file
         self.engine = engine
         self._handle: IO[str] | None = None
-        self._connection: Connection | None = None
+        self._database: AdvisoryLock | None = None
 
     def __enter__(self) -> Self:
+        """Take both locks without waiting, or raise `NightLockedError`."""
         self.lock_file.parent.mkdir(parents=True, exist_ok=True)
         handle = self.lock_file.open("a+", encoding="utf-8")
         try:
@@ -50,32 +51,20 @@ class NightLock:
         handle.write(str(os.getpid()))
         handle.flush()
         self._handle = handle
-        if self.engine.dialect.name == "postgresql":
-            connection = self.engine.connect()
-            got = connection.execute(text(f"SELECT pg_try_advisory_lock({ADVISORY_KEY})")).scalar()
-            connection.commit()
-            if not got:
-                connection.close()
-                self._release_file()
-                raise NightLockedError(
-                    "er draait al een nachtelijke verwerking op deze database (advisory lock)"
-                )
-            self._connection = connection
+        database = lock_night_database(self.engine)
+        if database is None:
+            self._release_file()
+            raise NightLockedError(
+                "er draait al een nachtelijke verwerking op deze database (advisory lock)"
+            )
+        self._database = database
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if self._connection is not None:
-            try:
-                self._connection.execute(text(f"SELECT pg_advisory_unlock({ADVISORY_KEY})"))
-                self._connection.commit()
-            finally:
-                self._connection.close()
-                self._connection = None
+    def __exit__(self, *_exc_info: object) -> None:
+        """Release both locks, whatever ended the night."""
+        if self._database is not None:
+            database, self._database = self._database, None
+            database.release()
         self._release_file()
 
     def _release_file(self) -> None:

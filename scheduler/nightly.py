@@ -22,18 +22,17 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
-
-from huishoudboekje.adapters.persistence import UnitOfWork
-from huishoudboekje.adapters.persistence.nightly_repo import (
-    finish_run,
-    last_completed_night,
-    record_stage,
-    start_run,
+from huishoudboekje.services.database import Engine
+from huishoudboekje.services.night_runs import (
+    finish_night,
+    finish_night_with_report,
+    last_completed,
+    record_stage_result,
+    start_night,
 )
+from huishoudboekje.services.night_work import StageResult
 from scheduler.context import NightContext, NightPaths, Progress, _quiet
 from scheduler.lock import NightLock
-from scheduler.report import night_report
 from scheduler.stage_book import book_transactions
 from scheduler.stage_dedupe import store_new_transactions
 from scheduler.stage_export import export_payments
@@ -45,11 +44,13 @@ from scheduler.stage_signals import refresh_signals
 
 log = logging.getLogger("hhb.nightly")
 
-StageFunction = Callable[[NightContext], dict[str, Any]]
+StageFunction = Callable[[NightContext], StageResult]
 
 
 @dataclass(frozen=True)
 class Stage:
+    """One named step of the night."""
+
     name: str
     run: StageFunction
 
@@ -65,12 +66,15 @@ STAGES: tuple[Stage, ...] = (
     Stage("export", export_payments),
     Stage("signals", refresh_signals),
 )
-IMPORT_STAGES = STAGES[:5]  # `hhb import`: import → dedupe → match → reconcile → book
+# `hhb import` runs these, in the night's order, for the files it is given
+IMPORT_STAGE_NAMES = ("import", "dedupe", "match", "reconcile", "book")
+IMPORT_STAGES: tuple[Stage, ...] = tuple(s for s in STAGES if s.name in IMPORT_STAGE_NAMES)
 
 AfterStage = Callable[[str], None]
 
 
 def _nothing(_stage: str) -> None:
+    """No-op `after_stage`."""
     return None
 
 
@@ -99,7 +103,7 @@ def run_stages(
         log.info("%s: stage %s", ctx.night, stage.name)
         started = time.perf_counter()
         try:
-            result: dict[str, Any] = dict(stage.run(ctx))
+            result: dict[str, Any] = dict(stage.run(ctx).as_json())
         except Exception as exc:
             failed = True
             log.exception("%s: stage %s failed", ctx.night, stage.name)
@@ -108,9 +112,7 @@ def run_stages(
         result["seconds"] = round(time.perf_counter() - started, 3)
         results[stage.name] = result
         if record:
-            with UnitOfWork(ctx.engine) as uow:
-                record_stage(uow, ctx.night, stage.name, result)
-                uow.commit()
+            record_stage_result(ctx.engine, ctx.night, stage.name, result)
         after_stage(stage.name)
     return results, failed
 
@@ -128,29 +130,22 @@ def run_night(
     day it really is when `night` is a missed night being caught up."""
     paths.create()
     ctx = NightContext(engine, night, paths, progress=progress, catching_up_to=catching_up_to)
-    with UnitOfWork(engine) as uow:
-        start_run(uow, night)
-        uow.commit()
+    start_night(engine, night)
     try:
         results, failed = run_stages(ctx, STAGES, record=True, after_stage=after_stage)
     except BaseException:
-        with UnitOfWork(engine) as uow:
-            finish_run(uow, night, "failed", traceback.format_exc(limit=5))
-            uow.commit()
+        finish_night(engine, night, "failed", traceback.format_exc(limit=5))
         raise
     status = "failed" if failed else ("problems" if ctx.problems else "ok")
-    with UnitOfWork(engine) as uow:
-        finish_run(uow, night, status, "\n".join(ctx.problems) or None)
-        uow.commit()
-        report = night_report(uow, night, ctx.results)
+    error = "\n".join(ctx.problems) or None
+    report = finish_night_with_report(engine, night, status, error, ctx.results)
     log.info("%s: night %s", night, status)
     return NightOutcome(night, status, results, list(ctx.problems), report)
 
 
 def nights_to_run(engine: Engine, target: date) -> list[date]:
     """The missed nights after the last completed one, up to and including `target`."""
-    with UnitOfWork(engine) as uow:
-        last = last_completed_night(uow)
+    last = last_completed(engine)
     if last is None or last >= target:
         return [target]
     return [last + timedelta(days=n) for n in range(1, (target - last).days + 1)]

@@ -20,7 +20,7 @@ from apscheduler.events import EVENT_SCHEDULER_STARTED  # type: ignore[import-un
 from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
-from huishoudboekje.adapters.persistence import open_database
+from huishoudboekje.services.database import open_database
 from scheduler.context import AMSTERDAM, NightPaths
 from scheduler.lock import NightLockedError
 from scheduler.nightly import run_nights
@@ -75,6 +75,7 @@ def serve(database: str | None, paths: NightPaths) -> int:
     stopping: list[int] = []
 
     def stop(signum: int, _frame: FrameType | None) -> None:
+        """No new night starts; one in progress runs to its end."""
         log.info("signal %s: stopping the scheduler", signal.Signals(signum).name)
         stopping.append(signum)
         if scheduler.running:
@@ -89,6 +90,7 @@ def serve(database: str | None, paths: NightPaths) -> int:
         return 0
 
     def started(_event: object) -> None:
+        """Log the next night, or stop at once when a signal came in meanwhile."""
         if stopping:  # a signal came in between the catch-up and the start
             scheduler.shutdown(wait=False)
             return

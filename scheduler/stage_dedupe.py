@@ -1,59 +1,20 @@
 """Stage `dedupe`: store each parsed file's transactions that are new, one transaction
-per file, then move the file to ``processed/``.
-
-New = the dedupe key was never stored, and no transaction with the same
-cross-format fingerprint came in through another format (`bankbook.new_transactions`).
-Also here: the one-time beginsaldo of the account's first statement, and the
-continuity check (an opening balance that does not continue the closing balance of
-the statement before it in time raises "ontbrekend afschrift"; a late statement
-that fills the gap closes it).
+per file (`services.night_statements`), then move the file to ``processed/``.
 """
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
-
-from huishoudboekje.adapters.persistence import UnitOfWork, append_journal_entries
-from huishoudboekje.adapters.persistence.nightly_repo import (
-    add_statement,
-    add_transactions,
-    close_signal,
-    earliest_start,
-    following_statement,
-    has_statements,
-    opening_booked,
-    previous_statement,
-    record_file,
-    stored_fingerprints,
-    stored_keys,
-    upsert_signals,
-)
-from huishoudboekje.domain import night_signals
-from huishoudboekje.domain.bankbook import (
-    fingerprints,
-    new_transactions,
-    opening_correction,
-    opening_entry,
-    statement_period,
-)
-from huishoudboekje.domain.banking import BankTransaction, Statement
-from huishoudboekje.domain.ids import missing_statement_key
-from huishoudboekje.domain.money import ZERO
-from huishoudboekje.domain.signals import Signal
-from scheduler.context import FileResult, NightContext, ParsedFile
+from huishoudboekje.services.night_statements import DedupeResult, store_file
+from scheduler.context import FileResult, NightContext
 from scheduler.stage_import import move
 
-# statements of the file being stored: (statement, new count, its new transactions)
-Pending = list[tuple[Statement, int, list[tuple[BankTransaction, str]]]]
 
-
-def store_new_transactions(ctx: NightContext) -> dict[str, Any]:
+def store_new_transactions(ctx: NightContext) -> DedupeResult:
     """Store what is new in every parsed file; returns counts."""
     total_new = 0
     for done, parsed in enumerate(ctx.parsed):
         ctx.progress("dedupe", done, len(ctx.parsed))
-        total, new = _store_file(ctx, parsed)
+        total, new = store_file(ctx, parsed)
         total_new += new
         status = "duplicate" if total and not new else "imported"
         ctx.results.append(FileResult(parsed.path.name, status, total, new))
@@ -61,115 +22,4 @@ def store_new_transactions(ctx: NightContext) -> dict[str, Any]:
             move(parsed.path, ctx.paths.processed)
     stored = len(ctx.parsed)
     ctx.parsed = []
-    return {"files": stored, "new_transactions": total_new}
-
-
-def _store_file(ctx: NightContext, parsed: ParsedFile) -> tuple[int, int]:
-    total = new = 0
-    with UnitOfWork(ctx.engine) as uow:
-        rows: Pending = []
-        for statement in parsed.statements:
-            total += len(statement.transactions)
-            new += _store_statement(ctx, uow, statement, rows)
-        file_id = record_file(
-            uow,
-            name=parsed.path.name,
-            sha256=parsed.sha256,
-            format=parsed.format,
-            status="duplicate" if total and not new else "imported",
-            night=ctx.night,
-            transactions=total,
-            new_transactions=new,
-        )
-        for statement, count, fresh in rows:
-            row_id = add_statement(uow, file_id, statement, count)
-            add_transactions(uow, row_id, statement, fresh, ctx.night)
-        uow.commit()
-    return total, new
-
-
-def _store_statement(
-    ctx: NightContext, uow: UnitOfWork, statement: Statement, rows: Pending
-) -> int:
-    keys = [tx.dedupe_key for tx in statement.transactions]
-    known = stored_keys(uow, keys)
-    by_print = stored_fingerprints(uow, fingerprints(statement))
-    # transactions of earlier statements of this same file count as stored too
-    for earlier, _count, fresh in rows:
-        known = known | {tx.dedupe_key for tx, _ in fresh}
-        for _tx, fp in fresh:
-            by_print.setdefault(fp, frozenset())
-            by_print[fp] = by_print[fp] | {earlier.source_format}
-    fresh = new_transactions(statement, known, by_print)
-    signals: list[Signal] = []
-    if not has_statements(uow, statement.account_iban) and not rows:
-        if statement.opening_balance is not None:
-            entry = opening_entry(
-                statement.account_iban, _first_day(statement, ctx.night), statement.opening_balance
-            )
-            if entry is not None:
-                append_journal_entries(uow, [entry])
-    elif fresh or not statement.transactions:
-        signals = _continuity(ctx, uow, statement, rows)
-        _move_beginsaldo(uow, statement, rows)
-    upsert_signals(uow, signals, ctx.night, "event")
-    rows.append((statement, len(fresh), list(fresh)))
-    return len(fresh)
-
-
-def _continuity(
-    ctx: NightContext, uow: UnitOfWork, statement: Statement, rows: Pending
-) -> list[Signal]:
-    """Signal "ontbrekend afschrift" where the statement does not continue the one before
-    it in time (statements may arrive out of order); for a late statement also check
-    the one after it, whose signal closes when this statement fills the gap."""
-    account = statement.account_iban
-    previous = previous_statement(uow, account, _first_day(statement, ctx.night))
-    prev_closing = previous.closing if previous is not None else None
-    if rows:  # an earlier statement of this very file is the previous one
-        prev_closing = rows[-1][0].closing_balance or prev_closing
-    signals: list[Signal] = []
-    opening, closing = statement.opening_balance, statement.closing_balance
-    if prev_closing is not None and opening is not None and opening != prev_closing:
-        signals.append(
-            night_signals.missing_statement(account, statement.statement_id, prev_closing, opening)
-        )
-    following = following_statement(uow, account, _last_day(statement, ctx.night))
-    if following is None or following.opening is None or closing is None:
-        return signals
-    if following.opening == closing:
-        key = missing_statement_key(account, following.statement_id)
-        close_signal(uow, key, ctx.night)
-    else:
-        signals.append(
-            night_signals.missing_statement(
-                account, following.statement_id, closing, following.opening
-            )
-        )
-    return signals
-
-
-def _move_beginsaldo(uow: UnitOfWork, statement: Statement, rows: Pending) -> None:
-    """A statement older than every stored one (and than the earlier ones of its file):
-    its transactions were inside the beginsaldo, so the beginsaldo moves back to its
-    opening balance (`bankbook.opening_correction`)."""
-    start = statement_period(statement)[0]
-    first = earliest_start(uow, statement.account_iban)
-    if start is None or first is None or start >= first:
-        return
-    if any((statement_period(earlier)[0] or first) <= start for earlier, _n, _f in rows):
-        return
-    opening = statement.opening_balance or ZERO
-    entry = opening_correction(
-        statement.account_iban, statement.statement_id, start, opening - opening_booked(uow)
-    )
-    if entry is not None:
-        append_journal_entries(uow, [entry])
-
-
-def _first_day(statement: Statement, night: date) -> date:
-    return statement_period(statement)[0] or night
-
-
-def _last_day(statement: Statement, night: date) -> date:
-    return statement_period(statement)[1] or night
+    return DedupeResult(stored, total_new)

@@ -6,32 +6,31 @@ written (atomically, by `connectors.pain001.write_pain001`) and the record is
 marked written. A crash between the two leaves a recorded, unwritten file,
 which the next export rebuilds from the stored instructions and its stored
 creation moment: identical bytes, and an instruction is never exported twice.
+The database side is `services.night_export`; building and writing the bytes
+is the connector's, here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
-from collections import defaultdict
-from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from huishoudboekje.adapters.persistence import UnitOfWork, load_gemeente
-from huishoudboekje.adapters.persistence.nightly_repo import (
-    instruction_rows,
-    mark_written,
-    payment_files,
-    record_payment_file,
-    to_instruction,
-    upsert_signals,
+from huishoudboekje.domain.payments import Debtor, PaymentInstruction
+from huishoudboekje.services.night_export import (
+    ExportBatch,
+    ExportResult,
+    PaymentFile,
+    debtor,
+    instructions_to_export,
+    mark_file_written,
+    record_export_problem,
+    record_file,
+    unwritten_files,
 )
-from huishoudboekje.domain import night_signals
-from huishoudboekje.domain.bankbook import InstructionStatus
-from huishoudboekje.domain.payments import Debtor, PaymentInstruction, not_before
-from huishoudboekje.services.household_status import plan_settings
-from scheduler.context import AMSTERDAM, NightContext
+from scheduler.context import NightContext
 
 
 def pain001_module() -> ModuleType | None:
@@ -44,90 +43,64 @@ def pain001_module() -> ModuleType | None:
         raise
 
 
-def export_payments(ctx: NightContext) -> dict[str, Any]:
+def export_payments(ctx: NightContext) -> ExportResult:
     """Repair unwritten files, then export every instructed, unexported instruction."""
     pain001 = pain001_module()
     if pain001 is None:
         ctx.problem("export overgeslagen: connectors.pain001 ontbreekt")
-        return {"skipped": "connectors.pain001 ontbreekt", "files": 0}
-    with UnitOfWork(ctx.engine) as uow:
-        gemeente = load_gemeente(uow)
-        if gemeente is None:
-            raise RuntimeError("no gemeente configured")
-        debtor = Debtor(gemeente.account_name, gemeente.account_iban, gemeente.bic)
-        earliest = plan_settings(gemeente).calendar.on_or_after(ctx.real_day)
-        repaired = _repair(ctx, uow, pain001, debtor)
-        groups: dict[date, list[PaymentInstruction]] = defaultdict(list)
-        planned: dict[str, date] = {}
-        for row in instruction_rows(uow, status=InstructionStatus.INSTRUCTED):
-            instruction = not_before(to_instruction(row), earliest)
-            if instruction.execution_date != row.execution_date:
-                planned[instruction.end_to_end_id] = row.execution_date
-            groups[instruction.execution_date].append(instruction)
+        return ExportResult(files=0, skipped="connectors.pain001 ontbreekt")
+    payer = debtor(ctx.engine)
+    repaired = _repair(ctx, pain001, payer)
+    batch = instructions_to_export(ctx.engine, ctx.real_day)
     written = 0
-    for day in sorted(groups):
+    for day in sorted(batch.groups):
         try:
-            _export(ctx, pain001, debtor, groups[day], planned)
+            _export(ctx, pain001, payer, batch.groups[day], batch)
             written += 1
         except Exception as exc:  # e.g. a payee IBAN the bank would refuse
-            ctx.problem(f"betaalbestand voor {day} niet gemaakt: {exc}")
-            with UnitOfWork(ctx.engine) as uow:
-                signal = night_signals.night_problem("", f"export {day}", ctx.night, str(exc))
-                upsert_signals(uow, [signal], ctx.night, "event")
-                uow.commit()
-    return {"files": written, "repaired": repaired}
+            record_export_problem(ctx, day, str(exc))
+    return ExportResult(files=written, repaired=repaired)
 
 
 def _export(
     ctx: NightContext,
     pain001: ModuleType,
-    debtor: Debtor,
+    payer: Debtor,
     group: list[PaymentInstruction],
-    planned: dict[str, date],
+    batch: ExportBatch,
 ) -> None:
     """Record the file (moved execution dates and their signals with it), then write it."""
-    message = pain001.build_pain001(group, debtor, created_at=ctx.created_at)
-    moved = [i for i in group if i.end_to_end_id in planned]
+    message = pain001.build_pain001(group, payer, created_at=ctx.created_at)
     path = ctx.paths.outbox / f"pain001-{message.msg_id}.xml"
-    with UnitOfWork(ctx.engine) as uow:
-        record_payment_file(
-            uow,
-            msg_id=message.msg_id,
-            path=str(path),
-            version=message.version,
-            execution_dates=message.execution_dates,
-            sha256=hashlib.sha256(message.xml).hexdigest(),
-            number_of_transactions=message.number_of_transactions,
-            control_sum=message.control_sum,
-            night=ctx.night,
-            created_at=ctx.created_at,
-            end_to_end_ids=[i.end_to_end_id for i in group],
-            moved={i.end_to_end_id: i.execution_date for i in moved},
-        )
-        signals = [night_signals.payment_moved(i, planned[i.end_to_end_id]) for i in moved]
-        if signals:
-            upsert_signals(uow, signals, ctx.night, "event")
-        uow.commit()
+    payment_file = PaymentFile(
+        msg_id=message.msg_id,
+        path=str(path),
+        version=message.version,
+        execution_dates=message.execution_dates,
+        sha256=hashlib.sha256(message.xml).hexdigest(),
+        number_of_transactions=message.number_of_transactions,
+        control_sum=message.control_sum,
+    )
+    record_file(ctx, payment_file, group, batch)
     _write(ctx, pain001, message)
 
 
-def _write(ctx: NightContext, pain001: ModuleType, message: object) -> Path:
+def _write(ctx: NightContext, pain001: ModuleType, message: Any) -> Path:
+    """Write the file's bytes, then mark its record written."""
     ctx.paths.outbox.mkdir(parents=True, exist_ok=True)
     path: Path = pain001.write_pain001(message, ctx.paths.outbox)
-    with UnitOfWork(ctx.engine) as uow:
-        mark_written(uow, message.msg_id)  # type: ignore[attr-defined]
-        uow.commit()
+    mark_file_written(ctx.engine, message.msg_id)
     return path
 
 
-def _repair(ctx: NightContext, uow: UnitOfWork, pain001: ModuleType, debtor: Debtor) -> int:
+def _repair(ctx: NightContext, pain001: ModuleType, payer: Debtor) -> int:
+    """Rebuild and write every recorded, unwritten file; the same MsgId or it fails."""
     repaired = 0
-    for record in payment_files(uow, written=False):
-        group = [to_instruction(r) for r in instruction_rows(uow, payment_file=record.msg_id)]
+    for record in unwritten_files(ctx.engine):
         message = pain001.build_pain001(
-            group,
-            debtor,
-            created_at=record.created_at.astimezone(AMSTERDAM),
+            list(record.instructions),
+            payer,
+            created_at=record.created_at,
             version=record.version,
         )
         if message.msg_id != record.msg_id:

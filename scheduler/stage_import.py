@@ -13,17 +13,16 @@ import filecmp
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
 
 from connectors.base import ConnectorError
 from connectors.registry import detect
-from huishoudboekje.adapters.persistence import UnitOfWork, load_gemeente
-from huishoudboekje.adapters.persistence.nightly_repo import (
-    imported_file,
-    record_file,
-    upsert_signals,
+from huishoudboekje.domain.banking import Statement
+from huishoudboekje.services.night_import import (
+    ImportResult,
+    pooled_account,
+    record_if_duplicate,
+    record_rejected,
 )
-from huishoudboekje.domain import night_signals
 from scheduler.context import FileResult, NightContext, ParsedFile, sha256_of
 
 
@@ -68,62 +67,53 @@ def move(path: Path, folder: Path) -> Path:
     return target
 
 
-def import_files(ctx: NightContext) -> dict[str, Any]:
+def import_files(ctx: NightContext) -> ImportResult:
     """Parse every file; keep the good ones in `ctx.parsed` for `dedupe`."""
-    with UnitOfWork(ctx.engine) as uow:
-        gemeente = load_gemeente(uow)
-    if gemeente is None:
-        raise RuntimeError("no gemeente configured yet: run `hhb config apply` first")
-    account = _iban(gemeente.account_iban)
+    configured = pooled_account(ctx.engine)
     files = inbox_files(ctx)
-    counts = {"files": len(files), "parsed": 0, "duplicate": 0, "rejected": 0}
+    parsed = duplicate = rejected = 0
     for done, (path, movable) in enumerate(files):
         ctx.progress("import", done, len(files))
         sha = _read_sha(ctx, path, movable)
         if sha is None:
-            counts["rejected"] += 1
+            rejected += 1
             continue
-        with UnitOfWork(ctx.engine) as uow:
-            earlier = imported_file(uow, sha)
-            if earlier is not None:
-                record_file(
-                    uow,
-                    name=path.name,
-                    sha256=sha,
-                    format=earlier.format,
-                    status="duplicate",
-                    night=ctx.night,
-                    transactions=earlier.transactions,
-                )
-                uow.commit()
+        earlier = record_if_duplicate(ctx.engine, ctx.night, path.name, sha)
         if earlier is not None:
             if movable:
                 move(path, ctx.paths.processed)
-            ctx.results.append(FileResult(path.name, "duplicate", earlier.transactions, 0))
-            counts["duplicate"] += 1
+            ctx.results.append(FileResult(path.name, "duplicate", earlier, 0))
+            duplicate += 1
             continue
         fmt = "?"
         try:
             importer = detect(path)
             fmt = importer.name
-            statements = importer.extract(path)
-            for statement in statements:
-                if _iban(statement.account_iban) != account:
-                    raise ConnectorError(
-                        fmt,
-                        path.name,
-                        f"afschrift {statement.statement_id} is van rekening "
-                        f"{statement.account_iban}, niet van de derdengeldenrekening "
-                        f"{gemeente.account_iban}",
-                    )
+            statements = _of_account(importer.extract(path), configured, fmt, path)
         except Exception as exc:  # a connector bug must not halt the night either
             reject(ctx, path, sha, fmt, str(exc), movable)
-            counts["rejected"] += 1
+            rejected += 1
             continue
         ctx.parsed.append(ParsedFile(path, sha, fmt, tuple(statements), movable))
-        counts["parsed"] += 1
+        parsed += 1
     ctx.progress("import", len(files), len(files))
-    return counts
+    return ImportResult(len(files), parsed, duplicate, rejected)
+
+
+def _of_account(
+    statements: list[Statement], configured: str, fmt: str, path: Path
+) -> list[Statement]:
+    """`statements`, when every one is of the pooled account; else the file is refused."""
+    for statement in statements:
+        if _iban(statement.account_iban) != _iban(configured):
+            raise ConnectorError(
+                fmt,
+                path.name,
+                f"afschrift {statement.statement_id} is van rekening "
+                f"{statement.account_iban}, niet van de derdengeldenrekening "
+                f"{configured}",
+            )
+    return statements
 
 
 def _read_sha(ctx: NightContext, path: Path, movable: bool) -> str | None:
@@ -140,20 +130,7 @@ def _read_sha(ctx: NightContext, path: Path, movable: bool) -> str | None:
 
 def reject(ctx: NightContext, path: Path, sha: str, fmt: str, error: str, movable: bool) -> None:
     """Record the rejection and its signal, then move the file aside with the reason."""
-    with UnitOfWork(ctx.engine) as uow:
-        record_file(
-            uow,
-            name=path.name,
-            sha256=sha,
-            format=fmt,
-            status="rejected",
-            error=error,
-            night=ctx.night,
-        )
-        upsert_signals(
-            uow, [night_signals.file_rejected(path.name, sha, error)], ctx.night, "event"
-        )
-        uow.commit()
+    record_rejected(ctx.engine, ctx.night, path.name, sha, fmt, error)
     if movable:
         target = move(path, ctx.paths.rejected)
         target.with_name(target.name + ".error.txt").write_text(error + "\n", encoding="utf-8")

@@ -407,7 +407,7 @@ def test_the_same_day_in_camt_and_mt940_is_booked_once(
 def test_a_failing_household_is_a_problem_and_the_others_are_planned(
     db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import scheduler.stage_plan as stage_plan
+    import huishoudboekje.services.night_plan as stage_plan
 
     real = stage_plan.plan
 

@@ -30,8 +30,9 @@ from huishoudboekje.adapters.persistence.approvals import (
     set_household_request_status,
     update_household_request,
 )
-from huishoudboekje.adapters.persistence.nightly_repo import close_signal, extra_instruction_rows
+from huishoudboekje.adapters.persistence.instruction_repo import extra_instruction_rows
 from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow
+from huishoudboekje.adapters.persistence.signal_repo import close_signal
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.bankbook import InstructionStatus
 from huishoudboekje.domain.ids import extra_charge_id, payment_returned_key, request_of_charge_id

@@ -3,7 +3,7 @@ nights with problems and the persisted signals (acknowledged with a note).
 
 Read functions return plain frozen records (no table rows leave this module);
 `acknowledge_night_signal` writes. Assigning a credit is
-`nightly_services.assign_transaction`.
+`services.nightly.assign_transaction`.
 """
 
 from __future__ import annotations
@@ -14,26 +14,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam
-from sqlalchemy import select as select_columns
-from sqlmodel import col, select
-
-from huishoudboekje.adapters.persistence import record_audit
-from huishoudboekje.adapters.persistence.nightly_repo import (
-    last_completed_night,
-    night_runs,
-    signal_rows,
-    transactions,
+from huishoudboekje.adapters.persistence.audit import record_audit
+from huishoudboekje.adapters.persistence.instruction_repo import (
+    household_charge_instructions,
+    returned_instructions,
 )
-from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow, SignalRow
-from huishoudboekje.adapters.persistence.tables import table_of
-from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
-from huishoudboekje.domain.bankbook import InstructionStatus, TxStatus
+from huishoudboekje.adapters.persistence.night_run_repo import last_completed_night, night_runs
+from huishoudboekje.adapters.persistence.signal_repo import (
+    acknowledge_signal,
+    acknowledged_among,
+    open_household_signals,
+    signal_rows,
+)
+from huishoudboekje.adapters.persistence.transaction_repo import transactions
+from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.domain.bankbook import TxStatus
 from huishoudboekje.domain.money import Money
-from huishoudboekje.domain.night_signals import GEMEENTE
 from huishoudboekje.services.errors import UnknownSignalError, checked_note
 
-MAX_NOTE = 2000
 SEVERITY_ORDER = {"high": 0, "warning": 1, "info": 2}
 
 
@@ -104,11 +102,6 @@ def unknown_credits(uow: UnitOfWork) -> list[UnknownCredit]:
 
 def returned_payments(uow: UnitOfWork) -> list[ReturnedPayment]:
     """Payments the bank sent back, newest first."""
-    statement = (
-        select(PaymentInstructionRow)
-        .where(col(PaymentInstructionRow.status) == InstructionStatus.RETURNED.value)
-        .order_by(col(PaymentInstructionRow.execution_date).desc())
-    )
     return [
         ReturnedPayment(
             end_to_end_id=row.end_to_end_id,
@@ -119,7 +112,7 @@ def returned_payments(uow: UnitOfWork) -> list[ReturnedPayment]:
             execution_date=row.execution_date,
             return_reason=row.return_reason,
         )
-        for row in uow.session.exec(statement)
+        for row in returned_instructions(uow)
     ]
 
 
@@ -178,35 +171,6 @@ class OpenSignals:
     acknowledged: frozenset[str]  # of the keys asked about: those staff closed with a note
 
 
-_SIGNAL = table_of(SignalRow)
-_OPEN = (
-    select_columns(
-        *(
-            _SIGNAL.c[name]
-            for name in (
-                "key",
-                "household",
-                "kind",
-                "severity",
-                "message",
-                "first_seen",
-                "last_seen",
-                "status",
-                "acknowledged_by",
-                "acknowledged_note",
-            )
-        )
-    )
-    .where(_SIGNAL.c.household != GEMEENTE)
-    .where(_SIGNAL.c.status == "open")
-)
-_ACKNOWLEDGED_AMONG = (
-    select_columns(_SIGNAL.c.key)
-    .where(_SIGNAL.c.acknowledged_by.is_not(None))
-    .where(_SIGNAL.c.key.in_(bindparam("keys", expanding=True)))
-)
-
-
 def open_signals_by_household(uow: UnitOfWork, keys: Iterable[str] = ()) -> OpenSignals:
     """The open stored signals of every household, grouped per household and most
     severe first, in one query; with them which of `keys` (signals computed today)
@@ -214,13 +178,9 @@ def open_signals_by_household(uow: UnitOfWork, keys: Iterable[str] = ()) -> Open
     dealt with (asked in chunks, so any caseload stays within the database's limit
     on parameters). Signals about the pooled account (no household) are left out."""
     grouped: defaultdict[str, list[NightSignal]] = defaultdict(list)
-    for row in uow.read(_OPEN):
+    for row in open_household_signals(uow):
         signal = NightSignal(*row)
         grouped[signal.household].append(signal)
-    asked = sorted(set(keys))
-    acknowledged: set[str] = set()
-    for chunk in in_chunks(asked):  # a whole caseload's keys would pass the parameter limit
-        acknowledged.update(uow.read(_ACKNOWLEDGED_AMONG, {"keys": chunk}).scalars())
     return OpenSignals(
         {
             household: tuple(
@@ -228,7 +188,7 @@ def open_signals_by_household(uow: UnitOfWork, keys: Iterable[str] = ()) -> Open
             )
             for household, signals in grouped.items()
         },
-        frozenset(acknowledged),
+        acknowledged_among(uow, keys),
     )
 
 
@@ -238,24 +198,18 @@ def acknowledge_night_signal(
     """Staff looked at a stored signal: note who, when and what was done; it closes
     and the nightly run does not reopen it. Commits and audit-logs."""
     note = checked_note(note)
-    row = uow.session.get(SignalRow, key)
-    if row is None:
+    found = acknowledge_signal(uow, key, by=actor, at=now, note=note, day=today)
+    if found is None:
         raise UnknownSignalError("Dit signaal bestaat niet.")
-    before = {"status": row.status}
-    row.acknowledged_by = actor
-    row.acknowledged_at = now
-    row.acknowledged_note = note
-    row.status = "closed"
-    row.closed_on = today
-    uow.session.add(row)
+    before, household = found
     record_audit(
         uow,
         actor=actor,
         action="signal.acknowledge",
         object_type="signal",
         object_id=key[:200],
-        before=before,
-        after={"status": "closed", "note": note, "household": row.household},
+        before={"status": before},
+        after={"status": "closed", "note": note, "household": household},
         at=now,
     )
     uow.commit()
@@ -274,33 +228,9 @@ class HouseholdPayment:
     return_reason: str
 
 
-# Read on every Vandaag and Betaald view: plain columns, built once (see persistence.journal).
-_INSTRUCTION = table_of(PaymentInstructionRow)
-_HOUSEHOLD_PAYMENTS = (
-    select_columns(
-        *(
-            _INSTRUCTION.c[name]
-            for name in (
-                "end_to_end_id",
-                "charge_id",
-                "payee_name",
-                "amount",
-                "execution_date",
-                "status",
-                "return_reason",
-            )
-        )
-    )
-    .where(_INSTRUCTION.c.household == bindparam("household"))
-    .where(_INSTRUCTION.c.kind == "charge")
-    .where(_INSTRUCTION.c.execution_date >= bindparam("since"))
-    .order_by(_INSTRUCTION.c.execution_date.desc())
-)
-
-
 def household_payments(uow: UnitOfWork, household: str, since: date) -> list[HouseholdPayment]:
     """The household's fixed-charge instructions executing on or after `since`, newest first."""
-    rows = uow.read(_HOUSEHOLD_PAYMENTS, {"household": household, "since": since})
+    rows = household_charge_instructions(uow, household, since)
     return [
         HouseholdPayment(e2e, charge, payee, Money(amount), day, status, reason)
         for e2e, charge, payee, amount, day, status, reason in rows

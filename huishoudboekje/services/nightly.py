@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlmodel import col, select
-
 from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     append_journal_entries,
@@ -22,13 +20,14 @@ from huishoudboekje.adapters.persistence import (
     record_audit,
     set_state,
 )
-from huishoudboekje.adapters.persistence.nightly_repo import close_signal
 from huishoudboekje.adapters.persistence.nightly_tables import BankTransactionRow
 from huishoudboekje.adapters.persistence.planner_memory import (
     MEMORY_KEY,
     memory_from_json,
     memory_to_json,
 )
+from huishoudboekje.adapters.persistence.signal_repo import close_signal
+from huishoudboekje.adapters.persistence.transaction_repo import transaction, transaction_by_key
 from huishoudboekje.domain.bankbook import TxStatus, assignment_entry
 from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.ids import unmatched_ageing_key, unmatched_key
@@ -66,14 +65,12 @@ def add_receipts(
 
 
 def _find(uow: UnitOfWork, reference: str) -> BankTransactionRow:
+    """The transaction `reference` names: its id, or else its dedupe key."""
     row: BankTransactionRow | None = None
     if reference.isdigit():
-        row = uow.session.get(BankTransactionRow, int(reference))
+        row = transaction(uow, int(reference))
     if row is None:
-        statement = select(BankTransactionRow).where(
-            col(BankTransactionRow.dedupe_key) == reference
-        )
-        row = uow.session.exec(statement).first()
+        row = transaction_by_key(uow, reference)
     if row is None:
         raise AssignmentError(f"transactie {reference} bestaat niet")
     return row

@@ -1,0 +1,145 @@
+"""Stored bank transactions: what is new, what each one became (none of these commit)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from huishoudboekje.adapters.persistence.nightly_tables import BankTransactionRow
+from huishoudboekje.adapters.persistence.tables import PostingRow
+from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
+from huishoudboekje.domain.bankbook import TxStatus
+from huishoudboekje.domain.banking import BankTransaction, Statement
+from huishoudboekje.domain.money import ZERO, Money
+
+
+def stored_keys(uow: UnitOfWork, keys: Sequence[str]) -> frozenset[str]:
+    """Those of `keys` already stored as dedupe keys."""
+    found: set[str] = set()
+    for chunk in in_chunks(list(keys)):
+        statement = select(BankTransactionRow.dedupe_key).where(
+            col(BankTransactionRow.dedupe_key).in_(chunk)
+        )
+        found.update(uow.session.exec(statement))
+    return frozenset(found)
+
+
+def stored_fingerprints(uow: UnitOfWork, prints: Sequence[str]) -> dict[str, frozenset[str]]:
+    """For each stored fingerprint among `prints`, the source formats it came in."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for chunk in in_chunks(list(prints)):
+        statement = select(BankTransactionRow.fingerprint, BankTransactionRow.source_format).where(
+            col(BankTransactionRow.fingerprint).in_(chunk)
+        )
+        for fingerprint, source_format in uow.session.exec(statement):
+            found[fingerprint].add(source_format)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def add_transactions(
+    uow: UnitOfWork,
+    statement_row_id: int,
+    statement: Statement,
+    transactions: Sequence[tuple[BankTransaction, str]],
+    night: date | None,
+) -> None:
+    """Store new transactions (status new) of one statement."""
+    uow.session.add_all(
+        BankTransactionRow(
+            dedupe_key=tx.dedupe_key,
+            fingerprint=fingerprint,
+            source_format=statement.source_format,
+            statement_row_id=statement_row_id,
+            account_iban=statement.account_iban,
+            booking_date=tx.booking_date,
+            value_date=tx.value_date,
+            amount=tx.amount.amount,
+            currency=tx.currency,
+            counterparty_name=tx.counterparty_name,
+            counterparty_iban=tx.counterparty_iban,
+            counterparty_bic=tx.counterparty_bic,
+            description=tx.description,
+            structured_reference=tx.structured_reference,
+            end_to_end_id=tx.end_to_end_id,
+            bank_reference=tx.bank_reference,
+            bank_transaction_code=tx.bank_transaction_code,
+            is_reversal=tx.is_reversal,
+            is_return=tx.is_return,
+            return_reason=tx.return_reason,
+            original_end_to_end_id=tx.original_end_to_end_id,
+            status=TxStatus.NEW.value,
+            night=night,
+        )
+        for tx, fingerprint in transactions
+    )
+    uow.session.flush()
+
+
+def to_transaction(row: BankTransactionRow) -> BankTransaction:
+    """The domain value of a stored transaction."""
+    return BankTransaction(
+        booking_date=row.booking_date,
+        value_date=row.value_date,
+        amount=Money(row.amount),
+        currency=row.currency,
+        counterparty_name=row.counterparty_name,
+        counterparty_iban=row.counterparty_iban,
+        counterparty_bic=row.counterparty_bic,
+        description=row.description,
+        structured_reference=row.structured_reference,
+        end_to_end_id=row.end_to_end_id,
+        bank_reference=row.bank_reference,
+        bank_transaction_code=row.bank_transaction_code,
+        is_reversal=row.is_reversal,
+        is_return=row.is_return,
+        return_reason=row.return_reason,
+        original_end_to_end_id=row.original_end_to_end_id,
+        dedupe_key=row.dedupe_key,
+    )
+
+
+def transactions(
+    uow: UnitOfWork, *statuses: TxStatus, unbooked: bool = False
+) -> list[BankTransactionRow]:
+    """Stored transactions with one of `statuses` (all when none given), in import order."""
+    statement = select(BankTransactionRow).order_by(col(BankTransactionRow.id))
+    if statuses:
+        statement = statement.where(col(BankTransactionRow.status).in_([s.value for s in statuses]))
+    if unbooked:
+        statement = statement.where(col(BankTransactionRow.journal_entry_id).is_(None))
+    return list(uow.session.exec(statement))
+
+
+def status_counts(uow: UnitOfWork, night: date) -> dict[str, int]:
+    """How many transactions stored on `night` have each status."""
+    statement = (
+        select(BankTransactionRow.status, func.count())
+        .where(col(BankTransactionRow.night) == night)
+        .group_by(col(BankTransactionRow.status))
+    )
+    return {status: int(count) for status, count in uow.session.exec(statement)}
+
+
+def transaction(uow: UnitOfWork, transaction_id: int) -> BankTransactionRow | None:
+    """One stored transaction by its id (as shown by `hhb signals` / the web)."""
+    return uow.session.get(BankTransactionRow, transaction_id)
+
+
+def bank_balance(uow: UnitOfWork) -> Money:
+    """The pooled bank account's balance in the journal."""
+    statement = select(func.sum(col(PostingRow.amount))).where(
+        col(PostingRow.account_kind) == "bank"
+    )
+    raw: Decimal | None = uow.session.exec(statement).one()
+    return ZERO if raw is None else Money(raw)
+
+
+def transaction_by_key(uow: UnitOfWork, dedupe_key: str) -> BankTransactionRow | None:
+    """One stored transaction by its dedupe key."""
+    statement = select(BankTransactionRow).where(col(BankTransactionRow.dedupe_key) == dedupe_key)
+    return uow.session.exec(statement).first()

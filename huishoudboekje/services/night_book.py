@@ -1,0 +1,129 @@
+"""Stage `book`'s work: one journal entry per decided transaction, in one DB transaction.
+
+Matched incomes go bank ← vat and become income receipts in the household's
+planner memory (the planner itself repays an open advance first and fills the
+reserves when it plans tonight, so that is not done twice here). Afterwards the
+ledger's bank account must equal the latest statement's closing balance; a
+difference raises a "saldo verschil" signal and is never absorbed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from huishoudboekje.adapters.persistence.household_batch import put_state, state_rows
+from huishoudboekje.adapters.persistence.journal import append_journal_entries
+from huishoudboekje.adapters.persistence.planner_memory import (
+    MEMORY_KEY,
+    memory_from_json,
+    memory_to_json,
+)
+from huishoudboekje.adapters.persistence.repository import load_gemeente
+from huishoudboekje.adapters.persistence.signal_repo import close_stale_signals, upsert_signals
+from huishoudboekje.adapters.persistence.statement_repo import last_statement
+from huishoudboekje.adapters.persistence.transaction_repo import bank_balance, transactions
+from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.domain import night_signals
+from huishoudboekje.domain.bankbook import TxStatus, balance_differs, booking_entry
+from huishoudboekje.domain.household_state import IncomeReceipt
+from huishoudboekje.domain.ledger import JournalEntry
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.simulation import RECEIPT_MEMORY_DAYS
+from huishoudboekje.services.night_work import NightWork, StageResult
+
+BOOKABLE = (
+    TxStatus.MATCHED,
+    TxStatus.UNMATCHED,
+    TxStatus.SETTLED,
+    TxStatus.RETURNED,
+    TxStatus.UNKNOWN_DEBIT,
+    TxStatus.ASSIGNED,  # assigned by staff before this stage booked it (see bankbook)
+)
+
+
+@dataclass(frozen=True)
+class BookResult(StageResult):
+    """Stage `book`: entries booked, and the bank balance difference (None: none)."""
+
+    booked: int
+    balance_difference: str | None
+
+
+def book_transactions(work: NightWork) -> BookResult:
+    """Book every decided, unbooked transaction; then check the bank balance."""
+    with UnitOfWork(work.engine) as uow:
+        rows = transactions(uow, *BOOKABLE, unbooked=True)
+        entries: list[JournalEntry] = []
+        receipts: dict[str, list[IncomeReceipt]] = defaultdict(list)
+        for row in rows:
+            status = TxStatus(row.status)
+            amount = Money(row.amount)
+            entry = booking_entry(
+                row.dedupe_key,
+                row.booking_date,
+                amount,
+                status,
+                row.household,
+                row.description or row.counterparty_name or status.value,
+                _in_flight(row.match_reasons),
+            )
+            entries.append(entry)
+            row.journal_entry_id = entry.id
+            uow.session.add(row)
+            if status is TxStatus.MATCHED and row.household and row.income_id:
+                receipts[row.household].append(
+                    IncomeReceipt(row.income_id, row.booking_date, amount)
+                )
+        append_journal_entries(uow, entries)
+        store_receipts(uow, receipts, work)
+        mismatch = check_balance(uow, work)
+        uow.commit()
+    return BookResult(len(entries), mismatch)
+
+
+def _in_flight(reasons: dict[str, Any] | None) -> Money | None:
+    """The instructed amount `reconcile` said this transaction clears from in flight."""
+    value = (reasons or {}).get("in_flight")
+    return None if value is None else Money(str(value))
+
+
+def store_receipts(
+    uow: UnitOfWork, receipts: dict[str, list[IncomeReceipt]], work: NightWork
+) -> None:
+    """Append income receipts to each household's planner memory, in bulk."""
+    codes = sorted(receipts)
+    horizon = work.night - timedelta(days=RECEIPT_MEMORY_DAYS)
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        rows = state_rows(uow, chunk, (MEMORY_KEY,))
+        for code in chunk:
+            row = rows.get((code, MEMORY_KEY))
+            state = memory_from_json(code, row.value if row else None)
+            kept = tuple(r for r in (*state.receipts, *receipts[code]) if r.day >= horizon)
+            memory = memory_to_json(replace(state, receipts=kept), work.night)
+            put_state(uow, rows, code, MEMORY_KEY, memory)
+    uow.session.flush()
+
+
+def check_balance(uow: UnitOfWork, work: NightWork) -> str | None:
+    """Compare the ledger's bank account with the latest statement's closing balance."""
+    gemeente = load_gemeente(uow)
+    if gemeente is None:
+        return None
+    latest = last_statement(uow, gemeente.account_iban)
+    if latest is None:
+        return None
+    ledger_bank = bank_balance(uow)
+    difference = balance_differs(ledger_bank, latest.closing)
+    if difference is None or latest.closing is None:
+        close_stale_signals(uow, "balance", work.night + timedelta(days=1))
+        return None
+    signal = night_signals.balance_mismatch(
+        gemeente.account_iban, latest.statement_id, ledger_bank, latest.closing
+    )
+    upsert_signals(uow, [signal], work.night, "balance")
+    work.problem(signal.message)
+    return str(difference)

@@ -1,0 +1,177 @@
+"""Stage `plan`'s work: the engine plans every active household for the night's date.
+
+Each household's instructions, journal entries, planner memory and signals are
+stored together with the mark that it was planned for that night (a re-run
+skips it), in DB transactions of `BATCH` households. When a household fails,
+its batch is rolled back and redone one household per transaction: the failing
+one becomes a recorded problem and a signal, the others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from huishoudboekje.adapters.persistence.engine_state import get_state, set_state
+from huishoudboekje.adapters.persistence.household_batch import (
+    journal_by_household,
+    preload,
+    put_state,
+    state_rows,
+)
+from huishoudboekje.adapters.persistence.instruction_repo import add_instructions
+from huishoudboekje.adapters.persistence.journal import append_journal_entries
+from huishoudboekje.adapters.persistence.planner_memory import (
+    MEMORY_KEY,
+    load_planner_state,
+    memory_from_json,
+    memory_to_json,
+    save_planner_memory,
+    with_balances,
+)
+from huishoudboekje.adapters.persistence.repository import load_gemeente
+from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
+from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
+from huishoudboekje.domain import night_signals
+from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.ledger import JournalEntry, Ledger
+from huishoudboekje.domain.occurrences import PlanSettings
+from huishoudboekje.domain.payments import PaymentInstruction
+from huishoudboekje.domain.planner import plan
+from huishoudboekje.domain.signals import Signal
+from huishoudboekje.services.household_status import plan_settings
+from huishoudboekje.services.night_work import NightWork, StageResult
+
+PLANNED_KEY = "nachtplan"  # engine_state: the last night this household was planned
+BATCH = 100  # households per DB transaction (a failing one makes its batch go one by one)
+
+
+@dataclass(frozen=True)
+class PlanResult(StageResult):
+    """Stage `plan`: households due, planned, already planned tonight, failed; instructions."""
+
+    households: int
+    planned: int
+    skipped: int
+    failed: int
+    instructions: int
+
+
+def planned_on(uow: UnitOfWork, codes: Sequence[str], night: date) -> list[str]:
+    """Those of `codes` planned for `night` (read in chunks)."""
+    return [
+        household
+        for chunk in in_chunks(codes)
+        for (household, _key), row in state_rows(uow, chunk, (PLANNED_KEY,)).items()
+        if row.value == night.isoformat()
+    ]
+
+
+def plan_households(work: NightWork) -> PlanResult:
+    """Plan every household active on the night, or settling after its end; returns counts."""
+    with UnitOfWork(work.engine) as uow:
+        settings = plan_settings(load_gemeente(uow))
+        households = [h for h in work.households() if h.is_planned_on(work.night)]
+    counts = {
+        "households": len(households),
+        "planned": 0,
+        "skipped": 0,
+        "failed": 0,
+        "instructions": 0,
+    }
+    for start in range(0, len(households), BATCH):
+        work.progress("plan", start, len(households))
+        batch = households[start : start + BATCH]
+        try:
+            done = _plan_batch(work, batch, settings)
+        except Exception:  # one household spoils the batch: redo it one by one
+            done = [_plan_alone(work, household, settings) for household in batch]
+        for added in done:
+            if added is None:
+                counts["skipped"] += 1
+            elif added < 0:
+                counts["failed"] += 1
+            else:
+                counts["planned"] += 1
+                counts["instructions"] += added
+    work.progress("plan", len(households), len(households))
+    return PlanResult(**counts)
+
+
+def _plan_batch(
+    work: NightWork, batch: list[Household], settings: PlanSettings
+) -> list[int | None]:
+    """Plan a batch in one transaction, reading and writing in bulk (the fast path)."""
+    night = work.night.isoformat()
+    codes = [h.code for h in batch]
+    done: list[int | None] = []
+    entries: list[JournalEntry] = []
+    instructions: list[PaymentInstruction] = []
+    signals: list[Signal] = []
+    with UnitOfWork(work.engine) as uow:
+        with uow.session.no_autoflush:
+            rows = state_rows(uow, codes, (MEMORY_KEY, PLANNED_KEY))
+            journal = journal_by_household(uow, codes)
+            for household in batch:
+                mark = rows.get((household.code, PLANNED_KEY))
+                if mark is not None and mark.value == night:
+                    done.append(None)
+                    continue
+                memory = rows.get((household.code, MEMORY_KEY))
+                state = with_balances(
+                    memory_from_json(household.code, memory.value if memory else None),
+                    Ledger(tuple(journal.get(household.code, ()))),
+                )
+                result = plan(household, state, work.night, settings)
+                entries.extend(result.entries)
+                instructions.extend(result.instructions)
+                signals.extend(result.signals)
+                put_state(
+                    uow, rows, household.code, MEMORY_KEY, memory_to_json(result.state, work.night)
+                )
+                put_state(uow, rows, household.code, PLANNED_KEY, night)
+                done.append(len(result.instructions))
+            preload(uow, codes, [i.end_to_end_id for i in instructions])
+        append_journal_entries(uow, entries)
+        add_instructions(uow, instructions, work.night)
+        upsert_signals(uow, signals, work.night, "planner")
+        uow.commit()
+    return done
+
+
+def _plan_alone(work: NightWork, household: Household, settings: PlanSettings) -> int | None:
+    """One household in its own transaction; a failure is a problem and a signal (-1)."""
+    try:
+        with UnitOfWork(work.engine) as uow:
+            added = plan_in(uow, work, household, settings)
+            uow.commit()
+        return added
+    except Exception as exc:
+        work.problem(f"{household.code}: plannen mislukt: {exc}")
+        with UnitOfWork(work.engine) as uow:
+            signal = night_signals.night_problem(household.code, "plan", work.night, str(exc))
+            upsert_signals(uow, [signal], work.night, "event")
+            uow.commit()
+        return -1
+
+
+def plan_in(
+    uow: UnitOfWork, work: NightWork, household: Household, settings: PlanSettings
+) -> int | None:
+    """Plan one household inside `uow` (not committed); None when already planned tonight.
+
+    Its instructions, journal entries, planner memory, signals and the "planned
+    tonight" mark are written together, so they commit (or vanish) together.
+    """
+    night = work.night.isoformat()
+    if get_state(uow, PLANNED_KEY, household=household.code) == night:
+        return None
+    state = load_planner_state(uow, household.code)
+    result = plan(household, state, work.night, settings)
+    append_journal_entries(uow, result.entries)
+    added = add_instructions(uow, result.instructions, work.night)
+    save_planner_memory(uow, result.state, work.night)
+    upsert_signals(uow, result.signals, work.night, "planner")
+    set_state(uow, PLANNED_KEY, night, household=household.code)
+    return added
