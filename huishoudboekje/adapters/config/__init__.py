@@ -16,7 +16,7 @@ Modules: `values` (single-value checks), `schema` (the pydantic models),
 The format is documented for operators in docs/config.md.
 """
 
-from huishoudboekje.adapters.config.errors import ConfigError, ConfigProblem
+from huishoudboekje.adapters.config.config_error import ConfigError, ConfigProblem
 from huishoudboekje.adapters.config.reader import (
     gemeente_from_data,
     household_from_data,

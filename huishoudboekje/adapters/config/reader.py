@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from huishoudboekje.adapters.config.errors import ConfigError, ConfigProblem, Loc, path_text
+from huishoudboekje.adapters.config.config_error import ConfigError, ConfigProblem, Loc, path_text
 from huishoudboekje.adapters.config.schema import (
     ConfigModel,
     Configuration,
