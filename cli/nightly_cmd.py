@@ -17,11 +17,12 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from cli.night_common import add_common, crash_hook, iso_date, night_paths, progress_bar
-from huishoudboekje.services.database import open_database
+from huishoudboekje.services.database import Engine, open_database
 from huishoudboekje.services.night_history import (
     AssignmentError,
     assign_credit,
@@ -128,13 +129,8 @@ def run_assign(args: argparse.Namespace) -> int:
 
 def run_signals(args: argparse.Namespace) -> int:
     """`hhb signals`: the open signals (with --all the closed ones too)."""
-    engine = open_database(args.database)
-    try:
-        items = signal_list(engine, include_closed=args.all)
-    finally:
-        engine.dispose()
-    if args.json:
-        print(json.dumps(items, indent=2, ensure_ascii=False))
+    items = _listing(args, lambda engine: signal_list(engine, include_closed=args.all))
+    if items is None:
         return EXIT_OK
     if not items:
         print("Geen open signalen.")
@@ -149,13 +145,8 @@ def run_signals(args: argparse.Namespace) -> int:
 
 def run_runs(args: argparse.Namespace) -> int:
     """`hhb runs`: the history of nights."""
-    engine = open_database(args.database)
-    try:
-        items = night_run_list(engine)
-    finally:
-        engine.dispose()
-    if args.json:
-        print(json.dumps(items, indent=2, ensure_ascii=False))
+    items = _listing(args, night_run_list)
+    if items is None:
         return EXIT_OK
     if not items:
         print("Nog geen nachten gedraaid.")
@@ -178,3 +169,19 @@ def run_scheduler(args: argparse.Namespace) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     return serve(args.database, night_paths(args))
+
+
+def _listing(
+    args: argparse.Namespace, fetch: Callable[[Engine], list[dict[str, Any]]]
+) -> list[dict[str, Any]] | None:
+    """What `fetch` reads from the database; with --json it is printed as JSON here
+    and None comes back (the caller has nothing left to print)."""
+    engine = open_database(args.database)
+    try:
+        items = fetch(engine)
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(items, indent=2, ensure_ascii=False))
+        return None
+    return items
