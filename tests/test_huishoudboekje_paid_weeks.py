@@ -90,3 +90,17 @@ def test_the_record_ages_out_with_the_ids() -> None:
     kept = memory_from_json(state.code, memory_to_json(state, later))
     assert kept.released == released_from_ids(household.code, kept.instructed)
     assert kept.released and len(kept.released) < len(state.released or ())
+
+
+def test_a_record_that_misses_a_paid_release_is_completed_from_the_ids() -> None:
+    # A build without the record (an older version run after a roll-back) adds
+    # release ids but no days; the next plan must still see those weeks as paid.
+    household, run = _run(date(2026, 3, 3))
+    state = run.days[-1].plan.state
+    today = date(2026, 3, 4)
+    stale = replace(state, released=(state.released or ())[:-2])
+    assert stale.released != state.released
+    with_full, with_stale = plan(household, state, today), plan(household, stale, today)
+    assert with_stale.instructions == with_full.instructions
+    assert with_stale.decisions == with_full.decisions
+    assert with_stale.state.released == with_full.state.released

@@ -47,15 +47,25 @@ def released_from_ids(code: str, instructed: frozenset[str]) -> tuple[date, ...]
 
 
 def with_released_record(state: HouseholdState) -> HouseholdState:
-    """`state` with its record of released days, made from its ids when it has none."""
-    if state.released is not None:
+    """`state` with its record of released days: made from its ids when it has none,
+    and completed from them when it has one.
+
+    The ids stay the source of truth: a build without the record (an older version
+    run after a roll-back) adds release ids but no days, and the record must not
+    then claim a week is unpaid that an id says was paid.
+    """
+    from_ids = released_from_ids(state.code, state.instructed)
+    if state.released is None:
+        return replace(state, released=from_ids)
+    if set(from_ids).issubset(state.released):
         return state
-    return replace(state, released=released_from_ids(state.code, state.instructed))
+    return replace(state, released=tuple(sorted({*state.released, *from_ids})))
 
 
 def with_release(state: HouseholdState, nominal: date) -> HouseholdState:
     """`state` remembering that the release of `nominal` is handled (paid or passed)."""
-    released = with_released_record(state).released or ()
+    record = state.released  # completed from the ids once per plan (`plan()`)
+    released = record if record is not None else with_released_record(state).released or ()
     if nominal in released:
         return replace(state, released=released)
     index = bisect_left(released, nominal)
