@@ -69,6 +69,7 @@ STAGES: tuple[Stage, ...] = (
 # `hhb import` runs these, in the night's order, for the files it is given
 IMPORT_STAGE_NAMES = ("import", "dedupe", "match", "reconcile", "book")
 IMPORT_STAGES: tuple[Stage, ...] = tuple(s for s in STAGES if s.name in IMPORT_STAGE_NAMES)
+assert len(IMPORT_STAGES) == len(IMPORT_STAGE_NAMES), "an import stage name is not in STAGES"
 
 AfterStage = Callable[[str], None]
 

@@ -6,7 +6,7 @@ the first night on or after its approval, but only when the vat covers it after
 every fixed charge due before the next expected income (GUIDE §4 rule 3: never
 pay out money that is not there; an extra payment never uses the advance).
 Otherwise the request waits and staff get a signal. The nightly stage does the
-I/O (scheduler/stage_extras.py).
+I/O (services/night_extras.py).
 
 When the bank sends the payment back, the request follows it ("teruggekomen",
 see `household_requests.follow_returned_extras`); if staff then pay it again,

@@ -31,7 +31,12 @@ Who forgets, and when
     view after a night or a change.
 
 Every speed cache in the domain and the services is declared with `@kept`, so
-this module lists them all (`kept_functions()`).
+this module lists them all (`kept_functions()`). Outside those two layers, three
+kinds of cache keep to the same rule (pure, bounded) but are not registered here,
+because forgetting them never changes what a test or benchmark measures: the
+connectors' parsed layouts and XML schemas (`functools.cache` on constants), and
+the persistence adapter's checked gemeente and households, kept per exact stored
+text (`adapters/persistence/repository.py`).
 """
 
 from __future__ import annotations

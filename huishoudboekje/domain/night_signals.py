@@ -1,7 +1,7 @@
 """Signals the nightly run raises about files, statements and bank lines (pure).
 
 Each has a stable key, so raising it again on a later night updates the stored
-signal instead of adding one (see persistence.nightly_repo.upsert_signals).
+signal instead of adding one (see adapters.persistence.signal_repo.upsert_signals).
 Planner signals (income late, vat below floor, shortfall, held back, participation
 ending) come from `planner.plan`; these are the ones only the night can see.
 """

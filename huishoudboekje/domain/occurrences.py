@@ -26,8 +26,8 @@ from huishoudboekje.domain.ids import (
     release_id,
 )
 
-# still imported from here by bench/leefgeld_stability.py, a test, and the planner as it
-# was before issue 15 (rewritten in parallel)
+# kept importable from here for bench/leefgeld_policies.py and older tests; new code
+# imports it from domain.ids
 from huishoudboekje.domain.ids import instruction_id as instruction_id
 from huishoudboekje.domain.kept import kept
 from huishoudboekje.domain.money import Money
@@ -137,7 +137,9 @@ WEEK_DAYS = 7
 
 
 def uncovered_days(household: Household, release: Release, instructed: frozenset[str]) -> int:
-    """How many days of a weekly release's week no other release has paid for (0..7).
+    """How many days of a weekly release's week no other release has paid for (0..7),
+    read from the EndToEndIds. Only the fallback for a state without a record of
+    released days (`paid_weeks.unpaid_days` answers from the record otherwise).
 
     Normally the releases around it lie a whole week away, and all 7 days are
     uncovered. After the leefgeld day changes (Friday to Monday), the first

@@ -1,7 +1,7 @@
-"""Service functions: the one place the CLI, the scheduler and the web call into.
+"""A household's status and plan: loaded through the persistence adapter, computed by
+the pure planner, and kept per exact input (`domain.kept`).
 
-Each takes a unit of work and plain values, reads what it needs through the
-persistence adapter and hands it to the pure engine.
+Each function takes a unit of work and plain values.
 """
 
 from __future__ import annotations

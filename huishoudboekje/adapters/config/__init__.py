@@ -1,7 +1,7 @@
 """The gemeente's configuration file (YAML): households and their rules.
 
 `load_config(path)` reads a file, checks every field and returns frozen domain
-records (`model.py`); any problem raises one `ConfigError` holding *all*
+records (`domain/household.py`); any problem raises one `ConfigError` holding *all*
 problems found, each naming the file, the path (``households[2].charges[0].amount``)
 and the YAML line. `dump_config` writes the normalized YAML form back: parsing
 it again gives equal records, which is what `hhb config export` relies on.
