@@ -47,12 +47,12 @@ sys.path.insert(0, str(ROOT))
 from huishoudboekje.adapters.config import load_config  # noqa: E402
 from huishoudboekje.adapters.persistence import (  # noqa: E402
     UnitOfWork,
-    apply_config,
     household_codes,
     load_household,
     open_database,
     save_household,
 )
+from huishoudboekje.services.configuration import apply_config  # noqa: E402
 from huishoudboekje.services.household_status import forget_status_reports  # noqa: E402
 from huishoudboekje.services.user_accounts import Role, create_user  # noqa: E402
 from tests.web_fixtures import seed_history  # noqa: E402

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from huishoudboekje.adapters.config import load_config
-from huishoudboekje.adapters.persistence import UnitOfWork, apply_config, load_audit_events
+from huishoudboekje.adapters.persistence import UnitOfWork, load_audit_events
 from huishoudboekje.adapters.persistence.approvals import (
     get_household_request,
     insert_household_request,
@@ -28,6 +28,7 @@ from huishoudboekje.domain.ids import extra_charge_id, extra_end_to_end_id
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.return_reasons import needs_other_account, reason_nl
+from huishoudboekje.services.configuration import apply_config
 from huishoudboekje.services.extra_returns import (
     close_returned_request,
     follow_returned_extras,

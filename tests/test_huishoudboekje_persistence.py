@@ -19,16 +19,12 @@ from huishoudboekje.adapters.config import Configuration, dump_config, load_conf
 from huishoudboekje.adapters.persistence import (
     ChangeSet,
     JournalConflictError,
-    NothingToExportError,
     Status,
     UnitOfWork,
     append_journal_entries,
-    apply_config,
-    config_sync,
     create_engine_from_url,
     database_url,
     delete_state,
-    export_config,
     get_state,
     household_codes,
     load_audit_events,
@@ -55,6 +51,8 @@ from huishoudboekje.domain.ledger import (
     vat,
 )
 from huishoudboekje.domain.money import Money
+from huishoudboekje.services import configuration
+from huishoudboekje.services.configuration import NothingToExportError, apply_config, export_config
 
 SAMPLES = Path(__file__).parent / "samples"
 DEMO = Path(__file__).parent / "samples" / "voorbeeldstad_basis.yaml"
@@ -279,7 +277,7 @@ def test_a_dry_run_saves_nothing(engine: Engine) -> None:
 
 def test_apply_is_one_transaction(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     saved: list[str] = []
-    real_save = config_sync.save_household
+    real_save = configuration.save_household
 
     def failing_save(uow: UnitOfWork, household: object, **kwargs: object) -> None:
         if saved:
@@ -287,7 +285,7 @@ def test_apply_is_one_transaction(engine: Engine, monkeypatch: pytest.MonkeyPatc
         saved.append("one")
         real_save(uow, household, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(config_sync, "save_household", failing_save)
+    monkeypatch.setattr(configuration, "save_household", failing_save)
     with pytest.raises(RuntimeError, match="disk full"):
         apply(engine, demo())
     with UnitOfWork(engine) as uow:

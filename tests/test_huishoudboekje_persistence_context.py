@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 from huishoudboekje.adapters.config import load_config
 from huishoudboekje.adapters.persistence import (
     UnitOfWork,
-    apply_config,
     load_gemeente,
     load_household,
     load_journal_entries,
@@ -25,6 +24,7 @@ from huishoudboekje.domain.household import Gemeente
 from huishoudboekje.domain.household_state import HouseholdState
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.status_report import status_report
+from huishoudboekje.services.configuration import apply_config
 from huishoudboekje.services.household_status import household_status, plan_settings
 from huishoudboekje.services.overview import CHARGE_KIND, HISTORY_DAYS, household_view, paid_charges
 from tests.factories import jansen

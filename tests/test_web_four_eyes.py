@@ -8,12 +8,12 @@ from typing import Any
 from huishoudboekje.adapters.config import load_config
 from huishoudboekje.adapters.persistence import (
     UnitOfWork,
-    apply_config,
     load_audit_events,
     load_household,
 )
 from huishoudboekje.adapters.persistence.approvals import list_change_requests
 from huishoudboekje.domain.money import Money
+from huishoudboekje.services.configuration import apply_config
 from huishoudboekje.services.rule_changes import four_eyes_reasons
 from tests.web_fixtures import DEMO_CONFIG, WebEnv, web  # noqa: F401
 

@@ -24,7 +24,6 @@ from huishoudboekje.adapters.config import load_config
 from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     append_journal_entries,
-    apply_config,
     load_household,
     open_database,
 )
@@ -35,6 +34,7 @@ from huishoudboekje.adapters.persistence.nightly_repo import (
 from huishoudboekje.adapters.persistence.planner_memory import save_planner_memory
 from huishoudboekje.domain.bankbook import InstructionStatus
 from huishoudboekje.domain.simulation import ActualIncome, simulate
+from huishoudboekje.services.configuration import apply_config
 from huishoudboekje.services.user_accounts import Role, create_user
 from web import create_app
 from web.identity import Argon2Hasher

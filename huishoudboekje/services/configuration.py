@@ -1,12 +1,24 @@
 """The households configuration file as `hhb config` uses it: check, apply, export.
 
-Reading the YAML file is the config adapter's work and saving it the persistence
-adapter's; this module puts the two behind functions that take an engine, so the
-command line never opens a unit of work itself.
+`apply_config` compares the file with what is stored, saves what differs in one
+transaction and returns a `ChangeSet` saying what changed (amounts as
+before → after). Every change is audit-logged with ``approved_by="config-apply"``:
+an operator applying a reviewed file counts as approval. A household that is
+stored but missing from the file is *not* deleted; it is reported and left as
+it is (end a household by giving it an ``end`` date). Within a household that is
+in the file, the file is the truth: rules left out of it are removed.
+
+`export_config` writes the stored configuration as YAML in normalized form;
+applying that export changes nothing. The comparison itself (`diff_config`,
+`ChangeSet`) is the pure `adapters.persistence.config_diff`; reading and writing
+YAML is the config adapter's work, loading and saving the persistence adapter's.
+`apply_configuration` and `export_configuration` take an engine and open the
+unit of work, so the command line never opens one itself.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -14,13 +26,29 @@ from sqlalchemy import Engine
 # Re-exported (`X as X`): the CLI names these errors and types without the adapters.
 from huishoudboekje.adapters.config import ConfigError as ConfigError
 from huishoudboekje.adapters.config import Configuration as Configuration
-from huishoudboekje.adapters.config import load_config
-from huishoudboekje.adapters.persistence.config_sync import ChangeSet as ChangeSet
-from huishoudboekje.adapters.persistence.config_sync import (
-    NothingToExportError as NothingToExportError,
+from huishoudboekje.adapters.config import (
+    dump_config,
+    gemeente_to_data,
+    household_to_data,
+    jsonable,
+    load_config,
 )
-from huishoudboekje.adapters.persistence.config_sync import apply_config, export_config
+from huishoudboekje.adapters.persistence.audit import record_audit
+from huishoudboekje.adapters.persistence.config_diff import ChangeSet as ChangeSet
+from huishoudboekje.adapters.persistence.config_diff import Status, diff_config
+from huishoudboekje.adapters.persistence.repository import (
+    load_gemeente,
+    load_households,
+    save_gemeente,
+    save_household,
+)
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+
+APPROVED_BY = "config-apply"
+
+
+class NothingToExportError(LookupError):
+    """The database holds no configuration yet."""
 
 
 def read_configuration(path: Path) -> Configuration:
@@ -40,3 +68,76 @@ def export_configuration(engine: Engine) -> str:
     """The stored configuration as normalized YAML; `NothingToExportError` when empty."""
     with UnitOfWork(engine) as uow:
         return export_config(uow)
+
+
+def apply_config(
+    uow: UnitOfWork,
+    config: Configuration,
+    actor: str = "operator",
+    *,
+    dry_run: bool = False,
+    at: datetime | None = None,
+) -> ChangeSet:
+    """Save the configuration's gemeente and households and commit, in one transaction.
+
+    Returns what changed. With `dry_run` nothing is written. Households stored
+    but absent from the file are reported (`Status.NOT_IN_FILE`) and left alone.
+    Each saved change gets an audit event (approved_by "config-apply").
+    """
+    stored_gemeente = load_gemeente(uow)
+    changes = diff_config(stored_gemeente, load_households(uow), config)
+    if dry_run:
+        return ChangeSet(changes.gemeente, changes.households, dry_run=True)
+    if changes.gemeente.status is not Status.UNCHANGED:
+        save_gemeente(uow, config.gemeente, at=at)
+        _audit_saved(
+            uow,
+            (actor, at),
+            ("gemeente", config.gemeente.name),
+            None if stored_gemeente is None else gemeente_to_data(stored_gemeente, full=True),
+            gemeente_to_data(config.gemeente, full=True),
+        )
+    for change in changes.households:
+        if change.status not in {Status.ADDED, Status.UPDATED} or change.after is None:
+            continue
+        save_household(uow, change.after, at=at)
+        _audit_saved(
+            uow,
+            (actor, at),
+            ("household", change.code),
+            None if change.before is None else household_to_data(change.before, full=True),
+            jsonable(household_to_data(change.after, full=True)),
+        )
+    uow.commit()
+    return changes
+
+
+def _audit_saved(
+    uow: UnitOfWork,
+    by: tuple[str, datetime | None],
+    saved: tuple[str, str],
+    before: object,
+    after: object,
+) -> None:
+    """Audit one saved object: `<type>.create` when there was nothing `before`, else `.update`."""
+    actor, at = by
+    object_type, object_id = saved
+    record_audit(
+        uow,
+        actor=actor,
+        action=f"{object_type}.{'create' if before is None else 'update'}",
+        object_type=object_type,
+        object_id=object_id,
+        before=before,
+        after=after,
+        approved_by=APPROVED_BY,
+        at=at,
+    )
+
+
+def export_config(uow: UnitOfWork) -> str:
+    """The stored configuration as YAML (normalized form: households sorted by code)."""
+    gemeente = load_gemeente(uow)
+    if gemeente is None:
+        raise NothingToExportError("no configuration stored yet; run `hhb config apply` first")
+    return dump_config(gemeente, load_households(uow))

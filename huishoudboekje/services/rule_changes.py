@@ -6,7 +6,7 @@ household always does. Everything else is saved at once. The requester can
 never approve their own change; approving needs the approver (teamleider) or
 admin role, and a change whose household was edited since is refused as stale.
 `hhb config apply` counts as approved and is logged with approved_by
-"config-apply" (see `persistence.config_sync`).
+"config-apply" (see `services.configuration`).
 """
 
 from __future__ import annotations

@@ -11,14 +11,7 @@ The only package that talks to the database. Typical use::
 
 from huishoudboekje.adapters.persistence import nightly_tables  # noqa: F401  (registers the tables)
 from huishoudboekje.adapters.persistence.audit import AuditEvent, load_audit_events, record_audit
-from huishoudboekje.adapters.persistence.config_sync import (
-    ChangeSet,
-    NothingToExportError,
-    Status,
-    apply_config,
-    diff_config,
-    export_config,
-)
+from huishoudboekje.adapters.persistence.config_diff import ChangeSet, Status, diff_config
 from huishoudboekje.adapters.persistence.db import (
     create_engine_from_url,
     database_url,
@@ -47,17 +40,14 @@ __all__ = [
     "AuditEvent",
     "ChangeSet",
     "JournalConflictError",
-    "NothingToExportError",
     "Status",
     "UnitOfWork",
     "UserRow",
     "append_journal_entries",
-    "apply_config",
     "create_engine_from_url",
     "database_url",
     "delete_state",
     "diff_config",
-    "export_config",
     "get_state",
     "household_codes",
     "load_audit_events",

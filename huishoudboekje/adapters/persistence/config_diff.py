@@ -3,7 +3,8 @@
 `diff_config` compares the stored gemeente and households with a parsed file
 and returns a `ChangeSet` (amounts as before → after, rule by rule); the
 `ChangeSet` also writes the plain-text report `hhb config apply` prints.
-It reads and writes nothing; `config_sync.apply_config` saves what it finds.
+It reads and writes nothing; `services.configuration.apply_config` saves what it
+finds.
 """
 
 from __future__ import annotations
