@@ -174,10 +174,6 @@ def min_money(*amounts: Money) -> Money:
     return min(amounts)
 
 
-def max_money(*amounts: Money) -> Money:
-    return max(amounts)
-
-
 def allocate(amount: Money, weights: Sequence[int | Decimal]) -> list[Money]:
     """Split `amount` over `weights` so that the parts add up exactly.
 

@@ -96,11 +96,6 @@ def household_accounts(uow: UnitOfWork, household: str) -> tuple[User, ...]:
     return list_users(uow, household=household)
 
 
-def all_accounts(uow: UnitOfWork) -> tuple[User, ...]:
-    """Every login account."""
-    return list_users(uow)
-
-
 @dataclass(frozen=True, slots=True)
 class AuditFilter:
     actor: str = ""

@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import Select, Text, bindparam, cast, func
 from sqlalchemy import select as select_columns
-from sqlmodel import select
 
 from huishoudboekje.adapters.persistence.tables import JournalEntryRow, PostingRow, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
@@ -190,11 +189,6 @@ def balances_of(household: str, sums: Iterable[Any]) -> dict[Account, Money]:
 def load_ledger(uow: UnitOfWork) -> Ledger:
     """The whole stored journal as a `Ledger`."""
     return Ledger(load_journal_entries(uow))
-
-
-def journal_entry_ids(uow: UnitOfWork) -> frozenset[str]:
-    """The ids of all stored entries."""
-    return frozenset(uow.session.exec(select(JournalEntryRow.entry_id)))
 
 
 def _load_by_ids(uow: UnitOfWork, ids: list[str]) -> dict[str, JournalEntry]:
