@@ -7,6 +7,7 @@ other. Nothing here writes or commits.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -105,23 +106,23 @@ def worklists(engine: Engine, today: date) -> Worklists:
 
 @dataclass(frozen=True, slots=True)
 class CaseloadPage:
-    """The caseload rows and what waits for staff, per household."""
+    """The caseload rows and, by household code, what waits for staff: new requests,
+    requests whose payment came back, and whether a four-eyes change waits."""
 
     rows: list[CaseloadRow]
-    requests_new: tuple[HouseholdRequest, ...]
-    requests_returned: tuple[HouseholdRequest, ...]
-    pending: tuple[ChangeRequest, ...]
+    requests_new: Counter[str]
+    requests_returned: Counter[str]
+    pending: set[str]
 
 
 def caseload_page(engine: Engine, today: date, query: str) -> CaseloadPage:
     """The caseload (filtered on `query`) with open requests and changes waiting."""
     with UnitOfWork(engine) as uow:
-        return CaseloadPage(
-            rows=caseload(uow, today, query),
-            requests_new=open_requests(uow),
-            requests_returned=returned_waiting(uow),
-            pending=pending_changes(uow),
-        )
+        rows = caseload(uow, today, query)
+        new = Counter(r.household for r in open_requests(uow))
+        returned = Counter(r.household for r in returned_waiting(uow))
+        pending = {c.household for c in pending_changes(uow)}
+    return CaseloadPage(rows, new, returned, pending)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from flask import Response, abort, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -42,9 +40,9 @@ def caseload() -> str:
         "staff/caseload.html",
         rows=page.rows,
         query=query,
-        requests_new=Counter(r.household for r in page.requests_new),
-        requests_returned=Counter(r.household for r in page.requests_returned),
-        pending={c.household for c in page.pending},
+        requests_new=page.requests_new,
+        requests_returned=page.requests_returned,
+        pending=page.pending,
     )
 
 
