@@ -9,6 +9,7 @@ import logging
 import pytest
 from flask import Flask
 
+from huishoudboekje.services import staff_actions as worklists
 from huishoudboekje.services.decisions import ChangeDecision, RequestAnswer
 from huishoudboekje.services.errors import NoteError, UnknownSignalError, UserError
 from huishoudboekje.services.household_requests import RequestError
@@ -17,7 +18,6 @@ from huishoudboekje.services.rule_changes import FourEyesError
 from huishoudboekje.services.rule_editing import HouseholdInvalidError
 from huishoudboekje.services.user_accounts import AccountError
 from tests.web_fixtures import WebEnv, make_app, web  # noqa: F401
-from web.staff import worklists
 
 ACKNOWLEDGE = "/medewerker/huishouden/HH-0001/signaal"
 

@@ -37,19 +37,17 @@ def provider() -> IdentityProvider:
     return cast(IdentityProvider, current_app.extensions["hhb_identity_provider"])
 
 
-def uow() -> UnitOfWork:
-    """A new unit of work on the app's database (use in a `with` block)."""
-    return unit_of_work(engine())
-
-
 def reads() -> UnitOfWork:
     """The request's unit of work for reading, opened on first use and closed when
     the request ends (`close_reads`).
 
-    The identity lookup and a page's reads share it: one connection and one
-    transaction per request instead of one each (on PostgreSQL that saves a
-    pre-ping, BEGIN and ROLLBACK round trip). Nothing is ever committed through it;
-    a view that writes opens its own `uow()`.
+    The web's one exception to "only services open a unit of work", kept because
+    it is measurably cheaper: the identity lookup and a page's reads share it, one
+    connection and one transaction per request instead of one each (on PostgreSQL
+    that saves a pre-ping, BEGIN and ROLLBACK round trip). It never writes: nothing
+    is ever committed through it. Every write, and every read a page makes apart
+    from these, goes through a service that opens its own unit of work on
+    `engine()`.
     """
     shared: UnitOfWork | None = g.get("hhb_reads")
     if shared is None:

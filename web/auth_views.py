@@ -7,12 +7,8 @@ from urllib.parse import urlparse
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
-from huishoudboekje.services.user_accounts import (
-    AccountError,
-    LoginOutcome,
-    accept_invite,
-    invite_user,
-)
+from huishoudboekje.services.login_actions import accept_invitation, invited_user
+from huishoudboekje.services.user_accounts import AccountError, LoginOutcome
 from web import access
 from web.identity import Argon2Hasher, Identity
 from web.security import error_page
@@ -84,11 +80,10 @@ def logout() -> Response:
 def invite(token: str) -> Response | str | tuple[str, int]:
     """A household member sets a password through a one-time link."""
     now = access.settings().now()
-    with access.uow() as uow:
-        try:
-            user = invite_user(uow, token, now)
-        except AccountError as exc:
-            return error_page(404, str(exc))
+    try:
+        user = invited_user(access.engine(), token, now)
+    except AccountError as exc:
+        return error_page(404, str(exc))
     if request.method == "GET":
         return render_template("auth/invite.html", user=user, error=None)
     password = request.form.get("password", "")
@@ -97,9 +92,8 @@ def invite(token: str) -> Response | str | tuple[str, int]:
             "auth/invite.html", user=user, error="De twee wachtwoorden zijn niet gelijk."
         ), 400
     hasher: Argon2Hasher = current_app.extensions["hhb_hasher"]
-    with access.uow() as uow:
-        try:
-            accept_invite(uow, hasher, token=token, password=password, now=now)
-        except AccountError as exc:
-            return render_template("auth/invite.html", user=user, error=str(exc)), 400
+    try:
+        accept_invitation(access.engine(), hasher, token=token, password=password, now=now)
+    except AccountError as exc:
+        return render_template("auth/invite.html", user=user, error=str(exc)), 400
     return redirect(url_for("auth.login", welkom=1))

@@ -15,15 +15,8 @@ from huishoudboekje.domain.bankbook import InstructionStatus
 from huishoudboekje.domain.household import Cadence, Household
 from huishoudboekje.domain.leefgeld import cadence_of
 from huishoudboekje.domain.planner import Difference
-from huishoudboekje.services.extra_returns import latest_payments
-from huishoudboekje.services.household_requests import (
-    REQUEST_KINDS,
-    RETURNED,
-    STATUS_NL,
-    RequestError,
-    requests_of,
-    submit_request,
-)
+from huishoudboekje.services.household_actions import requests_with_payments, send_request
+from huishoudboekje.services.household_requests import REQUEST_KINDS, STATUS_NL, RequestError
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.night_worklists import HouseholdPayment, household_payments
 from huishoudboekje.services.overview import (
@@ -202,24 +195,21 @@ def requests_page() -> str | BaseResponse | tuple[str, int]:
         if amount is None:
             errors["amount"] = "Vul een bedrag in, bijvoorbeeld 50,00."
         else:
-            with access.uow() as uow:
-                try:
-                    submit_request(
-                        uow,
-                        household=code,
-                        actor=access.current().username,
-                        kind=form["kind"],
-                        amount=amount,
-                        reason=form["reason"],
-                        now=access.settings().now(),
-                    )
-                except RequestError as exc:
-                    errors[exc.field or "kind"] = str(exc)
+            try:
+                send_request(
+                    access.engine(),
+                    household=code,
+                    actor=access.current().username,
+                    kind=form["kind"],
+                    amount=amount,
+                    reason=form["reason"],
+                    now=access.settings().now(),
+                )
+            except RequestError as exc:
+                errors[exc.field or "kind"] = str(exc)
         if not errors:
             return redirect(url_for("household.requests_page", verstuurd=1))
-    with access.uow() as uow:
-        mine = requests_of(uow, code)
-        returned = latest_payments(uow, [r.id for r in mine if r.status == RETURNED])
+    mine, returned = requests_with_payments(access.engine(), code)
     status = 400 if errors else 200
     page = render_template(
         "household/requests.html",

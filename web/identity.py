@@ -21,13 +21,13 @@ from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
 from argon2 import PasswordHasher as _Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from huishoudboekje.services.database import Engine, UnitOfWork, unit_of_work
+from huishoudboekje.services.database import Engine, UnitOfWork
+from huishoudboekje.services.login_actions import check_login
 from huishoudboekje.services.user_accounts import (
     LoginOutcome,
     LoginPolicy,
     Role,
     User,
-    authenticate,
     signed_in_user,
 )
 
@@ -122,16 +122,15 @@ class LocalPasswordProvider:
         self, credentials: Mapping[str, str], client: str, now: datetime
     ) -> AuthResult:
         """Check `username` and `password` from `credentials`."""
-        with unit_of_work(self.engine) as uow:
-            result = authenticate(
-                uow,
-                self.hasher,
-                username=credentials.get("username", ""),
-                password=credentials.get("password", ""),
-                client=client,
-                now=now,
-                policy=self.policy,
-            )
+        result = check_login(
+            self.engine,
+            self.hasher,
+            username=credentials.get("username", ""),
+            password=credentials.get("password", ""),
+            client=client,
+            now=now,
+            policy=self.policy,
+        )
         identity = None
         if result.outcome is LoginOutcome.OK and result.user is not None:
             identity = identity_of(result.user)

@@ -6,15 +6,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from huishoudboekje.services.decisions import (
-    ChangeDecision,
-    RequestAnswer,
-    answer_request,
-    decide_change,
+from huishoudboekje.services.decisions import ChangeDecision, RequestAnswer
+from huishoudboekje.services.household_requests import REQUEST_KINDS
+from huishoudboekje.services.staff_actions import (
+    answer_household_request,
+    decide_four_eyes_change,
 )
-from huishoudboekje.services.extra_returns import returned_requests
-from huishoudboekje.services.household_requests import REQUEST_KINDS, open_requests
-from huishoudboekje.services.staff import pending_changes
+from huishoudboekje.services.staff_pages import changes_waiting, request_lists
 from web import access
 from web.access import staff_only
 from web.staff import bp
@@ -39,8 +37,7 @@ ANSWERED_NL = {
 @staff_only
 def approvals() -> str:
     """Four-eyes changes waiting for a second staff member."""
-    with access.uow() as uow:
-        pending = pending_changes(uow)
+    pending = changes_waiting(access.engine())
     return render_template("staff/approvals.html", pending=pending)
 
 
@@ -54,16 +51,15 @@ def decide(request_id: int) -> BaseResponse:
         abort(400)
     back = url_for("staff.approvals")
     back_to(back)
-    with access.uow() as uow:
-        decide_change(
-            uow,
-            request_id=request_id,
-            decision=decision,
-            decider=identity.username,
-            may_approve=identity.may_approve,
-            now=access.settings().now(),
-            note=request.form.get("note", "").strip()[:2000],
-        )
+    decide_four_eyes_change(
+        access.engine(),
+        request_id=request_id,
+        decision=decision,
+        decider=identity.username,
+        may_approve=identity.may_approve,
+        now=access.settings().now(),
+        note=request.form.get("note", "").strip()[:2000],
+    )
     flash(DECIDED_NL[decision], "ok")
     return redirect(back)
 
@@ -73,9 +69,7 @@ def decide(request_id: int) -> BaseResponse:
 def requests_list() -> str:
     """Requests from households that nobody has looked at yet, and requests whose
     payment the bank sent back (pay again or close)."""
-    with access.uow() as uow:
-        items = open_requests(uow)
-        returned = returned_requests(uow)
+    items, returned = request_lists(access.engine())
     return render_template(
         "staff/requests.html", items=items, returned=returned, kinds=REQUEST_KINDS
     )
@@ -92,15 +86,14 @@ def handle_request(request_id: int) -> BaseResponse:
     back = url_for("staff.requests_list")
     back_to(back)
     settings = access.settings()
-    with access.uow() as uow:
-        answer_request(
-            uow,
-            request_id=request_id,
-            answer=answer,
-            actor=access.current().username,
-            note=request.form.get("answer", "").strip()[:2000],
-            now=settings.now(),
-            today=settings.today(),
-        )
+    answer_household_request(
+        access.engine(),
+        request_id=request_id,
+        answer=answer,
+        actor=access.current().username,
+        note=request.form.get("answer", "").strip()[:2000],
+        now=settings.now(),
+        today=settings.today(),
+    )
     flash(*ANSWERED_NL[answer])
     return redirect(back)

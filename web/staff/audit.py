@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from huishoudboekje.services.staff import AuditFilter, audit_changes, search_audit
+from huishoudboekje.services.staff import AuditFilter, audit_changes
+from huishoudboekje.services.staff_pages import audit_events
 from web import access
 from web.access import staff_only
 from web.parsing import iso_day
@@ -23,7 +24,6 @@ def audit() -> str:
         since=iso_day(request.args.get("van", "")),
         until=iso_day(request.args.get("tot", "")),
     )
-    with access.uow() as uow:
-        events = search_audit(uow, where)
+    events = audit_events(access.engine(), where)
     rows = [(event, audit_changes(event)) for event in events]
     return render_template("staff/audit.html", rows=rows, where=where)

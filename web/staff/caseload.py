@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from flask import Response, abort, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from huishoudboekje.services.caseload import caseload as caseload_of
-from huishoudboekje.services.database import UnitOfWork
-from huishoudboekje.services.household_requests import (
-    REQUEST_KINDS,
-    STATUS_NL,
-    open_requests,
-    requests_of,
-    returned_waiting,
-)
+from huishoudboekje.services.household_requests import REQUEST_KINDS, STATUS_NL
 from huishoudboekje.services.household_status import UnknownHouseholdError
-from huishoudboekje.services.households import household_exists
-from huishoudboekje.services.night_worklists import has_nights, night_signals
-from huishoudboekje.services.overview import HouseholdView, household_view
-from huishoudboekje.services.staff import (
-    change_history,
-    household_accounts,
-    notes_for,
-    pending_changes,
+from huishoudboekje.services.overview import HouseholdView
+from huishoudboekje.services.staff_actions import invite_member
+from huishoudboekje.services.staff_pages import (
+    HouseholdPage,
+    caseload_page,
+    household_page,
+    household_view_of,
 )
-from huishoudboekje.services.user_accounts import create_invite
 from web import access
 from web.access import staff_only
 from web.charts import buffer_chart
@@ -47,24 +35,27 @@ def caseload() -> str:
     requests to look at: new ones, and those whose extra payment the bank sent back
     (pay again or close)."""
     query = request.args.get("q", "").strip()[:100]
-    with access.uow() as uow:
-        rows = caseload_of(uow, access.settings().today(), query)
-        requests_new = Counter(r.household for r in open_requests(uow))
-        requests_returned = Counter(r.household for r in returned_waiting(uow))
-        pending = {c.household for c in pending_changes(uow)}
+    page = caseload_page(access.engine(), access.settings().today(), query)
     return render_template(
         "staff/caseload.html",
-        rows=rows,
+        rows=page.rows,
         query=query,
-        requests_new=requests_new,
-        requests_returned=requests_returned,
-        pending=pending,
+        requests_new=page.requests_new,
+        requests_returned=page.requests_returned,
+        pending=page.pending,
     )
 
 
-def _view_or_404(uow: UnitOfWork, code: str) -> HouseholdView:
+def _page_or_404(code: str) -> HouseholdPage:
     try:
-        return household_view(uow, code, access.settings().today())
+        return household_page(access.engine(), code, access.settings().today())
+    except UnknownHouseholdError:
+        abort(404)
+
+
+def _view_or_404(code: str) -> HouseholdView:
+    try:
+        return household_view_of(access.engine(), code, access.settings().today())
     except UnknownHouseholdError:
         abort(404)
 
@@ -73,23 +64,18 @@ def _view_or_404(uow: UnitOfWork, code: str) -> HouseholdView:
 @staff_only
 def household(code: str) -> str:
     """One household: balances, signals, rules, forecast, ledger, accounts, changes."""
-    with access.uow() as uow:
-        view = _view_or_404(uow, code)
-        notes = notes_for(uow, code)
-        stored = night_signals(uow, household=code) if has_nights(uow) else None
-        changes = change_history(uow, code)
-        accounts = household_accounts(uow, code)
-        requests = requests_of(uow, code)
+    page = _page_or_404(code)
+    view = page.view
     return render_template(
         "staff/household.html",
         view=view,
         report=view.status,
         h=view.status.household,
-        notes=notes,
-        stored=stored,
-        changes=changes,
-        accounts=accounts,
-        requests=requests,
+        notes=page.notes,
+        stored=page.stored,
+        changes=page.changes,
+        accounts=page.accounts,
+        requests=page.requests,
         status_nl=STATUS_NL,
         kinds=REQUEST_KINDS,
         entries=list(reversed(view.entries))[:LEDGER_ROWS],
@@ -103,8 +89,7 @@ def household(code: str) -> str:
 @staff_only
 def chart(code: str) -> Response:
     """The household's buffer chart."""
-    with access.uow() as uow:
-        view = _view_or_404(uow, code)
+    view = _view_or_404(code)
     return Response(buffer_chart(view.history, view.forecast), mimetype="image/svg+xml")
 
 
@@ -115,16 +100,15 @@ def invite(code: str) -> tuple[str, int] | BaseResponse:
     username = request.form.get("username", "").strip()
     name = request.form.get("display_name", "").strip()
     back_to(url_for("staff.household", code=code))
-    with access.uow() as uow:
-        if not household_exists(uow, code):
-            abort(404)
-        token = create_invite(
-            uow,
-            actor=access.current().username,
-            household=code,
-            username=username,
-            display_name=name or username,
-            now=access.settings().now(),
-        )
+    token = invite_member(
+        access.engine(),
+        actor=access.current().username,
+        household=code,
+        username=username,
+        display_name=name or username,
+        now=access.settings().now(),
+    )
+    if token is None:
+        abort(404)
     link = url_for("auth.invite", token=token, _external=True)
     return render_template("staff/invite.html", link=link, code=code, username=username), 200

@@ -9,7 +9,6 @@ from flask import abort, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.domain.household import Household
-from huishoudboekje.services.households import household_of
 from huishoudboekje.services.rule_editing import (
     end_problem,
     end_rule,
@@ -19,6 +18,7 @@ from huishoudboekje.services.rule_editing import (
     rule_index,
     with_rule,
 )
+from huishoudboekje.services.staff_pages import stored_household
 from web import access
 from web.access import staff_only
 from web.formatting import day_year
@@ -61,8 +61,7 @@ def new_household() -> FormPage | BaseResponse:
 
 
 def _stored(code: str) -> Household:
-    with access.uow() as uow:
-        household = household_of(uow, code)
+    household = stored_household(access.engine(), code)
     if household is None:
         abort(404)
     return household

@@ -17,14 +17,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.household import FixedCharge, IncomeStream
 from huishoudboekje.services.errors import UserError
-from huishoudboekje.services.households import stored_gemeente
-from huishoudboekje.services.rule_changes import Proposal, propose_household
-from huishoudboekje.services.rule_editing import (
-    HouseholdInvalidError,
-    Rule,
-    check_household,
-    rule_end,
-)
+from huishoudboekje.services.rule_changes import Proposal
+from huishoudboekje.services.rule_editing import HouseholdInvalidError, Rule, rule_end
+from huishoudboekje.services.staff_actions import propose_household_data
 from web import access
 from web.formatting import day_year
 from web.staff_forms import FormSpec, FormText, field_errors, shown_value
@@ -86,21 +81,20 @@ def _save(
 ) -> tuple[Proposal | None, dict[str, str]]:
     """Check and propose a household; returns (proposal, problems by path)."""
     settings = access.settings()
-    with access.uow() as uow:
-        try:
-            proposal = propose_household(
-                uow,
-                after=check_household(data, stored_gemeente(uow)),
-                actor=access.current().username,
-                now=settings.now(),
-                summary=summary,
-                is_new=creates_household,
-                threshold=settings.four_eyes_threshold,
-            )
-        except HouseholdInvalidError as exc:
-            return None, exc.by_field()
-        except UserError as exc:  # four-eyes: the household exists already, or not
-            return None, {"": str(exc)}
+    try:
+        proposal = propose_household_data(
+            access.engine(),
+            data,
+            actor=access.current().username,
+            now=settings.now(),
+            summary=summary,
+            is_new=creates_household,
+            threshold=settings.four_eyes_threshold,
+        )
+    except HouseholdInvalidError as exc:
+        return None, exc.by_field()
+    except UserError as exc:  # four-eyes: the household exists already, or not
+        return None, {"": str(exc)}
     return proposal, {}
 
 

@@ -1,0 +1,91 @@
+"""What staff change through the web, each change in one unit of work of its own.
+
+Thin doors onto the services that hold the rules (`nightly`, `staff`,
+`night_worklists`, `decisions`, `user_accounts`, `rule_changes`): each opens a unit
+of work on the engine, does exactly what one web request did in one transaction
+before, and lets the service it calls commit. A `UserError` leaves nothing written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+
+from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.services.decisions import answer_request, decide_change
+from huishoudboekje.services.households import household_exists, stored_gemeente
+from huishoudboekje.services.night_worklists import acknowledge_night_signal
+from huishoudboekje.services.nightly import Assignment, assign_transaction
+from huishoudboekje.services.rule_changes import Proposal, propose_household
+from huishoudboekje.services.rule_editing import check_household
+from huishoudboekje.services.staff import acknowledge_signal
+from huishoudboekje.services.user_accounts import create_invite
+
+__all__ = [
+    "acknowledge_household_signal",
+    "acknowledge_stored_signal",
+    "answer_household_request",
+    "assign_credit",
+    "decide_four_eyes_change",
+    "invite_member",
+    "propose_household_data",
+]
+
+
+def assign_credit(
+    engine: Engine, reference: str, household: str, income: str | None, **when: Any
+) -> Assignment:
+    """Give an unknown credit to a household (the keywords of `assign_transaction`)."""
+    with UnitOfWork(engine) as uow:
+        return assign_transaction(uow, reference, household, income, **when)
+
+
+def acknowledge_household_signal(engine: Engine, *, household: str, **note: Any) -> bool:
+    """Close a computed signal of `household` with a note (the keywords of
+    `acknowledge_signal`). False, with nothing written, when the household is unknown."""
+    with UnitOfWork(engine) as uow:
+        if not household_exists(uow, household):
+            return False
+        acknowledge_signal(uow, household=household, **note)
+    return True
+
+
+def acknowledge_stored_signal(engine: Engine, **note: Any) -> None:
+    """Close a stored signal of the nightly run (the keywords of
+    `acknowledge_night_signal`)."""
+    with UnitOfWork(engine) as uow:
+        acknowledge_night_signal(uow, **note)
+
+
+def decide_four_eyes_change(engine: Engine, **decision: Any) -> None:
+    """Approve or refuse a four-eyes change (the keywords of `decide_change`)."""
+    with UnitOfWork(engine) as uow:
+        decide_change(uow, **decision)
+
+
+def answer_household_request(engine: Engine, **answer: Any) -> None:
+    """Answer a household's request (the keywords of `answer_request`)."""
+    with UnitOfWork(engine) as uow:
+        answer_request(uow, **answer)
+
+
+def invite_member(engine: Engine, *, household: str, **invite: Any) -> str | None:
+    """A one-time link token for a member of `household` (the keywords of
+    `create_invite`); None, with nothing written, when the household is unknown."""
+    with UnitOfWork(engine) as uow:
+        if not household_exists(uow, household):
+            return None
+        return create_invite(uow, household=household, **invite)
+
+
+def propose_household_data(engine: Engine, data: dict[str, Any], **proposal: Any) -> Proposal:
+    """Check the household `data` against the stored gemeente and propose it (the
+    other keywords of `propose_household`): saved at once or held for four-eyes.
+
+    Raises `HouseholdInvalidError` for data the rules refuse, and `FourEyesError`
+    (a `UserError`) when the household exists already, or not.
+    """
+    with UnitOfWork(engine) as uow:
+        after = check_household(data, stored_gemeente(uow))
+        return propose_household(uow, after=after, **proposal)
