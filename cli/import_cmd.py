@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cli.engine_scope import database_engine
 from cli.night_common import add_common, night_paths, progress_bar
-from huishoudboekje.services.database import open_database
 from scheduler.context import AMSTERDAM
 from scheduler.lock import NightLockedError
 from scheduler.nightly import import_only
@@ -36,18 +36,15 @@ def register(subparsers: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """`hhb import FILE...`: import the files now; the exit code says whether all were accepted."""
-    engine = open_database(args.database)
     today = datetime.now(AMSTERDAM).date()
     try:
-        with progress_bar(not args.json) as progress:
+        with database_engine(args) as engine, progress_bar(not args.json) as progress:
             ctx, results, failed = import_only(
                 engine, args.files, today, night_paths(args), progress=progress
             )
     except NightLockedError as exc:
         print(f"hhb import: {exc}", file=sys.stderr)
         return EXIT_LOCKED
-    finally:
-        engine.dispose()
     files = [r.as_json() for r in ctx.results]
     if args.json:
         print(json.dumps({"files": files, "stages": results}, indent=2, ensure_ascii=False))

@@ -21,8 +21,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from cli.engine_scope import database_engine
 from cli.night_common import add_common, crash_hook, iso_date, night_paths, progress_bar
-from huishoudboekje.services.database import Engine, open_database
+from huishoudboekje.services.database import Engine
 from huishoudboekje.services.night_history import (
     AssignmentError,
     assign_credit,
@@ -74,17 +75,14 @@ def register(subparsers: Any) -> None:
 def run_nightly(args: argparse.Namespace) -> int:
     """`hhb nightly`: run the night (and any missed before it) and report each."""
     night = args.date or datetime.now(AMSTERDAM).date()
-    engine = open_database(args.database)
     try:
-        with progress_bar(not args.json) as progress:
+        with database_engine(args) as engine, progress_bar(not args.json) as progress:
             outcomes = run_nights(
                 engine, night, night_paths(args), after_stage=crash_hook(), progress=progress
             )
     except NightLockedError as exc:
         print(f"hhb nightly: {exc}", file=sys.stderr)
         return EXIT_LOCKED
-    finally:
-        engine.dispose()
     last = outcomes[-1]
     if args.json:
         print(json.dumps(last.report, indent=2, ensure_ascii=False))
@@ -105,21 +103,19 @@ def run_nightly(args: argparse.Namespace) -> int:
 
 def run_assign(args: argparse.Namespace) -> int:
     """`hhb assign`: give an unmatched credit to a household."""
-    engine = open_database(args.database)
     try:
-        done = assign_credit(
-            engine,
-            args.transaction,
-            args.household,
-            args.income,
-            actor=args.actor,
-            today=datetime.now(AMSTERDAM).date(),
-        )
+        with database_engine(args) as engine:
+            done = assign_credit(
+                engine,
+                args.transaction,
+                args.household,
+                args.income,
+                actor=args.actor,
+                today=datetime.now(AMSTERDAM).date(),
+            )
     except AssignmentError as exc:
         print(f"hhb assign: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    finally:
-        engine.dispose()
     income = f" ({done.income_id})" if done.income_id else ""
     print(
         f"Transactie {done.transaction_id} ({done.amount}) toegewezen aan {done.household}{income}"
@@ -176,11 +172,8 @@ def _listing(
 ) -> list[dict[str, Any]] | None:
     """What `fetch` reads from the database; with --json it is printed as JSON here
     and None comes back (the caller has nothing left to print)."""
-    engine = open_database(args.database)
-    try:
+    with database_engine(args) as engine:
         items = fetch(engine)
-    finally:
-        engine.dispose()
     if args.json:
         print(json.dumps(items, indent=2, ensure_ascii=False))
         return None

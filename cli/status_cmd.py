@@ -17,10 +17,11 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from cli.engine_scope import database_engine
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.planner import Plan
 from huishoudboekje.domain.status_report import StatusReport
-from huishoudboekje.services.database import Engine, open_database
+from huishoudboekje.services.database import Engine
 from huishoudboekje.services.households import (
     UnknownHouseholdError,
     plan_previews,
@@ -71,14 +72,12 @@ def register(subparsers: Any) -> None:
 
 def _read(command: str, args: argparse.Namespace, query: Callable[[Engine], T]) -> T | None:
     """Run a read-only query; None (after saying why) when the household does not exist."""
-    engine = open_database(getattr(args, "database", None))
     try:
-        return query(engine)
+        with database_engine(args) as engine:
+            return query(engine)
     except UnknownHouseholdError as exc:
         print(f"hhb {command}: {exc}", file=sys.stderr)
         return None
-    finally:
-        engine.dispose()
 
 
 def run_status(args: argparse.Namespace) -> int:

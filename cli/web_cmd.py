@@ -20,6 +20,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from cli.engine_scope import database_engine
 from huishoudboekje.services.account_admin import (
     DemoAccount,
     add_account,
@@ -27,7 +28,6 @@ from huishoudboekje.services.account_admin import (
     change_password,
     list_accounts,
 )
-from huishoudboekje.services.database import open_database
 from huishoudboekje.services.user_accounts import AccountError, PasswordHasher, Role
 
 EXIT_OK = 0
@@ -84,71 +84,64 @@ def _hasher() -> PasswordHasher:
     return Argon2Hasher()
 
 
+def _refused(action: str, exc: AccountError) -> int:
+    print(f"hhb users {action}: {exc}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
 def run_add(args: argparse.Namespace) -> int:
     """hhb users add."""
-    engine = open_database(args.database)
     try:
-        password = None if args.no_password else _password(args)
-        user = add_account(
-            engine,
-            _hasher(),
-            actor="operator (hhb users add)",
-            username=args.username,
-            display_name=args.name or args.username,
-            role=Role(args.role),
-            household=args.household,
-            password=password,
-            now=datetime.now(UTC),
-        )
+        with database_engine(args) as engine:
+            password = None if args.no_password else _password(args)
+            user = add_account(
+                engine,
+                _hasher(),
+                actor="operator (hhb users add)",
+                username=args.username,
+                display_name=args.name or args.username,
+                role=Role(args.role),
+                household=args.household,
+                password=password,
+                now=datetime.now(UTC),
+            )
     except AccountError as exc:
-        print(f"hhb users add: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    finally:
-        engine.dispose()
+        return _refused("add", exc)
     print(f"Account {user.username} ({user.role}) toegevoegd.")
     return EXIT_OK
 
 
 def run_password(args: argparse.Namespace) -> int:
     """hhb users password."""
-    engine = open_database(args.database)
     try:
-        change_password(
-            engine,
-            _hasher(),
-            actor="operator (hhb users password)",
-            username=args.username,
-            password=_password(args),
-            now=datetime.now(UTC),
-        )
+        with database_engine(args) as engine:
+            change_password(
+                engine,
+                _hasher(),
+                actor="operator (hhb users password)",
+                username=args.username,
+                password=_password(args),
+                now=datetime.now(UTC),
+            )
     except AccountError as exc:
-        print(f"hhb users password: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    finally:
-        engine.dispose()
+        return _refused("password", exc)
     print(f"Nieuw wachtwoord voor {args.username} ingesteld.")
     return EXIT_OK
 
 
 def run_list(args: argparse.Namespace) -> int:
     """hhb users list."""
-    engine = open_database(args.database)
-    try:
+    with database_engine(args) as engine:
         for user in list_accounts(engine):
             state = "actief" if user.password_hash else "wacht op uitnodiging"
             print(f"{user.username:20} {user.role:11} {user.household or '-':10} {state}")
-    finally:
-        engine.dispose()
     return EXIT_OK
 
 
 def run_demo(args: argparse.Namespace) -> int:
     """hhb users demo: the demo logins, created once."""
-    engine = open_database(args.database)
-    try:
+    with database_engine(args) as engine:
         missing = add_demo_accounts(engine, _hasher(), DEMO_USERS, datetime.now(UTC))
-    finally:
-        engine.dispose()
     if missing is not None:
         print(f"hhb users demo: household {missing} missing; run config apply first")
         return EXIT_BAD_INPUT

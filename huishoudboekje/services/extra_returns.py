@@ -30,6 +30,7 @@ from huishoudboekje.adapters.persistence.approvals import (
     set_household_request_status,
     update_household_request,
 )
+from huishoudboekje.adapters.persistence.crud import record_of
 from huishoudboekje.adapters.persistence.instruction_repo import extra_instruction_rows
 from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow
 from huishoudboekje.adapters.persistence.signal_repo import close_signal
@@ -86,12 +87,11 @@ class ReturnedRequest:
 
 
 def _payment(row: PaymentInstructionRow) -> ExtraPayment:
-    return ExtraPayment(
-        end_to_end_id=row.end_to_end_id,
+    return record_of(
+        ExtraPayment,
+        row,
         iban=row.payee_iban,
         amount=Money(row.amount),
-        execution_date=row.execution_date,
-        status=row.status,
         return_code=row.return_reason if row.status == InstructionStatus.RETURNED else "",
     )
 
@@ -128,12 +128,11 @@ def follow_returned_extras(uow: UnitOfWork, *, at: datetime) -> list[int]:
         if payment.status != InstructionStatus.RETURNED:
             continue  # an earlier attempt came back; the latest one stands
         set_household_request_status(uow, request_id, RETURNED)
-        record_audit(
+        _audit(
             uow,
+            request_id,
+            "extra_payment.returned",
             actor=NIGHT_ACTOR,
-            action="extra_payment.returned",
-            object_type="household_request",
-            object_id=str(request_id),
             before={"status": PAID},
             after={
                 "status": RETURNED,
@@ -188,6 +187,30 @@ def _note(note: str, *, required: bool) -> str:
     return note
 
 
+def _audit(
+    uow: UnitOfWork,
+    request_id: int,
+    action: str,
+    *,
+    actor: str,
+    before: object,
+    after: object,
+    at: datetime,
+) -> None:
+    # Every step of a returned payment is logged against its request, so the
+    # request's audit trail tells the whole story.
+    record_audit(
+        uow,
+        actor=actor,
+        action=action,
+        object_type="household_request",
+        object_id=str(request_id),
+        before=before,
+        after=after,
+        at=at,
+    )
+
+
 def retry_returned_request(
     uow: UnitOfWork, *, request_id: int, actor: str, note: str, now: datetime, today: date
 ) -> None:
@@ -210,12 +233,11 @@ def retry_returned_request(
         at=now,
         answer=note or None,
     )
-    record_audit(
+    _audit(
         uow,
+        request_id,
+        "extra_payment.retry",
         actor=actor,
-        action="extra_payment.retry",
-        object_type="household_request",
-        object_id=str(request_id),
         before={
             "status": RETURNED,
             "end_to_end_id": item.payment.end_to_end_id,
@@ -237,12 +259,11 @@ def close_returned_request(
     item = _returned(uow, request_id)
     note = _note(note, required=True)
     update_household_request(uow, request_id, status=CLOSED, handled_by=actor, at=now, answer=note)
-    record_audit(
+    _audit(
         uow,
+        request_id,
+        "extra_payment.close",
         actor=actor,
-        action="extra_payment.close",
-        object_type="household_request",
-        object_id=str(request_id),
         before={"status": RETURNED, "end_to_end_id": item.payment.end_to_end_id},
         after={"status": CLOSED, "note": note},
         at=now,

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from huishoudboekje.adapters.persistence.audit import record_audit
+from huishoudboekje.adapters.persistence.crud import record_of
 from huishoudboekje.adapters.persistence.instruction_repo import (
     household_charge_instructions,
     returned_instructions,
@@ -87,14 +88,7 @@ def has_nights(uow: UnitOfWork) -> bool:
 def unknown_credits(uow: UnitOfWork) -> list[UnknownCredit]:
     """Credits nobody could match, oldest first: staff assign them to a household."""
     return [
-        UnknownCredit(
-            id=row.id or 0,
-            booking_date=row.booking_date,
-            amount=Money(row.amount),
-            counterparty_name=row.counterparty_name,
-            counterparty_iban=row.counterparty_iban,
-            description=row.description,
-        )
+        record_of(UnknownCredit, row, id=row.id or 0, amount=Money(row.amount))
         for row in transactions(uow, TxStatus.UNMATCHED)
         if row.amount > 0
     ]
@@ -103,15 +97,7 @@ def unknown_credits(uow: UnitOfWork) -> list[UnknownCredit]:
 def returned_payments(uow: UnitOfWork) -> list[ReturnedPayment]:
     """Payments the bank sent back, newest first."""
     return [
-        ReturnedPayment(
-            end_to_end_id=row.end_to_end_id,
-            household=row.household,
-            kind=row.kind,
-            payee_name=row.payee_name,
-            amount=Money(row.amount),
-            execution_date=row.execution_date,
-            return_reason=row.return_reason,
-        )
+        record_of(ReturnedPayment, row, amount=Money(row.amount))
         for row in returned_instructions(uow)
     ]
 
@@ -130,13 +116,7 @@ def _stage_problems(stages: Any) -> tuple[str, ...]:
 def problem_nights(uow: UnitOfWork) -> list[ProblemNight]:
     """Nights that did not end "ok" (problems, failed, or still/again running), newest first."""
     return [
-        ProblemNight(
-            night=row.night,
-            status=row.status,
-            attempts=row.attempts,
-            error=row.error or "",
-            problems=_stage_problems(row.stages),
-        )
+        record_of(ProblemNight, row, error=row.error or "", problems=_stage_problems(row.stages))
         for row in reversed(night_runs(uow))
         if row.status != "ok"
     ]
@@ -145,18 +125,7 @@ def problem_nights(uow: UnitOfWork) -> list[ProblemNight]:
 def night_signals(uow: UnitOfWork, household: str | None = None) -> list[NightSignal]:
     """Open stored signals, most severe first."""
     items = [
-        NightSignal(
-            key=row.key,
-            household=row.household,
-            kind=row.kind,
-            severity=row.severity,
-            message=row.message,
-            first_seen=row.first_seen,
-            last_seen=row.last_seen,
-            status=row.status,
-            acknowledged_by=row.acknowledged_by,
-            acknowledged_note=row.acknowledged_note,
-        )
+        record_of(NightSignal, row)
         for row in signal_rows(uow, status="open")
         if household is None or row.household == household
     ]

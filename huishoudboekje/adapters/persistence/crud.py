@@ -29,6 +29,11 @@ def record_of(kind: type[Record], row: object, **overrides: Any) -> Record:
     return kind(**values, **overrides)
 
 
+def values_of(record: DataclassInstance, **overrides: Any) -> dict[str, Any]:
+    """The record's fields by name, `overrides` taking precedence: the columns of a new row."""
+    return {f.name: getattr(record, f.name) for f in fields(record)} | overrides
+
+
 def row_id(row: Any) -> int:
     """The row's autoincrement id; 0 only for a row not flushed yet."""
     return row.id if row.id is not None else 0

@@ -11,6 +11,7 @@ from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
+from huishoudboekje.adapters.persistence.crud import record_of, values_of
 from huishoudboekje.adapters.persistence.nightly_tables import (
     BankTransactionRow,
     PaymentFileRow,
@@ -33,18 +34,7 @@ def add_instructions(
             continue
         uow.session.add(
             PaymentInstructionRow(
-                end_to_end_id=instruction.end_to_end_id,
-                household=instruction.household,
-                kind=instruction.kind,
-                charge_id=instruction.charge_id,
-                payee_name=instruction.payee_name,
-                payee_iban=instruction.payee_iban,
-                payee_bic=instruction.payee_bic,
-                amount=instruction.amount.amount,
-                execution_date=instruction.execution_date,
-                remittance=instruction.remittance,
-                structured_reference=instruction.structured_reference,
-                reason=instruction.reason,
+                **values_of(instruction, amount=instruction.amount.amount),
                 status=InstructionStatus.INSTRUCTED.value,
                 instructed_on=instructed_on,
                 return_reason="",
@@ -57,20 +47,7 @@ def add_instructions(
 
 def to_instruction(row: PaymentInstructionRow) -> PaymentInstruction:
     """The domain value of a stored instruction."""
-    return PaymentInstruction(
-        end_to_end_id=row.end_to_end_id,
-        household=row.household,
-        kind=row.kind,
-        charge_id=row.charge_id,
-        payee_name=row.payee_name,
-        payee_iban=row.payee_iban,
-        payee_bic=row.payee_bic,
-        amount=Money(row.amount),
-        execution_date=row.execution_date,
-        remittance=row.remittance,
-        structured_reference=row.structured_reference,
-        reason=row.reason,
-    )
+    return record_of(PaymentInstruction, row, amount=Money(row.amount))
 
 
 def instruction_rows(

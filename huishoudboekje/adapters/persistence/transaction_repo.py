@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from huishoudboekje.adapters.persistence.crud import record_of, values_of
 from huishoudboekje.adapters.persistence.nightly_tables import BankTransactionRow
 from huishoudboekje.adapters.persistence.tables import PostingRow
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
@@ -51,27 +52,11 @@ def add_transactions(
     """Store new transactions (status new) of one statement."""
     uow.session.add_all(
         BankTransactionRow(
-            dedupe_key=tx.dedupe_key,
+            **values_of(tx, amount=tx.amount.amount),
             fingerprint=fingerprint,
             source_format=statement.source_format,
             statement_row_id=statement_row_id,
             account_iban=statement.account_iban,
-            booking_date=tx.booking_date,
-            value_date=tx.value_date,
-            amount=tx.amount.amount,
-            currency=tx.currency,
-            counterparty_name=tx.counterparty_name,
-            counterparty_iban=tx.counterparty_iban,
-            counterparty_bic=tx.counterparty_bic,
-            description=tx.description,
-            structured_reference=tx.structured_reference,
-            end_to_end_id=tx.end_to_end_id,
-            bank_reference=tx.bank_reference,
-            bank_transaction_code=tx.bank_transaction_code,
-            is_reversal=tx.is_reversal,
-            is_return=tx.is_return,
-            return_reason=tx.return_reason,
-            original_end_to_end_id=tx.original_end_to_end_id,
             status=TxStatus.NEW.value,
             night=night,
         )
@@ -82,25 +67,7 @@ def add_transactions(
 
 def to_transaction(row: BankTransactionRow) -> BankTransaction:
     """The domain value of a stored transaction."""
-    return BankTransaction(
-        booking_date=row.booking_date,
-        value_date=row.value_date,
-        amount=Money(row.amount),
-        currency=row.currency,
-        counterparty_name=row.counterparty_name,
-        counterparty_iban=row.counterparty_iban,
-        counterparty_bic=row.counterparty_bic,
-        description=row.description,
-        structured_reference=row.structured_reference,
-        end_to_end_id=row.end_to_end_id,
-        bank_reference=row.bank_reference,
-        bank_transaction_code=row.bank_transaction_code,
-        is_reversal=row.is_reversal,
-        is_return=row.is_return,
-        return_reason=row.return_reason,
-        original_end_to_end_id=row.original_end_to_end_id,
-        dedupe_key=row.dedupe_key,
-    )
+    return record_of(BankTransaction, row, amount=Money(row.amount))
 
 
 def transactions(
