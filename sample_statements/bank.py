@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
 from connectors.camt import IMPORTERS as CAMT_IMPORTERS
+from connectors.pain001_read import ParsedPayment
 from huishoudboekje.domain.banking import BankTransaction
 from huishoudboekje.domain.money import ZERO, Money
 from sample_statements.formats import (
@@ -38,17 +38,8 @@ CLOSED_ACCOUNTS = {"NL59RABO0199887766": "AC04"}
 EXTRA_FORMAT_MONTH = 10  # this month is also delivered as MT940 and CSV, at month end
 
 
-class Payment(Protocol):
-    """What the bank needs of one payment in a pain.001 (connectors.pain001.ParsedPayment)."""
-
-    end_to_end_id: str
-    execution_date: date
-    amount: Money
-    creditor_name: str
-    creditor_iban: str
-    creditor_bic: str
-    remittance: str
-    structured_reference: str
+# What the bank needs of one payment in a pain.001: the record the reader gives.
+Payment = ParsedPayment
 
 
 PaymentReader = Callable[[bytes, str], Sequence[Payment]]
@@ -56,7 +47,7 @@ PaymentReader = Callable[[bytes, str], Sequence[Payment]]
 
 def read_pain001_payments(data: bytes, file: str) -> Sequence[Payment]:
     """The payments of one pain.001 file, read with the product's own reader."""
-    from connectors.pain001 import read_pain001  # lands with the pain.001 exporter
+    from connectors.pain001 import read_pain001
 
     payments: Sequence[Payment] = read_pain001(data, file).payments
     return payments
