@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Engine
 
 from huishoudboekje.adapters.persistence.repository import household_codes
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
-from huishoudboekje.adapters.persistence.user_repo import User, find_user, list_users
+from huishoudboekje.adapters.persistence.user_repo import find_user, list_users
+from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.user_accounts import (
     PasswordHasher,
     Role,
@@ -29,25 +29,17 @@ __all__ = ["DemoAccount", "add_account", "add_demo_accounts", "change_password",
 DemoAccount = tuple[str, str, Role, str | None, str]
 
 
-def add_account(engine: Engine, hasher: PasswordHasher | None, **account: Any) -> User:
-    """Add an account (the keyword arguments of `create_user`) and commit.
-
-    Raises `AccountError` when the account is refused.
-    """
-    with UnitOfWork(engine) as uow:
-        return create_user(uow, hasher, **account)
+# Add an account (`user_accounts.create_user`) and commit; raises `AccountError`
+# when the account is refused.
+add_account = on_engine(create_user)
 
 
-def change_password(engine: Engine, hasher: PasswordHasher, **change: Any) -> User:
-    """Give an account a new password, which also unlocks it (see `set_password`)."""
-    with UnitOfWork(engine) as uow:
-        return set_password(uow, hasher, **change)
+# Give an account a new password, which also unlocks it (`user_accounts.set_password`).
+change_password = on_engine(set_password)
 
 
-def list_accounts(engine: Engine) -> tuple[User, ...]:
-    """Every login account."""
-    with UnitOfWork(engine) as uow:
-        return list_users(uow)
+# Every login account.
+list_accounts = on_engine(list_users)
 
 
 def add_demo_accounts(

@@ -10,6 +10,10 @@ per request), it asks `unit_of_work(engine)` here and passes the result on; the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
+
 from sqlalchemy import Engine
 
 from huishoudboekje.adapters.persistence.db import (
@@ -26,6 +30,7 @@ __all__ = [
     "connect",
     "database_url",
     "migrate",
+    "on_engine",
     "open_database",
     "unit_of_work",
 ]
@@ -39,3 +44,25 @@ def connect(url: str) -> Engine:
 def unit_of_work(engine: Engine) -> UnitOfWork:
     """A new, not yet opened unit of work on `engine` (use it with `with`)."""
     return UnitOfWork(engine)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def on_engine(
+    use_case: Callable[Concatenate[UnitOfWork, P], R],
+) -> Callable[Concatenate[Engine, P], R]:
+    """`use_case`, a service that works in the unit of work it is given (and commits
+    there), as a function of the engine: each call opens one unit of work around it.
+
+    The door for entry points that hold an engine, with the use case's own
+    parameters and return type, so mypy checks every call site.
+    """
+
+    @wraps(use_case)
+    def in_own_unit_of_work(engine: Engine, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with UnitOfWork(engine) as uow:
+            return use_case(uow, *args, **kwargs)
+
+    return in_own_unit_of_work

@@ -3,25 +3,20 @@ unit of work of its own (doors onto `household_requests` and `extra_returns`).""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Engine
 
 from huishoudboekje.adapters.persistence.approvals import HouseholdRequest
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.extra_returns import ExtraPayment, latest_payments
 from huishoudboekje.services.household_requests import RETURNED, requests_of, submit_request
 
 __all__ = ["requests_with_payments", "send_request"]
 
 
-def send_request(engine: Engine, **request: Any) -> HouseholdRequest:
-    """Store a household's request (the keywords of `submit_request`).
-
-    Raises `RequestError` (nothing written) when the request is refused.
-    """
-    with UnitOfWork(engine) as uow:
-        return submit_request(uow, **request)
+# Store a household's request (`household_requests.submit_request`); raises
+# `RequestError`, with nothing written, when the request is refused.
+send_request = on_engine(submit_request)
 
 
 def requests_with_payments(

@@ -3,16 +3,8 @@ its own (doors onto `user_accounts`, which holds the rules and commits)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Engine
-
-from huishoudboekje.adapters.persistence.uow import UnitOfWork
-from huishoudboekje.adapters.persistence.user_repo import User
+from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.user_accounts import (
-    LoginResult,
-    PasswordHasher,
     accept_invite,
     authenticate,
     invite_user,
@@ -21,21 +13,15 @@ from huishoudboekje.services.user_accounts import (
 __all__ = ["accept_invitation", "check_login", "invited_user"]
 
 
-def check_login(engine: Engine, hasher: PasswordHasher, **attempt: Any) -> LoginResult:
-    """One login attempt (the keywords of `authenticate`); the failure counters and
-    lockout it updates are committed."""
-    with UnitOfWork(engine) as uow:
-        return authenticate(uow, hasher, **attempt)
+# One login attempt (`user_accounts.authenticate`); the failure counters and the
+# lockout it updates are committed.
+check_login = on_engine(authenticate)
 
 
-def invited_user(engine: Engine, token: str, now: datetime) -> User:
-    """The account an invite link is for (raises `AccountError` when it is not valid)."""
-    with UnitOfWork(engine) as uow:
-        return invite_user(uow, token, now)
+# The account an invite link is for (raises `AccountError` when it is not valid).
+invited_user = on_engine(invite_user)
 
 
-def accept_invitation(engine: Engine, hasher: PasswordHasher, **acceptance: Any) -> User:
-    """Set the password through an invite link (the keywords of `accept_invite`);
-    raises `AccountError`, with nothing written, when it is refused."""
-    with UnitOfWork(engine) as uow:
-        return accept_invite(uow, hasher, **acceptance)
+# Set the password through an invite link (`user_accounts.accept_invite`); raises
+# `AccountError`, with nothing written, when it is refused.
+accept_invitation = on_engine(accept_invite)

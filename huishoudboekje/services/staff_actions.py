@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import Engine
 
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.decisions import answer_request, decide_change
 from huishoudboekje.services.households import household_exists, stored_gemeente
 from huishoudboekje.services.night_worklists import acknowledge_night_signal
-from huishoudboekje.services.nightly import Assignment, assign_transaction
+from huishoudboekje.services.nightly import assign_transaction
 from huishoudboekje.services.rule_changes import Proposal, propose_household
 from huishoudboekje.services.rule_editing import check_household
 from huishoudboekje.services.staff import acknowledge_signal
@@ -33,12 +34,8 @@ __all__ = [
 ]
 
 
-def assign_credit(
-    engine: Engine, reference: str, household: str, income: str | None, **when: Any
-) -> Assignment:
-    """Give an unknown credit to a household (the keywords of `assign_transaction`)."""
-    with UnitOfWork(engine) as uow:
-        return assign_transaction(uow, reference, household, income, **when)
+# Give an unknown credit to a household (`nightly.assign_transaction`).
+assign_credit = on_engine(assign_transaction)
 
 
 def acknowledge_household_signal(engine: Engine, *, household: str, **note: Any) -> bool:
@@ -51,23 +48,16 @@ def acknowledge_household_signal(engine: Engine, *, household: str, **note: Any)
     return True
 
 
-def acknowledge_stored_signal(engine: Engine, **note: Any) -> None:
-    """Close a stored signal of the nightly run (the keywords of
-    `acknowledge_night_signal`)."""
-    with UnitOfWork(engine) as uow:
-        acknowledge_night_signal(uow, **note)
+# Close a stored signal of the nightly run (`night_worklists.acknowledge_night_signal`).
+acknowledge_stored_signal = on_engine(acknowledge_night_signal)
 
 
-def decide_four_eyes_change(engine: Engine, **decision: Any) -> None:
-    """Approve or refuse a four-eyes change (the keywords of `decide_change`)."""
-    with UnitOfWork(engine) as uow:
-        decide_change(uow, **decision)
+# Approve or refuse a four-eyes change (`decisions.decide_change`).
+decide_four_eyes_change = on_engine(decide_change)
 
 
-def answer_household_request(engine: Engine, **answer: Any) -> None:
-    """Answer a household's request (the keywords of `answer_request`)."""
-    with UnitOfWork(engine) as uow:
-        answer_request(uow, **answer)
+# Answer a household's request (`decisions.answer_request`).
+answer_household_request = on_engine(answer_request)
 
 
 def invite_member(engine: Engine, *, household: str, **invite: Any) -> str | None:
