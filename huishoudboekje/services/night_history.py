@@ -6,14 +6,13 @@ of work, so callers never hold a database row after its session has closed.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
 
 from huishoudboekje.adapters.persistence.nightly_repo import night_runs, signal_rows
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
-from huishoudboekje.services.nightly import Assignment, AssignmentError, assign_transaction
+from huishoudboekje.services.nightly import Assignment, AssignmentError, assign_credit
 
 __all__ = ["Assignment", "AssignmentError", "assign_credit", "night_run_list", "signal_list"]
 
@@ -52,22 +51,3 @@ def night_run_list(engine: Engine) -> list[dict[str, Any]]:
             }
             for r in night_runs(uow)
         ]
-
-
-def assign_credit(
-    engine: Engine,
-    reference: str,
-    household_code: str,
-    income_id: str | None,
-    *,
-    actor: str,
-    today: date,
-) -> Assignment:
-    """Give an unmatched credit (by id or dedupe key) to a household and commit.
-
-    Raises `AssignmentError` when the credit or the household cannot take it.
-    """
-    with UnitOfWork(engine) as uow:
-        return assign_transaction(
-            uow, reference, household_code, income_id, actor=actor, today=today
-        )

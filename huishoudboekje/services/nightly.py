@@ -33,6 +33,7 @@ from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.ids import unmatched_ageing_key, unmatched_key
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.simulation import RECEIPT_MEMORY_DAYS
+from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.errors import UserError
 
 
@@ -134,3 +135,8 @@ def assign_transaction(
     if row.id is None:  # pragma: no cover
         raise RuntimeError("stored transaction without id")
     return Assignment(row.id, row.dedupe_key, household_code, income_id, amount, entry.id)
+
+
+# The same for a caller that holds an engine (`hhb assign`, the staff worklist): one
+# unit of work around it.
+assign_credit = on_engine(assign_transaction)

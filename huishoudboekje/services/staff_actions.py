@@ -17,7 +17,7 @@ from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.decisions import answer_request, decide_change
 from huishoudboekje.services.households import household_exists, stored_gemeente
 from huishoudboekje.services.night_worklists import acknowledge_night_signal
-from huishoudboekje.services.nightly import assign_transaction
+from huishoudboekje.services.nightly import assign_credit
 from huishoudboekje.services.rule_changes import Proposal, propose_household
 from huishoudboekje.services.rule_editing import check_household
 from huishoudboekje.services.staff import acknowledge_signal
@@ -32,10 +32,6 @@ __all__ = [
     "invite_member",
     "propose_household_data",
 ]
-
-
-# Give an unknown credit to a household (`nightly.assign_transaction`).
-assign_credit = on_engine(assign_transaction)
 
 
 def acknowledge_household_signal(engine: Engine, *, household: str, **note: Any) -> bool:
