@@ -97,6 +97,9 @@ class IncomeStream:
     terms: tuple[str, ...] = ()
     margin: Decimal = Decimal("0.05")
     window_days: int = 5  # how many days late an income may arrive before it is "te laat"
+    # turnover, flex work, a WW paid on varying days: the expected amount is learned
+    # from the receipts (`domain.learned_income`), the configured one is a start value
+    irregular: bool = False
 
 
 @dataclass(frozen=True, slots=True)
