@@ -41,7 +41,7 @@ EARLY_RECEIPT_DAYS = 7  # an income may arrive this many days before its date
 RECEIPT_MEMORY_DAYS = 400
 
 
-MAX_LEARNED_BUFFER = Money("2400.00")  # twice the default buffer target
+MAX_LEARNED_BUFFER = Money("3600.00")  # three times the default buffer target
 
 
 @dataclass(frozen=True, slots=True)

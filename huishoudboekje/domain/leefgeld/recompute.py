@@ -164,9 +164,9 @@ def recompute(
         return RateDecision(new, signals, explanation)
     if lg.next_rate is not None and abs(rate - lg.next_rate) < _threshold(lg.next_rate):
         return RateDecision(base, signals, explanation)  # already announced
-    if abs(rate - current) < _threshold(current) or _held(
-        household, lg, today, settings, down_needed=rate < current and target.capped
-    ):
+    if _held(household, lg, since, today, settings, down_needed=rate < current and target.capped):
+        return RateDecision(base, signals, explanation)  # an announced step stays announced
+    if abs(rate - current) < _threshold(current):
         unannounced = replace(base, next_rate=None, next_rate_from=None, next_rate_because="")
         return RateDecision(unannounced, signals, explanation)
     because = _income_because(household, lg, b, stopped, up=rate > current)
@@ -190,20 +190,24 @@ def _with_learned_target(household: Household, b: Budget, settings: PlanSettings
 def _held(
     household: Household,
     lg: LeefgeldState,
+    since: date,
     today: date,
     settings: PlanSettings,
     *,
     down_needed: bool,
 ) -> bool:
     """Whether a household with an irregular income keeps its rate for now: its rate
-    steps at most once per `settings.irregular_step_months` (issue 17.4), unless it
-    must come down because the charges would otherwise not be paid."""
+    steps at most once per `settings.irregular_step_months` (issue 17.4), counted from
+    the last step taken or announced, unless it must come down because the charges
+    would otherwise not be paid. The first step after the start rate is free: the
+    start rate is the floor of an empty vat, not a promise."""
     if down_needed or not any(i.irregular for i in household.incomes):
         return False
-    if lg.rate_since is None:
+    last = lg.next_rate_from if lg.next_rate is not None else lg.rate_since
+    if last is None or lg.rate_since is None or lg.rate_since <= since:
         return False
     months = settings.irregular_step_months
-    total = lg.rate_since.year * 12 + lg.rate_since.month - 1 + months
+    total = last.year * 12 + last.month - 1 + months
     until = date(total // 12, total % 12 + 1, 1)
     return today < until
 
