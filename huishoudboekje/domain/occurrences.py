@@ -12,6 +12,7 @@ from decimal import ROUND_CEILING, Decimal
 
 from huishoudboekje.domain.business_calendar import DEFAULT_CALENDAR, BusinessCalendar
 from huishoudboekje.domain.household import (
+    MAX_LEARNED_BUFFER,
     WEEKDAYS,
     Cadence,
     FixedCharge,
@@ -39,9 +40,6 @@ EARLY_RECEIPT_DAYS = 7  # an income may arrive this many days before its date
 # expected amount is learned from 12 whole months of them (`learned_income`), and a
 # stopped income's signal names the day it was last received.
 RECEIPT_MEMORY_DAYS = 400
-
-
-MAX_LEARNED_BUFFER = Money("3600.00")  # three times the default buffer target
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,9 +206,8 @@ def _held(
     last = lg.next_rate_from if lg.next_rate is not None else lg.rate_since
     if last is None or lg.rate_since is None or lg.rate_since <= since:
         return False
-    months = settings.irregular_step_months
-    total = last.year * 12 + last.month - 1 + months
-    until = date(total // 12, total % 12 + 1, 1)
+    total = last.year * 12 + last.month - 1 + settings.irregular_step_months
+    until = date(total // 12, total % 12 + 1, min(last.day, 28))
     return today < until
 
 
