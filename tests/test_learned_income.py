@@ -208,3 +208,30 @@ def test_an_irregular_earner_steps_at_most_once_a_quarter_unless_money_runs_out(
     for (day_a, *_), (day_b, old, new, capped) in itertools.pairwise(changes):
         quick = (day_b - day_a).days < 85
         assert not quick or (new < old and capped), (day_a, day_b, old, new, capped)
+
+
+def test_status_json_shows_the_learned_amount_and_its_basis() -> None:
+    from huishoudboekje.domain.household_state import HouseholdState
+    from huishoudboekje.domain.status_report import status_report
+
+    household = _zzp_household()
+    from huishoudboekje.domain.household import Household
+
+    assert isinstance(household, Household)
+    receipts = tuple(_r(date(2026, m, 10), "1000.00") for m in range(1, 8))
+    state = HouseholdState(
+        code="HH-ZZP", vat=Money("1500.00"), receipts=receipts, planned_since=START
+    )
+    data = status_report(household, state, date(2026, 7, 20)).as_json()
+    (learned,) = data["learned_income"]
+    assert learned == {
+        "income": "omzet",
+        "expected_monthly": "1000.00",
+        "configured_monthly": "1850.00",
+        "learned_monthly": "1000.00",
+        "months": 6,
+        "receipts": 6,
+        "method": "trimmed_mean",
+        "since": "2026-01-01",
+        "longest_gap_days": 30,
+    }

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from huishoudboekje.domain.household import IncomeStream
+from huishoudboekje.domain.household import Household, IncomeStream
 from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.kept import kept
 from huishoudboekje.domain.money import ZERO, Money
@@ -178,3 +178,15 @@ def learned_buffer_target(
         gap_money = Money.round(stream.monthly.amount * stream.longest_gap_days * 12 / 365)
         need = max(need, gap_money)
     return max(configured, min(need, maximum))
+
+
+def learned_incomes(
+    household: Household,
+    receipts: tuple[IncomeReceipt, ...],
+    planned_since: date | None,
+    today: date,
+) -> tuple[LearnedIncome, ...]:
+    """What the planner expects from each of the household's irregular streams on
+    `today`, learned since planning began (for `hhb status --json`)."""
+    since = max(household.start, planned_since or today)
+    return tuple(learn(i, receipts, since, today) for i in household.incomes if i.irregular)
