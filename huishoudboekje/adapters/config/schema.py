@@ -229,9 +229,9 @@ class GemeenteModel(_Section):
     account_name: Name
     bic: Bic = _d(Gemeente, "bic")
     max_days_early: Count = _d(Gemeente, "max_days_early")
+    extra_closing_days: list[Day] = list(_d(Gemeente, "extra_closing_days"))
     max_learned_buffer: PositiveAmount = _d(Gemeente, "max_learned_buffer")
     irregular_step_months: Count = _d(Gemeente, "irregular_step_months")
-    extra_closing_days: list[Day] = list(_d(Gemeente, "extra_closing_days"))
 
     def to_domain(self) -> Gemeente:
         """The checked values as the domain record `Gemeente`."""

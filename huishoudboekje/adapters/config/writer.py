@@ -40,9 +40,9 @@ def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any
     }
     _optional(data, gemeente, "bic", full)
     _optional(data, gemeente, "max_days_early", full)
+    _optional(data, gemeente, "extra_closing_days", full, list)
     _optional(data, gemeente, "max_learned_buffer", full, str)
     _optional(data, gemeente, "irregular_step_months", full)
-    _optional(data, gemeente, "extra_closing_days", full, list)
     return data
 
 

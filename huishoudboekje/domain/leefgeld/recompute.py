@@ -164,7 +164,8 @@ def recompute(
         return RateDecision(new, signals, explanation)
     if lg.next_rate is not None and abs(rate - lg.next_rate) < _threshold(lg.next_rate):
         return RateDecision(base, signals, explanation)  # already announced
-    if _held(household, lg, since, today, settings, down_needed=rate < current and target.capped):
+    forced = (rate < current and target.capped) or (rate > current and lg.capped)
+    if _held(household, lg, since, today, settings, exempt=forced):
         return RateDecision(base, signals, explanation)  # an announced step stays announced
     if abs(rate - current) < _threshold(current):
         unannounced = replace(base, next_rate=None, next_rate_from=None, next_rate_because="")
@@ -194,14 +195,16 @@ def _held(
     today: date,
     settings: PlanSettings,
     *,
-    down_needed: bool,
+    exempt: bool,
 ) -> bool:
     """Whether a household with an irregular income keeps its rate for now: its rate
     steps at most once per `settings.irregular_step_months` (issue 17.4), counted from
-    the last step taken or announced, unless it must come down because the charges
-    would otherwise not be paid. The first step after the start rate is free: the
+    the last step taken or announced, unless it is `exempt`: it must come down
+    because the charges would otherwise not be paid, or it was held down for that
+    reason and the money is back (a household is never kept at the floor for three
+    months with a full vat). The first step after the start rate is free too: the
     start rate is the floor of an empty vat, not a promise."""
-    if down_needed or not any(i.irregular for i in household.incomes):
+    if exempt or not any(i.irregular for i in household.incomes):
         return False
     last = lg.next_rate_from if lg.next_rate is not None else lg.rate_since
     if last is None or lg.rate_since is None or lg.rate_since <= since:
