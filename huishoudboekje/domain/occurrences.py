@@ -220,17 +220,25 @@ def is_received(
     income: IncomeStream, occurrence: date, receipts: tuple[IncomeReceipt, ...]
 ) -> bool:
     """Whether a receipt for `income` falls in the window around `occurrence`."""
+    return is_received_on(income, occurrence, receipt_days(tuple(receipts)).get(income.id, ()))
+
+
+def is_received_on(income: IncomeStream, occurrence: date, days: tuple[date, ...]) -> bool:
+    """`is_received`, given the days `income` was received on, in order
+    (`receipt_days`): a bisection instead of a scan."""
     lo = occurrence - timedelta(days=EARLY_RECEIPT_DAYS)
     hi = occurrence + timedelta(days=income.window_days)
-    days = _receipt_days(income.id, tuple(receipts))
     index = bisect_left(days, lo)
     return index < len(days) and days[index] <= hi
 
 
-@kept(maxsize=4096, per_household=True)  # every forecast of a night asks for the same
-def _receipt_days(income_id: str, receipts: tuple[IncomeReceipt, ...]) -> tuple[date, ...]:
-    """The days on which `income_id` was received, in order."""
-    return tuple(sorted(r.day for r in receipts if r.income_id == income_id))
+@kept(maxsize=1024, per_household=True)  # every forecast of a night asks for the same
+def receipt_days(receipts: tuple[IncomeReceipt, ...]) -> dict[str, tuple[date, ...]]:
+    """The days each income was received on, in order (read only: shared by callers)."""
+    days: dict[str, list[date]] = {}
+    for r in receipts:
+        days.setdefault(r.income_id, []).append(r.day)
+    return {income_id: tuple(sorted(found)) for income_id, found in days.items()}
 
 
 def income_period_days(income: IncomeStream, today: date) -> int:
@@ -266,18 +274,17 @@ def stopped_income(
     """
     if income.irregular:
         return None
-    return _stopped(income, today, tuple(receipts), since)
+    return _stopped(income, today, receipt_days(tuple(receipts)).get(income.id, ()), since)
 
 
 @kept(maxsize=4096, per_household=True)
 def _stopped(
-    income: IncomeStream, today: date, receipts: tuple[IncomeReceipt, ...], since: date
+    income: IncomeStream, today: date, days: tuple[date, ...], since: date
 ) -> StoppedIncome | None:
     overdue = timedelta(days=income.window_days + income_period_days(income, today))
     due = [d for d in income.schedule.between(since, today - overdue) if d >= since]
-    if not due or is_received(income, due[-1], receipts):
+    if not due or is_received_on(income, due[-1], days):
         return None
-    days = _receipt_days(income.id, receipts)
     last = days[-1] if days else None
     if last is not None and last >= due[-1] - timedelta(days=EARLY_RECEIPT_DAYS):
         return None
@@ -289,9 +296,12 @@ def stopped_incomes(
     household: Household, today: date, receipts: tuple[IncomeReceipt, ...], since: date
 ) -> tuple[StoppedIncome, ...]:
     """The household's incomes that look stopped on `today` (see `stopped_income`)."""
+    received = receipt_days(tuple(receipts))
     result = []
     for income in household.incomes:
-        stopped = stopped_income(income, today, receipts, since)
+        if income.irregular:
+            continue
+        stopped = _stopped(income, today, received.get(income.id, ()), since)
         if stopped is not None:
             result.append(stopped)
     return tuple(result)
@@ -328,13 +338,15 @@ def expected_incomes(
     expected any more, and an irregular one at its learned amount.
     """
     result = []
+    received = receipt_days(tuple(receipts))
     for income in household.incomes:
-        if since is not None and stopped_income(income, first, receipts, since) is not None:
+        days = received.get(income.id, ())
+        if since is not None and not income.irregular and _stopped(income, first, days, since):
             continue
         amount = expected_amount(income, first, receipts, since)
         lookback = first - timedelta(days=income.window_days)
         for day in income.schedule.between(lookback, last):
-            if household.is_active_on(day) and not is_received(income, day, receipts):
+            if household.is_active_on(day) and not is_received_on(income, day, days):
                 result.append((max(day, first), income, amount))
     result.sort(key=lambda item: (item[0], item[1].id))
     return result

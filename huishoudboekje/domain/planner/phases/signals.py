@@ -17,8 +17,9 @@ from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.occurrences import (
     RECEIPT_MEMORY_DAYS,
     PlanSettings,
-    is_received,
+    is_received_on,
     planning_since,
+    receipt_days,
     stopped_incomes,
 )
 from huishoudboekje.domain.planner.booking import signal
@@ -50,6 +51,7 @@ def _first_day(state: HouseholdState, household: Household, today: date) -> date
 def _late_incomes(state: HouseholdState, household: Household, today: date) -> tuple[Signal, ...]:
     """An expected income that has not come in once its window has passed."""
     first = _first_day(state, household, today)
+    received = receipt_days(state.receipts)
     return tuple(
         signal(
             household.code,
@@ -61,7 +63,7 @@ def _late_incomes(state: HouseholdState, household: Household, today: date) -> t
         )
         for income in household.incomes
         for day in income.schedule.between(first, today - timedelta(days=income.window_days + 1))
-        if not is_received(income, day, state.receipts)
+        if not is_received_on(income, day, received.get(income.id, ()))
     )
 
 
