@@ -121,6 +121,7 @@ def test_staff_get_one_signal_with_the_last_date_received() -> None:
     )
     # due 10 May, window 5 days, one month (31 days) more: noticed on 15 June
     assert first_raised == date(2026, 6, 15)
+    assert signal.key == "HH-ALIM:inkomen_gestopt:alimentatie:2026-05-10"
     assert signal.data_dict()["last_received"] == "2026-04-10"
     assert signal.data_dict()["first_missed"] == "2026-05-10"
     assert "Inkomen lijkt gestopt" in signal.message
