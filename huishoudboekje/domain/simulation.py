@@ -107,8 +107,13 @@ def simulate(
     *,
     start_vat: Money = ZERO,
     booking_delay: int = 1,
+    changes: Sequence[tuple[date, Household]] = (),
 ) -> Simulation:
-    """Run the nightly plan for every day in [first, last]."""
+    """Run the nightly plan for every day in [first, last].
+
+    `changes` are later versions of the household's rules, each planned with from
+    its day on (a new cadence, a rent increase, an end date set by staff).
+    """
     settings = settings or PlanSettings()
     state = HouseholdState(code=household.code, vat=start_vat)
     entries: list[JournalEntry] = []
@@ -132,6 +137,7 @@ def simulate(
     for income in incomes:
         by_day.setdefault(income.day + timedelta(days=booking_delay), []).append(income)
 
+    versions = sorted(changes, key=lambda change: change[0])
     day = first
     while day <= last:
         # the bank executes what is due today (before tonight's plan sees the statement)
@@ -149,7 +155,8 @@ def simulate(
             bank = bank + income.amount
         horizon = day - timedelta(days=RECEIPT_MEMORY_DAYS)
         state = replace(state, vat=vat, receipts=tuple(r for r in receipts if r.day >= horizon))
-        result = plan(household, state, day, settings)
+        rules = next((h for since, h in reversed(versions) if since <= day), household)
+        result = plan(rules, state, day, settings)
         entries.extend(result.entries)
         pending.extend(result.instructions)
         state = result.state
