@@ -15,8 +15,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-import pytest
-
 from huishoudboekje.domain.household import Cadence, Household
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.signals import SignalKind
@@ -25,8 +23,6 @@ from tests.factories import jansen
 
 FIRST, LAST = date(2026, 1, 1), date(2026, 12, 31)
 CHANGED = date(2026, 11, 10)  # a Tuesday: staff change the cadence
-
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 17 point 1: reproduced, not fixed yet")
 
 
 def _jansen(cadence: Cadence) -> Household:
