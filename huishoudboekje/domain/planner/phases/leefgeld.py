@@ -14,7 +14,7 @@ from decimal import Decimal
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.household import Cadence, Household
 from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
-from huishoudboekje.domain.ids import arrears_id
+from huishoudboekje.domain.ids import arrears_id, instruction_id
 from huishoudboekje.domain.leefgeld import (
     cadence_of,
     needs_recompute,
@@ -37,6 +37,7 @@ from huishoudboekje.domain.planner.wording import leefgeld_remittance, partial_r
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 
 RELEASE_LOOKBACK_DAYS = 6
+REST_OF_PERIOD = "LGR"  # the subject of a release paying the rest of a period
 MINIMUM_CATCH_UP = Money("5.00")  # smaller catch-ups wait until the whole rest fits
 
 
@@ -56,9 +57,29 @@ def release_leefgeld(
     step = Step(state)
     for release in release_dates(household, first, instructed_until(today, settings), settings):
         if release.id in step.state.instructed:
-            continue
+            rest = _rest_of_period(step.state, household, release)
+            if rest is None:
+                continue
+            release = rest
         step = step.then(_release(step.state, household, today, settings, release))
     return step.then(_pay_arrears(step.state, household, today, settings))
+
+
+def _rest_of_period(
+    state: HouseholdState, household: Household, release: Release
+) -> Release | None:
+    """The release paying the rest of a period whose own id was used under other rules.
+
+    A weekly release on the 1st of a month has the id of that month's monthly
+    release. After a change to monthly cadence, the days of the month it did not pay
+    for are paid under an id of their own (once: then they are paid).
+    """
+    if state.leefgeld.paid_through is None:
+        return None
+    if unpaid_portion(household, state, release).days == 0:
+        return None
+    rest = instruction_id(household.code, REST_OF_PERIOD, release.nominal)
+    return None if rest in state.instructed else replace(release, id=rest)
 
 
 def _current_rate(
