@@ -177,19 +177,41 @@ def what_happens(rng: random.Random, base: Household, last: date) -> Scenario:
     return Scenario(0, base, changes, tuple(incomes), tuple(returns), start_vat, FIRST, last)
 
 
+def on_time(base: Household, last: date) -> tuple[ActualIncome, ...]:
+    """Every income on its day, with its amount."""
+    return tuple(
+        ActualIncome(day, stream.id, stream.amount)
+        for stream in base.incomes
+        for day in stream.schedule.between(base.start - timedelta(days=10), last)
+    )
+
+
+def leefgeld_changes(
+    rng: random.Random, base: Household, last: date
+) -> tuple[tuple[date, Household], ...]:
+    """0-3 changes of cadence, weekday or policy on random days up to `last`."""
+    return _changes(rng, base, last, LEEFGELD_CHANGES)
+
+
 def _day_in(rng: random.Random, first: date, last: date) -> date:
     return first + timedelta(days=rng.randint(0, max((last - first).days, 0)))
 
 
-def _changes(rng: random.Random, base: Household, last: date) -> tuple[tuple[date, Household], ...]:
-    """0-3 rule changes on random days, each on top of the one before."""
+CHANGES = ("cadence", "weekday", "policy", "rent", "end")
+LEEFGELD_CHANGES = ("cadence", "weekday", "policy")
+
+
+def _changes(
+    rng: random.Random, base: Household, last: date, kinds: tuple[str, ...] = CHANGES
+) -> tuple[tuple[date, Household], ...]:
+    """0-3 rule changes of `kinds` on random days, each on top of the one before."""
     changes: list[tuple[date, Household]] = []
     rules = base
     days = sorted(
         _day_in(rng, base.start + timedelta(days=7), last) for _ in range(rng.randint(0, 3))
     )
     for day in days:
-        what = rng.choice(("cadence", "weekday", "policy", "rent", "end"))
+        what = rng.choice(kinds)
         lg = rules.leefgeld
         if what == "cadence":
             cadence = Cadence.MONTHLY if lg.cadence is Cadence.WEEKLY else Cadence.WEEKLY
