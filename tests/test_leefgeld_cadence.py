@@ -15,8 +15,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from huishoudboekje.adapters.persistence.planner_memory import memory_from_json, memory_to_json
 from huishoudboekje.domain.household import Cadence, Household
 from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.planner import Difference
 from huishoudboekje.domain.signals import SignalKind
 from huishoudboekje.domain.simulation import ActualIncome, Simulation, simulate
 from tests.factories import jansen
@@ -99,3 +101,31 @@ def test_monthly_to_weekly_pays_no_week_november_already_paid() -> None:
     # Friday 27 November pays 1, 2 and 3 December only
     assert abs(paid[date(2026, 11, 27)].amount - weekly.amount * 3 / 7) < 2
     assert paid[date(2026, 11, 1)] >= Money(weekly.amount * 4)
+
+
+def test_the_rate_is_converted_once_at_the_same_amount_per_day() -> None:
+    run = _run(Cadence.WEEKLY, Cadence.MONTHLY, start_vat="3000.00")
+    before = next(d for d in run.days if d.day == date(2026, 11, 9)).plan.state.leefgeld
+    after = next(d for d in run.days if d.day == CHANGED).plan.state.leefgeld
+    assert (before.cadence, after.cadence) == ("weekly", "monthly")
+    assert before.rate is not None and after.rate is not None
+    assert after.rate == Money(int(before.rate.amount * 52 / 12))
+    assert after.paid_through == date(2026, 11, 30)
+
+
+def test_the_next_release_after_a_change_to_weekly_says_it_pays_part_of_a_week() -> None:
+    run = _run(Cadence.MONTHLY, Cadence.WEEKLY, start_vat="3000.00")
+    night = next(d for d in run.days if d.day == date(2026, 11, 24))
+    nxt = night.plan.next_release
+    rate = night.plan.state.leefgeld.rate
+    assert nxt is not None and rate is not None
+    assert (nxt.day, nxt.amount) == (date(2026, 11, 27), Money.round(rate.amount * 3 / 7))
+    assert nxt.difference is Difference.PARTIAL
+
+
+def test_paid_through_and_the_rates_cadence_are_remembered() -> None:
+    run = _run(Cadence.WEEKLY, Cadence.MONTHLY, start_vat="3000.00")
+    state = run.days[-1].plan.state
+    back = memory_from_json(state.code, memory_to_json(state, run.days[-1].day))
+    assert back.leefgeld.cadence == state.leefgeld.cadence == "monthly"
+    assert back.leefgeld.paid_through == state.leefgeld.paid_through is not None
