@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date
 
 from huishoudboekje.adapters.persistence.planner_memory import memory_from_json, memory_to_json
-from huishoudboekje.domain.household import Cadence, Household
+from huishoudboekje.domain.household import Cadence, Household, LeefgeldPolicyKind
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.planner import Difference
 from huishoudboekje.domain.signals import SignalKind
@@ -129,3 +129,12 @@ def test_paid_through_and_the_rates_cadence_are_remembered() -> None:
     back = memory_from_json(state.code, memory_to_json(state, run.days[-1].day))
     assert back.leefgeld.cadence == state.leefgeld.cadence == "monthly"
     assert back.leefgeld.paid_through == state.leefgeld.paid_through is not None
+
+
+def test_monthly_first_has_a_monthly_floor_whatever_the_cadence_says() -> None:
+    household = jansen()
+    weekly = replace(household.leefgeld, floor=None)
+    first = replace(weekly, policy=LeefgeldPolicyKind.MONTHLY_FIRST)
+    assert weekly.cadence is Cadence.WEEKLY  # the default, left as it was
+    assert replace(household, leefgeld=weekly).floor_per_period() == Money("78.00")
+    assert replace(household, leefgeld=first).floor_per_period() == Money("338.00")
