@@ -37,7 +37,7 @@ from huishoudboekje.domain.household import (
     Reserve,
 )
 from huishoudboekje.domain.ids import charge_instruction_id, instruction_id, release_id
-from huishoudboekje.domain.ledger import trial_balance_is_zero
+from huishoudboekje.domain.ledger import AccountKind, trial_balance_is_zero
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings, execution_date, is_monthly
 from huishoudboekje.domain.planner import plan
@@ -278,9 +278,23 @@ def check_conservation(sc: Scenario, sim: Simulation) -> None:
     for night in sim.days:
         for account, amount in moves.get(night.day, {}).items():
             balances[account] = balances.get(account, ZERO) + amount
-        # the ledger keeps the vat (a liability) as a credit balance
-        assert -balances.get(vat, ZERO) == night.vat, (sc.seed, night.day)
-        assert balances.get(advance, ZERO) == night.advance_used, (sc.seed, night.day)
+        natural = {account: ledger.natural(account, raw) for account, raw in balances.items()}
+        assert natural.get(vat, ZERO) == night.vat, (sc.seed, night.day)
+        assert natural.get(advance, ZERO) == night.advance_used, (sc.seed, night.day)
+        # the pooled account holds every vat, reserve and payment on its way, less
+        # what the gemeente advanced
+        owed = sum(
+            (
+                amount
+                for account, amount in natural.items()
+                if account.kind in {AccountKind.VAT, AccountKind.RESERVE, AccountKind.IN_FLIGHT}
+            ),
+            ZERO,
+        )
+        lent = sum(
+            (a for account, a in natural.items() if account.kind is AccountKind.ADVANCE), ZERO
+        )
+        assert natural.get(ledger.BANK, ZERO) + lent == owed, (sc.seed, night.day)
 
 
 def check_never_beyond_vat_and_advance(sc: Scenario, sim: Simulation) -> None:
