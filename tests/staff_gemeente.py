@@ -85,7 +85,9 @@ def camt(folder: Path, day: date, opening: str, txs: list[BankTransaction]) -> P
     return path
 
 
-def import_and_book(engine: Engine, paths: NightPaths, night: date, *files: Path) -> None:
-    """Stages import → book for `files` (the ones `hhb import` runs)."""
+def import_and_book(
+    engine: Engine, paths: NightPaths, night: date, *files: Path, upto: int = 5
+) -> None:
+    """Stages import → book (or the first `upto`) for `files` (the ones `hhb import` runs)."""
     ctx = NightContext(engine, night, paths, files=list(files))
-    run_stages(ctx, STAGES[:5], record=False)
+    run_stages(ctx, STAGES[:upto], record=False)
