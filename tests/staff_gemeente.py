@@ -7,18 +7,22 @@ suspense as "twijfel" until staff assign it (and teach a term).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from huishoudboekje.adapters.persistence import UnitOfWork, open_database
 from huishoudboekje.domain.banking import BankTransaction
 from huishoudboekje.domain.money import Money
+from huishoudboekje.services.user_accounts import Role, create_user
 from scheduler.context import NightContext, NightPaths
 from scheduler.nightly import STAGES, run_stages
 from tests.camt_writer import CamtStatement, write_camt053
 from tests.nightly_bank import GEMEENTE_IBAN
 from tests.nightly_support import hhb
+from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, make_app
+from web.identity import Argon2Hasher
 
 TOESLAGEN_IBAN = "NL86INGB0002445588"
 TOESLAGEN = "Belastingdienst/Toeslagen"
@@ -91,3 +95,26 @@ def import_and_book(
     """Stages import → book (or the first `upto`) for `files` (the ones `hhb import` runs)."""
     ctx = NightContext(engine, night, paths, files=list(files))
     run_stages(ctx, STAGES[:upto], record=False)
+
+
+def staff_web(db_url: str, folder: Path, today: date) -> WebEnv:
+    """The two-household gemeente with staff member "mira", and an app over it on `today`."""
+    configure(db_url, folder)
+    engine = open_database(db_url)
+    try:
+        with UnitOfWork(engine) as uow:
+            create_user(
+                uow,
+                Argon2Hasher(**FAST_HASHER),
+                actor="test",
+                username="mira",
+                display_name="Mira",
+                role=Role.MEDEWERKER,
+                household=None,
+                password=PASSWORD,
+                now=datetime(2026, 1, 1, 9, 0, tzinfo=UTC),
+            )
+    finally:
+        engine.dispose()
+    app = make_app(db_url, HHB_TODAY=today.isoformat())
+    return WebEnv(app, app.extensions["hhb_engine"], db_url)

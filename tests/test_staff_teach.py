@@ -124,7 +124,7 @@ def test_a_term_that_would_not_tell_the_household_apart_is_refused_and_nothing_c
     month_one(engine, paths, tmp_path)
     with pytest.raises(AssignmentError):  # not assigned yet: nothing to learn from
         teach_credit_term(engine, tx_id(engine, "F1"), A_NUMBER, actor="anna")
-    with pytest.raises(TermError, match="niet vanzelf"):  # assign + learn is all or nothing
+    with pytest.raises(TermError, match="komt niet voor"):  # assign + learn: all or nothing
         assign_credit(
             engine,
             tx_id(engine, "F1"),
@@ -136,13 +136,15 @@ def test_a_term_that_would_not_tell_the_household_apart_is_refused_and_nothing_c
         )
     assert by_reference(engine)["F1"][0] == "unmatched"
     assign_credit(engine, tx_id(engine, "F1"), "HH-0001", "zorgtoeslag", actor="anna", today=FEB)
-    with pytest.raises(TermError, match="niet vanzelf"):
-        teach_credit_term(engine, tx_id(engine, "F1"), B_NUMBER, actor="anna")  # not in this credit
+    with pytest.raises(TermError, match="komt niet voor"):
+        teach_credit_term(engine, tx_id(engine, "F1"), B_NUMBER, actor="anna")
     with pytest.raises(TermError, match="Geef een zoekterm"):
         teach_credit_term(engine, tx_id(engine, "F1"), "   ", actor="anna")
     teach_credit_term(engine, tx_id(engine, "F1"), A_NUMBER, actor="anna")
     with pytest.raises(TermError, match="staat al"):
-        teach_credit_term(engine, tx_id(engine, "F1"), "958610934", actor="anna")  # the same number
+        teach_credit_term(engine, tx_id(engine, "F1"), "958610934", actor="anna")  # same number
+    with pytest.raises(TermError, match="komt niet voor"):  # once one term matches it,
+        teach_credit_term(engine, tx_id(engine, "F1"), B_NUMBER, actor="anna")  # still refused
     assert [a for a, _, _ in audit_actions(engine)].count("income.term.add") == 1
 
 
@@ -162,6 +164,6 @@ def test_hhb_assign_prints_the_suggestions_and_learn_adds_one(
     out = capsys.readouterr().out
     assert "hhb learn" in out and A_NUMBER in out
     assert hhb("learn", number, "onzin", db=db_url) == 2
-    assert "niet vanzelf" in capsys.readouterr().err
+    assert "komt niet voor" in capsys.readouterr().err
     assert hhb("learn", number, A_NUMBER, db=db_url) == 0
     assert "toegevoegd" in capsys.readouterr().out

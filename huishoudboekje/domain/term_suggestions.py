@@ -74,15 +74,27 @@ def _looks_like_date(digits: str) -> bool:
     return False
 
 
-def _number_tokens(text: str) -> Iterable[Token]:
+def _number_runs(text: str) -> Iterable[str]:
+    """Numbers as written: digit groups joined by single spaces or dots, where every
+    group after the first has three digits ("0958.610.934", "958 610 934"); anything
+    else starts a new number ("12 0958.610.934" is 12 and 0958.610.934)."""
     for found in _NUMBER.finditer(text):
-        written = found.group(0).strip(" .")
-        groups = re.split(r"[ .]", written)
-        # a joined group ("0958 610 934") and each long group on its own ("12345 03")
-        for raw in dict.fromkeys([written, *groups]):
-            key = normalise(raw)
-            if len(key) >= MIN_DIGITS and not _looks_like_date(key):
-                yield Token(key, tuple(dict.fromkeys([key, raw])), True)
+        pieces = re.split(r"([ .])", found.group(0))
+        run = pieces[0]
+        for separator, group in zip(pieces[1::2], pieces[2::2], strict=True):
+            if len(group) == 3:
+                run += separator + group
+            else:
+                yield run
+                run = group
+        yield run
+
+
+def _number_tokens(text: str) -> Iterable[Token]:
+    for written in _number_runs(text):
+        key = normalise(written)
+        if len(key) >= MIN_DIGITS and not _looks_like_date(key):
+            yield Token(key, tuple(dict.fromkeys([key, written])), True)
 
 
 def candidate_tokens(tx: BankTransaction) -> list[Token]:
@@ -105,6 +117,15 @@ def text_keys(text: str) -> set[str]:
     keys = {t.key for t in _number_tokens(text)}
     keys.update(w.casefold() for w in _WORD.findall(text) if len(w) >= MIN_LETTERS)
     return keys
+
+
+def occurs_in(tx: BankTransaction, term: str) -> bool:
+    """True when `term` is in the credit's text: as written, or as the same number."""
+    texts = (tx.description, tx.structured_reference, tx.end_to_end_id, tx.counterparty_name)
+    if any(term.casefold() in (text or "").casefold() for text in texts):
+        return True
+    key = normalise(term)
+    return any(key == t.key for t in candidate_tokens(tx))
 
 
 def _stream_keys(household: Household, stream: IncomeStream) -> set[str]:

@@ -25,6 +25,7 @@ from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.term_suggestions import (
     MAX_TERM_LENGTH,
     normalise,
+    occurs_in,
     suggest_terms,
     taken_elsewhere,
     text_keys,
@@ -90,6 +91,8 @@ def _verified(
 ) -> None:
     """`TermError` unless `term` tells this credit apart for that household and income."""
     tx = to_transaction(row)
+    if not occurs_in(tx, term):
+        raise TermError(f"De zoekterm {term!r} komt niet voor in deze betaling.")
     key = normalise(term)
     if key in taken_elsewhere(households, code) or key in elsewhere(uow, tx, code):
         raise TermError(f"De zoekterm {term!r} komt ook bij een ander huishouden voor.")
