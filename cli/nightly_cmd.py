@@ -2,7 +2,7 @@
 
     hhb nightly --date D [--inbox DIR] [--outbox DIR] [--json]   the whole night (catch-up)
     (hhb assign and hhb learn: see cli/assign_cmd.py)
-    hhb signals [--json] [--all]                                open signals
+    hhb signals [--json] [--all] [--date D]                     open signals (age_days)
     hhb runs                                                    history of nights
     hhb scheduler                                               the 02:00 process
 
@@ -45,6 +45,9 @@ def register(subparsers: Any) -> None:
     signals = subparsers.add_parser("signals", help="open signals for staff")
     signals.add_argument("--json", action="store_true")
     signals.add_argument("--all", action="store_true", help="closed ones too")
+    signals.add_argument(
+        "--date", type=iso_date, default=None, help="count age_days up to this day (default today)"
+    )
     signals.add_argument("--database", default=None)
     signals.set_defaults(func=run_signals)
 
@@ -89,14 +92,18 @@ def run_nightly(args: argparse.Namespace) -> int:
 
 def run_signals(args: argparse.Namespace) -> int:
     """`hhb signals`: the open signals (with --all the closed ones too)."""
-    items = _listing(args, lambda engine: signal_list(engine, include_closed=args.all))
+    today = args.date or datetime.now(AMSTERDAM).date()
+    items = _listing(args, lambda engine: signal_list(engine, include_closed=args.all, today=today))
     if items is None:
         return EXIT_OK
     if not items:
         print("Geen open signalen.")
     for item in items:
         who = item["household"] or "gemeente"
-        print(f"[{item['severity']}] {who}: {item['message']}  (sinds {item['first_seen']})")
+        print(
+            f"[{item['severity']}] {who}: {item['message']}  "
+            f"(sinds {item['first_seen']}, {item['age_days']} dagen)"
+        )
         reference = (item["data"] or {}).get("dedupe_key")
         if reference:  # what `hhb assign` takes as TRANSACTION_ID
             print(f"    transactie {reference}")
