@@ -92,7 +92,9 @@ def test_split_form_books_each_part_and_refuses_what_does_not_add_up(env: WebEnv
     assert "Niet verdeeld: de delen tellen op tot € 396,00" in text
     form["amount_2"] = "154,00"
     done = mira.post(f"/medewerker/transacties/{joint}/verdelen", data=form, follow_redirects=True)
-    assert "Verdeeld: HH-0001 246.00, HH-0002 154.00" in html.unescape(done.data.decode())
+    assert "Verdeeld: HH-0001 € 246,00, HH-0002 € 154,00" in html.unescape(
+        done.data.decode()
+    ).replace("\xa0", " ")
     with UnitOfWork(env.engine) as uow:
         book = load_ledger(uow)
         [event] = load_audit_events(uow, action="transaction.split")

@@ -178,6 +178,7 @@ class AssignedCredit:
     counterparty_name: str
     description: str
     suggestions: tuple[str, ...]
+    terms: tuple[str, ...] = ()  # the income's terms now
 
 
 def _assigned(uow: UnitOfWork, reference: str) -> BankTransactionRow:
@@ -194,6 +195,8 @@ def assigned_credit(uow: UnitOfWork, reference: str) -> AssignedCredit:
     """An assigned credit with the terms that would have matched it (read only)."""
     row = _assigned(uow, reference)
     household, income = str(row.household), str(row.income_id)
+    stored = load_household(uow, household)
+    streams = () if stored is None else stored.incomes
     return AssignedCredit(
         row.id or 0,
         row.dedupe_key,
@@ -204,6 +207,7 @@ def assigned_credit(uow: UnitOfWork, reference: str) -> AssignedCredit:
         row.counterparty_name,
         row.description,
         suggestions(uow, row, household, income),
+        next((s.terms for s in streams if s.id == income), ()),
     )
 
 

@@ -24,6 +24,7 @@ from huishoudboekje.services.staff_pages import household_known
 from huishoudboekje.services.staff_pages import worklists as worklists_of
 from web import access
 from web.access import staff_only
+from web.formatting import money
 from web.staff import bp
 from web.user_errors import back_to
 
@@ -140,7 +141,7 @@ def split(tx_id: int) -> BaseResponse:
         today=access.settings().today(),
         at=access.settings().now(),
     )
-    who = ", ".join(f"{p.household} {p.amount}" for p in done.parts)
+    who = ", ".join(f"{p.household} {money(p.amount)}" for p in done.parts)
     flash(f"Verdeeld: {who}.", "ok")
     return redirect(back)
 
