@@ -103,3 +103,9 @@ def test_only_terms_in_the_credit_occur_in_it() -> None:
     tx = credit("0958.610.934 ZORGTOESLAG")
     assert occurs_in(tx, "958610934") and occurs_in(tx, "zorgtoeslag")
     assert not occurs_in(tx, "0701571670")
+
+
+def test_a_name_another_family_also_has_is_not_offered() -> None:
+    tx = credit("0958.610.934 ZORGTOESLAG J. Bakker")  # HH-0002 is Fam. Bakker
+    offered = {normalise(t) for t in suggest_terms(tx, households(), "HH-0001", "zorgtoeslag")}
+    assert "bakker" not in offered and "958610934" in {normalise(t) for t in offered}

@@ -6,7 +6,7 @@ apart (a toeslagnummer, a cliëntnummer, a name). `suggest_terms` offers those w
 and numbers as terms for the income, and only those that
 
 * no other household has: not in another household's income (its terms, payer name,
-  kind or id), not its code, and not in the text of a credit booked to another
+  kind or id), not its code or name, and not in the text of a credit booked to another
   household (`elsewhere`, the tokens the caller read from those credits); and
 * really would have matched: `matching.HouseholdIndex` is run again with the term
   added to that income, and the credit must then be matched to exactly that
@@ -136,12 +136,13 @@ def _stream_keys(household: Household, stream: IncomeStream) -> set[str]:
 
 
 def taken_elsewhere(households: Sequence[Household], code: str) -> set[str]:
-    """Comparable forms that other households' incomes (or codes) already carry."""
+    """Comparable forms that other households' incomes, codes or names already carry."""
     taken: set[str] = set()
     for household in households:
         if household.code == code:
             continue
         taken.add(normalise(household.code))
+        taken |= text_keys(household.name)  # a name two families share tells neither apart
         for stream in household.incomes:
             taken |= _stream_keys(household, stream)
     return taken

@@ -34,7 +34,7 @@ from huishoudboekje.domain.term_suggestions import (
 )
 from huishoudboekje.services.errors import UserError
 
-LOOK_BACK = timedelta(days=400)  # other households' credits from the same payer this far back
+LOOK_BACK = timedelta(days=190)  # other households' credits from the same payer this far back
 NO_FOUR_EYES = "geen vier-ogen: een zoekterm verandert geen geldregel"
 
 

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
+from huishoudboekje.domain.night_signals import suspense_severity
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.household_requests import REQUEST_KINDS
 from huishoudboekje.services.nightly import AssignedCredit
@@ -48,7 +49,8 @@ def worklists() -> str:
     """Signals to look at, unknown credits, returned payments, nights with problems,
     requests and changes waiting. Once the nightly run has run, its stored signals
     are the list; before that, tonight's signals are computed from the rules."""
-    lists = worklists_of(access.engine(), access.settings().today())
+    today = access.settings().today()
+    lists = worklists_of(access.engine(), today)
     return render_template(
         "staff/worklists.html",
         nights=lists.nights,
@@ -65,6 +67,11 @@ def worklists() -> str:
         households=lists.households,
         taught=_taught(request.args.get("termen", "")),
         split_rows=range(1, SPLIT_ROWS + 1),
+        ages={
+            c.id: (age, suspense_severity(age).value)
+            for c in lists.credits
+            for age in [(today - c.booking_date).days]
+        },
     )
 
 
