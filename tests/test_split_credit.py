@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -202,3 +202,24 @@ def test_hhb_assign_split(
     out = capsys.readouterr().out
     assert "verdeeld" in out and "HH-0002 (zorgtoeslag): 154.00" in out
     assert balances(engine)["HH-0002"] == Money("154.00")
+
+
+def test_the_planner_sees_a_split_part_as_the_income_received(
+    engine: Engine, paths: NightPaths, tmp_path: Path
+) -> None:
+    from huishoudboekje.adapters.persistence.nightly_repo import signal_rows
+    from scheduler.context import NightContext
+    from scheduler.nightly import STAGES, run_stages
+
+    def plan(night: date) -> None:  # stages plan → signals
+        run_stages(NightContext(engine, night, paths, files=[]), STAGES[5:], record=False)
+
+    plan(FEB - timedelta(days=1))  # Huishoudboekje runs these households before the 20th
+    tx = joint_credit(engine, paths, tmp_path)
+    split_credit(engine, tx, [A, B], actor="anna", today=FEB)
+    plan(FEB + timedelta(days=7))  # zorgtoeslag of the 20th is late after 5 days
+    with UnitOfWork(engine) as uow:
+        late = {(r.household, r.message) for r in signal_rows(uow) if r.kind == "inkomen_te_laat"}
+    late_households = {household for household, _ in late}
+    assert "HH-0002" not in late_households  # its zorgtoeslag came, as part of the split
+    assert "HH-0001" in late_households  # its zorgtoeslag did not (only huurtoeslag)

@@ -30,7 +30,8 @@ def signal_list(
     engine: Engine, *, include_closed: bool = False, today: date | None = None
 ) -> list[dict[str, Any]]:
     """The stored signals (only the open ones unless `include_closed`), by household and
-    key, each with its `age_days` on `today` (default: the last night that saw it)."""
+    key, each with its `age_days` on `today` (default: the last night that saw it; a
+    closed one stops ageing on the day it closed)."""
     with UnitOfWork(engine) as uow:
         return [
             {
@@ -43,7 +44,7 @@ def signal_list(
                 "first_seen": r.first_seen.isoformat(),
                 "last_seen": r.last_seen.isoformat(),
                 "data": r.data,
-                "age_days": age_days(r.data, r.first_seen, today or r.last_seen),
+                "age_days": age_days(r.data, r.first_seen, r.closed_on or today or r.last_seen),
             }
             for r in signal_rows(uow, status=None if include_closed else "open")
         ]
