@@ -167,3 +167,32 @@ def test_hhb_assign_prints_the_suggestions_and_learn_adds_one(
     assert "komt niet voor" in capsys.readouterr().err
     assert hhb("learn", number, A_NUMBER, db=db_url) == 0
     assert "toegevoegd" in capsys.readouterr().out
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs per-term scoring (issue 16 point 1, branch match16): with today's flat "
+    "+25 for any term, a taught number cannot outweigh the shared word 'zorgtoeslag'. "
+    "Remove this mark when the new scoring is merged.",
+)
+def test_a_taught_number_decides_even_when_both_incomes_share_a_generic_word(
+    db_url: str, paths: NightPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    configure(db_url, tmp_path, generic_term=True)
+    capsys.readouterr()
+    engine = open_database(db_url)
+    try:
+        month_one(engine, paths, tmp_path)
+        done = assign_credit(
+            engine, tx_id(engine, "F1"), "HH-0001", "zorgtoeslag", actor="anna", today=FEB
+        )
+        numbers = [t for t in done.suggestions if normalise(t) == normalise(A_NUMBER)]
+        assert numbers, done.suggestions
+        teach_credit_term(engine, tx_id(engine, "F1"), numbers[0], actor="anna")
+        second = [toeslag(MAR, "154.00", A_NUMBER, "M1"), toeslag(MAR, "154.00", B_NUMBER, "M2")]
+        import_and_book(engine, paths, MAR, camt(tmp_path / "mar", MAR, "1154.00", second))
+        found = by_reference(engine)
+        assert found["M1"] == ("matched", "HH-0001", "zorgtoeslag")
+        assert found["M2"][1] != "HH-0001"
+    finally:
+        engine.dispose()
