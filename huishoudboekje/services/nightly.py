@@ -36,6 +36,7 @@ from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.ids import unmatched_ageing_key, unmatched_key
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.simulation import RECEIPT_MEMORY_DAYS
+from huishoudboekje.domain.term_suggestions import normalise
 from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.term_teaching import add_term, suggestions
@@ -160,7 +161,7 @@ def assign_transaction(
         income_id,
         amount,
         entry.id,
-        tuple(t for t in suggested if t not in learned),
+        tuple(t for t in suggested if normalise(t) not in {normalise(x) for x in learned}),
         learned,
     )
 
