@@ -141,9 +141,7 @@ def _row(
         "ratio": round(cv_base / cv_ours, 1) if cv_ours else None,
         "cv_planner_after_opbouw": _round(steady_ours, 3),
         "cv_naive_after_opbouw": _round(steady_base, 3),
-        "ratio_after_opbouw": (
-            round(steady_base / steady_ours, 1) if steady_ours and steady_base else None
-        ),
+        "ratio_after_opbouw": (round(steady_base / steady_ours, 1) if steady_ours else None),
         "rate_changes_first_year": str(_per_year(ours.rate_changes, case.household.start, last)),
         **later,
         "late_planner": ours.late,
