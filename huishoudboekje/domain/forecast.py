@@ -14,6 +14,7 @@ from huishoudboekje.domain.occurrences import (
     PlanSettings,
     charge_dues,
     expected_incomes,
+    planning_since,
     release_dates,
 )
 from huishoudboekje.domain.paid_weeks import unpaid_portion
@@ -105,7 +106,8 @@ def project(
         deltas[key] = deltas.get(key, ZERO) + amount
 
     _add_repayments(household, state, today, last, add)
-    for day, _income, amount in expected_incomes(household, today, last, state.receipts):
+    since = planning_since(household, state.planned_since, today)
+    for day, _income, amount in expected_incomes(household, today, last, state.receipts, since):
         add(day + timedelta(days=BOOKING_DELAY_DAYS), amount)
     _add_charges(household, state, today, last, settings, reserves, add)
     _add_contributions(household, today, last, reserve_amounts or {}, reserves, add)

@@ -97,6 +97,9 @@ class IncomeStream:
     terms: tuple[str, ...] = ()
     margin: Decimal = Decimal("0.05")
     window_days: int = 5  # how many days late an income may arrive before it is "te laat"
+    # turnover, flex work, a WW paid on varying days: the expected amount is learned
+    # from the receipts (`domain.learned_income`), the configured one is a start value
+    irregular: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +209,11 @@ class Household:
         return Money.round(weekly.amount * 52 / 12)
 
 
+# the most a buffer target learned from irregular incomes may grow to, unless the
+# gemeente sets its own (issue 17.4): three times the default buffer target
+MAX_LEARNED_BUFFER = Money("3600.00")
+
+
 @dataclass(frozen=True, slots=True)
 class Gemeente:
     name: str
@@ -214,3 +222,7 @@ class Gemeente:
     bic: str = ""
     max_days_early: int = 3
     extra_closing_days: tuple[date, ...] = ()
+    # issue 17.4: the most a buffer target learned from irregular incomes may grow to,
+    # and how often (months) the leefgeld of a household with one may step
+    max_learned_buffer: Money = MAX_LEARNED_BUFFER
+    irregular_step_months: int = 3

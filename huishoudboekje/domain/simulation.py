@@ -22,11 +22,13 @@ from huishoudboekje.domain.ids import (
 )
 from huishoudboekje.domain.ledger import BANK, IN_FLIGHT, JournalEntry, transfer
 from huishoudboekje.domain.money import ZERO, Money
+
+# RECEIPT_MEMORY_DAYS: how long receipts are remembered, defined with the rules that
+# read them (a year for learned income); kept importable from here for the services
+from huishoudboekje.domain.occurrences import RECEIPT_MEMORY_DAYS as RECEIPT_MEMORY_DAYS
 from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.planner import Plan, plan
-
-RECEIPT_MEMORY_DAYS = 120
 
 
 @dataclass(frozen=True, slots=True)
