@@ -16,6 +16,7 @@ from typing import Any
 from scheduler.context import NightPaths
 
 CRASH_ENV = "HHB_CRASH_AFTER_STAGE"  # test hook: SIGKILL this process after that stage
+FAULT_ENV = "HHB_FAIL_PLAN"  # test hook: "HH-0002,HH-0007" fail to save their plan
 
 
 def iso_date(text: str) -> date:
@@ -52,6 +53,22 @@ def crash_hook() -> Callable[[str], None]:
             os.kill(os.getpid(), signal.SIGKILL)
 
     return after
+
+
+class InjectedFault(RuntimeError):
+    """The database error `HHB_FAIL_PLAN` stands in for."""
+
+
+def fault_hook() -> Callable[[str, str], None]:
+    """Fault seam: with HHB_FAIL_PLAN=<code>[,<code>...] saving those households' plan
+    raises, as a database error while saving would (to test that no payment is lost)."""
+    codes = {c.strip() for c in os.environ.get(FAULT_ENV, "").split(",") if c.strip()}
+
+    def fault(stage: str, household: str) -> None:
+        if stage == "plan" and household in codes:
+            raise InjectedFault(f"opslaan mislukt ({FAULT_ENV})")
+
+    return fault
 
 
 @contextmanager

@@ -22,7 +22,14 @@ from datetime import datetime
 from typing import Any
 
 from cli.engine_scope import database_engine
-from cli.night_common import add_common, crash_hook, iso_date, night_paths, progress_bar
+from cli.night_common import (
+    add_common,
+    crash_hook,
+    fault_hook,
+    iso_date,
+    night_paths,
+    progress_bar,
+)
 from huishoudboekje.services.database import Engine
 from huishoudboekje.services.night_history import (
     AssignmentError,
@@ -78,7 +85,12 @@ def run_nightly(args: argparse.Namespace) -> int:
     try:
         with database_engine(args) as engine, progress_bar(not args.json) as progress:
             outcomes = run_nights(
-                engine, night, night_paths(args), after_stage=crash_hook(), progress=progress
+                engine,
+                night,
+                night_paths(args),
+                after_stage=crash_hook(),
+                progress=progress,
+                fault=fault_hook(),
             )
     except NightLockedError as exc:
         print(f"hhb nightly: {exc}", file=sys.stderr)

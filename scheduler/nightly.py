@@ -27,10 +27,11 @@ from huishoudboekje.services.night_runs import (
     finish_night,
     finish_night_with_report,
     last_completed,
+    latest_started,
     record_stage_result,
     start_night,
 )
-from huishoudboekje.services.night_work import StageResult
+from huishoudboekje.services.night_work import Fault, StageResult, no_fault
 from scheduler.context import NightContext, NightPaths, Progress, _quiet
 from scheduler.lock import NightLock
 from scheduler.stage_book import book_transactions
@@ -126,11 +127,14 @@ def run_night(
     after_stage: AfterStage = _nothing,
     progress: Progress = _quiet,
     catching_up_to: date | None = None,
+    fault: Fault = no_fault,
 ) -> NightOutcome:
     """Run every stage for `night` (the caller holds the lock); `catching_up_to`: the
     day it really is when `night` is a missed night being caught up."""
     paths.create()
-    ctx = NightContext(engine, night, paths, progress=progress, catching_up_to=catching_up_to)
+    ctx = NightContext(
+        engine, night, paths, progress=progress, catching_up_to=catching_up_to, fault=fault
+    )
     start_night(engine, night)
     try:
         results, failed = run_stages(ctx, STAGES, record=True, after_stage=after_stage)
@@ -159,10 +163,17 @@ def run_nights(
     *,
     after_stage: AfterStage = _nothing,
     progress: Progress = _quiet,
+    fault: Fault = no_fault,
 ) -> list[NightOutcome]:
-    """Catch up: run every missed night in date order, then `target`, under the lock."""
+    """Catch up: run every missed night in date order, then `target`, under the lock.
+
+    The day it really is counts as at least the latest night that ever ran: a night
+    rerun by hand after later nights ran (to finish what failed) never instructs a
+    payment for a day before that."""
     paths.create()
     with NightLock(paths.lock_file, engine):
+        latest = latest_started(engine)
+        real_day = max(target, latest) if latest is not None else target
         return [
             run_night(
                 engine,
@@ -170,7 +181,8 @@ def run_nights(
                 paths,
                 after_stage=after_stage,
                 progress=progress,
-                catching_up_to=target,
+                catching_up_to=real_day,
+                fault=fault,
             )
             for night in nights_to_run(engine, target)
         ]

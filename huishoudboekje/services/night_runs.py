@@ -17,6 +17,7 @@ from huishoudboekje.adapters.persistence.instruction_repo import instruction_row
 from huishoudboekje.adapters.persistence.night_run_repo import (
     finish_run,
     last_completed_night,
+    latest_night,
     record_stage,
     start_run,
 )
@@ -63,6 +64,13 @@ def last_completed(engine: Engine) -> date | None:
     """The latest night that ran to the end (ok or with problems)."""
     with UnitOfWork(engine) as uow:
         return last_completed_night(uow)
+
+
+def latest_started(engine: Engine) -> date | None:
+    """The latest night ever started: a night rerun later than that day cannot ask the
+    bank for an earlier execution date."""
+    with UnitOfWork(engine) as uow:
+        return latest_night(uow)
 
 
 def all_households(engine: Engine) -> list[Household]:

@@ -22,6 +22,14 @@ from huishoudboekje.domain.household import Household
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the night, its files and its days are Dutch
 Progress = Callable[[str, int, int], None]  # (what, done, total)
+# (stage, household): raises to stand in for a database error while that household's
+# work is saved; the one seam tests use to make a night fail for one household
+Fault = Callable[[str, str], None]
+
+
+def no_fault(_stage: str, _household: str) -> None:
+    """The production `Fault`: nothing goes wrong on purpose."""
+    return None
 
 
 class NightWork(Protocol):
@@ -50,6 +58,11 @@ class NightWork(Protocol):
     @property
     def progress(self) -> Progress:
         """Tells how far a long stage is."""
+        ...
+
+    @property
+    def fault(self) -> Fault:
+        """Called just before a household's work is committed (a no-op outside tests)."""
         ...
 
     def households(self) -> list[Household]:

@@ -66,3 +66,9 @@ def last_completed_night(uow: UnitOfWork) -> date | None:
     )
     row = uow.session.exec(statement).first()
     return None if row is None else row.night
+
+
+def latest_night(uow: UnitOfWork) -> date | None:
+    """The latest night ever started (whatever its status)."""
+    row = uow.session.exec(select(NightRunRow).order_by(col(NightRunRow.night).desc())).first()
+    return None if row is None else row.night
