@@ -7,6 +7,7 @@ import argparse
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -16,6 +17,7 @@ from typing import Any
 from scheduler.context import NightPaths
 
 CRASH_ENV = "HHB_CRASH_AFTER_STAGE"  # test hook: SIGKILL this process after that stage
+HOLD_ENV = "HHB_HOLD_AFTER_STAGE"  # test hook: "<stage>:<file>" wait there for <file>
 FAULT_ENV = "HHB_FAIL_PLAN"  # test hook: "HH-0002,HH-0007" fail to save their plan
 
 
@@ -45,14 +47,27 @@ def night_paths(args: argparse.Namespace) -> NightPaths:
 
 def crash_hook() -> Callable[[str], None]:
     """After-stage callback: with HHB_CRASH_AFTER_STAGE=<stage> the process kills itself
-    (SIGKILL, no clean-up at all) right after that stage, to test crash recovery."""
+    (SIGKILL, no clean-up at all) right after that stage, to test crash recovery; with
+    HHB_HOLD_AFTER_STAGE=<stage>:<file> it waits there (holding the lock) for <file>."""
     target = os.environ.get(CRASH_ENV, "")
+    hold_stage, _, hold_file = os.environ.get(HOLD_ENV, "").partition(":")
 
     def after(stage: str) -> None:
         if target and stage == target:
             os.kill(os.getpid(), signal.SIGKILL)
+        if hold_stage and stage == hold_stage and hold_file:
+            _hold(Path(hold_file))
 
     return after
+
+
+def _hold(release: Path) -> None:
+    """HHB_HOLD_AFTER_STAGE: say so in `<file>.held`, then wait (at most a minute) for
+    `<file>` to appear, so a test can run a second process while this one holds the lock."""
+    Path(f"{release}.held").write_text(str(os.getpid()), encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 class InjectedFault(RuntimeError):

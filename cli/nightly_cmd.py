@@ -158,15 +158,50 @@ def run_runs(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not items:
         print("Nog geen nachten gedraaid.")
+    not_ok = 0
     for item in items:
+        mark = "  " if item["status"] == "ok" else "!!"
+        not_ok += item["status"] != "ok"
         print(
-            f"{item['night']}  {item['status']:<9} poging {item['attempts']}  "
+            f"{mark} {item['night']}  {STATUS_NL.get(item['status'], item['status']):<16} "
+            f"poging {item['attempts']}  "
             f"{item['started_at'][:19]} → {(item['finished_at'] or '-')[:19]}"
         )
         if item["error"]:
             for line in str(item["error"]).splitlines()[:5]:
-                print(f"    {line}")
+                print(f"      {line}")
+        for earlier in item.get("earlier", []):
+            print(
+                f"      eerder: poging {earlier['attempt']} "
+                f"{STATUS_NL.get(earlier['status'], earlier['status'])}; "
+                f"{_stage_counts(earlier['stages'])}"
+            )
+    if not_ok:
+        print(
+            f"{not_ok} nacht(en) niet ok: zie `hhb signals`; een nacht opnieuw draaien staat "
+            "in docs/operations.md."
+        )
     return EXIT_OK
+
+
+STATUS_NL = {
+    "ok": "ok",
+    "problems": "NIET OK (problemen)",
+    "failed": "NIET OK (mislukt)",
+    "running": "NIET OK (bezig of afgebroken)",
+}
+
+
+def _stage_counts(stages: dict[str, Any]) -> str:
+    """One short line with what the plan and export stages did."""
+    parts = []
+    plan = stages.get("plan") or {}
+    if "planned" in plan:
+        parts.append(f"plan {plan['planned']} gepland, {plan.get('failed', 0)} mislukt")
+    export = stages.get("export") or {}
+    if isinstance(export, dict) and export:
+        parts.append(f"export {export.get('files', 0)} betaalbestand(en)")
+    return ", ".join(parts) or "geen stappen"
 
 
 def run_scheduler(args: argparse.Namespace) -> int:

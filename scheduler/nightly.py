@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -31,7 +30,7 @@ from huishoudboekje.services.night_runs import (
     record_stage_result,
     start_night,
 )
-from huishoudboekje.services.night_work import Fault, StageResult, no_fault
+from huishoudboekje.services.night_work import Fault, StageResult, no_fault, plain_problem
 from scheduler.context import NightContext, NightPaths, Progress, _quiet
 from scheduler.lock import NightLock
 from scheduler.stage_book import book_transactions
@@ -109,8 +108,8 @@ def run_stages(
         except Exception as exc:
             failed = True
             log.exception("%s: stage %s failed", ctx.night, stage.name)
-            result = {"error": f"{type(exc).__name__}: {exc}"}
-            ctx.problem(f"stap {stage.name} mislukt: {exc}")
+            result = {"error": f"{type(exc).__name__}: {plain_problem(exc)}"}
+            ctx.problem(f"stap {stage.name} mislukt: {plain_problem(exc)}")
         result["seconds"] = round(time.perf_counter() - started, 3)
         results[stage.name] = result
         if record:
@@ -138,8 +137,8 @@ def run_night(
     start_night(engine, night)
     try:
         results, failed = run_stages(ctx, STAGES, record=True, after_stage=after_stage)
-    except BaseException:
-        finish_night(engine, night, "failed", traceback.format_exc(limit=5))
+    except BaseException as exc:  # the traceback goes to the log (cli/errors.py)
+        finish_night(engine, night, "failed", f"nacht afgebroken: {plain_problem(exc)}")
         raise
     status = "failed" if failed else ("problems" if ctx.problems else "ok")
     error = "\n".join(ctx.problems) or None

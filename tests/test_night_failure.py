@@ -171,3 +171,35 @@ def test_rerunning_a_failed_night_by_hand_never_asks_for_a_date_in_the_past(
     before = {p.name for p in (var / "outbox").glob("pain001-*.xml")}
     nightly(date(2026, 2, 26), db_url, var, capsys)
     assert {p.name for p in (var / "outbox").glob("pain001-*.xml")} == before
+
+
+def test_a_rerun_keeps_the_first_attempts_stage_counts_and_problem_nights_stand_out(
+    db_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    var = tmp_path / "var"
+    assert hhb("config", "apply", str(SAMPLE), db=db_url) == 0
+    monkeypatch.setenv("HHB_FAIL_PLAN", FAILING)
+    nightly(date(2026, 2, 26), db_url, var, capsys)
+    monkeypatch.delenv("HHB_FAIL_PLAN")
+    capsys.readouterr()
+    assert hhb("runs", db=db_url) == 0
+    text = capsys.readouterr().out
+    assert "!! 2026-02-26  NIET OK (problemen)" in text
+    assert "plannen mislukt" in text and "Error" not in text
+
+    nightly(date(2026, 2, 26), db_url, var, capsys)  # rerun by hand once it is fixed
+    capsys.readouterr()
+    assert hhb("runs", "--json", db=db_url) == 0
+    (run,) = json.loads(capsys.readouterr().out)
+    assert run["status"] == "ok" and run["attempts"] == 2
+    assert run["stages"]["plan"]["planned"] == 1  # the rerun planned only HH-0002
+    (first,) = run["earlier"]
+    assert first["attempt"] == 1 and first["status"] == "problems"
+    assert first["stages"]["plan"]["planned"] == 2 and first["stages"]["plan"]["failed"] == 1
+    capsys.readouterr()
+    assert hhb("runs", db=db_url) == 0
+    text = capsys.readouterr().out
+    assert "eerder: poging 1 NIET OK (problemen); plan 2 gepland, 1 mislukt" in text

@@ -113,3 +113,21 @@ class FileResult:
             "new": self.new,
             "error": self.error,
         }
+
+
+def plain_problem(exc: BaseException) -> str:
+    """The text staff see for a failure: a plain sentence. Database and file-system
+    errors carry internals ("Query-invoked autoflush", SQL, paths of the library)
+    that belong in the log file, not in a problem text; our own errors (a refused
+    IBAN, a missing configuration) are already written for people."""
+    module = type(exc).__module__ or ""
+    if module.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+        return "databasefout (details in het logbestand)"
+    if isinstance(exc, OSError):
+        reason = exc.strerror or "bestandsfout"
+        where = f" bij {exc.filename}" if exc.filename else ""
+        return f"bestandsfout{where}: {reason} (details in het logbestand)"
+    if isinstance(exc, MemoryError):
+        return "te weinig geheugen (details in het logbestand)"
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return first[:300]
