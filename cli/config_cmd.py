@@ -126,7 +126,16 @@ def run_apply(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """`hhb config export [-o FILE]`."""
+    """`hhb config export [-o FILE]`: a missing folder or a folder as FILE is refused
+    before anything is read."""
+    output = args.output
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        why = "is een map" if output.is_dir() else "staat in een map die niet bestaat"
+        print(
+            f"hhb config export: {output} {why}; geef een bestandsnaam in een bestaande map",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     try:
         engine = _open(args)
         try:

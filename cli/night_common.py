@@ -21,12 +21,21 @@ HOLD_ENV = "HHB_HOLD_AFTER_STAGE"  # test hook: "<stage>:<file>" wait there for 
 FAULT_ENV = "HHB_FAIL_PLAN"  # test hook: "HH-0002,HH-0007" fail to save their plan
 
 
+FIRST_DATE = date(2000, 1, 1)  # a --date outside these is a typo, not a night
+LAST_DATE = date(2100, 12, 31)
+
+
 def iso_date(text: str) -> date:
-    """argparse type for YYYY-MM-DD."""
+    """argparse type for YYYY-MM-DD, between 2000-01-01 and 2100-12-31."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-01") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(
+            f"{text} ligt niet tussen {FIRST_DATE} en {LAST_DATE}; controleer de datum"
+        )
+    return day
 
 
 def add_common(parser: argparse.ArgumentParser, *, boxes: bool = True) -> None:

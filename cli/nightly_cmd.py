@@ -18,7 +18,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from cli.engine_scope import database_engine
@@ -37,9 +37,10 @@ from huishoudboekje.services.night_history import (
     night_run_list,
     signal_list,
 )
+from huishoudboekje.services.night_runs import charges_due_between, is_configured
 from scheduler.context import AMSTERDAM
 from scheduler.lock import NightLockedError
-from scheduler.nightly import run_nights
+from scheduler.nightly import NightOutcome, first_night_to_run, run_nights
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -52,6 +53,11 @@ def register(subparsers: Any) -> None:
     nightly = subparsers.add_parser("nightly", help="run the night for a date (and missed ones)")
     nightly.add_argument("--date", type=iso_date, default=None, help="the night (default today)")
     nightly.add_argument("--json", action="store_true", help="machine-readable output")
+    nightly.add_argument(
+        "--yes",
+        action="store_true",
+        help="also a date more than 7 days ahead or a catch-up of more than 60 nights",
+    )
     add_common(nightly)
     nightly.set_defaults(func=run_nightly)
 
@@ -80,10 +86,47 @@ def register(subparsers: Any) -> None:
 
 
 def run_nightly(args: argparse.Namespace) -> int:
-    """`hhb nightly`: run the night (and any missed before it) and report each."""
-    night = args.date or datetime.now(AMSTERDAM).date()
+    """`hhb nightly`: run the night (and any missed before it) and report each.
+
+    Refuses (exit 2, nothing changed) a date more than `MAX_DAYS_AHEAD` days after
+    today or a catch-up of more than `MAX_CATCH_UP` nights unless --yes, saying how
+    many nights and how much money that would queue; an --inbox/--outbox that does
+    not exist; and a database without configuration. Without --json one line per
+    night is printed (and flushed) as soon as that night is done."""
+    today = datetime.now(AMSTERDAM).date()
+    night = args.date or today
+    for option in ("inbox", "outbox"):
+        folder = getattr(args, option)
+        if folder is not None and not folder.is_dir():
+            what = "is een bestand, geen map" if folder.exists() else "bestaat niet"
+            print(
+                f"hhb nightly: --{option} {folder} {what}; maak de map eerst aan of "
+                "controleer de naam (alleen de standaardmappen onder --var worden "
+                "vanzelf aangemaakt)",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+    if args.var.exists() and not args.var.is_dir():
+        print(f"hhb nightly: --var {args.var} is een bestand, geen map", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    def report_night(outcome: NightOutcome) -> None:
+        if not args.json:
+            _print_outcome(outcome)
+
     try:
         with database_engine(args) as engine, progress_bar(not args.json) as progress:
+            if not is_configured(engine):
+                print(
+                    "hhb nightly: er is nog geen configuratie in deze database; draai eerst "
+                    "`hhb config apply BESTAND.yaml`",
+                    file=sys.stderr,
+                )
+                return EXIT_BAD_INPUT
+            refusal = _too_far(engine, night, today, args.yes)
+            if refusal:
+                print(f"hhb nightly: {refusal}", file=sys.stderr)
+                return EXIT_BAD_INPUT
             outcomes = run_nights(
                 engine,
                 night,
@@ -91,6 +134,7 @@ def run_nightly(args: argparse.Namespace) -> int:
                 after_stage=crash_hook(),
                 progress=progress,
                 fault=fault_hook(),
+                on_night=report_night,
             )
     except NightLockedError as exc:
         print(f"hhb nightly: {exc}", file=sys.stderr)
@@ -98,19 +142,54 @@ def run_nightly(args: argparse.Namespace) -> int:
     last = outcomes[-1]
     if args.json:
         print(json.dumps(last.report, indent=2, ensure_ascii=False))
-    else:
-        for outcome in outcomes:
-            report = outcome.report
-            print(
-                f"Nacht {outcome.night}: {outcome.status}; "
-                f"{len(report['statements'])} bestanden, {report['matched']} gematcht, "
-                f"{report['unmatched']} onbekend, {report['settled']} uitgevoerd, "
-                f"{report['returned']} teruggekomen, {len(report['payments'])} betaalopdrachten, "
-                f"{len(report['payment_files'])} betaalbestanden, {len(report['signals'])} signalen"
-            )
-            for problem in outcome.problems:
-                print(f"  ! {problem}")
     return EXIT_OK if all(o.status == "ok" for o in outcomes) else EXIT_PROBLEMS
+
+
+MAX_DAYS_AHEAD = 7  # `hhb nightly --date` further after today needs --yes
+MAX_CATCH_UP = 60  # a catch-up of more nights needs --yes
+MAX_ESTIMATE_NIGHTS = 3660  # beyond this the money is not even estimated
+
+
+def _too_far(engine: Engine, night: date, today: date, yes: bool) -> str | None:
+    """Why `night` needs --yes (and what it would queue), or None."""
+    if yes:
+        return None
+    first = first_night_to_run(engine, night)
+    count = (night - first).days + 1
+    ahead = (night - today).days
+    if ahead <= MAX_DAYS_AHEAD and count <= MAX_CATCH_UP:
+        return None
+    why = (
+        f"{night} ligt {ahead} dagen na vandaag (meer dan {MAX_DAYS_AHEAD})"
+        if ahead > MAX_DAYS_AHEAD
+        else f"dit haalt {count} nachten in (meer dan {MAX_CATCH_UP})"
+    )
+    if count > MAX_ESTIMATE_NIGHTS:
+        money = "meer dan tien jaar aan betalingen"
+    else:
+        payments, total = charges_due_between(engine, first, night)
+        money = f"ten minste {payments} vaste lasten, samen {total} euro, plus leefgeld"
+    return (
+        f"{why}: {count} {'nacht' if count == 1 else 'nachten'} ({first} tot en met "
+        f"{night}) zouden {money} klaarzetten. "
+        "Klopt de datum? Draai opnieuw met --yes om het toch te doen."
+    )
+
+
+def _print_outcome(outcome: NightOutcome) -> None:
+    """One line per night (and its problems), flushed at once: a log that is not a
+    terminal still shows how far a long catch-up got if it is stopped."""
+    report = outcome.report
+    print(
+        f"Nacht {outcome.night}: {outcome.status}; "
+        f"{len(report['statements'])} bestanden, {report['matched']} gematcht, "
+        f"{report['unmatched']} onbekend, {report['settled']} uitgevoerd, "
+        f"{report['returned']} teruggekomen, {len(report['payments'])} betaalopdrachten, "
+        f"{len(report['payment_files'])} betaalbestanden, {len(report['signals'])} signalen",
+        flush=True,
+    )
+    for problem in outcome.problems:
+        print(f"  ! {problem}", flush=True)
 
 
 def run_assign(args: argparse.Namespace) -> int:

@@ -149,10 +149,16 @@ def run_night(
 
 def nights_to_run(engine: Engine, target: date) -> list[date]:
     """The missed nights after the last completed one, up to and including `target`."""
+    first = first_night_to_run(engine, target)
+    return [first + timedelta(days=n) for n in range((target - first).days + 1)]
+
+
+def first_night_to_run(engine: Engine, target: date) -> date:
+    """The first night `run_nights(target)` runs (the count is known without a list)."""
     last = last_completed(engine)
     if last is None or last >= target:
-        return [target]
-    return [last + timedelta(days=n) for n in range(1, (target - last).days + 1)]
+        return target
+    return last + timedelta(days=1)
 
 
 def run_nights(
@@ -163,6 +169,7 @@ def run_nights(
     after_stage: AfterStage = _nothing,
     progress: Progress = _quiet,
     fault: Fault = no_fault,
+    on_night: Callable[[NightOutcome], None] | None = None,
 ) -> list[NightOutcome]:
     """Catch up: run every missed night in date order, then `target`, under the lock.
 
@@ -173,8 +180,9 @@ def run_nights(
     with NightLock(paths.lock_file, engine):
         latest = latest_started(engine)
         real_day = max(target, latest) if latest is not None else target
-        return [
-            run_night(
+        outcomes = []
+        for night in nights_to_run(engine, target):
+            outcome = run_night(
                 engine,
                 night,
                 paths,
@@ -183,8 +191,10 @@ def run_nights(
                 catching_up_to=real_day,
                 fault=fault,
             )
-            for night in nights_to_run(engine, target)
-        ]
+            outcomes.append(outcome)
+            if on_night is not None:  # e.g. print a progress line per night at once
+                on_night(outcome)
+        return outcomes
 
 
 def import_only(
