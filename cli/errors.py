@@ -153,6 +153,11 @@ def _database_problem(lowered: str) -> str:
         )
     if ("disk" in lowered and "full" in lowered) or "no space" in lowered:
         return "de schijf is vol; er is niets gewijzigd. Maak ruimte vrij en probeer het opnieuw"
+    if "disk i/o error" in lowered:
+        return (
+            "de database kon niet naar schijf schrijven (schijf vol of defect?); er is niets "
+            "half opgeslagen. Maak ruimte vrij of controleer de schijf en probeer het opnieuw"
+        )
     if "unable to open database file" in lowered:
         return "kan het databasebestand niet openen; controleer het pad en de rechten"
     if "locked" in lowered:

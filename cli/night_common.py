@@ -79,10 +79,6 @@ def _hold(release: Path) -> None:
         time.sleep(0.05)
 
 
-class InjectedFault(RuntimeError):
-    """The database error `HHB_FAIL_PLAN` stands in for."""
-
-
 def fault_hook() -> Callable[[str, str], None]:
     """Fault seam: with HHB_FAIL_PLAN=<code>[,<code>...] saving those households' plan
     raises, as a database error while saving would (to test that no payment is lost)."""
@@ -90,7 +86,16 @@ def fault_hook() -> Callable[[str, str], None]:
 
     def fault(stage: str, household: str) -> None:
         if stage == "plan" and household in codes:
-            raise InjectedFault(f"opslaan mislukt ({FAULT_ENV})")
+            from sqlalchemy.exc import OperationalError
+
+            raise OperationalError(
+                "UPDATE engine_state SET value=? WHERE household=? AND key=?",
+                (household,),
+                Exception(
+                    f"({FAULT_ENV}) disk I/O error (raised as a result of Query-invoked "
+                    "autoflush; consider using a session.no_autoflush block)"
+                ),
+            )
 
     return fault
 
