@@ -64,9 +64,7 @@ def setup_logging(args: argparse.Namespace | None) -> None:
         return
     handler.setLevel(logging.WARNING)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger.addHandler(handler)
-    if logger.level == logging.NOTSET or logger.level > logging.WARNING:
-        logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)  # the logger's level is left alone (the scheduler sets INFO)
     _handler = handler
 
 
