@@ -25,6 +25,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
+from typing import Any
 
 LOG_ENV = "HHB_LOG_FILE"
 LOG_BYTES = 5 * 1024 * 1024
@@ -77,18 +78,35 @@ def close_logging() -> None:
         _handler = None
 
 
-def _open_handler(path: Path) -> logging.Handler | None:
-    """A rotating handler on `path` (created on first use), or None when its folder
-    cannot be made or written."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-            return None
-        return logging.handlers.RotatingFileHandler(
-            path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True
-        )
-    except OSError:
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The rotated log file, with its folder made only when the first record comes
+    (a command that logs nothing leaves no trace), and never a "Logging error"
+    traceback on stderr when it cannot be written."""
+
+    def _open(self) -> Any:
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+    def handleError(self, record: logging.LogRecord) -> None:
         return None
+
+
+def _writable(path: Path) -> bool:
+    """Whether `path` can be written or created (its nearest existing folder is writable)."""
+    if path.exists():
+        return path.is_file() and os.access(path, os.W_OK)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK)
+
+
+def _open_handler(path: Path) -> logging.Handler | None:
+    """A rotating handler on `path` (created on first use), or None when it cannot be
+    written."""
+    if not _writable(path):
+        return None
+    return _LogFile(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True)
 
 
 def write_traceback(command: str, exc: BaseException) -> Path | None:
