@@ -149,6 +149,8 @@ def run_demo(
 ) -> DemoRun:
     """Apply the configuration, then every night not run yet, in date order."""
     run.root.mkdir(parents=True, exist_ok=True)
+    for folder in (run.inbox, run.outbox):  # hhb nightly never creates --inbox/--outbox
+        folder.mkdir(parents=True, exist_ok=True)
     code, out = call_hhb(["config", "apply", str(CONFIG)], run.database_url)
     if code != 0:
         raise RuntimeError(f"hhb config apply mislukte (exit {code}):\n{out}")
