@@ -126,7 +126,7 @@ def nightly_available() -> bool:
 def run_night(run: DemoRun, day: date) -> dict[str, Any]:
     """The bank delivers `day`, then the night runs; its JSON result is recorded."""
     run.bank.book_day(day)
-    args = ["nightly", "--date", day.isoformat(), "--inbox", str(run.inbox)]
+    args = ["nightly", "--date", day.isoformat(), "--yes", "--inbox", str(run.inbox)]
     code, out = call_hhb([*args, "--outbox", str(run.outbox), "--json"], run.database_url)
     try:
         result: dict[str, Any] = json.loads(out)
