@@ -192,7 +192,7 @@ def test_the_loser_of_two_concurrent_assigns_gets_one_line(
     the second insert (IntegrityError). Its operator gets one line, not the SQL."""
     from sqlalchemy.exc import IntegrityError
 
-    import cli.nightly_cmd
+    import cli.assign_cmd
 
     def loses(*_args: Any, **_kwargs: Any) -> None:
         raise IntegrityError(
@@ -202,7 +202,7 @@ def test_the_loser_of_two_concurrent_assigns_gets_one_line(
     db = f"sqlite:///{tmp_path / 'hhb.sqlite3'}"
     assert hhb("config", "apply", str(SAMPLE), db=db) == 0
     monkeypatch.setenv("HHB_LOG_FILE", str(tmp_path / "hhb.log"))
-    monkeypatch.setattr(cli.nightly_cmd, "assign_credit", loses)
+    monkeypatch.setattr(cli.assign_cmd, "assign_credit", loses)
     capsys.readouterr()
     code = main(["assign", "abc", "HH-0001", "--database", db])
     out = capsys.readouterr()
