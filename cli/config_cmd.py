@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from cli.errors import report
 from huishoudboekje.services.configuration import (
     ConfigError,
     Configuration,
@@ -118,15 +119,23 @@ def run_apply(args: argparse.Namespace) -> int:
             changes = apply_configuration(engine, config, actor=args.actor, dry_run=args.dry_run)
         finally:
             engine.dispose()
-    except SQLAlchemyError as exc:
-        print(f"database error, nothing was changed: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except SQLAlchemyError as exc:  # one plain line; the SQL goes to the log file
+        return report("config apply", exc)
     print(changes)
     return EXIT_OK
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """`hhb config export [-o FILE]`."""
+    """`hhb config export [-o FILE]`: a missing folder or a folder as FILE is refused
+    before anything is read."""
+    output = args.output
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        why = "is een map" if output.is_dir() else "staat in een map die niet bestaat"
+        print(
+            f"hhb config export: {output} {why}; geef een bestandsnaam in een bestaande map",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     try:
         engine = _open(args)
         try:
@@ -136,9 +145,8 @@ def run_export(args: argparse.Namespace) -> int:
     except NothingToExportError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_FAILED
-    except SQLAlchemyError as exc:
-        print(f"database error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+    except SQLAlchemyError as exc:  # one plain line; the SQL goes to the log file
+        return report("config export", exc)
     if args.output is None:
         sys.stdout.write(text)
     else:

@@ -2,7 +2,9 @@
 
 The files are read where they are (not moved). Exit 0 when every file was
 accepted (imported or duplicate), 1 when some were rejected (the others were
-still imported), 3 when another night or import holds the lock.
+still imported), 2 when a path is not a readable file (a typo, or a glob the shell
+did not expand; nothing is read and no staff signal is raised), 3 when another
+night or import holds the lock.
 """
 
 from __future__ import annotations
@@ -22,7 +24,20 @@ from scheduler.nightly import import_only
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
+EXIT_BAD_INPUT = 2
 EXIT_LOCKED = 3
+
+
+def _not_a_file(path: Path) -> str:
+    """Why `path` cannot be imported, in one line (no staff signal: nothing was read)."""
+    if path.is_dir():
+        return f"{path} is een map; geef de bestanden zelf (bijvoorbeeld {path}/*.xml)"
+    if any(char in str(path) for char in "*?["):
+        return (
+            f"geen bestand gevonden bij {path}: de shell vond niets dat hierop past "
+            "(controleer de map en de naam)"
+        )
+    return f"bestand {path} bestaat niet; controleer het pad"
 
 
 def register(subparsers: Any) -> None:
@@ -37,6 +52,10 @@ def register(subparsers: Any) -> None:
 def run_import(args: argparse.Namespace) -> int:
     """`hhb import FILE...`: import the files now; the exit code says whether all were accepted."""
     today = datetime.now(AMSTERDAM).date()
+    for path in args.files:
+        if not path.is_file():
+            print(f"hhb import: {_not_a_file(path)}; er is niets ingelezen", file=sys.stderr)
+            return EXIT_BAD_INPUT
     try:
         with database_engine(args) as engine, progress_bar(not args.json) as progress:
             ctx, results, failed = import_only(

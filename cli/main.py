@@ -7,6 +7,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from cli.errors import EXIT_INTERRUPTED, close_logging, report, setup_logging
+
 # One module per command group; each exposes register(subparsers) and sets `func`.
 COMMAND_MODULES = (
     "cli.config_cmd",
@@ -36,14 +38,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run `hhb` with `argv` (default: the command line); return the exit code."""
+    """Run `hhb` with `argv` (default: the command line); return the exit code.
+
+    The one top-level handler: whatever a command did not handle itself becomes one
+    plain line on stderr and a non-zero exit; the traceback goes to the log file
+    (cli/errors.py)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()
         return EXIT_BAD_INPUT
-    result: int = func(args)
+    command = " ".join(
+        str(part) for part in (args.command, getattr(args, "config_action", None)) if part
+    )
+    setup_logging(args)
+    try:
+        result: int = func(args)
+    except KeyboardInterrupt:
+        print(f"hhb {command}: afgebroken", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        return report(command, exc)
+    finally:
+        close_logging()
     return result
 
 

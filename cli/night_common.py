@@ -7,6 +7,7 @@ import argparse
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -16,14 +17,25 @@ from typing import Any
 from scheduler.context import NightPaths
 
 CRASH_ENV = "HHB_CRASH_AFTER_STAGE"  # test hook: SIGKILL this process after that stage
+HOLD_ENV = "HHB_HOLD_AFTER_STAGE"  # test hook: "<stage>:<file>" wait there for <file>
+FAULT_ENV = "HHB_FAIL_PLAN"  # test hook: "HH-0002,HH-0007" fail to save their plan
+
+
+FIRST_DATE = date(2000, 1, 1)  # a --date outside these is a typo, not a night
+LAST_DATE = date(2100, 12, 31)
 
 
 def iso_date(text: str) -> date:
-    """argparse type for YYYY-MM-DD."""
+    """argparse type for YYYY-MM-DD, between 2000-01-01 and 2100-12-31."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-01") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(
+            f"{text} ligt niet tussen {FIRST_DATE} en {LAST_DATE}; controleer de datum"
+        )
+    return day
 
 
 def add_common(parser: argparse.ArgumentParser, *, boxes: bool = True) -> None:
@@ -44,14 +56,48 @@ def night_paths(args: argparse.Namespace) -> NightPaths:
 
 def crash_hook() -> Callable[[str], None]:
     """After-stage callback: with HHB_CRASH_AFTER_STAGE=<stage> the process kills itself
-    (SIGKILL, no clean-up at all) right after that stage, to test crash recovery."""
+    (SIGKILL, no clean-up at all) right after that stage, to test crash recovery; with
+    HHB_HOLD_AFTER_STAGE=<stage>:<file> it waits there (holding the lock) for <file>."""
     target = os.environ.get(CRASH_ENV, "")
+    hold_stage, _, hold_file = os.environ.get(HOLD_ENV, "").partition(":")
 
     def after(stage: str) -> None:
         if target and stage == target:
             os.kill(os.getpid(), signal.SIGKILL)
+        if hold_stage and stage == hold_stage and hold_file:
+            _hold(Path(hold_file))
 
     return after
+
+
+def _hold(release: Path) -> None:
+    """HHB_HOLD_AFTER_STAGE: say so in `<file>.held`, then wait (at most a minute) for
+    `<file>` to appear, so a test can run a second process while this one holds the lock."""
+    Path(f"{release}.held").write_text(str(os.getpid()), encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while not release.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def fault_hook() -> Callable[[str, str], None]:
+    """Fault seam: with HHB_FAIL_PLAN=<code>[,<code>...] saving those households' plan
+    raises, as a database error while saving would (to test that no payment is lost)."""
+    codes = {c.strip() for c in os.environ.get(FAULT_ENV, "").split(",") if c.strip()}
+
+    def fault(stage: str, household: str) -> None:
+        if stage == "plan" and household in codes:
+            from sqlalchemy.exc import OperationalError
+
+            raise OperationalError(
+                "UPDATE engine_state SET value=? WHERE household=? AND key=?",
+                (household,),
+                Exception(
+                    f"({FAULT_ENV}) disk I/O error (raised as a result of Query-invoked "
+                    "autoflush; consider using a session.no_autoflush block)"
+                ),
+            )
+
+    return fault
 
 
 @contextmanager

@@ -17,16 +17,24 @@ import json
 import logging
 import sys
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from cli.engine_scope import database_engine
-from cli.night_common import add_common, crash_hook, iso_date, night_paths, progress_bar
+from cli.night_common import (
+    add_common,
+    crash_hook,
+    fault_hook,
+    iso_date,
+    night_paths,
+    progress_bar,
+)
 from huishoudboekje.services.database import Engine
 from huishoudboekje.services.night_history import night_run_list, signal_list
+from huishoudboekje.services.night_runs import charges_due_between, is_configured
 from scheduler.context import AMSTERDAM
 from scheduler.lock import NightLockedError
-from scheduler.nightly import run_nights
+from scheduler.nightly import NightOutcome, first_night_to_run, run_nights
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -39,6 +47,11 @@ def register(subparsers: Any) -> None:
     nightly = subparsers.add_parser("nightly", help="run the night for a date (and missed ones)")
     nightly.add_argument("--date", type=iso_date, default=None, help="the night (default today)")
     nightly.add_argument("--json", action="store_true", help="machine-readable output")
+    nightly.add_argument(
+        "--yes",
+        action="store_true",
+        help="also a date more than 7 days ahead or a catch-up of more than 60 nights",
+    )
     add_common(nightly)
     nightly.set_defaults(func=run_nightly)
 
@@ -62,12 +75,55 @@ def register(subparsers: Any) -> None:
 
 
 def run_nightly(args: argparse.Namespace) -> int:
-    """`hhb nightly`: run the night (and any missed before it) and report each."""
-    night = args.date or datetime.now(AMSTERDAM).date()
+    """`hhb nightly`: run the night (and any missed before it) and report each.
+
+    Refuses (exit 2, nothing changed) a date more than `MAX_DAYS_AHEAD` days after
+    today or a catch-up of more than `MAX_CATCH_UP` nights unless --yes, saying how
+    many nights and how much money that would queue; an --inbox/--outbox that does
+    not exist; and a database without configuration. Without --json one line per
+    night is printed (and flushed) as soon as that night is done."""
+    today = datetime.now(AMSTERDAM).date()
+    night = args.date or today
+    for option in ("inbox", "outbox"):
+        folder = getattr(args, option)
+        if folder is not None and not folder.is_dir():
+            what = "is een bestand, geen map" if folder.exists() else "bestaat niet"
+            print(
+                f"hhb nightly: --{option} {folder} {what}; maak de map eerst aan of "
+                "controleer de naam (alleen de standaardmappen onder --var worden "
+                "vanzelf aangemaakt)",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+    if args.var.exists() and not args.var.is_dir():
+        print(f"hhb nightly: --var {args.var} is een bestand, geen map", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    def report_night(outcome: NightOutcome) -> None:
+        if not args.json:
+            _print_outcome(outcome)
+
     try:
         with database_engine(args) as engine, progress_bar(not args.json) as progress:
+            if not is_configured(engine):
+                print(
+                    "hhb nightly: er is nog geen configuratie in deze database; draai eerst "
+                    "`hhb config apply BESTAND.yaml`",
+                    file=sys.stderr,
+                )
+                return EXIT_BAD_INPUT
+            refusal = _too_far(engine, night, today, args.yes)
+            if refusal:
+                print(f"hhb nightly: {refusal}", file=sys.stderr)
+                return EXIT_BAD_INPUT
             outcomes = run_nights(
-                engine, night, night_paths(args), after_stage=crash_hook(), progress=progress
+                engine,
+                night,
+                night_paths(args),
+                after_stage=crash_hook(),
+                progress=progress,
+                fault=fault_hook(),
+                on_night=report_night,
             )
     except NightLockedError as exc:
         print(f"hhb nightly: {exc}", file=sys.stderr)
@@ -75,19 +131,54 @@ def run_nightly(args: argparse.Namespace) -> int:
     last = outcomes[-1]
     if args.json:
         print(json.dumps(last.report, indent=2, ensure_ascii=False))
-    else:
-        for outcome in outcomes:
-            report = outcome.report
-            print(
-                f"Nacht {outcome.night}: {outcome.status}; "
-                f"{len(report['statements'])} bestanden, {report['matched']} gematcht, "
-                f"{report['unmatched']} onbekend, {report['settled']} uitgevoerd, "
-                f"{report['returned']} teruggekomen, {len(report['payments'])} betaalopdrachten, "
-                f"{len(report['payment_files'])} betaalbestanden, {len(report['signals'])} signalen"
-            )
-            for problem in outcome.problems:
-                print(f"  ! {problem}")
     return EXIT_OK if all(o.status == "ok" for o in outcomes) else EXIT_PROBLEMS
+
+
+MAX_DAYS_AHEAD = 7  # `hhb nightly --date` further after today needs --yes
+MAX_CATCH_UP = 60  # a catch-up of more nights needs --yes
+MAX_ESTIMATE_NIGHTS = 3660  # beyond this the money is not even estimated
+
+
+def _too_far(engine: Engine, night: date, today: date, yes: bool) -> str | None:
+    """Why `night` needs --yes (and what it would queue), or None."""
+    if yes:
+        return None
+    first = first_night_to_run(engine, night)
+    count = (night - first).days + 1
+    ahead = (night - today).days
+    if ahead <= MAX_DAYS_AHEAD and count <= MAX_CATCH_UP:
+        return None
+    why = (
+        f"{night} ligt {ahead} dagen na vandaag (meer dan {MAX_DAYS_AHEAD})"
+        if ahead > MAX_DAYS_AHEAD
+        else f"dit haalt {count} nachten in (meer dan {MAX_CATCH_UP})"
+    )
+    if count > MAX_ESTIMATE_NIGHTS:
+        money = "meer dan tien jaar aan betalingen"
+    else:
+        payments, total = charges_due_between(engine, first, night)
+        money = f"ten minste {payments} vaste lasten, samen {total} euro, plus leefgeld"
+    return (
+        f"{why}: {count} {'nacht' if count == 1 else 'nachten'} ({first} tot en met "
+        f"{night}) zouden {money} klaarzetten. "
+        "Klopt de datum? Draai opnieuw met --yes om het toch te doen."
+    )
+
+
+def _print_outcome(outcome: NightOutcome) -> None:
+    """One line per night (and its problems), flushed at once: a log that is not a
+    terminal still shows how far a long catch-up got if it is stopped."""
+    report = outcome.report
+    print(
+        f"Nacht {outcome.night}: {outcome.status}; "
+        f"{len(report['statements'])} bestanden, {report['matched']} gematcht, "
+        f"{report['unmatched']} onbekend, {report['settled']} uitgevoerd, "
+        f"{report['returned']} teruggekomen, {len(report['payments'])} betaalopdrachten, "
+        f"{len(report['payment_files'])} betaalbestanden, {len(report['signals'])} signalen",
+        flush=True,
+    )
+    for problem in outcome.problems:
+        print(f"  ! {problem}", flush=True)
 
 
 def run_signals(args: argparse.Namespace) -> int:
@@ -117,15 +208,50 @@ def run_runs(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not items:
         print("Nog geen nachten gedraaid.")
+    not_ok = 0
     for item in items:
+        mark = "  " if item["status"] == "ok" else "!!"
+        not_ok += item["status"] != "ok"
         print(
-            f"{item['night']}  {item['status']:<9} poging {item['attempts']}  "
+            f"{mark} {item['night']}  {STATUS_NL.get(item['status'], item['status']):<16} "
+            f"poging {item['attempts']}  "
             f"{item['started_at'][:19]} → {(item['finished_at'] or '-')[:19]}"
         )
         if item["error"]:
             for line in str(item["error"]).splitlines()[:5]:
-                print(f"    {line}")
+                print(f"      {line}")
+        for earlier in item.get("earlier", []):
+            print(
+                f"      eerder: poging {earlier['attempt']} "
+                f"{STATUS_NL.get(earlier['status'], earlier['status'])}; "
+                f"{_stage_counts(earlier['stages'])}"
+            )
+    if not_ok:
+        print(
+            f"{not_ok} nacht(en) niet ok: zie `hhb signals`; een nacht opnieuw draaien staat "
+            "in docs/operations.md."
+        )
     return EXIT_OK
+
+
+STATUS_NL = {
+    "ok": "ok",
+    "problems": "NIET OK (problemen)",
+    "failed": "NIET OK (mislukt)",
+    "running": "NIET OK (bezig of afgebroken)",
+}
+
+
+def _stage_counts(stages: dict[str, Any]) -> str:
+    """One short line with what the plan and export stages did."""
+    parts = []
+    plan = stages.get("plan") or {}
+    if "planned" in plan:
+        parts.append(f"plan {plan['planned']} gepland, {plan.get('failed', 0)} mislukt")
+    export = stages.get("export") or {}
+    if isinstance(export, dict) and export:
+        parts.append(f"export {export.get('files', 0)} betaalbestand(en)")
+    return ", ".join(parts) or "geen stappen"
 
 
 def run_scheduler(args: argparse.Namespace) -> int:

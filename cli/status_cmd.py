@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
+from cli.night_common import iso_date
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.planner import Plan
 from huishoudboekje.domain.status_report import StatusReport
@@ -36,10 +37,7 @@ SEVERITY_NL = {"info": "info", "warning": "let op", "high": "urgent"}
 
 
 def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-01") from None
+    return iso_date(text)
 
 
 def _database_option(parser: argparse.ArgumentParser) -> None:

@@ -126,7 +126,7 @@ def nightly_available() -> bool:
 def run_night(run: DemoRun, day: date) -> dict[str, Any]:
     """The bank delivers `day`, then the night runs; its JSON result is recorded."""
     run.bank.book_day(day)
-    args = ["nightly", "--date", day.isoformat(), "--inbox", str(run.inbox)]
+    args = ["nightly", "--date", day.isoformat(), "--yes", "--inbox", str(run.inbox)]
     code, out = call_hhb([*args, "--outbox", str(run.outbox), "--json"], run.database_url)
     try:
         result: dict[str, Any] = json.loads(out)
@@ -149,6 +149,8 @@ def run_demo(
 ) -> DemoRun:
     """Apply the configuration, then every night not run yet, in date order."""
     run.root.mkdir(parents=True, exist_ok=True)
+    for folder in (run.inbox, run.outbox):  # hhb nightly never creates --inbox/--outbox
+        folder.mkdir(parents=True, exist_ok=True)
     code, out = call_hhb(["config", "apply", str(CONFIG)], run.database_url)
     if code != 0:
         raise RuntimeError(f"hhb config apply mislukte (exit {code}):\n{out}")

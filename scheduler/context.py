@@ -16,9 +16,24 @@ from pathlib import Path
 from huishoudboekje.domain.household import Household
 from huishoudboekje.services.database import Engine
 from huishoudboekje.services.night_runs import all_households
-from huishoudboekje.services.night_work import AMSTERDAM, FileResult, ParsedFile, Progress
+from huishoudboekje.services.night_work import (
+    AMSTERDAM,
+    Fault,
+    FileResult,
+    ParsedFile,
+    Progress,
+    no_fault,
+)
 
-__all__ = ["AMSTERDAM", "FileResult", "NightContext", "NightPaths", "ParsedFile", "Progress"]
+__all__ = [
+    "AMSTERDAM",
+    "Fault",
+    "FileResult",
+    "NightContext",
+    "NightPaths",
+    "ParsedFile",
+    "Progress",
+]
 
 
 @dataclass(frozen=True)
@@ -72,6 +87,7 @@ class NightContext:
     results: list[FileResult] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     progress: Progress = _quiet
+    fault: Fault = no_fault
     _households: list[Household] | None = None
 
     def households(self) -> list[Household]:

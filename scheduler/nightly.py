@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,10 +26,11 @@ from huishoudboekje.services.night_runs import (
     finish_night,
     finish_night_with_report,
     last_completed,
+    latest_started,
     record_stage_result,
     start_night,
 )
-from huishoudboekje.services.night_work import StageResult
+from huishoudboekje.services.night_work import Fault, StageResult, no_fault, plain_problem
 from scheduler.context import NightContext, NightPaths, Progress, _quiet
 from scheduler.lock import NightLock
 from scheduler.stage_book import book_transactions
@@ -108,8 +108,8 @@ def run_stages(
         except Exception as exc:
             failed = True
             log.exception("%s: stage %s failed", ctx.night, stage.name)
-            result = {"error": f"{type(exc).__name__}: {exc}"}
-            ctx.problem(f"stap {stage.name} mislukt: {exc}")
+            result = {"error": f"{type(exc).__name__}: {plain_problem(exc)}"}
+            ctx.problem(f"stap {stage.name} mislukt: {plain_problem(exc)}")
         result["seconds"] = round(time.perf_counter() - started, 3)
         results[stage.name] = result
         if record:
@@ -126,16 +126,19 @@ def run_night(
     after_stage: AfterStage = _nothing,
     progress: Progress = _quiet,
     catching_up_to: date | None = None,
+    fault: Fault = no_fault,
 ) -> NightOutcome:
     """Run every stage for `night` (the caller holds the lock); `catching_up_to`: the
     day it really is when `night` is a missed night being caught up."""
     paths.create()
-    ctx = NightContext(engine, night, paths, progress=progress, catching_up_to=catching_up_to)
+    ctx = NightContext(
+        engine, night, paths, progress=progress, catching_up_to=catching_up_to, fault=fault
+    )
     start_night(engine, night)
     try:
         results, failed = run_stages(ctx, STAGES, record=True, after_stage=after_stage)
-    except BaseException:
-        finish_night(engine, night, "failed", traceback.format_exc(limit=5))
+    except BaseException as exc:  # the traceback goes to the log (cli/errors.py)
+        finish_night(engine, night, "failed", f"nacht afgebroken: {plain_problem(exc)}")
         raise
     status = "failed" if failed else ("problems" if ctx.problems else "ok")
     error = "\n".join(ctx.problems) or None
@@ -146,10 +149,16 @@ def run_night(
 
 def nights_to_run(engine: Engine, target: date) -> list[date]:
     """The missed nights after the last completed one, up to and including `target`."""
+    first = first_night_to_run(engine, target)
+    return [first + timedelta(days=n) for n in range((target - first).days + 1)]
+
+
+def first_night_to_run(engine: Engine, target: date) -> date:
+    """The first night `run_nights(target)` runs (the count is known without a list)."""
     last = last_completed(engine)
     if last is None or last >= target:
-        return [target]
-    return [last + timedelta(days=n) for n in range(1, (target - last).days + 1)]
+        return target
+    return last + timedelta(days=1)
 
 
 def run_nights(
@@ -159,21 +168,33 @@ def run_nights(
     *,
     after_stage: AfterStage = _nothing,
     progress: Progress = _quiet,
+    fault: Fault = no_fault,
+    on_night: Callable[[NightOutcome], None] | None = None,
 ) -> list[NightOutcome]:
-    """Catch up: run every missed night in date order, then `target`, under the lock."""
+    """Catch up: run every missed night in date order, then `target`, under the lock.
+
+    The day it really is counts as at least the latest night that ever ran: a night
+    rerun by hand after later nights ran (to finish what failed) never instructs a
+    payment for a day before that."""
     paths.create()
     with NightLock(paths.lock_file, engine):
-        return [
-            run_night(
+        latest = latest_started(engine)
+        real_day = max(target, latest) if latest is not None else target
+        outcomes = []
+        for night in nights_to_run(engine, target):
+            outcome = run_night(
                 engine,
                 night,
                 paths,
                 after_stage=after_stage,
                 progress=progress,
-                catching_up_to=target,
+                catching_up_to=real_day,
+                fault=fault,
             )
-            for night in nights_to_run(engine, target)
-        ]
+            outcomes.append(outcome)
+            if on_night is not None:  # e.g. print a progress line per night at once
+                on_night(outcome)
+        return outcomes
 
 
 def import_only(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import logging
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -30,7 +31,10 @@ from huishoudboekje.services.night_export import (
     record_file,
     unwritten_files,
 )
+from huishoudboekje.services.night_work import plain_problem
 from scheduler.context import NightContext
+
+log = logging.getLogger("hhb.nightly")
 
 
 def pain001_module() -> ModuleType | None:
@@ -58,7 +62,8 @@ def export_payments(ctx: NightContext) -> ExportResult:
             _export(ctx, pain001, payer, batch.groups[day], batch)
             written += 1
         except Exception as exc:  # e.g. a payee IBAN the bank would refuse
-            record_export_problem(ctx, day, str(exc))
+            log.exception("%s: export of the payments for %s failed", ctx.night, day)
+            record_export_problem(ctx, day, plain_problem(exc))
     return ExportResult(files=written, repaired=repaired)
 
 

@@ -128,28 +128,34 @@ def test_an_unreadable_file_is_rejected_and_the_others_are_still_imported(
     db_url: str, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     good = camt(tmp_path / "in", D19, "1000.00", [gift(D19, "50.00", "R1")])
-    folder = tmp_path / "een-map.xml"
-    folder.mkdir()
+    garbage = tmp_path / "kapot.xml"
+    garbage.write_bytes(b"\x00\x01 dit is geen bankbestand")
     var = str(tmp_path / "var")
-    code = hhb(
-        "import",
-        str(tmp_path / "weg.xml"),
-        str(folder),
-        str(good),
-        "--json",
-        "--var",
-        var,
-        db=db_url,
-    )
+    code = hhb("import", str(garbage), str(good), "--json", "--var", var, db=db_url)
     files = {f["file"]: f for f in json.loads(capsys.readouterr().out)["files"]}
 
     assert code == 1  # some rejected, the others imported
     assert files["camt053-20260219.xml"]["status"] == "imported"
-    assert files["weg.xml"]["status"] == "rejected"
-    assert "weg.xml" in files["weg.xml"]["error"]
-    assert files["een-map.xml"]["status"] == "rejected"
+    assert files["kapot.xml"]["status"] == "rejected"
     assert bank(engine) == Money("1050.00")
     assert "bestand_geweigerd" in open_kinds(engine)
+
+
+def test_a_missing_path_or_a_folder_is_refused_before_anything_is_read(
+    db_url: str, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 18: a typo or an unexpanded glob is the operator's, not the bank's: one
+    line, exit 2, nothing imported and no high-severity staff signal."""
+    good = camt(tmp_path / "in", D19, "1000.00", [gift(D19, "50.00", "R1")])
+    folder = tmp_path / "een-map.xml"
+    folder.mkdir()
+    var = str(tmp_path / "var")
+    for wrong in (tmp_path / "weg.xml", folder, tmp_path / "in" / "*.sta"):
+        code = hhb("import", str(wrong), str(good), "--var", var, db=db_url)
+        assert code == 2
+        assert wrong.name in capsys.readouterr().err
+    assert bank(engine) == Money("0.00")
+    assert "bestand_geweigerd" not in open_kinds(engine)
 
 
 def test_a_late_statement_fills_the_gap_and_its_signals_close(

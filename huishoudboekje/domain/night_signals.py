@@ -191,3 +191,37 @@ def payment_moved(instruction: PaymentInstruction, planned: date) -> Signal:
         planned=planned.isoformat(),
         execution=instruction.execution_date.isoformat(),
     )
+
+
+def plan_failed(household: str, night: date) -> Signal:
+    """A household's plan could not be stored tonight; the next night plans it again."""
+    return _signal(
+        SignalKind.NIGHT_PROBLEM,
+        household,
+        Severity.HIGH,
+        f"Het plan van {household} kon op {day_nl(night)} niet worden opgeslagen. De "
+        "volgende nacht wordt het opnieuw ingepland; betalingen die dan nog kunnen, gaan "
+        "alsnog uit. Blijft dit signaal terugkomen, meld het dan aan de beheerder "
+        "(details staan in het logbestand).",
+        key=signal_key(household, "mislukt", "plan", night.isoformat()),
+    )
+
+
+def plan_recovered(
+    instruction: PaymentInstruction, what: str, missed_on: date, planned: date
+) -> Signal:
+    """A payment a failed night should have instructed is instructed now, later."""
+    return _signal(
+        SignalKind.PAYMENT_LATE,
+        instruction.household,
+        Severity.HIGH,
+        f"{what} van {instruction.household} kon op {day_nl(missed_on)} niet worden "
+        f"ingepland; nu ingepland voor {day_nl(instruction.execution_date)} "
+        f"({eur(instruction.amount)} aan {instruction.payee_name}, gepland voor "
+        f"{day_nl(planned)}).",
+        key=signal_key(instruction.household, "ingehaald", instruction.end_to_end_id),
+        end_to_end_id=instruction.end_to_end_id,
+        missed_on=missed_on.isoformat(),
+        planned=planned.isoformat(),
+        execution=instruction.execution_date.isoformat(),
+    )

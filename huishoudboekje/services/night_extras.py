@@ -12,6 +12,7 @@ staff approved again after its payment came back is paid as the next attempt
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -37,10 +38,13 @@ from huishoudboekje.domain.ids import extra_charge_id, request_of_charge_id, wai
 from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.services.household_requests import PAID, approved_requests
 from huishoudboekje.services.household_status import plan_settings
-from huishoudboekje.services.night_work import AMSTERDAM, NightWork, StageResult
+from huishoudboekje.services.night_work import AMSTERDAM, NightWork, StageResult, plain_problem
 
 ACTOR = "nachtrun"
 SIGNAL_SOURCE = "extras"
+
+
+log = logging.getLogger("hhb.nightly")
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,8 @@ def pay_extra_requests(work: NightWork) -> ExtrasResult:
         try:
             paid, held = _pay_household(work, household, requests, settings)
         except Exception as exc:
-            work.problem(f"{code}: extra betaling mislukt: {exc}")
+            log.exception("%s: extra payments of %s failed", work.night, code)
+            work.problem(f"{code}: extra betaling mislukt: {plain_problem(exc)}")
             counts["failed"] += 1
             continue
         counts["paid"] += paid

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from huishoudboekje.adapters.persistence.night_run_repo import earlier_attempts, stage_results
 from huishoudboekje.adapters.persistence.nightly_repo import night_runs, signal_rows
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.services.nightly import Assignment, AssignmentError, assign_credit
@@ -51,7 +52,7 @@ def signal_list(
 
 
 def night_run_list(engine: Engine) -> list[dict[str, Any]]:
-    """Every recorded night, oldest first."""
+    """Every recorded night, oldest first; `earlier`: what its earlier attempts recorded."""
     with UnitOfWork(engine) as uow:
         return [
             {
@@ -60,8 +61,9 @@ def night_run_list(engine: Engine) -> list[dict[str, Any]]:
                 "started_at": r.started_at.isoformat(),
                 "finished_at": r.finished_at.isoformat() if r.finished_at else None,
                 "attempts": r.attempts,
-                "stages": r.stages,
+                "stages": stage_results(r.stages),
                 "error": r.error,
+                "earlier": earlier_attempts(r.stages),
             }
             for r in night_runs(uow)
         ]

@@ -5,15 +5,26 @@ stored together with the mark that it was planned for that night (a re-run
 skips it), in DB transactions of `BATCH` households. When a household fails,
 its batch is rolled back and redone one household per transaction: the failing
 one becomes a recorded problem and a signal, the others go on.
+
+No payment is lost to a failed night. A household whose plan failed keeps a mark
+with the first night it failed (`FAILED_KEY`). The next run that plans it (the
+next night, a catch-up or a rerun) plans it again for every night it missed, in
+order, and then for tonight, in one transaction that also clears the mark. What
+those missed nights would have instructed goes out on the first business day that
+can still be reached (never a date in the past), and staff get a signal per such
+payment ("huur van HH-0007 kon op 14 november niet worden ingepland; nu ingepland
+voor 16 november"). The technical error goes to the log; the problem text and the
+signal staff see are plain sentences.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
-from huishoudboekje.adapters.persistence.engine_state import get_state, set_state
+from huishoudboekje.adapters.persistence.engine_state import delete_state, get_state, set_state
 from huishoudboekje.adapters.persistence.household_batch import (
     journal_by_household,
     preload,
@@ -35,6 +46,7 @@ from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.household_state import HouseholdState
 from huishoudboekje.domain.ledger import JournalEntry, Ledger
 from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.domain.payments import PaymentInstruction
@@ -44,6 +56,10 @@ from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.night_work import NightWork, StageResult
 
 PLANNED_KEY = "nachtplan"  # engine_state: the last night this household was planned
+FAILED_KEY = "nachtplan_mislukt"  # engine_state: first night its plan failed, until planned
+MAX_REPLAY_NIGHTS = 92  # a household is replanned for at most this many missed nights
+_ALONE = -2  # `_plan_batch`: this household (it failed before) is planned on its own
+log = logging.getLogger("hhb.nightly")
 BATCH = 100  # households per DB transaction (a failing one makes its batch go one by one)
 
 
@@ -87,6 +103,10 @@ def plan_households(work: NightWork) -> PlanResult:
             done = _plan_batch(work, batch, settings)
         except Exception:  # one household spoils the batch: redo it one by one
             done = [_plan_alone(work, household, settings) for household in batch]
+        done = [
+            _plan_alone(work, household, settings) if added == _ALONE else added
+            for household, added in zip(batch, done, strict=True)
+        ]
         for added in done:
             if added is None:
                 counts["skipped"] += 1
@@ -111,12 +131,15 @@ def _plan_batch(
     signals: list[Signal] = []
     with UnitOfWork(work.engine) as uow:
         with uow.session.no_autoflush:
-            rows = state_rows(uow, codes, (MEMORY_KEY, PLANNED_KEY))
+            rows = state_rows(uow, codes, (MEMORY_KEY, PLANNED_KEY, FAILED_KEY))
             journal = journal_by_household(uow, codes)
             for household in batch:
                 mark = rows.get((household.code, PLANNED_KEY))
                 if mark is not None and mark.value == night:
                     done.append(None)
+                    continue
+                if (household.code, FAILED_KEY) in rows:  # replanned on its own, after
+                    done.append(_ALONE)
                     continue
                 memory = rows.get((household.code, MEMORY_KEY))
                 state = with_balances(
@@ -131,6 +154,7 @@ def _plan_batch(
                     uow, rows, household.code, MEMORY_KEY, memory_to_json(result.state, work.night)
                 )
                 put_state(uow, rows, household.code, PLANNED_KEY, night)
+                work.fault("plan", household.code)
                 done.append(len(result.instructions))
             preload(uow, codes, [i.end_to_end_id for i in instructions])
         append_journal_entries(uow, entries)
@@ -147,11 +171,17 @@ def _plan_alone(work: NightWork, household: Household, settings: PlanSettings) -
             added = plan_in(uow, work, household, settings)
             uow.commit()
         return added
-    except Exception as exc:
-        work.problem(f"{household.code}: plannen mislukt: {exc}")
+    except Exception:
+        log.exception("%s: the plan of %s could not be stored", work.night, household.code)
+        work.problem(
+            f"{household.code}: plannen mislukt (fout bij het opslaan, details in het "
+            "logbestand); de volgende nacht wordt dit huishouden opnieuw ingepland"
+        )
         with UnitOfWork(work.engine) as uow:
-            signal = night_signals.night_problem(household.code, "plan", work.night, str(exc))
+            signal = night_signals.plan_failed(household.code, work.night)
             upsert_signals(uow, [signal], work.night, "event")
+            if get_state(uow, FAILED_KEY, household=household.code) is None:
+                set_state(uow, FAILED_KEY, work.night.isoformat(), household=household.code)
             uow.commit()
         return -1
 
@@ -168,10 +198,66 @@ def plan_in(
     if get_state(uow, PLANNED_KEY, household=household.code) == night:
         return None
     state = load_planner_state(uow, household.code)
-    result = plan(household, state, work.night, settings)
-    append_journal_entries(uow, result.entries)
-    added = add_instructions(uow, result.instructions, work.night)
-    save_planner_memory(uow, result.state, work.night)
-    upsert_signals(uow, result.signals, work.night, "planner")
+    failed = get_state(uow, FAILED_KEY, household=household.code)
+    if failed is None:
+        result = plan(household, state, work.night, settings)
+        entries, instructions, signals = result.entries, result.instructions, result.signals
+        final = result.state
+    else:  # it failed before: plan every night it missed, then tonight
+        entries, instructions, signals, final = _replan(
+            work, household, state, date.fromisoformat(str(failed)), settings
+        )
+        delete_state(uow, FAILED_KEY, household=household.code)
+    append_journal_entries(uow, entries)
+    added = add_instructions(uow, instructions, work.night)
+    save_planner_memory(uow, final, work.night)
+    upsert_signals(uow, signals, work.night, "planner")
     set_state(uow, PLANNED_KEY, night, household=household.code)
+    work.fault("plan", household.code)
     return added
+
+
+def _replan(
+    work: NightWork,
+    household: Household,
+    state: HouseholdState,
+    failed_since: date,
+    settings: PlanSettings,
+) -> tuple[
+    tuple[JournalEntry, ...], tuple[PaymentInstruction, ...], tuple[Signal, ...], HouseholdState
+]:
+    """Plan `household` for each night from `failed_since` up to tonight, in order.
+
+    What a missed night instructs for a day before the first business day that can
+    still be reached goes out on that day instead, with a signal per payment."""
+    first = max(failed_since, work.night - timedelta(days=MAX_REPLAY_NIGHTS))
+    earliest = settings.calendar.on_or_after(work.real_day)
+    entries: list[JournalEntry] = []
+    instructions: list[PaymentInstruction] = []
+    signals: list[Signal] = []
+    for offset in range((work.night - first).days + 1):
+        day = first + timedelta(days=offset)
+        if not household.is_planned_on(day):
+            continue
+        result = plan(household, state, day, settings)
+        state = result.state
+        entries.extend(result.entries)
+        signals.extend(result.signals)
+        for instruction in result.instructions:
+            if day < work.night:
+                planned = instruction.execution_date
+                if planned < earliest:
+                    instruction = replace(instruction, execution_date=earliest)
+                what = _what(household, instruction)
+                signals.append(night_signals.plan_recovered(instruction, what, day, planned))
+            instructions.append(instruction)
+    return tuple(entries), tuple(instructions), tuple(signals), state
+
+
+def _what(household: Household, instruction: PaymentInstruction) -> str:
+    """The payment's plain name: the charge's kind (huur, energie), or leefgeld."""
+    if instruction.kind == "charge":
+        for charge in household.charges:
+            if charge.id == instruction.charge_id:
+                return charge.kind.value.replace("_", " ")
+    return instruction.kind

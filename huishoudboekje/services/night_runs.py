@@ -17,14 +17,19 @@ from huishoudboekje.adapters.persistence.instruction_repo import instruction_row
 from huishoudboekje.adapters.persistence.night_run_repo import (
     finish_run,
     last_completed_night,
+    latest_night,
     record_stage,
     start_run,
 )
-from huishoudboekje.adapters.persistence.repository import load_households
+from huishoudboekje.adapters.persistence.repository import load_gemeente, load_households
 from huishoudboekje.adapters.persistence.signal_repo import signal_rows
 from huishoudboekje.adapters.persistence.transaction_repo import status_counts
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.occurrences import charge_dues
+from huishoudboekje.domain.planner.cover import instructed_until
+from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.night_work import FileResult
 
 
@@ -63,6 +68,34 @@ def last_completed(engine: Engine) -> date | None:
     """The latest night that ran to the end (ok or with problems)."""
     with UnitOfWork(engine) as uow:
         return last_completed_night(uow)
+
+
+def latest_started(engine: Engine) -> date | None:
+    """The latest night ever started: a night rerun later than that day cannot ask the
+    bank for an earlier execution date."""
+    with UnitOfWork(engine) as uow:
+        return latest_night(uow)
+
+
+def is_configured(engine: Engine) -> bool:
+    """Whether a gemeente is stored (`hhb config apply` ran)."""
+    with UnitOfWork(engine) as uow:
+        return load_gemeente(uow) is not None
+
+
+def charges_due_between(engine: Engine, first: date, last: date) -> tuple[int, Money]:
+    """How many fixed charges the nights `first`..`last` would instruct, and their sum
+    (leefgeld not counted): what a long catch-up would queue at least."""
+    with UnitOfWork(engine) as uow:
+        settings = plan_settings(load_gemeente(uow))
+        households = list(load_households(uow))
+    count, total = 0, ZERO
+    until = instructed_until(last, settings)
+    for household in households:
+        for due in charge_dues(household, first, until, settings):
+            count += 1
+            total += due.charge.amount
+    return count, total
 
 
 def all_households(engine: Engine) -> list[Household]:

@@ -18,6 +18,7 @@ from huishoudboekje.adapters.persistence.journal import append_journal_entries
 from huishoudboekje.adapters.persistence.signal_repo import close_signal, upsert_signals
 from huishoudboekje.adapters.persistence.statement_repo import (
     add_statement,
+    covering_statement,
     earliest_start,
     following_statement,
     has_statements,
@@ -114,8 +115,15 @@ def _continuity(
 ) -> list[Signal]:
     """Signal "ontbrekend afschrift" where the statement does not continue the one before
     it in time (statements may arrive out of order); for a late statement also check
-    the one after it, whose signal closes when this statement fills the gap."""
+    the one after it, whose signal closes when this statement fills the gap.
+
+    A statement whose days all lie inside one stored statement (the daily file of a
+    day the monthly CSV already brought) continues nothing and misses nothing: its
+    neighbours are inside that statement too, so it raises no signal."""
     account = statement.account_iban
+    first, last = _first_day(statement, work.night), _last_day(statement, work.night)
+    if not rows and covering_statement(uow, account, first, last) is not None:
+        return []
     previous = previous_statement(uow, account, _first_day(statement, work.night))
     prev_closing = previous.closing if previous is not None else None
     if rows:  # an earlier statement of this very file is the previous one

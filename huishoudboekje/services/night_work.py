@@ -22,6 +22,14 @@ from huishoudboekje.domain.household import Household
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the night, its files and its days are Dutch
 Progress = Callable[[str, int, int], None]  # (what, done, total)
+# (stage, household): raises to stand in for a database error while that household's
+# work is saved; the one seam tests use to make a night fail for one household
+Fault = Callable[[str, str], None]
+
+
+def no_fault(_stage: str, _household: str) -> None:
+    """The production `Fault`: nothing goes wrong on purpose."""
+    return None
 
 
 class NightWork(Protocol):
@@ -50,6 +58,11 @@ class NightWork(Protocol):
     @property
     def progress(self) -> Progress:
         """Tells how far a long stage is."""
+        ...
+
+    @property
+    def fault(self) -> Fault:
+        """Called just before a household's work is committed (a no-op outside tests)."""
         ...
 
     def households(self) -> list[Household]:
@@ -100,3 +113,21 @@ class FileResult:
             "new": self.new,
             "error": self.error,
         }
+
+
+def plain_problem(exc: BaseException) -> str:
+    """The text staff see for a failure: a plain sentence. Database and file-system
+    errors carry internals ("Query-invoked autoflush", SQL, paths of the library)
+    that belong in the log file, not in a problem text; our own errors (a refused
+    IBAN, a missing configuration) are already written for people."""
+    module = type(exc).__module__ or ""
+    if module.startswith(("sqlalchemy", "psycopg", "sqlite3")):
+        return "databasefout (details in het logbestand)"
+    if isinstance(exc, OSError):
+        reason = exc.strerror or "bestandsfout"
+        where = f" bij {exc.filename}" if exc.filename else ""
+        return f"bestandsfout{where}: {reason} (details in het logbestand)"
+    if isinstance(exc, MemoryError):
+        return "te weinig geheugen (details in het logbestand)"
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return first[:300]

@@ -1,4 +1,9 @@
-"""The record of each night (`night_run`): its status, attempts and stage results."""
+"""The record of each night (`night_run`): its status, attempts and stage results.
+
+A rerun of a night starts with fresh stage results; what each earlier attempt
+recorded (status, moments, stage results, error) is kept, oldest first, in the
+stage results under `EARLIER` (no separate table: the history of a night is small).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,22 @@ from sqlmodel import col, select
 from huishoudboekje.adapters.persistence.nightly_tables import NightRunRow
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 
+EARLIER = "earlier_attempts"  # key in `stages`: the results of the night's earlier attempts
+
+
+def earlier_attempts(stages: Any) -> list[dict[str, Any]]:
+    """The earlier attempts kept in a night's `stages`, oldest first."""
+    if not isinstance(stages, dict):
+        return []
+    return list(stages.get(EARLIER) or [])
+
+
+def stage_results(stages: Any) -> dict[str, Any]:
+    """A night's stage results without its earlier attempts."""
+    if not isinstance(stages, dict):
+        return {}
+    return {k: v for k, v in stages.items() if k != EARLIER}
+
 
 def start_run(uow: UnitOfWork, night: date) -> None:
     """Mark the night as running (a re-run counts an extra attempt)."""
@@ -19,6 +40,18 @@ def start_run(uow: UnitOfWork, night: date) -> None:
             night=night, status="running", started_at=datetime.now(UTC), stages={}, attempts=1
         )
     else:
+        earlier = earlier_attempts(row.stages)
+        earlier.append(
+            {
+                "attempt": row.attempts,
+                "status": row.status,
+                "started_at": row.started_at.isoformat(),
+                "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+                "stages": stage_results(row.stages),
+                "error": row.error,
+            }
+        )
+        row.stages = {EARLIER: earlier}
         row.status = "running"
         row.started_at = datetime.now(UTC)
         row.finished_at = None
@@ -65,4 +98,10 @@ def last_completed_night(uow: UnitOfWork) -> date | None:
         .order_by(col(NightRunRow.night).desc())
     )
     row = uow.session.exec(statement).first()
+    return None if row is None else row.night
+
+
+def latest_night(uow: UnitOfWork) -> date | None:
+    """The latest night ever started (whatever its status)."""
+    row = uow.session.exec(select(NightRunRow).order_by(col(NightRunRow.night).desc())).first()
     return None if row is None else row.night

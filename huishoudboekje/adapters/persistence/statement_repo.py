@@ -118,6 +118,19 @@ def previous_statement(uow: UnitOfWork, account_iban: str, start: date) -> Store
     return _stored(uow.session.exec(statement).first())
 
 
+def covering_statement(
+    uow: UnitOfWork, account_iban: str, start: date, end: date
+) -> StoredStatement | None:
+    """A stored statement that already covers every day from `start` to `end` (a
+    monthly export that came in before the daily files of the same days)."""
+    statement = (
+        _real_statements(account_iban)
+        .where(col(StatementRow.period_start) <= start, col(StatementRow.period_end) >= end)
+        .order_by(col(StatementRow.id))
+    )
+    return _stored(uow.session.exec(statement).first())
+
+
 def following_statement(uow: UnitOfWork, account_iban: str, end: date) -> StoredStatement | None:
     """The stored statement that continues a late statement ending on `end`: the first
     one starting after that day (it arrived earlier than this one)."""
