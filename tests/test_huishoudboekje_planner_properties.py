@@ -185,7 +185,9 @@ def test_held_back_charges_really_did_not_fit(
         state = day.plan.state
         room = limit - state.advance_used
         for decision in day.plan.decisions:
-            if decision.status == "achtergehouden":
+            # strict priority: a charge waiting for a higher one may fit on its own
+            waits_for_claim = " wacht tot de " in decision.reason
+            if decision.status == "achtergehouden" and not waits_for_claim:
                 assert state.vat + room < decision.amount, (day.day, decision)
 
 

@@ -67,6 +67,15 @@ DEFAULT_PRIORITY: dict[ChargeKind, int] = {
 }
 
 
+class Shortage(StrEnum):
+    """What the charges phase does when the money does not cover every charge due."""
+
+    # strict priority with reservation: a held-back charge keeps its claim, so no
+    # lower charge due on the same day or later is paid before it (the default)
+    STRICT = "strict"
+    PAY_WHAT_FITS = "pay_what_fits"  # pay every charge that still fits, in priority order
+
+
 class LeefgeldPolicyKind(StrEnum):
     SMOOTHED = "smoothed"
     FIXED = "fixed"
@@ -182,6 +191,7 @@ class Household:
     charges: tuple[FixedCharge, ...] = ()
     reserves: tuple[Reserve, ...] = ()
     bic: str = ""
+    shortage: Shortage | None = None  # None: the gemeente's setting
 
     def is_active_on(self, day: date) -> bool:
         if day < self.start:
@@ -213,3 +223,4 @@ class Gemeente:
     bic: str = ""
     max_days_early: int = 3
     extra_closing_days: tuple[date, ...] = ()
+    shortage: Shortage = Shortage.STRICT

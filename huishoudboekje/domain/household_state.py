@@ -69,6 +69,10 @@ class HouseholdState:
     released: tuple[date, ...] | None = None
     receipts: tuple[IncomeReceipt, ...] = ()
     leefgeld: LeefgeldState = field(default_factory=LeefgeldState)
+    # set by the charges phase for the rest of one night while a charge is held back
+    # under strict priority: what leefgeld may still take tonight (the floor), and no
+    # reserve is filled. None: no claim open. Not remembered between nights.
+    shortage_room: Money | None = None
 
     def takes_over_from(self, today: date) -> date:
         """The first due date Huishoudboekje is responsible for."""

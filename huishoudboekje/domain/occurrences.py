@@ -17,6 +17,7 @@ from huishoudboekje.domain.household import (
     Household,
     IncomeStream,
     LeefgeldPolicyKind,
+    Shortage,
 )
 from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.ids import (
@@ -44,6 +45,7 @@ class PlanSettings:
     instruct_ahead: int = 1  # business days between instructing and executing
     protect_days: int = 35  # leefgeld keeps the charges of this many days covered
     forecast_days: int = 60
+    shortage: Shortage = Shortage.STRICT  # the gemeente's; a household may set its own
 
 
 @dataclass(frozen=True, slots=True)

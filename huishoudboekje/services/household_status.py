@@ -37,6 +37,7 @@ def plan_settings(gemeente: Gemeente | None) -> PlanSettings:
     return PlanSettings(
         calendar=BusinessCalendar.with_extra(gemeente.extra_closing_days),
         max_days_early=gemeente.max_days_early,
+        shortage=gemeente.shortage,
     )
 
 

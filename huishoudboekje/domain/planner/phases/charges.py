@@ -12,7 +12,7 @@ from datetime import date
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.advance import due_this_month, month_key
 from huishoudboekje.domain.dutch_text import MONTHS_NL, day_nl, eur
-from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.household import Household, Shortage
 from huishoudboekje.domain.household_state import HouseholdState
 from huishoudboekje.domain.ids import advance_draw_entry_id, reserve_draw_entry_id
 from huishoudboekje.domain.ledger import transfer
@@ -36,17 +36,46 @@ def pay_charges(
     # Select by execution date; `charge_dues` keeps only dues inside the participation,
     # so a rent due on the first day is paid even when it executes the day before.
     dues = open_dues(state, household, today, settings, instructed_until(today, settings))
-    step = Step(state)
+    step = Step(replace(state, shortage_room=None))
     if not dues:
         return step
     needed = sum((vat_need(state, d) for d in dues), ZERO)
     if needed > max(state.vat, ZERO) + advance_room(state, household):
-        # Money is short: pay in priority order, skipping what does not fit.
-        dues.sort(key=lambda d: (d.charge.effective_priority, d.execution, d.charge.id))
+        # Money is short: pay in priority order, earliest due first within a priority.
+        dues.sort(key=lambda d: (d.charge.effective_priority, d.due, d.charge.id))
+    strict = shortage_of(household, settings) is Shortage.STRICT
+    held: list[ChargeDue] = []
     for due in dues:
+        first = _claim_before(held, due) if strict else None
+        if first is not None:  # a higher charge, due no later, waits: it comes first
+            step = step.then(_hold_back(step.state, household, due, first, strict=True))
+            continue
         paid = _pay(step.state, household, today, settings, due)
-        step = step.then(paid if paid is not None else _hold_back(step.state, household, due))
+        if paid is None:
+            held.append(due)
+            paid = _hold_back(step.state, household, due, None, strict=strict)
+        step = step.then(paid)
+    if strict and held:
+        # the claim holds for the rest of the night: no reserve, leefgeld up to the floor
+        step = replace(step, state=replace(step.state, shortage_room=household.floor_per_period()))
     return step
+
+
+def shortage_of(household: Household, settings: PlanSettings) -> Shortage:
+    """What happens when money is short: the household's own setting, else the gemeente's."""
+    return household.shortage if household.shortage is not None else settings.shortage
+
+
+def _claim_before(held: list[ChargeDue], due: ChargeDue) -> ChargeDue | None:
+    """The first held-back charge that comes before `due`: of the same or a higher
+    priority, and due on the same day or earlier."""
+    for claim in held:
+        if (
+            claim.charge.effective_priority <= due.charge.effective_priority
+            and claim.due <= due.due
+        ):
+            return claim
+    return None
 
 
 def _pay(
@@ -134,14 +163,30 @@ def _draw_advance(
     return Step(after, entries=(entry,), decisions=(decision,), signals=(drawn,))
 
 
-def _hold_back(state: HouseholdState, household: Household, due: ChargeDue) -> Step:
-    """Not enough money for `due`: it waits (keeping its claim) and staff are warned."""
+def _hold_back(
+    state: HouseholdState,
+    household: Household,
+    due: ChargeDue,
+    claim: ChargeDue | None,
+    *,
+    strict: bool,
+) -> Step:
+    """`due` waits (keeping its claim) and staff are warned: it does not fit, or a
+    held-back `claim` comes before it."""
     charge = due.charge
-    reason = (
-        f"Er is nu niet genoeg geld om de {charge.kind.value} van {eur(charge.amount)} "
-        f"(vervaldag {day_nl(due.due)}) te betalen. De sociale dienst is gewaarschuwd en "
-        "betaalt zodra er geld binnenkomt."
-    )
+    room = max(state.vat, ZERO) + advance_room(state, household)
+    if claim is None:
+        missing = charge.amount - min_money(room, charge.amount)
+        reason = waiting_sentence(charge.kind.value, missing, strict=strict)
+        staff = f"Buffer {eur(state.vat)}, voorschotruimte {eur(advance_room(state, household))}."
+    else:
+        first = claim.charge.kind.value
+        reason = (
+            f"De {charge.kind.value} wacht tot de {first} betaald is; "
+            f"de eerstvolgende inkomsten gaan eerst naar de {first}."
+        )
+        staff = f"Wacht op {first} (vervaldag {day_nl(claim.due)}), die eerst gaat."
+    reason += f" (Vervaldag {day_nl(due.due)}.)"
     decision = Decision(
         DecisionKind.CHARGE,
         charge.id,
@@ -155,8 +200,17 @@ def _hold_back(state: HouseholdState, household: Household, due: ChargeDue) -> S
         SignalKind.PAYMENT_HELD_BACK,
         Severity.HIGH,
         f"Betaling achtergehouden: {charge.kind.value} {eur(charge.amount)} aan "
-        f"{charge.payee_name}, vervaldag {day_nl(due.due)}. Buffer {eur(state.vat)}, "
-        f"voorschotruimte {eur(advance_room(state, household))}.",
+        f"{charge.payee_name}, vervaldag {day_nl(due.due)}. {staff}",
         f"achtergehouden:{due.id}",
     )
     return Step(state, decisions=(decision,), signals=(held,))
+
+
+def waiting_sentence(what: str, missing: Money, *, strict: bool = True) -> str:
+    """What a held-back charge waits for, in plain Dutch (B1)."""
+    then = (
+        f"de eerstvolgende inkomsten gaan eerst naar de {what}."
+        if strict
+        else f"de {what} wordt betaald zodra er genoeg geld is."
+    )
+    return f"{what.capitalize()} wacht op {eur(missing)}; {then}"
