@@ -34,9 +34,11 @@ from huishoudboekje.adapters.config.values import (
     OptionalDay,
     OptionalFraction,
     OptionalIban,
+    OptionalShortageName,
     PolicyName,
     PositiveAmount,
     Rule,
+    ShortageName,
     Terms,
     Text,
     WeekdayName,
@@ -55,6 +57,7 @@ from huishoudboekje.domain.household import (
     LeefgeldPolicy,
     LeefgeldPolicyKind,
     Reserve,
+    Shortage,
 )
 from huishoudboekje.domain.schedule import Schedule, ScheduleError
 
@@ -205,11 +208,13 @@ class HouseholdModel(_Section):
     incomes: list[IncomeModel] = []
     charges: list[ChargeModel] = []
     reserves: list[ReserveModel] = []
+    shortage: OptionalShortageName = None  # None: the gemeente's setting
 
     def to_domain(self) -> Household:
         """The checked values as the domain record `Household`."""
         return Household(
             **self._values(
+                shortage=None if self.shortage is None else Shortage(self.shortage),
                 leefgeld=self.leefgeld.to_domain(),
                 buffer=self.buffer.to_domain(),
                 incomes=tuple(i.to_domain() for i in self.incomes),
@@ -228,10 +233,16 @@ class GemeenteModel(_Section):
     bic: Bic = _d(Gemeente, "bic")
     max_days_early: Count = _d(Gemeente, "max_days_early")
     extra_closing_days: list[Day] = list(_d(Gemeente, "extra_closing_days"))
+    shortage: ShortageName = _d(Gemeente, "shortage").value
 
     def to_domain(self) -> Gemeente:
         """The checked values as the domain record `Gemeente`."""
-        return Gemeente(**self._values(extra_closing_days=tuple(self.extra_closing_days)))
+        return Gemeente(
+            **self._values(
+                extra_closing_days=tuple(self.extra_closing_days),
+                shortage=Shortage(self.shortage),
+            )
+        )
 
 
 class ConfigModel(_Section):

@@ -26,6 +26,7 @@ from huishoudboekje.domain.household import (
     ChargeKind,
     IncomeKind,
     LeefgeldPolicyKind,
+    Shortage,
 )
 from huishoudboekje.domain.money import Money
 
@@ -243,6 +244,11 @@ PolicyName = Annotated[
 CadenceName = Annotated[str, PlainValidator(_choice("cadence", [k.value for k in Cadence]))]
 WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
 Rule = Annotated[str, PlainValidator(_limited(500, required=True))]
+_shortage = _choice("shortage", [k.value for k in Shortage])
+ShortageName = Annotated[str, PlainValidator(_shortage)]
+OptionalShortageName = Annotated[
+    str | None, PlainValidator(lambda value: None if value is None else _shortage(value))
+]
 
 
 def domain_default(record: type[Any], name: str) -> Any:

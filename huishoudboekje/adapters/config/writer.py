@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import yaml
@@ -41,6 +42,7 @@ def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any
     _optional(data, gemeente, "bic", full)
     _optional(data, gemeente, "max_days_early", full)
     _optional(data, gemeente, "extra_closing_days", full, list)
+    _optional(data, gemeente, "shortage", full, _enum)
     return data
 
 
@@ -56,6 +58,7 @@ def household_to_data(household: Household, *, full: bool = False) -> dict[str, 
     data["members"] = h.members
     data["start"] = h.start
     _optional(data, h, "end", full)
+    _optional(data, h, "shortage", full, _enum)
     lg = h.leefgeld
     leefgeld: dict[str, Any] = {
         "policy": lg.policy.value,
@@ -129,6 +132,10 @@ def _reserve_to_data(reserve: Reserve, full: bool) -> dict[str, Any]:
 
 def _schedule_to_data(schedule: Schedule) -> dict[str, Any]:
     return {"start": schedule.start, "rrule": schedule.rrule}
+
+
+def _enum(value: StrEnum) -> str:
+    return value.value
 
 
 def _money(value: Money | None) -> str | None:

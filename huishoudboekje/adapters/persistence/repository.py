@@ -39,6 +39,7 @@ GEMEENTE_FIELDS = (
     "bic",
     "max_days_early",
     "extra_closing_days",
+    "shortage",
 )
 
 

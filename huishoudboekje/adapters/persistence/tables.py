@@ -73,6 +73,11 @@ class GemeenteRow(HhbTable, table=True):
     max_days_early: int = Field(sa_column=Column(Integer, nullable=False))
     extra_closing_days: list[str] = Field(sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # what the charges phase does when money is short (migration 0004)
+    shortage: str = Field(
+        default="strict",
+        sa_column=Column(String(20), nullable=False, server_default="strict"),
+    )
 
 
 class HouseholdRow(HhbTable, table=True):
