@@ -127,6 +127,10 @@ def render_status(report: StatusReport) -> str:
             f"    {day_nl(item.day):<24} {item.kind:<12} {eur(item.amount):>12}  "
             f"{item.payee}  ({mark})"
         )
+    for note in report.notes:
+        for sentence in (note.window, note.total_sentence()):
+            if sentence:
+                lines.append(f"  {note.label.capitalize() + ':':<22}{sentence}")
     lines.append(
         f"  Laagste stand komende 60 dagen: {eur(report.lowest_balance)} "
         f"op {day_nl(report.lowest_day)}"

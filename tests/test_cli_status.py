@@ -36,6 +36,7 @@ def test_status_json_has_the_documented_keys(configured: str, capsys: pytest.Cap
         "upcoming",
         "forecast_lowest",
         "signals",
+        "charges",
     }
     assert data["household"] == "HH-0001"
     assert data["vat"] == "0.00"

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.schedule import Schedule
 
@@ -125,6 +126,11 @@ class FixedCharge:
     valid_until: date | None = None
     reserve: str | None = None  # id of a reserve this charge is paid from first
     payee_bic: str = ""
+    # issue 17: windows (by due date, inclusive) in which nothing is paid or another
+    # amount, and a total after which the charge stops by itself (domain.charge_windows)
+    pause: tuple[Pause, ...] = ()
+    temporary: tuple[TemporaryAmount, ...] = ()
+    total: Money | None = None
 
     @property
     def effective_priority(self) -> int:

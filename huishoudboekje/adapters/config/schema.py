@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Union
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from huishoudboekje.adapters.config.values import (
     Amount,
@@ -34,6 +34,7 @@ from huishoudboekje.adapters.config.values import (
     OptionalDay,
     OptionalFraction,
     OptionalIban,
+    OptionalPositiveAmount,
     OptionalShortageName,
     PolicyName,
     PositiveAmount,
@@ -45,6 +46,7 @@ from huishoudboekje.adapters.config.values import (
     fail,
 )
 from huishoudboekje.adapters.config.values import domain_default as _d
+from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount, WindowError, check_windows
 from huishoudboekje.domain.household import (
     BufferPolicy,
     Cadence,
@@ -124,6 +126,33 @@ class IncomeModel(_Section):
         )
 
 
+class PauseModel(_Section):
+    """`households[].charges[].pause[]`: a window (by due date) with no payment."""
+
+    first: Day = Field(alias="from")
+    until: Day
+
+    @field_validator("until")
+    @classmethod
+    def _not_before_from(cls, until: date, info: ValidationInfo) -> date:
+        first = info.data.get("first")
+        if first is not None and until < first:
+            raise fail(f"until {until.isoformat()} is before from {first.isoformat()}")
+        return until
+
+    def to_domain(self) -> Pause:
+        return Pause(self.first, self.until)
+
+
+class TemporaryModel(PauseModel):
+    """`households[].charges[].temporary[]`: a window (by due date) with another amount."""
+
+    amount: PositiveAmount
+
+    def to_domain(self) -> TemporaryAmount:  # type: ignore[override]
+        return TemporaryAmount(self.first, self.until, self.amount)
+
+
 class ChargeModel(_Section):
     """`households[].charges[]`: one fixed charge to pay."""
 
@@ -140,11 +169,28 @@ class ChargeModel(_Section):
     valid_until: OptionalDay = _d(FixedCharge, "valid_until")
     reserve: Identifier | None = _d(FixedCharge, "reserve")
     payee_bic: Bic = _d(FixedCharge, "payee_bic")
+    pause: list[PauseModel] = []
+    temporary: list[TemporaryModel] = []
+    total: OptionalPositiveAmount = _d(FixedCharge, "total")
+
+    @field_validator("pause", "temporary")
+    @classmethod
+    def _no_overlap(cls, windows: list[PauseModel]) -> list[PauseModel]:
+        try:
+            check_windows(w.to_domain() for w in windows)
+        except WindowError as exc:
+            raise fail(str(exc)) from None
+        return windows
 
     def to_domain(self) -> FixedCharge:
         """The checked values as the domain record `FixedCharge`."""
         return FixedCharge(
-            **self._values(kind=ChargeKind(self.kind), schedule=self.schedule.to_domain())
+            **self._values(
+                kind=ChargeKind(self.kind),
+                schedule=self.schedule.to_domain(),
+                pause=tuple(p.to_domain() for p in self.pause),
+                temporary=tuple(t.to_domain() for t in self.temporary),
+            )
         )
 
 

@@ -221,6 +221,9 @@ def _terms(value: object) -> tuple[str, ...]:
 Amount = Annotated[Money, PlainValidator(_amount)]
 PositiveAmount = Annotated[Money, PlainValidator(_positive_amount)]
 OptionalAmount = Annotated[Money | None, PlainValidator(_optional_amount)]
+OptionalPositiveAmount = Annotated[
+    Money | None, PlainValidator(lambda value: None if value is None else _positive_amount(value))
+]
 Fraction = Annotated[Decimal, PlainValidator(_fraction)]
 OptionalFraction = Annotated[Decimal | None, PlainValidator(_optional_fraction)]
 Day = Annotated[date, PlainValidator(_day)]

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from huishoudboekje.adapters.config.values import domain_default
+from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount
 from huishoudboekje.domain.household import (
     FixedCharge,
     Gemeente,
@@ -112,7 +113,21 @@ def _charge_to_data(charge: FixedCharge, full: bool) -> dict[str, Any]:
     _optional(data, charge, "valid_from", full)
     _optional(data, charge, "valid_until", full)
     _optional(data, charge, "reserve", full)
+    _optional(data, charge, "pause", full, _windows)
+    _optional(data, charge, "temporary", full, _windows)
+    _optional(data, charge, "total", full, _money)
     return data
+
+
+def _windows(windows: tuple[Pause | TemporaryAmount, ...]) -> list[dict[str, Any]]:
+    """Pauses and temporary amounts as {from, until[, amount]}."""
+    result = []
+    for window in windows:
+        item: dict[str, Any] = {"from": window.first, "until": window.last}
+        if isinstance(window, TemporaryAmount):
+            item["amount"] = str(window.amount)
+        result.append(item)
+    return result
 
 
 def _reserve_to_data(reserve: Reserve, full: bool) -> dict[str, Any]:
@@ -236,4 +251,7 @@ def _flow_parts(data: dict[str, Any]) -> dict[str, Any]:
             item["schedule"] = _Flow(item["schedule"])
             if "terms" in item:
                 item["terms"] = _FlowList(item["terms"])
+            for windows in ("pause", "temporary"):
+                if windows in item:
+                    item[windows] = [_Flow(window) for window in item[windows]]
     return data

@@ -31,7 +31,7 @@ def open_dues(
     since = state.takes_over_from(today)
     return [
         d
-        for d in charge_dues(household, first, max(last, first), settings)
+        for d in charge_dues(household, first, max(last, first), settings, state.charge_progress)
         if d.id not in state.instructed and d.due >= since
     ]
 

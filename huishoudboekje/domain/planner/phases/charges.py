@@ -7,10 +7,11 @@ advance; what does not fit is held back (it keeps its claim) and signalled.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.advance import due_this_month, month_key
+from huishoudboekje.domain.charge_windows import ChargeProgress, started, with_payment
 from huishoudboekje.domain.dutch_text import MONTHS_NL, day_nl, eur
 from huishoudboekje.domain.household import Household, Shortage
 from huishoudboekje.domain.household_state import HouseholdState
@@ -35,8 +36,9 @@ def pay_charges(
     """Pay (or hold back) every open charge due that executes by tomorrow's batch."""
     # Select by execution date; `charge_dues` keeps only dues inside the participation,
     # so a rent due on the first day is paid even when it executes the day before.
+    state = replace(state, shortage_room=None, charge_progress=_progress(state, household, today))
     dues = open_dues(state, household, today, settings, instructed_until(today, settings))
-    step = Step(replace(state, shortage_room=None))
+    step = Step(state)
     if not dues:
         return step
     needed = sum((vat_need(state, d) for d in dues), ZERO)
@@ -59,6 +61,19 @@ def pay_charges(
         # the claim holds for the rest of the night: no reserve, leefgeld up to the floor
         step = replace(step, state=replace(step.state, shortage_room=household.floor_per_period()))
     return step
+
+
+def _progress(
+    state: HouseholdState, household: Household, today: date
+) -> tuple[ChargeProgress, ...]:
+    """The progress of every charge with a total, counting from the first day
+    Huishoudboekje is responsible for when nothing was paid yet."""
+    progress = state.charge_progress
+    before = state.takes_over_from(today) - timedelta(days=1)
+    for charge in household.charges:
+        if charge.total is not None:
+            progress = started(progress, charge.id, before)
+    return progress
 
 
 def shortage_of(household: Household, settings: PlanSettings) -> Shortage:
@@ -127,7 +142,11 @@ def _pay(
     decision = Decision(
         DecisionKind.CHARGE, charge.id, execution, charge.amount, DecisionStatus.PAID, reason
     )
-    return step.then(instruct(step.state, today, instruction)).add(decisions=(decision,))
+    step = step.then(instruct(step.state, today, instruction)).add(decisions=(decision,))
+    if charge.total is None:
+        return step
+    progress = with_payment(step.state.charge_progress, charge.id, charge.amount, due.due)
+    return replace(step, state=replace(step.state, charge_progress=progress))
 
 
 def _draw_advance(
