@@ -107,7 +107,8 @@ def render_status(report: StatusReport) -> str:
     data = report.as_json()
     lines = [
         f"{h.name} ({h.code}), stand op {day_nl(report.today)} {report.today.year}",
-        f"  Buffer:               {eur(state.vat)}",
+        f"  Buffer:               {eur(state.vat)}"
+        + ("" if report.buffer is None else f" ({report.buffer.sentence()})"),
         f"  Voorschot:            {eur(state.advance_used)} van {eur(h.buffer.advance_limit)}",
     ]
     for rid, amount in state.reserves:

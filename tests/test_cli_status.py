@@ -37,6 +37,7 @@ def test_status_json_has_the_documented_keys(configured: str, capsys: pytest.Cap
         "forecast_lowest",
         "signals",
         "charges",
+        "buffer_days",
     }
     assert data["household"] == "HH-0001"
     assert data["vat"] == "0.00"

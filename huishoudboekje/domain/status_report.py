@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from huishoudboekje.domain.buffer_days import BufferDays, buffer_days
 from huishoudboekje.domain.charge_windows import (
     ChargeProgress,
     progress_by_charge,
@@ -103,6 +104,7 @@ class StatusReport:
     signals: tuple[Signal, ...]
     forecast: tuple[ForecastPoint, ...] = ()  # the vat after tonight's plan, day by day
     notes: tuple[ChargeNote, ...] = ()  # pauses, temporary amounts, totals
+    buffer: BufferDays | None = None  # how many days the vat lasts on its own
 
     @property
     def leefgeld_rate(self) -> Money:
@@ -148,6 +150,8 @@ class StatusReport:
                 for s in self.signals
             ],
             "charges": {note.charge_id: note.as_json() for note in self.notes},
+            # days the vat (own money, not the advance) covers charges and leefgeld
+            "buffer_days": None if self.buffer is None else self.buffer.days,
         }
 
 
@@ -194,4 +198,5 @@ def status_report(
         signals=tonight.signals,
         forecast=forecast.points,
         notes=charge_notes(household, after, today),
+        buffer=buffer_days(household, after, today, settings),
     )
