@@ -245,3 +245,21 @@ def test_capped_dues_never_pay_more_than_the_total(
     assert all(amount.is_positive for _, amount in dues)
     if sum(amounts, ZERO) >= total - already:
         assert paid == max(total - already, ZERO)
+
+
+# ------------------------------------------------------------------ the staff form
+
+
+def test_the_staff_charge_form_sets_a_total_and_keeps_pauses() -> None:
+    from huishoudboekje.services.rule_editing import check_household, household_data, with_rule
+    from web.staff_forms import CHARGE_FORM, read_form
+
+    config = parse_config(with_huur("pause: [{from: 2026-07-01, until: 2026-08-31}]"))
+    data = household_data(config.households[0])
+    huur = data["charges"][0]
+    edited = read_form(CHARGE_FORM, {"total": "1.200,00"}, huur, is_new=False)
+    household = check_household(with_rule(data, "charges", edited, "huur"))
+    assert household.charges[0].total == Money("1200.00")
+    assert household.charges[0].pause == (Pause(date(2026, 7, 1), date(2026, 8, 31)),)
+    emptied = read_form(CHARGE_FORM, {"total": ""}, edited, is_new=False)
+    assert check_household(with_rule(data, "charges", emptied, "huur")).charges[0].total is None
