@@ -185,3 +185,16 @@ def test_no_lower_charge_is_paid_on_a_night_a_higher_one_waits(
                     and priority[subject] <= priority[instruction.charge_id]
                     and waiting_due <= due
                 ), (day.day, subject, waiting_due, instruction)
+
+
+def test_an_overig_charge_is_named_by_its_id() -> None:
+    household = short_household(
+        charges=(
+            charge("sportclub", "40.00", date(2025, 1, 1)),
+            charge("bibliotheek", "5.00", date(2025, 1, 2), "FREQ=MONTHLY;BYMONTHDAY=2"),
+        )
+    )
+    sim = run_short(household, vat="3.00")
+    reasons = {d.subject: d.reason for d in sim.days[0].plan.decisions if d.kind == "charge"}
+    assert reasons["sportclub"].startswith("Sportclub wacht op € 37,00;")
+    assert reasons["bibliotheek"].startswith("De bibliotheek wacht tot de sportclub betaald is;")

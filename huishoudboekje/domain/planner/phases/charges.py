@@ -13,7 +13,7 @@ from huishoudboekje.domain import ledger
 from huishoudboekje.domain.advance import due_this_month, month_key
 from huishoudboekje.domain.charge_windows import ChargeProgress, started, with_payment
 from huishoudboekje.domain.dutch_text import MONTHS_NL, day_nl, eur
-from huishoudboekje.domain.household import Household, Shortage
+from huishoudboekje.domain.household import ChargeKind, FixedCharge, Household, Shortage
 from huishoudboekje.domain.household_state import HouseholdState
 from huishoudboekje.domain.ids import advance_draw_entry_id, reserve_draw_entry_id
 from huishoudboekje.domain.ledger import transfer
@@ -196,12 +196,12 @@ def _hold_back(
     room = max(state.vat, ZERO) + advance_room(state, household)
     if claim is None:
         missing = charge.amount - min_money(room, charge.amount)
-        reason = waiting_sentence(charge.kind.value, missing, strict=strict)
+        reason = waiting_sentence(charge_label(charge), missing, strict=strict)
         staff = f"Buffer {eur(state.vat)}, voorschotruimte {eur(advance_room(state, household))}."
     else:
-        first = claim.charge.kind.value
+        first = charge_label(claim.charge)
         reason = (
-            f"De {charge.kind.value} wacht tot de {first} betaald is; "
+            f"De {charge_label(charge)} wacht tot de {first} betaald is; "
             f"de eerstvolgende inkomsten gaan eerst naar de {first}."
         )
         staff = f"Wacht op {first} (vervaldag {day_nl(claim.due)}), die eerst gaat."
@@ -223,6 +223,11 @@ def _hold_back(
         f"achtergehouden:{due.id}",
     )
     return Step(state, decisions=(decision,), signals=(held,))
+
+
+def charge_label(charge: FixedCharge) -> str:
+    """How a household calls a charge: its kind ("huur"), or its id for "overig"."""
+    return charge.id if charge.kind is ChargeKind.OVERIG else charge.kind.value
 
 
 def waiting_sentence(what: str, missing: Money, *, strict: bool = True) -> str:
