@@ -69,3 +69,11 @@ def test_betaald_says_until_when_a_charge_is_paused_and_what_is_left(web: WebEnv
     assert "Tijdelijk anders" in body
     assert "De betaling voor huur is gepauzeerd tot en met 30 april 2026." in body
     assert re.search(r"Huur: nog € [\d.]+,\d\d te gaan van € 9\.000,00\.", body), body
+
+
+def test_the_staff_household_page_shows_buffer_days(shared_web: WebEnv) -> None:
+    with UnitOfWork(shared_web.engine) as uow:
+        report = household_status(uow, "HH-0002", TODAY)
+    assert report.buffer is not None and report.buffer.days is not None
+    body = text(shared_web.client("mira").get("/medewerker/huishouden/HH-0002").data)
+    assert f"genoeg voor ongeveer {report.buffer.days} dagen" in body
