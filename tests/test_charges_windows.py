@@ -263,3 +263,25 @@ def test_the_staff_charge_form_sets_a_total_and_keeps_pauses() -> None:
     assert household.charges[0].pause == (Pause(date(2026, 7, 1), date(2026, 8, 31)),)
     emptied = read_form(CHARGE_FORM, {"total": ""}, edited, is_new=False)
     assert check_household(with_rule(data, "charges", emptied, "huur")).charges[0].total is None
+
+
+def test_the_gemeente_shortage_is_stored_and_reaches_the_planner(db_url: str) -> None:
+    from huishoudboekje.adapters.persistence import load_gemeente, save_gemeente
+    from huishoudboekje.adapters.persistence.db import open_database
+    from huishoudboekje.adapters.persistence.uow import UnitOfWork
+    from huishoudboekje.services.household_status import plan_settings
+
+    config = parse_config(
+        VALID.replace("bic: ABNANL2A}", "bic: ABNANL2A, shortage: pay_what_fits}")
+    )
+    engine = open_database(db_url)
+    try:
+        with UnitOfWork(engine) as uow:
+            save_gemeente(uow, config.gemeente)
+            uow.commit()
+        with UnitOfWork(engine) as uow:
+            stored = load_gemeente(uow)
+        assert stored == config.gemeente
+        assert plan_settings(stored).shortage is Shortage.PAY_WHAT_FITS
+    finally:
+        engine.dispose()
