@@ -15,9 +15,8 @@ from huishoudboekje.domain.occurrences import (
     charge_dues,
     expected_incomes,
     release_dates,
-    release_share,
 )
-from huishoudboekje.domain.paid_weeks import unpaid_days
+from huishoudboekje.domain.paid_weeks import unpaid_portion
 
 CHARGE_LOOKBACK_DAYS = 90
 # An income that arrives on day D is on the statement the nightly run reads on D + 1;
@@ -180,8 +179,7 @@ def _add_releases(
             continue
         release_amount = rate if rate is not None else state.leefgeld.rate_on(release.nominal)
         if release_amount is not None:
-            days = unpaid_days(household, state, release)
-            release_amount = release_share(release_amount, days)
+            release_amount = unpaid_portion(household, state, release).of_rate(release_amount)
             instructed_on = cal.add_business_days(release.execution, -settings.instruct_ahead)
             add(instructed_on, -release_amount)
 

@@ -216,7 +216,8 @@ class Household:
         if self.leefgeld.floor is not None:
             return self.leefgeld.floor
         weekly = Money("45.00") + Money("11.00") * self.members
-        if self.leefgeld.cadence is Cadence.WEEKLY:
+        monthly_first = self.leefgeld.policy is LeefgeldPolicyKind.MONTHLY_FIRST
+        if self.leefgeld.cadence is Cadence.WEEKLY and not monthly_first:  # monthly_first: monthly
             return weekly
         return Money.round(weekly.amount * 52 / 12)
 
