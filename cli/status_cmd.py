@@ -105,7 +105,8 @@ def render_status(report: StatusReport) -> str:
     data = report.as_json()
     lines = [
         f"{h.name} ({h.code}), stand op {day_nl(report.today)} {report.today.year}",
-        f"  Buffer:               {eur(state.vat)}",
+        f"  Buffer:               {eur(state.vat)}"
+        + ("" if report.buffer is None else f" ({report.buffer.sentence()})"),
         f"  Voorschot:            {eur(state.advance_used)} van {eur(h.buffer.advance_limit)}",
     ]
     for rid, amount in state.reserves:
@@ -125,6 +126,10 @@ def render_status(report: StatusReport) -> str:
             f"    {day_nl(item.day):<24} {item.kind:<12} {eur(item.amount):>12}  "
             f"{item.payee}  ({mark})"
         )
+    for note in report.notes:
+        for sentence in (note.window, note.total_sentence()):
+            if sentence:
+                lines.append(f"  {note.label.capitalize() + ':':<22}{sentence}")
     lines.append(
         f"  Laagste stand komende 60 dagen: {eur(report.lowest_balance)} "
         f"op {day_nl(report.lowest_day)}"

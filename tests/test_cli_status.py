@@ -37,6 +37,8 @@ def test_status_json_has_the_documented_keys(configured: str, capsys: pytest.Cap
         "forecast_lowest",
         "signals",
         "learned_income",
+        "charges",
+        "buffer_days",
     }
     assert data["learned_income"] == []  # no irregular income in the sample
     assert data["household"] == "HH-0001"

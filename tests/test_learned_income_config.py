@@ -3,6 +3,8 @@ learned buffer and step period; read, checked and written back unchanged."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from huishoudboekje.adapters.config import ConfigError, dump_config, parse_config
@@ -62,3 +64,31 @@ def test_irregular_must_be_true_or_false(value: str) -> None:
         parse_config(_text(f"irregular: {value}"))
     assert "expected true or false" in str(error.value)
     assert "irregular" in str(error.value)
+
+
+def test_the_gemeente_learned_income_settings_are_stored(db_url: str) -> None:
+    """max_learned_buffer and irregular_step_months survive `config apply` (migration 0005)."""
+    from huishoudboekje.adapters.persistence import load_gemeente, save_gemeente
+    from huishoudboekje.adapters.persistence.db import open_database
+    from huishoudboekje.adapters.persistence.uow import UnitOfWork
+    from huishoudboekje.services.household_status import plan_settings
+
+    gemeente = replace(
+        parse_config(YAML.format(gemeente_extra="", income_extra="")).gemeente,
+        max_learned_buffer=Money("5000.00"),
+        irregular_step_months=2,
+    )
+    engine = open_database(db_url)
+    try:
+        with UnitOfWork(engine) as uow:
+            save_gemeente(uow, gemeente)
+            uow.commit()
+        with UnitOfWork(engine) as uow:
+            stored = load_gemeente(uow)
+        assert stored == gemeente
+        assert stored is not None
+        settings = plan_settings(stored)
+        assert settings.max_learned_buffer == Money("5000.00")
+        assert settings.irregular_step_months == 2
+    finally:
+        engine.dispose()

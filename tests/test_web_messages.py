@@ -191,6 +191,16 @@ CATALOGUE: list[tuple[str, Any]] = [
     ("leefgeld.amount", "50.00"),
     ("incomes.0.id", "loon"),  # with a second income of that id, below
     ("end", "2025-12-31"),
+    ("shortage", "soms"),
+    ("charges.0.total", "0.00"),
+    ("charges.0.pause", [{"from": "2026-05-01", "until": "2026-04-01"}]),
+    (
+        "charges.0.temporary",
+        [
+            {"from": "2026-03-01", "until": "2026-04-30", "amount": "10.00"},
+            {"from": "2026-04-01", "until": "2026-05-31", "amount": "10.00"},
+        ],
+    ),
 ]
 YAML_TEXTS = [
     "",  # the file is empty

@@ -194,6 +194,14 @@ _DUTCH: tuple[tuple[re.Pattern[str], Template], ...] = tuple(
             r"^(end|valid_until) (.*) is before (start|valid_from) (.*)$",
             r"De einddatum \2 ligt vóór de begindatum \4.",
         ),
+        (
+            r"^until (.*) is before from (.*)$",
+            r"De einddatum \1 ligt vóór de begindatum \2.",
+        ),
+        (
+            r"^(.*)\.\.(.*) overlaps (.*)\.\.(.*)$",
+            r"De periodes \1 tot en met \2 en \3 tot en met \4 overlappen.",
+        ),
     )
 )
 
@@ -210,6 +218,7 @@ _FIELDS_NL = {
     "description": "omschrijving",
     "end": "deelname tot en met",
     "floor": "minimum leefgeld",
+    "from": "van",
     "iban": "IBAN",
     "id": "naam",
     "incomes": "inkomen",
@@ -220,6 +229,7 @@ _FIELDS_NL = {
     "members": "aantal personen",
     "monthly": "per maand",
     "name": "naam",
+    "pause": "pauze",
     "payee_bic": "BIC ontvanger",
     "payee_iban": "IBAN ontvanger",
     "payee_name": "ontvanger",
@@ -236,7 +246,10 @@ _FIELDS_NL = {
     "schedule": "schema",
     "start": "deelname vanaf",
     "target": "doelbedrag",
+    "temporary": "tijdelijk bedrag",
     "terms": "zoekwoorden",
+    "total": "totaalbedrag",
+    "until": "tot en met",
     "valid_from": "geldig vanaf",
     "valid_until": "tot en met",
     "weekday": "dag",

@@ -122,6 +122,13 @@ CHARGE_FORM = FormSpec(
         FieldSpec("reference", "Betalingskenmerk"),
         FieldSpec("lead_days", "Dagen eerder betalen", "int"),
         FieldSpec("priority", "Voorrang (lager = eerder)", "int", help="Leeg: standaard"),
+        FieldSpec(
+            "total",
+            "Totaalbedrag",
+            "amount",
+            help="Stopt vanzelf als dit bedrag betaald is (bijvoorbeeld een schuld). "
+            "Leeg: geen einde",
+        ),
     ),
 )
 

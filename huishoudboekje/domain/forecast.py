@@ -129,7 +129,7 @@ def _add_charges(
     first_charge = today - timedelta(days=CHARGE_LOOKBACK_DAYS)
     since = state.takes_over_from(today)
     cal = settings.calendar
-    for due in charge_dues(household, first_charge, last, settings):
+    for due in charge_dues(household, first_charge, last, settings, state.charge_progress):
         if due.id in state.instructed or due.due < since:
             continue
         amount = due.charge.amount

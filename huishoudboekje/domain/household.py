@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.schedule import Schedule
 
@@ -67,6 +68,15 @@ DEFAULT_PRIORITY: dict[ChargeKind, int] = {
 }
 
 
+class Shortage(StrEnum):
+    """What the charges phase does when the money does not cover every charge due."""
+
+    # strict priority with reservation: a held-back charge keeps its claim, so no
+    # lower charge due on the same day or later is paid before it (the default)
+    STRICT = "strict"
+    PAY_WHAT_FITS = "pay_what_fits"  # pay every charge that still fits, in priority order
+
+
 class LeefgeldPolicyKind(StrEnum):
     SMOOTHED = "smoothed"
     FIXED = "fixed"
@@ -119,6 +129,11 @@ class FixedCharge:
     valid_until: date | None = None
     reserve: str | None = None  # id of a reserve this charge is paid from first
     payee_bic: str = ""
+    # issue 17: windows (by due date, inclusive) in which nothing is paid or another
+    # amount, and a total after which the charge stops by itself (domain.charge_windows)
+    pause: tuple[Pause, ...] = ()
+    temporary: tuple[TemporaryAmount, ...] = ()
+    total: Money | None = None
 
     @property
     def effective_priority(self) -> int:
@@ -185,6 +200,7 @@ class Household:
     charges: tuple[FixedCharge, ...] = ()
     reserves: tuple[Reserve, ...] = ()
     bic: str = ""
+    shortage: Shortage | None = None  # None: the gemeente's setting
 
     def is_active_on(self, day: date) -> bool:
         if day < self.start:
@@ -226,3 +242,4 @@ class Gemeente:
     # and how often (months) the leefgeld of a household with one may step
     max_learned_buffer: Money = MAX_LEARNED_BUFFER
     irregular_step_months: int = 3
+    shortage: Shortage = Shortage.STRICT

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from huishoudboekje.domain.charge_windows import ChargeProgress
 from huishoudboekje.domain.money import ZERO, Money
 
 
@@ -75,6 +76,12 @@ class HouseholdState:
     released: tuple[date, ...] | None = None
     receipts: tuple[IncomeReceipt, ...] = ()
     leefgeld: LeefgeldState = field(default_factory=LeefgeldState)
+    # set by the charges phase for the rest of one night while a charge is held back
+    # under strict priority: what leefgeld may still take tonight (the floor), and no
+    # reserve is filled. None: no claim open. Not remembered between nights.
+    shortage_room: Money | None = None
+    # what was instructed so far for each charge with a total (domain.charge_windows)
+    charge_progress: tuple[ChargeProgress, ...] = ()
 
     def takes_over_from(self, today: date) -> date:
         """The first due date Huishoudboekje is responsible for."""

@@ -6,11 +6,19 @@ All pure functions of the household's rules, a date range and the business-day c
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 
 from huishoudboekje.domain.business_calendar import DEFAULT_CALENDAR, BusinessCalendar
+from huishoudboekje.domain.charge_windows import (
+    ChargeProgress,
+    amount_on,
+    capped,
+    is_paused,
+    progress_by_charge,
+)
 from huishoudboekje.domain.household import (
     MAX_LEARNED_BUFFER,
     WEEKDAYS,
@@ -19,6 +27,7 @@ from huishoudboekje.domain.household import (
     Household,
     IncomeStream,
     LeefgeldPolicyKind,
+    Shortage,
 )
 from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.ids import (
@@ -56,6 +65,7 @@ class PlanSettings:
     irregular_step_months: int = 3
     # the most a buffer target learned from an irregular income's gaps may grow to
     max_learned_buffer: Money = MAX_LEARNED_BUFFER
+    shortage: Shortage = Shortage.STRICT  # the gemeente's; a household may set its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,21 +95,48 @@ def execution_date(due: date, lead_days: int, settings: PlanSettings) -> date:
 
 
 def charge_dues(
-    household: Household, first: date, last: date, settings: PlanSettings
+    household: Household,
+    first: date,
+    last: date,
+    settings: PlanSettings,
+    progress: tuple[ChargeProgress, ...] = (),
 ) -> list[ChargeDue]:
-    """Charge occurrences whose execution date lies in [first, last], sorted by date."""
+    """Charge occurrences whose execution date lies in [first, last], sorted by date.
+
+    Paused dues are left out, a temporary amount replaces the charge's amount, and a
+    charge with a total pays only what `progress` (the state's) says is left of it.
+    """
     slack = settings.max_days_early + 14
     result = []
+    done = progress_by_charge(progress)
     for charge in household.charges:
-        for due in charge.schedule.between(first, last + timedelta(days=slack)):
-            if not charge.is_valid_on(due) or not household.is_active_on(due):
-                continue
+        dues = [
+            (due, amount_on(charge.amount, charge.temporary, due))
+            for due in _due_days(charge, first, last + timedelta(days=slack), done)
+            if charge.is_valid_on(due)
+            and household.is_active_on(due)
+            and not is_paused(charge.pause, due)
+        ]
+        for due, amount in capped(charge.total, done.get(charge.id), dues):
             execution = execution_date(due, charge.lead_days, settings)
             if first <= execution <= last:
                 charge_id = charge_instruction_id(household.code, charge.id, due)
-                result.append(ChargeDue(charge, due, execution, charge_id))
+                this = charge if amount == charge.amount else replace(charge, amount=amount)
+                result.append(ChargeDue(this, due, execution, charge_id))
     result.sort(key=lambda d: (d.execution, d.charge.effective_priority, d.charge.id))
     return result
+
+
+def _due_days(
+    charge: FixedCharge, first: date, last: date, done: Mapping[str, ChargeProgress]
+) -> list[date]:
+    """The charge's due dates in [first, last]; for a charge with a total, from the
+    day after its progress as well, so that what is left is shared out in order."""
+    known = done.get(charge.id)
+    if charge.total is not None and known is not None and known.through < first:
+        start = known.through + timedelta(days=1)
+        return [d for d in charge.schedule.between(start, last) if d > known.through]
+    return charge.schedule.between(first, last)
 
 
 @dataclass(frozen=True, slots=True)

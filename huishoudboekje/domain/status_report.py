@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from huishoudboekje.domain.buffer_days import BufferDays, buffer_days
+from huishoudboekje.domain.charge_windows import (
+    ChargeProgress,
+    progress_by_charge,
+    total_sentence,
+    window_sentence,
+)
 from huishoudboekje.domain.forecast import ForecastPoint, project
-from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.household import ChargeKind, Household
 from huishoudboekje.domain.household_state import HouseholdState
 from huishoudboekje.domain.learned_income import learned_incomes
 from huishoudboekje.domain.leefgeld import cadence_of
@@ -36,6 +43,57 @@ class UpcomingCharge:
 
 
 @dataclass(frozen=True, slots=True)
+class ChargeNote:
+    """What is special about a charge now: a pause or temporary amount (until when),
+    and for a charge with a total what is paid and what is left."""
+
+    charge_id: str
+    label: str  # how the household calls it: "huur", or the charge's id for "overig"
+    window: str  # plain Dutch, "" when none is running or coming
+    total: Money | None = None
+    paid: Money = ZERO
+
+    @property
+    def left(self) -> Money:
+        return max(self.total - self.paid, ZERO) if self.total is not None else ZERO
+
+    def total_sentence(self) -> str:
+        return "" if self.total is None else total_sentence(self.total, self._progress)
+
+    @property
+    def _progress(self) -> ChargeProgress:
+        return ChargeProgress(self.charge_id, self.paid, date.min)
+
+    def as_json(self) -> dict[str, Any]:
+        total = None
+        if self.total is not None:
+            total = {
+                "total": str(self.total),
+                "paid": str(self.paid),
+                "left": str(self.left),
+                "sentence": self.total_sentence(),
+            }
+        return {"label": self.label, "window": self.window, "total": total}
+
+
+def charge_notes(
+    household: Household, state: HouseholdState, today: date
+) -> tuple[ChargeNote, ...]:
+    """A note for every charge with a pause, temporary amount or total."""
+    done = progress_by_charge(state.charge_progress)
+    notes = []
+    for charge in household.charges:
+        if not (charge.pause or charge.temporary or charge.total is not None):
+            continue
+        label = charge.id if charge.kind is ChargeKind.OVERIG else charge.kind.value
+        window = window_sentence(label, charge.pause, charge.temporary, today)
+        progress = done.get(charge.id)
+        paid = progress.paid if progress is not None else ZERO
+        notes.append(ChargeNote(charge.id, label, window, charge.total, paid))
+    return tuple(notes)
+
+
+@dataclass(frozen=True, slots=True)
 class StatusReport:
     household: Household
     today: date
@@ -46,6 +104,8 @@ class StatusReport:
     lowest_balance: Money
     signals: tuple[Signal, ...]
     forecast: tuple[ForecastPoint, ...] = ()  # the vat after tonight's plan, day by day
+    notes: tuple[ChargeNote, ...] = ()  # pauses, temporary amounts, totals
+    buffer: BufferDays | None = None  # how many days the vat lasts on its own
 
     @property
     def leefgeld_rate(self) -> Money:
@@ -98,6 +158,9 @@ class StatusReport:
                     self.household, self.state.receipts, self.state.planned_since, self.today
                 )
             ],
+            "charges": {note.charge_id: note.as_json() for note in self.notes},
+            # days the vat (own money, not the advance) covers charges and leefgeld
+            "buffer_days": None if self.buffer is None else self.buffer.days,
         }
 
 
@@ -115,7 +178,8 @@ def status_report(
     by_day = {p.day: p.balance for p in forecast.points}
     room = household.buffer.advance_limit - after.advance_used
     upcoming = []
-    for due in charge_dues(household, today, today + timedelta(days=UPCOMING_DAYS), settings):
+    last = today + timedelta(days=UPCOMING_DAYS)
+    for due in charge_dues(household, today, last, settings, after.charge_progress):
         if due.id in after.instructed:
             continue
         instruct_day = settings.calendar.add_business_days(due.execution, -settings.instruct_ahead)
@@ -142,4 +206,6 @@ def status_report(
         lowest_balance=lowest.balance,
         signals=tonight.signals,
         forecast=forecast.points,
+        notes=charge_notes(household, after, today),
+        buffer=buffer_days(household, after, today, settings),
     )

@@ -65,6 +65,21 @@ def caseload_signals(
     return tuple(sorted(shown, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), not s.stored)))
 
 
+def buffer_days_of(row: CaseloadRow) -> int | None:
+    """How many days the household's vat lasts (None: nothing to pay)."""
+    return None if row.status.buffer is None else row.status.buffer.days
+
+
+def by_buffer_days(rows: Iterable[CaseloadRow]) -> list[CaseloadRow]:
+    """The rows with the fewest buffer days first (nothing to pay last), then by code."""
+
+    def key(row: CaseloadRow) -> tuple[bool, int, str]:
+        days = buffer_days_of(row)
+        return (days is None, days or 0, row.household.code)
+
+    return sorted(rows, key=key)
+
+
 def caseload(uow: UnitOfWork, today: date, query: str = "") -> list[CaseloadRow]:
     """Households whose code or name contains `query`, each with its open stored
     signals and tonight's computed ones (the stored ones of every household are read

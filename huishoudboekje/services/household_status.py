@@ -39,6 +39,7 @@ def plan_settings(gemeente: Gemeente | None) -> PlanSettings:
         max_days_early=gemeente.max_days_early,
         max_learned_buffer=gemeente.max_learned_buffer,
         irregular_step_months=gemeente.irregular_step_months,
+        shortage=gemeente.shortage,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from huishoudboekje.services.caseload import by_buffer_days
 from huishoudboekje.services.household_requests import REQUEST_KINDS, STATUS_NL
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.overview import HouseholdView
@@ -36,9 +37,11 @@ def caseload() -> str:
     (pay again or close)."""
     query = request.args.get("q", "").strip()[:100]
     page = caseload_page(access.engine(), access.settings().today(), query)
+    sort = "buffer" if request.args.get("sorteer") == "buffer" else ""
     return render_template(
         "staff/caseload.html",
-        rows=page.rows,
+        rows=by_buffer_days(page.rows) if sort else page.rows,
+        sort=sort,
         query=query,
         requests_new=page.requests_new,
         requests_returned=page.requests_returned,

@@ -170,7 +170,8 @@ def _problem_from_error(err: ErrorDetails, file: str, lines: Mapping[Loc, int]) 
         message = "this field is required but missing"
     elif kind == "extra_forbidden":
         model = model_at(loc[:-1])
-        allowed = ", ".join(model.model_fields) if model is not None else ""
+        fields = model.model_fields.items() if model is not None else ()
+        allowed = ", ".join(info.alias or name for name, info in fields)
         message = f'unknown field "{loc[-1]}"' + (f"; allowed fields: {allowed}" if allowed else "")
     elif kind in {"model_type", "dict_type", "model_attributes_type"}:
         message = 'expected a mapping (lines of "field: value")'

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Union
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from huishoudboekje.adapters.config.values import (
     Amount,
@@ -35,15 +35,19 @@ from huishoudboekje.adapters.config.values import (
     OptionalDay,
     OptionalFraction,
     OptionalIban,
+    OptionalPositiveAmount,
+    OptionalShortageName,
     PolicyName,
     PositiveAmount,
     Rule,
+    ShortageName,
     Terms,
     Text,
     WeekdayName,
     fail,
 )
 from huishoudboekje.adapters.config.values import domain_default as _d
+from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount, WindowError, check_windows
 from huishoudboekje.domain.household import (
     BufferPolicy,
     Cadence,
@@ -56,6 +60,7 @@ from huishoudboekje.domain.household import (
     LeefgeldPolicy,
     LeefgeldPolicyKind,
     Reserve,
+    Shortage,
 )
 from huishoudboekje.domain.schedule import Schedule, ScheduleError
 
@@ -123,6 +128,33 @@ class IncomeModel(_Section):
         )
 
 
+class PauseModel(_Section):
+    """`households[].charges[].pause[]`: a window (by due date) with no payment."""
+
+    first: Day = Field(alias="from")
+    until: Day
+
+    @field_validator("until")
+    @classmethod
+    def _not_before_from(cls, until: date, info: ValidationInfo) -> date:
+        first = info.data.get("first")
+        if first is not None and until < first:
+            raise fail(f"until {until.isoformat()} is before from {first.isoformat()}")
+        return until
+
+    def to_domain(self) -> Pause:
+        return Pause(self.first, self.until)
+
+
+class TemporaryModel(PauseModel):
+    """`households[].charges[].temporary[]`: a window (by due date) with another amount."""
+
+    amount: PositiveAmount
+
+    def to_domain(self) -> TemporaryAmount:  # type: ignore[override]
+        return TemporaryAmount(self.first, self.until, self.amount)
+
+
 class ChargeModel(_Section):
     """`households[].charges[]`: one fixed charge to pay."""
 
@@ -139,11 +171,28 @@ class ChargeModel(_Section):
     valid_until: OptionalDay = _d(FixedCharge, "valid_until")
     reserve: Identifier | None = _d(FixedCharge, "reserve")
     payee_bic: Bic = _d(FixedCharge, "payee_bic")
+    pause: list[PauseModel] = []
+    temporary: list[TemporaryModel] = []
+    total: OptionalPositiveAmount = _d(FixedCharge, "total")
+
+    @field_validator("pause", "temporary")
+    @classmethod
+    def _no_overlap(cls, windows: list[PauseModel]) -> list[PauseModel]:
+        try:
+            check_windows(w.to_domain() for w in windows)
+        except WindowError as exc:
+            raise fail(str(exc)) from None
+        return windows
 
     def to_domain(self) -> FixedCharge:
         """The checked values as the domain record `FixedCharge`."""
         return FixedCharge(
-            **self._values(kind=ChargeKind(self.kind), schedule=self.schedule.to_domain())
+            **self._values(
+                kind=ChargeKind(self.kind),
+                schedule=self.schedule.to_domain(),
+                pause=tuple(p.to_domain() for p in self.pause),
+                temporary=tuple(t.to_domain() for t in self.temporary),
+            )
         )
 
 
@@ -207,11 +256,13 @@ class HouseholdModel(_Section):
     incomes: list[IncomeModel] = []
     charges: list[ChargeModel] = []
     reserves: list[ReserveModel] = []
+    shortage: OptionalShortageName = None  # None: the gemeente's setting
 
     def to_domain(self) -> Household:
         """The checked values as the domain record `Household`."""
         return Household(
             **self._values(
+                shortage=None if self.shortage is None else Shortage(self.shortage),
                 leefgeld=self.leefgeld.to_domain(),
                 buffer=self.buffer.to_domain(),
                 incomes=tuple(i.to_domain() for i in self.incomes),
@@ -232,10 +283,16 @@ class GemeenteModel(_Section):
     extra_closing_days: list[Day] = list(_d(Gemeente, "extra_closing_days"))
     max_learned_buffer: PositiveAmount = _d(Gemeente, "max_learned_buffer")
     irregular_step_months: Count = _d(Gemeente, "irregular_step_months")
+    shortage: ShortageName = _d(Gemeente, "shortage").value
 
     def to_domain(self) -> Gemeente:
         """The checked values as the domain record `Gemeente`."""
-        return Gemeente(**self._values(extra_closing_days=tuple(self.extra_closing_days)))
+        return Gemeente(
+            **self._values(
+                extra_closing_days=tuple(self.extra_closing_days),
+                shortage=Shortage(self.shortage),
+            )
+        )
 
 
 class ConfigModel(_Section):

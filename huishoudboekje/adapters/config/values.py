@@ -26,6 +26,7 @@ from huishoudboekje.domain.household import (
     ChargeKind,
     IncomeKind,
     LeefgeldPolicyKind,
+    Shortage,
 )
 from huishoudboekje.domain.money import Money
 
@@ -226,6 +227,9 @@ def _terms(value: object) -> tuple[str, ...]:
 Amount = Annotated[Money, PlainValidator(_amount)]
 PositiveAmount = Annotated[Money, PlainValidator(_positive_amount)]
 OptionalAmount = Annotated[Money | None, PlainValidator(_optional_amount)]
+OptionalPositiveAmount = Annotated[
+    Money | None, PlainValidator(lambda value: None if value is None else _positive_amount(value))
+]
 Fraction = Annotated[Decimal, PlainValidator(_fraction)]
 OptionalFraction = Annotated[Decimal | None, PlainValidator(_optional_fraction)]
 Day = Annotated[date, PlainValidator(_day)]
@@ -250,6 +254,11 @@ PolicyName = Annotated[
 CadenceName = Annotated[str, PlainValidator(_choice("cadence", [k.value for k in Cadence]))]
 WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
 Rule = Annotated[str, PlainValidator(_limited(500, required=True))]
+_shortage = _choice("shortage", [k.value for k in Shortage])
+ShortageName = Annotated[str, PlainValidator(_shortage)]
+OptionalShortageName = Annotated[
+    str | None, PlainValidator(lambda value: None if value is None else _shortage(value))
+]
 
 
 def domain_default(record: type[Any], name: str) -> Any:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import yaml
 
 from huishoudboekje.adapters.config.values import domain_default
+from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount
 from huishoudboekje.domain.household import (
     FixedCharge,
     Gemeente,
@@ -43,6 +45,7 @@ def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any
     _optional(data, gemeente, "extra_closing_days", full, list)
     _optional(data, gemeente, "max_learned_buffer", full, str)
     _optional(data, gemeente, "irregular_step_months", full)
+    _optional(data, gemeente, "shortage", full, _enum)
     return data
 
 
@@ -58,6 +61,7 @@ def household_to_data(household: Household, *, full: bool = False) -> dict[str, 
     data["members"] = h.members
     data["start"] = h.start
     _optional(data, h, "end", full)
+    _optional(data, h, "shortage", full, _enum)
     lg = h.leefgeld
     leefgeld: dict[str, Any] = {
         "policy": lg.policy.value,
@@ -112,7 +116,21 @@ def _charge_to_data(charge: FixedCharge, full: bool) -> dict[str, Any]:
     _optional(data, charge, "valid_from", full)
     _optional(data, charge, "valid_until", full)
     _optional(data, charge, "reserve", full)
+    _optional(data, charge, "pause", full, _windows)
+    _optional(data, charge, "temporary", full, _windows)
+    _optional(data, charge, "total", full, _money)
     return data
+
+
+def _windows(windows: tuple[Pause | TemporaryAmount, ...]) -> list[dict[str, Any]]:
+    """Pauses and temporary amounts as {from, until[, amount]}."""
+    result = []
+    for window in windows:
+        item: dict[str, Any] = {"from": window.first, "until": window.last}
+        if isinstance(window, TemporaryAmount):
+            item["amount"] = str(window.amount)
+        result.append(item)
+    return result
 
 
 def _reserve_to_data(reserve: Reserve, full: bool) -> dict[str, Any]:
@@ -132,6 +150,10 @@ def _reserve_to_data(reserve: Reserve, full: bool) -> dict[str, Any]:
 
 def _schedule_to_data(schedule: Schedule) -> dict[str, Any]:
     return {"start": schedule.start, "rrule": schedule.rrule}
+
+
+def _enum(value: StrEnum) -> str:
+    return value.value
 
 
 def _money(value: Money | None) -> str | None:
@@ -232,4 +254,7 @@ def _flow_parts(data: dict[str, Any]) -> dict[str, Any]:
             item["schedule"] = _Flow(item["schedule"])
             if "terms" in item:
                 item["terms"] = _FlowList(item["terms"])
+            for windows in ("pause", "temporary"):
+                if windows in item:
+                    item[windows] = [_Flow(window) for window in item[windows]]
     return data

@@ -16,6 +16,7 @@ from huishoudboekje.adapters.persistence.engine_state import get_state, set_stat
 from huishoudboekje.adapters.persistence.journal import load_journal_entries
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import ledger
+from huishoudboekje.domain.charge_windows import ChargeProgress
 from huishoudboekje.domain.household_state import HouseholdState, IncomeReceipt, LeefgeldState
 from huishoudboekje.domain.ledger import Account, AccountKind, Ledger
 from huishoudboekje.domain.money import ZERO, Money
@@ -50,6 +51,9 @@ def memory_to_json(state: HouseholdState, today: date) -> dict[str, Any]:
         # the release days age out with their ids; absent (None) in older memory
         "released": None if released is None else [d.isoformat() for d in released if d >= oldest],
         "receipts": [[r.income_id, r.day.isoformat(), str(r.amount)] for r in state.receipts],
+        "charge_progress": [
+            [p.charge_id, str(p.paid), p.through.isoformat()] for p in state.charge_progress
+        ],
         "leefgeld": {
             "rate": str(lg.rate) if lg.rate is not None else None,
             "rate_since": lg.rate_since.isoformat() if lg.rate_since else None,
@@ -85,6 +89,10 @@ def memory_from_json(code: str, data: dict[str, Any] | None) -> HouseholdState:
         receipts=tuple(
             IncomeReceipt(income_id, date.fromisoformat(day), Money(amount))
             for income_id, day, amount in data.get("receipts", [])
+        ),
+        charge_progress=tuple(
+            ChargeProgress(charge_id, Money(paid), date.fromisoformat(through))
+            for charge_id, paid, through in data.get("charge_progress", [])
         ),
         leefgeld=LeefgeldState(
             rate=_money(lg.get("rate")),

@@ -39,6 +39,9 @@ GEMEENTE_FIELDS = (
     "bic",
     "max_days_early",
     "extra_closing_days",
+    "shortage",
+    "max_learned_buffer",
+    "irregular_step_months",
 )
 
 

@@ -73,6 +73,19 @@ class GemeenteRow(HhbTable, table=True):
     max_days_early: int = Field(sa_column=Column(Integer, nullable=False))
     extra_closing_days: list[str] = Field(sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # what the charges phase does when money is short (migration 0004)
+    shortage: str = Field(
+        default="strict",
+        sa_column=Column(String(20), nullable=False, server_default="strict"),
+    )
+    # limits on what is learned from irregular incomes (migration 0005), YAML form
+    max_learned_buffer: str = Field(
+        default="3600.00",
+        sa_column=Column(String(20), nullable=False, server_default="3600.00"),
+    )
+    irregular_step_months: int = Field(
+        default=3, sa_column=Column(Integer, nullable=False, server_default="3")
+    )
 
 
 class HouseholdRow(HhbTable, table=True):

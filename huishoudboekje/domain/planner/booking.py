@@ -107,6 +107,10 @@ def instruct(state: HouseholdState, today: date, instruction: PaymentInstruction
         meta={"end_to_end_id": e2e},
     )
     after = mark(replace(state, vat=state.vat - instruction.amount), e2e)
+    if instruction.kind == "leefgeld" and state.shortage_room is not None:
+        # a charge is held back tonight: leefgeld takes no more than the floor in all
+        room = max(state.shortage_room - instruction.amount, ZERO)
+        after = replace(after, shortage_room=room)
     return Step(after, entries=(entry,), instructions=(instruction,))
 
 

@@ -31,7 +31,7 @@ def open_dues(
     since = state.takes_over_from(today)
     return [
         d
-        for d in charge_dues(household, first, max(last, first), settings)
+        for d in charge_dues(household, first, max(last, first), settings, state.charge_progress)
         if d.id not in state.instructed and d.due >= since
     ]
 
@@ -49,7 +49,8 @@ def vat_need(state: HouseholdState, due: ChargeDue) -> Money:
 def free_after_charges(
     state: HouseholdState, household: Household, today: date, settings: PlanSettings
 ) -> Money:
-    """What the vat can spare while every charge of the coming weeks stays covered."""
+    """What the vat can spare while every charge of the coming weeks stays covered
+    (and, while a charge is held back tonight, no more than the leefgeld floor)."""
     forecast = project(
         household,
         state,
@@ -58,4 +59,7 @@ def free_after_charges(
         days=settings.protect_days,
         leefgeld=False,
     )
-    return max(min_money(state.vat, forecast.lowest.balance), ZERO)
+    free = max(min_money(state.vat, forecast.lowest.balance), ZERO)
+    if state.shortage_room is not None:
+        free = min_money(free, state.shortage_room)
+    return free

@@ -7,12 +7,13 @@ advance; what does not fit is held back (it keeps its claim) and signalled.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.advance import due_this_month, month_key
+from huishoudboekje.domain.charge_windows import ChargeProgress, started, with_payment
 from huishoudboekje.domain.dutch_text import MONTHS_NL, day_nl, eur
-from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.household import ChargeKind, FixedCharge, Household, Shortage
 from huishoudboekje.domain.household_state import HouseholdState
 from huishoudboekje.domain.ids import advance_draw_entry_id, reserve_draw_entry_id
 from huishoudboekje.domain.ledger import transfer
@@ -35,18 +36,61 @@ def pay_charges(
     """Pay (or hold back) every open charge due that executes by tomorrow's batch."""
     # Select by execution date; `charge_dues` keeps only dues inside the participation,
     # so a rent due on the first day is paid even when it executes the day before.
+    state = replace(state, shortage_room=None, charge_progress=_progress(state, household, today))
     dues = open_dues(state, household, today, settings, instructed_until(today, settings))
     step = Step(state)
     if not dues:
         return step
     needed = sum((vat_need(state, d) for d in dues), ZERO)
     if needed > max(state.vat, ZERO) + advance_room(state, household):
-        # Money is short: pay in priority order, skipping what does not fit.
-        dues.sort(key=lambda d: (d.charge.effective_priority, d.execution, d.charge.id))
+        # Money is short: pay in priority order, earliest due first within a priority.
+        dues.sort(key=lambda d: (d.charge.effective_priority, d.due, d.charge.id))
+    strict = shortage_of(household, settings) is Shortage.STRICT
+    held: list[ChargeDue] = []
     for due in dues:
+        first = _claim_before(held, due) if strict else None
+        if first is not None:  # a higher charge, due no later, waits: it comes first
+            step = step.then(_hold_back(step.state, household, due, first, strict=True))
+            continue
         paid = _pay(step.state, household, today, settings, due)
-        step = step.then(paid if paid is not None else _hold_back(step.state, household, due))
+        if paid is None:
+            held.append(due)
+            paid = _hold_back(step.state, household, due, None, strict=strict)
+        step = step.then(paid)
+    if strict and held:
+        # the claim holds for the rest of the night: no reserve, leefgeld up to the floor
+        step = replace(step, state=replace(step.state, shortage_room=household.floor_per_period()))
     return step
+
+
+def _progress(
+    state: HouseholdState, household: Household, today: date
+) -> tuple[ChargeProgress, ...]:
+    """The progress of every charge with a total, counting from the first day
+    Huishoudboekje is responsible for when nothing was paid yet."""
+    progress = state.charge_progress
+    before = state.takes_over_from(today) - timedelta(days=1)
+    for charge in household.charges:
+        if charge.total is not None:
+            progress = started(progress, charge.id, before)
+    return progress
+
+
+def shortage_of(household: Household, settings: PlanSettings) -> Shortage:
+    """What happens when money is short: the household's own setting, else the gemeente's."""
+    return household.shortage if household.shortage is not None else settings.shortage
+
+
+def _claim_before(held: list[ChargeDue], due: ChargeDue) -> ChargeDue | None:
+    """The first held-back charge that comes before `due`: of the same or a higher
+    priority, and due on the same day or earlier."""
+    for claim in held:
+        if (
+            claim.charge.effective_priority <= due.charge.effective_priority
+            and claim.due <= due.due
+        ):
+            return claim
+    return None
 
 
 def _pay(
@@ -98,7 +142,11 @@ def _pay(
     decision = Decision(
         DecisionKind.CHARGE, charge.id, execution, charge.amount, DecisionStatus.PAID, reason
     )
-    return step.then(instruct(step.state, today, instruction)).add(decisions=(decision,))
+    step = step.then(instruct(step.state, today, instruction)).add(decisions=(decision,))
+    if charge.total is None:
+        return step
+    progress = with_payment(step.state.charge_progress, charge.id, charge.amount, due.due)
+    return replace(step, state=replace(step.state, charge_progress=progress))
 
 
 def _draw_advance(
@@ -134,14 +182,30 @@ def _draw_advance(
     return Step(after, entries=(entry,), decisions=(decision,), signals=(drawn,))
 
 
-def _hold_back(state: HouseholdState, household: Household, due: ChargeDue) -> Step:
-    """Not enough money for `due`: it waits (keeping its claim) and staff are warned."""
+def _hold_back(
+    state: HouseholdState,
+    household: Household,
+    due: ChargeDue,
+    claim: ChargeDue | None,
+    *,
+    strict: bool,
+) -> Step:
+    """`due` waits (keeping its claim) and staff are warned: it does not fit, or a
+    held-back `claim` comes before it."""
     charge = due.charge
-    reason = (
-        f"Er is nu niet genoeg geld om de {charge.kind.value} van {eur(charge.amount)} "
-        f"(vervaldag {day_nl(due.due)}) te betalen. De sociale dienst is gewaarschuwd en "
-        "betaalt zodra er geld binnenkomt."
-    )
+    room = max(state.vat, ZERO) + advance_room(state, household)
+    if claim is None:
+        missing = charge.amount - min_money(room, charge.amount)
+        reason = waiting_sentence(charge_label(charge), missing, strict=strict)
+        staff = f"Buffer {eur(state.vat)}, voorschotruimte {eur(advance_room(state, household))}."
+    else:
+        first = charge_label(claim.charge)
+        reason = (
+            f"De {charge_label(charge)} wacht tot de {first} betaald is; "
+            f"de eerstvolgende inkomsten gaan eerst naar de {first}."
+        )
+        staff = f"Wacht op {first} (vervaldag {day_nl(claim.due)}), die eerst gaat."
+    reason += f" (Vervaldag {day_nl(due.due)}.)"
     decision = Decision(
         DecisionKind.CHARGE,
         charge.id,
@@ -155,8 +219,22 @@ def _hold_back(state: HouseholdState, household: Household, due: ChargeDue) -> S
         SignalKind.PAYMENT_HELD_BACK,
         Severity.HIGH,
         f"Betaling achtergehouden: {charge.kind.value} {eur(charge.amount)} aan "
-        f"{charge.payee_name}, vervaldag {day_nl(due.due)}. Buffer {eur(state.vat)}, "
-        f"voorschotruimte {eur(advance_room(state, household))}.",
+        f"{charge.payee_name}, vervaldag {day_nl(due.due)}. {staff}",
         f"achtergehouden:{due.id}",
     )
     return Step(state, decisions=(decision,), signals=(held,))
+
+
+def charge_label(charge: FixedCharge) -> str:
+    """How a household calls a charge: its kind ("huur"), or its id for "overig"."""
+    return charge.id if charge.kind is ChargeKind.OVERIG else charge.kind.value
+
+
+def waiting_sentence(what: str, missing: Money, *, strict: bool = True) -> str:
+    """What a held-back charge waits for, in plain Dutch (B1)."""
+    then = (
+        f"de eerstvolgende inkomsten gaan eerst naar de {what}."
+        if strict
+        else f"de {what} wordt betaald zodra er genoeg geld is."
+    )
+    return f"{what.capitalize()} wacht op {eur(missing)}; {then}"

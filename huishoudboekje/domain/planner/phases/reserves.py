@@ -25,8 +25,8 @@ def contribute_reserves(
     """Set aside each valid reserve's monthly contribution once a month, as far as the
     vat can spare it without leaving a charge of the coming weeks uncovered."""
     step = Step(state)
-    if not household.reserves:
-        return step
+    if not household.reserves or state.shortage_room is not None:
+        return step  # none, or a charge is held back: incoming money goes to it first
     amounts = dict(budget(household, today).reserve_amounts)
     for res in household.reserves:
         if not res.is_valid_on(today):
