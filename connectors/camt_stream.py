@@ -1,17 +1,20 @@
 """Streaming, hardened reading of one CAMT XML document.
 
-`lxml.etree.iterparse` delivers only `Document`, statement and `Ntry` events;
-every entry is parsed and then cleared from the tree, so memory stays flat
-however long the file is. The parser never resolves entities, never touches
-the network, loads no DTD and refuses any document that has a DOCTYPE at all
-(XXE, billion laughs).
+`lxml.etree.iterparse` delivers the start and end of every element. An entry
+(`Ntry`) is parsed when it ends and then cleared from the tree; every other
+element is dropped as soon as it ends unless a statement's head or the group
+header still needs it. Memory therefore stays flat however long the file is and
+whatever unknown elements it holds, and the limits (`domain.limits.InputLimits`:
+nesting depth, elements per document, elements per entry or head) bound it.
+The parser never resolves entities, never touches the network, loads no DTD and
+refuses any document that has a DOCTYPE at all (XXE, billion laughs).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import IO
+from typing import Protocol
 
 from lxml import etree
 
@@ -22,9 +25,11 @@ from connectors.xml_safety import (
     DOCTYPE_REFUSAL,
     PROLOG_BYTES,
     SAFE_PARSER_OPTIONS,
+    current_limits,
     doctype_in_prolog,
 )
 from huishoudboekje.domain.banking import Statement
+from huishoudboekje.domain.limits import InputLimits, over_limit
 
 NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
 _NAMESPACE_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.(\d{3})\.001\.(\d{2})\Z")
@@ -52,7 +57,9 @@ MESSAGE_KINDS = {
     "054": MessageKind("054", "BkToCstmrDbtCdtNtfctn", "Ntfctn", "debit/credit notification"),
 }
 
-_EVENT_TAGS = ("{*}Document", "{*}Stmt", "{*}Rpt", "{*}Ntfctn", "{*}Ntry")
+# The parts of a statement's head that `camt_header` reads; other children of a
+# statement (outside its entries) are dropped as soon as they end.
+HEAD_PARTS = frozenset({"Id", "ElctrncSeqNb", "FrToDt", "Acct", "Bal"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +102,16 @@ def camt_version(namespace: str | None) -> CamtVersion:
     return CamtVersion(kind=kind, version=version, namespace=namespace)
 
 
+class Readable(Protocol):
+    """A binary stream as far as the reader needs one."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to `size` bytes; b"" at the end."""
+        ...
+
+
 def read_document(
-    source: IO[bytes], *, reconcile: bool = True, expect: str | None = None
+    source: Readable, *, reconcile: bool = True, expect: str | None = None
 ) -> list[Statement]:
     """Parse one CAMT XML document from a binary stream into statements.
 
@@ -106,13 +121,8 @@ def read_document(
     head = source.read(PROLOG_BYTES)
     if doctype_in_prolog(head):
         raise CamtRejection(DOCTYPE_REFUSAL)
-    reader = _DocumentReader(reconcile=reconcile, expect=expect)
-    events = etree.iterparse(
-        _Rewound(head, source),
-        events=("start", "end"),
-        tag=_EVENT_TAGS,
-        **SAFE_PARSER_OPTIONS,
-    )
+    reader = _DocumentReader(reconcile=reconcile, expect=expect, limits=current_limits())
+    events = etree.iterparse(_Rewound(head, source), events=("start", "end"), **SAFE_PARSER_OPTIONS)
     try:
         for event, element in events:
             reader.handle(event, element)
@@ -126,7 +136,14 @@ def read_document(
 class _DocumentReader:
     """The event loop's state: root checks, the open statement, the statements so far."""
 
-    def __init__(self, *, reconcile: bool, expect: str | None) -> None:
+    def __init__(self, *, reconcile: bool, expect: str | None, limits: InputLimits) -> None:
+        self._limits = limits
+        self._depth = 0
+        self._elements = 0
+        self._kept = 0  # elements held outside entries (heads, group header)
+        self._kept_before_statement = 0
+        self._open_entry: etree._Element | None = None
+        self._entry_elements = 0
         self._reconcile = reconcile
         self._expect = expect
         self._version: CamtVersion | None = None
@@ -138,21 +155,95 @@ class _DocumentReader:
         self._message_id: str | None = None
 
     def handle(self, event: str, element: etree._Element) -> None:
-        """Take one parse event (start or end of Document, a statement or an entry)."""
+        """Take one parse event: the start or end of any element."""
+        if event == "start":
+            self._start(element)
+            return
+        self._depth -= 1
+        if self._open_entry is not None:
+            if element is self._open_entry:
+                self._open_entry = None
+                self._entry(element)
+            return  # inside an entry: the entry clears it all when it ends
+        names = self._names or self._check_root(element)
+        version = self._version
+        assert version is not None
+        if self._builder is not None and element is self._builder.element:
+            self._end_statement(element)
+        elif element.getparent() is None:
+            if not self._count:
+                self._no_statements(element, version, names)
+        else:
+            self._passed(element, version, names)
+
+    def _start(self, element: etree._Element) -> None:
+        limits = self._limits
+        self._depth += 1
+        self._elements += 1
+        if self._depth > limits.xml_depth:
+            raise CamtRejection(
+                over_limit(
+                    "xml_depth",
+                    limits.xml_depth,
+                    f"elements are nested more than {limits.xml_depth} deep",
+                )
+            )
+        if self._elements > limits.xml_elements:
+            raise CamtRejection(
+                over_limit(
+                    "xml_elements", limits.xml_elements, "the document has too many elements"
+                )
+            )
+        if self._open_entry is not None:
+            self._entry_elements += 1
+            if self._entry_elements > limits.xml_block_elements:
+                raise CamtRejection(
+                    over_limit(
+                        "xml_block_elements",
+                        limits.xml_block_elements,
+                        "one entry (Ntry) holds too many elements",
+                    ),
+                    self._builder.next_entry_where if self._builder else "",
+                )
+            return
         names = self._names or self._check_root(element)
         version = self._version
         assert version is not None
         tag = element.tag
-        if tag == names["Ntry"]:
-            if event == "end":
-                self._entry(element)
+        builder = self._builder
+        if tag == names["Ntry"] and builder is not None and element.getparent() is builder.element:
+            self._open_entry = element
+            self._entry_elements = 0
         elif tag == names[version.kind.statement_element]:
-            if event == "start":
-                self._start_statement(element, version, names)
-            else:
-                self._end_statement(element)
-        elif event == "end" and element.getparent() is None and not self._count:
-            self._no_statements(element, version, names)
+            self._start_statement(element, version, names)
+
+    def _passed(self, element: etree._Element, version: CamtVersion, names: Names) -> None:
+        """An element outside every entry has ended: keep it only when it is needed later
+        (the group header, a statement's head, what the document root holds)."""
+        parent = element.getparent()
+        assert parent is not None
+        builder = self._builder
+        if parent.tag == names[version.kind.message_element]:
+            needed = element.tag == names["GrpHdr"]
+        elif builder is not None and parent is builder.element:
+            needed = (
+                _split_tag(element.tag)[1] in HEAD_PARTS if isinstance(element.tag, str) else False
+            )
+        else:
+            needed = True  # inside a kept element, or a child of the root
+        if not needed:
+            element.clear()
+            parent.remove(element)
+            return
+        self._kept += 1
+        if self._kept - self._kept_before_statement > self._limits.xml_block_elements:
+            raise CamtRejection(
+                over_limit(
+                    "xml_block_elements",
+                    self._limits.xml_block_elements,
+                    "the head of a statement or message holds too many elements",
+                )
+            )
 
     def result(self, root: etree._Element | None) -> list[Statement]:
         """The statements, once the whole document has been read."""
@@ -189,6 +280,7 @@ class _DocumentReader:
         if self._message_id is None:
             self._message_id = clean(parent.findtext(names["GrpHdr/MsgId"]))
         self._count += 1
+        self._kept_before_statement = self._kept
         self._builder = StatementBuilder(
             element,
             names,
@@ -214,6 +306,7 @@ class _DocumentReader:
             return
         self._statements.append(builder.finish())
         self._builder = None
+        self._kept = self._kept_before_statement  # the head goes with the statement
         _forget(element)
 
     def _no_statements(self, root: etree._Element, version: CamtVersion, names: Names) -> None:
@@ -252,7 +345,7 @@ def _split_tag(tag: str) -> tuple[str | None, str]:
 class _Rewound:
     """A binary stream whose first bytes were already read for the prolog check."""
 
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+    def __init__(self, head: bytes, rest: Readable) -> None:
         self._head = head
         self._rest = rest
 

@@ -125,7 +125,8 @@ class AmountStyle:
 @cache
 def _amount_regex(decimal: str, thousands: str) -> re.Pattern[str]:
     t, d = re.escape(thousands), re.escape(decimal)
-    return re.compile(rf"([+-]?)(\d{{1,3}}(?:{t}\d{{3}})+|\d+)(?:{d}(\d{{1,2}}))?")
+    # re.ASCII: only 0-9 (Decimal would read Arabic-Indic and other digits too)
+    return re.compile(rf"([+-]?)(\d{{1,3}}(?:{t}\d{{3}})+|\d+)(?:{d}(\d{{1,2}}))?", re.ASCII)
 
 
 DECIMAL_COMMA = AmountStyle(decimal=",", thousands=".")  # 1.234,56

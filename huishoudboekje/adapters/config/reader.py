@@ -194,10 +194,23 @@ def _cross_checks(data: object) -> list[tuple[Loc, str]]:
     if not isinstance(households, list):
         return found
     _duplicates(households, ("households",), "code", "household code", found)
+    gemeente = data.get("gemeente")
+    pooled = _compact(gemeente.get("account_iban")) if isinstance(gemeente, dict) else ""
     for index, household in enumerate(households):
         if isinstance(household, dict):
             _household_checks(household, ("households", index), found)
+            if pooled and _compact(household.get("iban")) == pooled:
+                message = (
+                    "is the gemeente's pooled account (account_iban); "
+                    "a household needs its own account"
+                )
+                found.append((("households", index, "iban"), message))
     return found
+
+
+def _compact(iban: object) -> str:
+    """An IBAN as text without spaces, upper case; "" for anything that is not text."""
+    return "".join(iban.split()).upper() if isinstance(iban, str) else ""
 
 
 def _household_checks(household: dict[str, Any], loc: Loc, found: list[tuple[Loc, str]]) -> None:

@@ -56,6 +56,7 @@ from huishoudboekje.domain.household import (
     LeefgeldPolicyKind,
     Reserve,
 )
+from huishoudboekje.domain.limits import whole_problem
 from huishoudboekje.domain.schedule import Schedule, ScheduleError
 
 _FREQUENCY = re.compile(r"FREQ=(\w+)")
@@ -65,6 +66,17 @@ _SUB_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _in_range(cls, value: object, info: ValidationInfo) -> object:
+        """Every whole-number field stays inside its range (`domain.limits.WHOLE_RANGES`,
+        by field name; fields not listed there get the default range)."""
+        if isinstance(value, int) and not isinstance(value, bool) and info.field_name:
+            problem = whole_problem(info.field_name, value)
+            if problem is not None:
+                raise fail(problem)
+        return value
 
     def _values(self, **converted: object) -> dict[str, Any]:
         """The checked values by field name (the domain record's names); `converted`

@@ -27,6 +27,13 @@ from huishoudboekje.domain.household import (
     IncomeKind,
     LeefgeldPolicyKind,
 )
+from huishoudboekje.domain.limits import (
+    AMOUNT_TEXT,
+    amount_problem,
+    day_problem,
+    digits_problem,
+    text_problem,
+)
 from huishoudboekje.domain.money import Money
 
 Loc = tuple[str | int, ...]
@@ -35,8 +42,7 @@ Loc = tuple[str | int, ...]
 MAX_NAME = 70
 MAX_TEXT = 140
 _ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
-_AMOUNT_PATTERN = re.compile(r"\d+(\.\d{1,2})?")
-_FRACTION_PATTERN = re.compile(r"\d+(\.\d+)?")
+_FRACTION_PATTERN = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
 
 
 def fail(message: str) -> PydanticCustomError:
@@ -64,12 +70,19 @@ def _amount(value: object) -> Money:
     text = value.strip()
     if text.startswith("-"):
         raise fail(f'"{value}": an amount here cannot be negative')
-    if not _AMOUNT_PATTERN.fullmatch(text):
+    digits = digits_problem(text)
+    if digits is not None:
+        raise fail(f'"{value}" {digits}')
+    if not AMOUNT_TEXT.fullmatch(text):
         raise fail(
             f'"{value}" is not an amount; write euros with a dot and at most two decimals, '
             'like "725.40" (no thousands separator, no € sign)'
         )
-    return Money(text)
+    money = Money(text)
+    too_large = amount_problem(money.amount)
+    if too_large is not None:
+        raise fail(f'"{value}" {too_large}')
+    return money
 
 
 def _positive_amount(value: object) -> Money:
@@ -108,15 +121,26 @@ def _optional_fraction(value: object) -> Decimal | None:
 
 
 def _day(value: object) -> date:
+    day = _any_day(value)
+    outside = day_problem(day)
+    if outside is not None:
+        raise fail(outside)
+    return day
+
+
+def _any_day(value: object) -> date:
     if isinstance(value, datetime):
         raise fail("give a date without a time, like 2026-01-01")
     if isinstance(value, date):
         return value
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return date.fromisoformat(value.strip())
+            if text.isascii():
+                return date.fromisoformat(text)
         except ValueError:
-            raise fail(f'"{value}" is not a valid date; write it like 2026-01-01') from None
+            pass
+        raise fail(f'"{value}" is not a valid date; write it like 2026-01-01')
     raise fail(f"expected a date like 2026-01-01, got {value!r}")
 
 
@@ -125,9 +149,14 @@ def optional_day(value: object) -> date | None:
     return None if value is None else _day(value)
 
 
-def _text(value: object) -> str:
+def _text(value: object, *, lines: bool = False) -> str:
+    """Text without control or text-direction characters (`lines`: newlines allowed)."""
     if isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        hidden = text_problem(text.replace("\r\n", "").replace("\n", "") if lines else text)
+        if hidden is not None:
+            raise fail(hidden)
+        return text
     if isinstance(value, bool):
         raise fail("YAML reads yes/no/true/false/on/off as a yes-or-no; put the text in quotes")
     if isinstance(value, int | float | date):
@@ -137,9 +166,9 @@ def _text(value: object) -> str:
     raise fail("expected text")
 
 
-def _limited(limit: int, *, required: bool) -> Callable[[object], str]:
+def _limited(limit: int, *, required: bool, lines: bool = False) -> Callable[[object], str]:
     def check(value: object) -> str:
-        text = _text(value)
+        text = _text(value, lines=lines)
         if required and not text:
             raise fail("must not be empty")
         if len(text) > limit:
@@ -242,7 +271,8 @@ PolicyName = Annotated[
 ]
 CadenceName = Annotated[str, PlainValidator(_choice("cadence", [k.value for k in Cadence]))]
 WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
-Rule = Annotated[str, PlainValidator(_limited(500, required=True))]
+# An rrule may be "DTSTART:…" and "RRULE:…" on two lines.
+Rule = Annotated[str, PlainValidator(_limited(500, required=True, lines=True))]
 
 
 def domain_default(record: type[Any], name: str) -> Any:
