@@ -79,9 +79,16 @@ class CamtImporter:
     def extract(self, path: Path) -> list[Statement]:
         """Parse the whole file (streamed from disk) or raise `ConnectorError`."""
 
+        return self._extract(path, reconcile=True)
+
+    def extract_unchecked(self, path: Path) -> list[Statement]:
+        """As `extract`, without the balance check (diagnostics only, never booking)."""
+        return self._extract(path, reconcile=False)
+
+    def _extract(self, path: Path, *, reconcile: bool) -> list[Statement]:
         def run() -> list[Statement]:
             with path.open("rb") as stream:
-                return _parse_stream(stream, path.name, self.code, True)
+                return _parse_stream(stream, path.name, self.code, reconcile)
 
         return _guarded(self.name, path.name, run)
 

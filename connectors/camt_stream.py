@@ -297,7 +297,16 @@ class _DocumentReader:
             return
         assert self._names is not None
         where = builder.next_entry_where
-        builder.add_entry(parse_entry(element, self._names, where, builder.header.account))
+        notification = self._version is not None and self._version.kind.code == "054"
+        builder.add_entry(
+            parse_entry(
+                element,
+                self._names,
+                where,
+                builder.header.account,
+                value_date_will_do=notification,
+            )
+        )
         _forget(element)
 
     def _end_statement(self, element: etree._Element) -> None:
