@@ -13,6 +13,7 @@ refuses any document that has a DOCTYPE at all (XXE, billion laughs).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -124,8 +125,7 @@ def read_document(
     reader = _DocumentReader(reconcile=reconcile, expect=expect, limits=current_limits())
     events = etree.iterparse(_Rewound(head, source), events=("start", "end"), **SAFE_PARSER_OPTIONS)
     try:
-        for event, element in events:
-            reader.handle(event, element)
+        reader.run(events)
     except etree.XMLSyntaxError as error:
         raise CamtRejection(
             f"XML is not well-formed: {error.msg}", f"line {error.lineno}"
@@ -138,12 +138,9 @@ class _DocumentReader:
 
     def __init__(self, *, reconcile: bool, expect: str | None, limits: InputLimits) -> None:
         self._limits = limits
-        self._depth = 0
-        self._elements = 0
         self._kept = 0  # elements held outside entries (heads, group header)
         self._kept_before_statement = 0
-        self._open_entry: etree._Element | None = None
-        self._entry_elements = 0
+        self._tags = ("", "", "", "")  # Ntry, statement, message, GrpHdr (set by the root)
         self._reconcile = reconcile
         self._expect = expect
         self._version: CamtVersion | None = None
@@ -154,17 +151,66 @@ class _DocumentReader:
         self._count = 0
         self._message_id: str | None = None
 
-    def handle(self, event: str, element: etree._Element) -> None:
-        """Take one parse event: the start or end of any element."""
-        if event == "start":
-            self._start(element)
-            return
-        self._depth -= 1
-        if self._open_entry is not None:
-            if element is self._open_entry:
-                self._open_entry = None
-                self._entry(element)
-            return  # inside an entry: the entry clears it all when it ends
+    def run(self, events: Iterable[tuple[str, etree._Element]]) -> None:
+        """The event loop over the start and end of every element.
+
+        Elements inside an entry (most of a real file) take the short path: they
+        are counted, and nothing else happens until their entry ends and is parsed
+        and cleared as a whole."""
+        limits = self._limits
+        max_depth, max_elements = limits.xml_depth, limits.xml_elements
+        max_in_entry = limits.xml_block_elements
+        depth = elements = inside = 0
+        entry: etree._Element | None = None
+        for event, element in events:
+            if event == "start":
+                depth += 1
+                elements += 1
+                if depth > max_depth or elements > max_elements:
+                    raise self._too_big(depth > max_depth)
+                if entry is not None:
+                    inside += 1
+                    if inside > max_in_entry:
+                        raise self._entry_too_big()
+                elif self._start(element):
+                    entry, inside = element, 0
+            else:
+                depth -= 1
+                if entry is None:
+                    self._end(element)
+                elif element is entry:
+                    entry = None
+                    self._entry(element)
+
+    def _too_big(self, deep: bool) -> CamtRejection:
+        limits = self._limits
+        if deep:
+            what = f"elements are nested more than {limits.xml_depth} deep"
+            return CamtRejection(over_limit("xml_depth", limits.xml_depth, what))
+        what = "the document has too many elements"
+        return CamtRejection(over_limit("xml_elements", limits.xml_elements, what))
+
+    def _entry_too_big(self) -> CamtRejection:
+        limits = self._limits
+        what = "one entry (Ntry) holds too many elements"
+        message = over_limit("xml_block_elements", limits.xml_block_elements, what)
+        return CamtRejection(message, self._builder.next_entry_where if self._builder else "")
+
+    def _start(self, element: etree._Element) -> bool:
+        """The start of an element outside every entry; True when it opens an entry."""
+        names = self._names or self._check_root(element)
+        version = self._version
+        assert version is not None
+        tag = element.tag
+        builder = self._builder
+        if tag == self._tags[0] and builder is not None and element.getparent() is builder.element:
+            return True
+        if tag == self._tags[1]:
+            self._start_statement(element, version, names)
+        return False
+
+    def _end(self, element: etree._Element) -> None:
+        """The end of an element outside every entry."""
         names = self._names or self._check_root(element)
         version = self._version
         assert version is not None
@@ -174,57 +220,17 @@ class _DocumentReader:
             if not self._count:
                 self._no_statements(element, version, names)
         else:
-            self._passed(element, version, names)
+            self._passed(element)
 
-    def _start(self, element: etree._Element) -> None:
-        limits = self._limits
-        self._depth += 1
-        self._elements += 1
-        if self._depth > limits.xml_depth:
-            raise CamtRejection(
-                over_limit(
-                    "xml_depth",
-                    limits.xml_depth,
-                    f"elements are nested more than {limits.xml_depth} deep",
-                )
-            )
-        if self._elements > limits.xml_elements:
-            raise CamtRejection(
-                over_limit(
-                    "xml_elements", limits.xml_elements, "the document has too many elements"
-                )
-            )
-        if self._open_entry is not None:
-            self._entry_elements += 1
-            if self._entry_elements > limits.xml_block_elements:
-                raise CamtRejection(
-                    over_limit(
-                        "xml_block_elements",
-                        limits.xml_block_elements,
-                        "one entry (Ntry) holds too many elements",
-                    ),
-                    self._builder.next_entry_where if self._builder else "",
-                )
-            return
-        names = self._names or self._check_root(element)
-        version = self._version
-        assert version is not None
-        tag = element.tag
-        builder = self._builder
-        if tag == names["Ntry"] and builder is not None and element.getparent() is builder.element:
-            self._open_entry = element
-            self._entry_elements = 0
-        elif tag == names[version.kind.statement_element]:
-            self._start_statement(element, version, names)
-
-    def _passed(self, element: etree._Element, version: CamtVersion, names: Names) -> None:
+    def _passed(self, element: etree._Element) -> None:
         """An element outside every entry has ended: keep it only when it is needed later
         (the group header, a statement's head, what the document root holds)."""
         parent = element.getparent()
         assert parent is not None
         builder = self._builder
-        if parent.tag == names[version.kind.message_element]:
-            needed = element.tag == names["GrpHdr"]
+        message, group_header = self._tags[2], self._tags[3]
+        if parent.tag == message:
+            needed = element.tag == group_header
         elif builder is not None and parent is builder.element:
             needed = (
                 _split_tag(element.tag)[1] in HEAD_PARTS if isinstance(element.tag, str) else False
@@ -270,8 +276,17 @@ class _DocumentReader:
                 f"use format {version.kind.source_format}"
             )
         self._version = version
-        self._names = Names(version.namespace)
-        return self._names
+        names = Names(version.namespace)
+        kind = version.kind
+        # looked up once: the hot path compares every element's tag with these
+        self._tags = (
+            names["Ntry"],
+            names[kind.statement_element],
+            names[kind.message_element],
+            names["GrpHdr"],
+        )
+        self._names = names
+        return names
 
     def _start_statement(self, element: etree._Element, version: CamtVersion, names: Names) -> None:
         parent = element.getparent()

@@ -165,7 +165,7 @@ class InputLimits:
     zip_members: int = 1000  # files inside one ZIP
     zip_ratio: int = 200  # unpacked size / packed size of one member (a "zip bomb")
     xml_depth: int = 64  # elements inside elements (CAMT needs about 15)
-    xml_elements: int = 10_000_000  # elements in one XML document
+    xml_elements: int = 5_000_000  # elements in one XML document (about 100,000 entries)
     xml_block_elements: int = 10_000  # elements in one entry, or in a statement's head
     config_bytes: int = 20 * MB  # a configuration file (YAML)
     config_nodes: int = 1_000_000  # values in a configuration, with aliases expanded
