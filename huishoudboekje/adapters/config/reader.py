@@ -326,7 +326,8 @@ def _household_checks(household: dict[str, Any], loc: Loc, found: list[tuple[Loc
         for index, item in enumerate(reserves):
             if not isinstance(item, dict):
                 continue
-            reserve_ids.add(item.get("id"))
+            if isinstance(item.get("id"), str):  # a list or mapping here is reported by field
+                reserve_ids.add(item["id"])
             has_monthly = item.get("monthly") is not None
             has_percent = item.get("percent_of_toeslag") is not None
             if has_monthly == has_percent:
@@ -343,7 +344,7 @@ def _household_checks(household: dict[str, Any], loc: Loc, found: list[tuple[Loc
                 continue
             _period(item, "valid_from", "valid_until", (*loc, "charges", index), found)
             link = item.get("reserve")
-            if link is not None and link not in reserve_ids:
+            if isinstance(link, str) and link not in reserve_ids:
                 message = f'reserve "{link}" is not one of this household\'s reserves'
                 found.append(((*loc, "charges", index, "reserve"), message))
     leefgeld = household.get("leefgeld")

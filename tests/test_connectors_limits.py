@@ -1,0 +1,228 @@
+"""Issue 18 points 2, 7 and 9: bounded resources on any bank file, liberal where it does
+not matter, and only the digits 0-9 in amounts.
+
+The memory tests run the parser in a subprocess with `resource.setrlimit(RLIMIT_AS)`,
+so a parser that grows without bound kills that process, never the test run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from connectors.base import ConnectorError
+from connectors.camt import parse_camt
+from connectors.ofx import parse_ofx
+from connectors.registry import detect, importer_by_name
+from connectors.render import to_json
+from huishoudboekje.domain.limits import LIMIT_VARIABLES, InputLimits, input_limits
+from tests.golden import SAMPLES_DIR, check_golden
+
+ROOT = Path(__file__).resolve().parents[1]
+NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
+MEMORY_CAP = 512 * 1024 * 1024
+HEAD = (
+    f'<?xml version="1.0"?><Document xmlns="{NS}"><BkToCstmrStmt><GrpHdr><MsgId>X</MsgId></GrpHdr>'
+).encode()
+TAIL = b"</BkToCstmrStmt></Document>"
+ARABIC_ONE = "\u0661"  # ١
+
+# Parse a file in a child process whose address space is capped; print the outcome
+# and the peak resident memory growth (KB) over a small warm-up parse.
+CHILD = """
+import json, resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
+from connectors.base import ConnectorError
+from connectors.registry import importer_by_name
+importer = importer_by_name("camt053")
+importer.extract(Path(sys.argv[2]))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    importer.extract(Path(sys.argv[1]))
+    outcome = "accepted"
+except ConnectorError as error:
+    outcome = error.message
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(json.dumps({"outcome": outcome, "grown_kb": grown}))
+""".replace("CAP", str(MEMORY_CAP))
+
+
+def _capped_parse(path: Path, **env: str) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(path), str(SAMPLES_DIR / "camt053_v02_zuiderveen.xml")],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def _unknown_elements(count: int) -> bytes:
+    return HEAD + b"<a/>" * count + TAIL
+
+
+def hostile_zip(path: Path, elements: int = 25_000_000) -> Path:
+    """About 100 KB of ZIP holding a CAMT whose BkToCstmrStmt has millions of tiny
+    unknown elements (the issue's case: it grew the parser to 3.3 GB)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("afschrift.xml", _unknown_elements(elements))
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_the_hostile_zip_is_small_and_refused_under_a_memory_cap(tmp_path: Path) -> None:
+    bomb = hostile_zip(tmp_path / "afschrift.zip")
+    assert bomb.stat().st_size < 150_000
+    result = _capped_parse(bomb)
+    assert "HHB_LIMIT_ZIP_RATIO" in str(result["outcome"]), result
+
+
+def test_unknown_elements_are_dropped_as_they_pass(tmp_path: Path) -> None:
+    # 600,000 unknown elements held in the tree cost about 80 MB; dropped as they
+    # pass they cost nothing, whatever their number
+    plain = tmp_path / "veel-onbekend.xml"
+    plain.write_bytes(_unknown_elements(600_000))
+    result = _capped_parse(plain)
+    assert "needs at least one" in str(result["outcome"])  # read to the end: no Stmt
+    assert int(str(result["grown_kb"])) < 30_000, result
+
+
+def test_each_size_limit_names_its_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sample = (SAMPLES_DIR / "camt053_v02_zuiderveen.xml").read_bytes()
+
+    def refused(data: bytes, variable: str, value: str) -> str:
+        monkeypatch.setenv(variable, value)
+        with pytest.raises(ConnectorError) as caught:
+            parse_camt(data, "x.zip")
+        monkeypatch.delenv(variable)
+        assert variable in caught.value.message, caught.value.message
+        return caught.value.message
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(3):
+            archive.writestr(f"dag{number}.xml", sample)
+    archive_bytes = buffer.getvalue()
+    assert parse_camt(archive_bytes, "x.zip")  # within the defaults
+    assert "3 files" in refused(archive_bytes, "HHB_LIMIT_ZIP_MEMBERS", "2")
+    big = HEAD + b"<a>" + b"x" * (2 * 1024 * 1024) + b"</a>" + TAIL
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("groot.xml", big)
+    refused(buffer.getvalue(), "HHB_LIMIT_ZIP_MEMBER_MB", "1")
+    refused(buffer.getvalue(), "HHB_LIMIT_ZIP_TOTAL_MB", "1")
+    refused(sample, "HHB_LIMIT_XML_DEPTH", "5")
+    refused(sample, "HHB_LIMIT_XML_ELEMENTS", "50")
+    deep_entry = sample.replace(b"<AcctSvcrRef>", b"<X/>" * 200 + b"<AcctSvcrRef>", 1)
+    message = refused(deep_entry, "HHB_LIMIT_XML_BLOCK_ELEMENTS", "100")
+    assert "one entry (Ntry)" in message
+    head_junk = sample.replace(b"<Bal>", b"<Onbekend/>" * 200 + b"<Bal>", 1)
+    assert parse_camt(head_junk, "x.xml")  # unknown head parts are dropped, not kept
+    group_junk = sample.replace(b"<MsgId>", b"<X/>" * 200 + b"<MsgId>", 1)
+    refused(group_junk, "HHB_LIMIT_XML_BLOCK_ELEMENTS", "100")
+
+
+def test_limits_default_and_a_bad_setting_is_named() -> None:
+    assert input_limits({}) == InputLimits()
+    assert InputLimits().zip_member_bytes == InputLimits().zip_total_bytes == 200 * 1024**2
+    assert input_limits({"HHB_LIMIT_ZIP_MEMBER_MB": "5"}).zip_member_bytes == 5 * 1024**2
+    assert set(LIMIT_VARIABLES) == set(InputLimits.__dataclass_fields__)
+    for bad in ("0", "-1", "veel", "1e3", ARABIC_ONE):
+        with pytest.raises(ValueError, match="HHB_LIMIT_XML_DEPTH"):
+            input_limits({"HHB_LIMIT_XML_DEPTH": bad})
+
+
+def test_a_bad_limit_setting_is_one_connector_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HHB_LIMIT_XML_DEPTH", "diep")
+    sample = (SAMPLES_DIR / "camt053_v02_zuiderveen.xml").read_bytes()
+    with pytest.raises(ConnectorError, match="HHB_LIMIT_XML_DEPTH='diep'"):
+        parse_camt(sample, "x.xml")
+
+
+# -- only the digits 0-9 in amounts (point 9) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sample", "old", "new"),
+    [
+        (
+            "camt053_v02_zuiderveen.xml",
+            '<Amt Ccy="EUR">1194.78',
+            f'<Amt Ccy="EUR">{ARABIC_ONE}194.78',
+        ),
+        ("mt940_ing_structured.sta", "C1200,00N", f"C{ARABIC_ONE}200,00N"),
+        ("csv_ing_semicolon.csv", '"60,00"', f'"{ARABIC_ONE}60,00"'),
+        ("ofx2_xml_two_accounts.ofx", "<TRNAMT>389.17", f"<TRNAMT>{ARABIC_ONE}389.17"),
+        ("ofx2_xml_two_accounts.ofx", "<TRNAMT>389.17", "<TRNAMT>\uff13\uff18\uff19.17"),
+    ],
+)
+def test_amounts_with_other_digits_are_refused(
+    tmp_path: Path, sample: str, old: str, new: str
+) -> None:
+    data = (SAMPLES_DIR / sample).read_bytes()
+    assert old.encode() in data
+    path = tmp_path / sample
+    path.write_bytes(data.replace(old.encode(), new.encode("utf-8"), 1))
+    with pytest.raises(ConnectorError) as caught:
+        detect(path).extract(path)
+    assert "not" in caught.value.message or "digits 0-9" in caught.value.message
+
+
+# -- liberal where it does not matter (point 7) -------------------------------
+
+
+def test_ofx_sign_on_fields_and_trailing_comments_never_refuse_a_file() -> None:
+    path = SAMPLES_DIR / "ofx1_sgml_signon_suffix_trailing.ofx"
+    data = path.read_bytes()
+    assert b"Z-bankserver7" in data and data.rstrip().endswith(b"-->")
+    statements = importer_by_name("ofx").extract(path)
+    check_golden(f"ofx__{path.stem}", to_json("ofx", statements))
+    plain = (SAMPLES_DIR / "ofx1_sgml_sns.ofx").read_bytes()
+    assert statements == parse_ofx(plain, path.name)
+    xml = (SAMPLES_DIR / "ofx2_xml_two_accounts.ofx").read_bytes()
+    odd = xml.replace(b"<DTSERVER>20240131235959.000[+1:CET]", b"<DTSERVER>gisteren", 1)
+    assert parse_ofx(odd + b"<!-- a -->\n<!--\nb -->\n\n", "x.ofx") == parse_ofx(xml, "x.ofx")
+
+
+def test_ofx_still_refuses_what_the_engine_reads_and_real_truncation() -> None:
+    xml = (SAMPLES_DIR / "ofx2_xml_two_accounts.ofx").read_bytes()
+    with pytest.raises(ConnectorError, match="DTPOSTED 'gisteren' is not a date"):
+        parse_ofx(xml.replace(b"<DTPOSTED>20240126", b"<DTPOSTED>gisteren", 1), "x.ofx")
+    with pytest.raises(ConnectorError, match="truncated"):
+        parse_ofx(xml + b"<!-- a --> en nog wat", "x.ofx")
+
+
+def test_camt054_without_booking_date_uses_the_value_date_and_skips_pending() -> None:
+    path = SAMPLES_DIR / "camt054_v04_value_date_pending.xml"
+    (statement,) = importer_by_name("camt054").extract(path)
+    (booked,) = statement.transactions
+    assert booked.booking_date.isoformat() == booked.value_date.isoformat() == "2024-04-02"
+    assert dict(statement.extra)["skipped_entries"] == "1 PDNG"
+    # a camt.053 statement entry still needs its booking date
+    statement_file = (SAMPLES_DIR / "camt053_v02_zuiderveen.xml").read_bytes()
+    no_date = statement_file.replace(
+        b"<BookgDt>\n          <Dt>2024-03-25</Dt>\n        </BookgDt>", b"", 1
+    )
+    with pytest.raises(ConnectorError, match="no booking date"):
+        parse_camt(no_date, "x.xml")
+
+
+def test_xml_comments_and_blank_lines_after_the_closing_tag_are_accepted() -> None:
+    sample = (SAMPLES_DIR / "camt053_v02_zuiderveen.xml").read_bytes()
+    trailing = sample.rstrip() + b"\n<!-- export 2024-03-26 -->\n\n  \n"
+    assert parse_camt(trailing, "x.xml") == parse_camt(sample, "x.xml")
