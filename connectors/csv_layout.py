@@ -198,9 +198,9 @@ def parse_amount(raw: str, styles: tuple[AmountStyle, ...]) -> Money:
 
 
 _FAST_DATES: dict[str, tuple[re.Pattern[str], tuple[int, int, int]]] = {
-    "%Y%m%d": (re.compile(r"(\d{4})(\d{2})(\d{2})"), (1, 2, 3)),
-    "%Y-%m-%d": (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), (1, 2, 3)),
-    "%d-%m-%Y": (re.compile(r"(\d{2})-(\d{2})-(\d{4})"), (3, 2, 1)),
+    "%Y%m%d": (re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII), (1, 2, 3)),
+    "%Y-%m-%d": (re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII), (1, 2, 3)),
+    "%d-%m-%Y": (re.compile(r"(\d{2})-(\d{2})-(\d{4})", re.ASCII), (3, 2, 1)),
 }
 
 
