@@ -190,6 +190,13 @@ CATALOGUE: list[tuple[str, Any]] = [
     ("leefgeld.amount", "50.00"),
     ("incomes.0.id", "loon"),  # with a second income of that id, below
     ("end", "2025-12-31"),
+    # issue 18: ranges, digits, hidden characters, the pooled account
+    ("members", 99),
+    ("start", "9999-12-31"),
+    ("buffer.target", "1000000.00"),
+    ("buffer.target", "\u0661\u0662.00"),
+    ("name", "Fam.\u202eJansen"),
+    ("iban", "NL91ABNA0417164300"),
 ]
 YAML_TEXTS = [
     "",  # the file is empty
