@@ -1,19 +1,21 @@
 """Streaming, hardened reading of one CAMT XML document.
 
-`lxml.etree.iterparse` delivers the start and end of every element. An entry
-(`Ntry`) is parsed when it ends and then cleared from the tree; every other
-element is dropped as soon as it ends unless a statement's head or the group
-header still needs it. Memory therefore stays flat however long the file is and
-whatever unknown elements it holds, and the limits (`domain.limits.InputLimits`:
-nesting depth, elements per document, elements per entry or head) bound it.
-The parser never resolves entities, never touches the network, loads no DTD and
-refuses any document that has a DOCTYPE at all (XXE, billion laughs).
+`lxml.etree.iterparse` delivers only `Document`, statement, `Ntry` and `TxDtls`
+events; every entry is parsed and then cleared from the tree, and at each event
+the elements passed since the previous one that nothing needs (unknown elements
+between entries, beside statements, between transaction details) are dropped.
+What lies between two events is bounded too: the stream is metered, and more than
+`InputLimits.xml_gap_bytes` of XML without an event is refused. Memory therefore
+stays flat however long the file is and whatever unknown elements it holds; it
+grows only with a legitimate entry (a batch entry keeps its TxDtls until it
+ends). The parser never resolves entities, never touches
+the network, loads no DTD and refuses any document that has a DOCTYPE at all
+(XXE, billion laughs).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -30,7 +32,7 @@ from connectors.xml_safety import (
     doctype_in_prolog,
 )
 from huishoudboekje.domain.banking import Statement
-from huishoudboekje.domain.limits import InputLimits, over_limit
+from huishoudboekje.domain.limits import over_limit
 
 NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
 _NAMESPACE_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.(\d{3})\.001\.(\d{2})\Z")
@@ -58,8 +60,9 @@ MESSAGE_KINDS = {
     "054": MessageKind("054", "BkToCstmrDbtCdtNtfctn", "Ntfctn", "debit/credit notification"),
 }
 
-# The parts of a statement's head that `camt_header` reads; other children of a
-# statement (outside its entries) are dropped as soon as they end.
+_EVENT_TAGS = ("{*}Document", "{*}Stmt", "{*}Rpt", "{*}Ntfctn", "{*}Ntry", "{*}TxDtls")
+# The parts of a statement's head that `camt_header` reads; anything else before,
+# between or after the entries of a statement is dropped at the next event.
 HEAD_PARTS = frozenset({"Id", "ElctrncSeqNb", "FrToDt", "Acct", "Bal"})
 
 
@@ -122,10 +125,18 @@ def read_document(
     head = source.read(PROLOG_BYTES)
     if doctype_in_prolog(head):
         raise CamtRejection(DOCTYPE_REFUSAL)
-    reader = _DocumentReader(reconcile=reconcile, expect=expect, limits=current_limits())
-    events = etree.iterparse(_Rewound(head, source), events=("start", "end"), **SAFE_PARSER_OPTIONS)
+    reader = _DocumentReader(reconcile=reconcile, expect=expect)
+    metered = _Metered(_Rewound(head, source), current_limits().xml_gap_bytes)
+    events = etree.iterparse(
+        metered,
+        events=("start", "end"),
+        tag=_EVENT_TAGS,
+        **SAFE_PARSER_OPTIONS,
+    )
     try:
-        reader.run(events)
+        for event, element in events:
+            metered.mark()
+            reader.handle(event, element)
     except etree.XMLSyntaxError as error:
         raise CamtRejection(
             f"XML is not well-formed: {error.msg}", f"line {error.lineno}"
@@ -136,11 +147,7 @@ def read_document(
 class _DocumentReader:
     """The event loop's state: root checks, the open statement, the statements so far."""
 
-    def __init__(self, *, reconcile: bool, expect: str | None, limits: InputLimits) -> None:
-        self._limits = limits
-        self._kept = 0  # elements held outside entries (heads, group header)
-        self._kept_before_statement = 0
-        self._tags = ("", "", "", "")  # Ntry, statement, message, GrpHdr (set by the root)
+    def __init__(self, *, reconcile: bool, expect: str | None) -> None:
         self._reconcile = reconcile
         self._expect = expect
         self._version: CamtVersion | None = None
@@ -150,106 +157,39 @@ class _DocumentReader:
         self._statements: list[Statement] = []
         self._count = 0
         self._message_id: str | None = None
+        self._open_entry: etree._Element | None = None
 
-    def run(self, events: Iterable[tuple[str, etree._Element]]) -> None:
-        """The event loop over the start and end of every element.
-
-        Elements inside an entry (most of a real file) take the short path: they
-        are counted, and nothing else happens until their entry ends and is parsed
-        and cleared as a whole."""
-        limits = self._limits
-        max_depth, max_elements = limits.xml_depth, limits.xml_elements
-        max_in_entry = limits.xml_block_elements
-        depth = elements = inside = 0
-        entry: etree._Element | None = None
-        for event, element in events:
-            if event == "start":
-                depth += 1
-                elements += 1
-                if depth > max_depth or elements > max_elements:
-                    raise self._too_big(depth > max_depth)
-                if entry is not None:
-                    inside += 1
-                    if inside > max_in_entry:
-                        raise self._entry_too_big()
-                elif self._start(element):
-                    entry, inside = element, 0
-            else:
-                depth -= 1
-                if entry is None:
-                    self._end(element)
-                elif element is entry:
-                    entry = None
-                    self._entry(element)
-
-    def _too_big(self, deep: bool) -> CamtRejection:
-        limits = self._limits
-        if deep:
-            what = f"elements are nested more than {limits.xml_depth} deep"
-            return CamtRejection(over_limit("xml_depth", limits.xml_depth, what))
-        what = "the document has too many elements"
-        return CamtRejection(over_limit("xml_elements", limits.xml_elements, what))
-
-    def _entry_too_big(self) -> CamtRejection:
-        limits = self._limits
-        what = "one entry (Ntry) holds too many elements"
-        message = over_limit("xml_block_elements", limits.xml_block_elements, what)
-        return CamtRejection(message, self._builder.next_entry_where if self._builder else "")
-
-    def _start(self, element: etree._Element) -> bool:
-        """The start of an element outside every entry; True when it opens an entry."""
+    def handle(self, event: str, element: etree._Element) -> None:
+        """Take one parse event (start or end of Document, a statement or an entry)."""
         names = self._names or self._check_root(element)
         version = self._version
         assert version is not None
         tag = element.tag
-        builder = self._builder
-        if tag == self._tags[0] and builder is not None and element.getparent() is builder.element:
-            return True
-        if tag == self._tags[1]:
-            self._start_statement(element, version, names)
-        return False
-
-    def _end(self, element: etree._Element) -> None:
-        """The end of an element outside every entry."""
-        names = self._names or self._check_root(element)
-        version = self._version
-        assert version is not None
-        if self._builder is not None and element is self._builder.element:
-            self._end_statement(element)
-        elif element.getparent() is None:
-            if not self._count:
-                self._no_statements(element, version, names)
-        else:
-            self._passed(element)
-
-    def _passed(self, element: etree._Element) -> None:
-        """An element outside every entry has ended: keep it only when it is needed later
-        (the group header, a statement's head, what the document root holds)."""
-        parent = element.getparent()
-        assert parent is not None
-        builder = self._builder
-        message, group_header = self._tags[2], self._tags[3]
-        if parent.tag == message:
-            needed = element.tag == group_header
-        elif builder is not None and parent is builder.element:
-            needed = (
-                _split_tag(element.tag)[1] in HEAD_PARTS if isinstance(element.tag, str) else False
-            )
-        else:
-            needed = True  # inside a kept element, or a child of the root
-        if not needed:
-            element.clear()
-            parent.remove(element)
-            return
-        self._kept += 1
-        if self._kept - self._kept_before_statement > self._limits.xml_block_elements:
-            raise CamtRejection(
-                over_limit(
-                    "xml_block_elements",
-                    self._limits.xml_block_elements,
-                    "the head of a statement or message holds too many elements",
-                )
-            )
+        if tag == names["Ntry"]:
+            builder = self._builder
+            if event == "start":
+                if self._open_entry is None and builder and element.getparent() is builder.element:
+                    self._open_entry = element
+            elif element is self._open_entry:
+                self._open_entry = None
+                self._entry(element)
+            else:
+                _discard(element)  # not an entry of a statement: nobody needs it
+        elif tag == names["TxDtls"]:
+            if event == "end":
+                if self._open_entry is None:
+                    _discard(element)
+                else:
+                    _drop_passed(element, keep=(names["TxDtls"], names["Btch"]))
+        elif tag == names[version.kind.statement_element]:
+            if event == "start":
+                self._start_statement(element, version, names)
+            elif self._builder is not None and element is self._builder.element:
+                self._end_statement(element)
+            elif element.getparent() is not None and self._open_entry is None:
+                _discard(element)  # not a statement of this message
+        elif event == "end" and element.getparent() is None and not self._count:
+            self._no_statements(element, version, names)
 
     def result(self, root: etree._Element | None) -> list[Statement]:
         """The statements, once the whole document has been read."""
@@ -276,26 +216,17 @@ class _DocumentReader:
                 f"use format {version.kind.source_format}"
             )
         self._version = version
-        names = Names(version.namespace)
-        kind = version.kind
-        # looked up once: the hot path compares every element's tag with these
-        self._tags = (
-            names["Ntry"],
-            names[kind.statement_element],
-            names[kind.message_element],
-            names["GrpHdr"],
-        )
-        self._names = names
-        return names
+        self._names = Names(version.namespace)
+        return self._names
 
     def _start_statement(self, element: etree._Element, version: CamtVersion, names: Names) -> None:
         parent = element.getparent()
         if parent is None or parent.tag != names[version.kind.message_element]:
             return  # not a statement of this message; ignore it
+        _drop_passed(element, keep=(names["GrpHdr"],))  # unknown elements before it
         if self._message_id is None:
             self._message_id = clean(parent.findtext(names["GrpHdr/MsgId"]))
         self._count += 1
-        self._kept_before_statement = self._kept
         self._builder = StatementBuilder(
             element,
             names,
@@ -323,6 +254,7 @@ class _DocumentReader:
             )
         )
         _forget(element)
+        _drop_passed(element, keep=_head_tags(self._names))
 
     def _end_statement(self, element: etree._Element) -> None:
         builder = self._builder
@@ -330,7 +262,6 @@ class _DocumentReader:
             return
         self._statements.append(builder.finish())
         self._builder = None
-        self._kept = self._kept_before_statement  # the head goes with the statement
         _forget(element)
 
     def _no_statements(self, root: etree._Element, version: CamtVersion, names: Names) -> None:
@@ -364,6 +295,64 @@ def _split_tag(tag: str) -> tuple[str | None, str]:
             f"element {tag} uses namespace prefix {prefix!r}, which is not declared"
         )
     return None, tag
+
+
+def _head_tags(names: Names) -> tuple[str, ...]:
+    return tuple(names[part] for part in sorted(HEAD_PARTS))
+
+
+def _discard(element: etree._Element) -> None:
+    """Clear an element nobody needs and take it out of the tree."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
+
+
+def _drop_passed(element: etree._Element, *, keep: tuple[str, ...]) -> None:
+    """Drop the siblings before `element` back to the nearest one whose tag is in
+    `keep` (those, and what comes before them, are needed or dropped already)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    while previous is not None and previous.tag not in keep:
+        earlier = previous.getprevious()
+        parent.remove(previous)
+        previous = earlier
+
+
+class _Metered:
+    """The stream the parser reads, counting the bytes since the last parse event.
+
+    Between two events (the start or end of a statement, an entry or a transaction
+    detail) the parser builds elements nobody has looked at yet; more than `limit`
+    bytes of them is refused, so no stretch of unknown elements can grow the tree
+    without bound."""
+
+    def __init__(self, source: Readable, limit: int) -> None:
+        self._source = source
+        self._limit = limit
+        self._read = 0
+        self._marked = 0
+
+    def mark(self) -> None:
+        """An event arrived: the stretch without one starts again here."""
+        self._marked = self._read
+
+    def read(self, size: int = -1) -> bytes:
+        """The next bytes for the parser; refused past the limit without an event."""
+        chunk = self._source.read(size)
+        self._read += len(chunk)
+        if self._read - self._marked > self._limit:
+            raise CamtRejection(
+                over_limit(
+                    "xml_gap_bytes",
+                    self._limit,
+                    "the XML holds too much without a statement, entry or transaction boundary",
+                )
+            )
+        return chunk
 
 
 class _Rewound:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.camt_file import generate
 from connectors.base import ConnectorError
 from connectors.camt import parse_camt
 from connectors.ofx import parse_ofx
@@ -35,7 +36,7 @@ TAIL = b"</BkToCstmrStmt></Document>"
 ARABIC_ONE = "\u0661"  # ١
 
 # Parse a file in a child process whose address space is capped; print the outcome
-# and the peak resident memory growth (KB) over a small warm-up parse.
+# and the peak resident memory growth (KB) over a warm-up parse of another file.
 CHILD = """
 import json, resource, sys
 from pathlib import Path
@@ -55,9 +56,11 @@ print(json.dumps({"outcome": outcome, "grown_kb": grown}))
 """.replace("CAP", str(MEMORY_CAP))
 
 
-def _capped_parse(path: Path, **env: str) -> dict[str, object]:
+def _capped_parse(
+    path: Path, warm_up: Path = SAMPLES_DIR / "camt053_v02_zuiderveen.xml", **env: str
+) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path), str(SAMPLES_DIR / "camt053_v02_zuiderveen.xml")],
+        [sys.executable, "-c", CHILD, str(path), str(warm_up)],
         cwd=ROOT,
         env={**os.environ, **env},
         capture_output=True,
@@ -91,13 +94,22 @@ def test_the_hostile_zip_is_small_and_refused_under_a_memory_cap(tmp_path: Path)
 
 
 def test_unknown_elements_are_dropped_as_they_pass(tmp_path: Path) -> None:
-    # 600,000 unknown elements held in the tree cost about 80 MB; dropped as they
-    # pass they cost nothing, whatever their number
-    plain = tmp_path / "veel-onbekend.xml"
-    plain.write_bytes(_unknown_elements(600_000))
-    result = _capped_parse(plain)
-    assert "needs at least one" in str(result["outcome"])  # read to the end: no Stmt
+    # 600,000 unknown elements between the entries of a good statement, held in the
+    # tree, cost about 80 MB; dropped as they pass they cost nothing
+    clean = tmp_path / "schoon.xml"
+    generate(clean, 3000)
+    junk = tmp_path / "veel-onbekend.xml"
+    junk.write_bytes(clean.read_bytes().replace(b"</Ntry>", b"</Ntry>" + b"<a/>" * 200))
+    result = _capped_parse(junk, clean)
+    assert result["outcome"] == "accepted", result
     assert int(str(result["grown_kb"])) < 30_000, result
+
+
+def test_a_stretch_of_unknown_elements_is_refused(tmp_path: Path) -> None:
+    plain = tmp_path / "veel-onbekend.xml"
+    plain.write_bytes(_unknown_elements(1_000_000))  # 4 MB without any boundary
+    result = _capped_parse(plain)
+    assert "HHB_LIMIT_XML_GAP_MB" in str(result["outcome"]), result
 
 
 def test_each_size_limit_names_its_variable(
@@ -126,15 +138,13 @@ def test_each_size_limit_names_its_variable(
         archive.writestr("groot.xml", big)
     refused(buffer.getvalue(), "HHB_LIMIT_ZIP_MEMBER_MB", "1")
     refused(buffer.getvalue(), "HHB_LIMIT_ZIP_TOTAL_MB", "1")
-    refused(sample, "HHB_LIMIT_XML_DEPTH", "5")
-    refused(sample, "HHB_LIMIT_XML_ELEMENTS", "50")
-    deep_entry = sample.replace(b"<AcctSvcrRef>", b"<X/>" * 200 + b"<AcctSvcrRef>", 1)
-    message = refused(deep_entry, "HHB_LIMIT_XML_BLOCK_ELEMENTS", "100")
-    assert "one entry (Ntry)" in message
-    head_junk = sample.replace(b"<Bal>", b"<Onbekend/>" * 200 + b"<Bal>", 1)
-    assert parse_camt(head_junk, "x.xml")  # unknown head parts are dropped, not kept
-    group_junk = sample.replace(b"<MsgId>", b"<X/>" * 200 + b"<MsgId>", 1)
-    refused(group_junk, "HHB_LIMIT_XML_BLOCK_ELEMENTS", "100")
+    megabyte = b"<X/>" * (300 * 1024)  # 1.2 MB of unknown elements
+    for where in (b"<MsgId>", b"<Bal>", b"<AcctSvcrRef>", b"</Ntry>", b"</TxDtls>"):
+        assert where in sample
+        junk = sample.replace(where, megabyte + where, 1)
+        assert parse_camt(junk, "x.xml") == parse_camt(sample, "x.xml")  # within 2 MB
+        message = refused(junk, "HHB_LIMIT_XML_GAP_MB", "1")
+        assert "without a statement, entry or transaction boundary" in message
 
 
 def test_limits_default_and_a_bad_setting_is_named() -> None:
@@ -143,14 +153,14 @@ def test_limits_default_and_a_bad_setting_is_named() -> None:
     assert input_limits({"HHB_LIMIT_ZIP_MEMBER_MB": "5"}).zip_member_bytes == 5 * 1024**2
     assert set(LIMIT_VARIABLES) == set(InputLimits.__dataclass_fields__)
     for bad in ("0", "-1", "veel", "1e3", ARABIC_ONE):
-        with pytest.raises(ValueError, match="HHB_LIMIT_XML_DEPTH"):
-            input_limits({"HHB_LIMIT_XML_DEPTH": bad})
+        with pytest.raises(ValueError, match="HHB_LIMIT_XML_GAP_MB"):
+            input_limits({"HHB_LIMIT_XML_GAP_MB": bad})
 
 
 def test_a_bad_limit_setting_is_one_connector_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HHB_LIMIT_XML_DEPTH", "diep")
+    monkeypatch.setenv("HHB_LIMIT_XML_GAP_MB", "veel")
     sample = (SAMPLES_DIR / "camt053_v02_zuiderveen.xml").read_bytes()
-    with pytest.raises(ConnectorError, match="HHB_LIMIT_XML_DEPTH='diep'"):
+    with pytest.raises(ConnectorError, match="HHB_LIMIT_XML_GAP_MB='veel'"):
         parse_camt(sample, "x.xml")
 
 

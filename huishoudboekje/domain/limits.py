@@ -164,9 +164,7 @@ class InputLimits:
     zip_total_bytes: int = 200 * MB  # all files inside a ZIP together, unpacked
     zip_members: int = 1000  # files inside one ZIP
     zip_ratio: int = 200  # unpacked size / packed size of one member (a "zip bomb")
-    xml_depth: int = 64  # elements inside elements (CAMT needs about 15)
-    xml_elements: int = 5_000_000  # elements in one XML document (about 100,000 entries)
-    xml_block_elements: int = 10_000  # elements in one entry, or in a statement's head
+    xml_gap_bytes: int = 2 * MB  # XML between two entries / transaction details
     config_bytes: int = 20 * MB  # a configuration file (YAML)
     config_nodes: int = 1_000_000  # values in a configuration, with aliases expanded
     config_depth: int = 40  # mappings and lists inside each other in a configuration
@@ -178,15 +176,13 @@ LIMIT_VARIABLES: Final[Mapping[str, str]] = MappingProxyType(
         "zip_total_bytes": "HHB_LIMIT_ZIP_TOTAL_MB",
         "zip_members": "HHB_LIMIT_ZIP_MEMBERS",
         "zip_ratio": "HHB_LIMIT_ZIP_RATIO",
-        "xml_depth": "HHB_LIMIT_XML_DEPTH",
-        "xml_elements": "HHB_LIMIT_XML_ELEMENTS",
-        "xml_block_elements": "HHB_LIMIT_XML_BLOCK_ELEMENTS",
+        "xml_gap_bytes": "HHB_LIMIT_XML_GAP_MB",
         "config_bytes": "HHB_LIMIT_CONFIG_MB",
         "config_nodes": "HHB_LIMIT_CONFIG_NODES",
         "config_depth": "HHB_LIMIT_CONFIG_DEPTH",
     }
 )
-_IN_MB: Final = frozenset({"zip_member_bytes", "zip_total_bytes", "config_bytes"})
+_IN_MB: Final = frozenset({"zip_member_bytes", "zip_total_bytes", "config_bytes", "xml_gap_bytes"})
 
 
 class LimitSettingError(ValueError):
