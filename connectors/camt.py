@@ -78,7 +78,6 @@ class CamtImporter:
 
     def extract(self, path: Path) -> list[Statement]:
         """Parse the whole file (streamed from disk) or raise `ConnectorError`."""
-
         return self._extract(path, reconcile=True)
 
     def extract_unchecked(self, path: Path) -> list[Statement]:
