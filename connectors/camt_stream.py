@@ -158,6 +158,9 @@ class _DocumentReader:
         self._count = 0
         self._message_id: str | None = None
         self._open_entry: etree._Element | None = None
+        self._head_tags: tuple[str, ...] = ()
+        self._detail_tags: tuple[str, ...] = ()
+        self._entry_tag = ""
 
     def handle(self, event: str, element: etree._Element) -> None:
         """Take one parse event (start or end of Document, a statement or an entry)."""
@@ -165,7 +168,7 @@ class _DocumentReader:
         version = self._version
         assert version is not None
         tag = element.tag
-        if tag == names["Ntry"]:
+        if tag == self._entry_tag:
             builder = self._builder
             if event == "start":
                 if self._open_entry is None and builder and element.getparent() is builder.element:
@@ -175,12 +178,12 @@ class _DocumentReader:
                 self._entry(element)
             else:
                 _discard(element)  # not an entry of a statement: nobody needs it
-        elif tag == names["TxDtls"]:
+        elif tag == names.TxDtls:
             if event == "end":
                 if self._open_entry is None:
                     _discard(element)
                 else:
-                    _drop_passed(element, keep=(names["TxDtls"], names["Btch"]))
+                    _drop_passed(element, keep=self._detail_tags)
         elif tag == names[version.kind.statement_element]:
             if event == "start":
                 self._start_statement(element, version, names)
@@ -216,8 +219,13 @@ class _DocumentReader:
                 f"use format {version.kind.source_format}"
             )
         self._version = version
-        self._names = Names(version.namespace)
-        return self._names
+        names = Names(version.namespace)
+        # looked up once: compared with on every entry and transaction detail
+        self._head_tags = tuple(names[part] for part in sorted(HEAD_PARTS))
+        self._detail_tags = (names.TxDtls, names["Btch"])
+        self._entry_tag = names["Ntry"]
+        self._names = names
+        return names
 
     def _start_statement(self, element: etree._Element, version: CamtVersion, names: Names) -> None:
         parent = element.getparent()
@@ -254,7 +262,7 @@ class _DocumentReader:
             )
         )
         _forget(element)
-        _drop_passed(element, keep=_head_tags(self._names))
+        _drop_passed(element, keep=self._head_tags)
 
     def _end_statement(self, element: etree._Element) -> None:
         builder = self._builder
@@ -295,10 +303,6 @@ def _split_tag(tag: str) -> tuple[str | None, str]:
             f"element {tag} uses namespace prefix {prefix!r}, which is not declared"
         )
     return None, tag
-
-
-def _head_tags(names: Names) -> tuple[str, ...]:
-    return tuple(names[part] for part in sorted(HEAD_PARTS))
 
 
 def _discard(element: etree._Element) -> None:
