@@ -24,7 +24,7 @@ from huishoudboekje.adapters.config.schema import (
     HouseholdModel,
     model_at,
 )
-from huishoudboekje.adapters.config.values import optional_day
+from huishoudboekje.adapters.config.values import optional_day, stored_data
 from huishoudboekje.domain.household import Gemeente, Household, LeefgeldPolicyKind
 from huishoudboekje.domain.limits import InputLimits, LimitSettingError, input_limits, over_limit
 
@@ -71,9 +71,12 @@ def parse_config(text: str, file: str = "<config>") -> Configuration:
 
 
 def household_from_data(data: Mapping[str, Any]) -> Household:
-    """Build a `Household` from its plain-data form (as stored or exported)."""
+    """Build a `Household` from its plain-data form (as stored or exported).
+
+    Stored data: the ranges of `domain.limits` do not apply (see `stored_data`)."""
     try:
-        return HouseholdModel.model_validate(data).to_domain()
+        with stored_data():
+            return HouseholdModel.model_validate(data).to_domain()
     except ValidationError as exc:
         code = data.get("code", "?")
         where = f"household {code}"
@@ -81,9 +84,10 @@ def household_from_data(data: Mapping[str, Any]) -> Household:
 
 
 def gemeente_from_data(data: Mapping[str, Any]) -> Gemeente:
-    """Build a `Gemeente` from its plain-data form."""
+    """Build a `Gemeente` from its plain-data form (stored: the ranges do not apply)."""
     try:
-        return GemeenteModel.model_validate(data).to_domain()
+        with stored_data():
+            return GemeenteModel.model_validate(data).to_domain()
     except ValidationError as exc:
         raise ConfigError([_problem_from_error(e, "gemeente", {}) for e in exc.errors()]) from None
 

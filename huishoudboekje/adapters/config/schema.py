@@ -41,6 +41,7 @@ from huishoudboekje.adapters.config.values import (
     Text,
     WeekdayName,
     fail,
+    ranges_apply,
 )
 from huishoudboekje.adapters.config.values import domain_default as _d
 from huishoudboekje.domain.household import (
@@ -72,7 +73,12 @@ class _Section(BaseModel):
     def _in_range(cls, value: object, info: ValidationInfo) -> object:
         """Every whole-number field stays inside its range (`domain.limits.WHOLE_RANGES`,
         by field name; fields not listed there get the default range)."""
-        if isinstance(value, int) and not isinstance(value, bool) and info.field_name:
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and info.field_name
+            and ranges_apply()
+        ):
             problem = whole_problem(info.field_name, value)
             if problem is not None:
                 raise fail(problem)

@@ -7,10 +7,12 @@ shown to the operator as is.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -43,6 +45,28 @@ MAX_NAME = 70
 MAX_TEXT = 140
 _ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 _FRACTION_PATTERN = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+# Data the database already holds was checked when it was saved. Loading it again must
+# not fail because a range was tightened later (issue 18): the household is loaded as it
+# was accepted, and `hhb config export` + `hhb config check` shows what is now out of
+# range. Formats (an IBAN, a date, an amount in 0-9) are checked either way.
+_STORED: ContextVar[bool] = ContextVar("hhb_config_stored", default=False)
+
+
+@contextlib.contextmanager
+def stored_data() -> Iterator[None]:
+    """Within this block, values are read as stored data: the ranges do not apply."""
+    token = _STORED.set(True)
+    try:
+        yield
+    finally:
+        _STORED.reset(token)
+
+
+def ranges_apply() -> bool:
+    """Whether the ranges of `domain.limits` apply (new input, not stored data)."""
+    return not _STORED.get()
 
 
 def fail(message: str) -> PydanticCustomError:
@@ -79,7 +103,7 @@ def _amount(value: object) -> Money:
             'like "725.40" (no thousands separator, no € sign)'
         )
     money = Money(text)
-    too_large = amount_problem(money.amount)
+    too_large = amount_problem(money.amount) if ranges_apply() else None
     if too_large is not None:
         raise fail(f'"{value}" {too_large}')
     return money
@@ -122,7 +146,7 @@ def _optional_fraction(value: object) -> Decimal | None:
 
 def _day(value: object) -> date:
     day = _any_day(value)
-    outside = day_problem(day)
+    outside = day_problem(day) if ranges_apply() else None
     if outside is not None:
         raise fail(outside)
     return day
@@ -153,7 +177,9 @@ def _text(value: object, *, lines: bool = False) -> str:
     """Text without control or text-direction characters (`lines`: newlines allowed)."""
     if isinstance(value, str):
         text = value.strip()
-        hidden = text_problem(text.replace("\r\n", "").replace("\n", "") if lines else text)
+        hidden = None
+        if ranges_apply():
+            hidden = text_problem(text.replace("\r\n", "").replace("\n", "") if lines else text)
         if hidden is not None:
             raise fail(hidden)
         return text
