@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bench.camt_file import generate
+from cli.main import main
 from connectors.base import ConnectorError
 from connectors.camt import parse_camt
 from connectors.ofx import parse_ofx
@@ -236,3 +237,18 @@ def test_xml_comments_and_blank_lines_after_the_closing_tag_are_accepted() -> No
     sample = (SAMPLES_DIR / "camt053_v02_zuiderveen.xml").read_bytes()
     trailing = sample.rstrip() + b"\n<!-- export 2024-03-26 -->\n\n  \n"
     assert parse_camt(trailing, "x.xml") == parse_camt(sample, "x.xml")
+
+
+def test_parse_without_balance_check_keeps_json_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    path = SAMPLES_DIR / "unbalanced_camt053_v02.xml"
+    assert main(["parse", "--json", str(path)]) == 2
+    assert "balances do not reconcile" in capsys.readouterr().err
+    assert main(["parse", "--no-balance-check", "--json", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith("LET OP: de saldi kloppen niet")
+    shown = json.loads(captured.out)
+    assert sum(len(s["transactions"]) for s in shown["statements"]) == 13
+    # a file refused for another reason stays refused
+    assert (
+        main(["parse", "--no-balance-check", str(SAMPLES_DIR / "camt053_billion_laughs.xml")]) == 2
+    )
