@@ -42,6 +42,14 @@ def register(subparsers: Any) -> None:
         help=f"{AUTO} (default: detect from the content) or an importer name: {_known_names()}",
     )
     parser.add_argument("--json", action="store_true", help="print the normalized JSON")
+    parser.add_argument(
+        "--no-balance-check",
+        action="store_true",
+        help=(
+            "show the transactions even when opening + transactions does not equal the "
+            "closing balance (a warning comes first; the night still refuses such a file)"
+        ),
+    )
     parser.set_defaults(func=run)
 
 
@@ -56,8 +64,17 @@ def run(args: argparse.Namespace) -> int:
         importer = _importer(path, args.format)
         statements = importer.extract(path)
     except ConnectorError as error:
-        print(error, file=err)
-        return EXIT_BAD_INPUT
+        if not args.no_balance_check or not _is_balance_refusal(error):
+            print(error, file=err)
+            return EXIT_BAD_INPUT
+        try:
+            statements = importer.extract_unchecked(path)
+        except ConnectorError as second:  # also wrong in another way: that is the answer
+            print(second, file=err)
+            return EXIT_BAD_INPUT
+        warning = f"LET OP: de saldi kloppen niet; dit bestand wordt 's nachts geweigerd. ({error})"
+        # on top of the table; with --json on stderr, so the JSON stays clean
+        print(warning, file=err if args.json else out)
     except LookupError as error:  # unknown --format
         print(f"hhb parse: {error.args[0]}", file=err)
         return EXIT_BAD_INPUT
@@ -66,6 +83,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_statements(importer.name, statements, out)
     return EXIT_OK
+
+
+def _is_balance_refusal(error: ConnectorError) -> bool:
+    """Whether the importer refused the file only because its balances do not add up."""
+    message = error.message
+    return "do not reconcile" in message or "running balance does not add up" in message
 
 
 def _importer(path: Path, name: str) -> StatementImporter:
@@ -109,6 +132,7 @@ def _statement_table(statement: Statement) -> Table:
             period,
             f"begin {_money(statement.opening_balance)}",
             f"eind {_money(statement.closing_balance)} {statement.currency}",
+            _skipped(statement),
         )
         if part
     )
@@ -144,6 +168,12 @@ def _flags(tx: BankTransaction) -> str:
     if tx.is_return:
         flags.append(f"retour {tx.return_reason}".strip())
     return ", ".join(flags)
+
+
+def _skipped(statement: Statement) -> str:
+    """The note on entries that were left out (pending, "PDNG"), or ""."""
+    skipped = dict(statement.extra).get("skipped_entries", "")
+    return f"overgeslagen (nog niet geboekt): {skipped}" if skipped else ""
 
 
 def _money(amount: Money | None) -> str:

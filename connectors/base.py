@@ -86,6 +86,13 @@ class StatementImporter(Protocol):
         """Parse the whole file or raise `ConnectorError`; never a partial result."""
         ...
 
+    def extract_unchecked(self, path: Path) -> list[Statement]:
+        """As `extract`, but without the opening + entries = closing balance check.
+
+        Only for showing what a refused file holds (`hhb parse --no-balance-check`);
+        never for booking."""
+        ...
+
 
 def read_whole(connector: str, path: Path, max_bytes: int | None = None) -> bytes:
     """The file's bytes, or a `ConnectorError` naming it (unreadable, or over `max_bytes`)."""
@@ -114,11 +121,14 @@ class BytesImporter:
         looks_like: Callable[[bytes], bool],
         parse: Callable[[bytes, str], list[Statement]],
         sniff_bytes: int = 4096,
+        parse_unchecked: Callable[[bytes, str], list[Statement]] | None = None,
     ) -> None:
         self.name = name
         self._looks_like = looks_like
         self._parse = parse
         self._sniff_bytes = sniff_bytes
+        # A format without a balance check parses the same either way.
+        self._parse_unchecked = parse_unchecked or parse
 
     def identify(self, path: Path) -> bool:
         """Sniff the head of the file; never raises (unreadable means "not mine")."""
@@ -132,3 +142,7 @@ class BytesImporter:
     def extract(self, path: Path) -> list[Statement]:
         """Parse the whole file or raise `ConnectorError`; never a partial result."""
         return self._parse(read_whole(self.name, path), path.name)
+
+    def extract_unchecked(self, path: Path) -> list[Statement]:
+        """As `extract`, without the balance check (diagnostics only, never booking)."""
+        return self._parse_unchecked(read_whole(self.name, path), path.name)

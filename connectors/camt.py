@@ -21,12 +21,12 @@ from typing import IO
 from connectors.base import ConnectorError
 from connectors.camt_stream import read_document
 from connectors.camt_values import CamtRejection
+from connectors.xml_safety import current_limits
 from huishoudboekje.domain.banking import Statement
+from huishoudboekje.domain.limits import MB, InputLimits, LimitSettingError, over_limit
 
 SNIFF_BYTES = 4096
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")  # entry, empty, spanned
-MAX_ZIP_MEMBERS = 1000
-MAX_MEMBER_BYTES = 2 * 1024**3
 # A damaged ZIP member: an unknown compression method (NotImplementedError) or
 # encryption (RuntimeError) when it is opened; bad compressed data (zlib, lzma) or
 # data cut short (EOFError) while it is read.
@@ -78,10 +78,16 @@ class CamtImporter:
 
     def extract(self, path: Path) -> list[Statement]:
         """Parse the whole file (streamed from disk) or raise `ConnectorError`."""
+        return self._extract(path, reconcile=True)
 
+    def extract_unchecked(self, path: Path) -> list[Statement]:
+        """As `extract`, without the balance check (diagnostics only, never booking)."""
+        return self._extract(path, reconcile=False)
+
+    def _extract(self, path: Path, *, reconcile: bool) -> list[Statement]:
         def run() -> list[Statement]:
             with path.open("rb") as stream:
-                return _parse_stream(stream, path.name, self.code, True)
+                return _parse_stream(stream, path.name, self.code, reconcile)
 
         return _guarded(self.name, path.name, run)
 
@@ -133,6 +139,8 @@ def _guarded(connector: str, filename: str, run: Callable[[], list[Statement]]) 
         ) from None
     except CamtRejection as error:
         raise ConnectorError(connector, filename, error.message, error.where) from None
+    except LimitSettingError as error:
+        raise ConnectorError(connector, filename, str(error)) from None
     except OSError as error:
         raise ConnectorError(
             connector, filename, f"cannot read the file: {error.strerror or error}"
@@ -156,28 +164,96 @@ def _parse_stream(
 
 
 def _parse_zip(stream: IO[bytes], expect: str | None, reconcile: bool) -> list[Statement]:
+    limits = current_limits()
     with zipfile.ZipFile(stream) as archive:
         members = _members(archive)
         if not members:
             raise CamtRejection("the ZIP archive holds no files")
-        if len(members) > MAX_ZIP_MEMBERS:
-            raise CamtRejection(f"the ZIP archive holds more than {MAX_ZIP_MEMBERS} files")
+        if len(members) > limits.zip_members:
+            raise CamtRejection(
+                over_limit(
+                    "zip_members",
+                    limits.zip_members,
+                    f"the ZIP archive holds {len(members)} files, too many",
+                )
+            )
+        budget = _Budget(limits)
         statements: list[Statement] = []
         for info in members:
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise _MemberRejection(info.filename, CamtRejection("member is too large"))
+            budget.declared(info)  # refuse what says it is too large before reading it
             try:
                 member = archive.open(info)
             except _OPEN_ERRORS as error:
                 raise _MemberRejection(info.filename, _unpack_rejection(error)) from None
             with member:
+                counted = _Counted(member, info, budget)
                 try:
-                    statements.extend(read_document(member, expect=expect, reconcile=reconcile))
+                    statements.extend(read_document(counted, expect=expect, reconcile=reconcile))
                 except CamtRejection as error:
                     raise _MemberRejection(info.filename, error) from None
                 except _READ_ERRORS as error:
                     raise _MemberRejection(info.filename, _unpack_rejection(error)) from None
         return statements
+
+
+class _Budget:
+    """The unpacked bytes a ZIP may still use: per member, in total, and per packed byte.
+
+    Checked twice: against the sizes the archive declares (cheap, before reading),
+    and against the bytes that really come out (a ZIP can lie about its sizes)."""
+
+    def __init__(self, limits: InputLimits) -> None:
+        self.limits = limits
+        self.total = 0
+
+    def declared(self, info: zipfile.ZipInfo) -> None:
+        self.check(info, info.file_size, self.total + info.file_size)
+
+    def check(self, info: zipfile.ZipInfo, member: int, total: int) -> None:
+        limits = self.limits
+        if member > limits.zip_member_bytes:
+            self._refuse(info, "zip_member_bytes", limits.zip_member_bytes, "unpacks to more")
+        if total > limits.zip_total_bytes:
+            self._refuse(
+                None, "zip_total_bytes", limits.zip_total_bytes, "the ZIP archive unpacks to more"
+            )
+        # a ratio only means something once there is more than a little data
+        if member > MB and member > limits.zip_ratio * max(info.compress_size, 1):
+            raise _MemberRejection(
+                info.filename,
+                CamtRejection(
+                    over_limit(
+                        "zip_ratio",
+                        limits.zip_ratio,
+                        f"unpacks to more than {limits.zip_ratio} times its packed size "
+                        "(a ZIP bomb?)",
+                    )
+                ),
+            )
+
+    def _refuse(self, info: zipfile.ZipInfo | None, field: str, limit: int, what: str) -> None:
+        message = over_limit(field, limit, f"{what} than {limit // MB} MB")
+        if info is None:
+            raise CamtRejection(message)
+        raise _MemberRejection(info.filename, CamtRejection(message))
+
+
+class _Counted:
+    """A ZIP member stream that counts what it unpacks and stops at the budget."""
+
+    def __init__(self, member: IO[bytes], info: zipfile.ZipInfo, budget: _Budget) -> None:
+        self._member = member
+        self._info = info
+        self._budget = budget
+        self._read = 0
+
+    def read(self, size: int = -1) -> bytes:
+        """At most `size` bytes (64 KB when unbounded, so nothing is unpacked whole)."""
+        chunk = self._member.read(size if 0 <= size <= 1024 * 1024 else 64 * 1024)
+        self._read += len(chunk)
+        self._budget.total += len(chunk)
+        self._budget.check(self._info, self._read, self._budget.total)
+        return chunk
 
 
 def _unpack_rejection(error: Exception) -> CamtRejection:

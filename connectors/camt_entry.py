@@ -80,9 +80,17 @@ class _EntryHead:
 
 
 def parse_entry(
-    entry: etree._Element, names: Names, where: str, own_account: str = ""
+    entry: etree._Element,
+    names: Names,
+    where: str,
+    own_account: str = "",
+    *,
+    value_date_will_do: bool = False,
 ) -> EntryResult:
     """Parse one `Ntry`; raise `CamtRejection` naming `where` when it is unusable.
+
+    `value_date_will_do`: an entry without a booking date takes its value date
+    (camt.054 notifications often carry only that); otherwise it is refused.
 
     `own_account` (the statement's account) keeps our own account from being
     taken for the counterparty.
@@ -96,7 +104,7 @@ def parse_entry(
     status = element_text(fields.get(names.Sts))
     if status not in ("", BOOKED):
         return EntryResult(status=status)
-    head = _entry_head(fields, names, where)
+    head = _entry_head(fields, names, where, value_date_will_do)
     if details:
         drafts = _split_details(details, head, names, where, own_account)
     else:
@@ -107,7 +115,7 @@ def parse_entry(
     return EntryResult(status=status, amount=head.amount, currency=head.currency, drafts=drafts)
 
 
-def _entry_head(fields: Children, names: Names, where: str) -> _EntryHead:
+def _entry_head(fields: Children, names: Names, where: str, value_date_will_do: bool) -> _EntryHead:
     amount_element = fields.get(names.Amt)
     if amount_element is None:
         raise CamtRejection("entry has no amount (Amt)", where)
@@ -115,9 +123,12 @@ def _entry_head(fields: Children, names: Names, where: str) -> _EntryHead:
     currency = parse_currency(amount_element.get("Ccy"), where)
     direction = parse_direction(child_text(fields, names.CdtDbtInd), where)
     booking_date = parse_date_choice(fields.get(names.BookgDt), names, "booking date", where)
-    if booking_date is None:
-        raise CamtRejection("entry has no booking date (BookgDt)", where)
     value_date = parse_date_choice(fields.get(names.ValDt), names, "value date", where)
+    if booking_date is None and value_date_will_do:
+        booking_date = value_date
+    if booking_date is None:
+        missing = " or value date (ValDt)" if value_date_will_do else ""
+        raise CamtRejection(f"entry has no booking date (BookgDt){missing}", where)
     code = fields.get(names.BkTxCd)
     return _EntryHead(
         amount=amount if direction > 0 else -amount,

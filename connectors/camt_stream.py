@@ -1,8 +1,14 @@
 """Streaming, hardened reading of one CAMT XML document.
 
-`lxml.etree.iterparse` delivers only `Document`, statement and `Ntry` events;
-every entry is parsed and then cleared from the tree, so memory stays flat
-however long the file is. The parser never resolves entities, never touches
+`lxml.etree.iterparse` delivers only `Document`, statement, `Ntry` and `TxDtls`
+events; every entry is parsed and then cleared from the tree, and at each event
+the elements passed since the previous one that nothing needs (unknown elements
+between entries, beside statements, between transaction details) are dropped.
+What lies between two events is bounded too: the stream is metered, and more than
+`InputLimits.xml_gap_bytes` of XML without an event is refused. Memory therefore
+stays flat however long the file is and whatever unknown elements it holds; it
+grows only with a legitimate entry (a batch entry keeps its TxDtls until it
+ends). The parser never resolves entities, never touches
 the network, loads no DTD and refuses any document that has a DOCTYPE at all
 (XXE, billion laughs).
 """
@@ -11,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import IO
+from typing import Protocol
 
 from lxml import etree
 
@@ -22,9 +28,11 @@ from connectors.xml_safety import (
     DOCTYPE_REFUSAL,
     PROLOG_BYTES,
     SAFE_PARSER_OPTIONS,
+    current_limits,
     doctype_in_prolog,
 )
 from huishoudboekje.domain.banking import Statement
+from huishoudboekje.domain.limits import over_limit
 
 NAMESPACE_PREFIX = "urn:iso:std:iso:20022:tech:xsd:"
 _NAMESPACE_RE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:camt\.(\d{3})\.001\.(\d{2})\Z")
@@ -52,7 +60,10 @@ MESSAGE_KINDS = {
     "054": MessageKind("054", "BkToCstmrDbtCdtNtfctn", "Ntfctn", "debit/credit notification"),
 }
 
-_EVENT_TAGS = ("{*}Document", "{*}Stmt", "{*}Rpt", "{*}Ntfctn", "{*}Ntry")
+_EVENT_TAGS = ("{*}Document", "{*}Stmt", "{*}Rpt", "{*}Ntfctn", "{*}Ntry", "{*}TxDtls")
+# The parts of a statement's head that `camt_header` reads; anything else before,
+# between or after the entries of a statement is dropped at the next event.
+HEAD_PARTS = frozenset({"Id", "ElctrncSeqNb", "FrToDt", "Acct", "Bal"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +106,16 @@ def camt_version(namespace: str | None) -> CamtVersion:
     return CamtVersion(kind=kind, version=version, namespace=namespace)
 
 
+class Readable(Protocol):
+    """A binary stream as far as the reader needs one."""
+
+    def read(self, size: int = -1, /) -> bytes:
+        """Up to `size` bytes; b"" at the end."""
+        ...
+
+
 def read_document(
-    source: IO[bytes], *, reconcile: bool = True, expect: str | None = None
+    source: Readable, *, reconcile: bool = True, expect: str | None = None
 ) -> list[Statement]:
     """Parse one CAMT XML document from a binary stream into statements.
 
@@ -107,14 +126,16 @@ def read_document(
     if doctype_in_prolog(head):
         raise CamtRejection(DOCTYPE_REFUSAL)
     reader = _DocumentReader(reconcile=reconcile, expect=expect)
+    metered = _Metered(_Rewound(head, source), current_limits().xml_gap_bytes)
     events = etree.iterparse(
-        _Rewound(head, source),
+        metered,
         events=("start", "end"),
         tag=_EVENT_TAGS,
         **SAFE_PARSER_OPTIONS,
     )
     try:
         for event, element in events:
+            metered.mark()
             reader.handle(event, element)
     except etree.XMLSyntaxError as error:
         raise CamtRejection(
@@ -136,6 +157,10 @@ class _DocumentReader:
         self._statements: list[Statement] = []
         self._count = 0
         self._message_id: str | None = None
+        self._open_entry: etree._Element | None = None
+        self._head_tags: tuple[str, ...] = ()
+        self._detail_tags: tuple[str, ...] = ()
+        self._entry_tag = ""
 
     def handle(self, event: str, element: etree._Element) -> None:
         """Take one parse event (start or end of Document, a statement or an entry)."""
@@ -143,14 +168,29 @@ class _DocumentReader:
         version = self._version
         assert version is not None
         tag = element.tag
-        if tag == names["Ntry"]:
-            if event == "end":
+        if tag == self._entry_tag:
+            builder = self._builder
+            if event == "start":
+                if self._open_entry is None and builder and element.getparent() is builder.element:
+                    self._open_entry = element
+            elif element is self._open_entry:
+                self._open_entry = None
                 self._entry(element)
+            else:
+                _discard(element)  # not an entry of a statement: nobody needs it
+        elif tag == names.TxDtls:
+            if event == "end":
+                if self._open_entry is None:
+                    _discard(element)
+                else:
+                    _drop_passed(element, keep=self._detail_tags)
         elif tag == names[version.kind.statement_element]:
             if event == "start":
                 self._start_statement(element, version, names)
-            else:
+            elif self._builder is not None and element is self._builder.element:
                 self._end_statement(element)
+            elif element.getparent() is not None and self._open_entry is None:
+                _discard(element)  # not a statement of this message
         elif event == "end" and element.getparent() is None and not self._count:
             self._no_statements(element, version, names)
 
@@ -179,13 +219,19 @@ class _DocumentReader:
                 f"use format {version.kind.source_format}"
             )
         self._version = version
-        self._names = Names(version.namespace)
-        return self._names
+        names = Names(version.namespace)
+        # looked up once: compared with on every entry and transaction detail
+        self._head_tags = tuple(names[part] for part in sorted(HEAD_PARTS))
+        self._detail_tags = (names.TxDtls, names["Btch"])
+        self._entry_tag = names["Ntry"]
+        self._names = names
+        return names
 
     def _start_statement(self, element: etree._Element, version: CamtVersion, names: Names) -> None:
         parent = element.getparent()
         if parent is None or parent.tag != names[version.kind.message_element]:
             return  # not a statement of this message; ignore it
+        _drop_passed(element, keep=(names["GrpHdr"],))  # unknown elements before it
         if self._message_id is None:
             self._message_id = clean(parent.findtext(names["GrpHdr/MsgId"]))
         self._count += 1
@@ -205,8 +251,18 @@ class _DocumentReader:
             return
         assert self._names is not None
         where = builder.next_entry_where
-        builder.add_entry(parse_entry(element, self._names, where, builder.header.account))
+        notification = self._version is not None and self._version.kind.code == "054"
+        builder.add_entry(
+            parse_entry(
+                element,
+                self._names,
+                where,
+                builder.header.account,
+                value_date_will_do=notification,
+            )
+        )
         _forget(element)
+        _drop_passed(element, keep=self._head_tags)
 
     def _end_statement(self, element: etree._Element) -> None:
         builder = self._builder
@@ -249,10 +305,64 @@ def _split_tag(tag: str) -> tuple[str | None, str]:
     return None, tag
 
 
+def _discard(element: etree._Element) -> None:
+    """Clear an element nobody needs and take it out of the tree."""
+    element.clear()
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
+
+
+def _drop_passed(element: etree._Element, *, keep: tuple[str, ...]) -> None:
+    """Drop the siblings before `element` back to the nearest one whose tag is in
+    `keep` (those, and what comes before them, are needed or dropped already)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    previous = element.getprevious()
+    while previous is not None and previous.tag not in keep:
+        earlier = previous.getprevious()
+        parent.remove(previous)
+        previous = earlier
+
+
+class _Metered:
+    """The stream the parser reads, counting the bytes since the last parse event.
+
+    Between two events (the start or end of a statement, an entry or a transaction
+    detail) the parser builds elements nobody has looked at yet; more than `limit`
+    bytes of them is refused, so no stretch of unknown elements can grow the tree
+    without bound."""
+
+    def __init__(self, source: Readable, limit: int) -> None:
+        self._source = source
+        self._limit = limit
+        self._read = 0
+        self._marked = 0
+
+    def mark(self) -> None:
+        """An event arrived: the stretch without one starts again here."""
+        self._marked = self._read
+
+    def read(self, size: int = -1) -> bytes:
+        """The next bytes for the parser; refused past the limit without an event."""
+        chunk = self._source.read(size)
+        self._read += len(chunk)
+        if self._read - self._marked > self._limit:
+            raise CamtRejection(
+                over_limit(
+                    "xml_gap_bytes",
+                    self._limit,
+                    "the XML holds too much without a statement, entry or transaction boundary",
+                )
+            )
+        return chunk
+
+
 class _Rewound:
     """A binary stream whose first bytes were already read for the prolog check."""
 
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+    def __init__(self, head: bytes, rest: Readable) -> None:
         self._head = head
         self._rest = rest
 

@@ -22,10 +22,12 @@ from huishoudboekje.domain.money import CENT, ZERO, Money
 # neither become a dedupe key nor match one payment to another.
 PLACEHOLDER_REFERENCES = frozenset({"NOTPROVIDED", "NONREF"})
 
-_AMOUNT_RE = re.compile(r"\+?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+_AMOUNT_RE = re.compile(r"\+?(?:\d+(?:\.\d*)?|\.\d+)\Z", re.ASCII)  # 0-9 only
 _CURRENCY_RE = re.compile(r"[A-Z]{3}\Z")
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:Z|[+-]\d{2}:\d{2})?\Z")
-_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?\Z")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:Z|[+-]\d{2}:\d{2})?\Z", re.ASCII)
+_DATETIME_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?\Z", re.ASCII
+)
 _MAX_AMOUNT_CHARS = 30
 
 

@@ -35,6 +35,10 @@ class CsvImporter:
         """Parse the whole file or raise one `ConnectorError`; never a partial result."""
         return self.parse(read_whole(self.name, path, MAX_BYTES), path.name)
 
+    def extract_unchecked(self, path: Path) -> list[Statement]:
+        """As `extract`, without the running-balance checks (diagnostics only)."""
+        return self.parse(read_whole(self.name, path, MAX_BYTES), path.name, reconcile=False)
+
     def parse(self, data: bytes, filename: str, *, reconcile: bool = True) -> list[Statement]:
         """The pure parser: file contents in, statements out (or `ConnectorError`).
 

@@ -125,7 +125,8 @@ class AmountStyle:
 @cache
 def _amount_regex(decimal: str, thousands: str) -> re.Pattern[str]:
     t, d = re.escape(thousands), re.escape(decimal)
-    return re.compile(rf"([+-]?)(\d{{1,3}}(?:{t}\d{{3}})+|\d+)(?:{d}(\d{{1,2}}))?")
+    # re.ASCII: only 0-9 (Decimal would read Arabic-Indic and other digits too)
+    return re.compile(rf"([+-]?)(\d{{1,3}}(?:{t}\d{{3}})+|\d+)(?:{d}(\d{{1,2}}))?", re.ASCII)
 
 
 DECIMAL_COMMA = AmountStyle(decimal=",", thousands=".")  # 1.234,56
@@ -197,9 +198,9 @@ def parse_amount(raw: str, styles: tuple[AmountStyle, ...]) -> Money:
 
 
 _FAST_DATES: dict[str, tuple[re.Pattern[str], tuple[int, int, int]]] = {
-    "%Y%m%d": (re.compile(r"(\d{4})(\d{2})(\d{2})"), (1, 2, 3)),
-    "%Y-%m-%d": (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), (1, 2, 3)),
-    "%d-%m-%Y": (re.compile(r"(\d{2})-(\d{2})-(\d{4})"), (3, 2, 1)),
+    "%Y%m%d": (re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII), (1, 2, 3)),
+    "%Y-%m-%d": (re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII), (1, 2, 3)),
+    "%d-%m-%Y": (re.compile(r"(\d{2})-(\d{2})-(\d{4})", re.ASCII), (3, 2, 1)),
 }
 
 

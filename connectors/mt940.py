@@ -50,4 +50,8 @@ def looks_like_mt940(head: bytes) -> bool:
     return b"20" in found and b"25" in found and bool(found & {b"60F", b"60M"})
 
 
-IMPORTERS = (BytesImporter(NAME, looks_like_mt940, parse_mt940, SNIFF_BYTES),)
+def _parse_unchecked(data: bytes, filename: str) -> list[Statement]:
+    return parse_mt940(data, filename, reconcile=False)
+
+
+IMPORTERS = (BytesImporter(NAME, looks_like_mt940, parse_mt940, SNIFF_BYTES, _parse_unchecked),)

@@ -26,7 +26,7 @@ from huishoudboekje.domain.money import Money
 OPTIONS = Options(reversal_sign=True)
 _LINE_TAG = mt_tags.Statement()
 _LINE_TAG_ASN = mt_tags.StatementASNB()  # ASN: counter IBAN (up to 34) as customer reference
-_AMOUNT_RE = re.compile(r"\d{1,15}(?:,\d{0,2})?")
+_AMOUNT_RE = re.compile(r"\d{1,15}(?:,\d{0,2})?", re.ASCII)  # 0-9 only
 _TRCD_RE = re.compile(r"/TRCD/([0-9A-Z]*)/?")
 _LEGACY_ACCOUNT_RE = re.compile(r"P?[0-9][0-9.]{5,14}")
 

@@ -21,6 +21,7 @@ from lxml import etree
 from connectors.base import Rejection, guarded
 from connectors.pain001_schema import CONNECTOR, schema_errors, version_of
 from connectors.xml_safety import DOCTYPE_REFUSAL, PROLOG_BYTES, doctype_in_prolog, safe_parser
+from huishoudboekje.domain.limits import AMOUNT_TEXT
 from huishoudboekje.domain.money import Money, total
 from huishoudboekje.domain.payments import Debtor
 
@@ -212,6 +213,8 @@ class _Reader:
 
 
 def _amount(text: str | None, where: str) -> Money:
+    if not AMOUNT_TEXT.fullmatch((text or "").strip()):  # 0-9 only, no "1e3"
+        raise _Rejection(f"amount {text!r} is not an amount in cents", where)
     try:
         amount = Money((text or "").strip())
     except ValueError:

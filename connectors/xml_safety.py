@@ -10,10 +10,13 @@ second line for documents in other encodings.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Final, TypedDict
 
 from lxml import etree
+
+from huishoudboekje.domain.limits import InputLimits, input_limits
 
 PROLOG_BYTES = 64 * 1024
 DOCTYPE_REFUSAL = (
@@ -58,3 +61,8 @@ SAFE_PARSER_OPTIONS: Final[_ParserOptions] = {
 def safe_parser() -> etree.XMLParser:
     """An lxml parser that resolves no entities, loads no DTD and never touches the network."""
     return etree.XMLParser(**SAFE_PARSER_OPTIONS)
+
+
+def current_limits() -> InputLimits:
+    """The input limits in force: the defaults, or the HHB_LIMIT_* variables when set."""
+    return input_limits(os.environ)

@@ -24,6 +24,7 @@ from huishoudboekje.services.night_import import (
     record_rejected,
 )
 from scheduler.context import FileResult, NightContext, ParsedFile, sha256_of
+from scheduler.reading_marker import ABORTED, clear, interrupted, reading
 
 
 def _iban(text: str) -> str:
@@ -70,8 +71,16 @@ def move(path: Path, folder: Path) -> Path:
 def import_files(ctx: NightContext) -> ImportResult:
     """Parse every file; keep the good ones in `ctx.parsed` for `dedupe`."""
     configured = pooled_account(ctx.engine)
-    files = inbox_files(ctx)
     parsed = duplicate = rejected = 0
+    if ctx.files is None:  # a file an earlier run died reading: refuse it unread, once
+        for path in interrupted(ctx.paths.inbox):
+            sha = _read_sha(ctx, path, True)  # an unreadable one is refused right there
+            if sha is not None:
+                reject(ctx, path, sha, "?", ABORTED, True)
+            clear(path)
+            rejected += 1
+    aborted = rejected
+    files = inbox_files(ctx)
     for done, (path, movable) in enumerate(files):
         ctx.progress("import", done, len(files))
         sha = _read_sha(ctx, path, movable)
@@ -87,9 +96,10 @@ def import_files(ctx: NightContext) -> ImportResult:
             continue
         fmt = "?"
         try:
-            importer = detect(path)
-            fmt = importer.name
-            statements = _of_account(importer.extract(path), configured, fmt, path)
+            with reading(path, movable):
+                importer = detect(path)
+                fmt = importer.name
+                statements = _of_account(importer.extract(path), configured, fmt, path)
         except Exception as exc:  # a connector bug must not halt the night either
             reject(ctx, path, sha, fmt, str(exc), movable)
             rejected += 1
@@ -97,7 +107,7 @@ def import_files(ctx: NightContext) -> ImportResult:
         ctx.parsed.append(ParsedFile(path, sha, fmt, tuple(statements), movable))
         parsed += 1
     ctx.progress("import", len(files), len(files))
-    return ImportResult(len(files), parsed, duplicate, rejected)
+    return ImportResult(len(files) + aborted, parsed, duplicate, rejected)
 
 
 def _of_account(

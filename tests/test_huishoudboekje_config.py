@@ -761,7 +761,7 @@ def test_bad_stored_data_is_a_config_error() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    cents=st.integers(min_value=1, max_value=10**11),
+    cents=st.integers(min_value=1, max_value=10**8 - 1),
     margin_tenths_percent=st.integers(min_value=0, max_value=1000),
 )
 def test_any_amount_and_margin_survive_a_round_trip(cents: int, margin_tenths_percent: int) -> None:

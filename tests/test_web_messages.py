@@ -201,6 +201,13 @@ CATALOGUE: list[tuple[str, Any]] = [
             {"from": "2026-04-01", "until": "2026-05-31", "amount": "10.00"},
         ],
     ),
+    # issue 18: ranges, digits, hidden characters, the pooled account
+    ("members", 99),
+    ("start", "9999-12-31"),
+    ("buffer.target", "1000000.00"),
+    ("buffer.target", "\u0661\u0662.00"),
+    ("name", "Fam.\u202eJansen"),
+    ("iban", "NL91ABNA0417164300"),
 ]
 YAML_TEXTS = [
     "",  # the file is empty

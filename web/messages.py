@@ -202,6 +202,39 @@ _DUTCH: tuple[tuple[re.Pattern[str], Template], ...] = tuple(
             r"^(.*)\.\.(.*) overlaps (.*)\.\.(.*)$",
             r"De periodes \1 tot en met \2 en \3 tot en met \4 overlappen.",
         ),
+        # ------------------------------- ranges and limits (domain/limits.py, issue 18)
+        (
+            r"^must be at most (\d+) \(allowed: (\d+) to (\d+)\)$",
+            r"Mag ten hoogste \1 zijn (toegestaan: \2 tot en met \3).",
+        ),
+        (
+            r"^(\S+) is outside the allowed dates \((\S+) to (\S+)\)$",
+            r"\1 valt buiten de toegestane datums (\2 tot en met \3).",
+        ),
+        (
+            r'^"(.*)" must be below 1000000\.00 \(one million euro\)$',
+            r'"\1" is te hoog: een bedrag blijft onder € 1.000.000,00.',
+        ),
+        (
+            r'^"(.*)" uses the digit (.*); write amounts with the digits 0-9 only$',
+            r'"\1" bevat het teken "\2"; schrijf bedragen met de cijfers 0 tot en met 9.',
+        ),
+        (
+            r"^contains the invisible character (.*); control and text-direction "
+            r"characters are not allowed$",
+            r'Bevat het onzichtbare teken "\1"; stuurtekens en tekens die de '
+            r"schrijfrichting omdraaien kunnen niet.",
+        ),
+        (
+            r"^is the gemeente's pooled account \(account_iban\); a household needs its own "
+            r"account$",
+            "Dit is de derdengeldenrekening van de gemeente; een huishouden heeft een eigen "
+            "rekening.",
+        ),
+        (
+            r"^(.*) \(limit (.*); raise it with (HHB_LIMIT_\w+)\)$",
+            r'Het bestand is te groot of te ingewikkeld (grens \2, in te stellen met "\3").',
+        ),
     )
 )
 

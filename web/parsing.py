@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from huishoudboekje.domain.limits import AMOUNT_TEXT, amount_problem
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.rule_editing import normalize_amount
 
-PERIOD = re.compile(r"(\d{4})-(\d{2})")
-DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+# re.ASCII: "\d" would also match Arabic-Indic and other digits, which int() reads.
+PERIOD = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$", re.ASCII)
 
 
 def month_of(period: str) -> date | None:
@@ -28,11 +30,18 @@ def month_of(period: str) -> date | None:
 
 
 def amount_of(text: str) -> Money | None:
-    """The amount people typed ("50", "725,40", "€ 1.234,56"), or None."""
+    """The amount people typed ("50", "725,40", "€ 1.234,56"), or None.
+
+    Only the digits 0-9 (no Arabic-Indic or other digits, no "1e3"), and below the
+    ceiling every amount has (`domain.limits`)."""
+    plain = normalize_amount(text)
+    if not AMOUNT_TEXT.fullmatch(plain.removeprefix("-")):
+        return None
     try:
-        return Money(normalize_amount(text))
+        amount = Money(plain)
     except (ValueError, ArithmeticError):
         return None
+    return None if amount_problem(amount.amount) else amount
 
 
 def typed_day(text: str) -> date | None:

@@ -210,7 +210,7 @@ def _value(spec: FieldSpec, raw: str) -> Any:
         return "" if spec.kind == "text" else None
     if spec.kind == "amount":
         return normalize_amount(text)
-    if spec.kind == "int" and text.isdigit():
+    if spec.kind == "int" and text.isascii() and text.isdigit():  # int("٣") would be 3
         return int(text)
     return text
 

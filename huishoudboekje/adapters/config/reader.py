@@ -7,6 +7,7 @@ run on the raw data so they report even when other fields are wrong.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,15 +24,21 @@ from huishoudboekje.adapters.config.schema import (
     HouseholdModel,
     model_at,
 )
-from huishoudboekje.adapters.config.values import optional_day
+from huishoudboekje.adapters.config.values import optional_day, stored_data
 from huishoudboekje.domain.household import Gemeente, Household, LeefgeldPolicyKind
+from huishoudboekje.domain.limits import InputLimits, LimitSettingError, input_limits, over_limit
 
 
 def load_config(path: str | Path) -> Configuration:
     """Read and check a YAML file; raises `ConfigError` listing every problem."""
     file = str(path)
+    limits = _limits(file)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as stream:
+            raw = stream.read(limits.config_bytes + 1)  # never more than the limit
+        if len(raw) > limits.config_bytes:
+            raise ConfigError([ConfigProblem(file, "", None, _too_large(limits))])
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError([ConfigProblem(file, "", None, f"cannot read the file: {exc}")]) from None
     return parse_config(text, file=file)
@@ -39,7 +46,10 @@ def load_config(path: str | Path) -> Configuration:
 
 def parse_config(text: str, file: str = "<config>") -> Configuration:
     """Check YAML text; raises `ConfigError` listing every problem (with path and line)."""
-    readable, data, lines, problems = _read_yaml(text, file)
+    limits = _limits(file)
+    if len(text) > limits.config_bytes:
+        raise ConfigError([ConfigProblem(file, "", None, _too_large(limits))])
+    readable, data, lines, problems = _read_yaml(text, file, limits)
     if not readable:
         raise ConfigError(problems)
     model: ConfigModel | None = None
@@ -61,9 +71,12 @@ def parse_config(text: str, file: str = "<config>") -> Configuration:
 
 
 def household_from_data(data: Mapping[str, Any]) -> Household:
-    """Build a `Household` from its plain-data form (as stored or exported)."""
+    """Build a `Household` from its plain-data form (as stored or exported).
+
+    Stored data: the ranges of `domain.limits` do not apply (see `stored_data`)."""
     try:
-        return HouseholdModel.model_validate(data).to_domain()
+        with stored_data():
+            return HouseholdModel.model_validate(data).to_domain()
     except ValidationError as exc:
         code = data.get("code", "?")
         where = f"household {code}"
@@ -71,21 +84,45 @@ def household_from_data(data: Mapping[str, Any]) -> Household:
 
 
 def gemeente_from_data(data: Mapping[str, Any]) -> Gemeente:
-    """Build a `Gemeente` from its plain-data form."""
+    """Build a `Gemeente` from its plain-data form (stored: the ranges do not apply)."""
     try:
-        return GemeenteModel.model_validate(data).to_domain()
+        with stored_data():
+            return GemeenteModel.model_validate(data).to_domain()
     except ValidationError as exc:
         raise ConfigError([_problem_from_error(e, "gemeente", {}) for e in exc.errors()]) from None
 
 
-def _read_yaml(text: str, file: str) -> tuple[bool, object, dict[Loc, int], list[ConfigProblem]]:
+def _limits(file: str) -> InputLimits:
+    try:
+        return input_limits(os.environ)
+    except LimitSettingError as exc:
+        raise ConfigError([ConfigProblem(file, "", None, str(exc))]) from None
+
+
+def _too_large(limits: InputLimits) -> str:
+    return over_limit("config_bytes", limits.config_bytes, "the file is too large")
+
+
+def _read_yaml(
+    text: str, file: str, limits: InputLimits
+) -> tuple[bool, object, dict[Loc, int], list[ConfigProblem]]:
     """(readable, data, line of each path, problems). Repeated keys are problems
     but the rest of the file is still checked; a syntax error ends the reading."""
     loader = _LineLoader(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except RecursionError:
+            message = over_limit(
+                "config_depth", limits.config_depth, "lists and mappings are nested too deep"
+            )
+            return False, None, {}, [ConfigProblem(file, "", None, message)]
         if node is None:
             return False, None, {}, [ConfigProblem(file, "", None, "the file is empty")]
+        too_much = _expanded_size_problem(node, limits)
+        if too_much is not None:
+            line = node.start_mark.line + 1
+            return False, None, {}, [ConfigProblem(file, "", line, too_much)]
         lines: dict[Loc, int] = {}
         duplicates: list[tuple[Loc, int, str]] = []
         _walk(node, (), lines, duplicates, set())
@@ -102,6 +139,73 @@ def _read_yaml(text: str, file: str) -> tuple[bool, object, dict[Loc, int], list
         loader.dispose()
     problems = [ConfigProblem(file, path_text(loc), line, msg) for loc, line, msg in duplicates]
     return True, data, lines, problems
+
+
+def _expanded_size_problem(root: yaml.Node, limits: InputLimits) -> str | None:
+    """Why the document is too big once its aliases are expanded, or None.
+
+    YAML anchors and aliases (and `<<` merge keys) are allowed: a configuration
+    may share a leefgeld block between households. But every later step walks
+    the expanded data, and nine levels of ten aliases each ("billion laughs")
+    expand a few hundred bytes into a billion values. The expanded size is
+    counted here on the node graph, each distinct node once (memoised), so the
+    count itself costs no more than the file is long."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node, depth: int) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active or depth > limits.config_depth:
+            return 1  # a cycle (reported elsewhere) / too deep (reported below)
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                total += size(key_node, depth + 1) + size(value_node, depth + 1)
+                if total > limits.config_nodes:
+                    break
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += size(item, depth + 1)
+                if total > limits.config_nodes:
+                    break
+        active.discard(key)
+        sizes[key] = total
+        return total
+
+    if _depth(root, limits.config_depth) > limits.config_depth:
+        return over_limit(
+            "config_depth",
+            limits.config_depth,
+            f"lists and mappings are nested more than {limits.config_depth} deep",
+        )
+    if size(root, 0) > limits.config_nodes:
+        return over_limit(
+            "config_nodes",
+            limits.config_nodes,
+            "the file expands to too many values; YAML aliases repeat other parts too often",
+        )
+    return None
+
+
+def _depth(root: yaml.Node, limit: int) -> int:
+    """How deep the node graph nests (stops counting just past `limit`; no recursion)."""
+    deepest = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > limit or (id(node), depth) in seen:
+            continue
+        seen.add((id(node), depth))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((value, depth + 1) for _, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    return deepest
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -195,10 +299,23 @@ def _cross_checks(data: object) -> list[tuple[Loc, str]]:
     if not isinstance(households, list):
         return found
     _duplicates(households, ("households",), "code", "household code", found)
+    gemeente = data.get("gemeente")
+    pooled = _compact(gemeente.get("account_iban")) if isinstance(gemeente, dict) else ""
     for index, household in enumerate(households):
         if isinstance(household, dict):
             _household_checks(household, ("households", index), found)
+            if pooled and _compact(household.get("iban")) == pooled:
+                message = (
+                    "is the gemeente's pooled account (account_iban); "
+                    "a household needs its own account"
+                )
+                found.append((("households", index, "iban"), message))
     return found
+
+
+def _compact(iban: object) -> str:
+    """An IBAN as text without spaces, upper case; "" for anything that is not text."""
+    return "".join(iban.split()).upper() if isinstance(iban, str) else ""
 
 
 def _household_checks(household: dict[str, Any], loc: Loc, found: list[tuple[Loc, str]]) -> None:
@@ -214,7 +331,8 @@ def _household_checks(household: dict[str, Any], loc: Loc, found: list[tuple[Loc
         for index, item in enumerate(reserves):
             if not isinstance(item, dict):
                 continue
-            reserve_ids.add(item.get("id"))
+            if isinstance(item.get("id"), str):  # a list or mapping here is reported by field
+                reserve_ids.add(item["id"])
             has_monthly = item.get("monthly") is not None
             has_percent = item.get("percent_of_toeslag") is not None
             if has_monthly == has_percent:
@@ -231,7 +349,7 @@ def _household_checks(household: dict[str, Any], loc: Loc, found: list[tuple[Loc
                 continue
             _period(item, "valid_from", "valid_until", (*loc, "charges", index), found)
             link = item.get("reserve")
-            if link is not None and link not in reserve_ids:
+            if isinstance(link, str) and link not in reserve_ids:
                 message = f'reserve "{link}" is not one of this household\'s reserves'
                 found.append(((*loc, "charges", index, "reserve"), message))
     leefgeld = household.get("leefgeld")

@@ -45,6 +45,7 @@ from huishoudboekje.adapters.config.values import (
     Text,
     WeekdayName,
     fail,
+    ranges_apply,
 )
 from huishoudboekje.adapters.config.values import domain_default as _d
 from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount, WindowError, check_windows
@@ -62,6 +63,7 @@ from huishoudboekje.domain.household import (
     Reserve,
     Shortage,
 )
+from huishoudboekje.domain.limits import whole_problem
 from huishoudboekje.domain.schedule import Schedule, ScheduleError
 
 _FREQUENCY = re.compile(r"FREQ=(\w+)")
@@ -71,6 +73,22 @@ _SUB_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _in_range(cls, value: object, info: ValidationInfo) -> object:
+        """Every whole-number field stays inside its range (`domain.limits.WHOLE_RANGES`,
+        by field name; fields not listed there get the default range)."""
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and info.field_name
+            and ranges_apply()
+        ):
+            problem = whole_problem(info.field_name, value)
+            if problem is not None:
+                raise fail(problem)
+        return value
 
     def _values(self, **converted: object) -> dict[str, Any]:
         """The checked values by field name (the domain record's names); `converted`

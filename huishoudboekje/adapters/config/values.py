@@ -7,10 +7,12 @@ shown to the operator as is.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
@@ -28,6 +30,13 @@ from huishoudboekje.domain.household import (
     LeefgeldPolicyKind,
     Shortage,
 )
+from huishoudboekje.domain.limits import (
+    AMOUNT_TEXT,
+    amount_problem,
+    day_problem,
+    digits_problem,
+    text_problem,
+)
 from huishoudboekje.domain.money import Money
 
 Loc = tuple[str | int, ...]
@@ -36,8 +45,29 @@ Loc = tuple[str | int, ...]
 MAX_NAME = 70
 MAX_TEXT = 140
 _ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
-_AMOUNT_PATTERN = re.compile(r"\d+(\.\d{1,2})?")
-_FRACTION_PATTERN = re.compile(r"\d+(\.\d+)?")
+_FRACTION_PATTERN = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
+
+
+# Data the database already holds was checked when it was saved. Loading it again must
+# not fail because a range was tightened later (issue 18): the household is loaded as it
+# was accepted, and `hhb config export` + `hhb config check` shows what is now out of
+# range. Formats (an IBAN, a date, an amount in 0-9) are checked either way.
+_STORED: ContextVar[bool] = ContextVar("hhb_config_stored", default=False)
+
+
+@contextlib.contextmanager
+def stored_data() -> Iterator[None]:
+    """Within this block, values are read as stored data: the ranges do not apply."""
+    token = _STORED.set(True)
+    try:
+        yield
+    finally:
+        _STORED.reset(token)
+
+
+def ranges_apply() -> bool:
+    """Whether the ranges of `domain.limits` apply (new input, not stored data)."""
+    return not _STORED.get()
 
 
 def fail(message: str) -> PydanticCustomError:
@@ -65,12 +95,19 @@ def _amount(value: object) -> Money:
     text = value.strip()
     if text.startswith("-"):
         raise fail(f'"{value}": an amount here cannot be negative')
-    if not _AMOUNT_PATTERN.fullmatch(text):
+    digits = digits_problem(text)
+    if digits is not None:
+        raise fail(f'"{value}" {digits}')
+    if not AMOUNT_TEXT.fullmatch(text):
         raise fail(
             f'"{value}" is not an amount; write euros with a dot and at most two decimals, '
             'like "725.40" (no thousands separator, no € sign)'
         )
-    return Money(text)
+    money = Money(text)
+    too_large = amount_problem(money.amount) if ranges_apply() else None
+    if too_large is not None:
+        raise fail(f'"{value}" {too_large}')
+    return money
 
 
 def _positive_amount(value: object) -> Money:
@@ -109,15 +146,26 @@ def _optional_fraction(value: object) -> Decimal | None:
 
 
 def _day(value: object) -> date:
+    day = _any_day(value)
+    outside = day_problem(day) if ranges_apply() else None
+    if outside is not None:
+        raise fail(outside)
+    return day
+
+
+def _any_day(value: object) -> date:
     if isinstance(value, datetime):
         raise fail("give a date without a time, like 2026-01-01")
     if isinstance(value, date):
         return value
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return date.fromisoformat(value.strip())
+            if text.isascii():
+                return date.fromisoformat(text)
         except ValueError:
-            raise fail(f'"{value}" is not a valid date; write it like 2026-01-01') from None
+            pass
+        raise fail(f'"{value}" is not a valid date; write it like 2026-01-01')
     raise fail(f"expected a date like 2026-01-01, got {value!r}")
 
 
@@ -126,9 +174,16 @@ def optional_day(value: object) -> date | None:
     return None if value is None else _day(value)
 
 
-def _text(value: object) -> str:
+def _text(value: object, *, lines: bool = False) -> str:
+    """Text without control or text-direction characters (`lines`: newlines allowed)."""
     if isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        hidden = None
+        if ranges_apply():
+            hidden = text_problem(text.replace("\r\n", "").replace("\n", "") if lines else text)
+        if hidden is not None:
+            raise fail(hidden)
+        return text
     if isinstance(value, bool):
         raise fail("YAML reads yes/no/true/false/on/off as a yes-or-no; put the text in quotes")
     if isinstance(value, int | float | date):
@@ -138,9 +193,9 @@ def _text(value: object) -> str:
     raise fail("expected text")
 
 
-def _limited(limit: int, *, required: bool) -> Callable[[object], str]:
+def _limited(limit: int, *, required: bool, lines: bool = False) -> Callable[[object], str]:
     def check(value: object) -> str:
-        text = _text(value)
+        text = _text(value, lines=lines)
         if required and not text:
             raise fail("must not be empty")
         if len(text) > limit:
@@ -253,7 +308,8 @@ PolicyName = Annotated[
 ]
 CadenceName = Annotated[str, PlainValidator(_choice("cadence", [k.value for k in Cadence]))]
 WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
-Rule = Annotated[str, PlainValidator(_limited(500, required=True))]
+# An rrule may be "DTSTART:…" and "RRULE:…" on two lines.
+Rule = Annotated[str, PlainValidator(_limited(500, required=True, lines=True))]
 _shortage = _choice("shortage", [k.value for k in Shortage])
 ShortageName = Annotated[str, PlainValidator(_shortage)]
 OptionalShortageName = Annotated[
