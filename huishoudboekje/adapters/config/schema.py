@@ -37,6 +37,7 @@ from huishoudboekje.adapters.config.values import (
     PolicyName,
     PositiveAmount,
     Rule,
+    TermRuleName,
     Terms,
     Text,
     WeekdayName,
@@ -55,6 +56,7 @@ from huishoudboekje.domain.household import (
     LeefgeldPolicy,
     LeefgeldPolicyKind,
     Reserve,
+    TermRule,
 )
 from huishoudboekje.domain.schedule import Schedule, ScheduleError
 
@@ -113,11 +115,17 @@ class IncomeModel(_Section):
     terms: Terms = _d(IncomeStream, "terms")
     margin: Fraction = _d(IncomeStream, "margin")
     window_days: Count = _d(IncomeStream, "window_days")
+    reference: Text = _d(IncomeStream, "reference")
+    match: TermRuleName = _d(IncomeStream, "match").value
 
     def to_domain(self) -> IncomeStream:
         """The checked values as the domain record `IncomeStream`."""
         return IncomeStream(
-            **self._values(kind=IncomeKind(self.kind), schedule=self.schedule.to_domain())
+            **self._values(
+                kind=IncomeKind(self.kind),
+                schedule=self.schedule.to_domain(),
+                match=TermRule(self.match),
+            )
         )
 
 

@@ -26,6 +26,7 @@ from huishoudboekje.domain.household import (
     ChargeKind,
     IncomeKind,
     LeefgeldPolicyKind,
+    TermRule,
 )
 from huishoudboekje.domain.money import Money
 
@@ -240,6 +241,7 @@ ChargeKindName = Annotated[str, PlainValidator(_choice("kind", [k.value for k in
 PolicyName = Annotated[
     str, PlainValidator(_choice("policy", [k.value for k in LeefgeldPolicyKind]))
 ]
+TermRuleName = Annotated[str, PlainValidator(_choice("match", [k.value for k in TermRule]))]
 CadenceName = Annotated[str, PlainValidator(_choice("cadence", [k.value for k in Cadence]))]
 WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
 Rule = Annotated[str, PlainValidator(_limited(500, required=True))]
