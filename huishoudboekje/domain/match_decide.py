@@ -228,7 +228,11 @@ def decide(tx: BankTransaction, text: CreditText, options: Sequence[Option]) -> 
     """Match one credit among its candidate income streams (see the module docstring)."""
     open_options = [o for o in options if o.terms_complete(text)]
     proof = evidence(text, open_options)
-    named = _references(tx, proof, open_options)
+    named = _references(tx, proof, options)
+    closed = sorted(set(named) - {o.household.code for o in open_options})
+    if len(named) == 1 and closed:
+        why = f"kenmerk van {closed[0]} gevonden, maar niet elk woord dat het inkomen vraagt"
+        return MatchResult(MatchStatus.UNMATCHED, None, (), why)
     by_reference = bool(named)
     foreign = not named and text.unexplained_reference(option_keys(options))
     if not named and not foreign:
@@ -271,10 +275,12 @@ def option_keys(options: Sequence[Option]) -> set[str]:
 
 
 def _ambiguous(ranked: list[Candidate], named: frozenset[str], terms: References) -> MatchResult:
-    best = next(c for c in ranked if c.household in named)
-    rivals = tuple(c for c in ranked if c.household in named and c.household != best.household)
     listed = ", ".join(f"{code} ({terms[code][0][0].text!r})" for code in sorted(named))
     why = f"omschrijving noemt kenmerken van meer huishoudens: {listed}"
+    best = next((c for c in ranked if c.household in named), None)
+    if best is None:
+        return MatchResult(MatchStatus.AMBIGUOUS, None, (), why)
+    rivals = tuple(c for c in ranked if c.household in named and c.household != best.household)
     return MatchResult(MatchStatus.AMBIGUOUS, best, rivals[:3], why)
 
 
