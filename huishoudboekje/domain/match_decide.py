@@ -29,11 +29,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
 from huishoudboekje.domain.banking import BankTransaction
 from huishoudboekje.domain.household import IncomeStream
 from huishoudboekje.domain.match_options import Option, amount_fit, plausible_date
+from huishoudboekje.domain.match_result import Candidate, MatchResult, MatchStatus
 from huishoudboekje.domain.match_text import CreditText, Term
 from huishoudboekje.domain.money import Money
 
@@ -44,40 +44,6 @@ UNIQUE_WORD_POINTS = 35  # a word no other candidate has
 SHARED_WORD_POINTS = 25  # divided by how many candidate households share the word
 AGAINST_POINTS = 60  # the description names another household's identifying term
 CLOSE_CALL = 5  # eligible households beyond which the date is not looked at
-
-
-class MatchStatus(StrEnum):
-    MATCHED = "matched"
-    UNMATCHED = "unmatched"
-    AMBIGUOUS = "ambiguous"
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    household: str
-    income_id: str
-    score: int
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class MatchResult:
-    status: MatchStatus
-    candidate: Candidate | None
-    runners_up: tuple[Candidate, ...]
-    why: str = ""  # the decisive reason when it is not the score
-
-    @property
-    def reason(self) -> str:
-        """One line for staff: why this was (not) matched."""
-        if self.candidate is None:
-            return self.why or "geen huishouden past bij deze betaling"
-        if self.status is MatchStatus.AMBIGUOUS:
-            others = ", ".join(f"{c.household} ({c.score})" for c in self.runners_up[:3])
-            lead = f"twijfel tussen {self.candidate.household} ({self.candidate.score}) en {others}"
-            return f"{lead}: {self.why}" if self.why else lead
-        text = f"score {self.candidate.score}: {'; '.join(self.candidate.reasons)}"
-        return f"{self.why}; {text}" if self.why else text
 
 
 def _expected_near(stream: IncomeStream, day: date) -> bool:

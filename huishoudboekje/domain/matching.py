@@ -22,14 +22,9 @@ from decimal import Decimal
 from huishoudboekje.domain.banking import BankTransaction
 from huishoudboekje.domain.household import Household, IncomeStream
 from huishoudboekje.domain.household_state import IncomeReceipt
-from huishoudboekje.domain.match_decide import (
-    MATCH_THRESHOLD,
-    Candidate,
-    MatchResult,
-    MatchStatus,
-    decide,
-)
+from huishoudboekje.domain.match_decide import MATCH_THRESHOLD, decide
 from huishoudboekje.domain.match_options import Option, compact_iban, options_of
+from huishoudboekje.domain.match_result import Candidate, MatchResult, MatchStatus
 from huishoudboekje.domain.match_text import MIN_NUMBER_DIGITS, CreditText, credit_text
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.occurrences import is_received
