@@ -201,3 +201,24 @@ def test_the_index_scores_a_handful_of_streams_among_many_households() -> None:
     assert result.status is MatchStatus.MATCHED
     other = credit("UITKERING 700000123", "55.00")
     assert [o.household.code for o in index.candidates(other, credit_text(other))] == ["HH-0123"]
+
+
+def test_reference_and_match_all_round_trip_through_the_config_file() -> None:
+    from huishoudboekje.adapters.config import ConfigError, dump_config, parse_config
+    from huishoudboekje.domain.household import Gemeente
+
+    gemeente = Gemeente("Realistad", "NL91ABNA0417164300", "Gemeente Realistad")
+    one = household(
+        "HH-0001", incomes=(bijstand("uitkering", reference="0958.610.934", match=TermRule.ALL),)
+    )
+    text = dump_config(gemeente, [one])
+    assert "reference: 0958.610.934" in text and "match: all" in text
+    assert parse_config(text).households == (one,)
+    plain = dump_config(gemeente, [household("HH-0002", incomes=(bijstand("uitkering"),))])
+    assert "reference" not in plain and "match:" not in plain  # defaults are left out
+    try:
+        parse_config(text.replace("match: all", "match: alle"))
+    except ConfigError as error:
+        assert 'match: unknown match "alle"; allowed values: any, all' in str(error)
+    else:
+        raise AssertionError("a bad match value was accepted")
