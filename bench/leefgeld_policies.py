@@ -8,32 +8,42 @@ Both give an `Outcome`: the leefgeld paid per week and the charges paid late.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
 from bench.leefgeld_cases import Case
-from huishoudboekje.domain.household import WEEKDAYS
+from bench.leefgeld_changes import simulate_changes
+from huishoudboekje.domain.household import WEEKDAYS, Cadence
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings, charge_dues, instruction_id
-from huishoudboekje.domain.simulation import simulate
+from huishoudboekje.domain.simulation import Simulation, simulate
 
 
 @dataclass
 class Outcome:
-    """Leefgeld per week (every week, also the empty ones) and the late charges."""
+    """Leefgeld per week (every week, also the empty ones) and the late charges.
+
+    `periods`: leefgeld per measured period (`Case.period`: the weeks, or the
+    calendar months for a household paid monthly); `lowest_vat`: the free vat at
+    its lowest point of each calendar month (what the household really keeps).
+    """
 
     weekly: list[Money]
     late: int
     late_uncovered: int  # late charges in months whose income did not cover the charges
+    periods: list[Money] = field(default_factory=list)
+    period_starts: list[date] = field(default_factory=list)
+    lowest_vat: list[tuple[date, Money]] = field(default_factory=list)
+    rate_changes: list[date] = field(default_factory=list)  # days the planner's rate changed
 
 
 def naive(case: Case, last: date, settings: PlanSettings) -> Outcome:
     """Pay charges when due if the money is there; pay out everything else each week."""
     household = case.household
-    weekday = WEEKDAYS.index(household.leefgeld.weekday)
     arrivals: dict[date, Money] = defaultdict(lambda: ZERO)
     for income in case.incomes:
         arrivals[income.day + timedelta(days=1)] += income.amount
@@ -50,7 +60,11 @@ def naive(case: Case, last: date, settings: PlanSettings) -> Outcome:
                 vat -= due.charge.amount
                 paid[due.id] = day
                 pending.remove(due)
-        if day.weekday() == weekday:
+        policy = case.household_on(day).leefgeld
+        monthly = policy.cadence is Cadence.MONTHLY
+        if (monthly and day.day == 1) or (
+            not monthly and day.weekday() == WEEKDAYS.index(policy.weekday)
+        ):
             payouts[day] = vat
             vat = ZERO
         day += timedelta(days=1)
@@ -59,16 +73,63 @@ def naive(case: Case, last: date, settings: PlanSettings) -> Outcome:
 
 def planned(case: Case, last: date, settings: PlanSettings) -> Outcome:
     """The planner's leefgeld and charge payments over the same days."""
-    sim = simulate(case.household, case.incomes, case.household.start, last, settings)
+    sim = _simulate(case, last, settings)
     dues = charge_dues(case.household, case.household.start, last, settings)
     paid = {i.end_to_end_id: i.execution_date for i in sim.instructions() if i.kind == "charge"}
     payouts: dict[date, Money] = defaultdict(lambda: ZERO)
-    for instruction in sim.leefgeld():
-        payouts[instruction.execution_date] += instruction.amount
-    return _outcome(case, dues, paid, payouts, case.household.start, last)
+    for instruction in sim.instructions():  # catch-up payments (nabetaling) count too
+        if instruction.kind in ("leefgeld", "nabetaling"):
+            payouts[instruction.execution_date] += instruction.amount
+    outcome = _outcome(case, dues, paid, payouts, case.household.start, last)
+    lowest: dict[tuple[int, int], tuple[date, Money]] = {}
+    for sim_day in sim.days:
+        month = (sim_day.day.year, sim_day.day.month)
+        if month not in lowest or sim_day.vat < lowest[month][1]:
+            lowest[month] = (sim_day.day, sim_day.vat)
+    changes = [
+        b.day
+        for a, b in itertools.pairwise(sim.days)
+        if a.plan.state.leefgeld.rate is not None
+        and b.plan.state.leefgeld.rate != a.plan.state.leefgeld.rate
+    ]
+    return replace(outcome, lowest_vat=[lowest[k] for k in sorted(lowest)], rate_changes=changes)
+
+
+def _simulate(case: Case, last: date, settings: PlanSettings) -> Simulation:
+    """The simulation, with the household's configuration changed on each change day:
+    the days before a change are simulated with the old configuration, the state carried
+    over (the engine's memory is one state; the configuration is read every night)."""
+    if not case.changes:
+        return simulate(case.household, case.incomes, case.household.start, last, settings)
+    return simulate_changes(case, last, settings)
 
 
 def _outcome(
+    case: Case,
+    dues: list,  # of ChargeDue
+    paid: dict[str, date],
+    payouts: dict[date, Money],
+    first: date,
+    last: date,
+) -> Outcome:
+    weekly = _weekly(case, dues, paid, payouts, first, last)
+    months: dict[tuple[int, int], Money] = defaultdict(lambda: ZERO)
+    day = first
+    while day <= last:
+        months[(day.year, day.month)] += ZERO
+        day += timedelta(days=1)
+    for day, amount in payouts.items():
+        months[(day.year, day.month)] += amount
+    if case.period == "month":
+        periods = [months[k] for k in sorted(months)]
+        starts = [date(y, m, 1) for y, m in sorted(months)]
+    else:
+        periods = weekly.weekly
+        starts = [first + timedelta(days=7 * i) for i in range(len(periods))]
+    return replace(weekly, periods=periods, period_starts=starts)
+
+
+def _weekly(
     case: Case,
     dues: list,  # of ChargeDue
     paid: dict[str, date],

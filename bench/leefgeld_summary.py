@@ -38,7 +38,49 @@ def summary(rows: list[dict[str, object]]) -> list[dict[str, object]]:
         if (row := _cv_row(rows, label, ours, theirs, ratio)) is not None
     ]
     result.append(_late_row(rows))
+    if rows and "rate_changes_second_year" in rows[0]:  # the 24-month run was made
+        result.extend(_issue17_rows(rows))
     return result
+
+
+def _issue17_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Rate changes, weeks without leefgeld and hoarding (issue 17's goals)."""
+    regular = [r for r in rows if r.get("regular")]
+    changes = max((Decimal(str(r["rate_changes_second_year"])) for r in regular), default=None)
+    zero = sum(int(str(r["zero_periods_planner"])) for r in rows)
+    hoarded = max(Decimal(str(r["hoarded_second_year"])) for r in rows)
+    return [
+        {
+            "metric": "rate changes in the second year, most of any regular-income household",
+            "figure": None if changes is None else float(changes),
+            "baseline": None,
+            "baseline_label": "",
+            "ratio": None,
+            "unit": "",
+            "goal": "≤ 4",
+            "met": changes is not None and changes <= 4,
+        },
+        {
+            "metric": "periods without leefgeld while income came in, all households, two years",
+            "figure": zero,
+            "baseline": sum(int(str(r["zero_periods_naive"])) for r in rows),
+            "baseline_label": "naive policy",
+            "ratio": None,
+            "unit": "",
+            "goal": "0",
+            "met": zero == 0,
+        },
+        {
+            "metric": "most hoarded beyond 1.25 x buffer target in a second year (EUR)",
+            "figure": float(hoarded),
+            "baseline": None,
+            "baseline_label": "",
+            "ratio": None,
+            "unit": "",
+            "goal": "0",
+            "met": hoarded == 0,
+        },
+    ]
 
 
 def _cv_row(

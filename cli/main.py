@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "cli.parse_cmd",
     "cli.import_cmd",
     "cli.nightly_cmd",
+    "cli.assign_cmd",
     "cli.web_cmd",
 )
 

@@ -1,8 +1,8 @@
 """The nightly run from the command line, and what staff do with its outcome.
 
     hhb nightly --date D [--inbox DIR] [--outbox DIR] [--json]   the whole night (catch-up)
-    hhb assign TRANSACTION_ID HOUSEHOLD [--income ID]           unmatched credit → household
-    hhb signals [--json] [--all]                                open signals
+    (hhb assign and hhb learn: see cli/assign_cmd.py)
+    hhb signals [--json] [--all] [--date D]                     open signals (age_days)
     hhb runs                                                    history of nights
     hhb scheduler                                               the 02:00 process
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -24,12 +23,7 @@ from typing import Any
 from cli.engine_scope import database_engine
 from cli.night_common import add_common, crash_hook, iso_date, night_paths, progress_bar
 from huishoudboekje.services.database import Engine
-from huishoudboekje.services.night_history import (
-    AssignmentError,
-    assign_credit,
-    night_run_list,
-    signal_list,
-)
+from huishoudboekje.services.night_history import night_run_list, signal_list
 from scheduler.context import AMSTERDAM
 from scheduler.lock import NightLockedError
 from scheduler.nightly import run_nights
@@ -41,24 +35,19 @@ EXIT_LOCKED = 3
 
 
 def register(subparsers: Any) -> None:
-    """Add nightly, assign, signals, runs and scheduler to the `hhb` parser."""
+    """Add nightly, signals, runs and scheduler to the `hhb` parser."""
     nightly = subparsers.add_parser("nightly", help="run the night for a date (and missed ones)")
     nightly.add_argument("--date", type=iso_date, default=None, help="the night (default today)")
     nightly.add_argument("--json", action="store_true", help="machine-readable output")
     add_common(nightly)
     nightly.set_defaults(func=run_nightly)
 
-    assign = subparsers.add_parser("assign", help="give an unmatched credit to a household")
-    assign.add_argument("transaction", help="transaction id (see hhb signals) or dedupe key")
-    assign.add_argument("household", help="household code")
-    assign.add_argument("--income", default=None, help="income stream id")
-    assign.add_argument("--actor", default=os.environ.get("USER", "operator"))
-    assign.add_argument("--database", default=None)
-    assign.set_defaults(func=run_assign)
-
     signals = subparsers.add_parser("signals", help="open signals for staff")
     signals.add_argument("--json", action="store_true")
     signals.add_argument("--all", action="store_true", help="closed ones too")
+    signals.add_argument(
+        "--date", type=iso_date, default=None, help="count age_days up to this day (default today)"
+    )
     signals.add_argument("--database", default=None)
     signals.set_defaults(func=run_signals)
 
@@ -101,38 +90,20 @@ def run_nightly(args: argparse.Namespace) -> int:
     return EXIT_OK if all(o.status == "ok" for o in outcomes) else EXIT_PROBLEMS
 
 
-def run_assign(args: argparse.Namespace) -> int:
-    """`hhb assign`: give an unmatched credit to a household."""
-    try:
-        with database_engine(args) as engine:
-            done = assign_credit(
-                engine,
-                args.transaction,
-                args.household,
-                args.income,
-                actor=args.actor,
-                today=datetime.now(AMSTERDAM).date(),
-            )
-    except AssignmentError as exc:
-        print(f"hhb assign: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    income = f" ({done.income_id})" if done.income_id else ""
-    print(
-        f"Transactie {done.transaction_id} ({done.amount}) toegewezen aan {done.household}{income}"
-    )
-    return EXIT_OK
-
-
 def run_signals(args: argparse.Namespace) -> int:
     """`hhb signals`: the open signals (with --all the closed ones too)."""
-    items = _listing(args, lambda engine: signal_list(engine, include_closed=args.all))
+    today = args.date or datetime.now(AMSTERDAM).date()
+    items = _listing(args, lambda engine: signal_list(engine, include_closed=args.all, today=today))
     if items is None:
         return EXIT_OK
     if not items:
         print("Geen open signalen.")
     for item in items:
         who = item["household"] or "gemeente"
-        print(f"[{item['severity']}] {who}: {item['message']}  (sinds {item['first_seen']})")
+        print(
+            f"[{item['severity']}] {who}: {item['message']}  "
+            f"(sinds {item['first_seen']}, {item['age_days']} dagen)"
+        )
         reference = (item["data"] or {}).get("dedupe_key")
         if reference:  # what `hhb assign` takes as TRANSACTION_ID
             print(f"    transactie {reference}")

@@ -36,7 +36,9 @@ def test_status_json_has_the_documented_keys(configured: str, capsys: pytest.Cap
         "upcoming",
         "forecast_lowest",
         "signals",
+        "learned_income",
     }
+    assert data["learned_income"] == []  # no irregular income in the sample
     assert data["household"] == "HH-0001"
     assert data["vat"] == "0.00"
     assert set(data["leefgeld"]) == {"rate", "cadence", "next"}

@@ -6,16 +6,14 @@ Found by the planner property `test_held_back_charges_really_did_not_fit`
 the charges phase holds a rent back for lack of money, and only afterwards does the
 eindafrekening phase move the reserve back into the vat. The rent then goes out a
 night later and arrives after its due day, although the household's money covered
-it (GUIDE §4 rule 2). Marked xfail (strict) until the leefgeld/charges issue fixes
-the order; when it is fixed this test passes and the marker must go.
+it (GUIDE §4 rule 2). Fixed: on the closing nights the reserves go back into the
+vat before the charges phase (`CLOSING_NIGHTS` in domain/planner/fold.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-
-import pytest
 
 from huishoudboekje.domain.household import BufferPolicy, ChargeKind, Reserve
 from huishoudboekje.domain.money import Money
@@ -36,10 +34,6 @@ def _household():  # type: ignore[no-untyped-def]
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the eindafrekening releases reserves after the charges phase held a rent back",
-)
 def test_a_rent_the_released_reserve_covers_is_paid_on_time_at_the_end() -> None:
     sim = simulate(_household(), [], START, date(2026, 3, 15), start_vat=Money("35.00"))
     march_rents = [

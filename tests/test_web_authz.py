@@ -131,6 +131,20 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
     ),
     (
         "POST",
+        "/medewerker/transacties/<int:tx_id>/zoekterm",
+        "staff",
+        "/medewerker/transacties/999/zoekterm",
+        {"term": "958610934"},
+    ),
+    (
+        "POST",
+        "/medewerker/transacties/<int:tx_id>/verdelen",
+        "staff",
+        "/medewerker/transacties/999/verdelen",
+        {"household_1": "{code}", "amount_1": "1,00", "household_2": "{code}", "amount_2": "1,00"},
+    ),
+    (
+        "POST",
         "/medewerker/signalen/afhandelen",
         "staff",
         "/medewerker/signalen/afhandelen",

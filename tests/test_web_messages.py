@@ -159,6 +159,7 @@ CATALOGUE: list[tuple[str, Any]] = [
     ("incomes.0.margin", ["5%"]),
     ("incomes.0.margin", "veel"),
     ("incomes.0.margin", "150%"),
+    ("incomes.0.irregular", "ja"),  # expected true or false
     ("start", datetime(2026, 1, 1, 10, 0)),
     ("start", "2026-02-30"),
     ("start", 5),

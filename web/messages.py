@@ -125,6 +125,7 @@ _DUTCH: tuple[tuple[re.Pattern[str], Template], ...] = tuple(
         (r"^expected text$", "Vul hier tekst in."),
         (r"^expected a whole number, got None$", "Dit veld is verplicht."),
         (r"^expected a whole number.*$", "Vul een heel getal in."),
+        (r"^expected true or false.*$", "Vul true (ja) of false (nee) in."),
         (r"^must be (\d+) or more$", r"Moet \1 of meer zijn."),
         (
             r"^is (\d+) characters long; at most (\d+) are allowed$",

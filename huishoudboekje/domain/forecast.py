@@ -14,10 +14,10 @@ from huishoudboekje.domain.occurrences import (
     PlanSettings,
     charge_dues,
     expected_incomes,
+    planning_since,
     release_dates,
-    release_share,
 )
-from huishoudboekje.domain.paid_weeks import unpaid_days
+from huishoudboekje.domain.paid_weeks import unpaid_portion
 
 CHARGE_LOOKBACK_DAYS = 90
 # An income that arrives on day D is on the statement the nightly run reads on D + 1;
@@ -106,7 +106,8 @@ def project(
         deltas[key] = deltas.get(key, ZERO) + amount
 
     _add_repayments(household, state, today, last, add)
-    for day, _income, amount in expected_incomes(household, today, last, state.receipts):
+    since = planning_since(household, state.planned_since, today)
+    for day, _income, amount in expected_incomes(household, today, last, state.receipts, since):
         add(day + timedelta(days=BOOKING_DELAY_DAYS), amount)
     _add_charges(household, state, today, last, settings, reserves, add)
     _add_contributions(household, today, last, reserve_amounts or {}, reserves, add)
@@ -180,8 +181,7 @@ def _add_releases(
             continue
         release_amount = rate if rate is not None else state.leefgeld.rate_on(release.nominal)
         if release_amount is not None:
-            days = unpaid_days(household, state, release)
-            release_amount = release_share(release_amount, days)
+            release_amount = unpaid_portion(household, state, release).of_rate(release_amount)
             instructed_on = cal.add_business_days(release.execution, -settings.instruct_ahead)
             add(instructed_on, -release_amount)
 

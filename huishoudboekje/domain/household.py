@@ -109,6 +109,9 @@ class IncomeStream:
     terms: tuple[str, ...] = ()
     margin: Decimal = Decimal("0.05")
     window_days: int = 5  # how many days late an income may arrive before it is "te laat"
+    # turnover, flex work, a WW paid on varying days: the expected amount is learned
+    # from the receipts (`domain.learned_income`), the configured one is a start value
+    irregular: bool = False
     reference: str = ""
     match: TermRule = TermRule.ANY
 
@@ -214,9 +217,15 @@ class Household:
         if self.leefgeld.floor is not None:
             return self.leefgeld.floor
         weekly = Money("45.00") + Money("11.00") * self.members
-        if self.leefgeld.cadence is Cadence.WEEKLY:
+        monthly_first = self.leefgeld.policy is LeefgeldPolicyKind.MONTHLY_FIRST
+        if self.leefgeld.cadence is Cadence.WEEKLY and not monthly_first:  # monthly_first: monthly
             return weekly
         return Money.round(weekly.amount * 52 / 12)
+
+
+# the most a buffer target learned from irregular incomes may grow to, unless the
+# gemeente sets its own (issue 17.4): three times the default buffer target
+MAX_LEARNED_BUFFER = Money("3600.00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,3 +236,7 @@ class Gemeente:
     bic: str = ""
     max_days_early: int = 3
     extra_closing_days: tuple[date, ...] = ()
+    # issue 17.4: the most a buffer target learned from irregular incomes may grow to,
+    # and how often (months) the leefgeld of a household with one may step
+    max_learned_buffer: Money = MAX_LEARNED_BUFFER
+    irregular_step_months: int = 3

@@ -37,6 +37,12 @@ class LeefgeldState:
     adjustment_until: date | None = None
     # the rate is held down so every fixed charge of the coming two months stays covered
     capped: bool = False
+    # the cadence the amounts above are per ("weekly"/"monthly"; "" in older memory:
+    # the household's cadence), so a change of cadence converts them once
+    cadence: str = ""
+    # the last day the leefgeld released so far pays for (None in older memory): a
+    # release pays only the days of its week or month after it, whatever the cadence
+    paid_through: date | None = None
 
     def rate_on(self, day: date) -> Money | None:
         """The rate that applies to a release on `day` (an announced step included)."""

@@ -155,6 +155,11 @@ def assignment_entry_id(dedupe_key: str) -> str:
     return _joined(bank_entry_id(dedupe_key), "toegewezen")
 
 
+def split_entry_id(dedupe_key: str, part: int) -> str:
+    """Part `part` (1, 2, ...) of staff splitting an unmatched credit over households."""
+    return _joined(bank_entry_id(dedupe_key), "verdeeld", str(part))
+
+
 def opening_entry_id(account_iban: str, day: date | None = None, statement_id: str = "") -> str:
     """The one-time beginsaldo of the pooled account (`account_iban` normalised); with
     `day` and `statement_id`, the correction for a statement older than the first one."""

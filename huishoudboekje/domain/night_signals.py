@@ -16,7 +16,6 @@ from huishoudboekje.domain.ids import (
     missing_statement_key,
     payment_returned_key,
     signal_key,
-    unmatched_ageing_key,
     unmatched_key,
 )
 from huishoudboekje.domain.money import Money
@@ -25,7 +24,10 @@ from huishoudboekje.domain.return_reasons import reason_nl
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 
 GEMEENTE = ""  # signals about the pooled account, not one household
-UNMATCHED_AGE_DAYS = 7  # an unmatched transaction older than this is raised again as urgent
+# Money in suspense gets more urgent as it waits: "ter info" when new, "let op" from
+# LET_OP_DAYS and "urgent" from URGENT_DAYS after its booking date (see `suspense_severity`).
+LET_OP_DAYS = 3
+URGENT_DAYS = 10
 
 
 def _signal(
@@ -73,30 +75,39 @@ def balance_mismatch(account: str, statement_id: str, ledger_bank: Money, closin
     )
 
 
-def unmatched(dedupe_key: str, day: date, amount: Money, counterparty: str, why: str) -> Signal:
-    """A credit nobody could be matched to, or an unknown debit, parked in suspense."""
+def suspense_severity(age_days: int) -> Severity:
+    """How urgent money in suspense is after `age_days` days: info, let op, urgent."""
+    if age_days >= URGENT_DAYS:
+        return Severity.HIGH
+    if age_days >= LET_OP_DAYS:
+        return Severity.WARNING
+    return Severity.INFO
+
+
+def unmatched(
+    dedupe_key: str,
+    day: date,
+    amount: Money,
+    counterparty: str,
+    why: str,
+    today: date | None = None,
+) -> Signal:
+    """A credit nobody could be matched to, or an unknown debit, parked in suspense.
+
+    Its severity rises with its age on `today` (default: the booking day itself), so
+    the night raises it again under the same key as it waits (`suspense_severity`)."""
     what = "Bijschrijving" if amount.is_positive else "Afschrijving"
+    age = max(0, ((today or day) - day).days)
+    waiting = f" Staat er al {age} dagen." if age >= LET_OP_DAYS else ""
     return _signal(
         SignalKind.UNMATCHED_TRANSACTION,
         GEMEENTE,
-        Severity.WARNING,
+        suspense_severity(age),
         f"{what} van {eur(abs(amount))} op {day_nl(day)} van {counterparty or 'onbekend'} "
-        f"staat op de tussenrekening: {why}.",
+        f"staat op de tussenrekening: {why}.{waiting}",
         key=unmatched_key(dedupe_key),
         dedupe_key=dedupe_key,
-    )
-
-
-def unmatched_ageing(dedupe_key: str, day: date, amount: Money, today: date) -> Signal:
-    """An unmatched transaction still not assigned after `UNMATCHED_AGE_DAYS`."""
-    return _signal(
-        SignalKind.UNMATCHED_TRANSACTION,
-        GEMEENTE,
-        Severity.HIGH,
-        f"Transactie van {eur(abs(amount))} op {day_nl(day)} staat al "
-        f"{(today - day).days} dagen op de tussenrekening.",
-        key=unmatched_ageing_key(dedupe_key),
-        dedupe_key=dedupe_key,
+        booking_date=day.isoformat(),
     )
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_CEILING, Decimal
 
 from huishoudboekje.domain.business_calendar import DEFAULT_CALENDAR, BusinessCalendar
 from huishoudboekje.domain.household import (
+    MAX_LEARNED_BUFFER,
     WEEKDAYS,
     Cadence,
     FixedCharge,
@@ -30,9 +32,14 @@ from huishoudboekje.domain.ids import (
 # imports it from domain.ids
 from huishoudboekje.domain.ids import instruction_id as instruction_id
 from huishoudboekje.domain.kept import kept
+from huishoudboekje.domain.learned_income import learn, per_occurrence
 from huishoudboekje.domain.money import Money
 
 EARLY_RECEIPT_DAYS = 7  # an income may arrive this many days before its date
+# Income receipts are remembered this long (was 120 days): an irregular stream's
+# expected amount is learned from 12 whole months of them (`learned_income`), and a
+# stopped income's signal names the day it was last received.
+RECEIPT_MEMORY_DAYS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +51,11 @@ class PlanSettings:
     instruct_ahead: int = 1  # business days between instructing and executing
     protect_days: int = 35  # leefgeld keeps the charges of this many days covered
     forecast_days: int = 60
+    # a household with an irregular income: its rate steps at most once per this many
+    # months, unless the charges would otherwise not be paid (issue 17.4)
+    irregular_step_months: int = 3
+    # the most a buffer target learned from an irregular income's gaps may grow to
+    max_learned_buffer: Money = MAX_LEARNED_BUFFER
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +220,107 @@ def is_received(
     income: IncomeStream, occurrence: date, receipts: tuple[IncomeReceipt, ...]
 ) -> bool:
     """Whether a receipt for `income` falls in the window around `occurrence`."""
+    return is_received_on(income, occurrence, receipt_days(tuple(receipts)).get(income.id, ()))
+
+
+def is_received_on(income: IncomeStream, occurrence: date, days: tuple[date, ...]) -> bool:
+    """`is_received`, given the days `income` was received on, in order
+    (`receipt_days`): a bisection instead of a scan."""
     lo = occurrence - timedelta(days=EARLY_RECEIPT_DAYS)
     hi = occurrence + timedelta(days=income.window_days)
-    return any(r.income_id == income.id and lo <= r.day <= hi for r in receipts)
+    index = bisect_left(days, lo)
+    return index < len(days) and days[index] <= hi
+
+
+@kept(maxsize=1024, per_household=True)  # every forecast of a night asks for the same
+def receipt_days(receipts: tuple[IncomeReceipt, ...]) -> dict[str, tuple[date, ...]]:
+    """The days each income was received on, in order (read only: shared by callers)."""
+    days: dict[str, list[date]] = {}
+    for r in receipts:
+        days.setdefault(r.income_id, []).append(r.day)
+    return {income_id: tuple(sorted(found)) for income_id, found in days.items()}
+
+
+def income_period_days(income: IncomeStream, today: date) -> int:
+    """One of the income's own periods in days (a monthly income: 31, 4-weekly: 29)."""
+    per_year = income.schedule.per_year(today)
+    if per_year <= 0:
+        return 366
+    return int((Decimal(365) / per_year).to_integral_value(rounding=ROUND_CEILING))
+
+
+@dataclass(frozen=True, slots=True)
+class StoppedIncome:
+    """An expected income that looks stopped: nothing came in for too long."""
+
+    income: IncomeStream
+    first_missed: date  # the first expected date after the last receipt that did not come
+    last_received: date | None  # None: nothing received since planning began
+
+
+def stopped_income(
+    income: IncomeStream, today: date, receipts: tuple[IncomeReceipt, ...], since: date
+) -> StoppedIncome | None:
+    """Whether `income` looks stopped on `today` (issue 17.3), and since when.
+
+    It does once an expected date is overdue by the income's window plus one of its
+    own periods (a monthly alimentatie due on the 10th: after its 5 days of window
+    and one month more, about 15 days into the next month) while nothing was received
+    on or after the earliest day that date could have been paid (`EARLY_RECEIPT_DAYS`
+    before it). Only dates from `since` (the day planning began) count: what was due
+    before was not ours to watch. An irregular stream never "stops" here: a month
+    without turnover is learned as a month of 0 (`domain.learned_income`).
+    Any receipt for the income ends it at once: the income is counted again.
+    """
+    if income.irregular:
+        return None
+    return _stopped(income, today, receipt_days(tuple(receipts)).get(income.id, ()), since)
+
+
+@kept(maxsize=4096, per_household=True)
+def _stopped(
+    income: IncomeStream, today: date, days: tuple[date, ...], since: date
+) -> StoppedIncome | None:
+    overdue = timedelta(days=income.window_days + income_period_days(income, today))
+    due = [d for d in income.schedule.between(since, today - overdue) if d >= since]
+    if not due or is_received_on(income, due[-1], days):
+        return None
+    last = days[-1] if days else None
+    if last is not None and last >= due[-1] - timedelta(days=EARLY_RECEIPT_DAYS):
+        return None
+    after = [d for d in due if last is None or d - timedelta(days=EARLY_RECEIPT_DAYS) > last]
+    return StoppedIncome(income, after[0] if after else due[-1], last)
+
+
+def stopped_incomes(
+    household: Household, today: date, receipts: tuple[IncomeReceipt, ...], since: date
+) -> tuple[StoppedIncome, ...]:
+    """The household's incomes that look stopped on `today` (see `stopped_income`)."""
+    received = receipt_days(tuple(receipts))
+    result = []
+    for income in household.incomes:
+        if income.irregular:
+            continue
+        stopped = _stopped(income, today, received.get(income.id, ()), since)
+        if stopped is not None:
+            result.append(stopped)
+    return tuple(result)
+
+
+def planning_since(household: Household, planned_since: date | None, today: date) -> date:
+    """The first day whose incomes the planner watches: the household's start, or the
+    first night it was planned when that is later."""
+    return max(household.start, planned_since or today)
+
+
+def expected_amount(
+    income: IncomeStream, today: date, receipts: tuple[IncomeReceipt, ...], since: date | None
+) -> Money:
+    """The amount expected on each date of `income`: the configured amount, or for an
+    irregular stream the learned one (`learned_income`) once `since` is known."""
+    if not income.irregular or since is None:
+        return income.amount
+    return per_occurrence(learn(income, receipts, since, today), income, today)
 
 
 def expected_incomes(
@@ -218,17 +328,25 @@ def expected_incomes(
     first: date,
     last: date,
     receipts: tuple[IncomeReceipt, ...],
+    since: date | None = None,
 ) -> list[tuple[date, IncomeStream, Money]]:
     """Expected incomes in [first, last] that have not been received early.
 
     An income that is overdue but still inside its window (`window_days`) is
     assumed to arrive on `first`: a few days late is what the buffer absorbs.
+    With `since` (the day planning began), an income that looks stopped is not
+    expected any more, and an irregular one at its learned amount.
     """
     result = []
+    received = receipt_days(tuple(receipts))
     for income in household.incomes:
+        days = received.get(income.id, ())
+        if since is not None and not income.irregular and _stopped(income, first, days, since):
+            continue
+        amount = expected_amount(income, first, receipts, since)
         lookback = first - timedelta(days=income.window_days)
         for day in income.schedule.between(lookback, last):
-            if household.is_active_on(day) and not is_received(income, day, receipts):
-                result.append((max(day, first), income, income.amount))
+            if household.is_active_on(day) and not is_received_on(income, day, days):
+                result.append((max(day, first), income, amount))
     result.sort(key=lambda item: (item[0], item[1].id))
     return result

@@ -16,6 +16,7 @@ class SignalKind(StrEnum):
     INCOME_LATE = "inkomen_te_laat"
     INCOME_AMOUNT_OFF = "inkomen_afwijkend_bedrag"
     INCOME_AFTER_END = "inkomen_na_einde"
+    INCOME_STOPPED = "inkomen_gestopt"
     VAT_BELOW_FLOOR = "buffer_onder_minimum"
     PROJECTED_SHORTFALL = "verwacht_tekort"
     PAYMENT_HELD_BACK = "betaling_achtergehouden"

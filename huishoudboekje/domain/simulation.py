@@ -22,11 +22,13 @@ from huishoudboekje.domain.ids import (
 )
 from huishoudboekje.domain.ledger import BANK, IN_FLIGHT, JournalEntry, transfer
 from huishoudboekje.domain.money import ZERO, Money
+
+# RECEIPT_MEMORY_DAYS: how long receipts are remembered, defined with the rules that
+# read them (a year for learned income); kept importable from here for the services
+from huishoudboekje.domain.occurrences import RECEIPT_MEMORY_DAYS as RECEIPT_MEMORY_DAYS
 from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.planner import Plan, plan
-
-RECEIPT_MEMORY_DAYS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +100,19 @@ def execution_entry(instruction: PaymentInstruction) -> JournalEntry:
     )
 
 
+def return_entry(household: str, instruction: PaymentInstruction, day: date) -> JournalEntry:
+    """The bank gave an executed payment back: into the pooled account and the vat."""
+    return transfer(
+        f"{executed_entry_id(instruction.end_to_end_id)}-retour",
+        day,
+        f"Retour {instruction.end_to_end_id}",
+        debit=BANK,
+        credit=ledger.vat(household),
+        amount=instruction.amount,
+        kind="returned",
+    )
+
+
 def simulate(
     household: Household,
     incomes: Sequence[ActualIncome],
@@ -107,8 +122,16 @@ def simulate(
     *,
     start_vat: Money = ZERO,
     booking_delay: int = 1,
+    changes: Sequence[tuple[date, Household]] = (),
+    returns: Sequence[tuple[date, str]] = (),
 ) -> Simulation:
-    """Run the nightly plan for every day in [first, last]."""
+    """Run the nightly plan for every day in [first, last].
+
+    `changes` are later versions of the household's rules, each planned with from
+    its day on (a new cadence, a rent increase, an end date set by staff).
+    `returns` are payments the bank gives back: (day, EndToEndId); one that was
+    executed by then comes back into the pooled account and the vat that day.
+    """
     settings = settings or PlanSettings()
     state = HouseholdState(code=household.code, vat=start_vat)
     entries: list[JournalEntry] = []
@@ -132,6 +155,10 @@ def simulate(
     for income in incomes:
         by_day.setdefault(income.day + timedelta(days=booking_delay), []).append(income)
 
+    versions = sorted(changes, key=lambda change: change[0])
+    returned_by_day: dict[date, list[str]] = {}
+    for returned_day, end_to_end_id in returns:
+        returned_by_day.setdefault(returned_day, []).append(end_to_end_id)
     day = first
     while day <= last:
         # the bank executes what is due today (before tonight's plan sees the statement)
@@ -142,6 +169,14 @@ def simulate(
             bank = bank - instruction.amount
         receipts = list(state.receipts)
         vat = state.vat
+        booked = day - timedelta(days=booking_delay)
+        for returned in returned_by_day.get(booked, []):
+            done = next((e for e in executions if e.instruction.end_to_end_id == returned), None)
+            if done is None or done.day > booked:
+                continue  # not executed by then: nothing to give back
+            entries.append(return_entry(household.code, done.instruction, booked))
+            vat = vat + done.instruction.amount
+            bank = bank + done.instruction.amount
         for index, income in enumerate(by_day.get(day, [])):
             entries.append(income_entry(household.code, income, index))
             receipts.append(IncomeReceipt(income.income_id, income.day, income.amount))
@@ -149,7 +184,8 @@ def simulate(
             bank = bank + income.amount
         horizon = day - timedelta(days=RECEIPT_MEMORY_DAYS)
         state = replace(state, vat=vat, receipts=tuple(r for r in receipts if r.day >= horizon))
-        result = plan(household, state, day, settings)
+        rules = next((h for since, h in reversed(versions) if since <= day), household)
+        result = plan(rules, state, day, settings)
         entries.extend(result.entries)
         pending.extend(result.instructions)
         state = result.state

@@ -14,6 +14,7 @@ from typing import Any
 from huishoudboekje.domain.forecast import ForecastPoint, project
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.learned_income import learned_incomes
 from huishoudboekje.domain.leefgeld import cadence_of
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings, charge_dues
@@ -88,6 +89,14 @@ class StatusReport:
             "signals": [
                 {"kind": s.kind.value, "severity": s.severity.value, "message": s.message}
                 for s in self.signals
+            ],
+            # issue 17.4: the expected amount of each `irregular` income and what it rests
+            # on (months, receipts, method); empty for a household without one
+            "learned_income": [
+                learned.as_dict()
+                for learned in learned_incomes(
+                    self.household, self.state.receipts, self.state.planned_since, self.today
+                )
             ],
         }
 

@@ -11,8 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from huishoudboekje.adapters.persistence import load_households
+from huishoudboekje.adapters.persistence.transaction_repo import transactions
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.domain.bankbook import TxStatus
 from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.night_signals import suspense_severity
 from huishoudboekje.domain.signals import Signal
 from huishoudboekje.domain.status_report import StatusReport
 from huishoudboekje.services.household_status import household_status
@@ -84,3 +88,34 @@ def caseload(uow: UnitOfWork, today: date, query: str = "") -> list[CaseloadRow]
         )
         for household, report in found
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class SuspenseItem:
+    """The money that has waited longest in suspense (unmatched credit or unknown debit)."""
+
+    transaction_id: int
+    booking_date: date
+    amount: Money
+    counterparty_name: str
+    age_days: int
+    severity: str  # a `Severity` value: rises with age (`night_signals.suspense_severity`)
+    waiting: int  # how many items stand in suspense in all
+
+
+def oldest_suspense(uow: UnitOfWork, today: date) -> SuspenseItem | None:
+    """The oldest item in suspense and its age in days on `today`; None when none waits."""
+    rows = transactions(uow, TxStatus.UNMATCHED, TxStatus.UNKNOWN_DEBIT)
+    if not rows:
+        return None
+    row = min(rows, key=lambda r: (r.booking_date, r.id or 0))
+    age = max(0, (today - row.booking_date).days)
+    return SuspenseItem(
+        row.id or 0,
+        row.booking_date,
+        Money(row.amount),
+        row.counterparty_name,
+        age,
+        suspense_severity(age).value,
+        len(rows),
+    )

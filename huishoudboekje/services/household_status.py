@@ -37,6 +37,8 @@ def plan_settings(gemeente: Gemeente | None) -> PlanSettings:
     return PlanSettings(
         calendar=BusinessCalendar.with_extra(gemeente.extra_closing_days),
         max_days_early=gemeente.max_days_early,
+        max_learned_buffer=gemeente.max_learned_buffer,
+        irregular_step_months=gemeente.irregular_step_months,
     )
 
 

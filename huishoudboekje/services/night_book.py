@@ -2,7 +2,11 @@
 
 Matched incomes go bank ← vat and become income receipts in the household's
 planner memory (the planner itself repays an open advance first and fills the
-reserves when it plans tonight, so that is not done twice here). Afterwards the
+reserves when it plans tonight, so that is not done twice here). A credit staff
+assigned or split (`nightly.assign_transaction`, `split_credit.split_transaction`)
+is "assigned": staff booked suspense → vat (one entry per part for a split) and
+its receipts when they did it, so here it gets only its bank ← suspense entry,
+once, also when staff were earlier than this stage. Afterwards the
 ledger's bank account must equal the latest statement's closing balance; a
 difference raises a "saldo verschil" signal and is never absorbed.
 """

@@ -3,7 +3,10 @@
 `assign_transaction` gives an unmatched credit to a household (and optionally one
 of its income streams): the money moves from suspense into the household's vat,
 the income counts as received for the planner, the signal about it closes, and
-the change is audit-logged.
+the change is audit-logged. With an income it also says which terms would have
+matched the credit to that income by itself (`term_teaching.suggestions`); staff
+add one at once (`learn`) or afterwards (`teach_term`), so next month's credit
+matches without them.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.ids import unmatched_ageing_key, unmatched_key
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.simulation import RECEIPT_MEMORY_DAYS
+from huishoudboekje.domain.term_suggestions import normalise
 from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.errors import UserError
+from huishoudboekje.services.term_teaching import add_term, suggestions
 
 
 class AssignmentError(UserError, ValueError):
@@ -51,6 +56,8 @@ class Assignment:
     income_id: str | None
     amount: Money
     entry_id: str
+    suggestions: tuple[str, ...] = ()  # terms that would have matched it by itself
+    learned: tuple[str, ...] = ()  # of those, the ones added to the income now
 
 
 def add_receipts(
@@ -65,7 +72,7 @@ def add_receipts(
     )
 
 
-def _find(uow: UnitOfWork, reference: str) -> BankTransactionRow:
+def find_transaction(uow: UnitOfWork, reference: str) -> BankTransactionRow:
     """The transaction `reference` names: its id, or else its dedupe key."""
     row: BankTransactionRow | None = None
     if reference.isdigit():
@@ -86,9 +93,14 @@ def assign_transaction(
     actor: str,
     today: date,
     at: datetime | None = None,
+    learn: Sequence[str] = (),
 ) -> Assignment:
-    """Assign an unmatched credit (by id or dedupe key) to a household and commit."""
-    row = _find(uow, reference)
+    """Assign an unmatched credit (by id or dedupe key) to a household and commit.
+
+    With an income, the terms that would have matched it come back as `suggestions`;
+    each of `learn` is added to that income in the same transaction (checked first:
+    a term that would not match it to this income only changes nothing at all)."""
+    row = find_transaction(uow, reference)
     if row.status != TxStatus.UNMATCHED.value or row.amount <= 0:
         raise AssignmentError(
             f"transactie {reference} staat op {row.status}; alleen een onbekende "
@@ -99,6 +111,14 @@ def assign_transaction(
         raise AssignmentError(f"huishouden {household_code} bestaat niet")
     if income_id is not None and income_id not in {i.id for i in household.incomes}:
         raise AssignmentError(f"{household_code} heeft geen inkomstenbron {income_id}")
+    if learn and income_id is None:
+        raise AssignmentError("een zoekterm leren kan alleen bij een inkomstenbron (--income)")
+    suggested = () if income_id is None else suggestions(uow, row, household_code, income_id)
+    learned = tuple(
+        add_term(uow, row, household_code, income_id, term, actor=actor, now=at)
+        for term in learn
+        if income_id is not None
+    )
     amount = Money(row.amount)
     entry = assignment_entry(row.dedupe_key, row.booking_date, amount, household_code)
     before = {"status": row.status, "household": row.household, "income_id": row.income_id}
@@ -134,9 +154,77 @@ def assign_transaction(
     uow.commit()
     if row.id is None:  # pragma: no cover
         raise RuntimeError("stored transaction without id")
-    return Assignment(row.id, row.dedupe_key, household_code, income_id, amount, entry.id)
+    return Assignment(
+        row.id,
+        row.dedupe_key,
+        household_code,
+        income_id,
+        amount,
+        entry.id,
+        tuple(t for t in suggested if normalise(t) not in {normalise(x) for x in learned}),
+        learned,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AssignedCredit:
+    """A credit staff assigned to an income, and the terms that would have matched it."""
+
+    transaction_id: int
+    dedupe_key: str
+    household: str
+    income_id: str
+    amount: Money
+    booking_date: date
+    counterparty_name: str
+    description: str
+    suggestions: tuple[str, ...]
+    terms: tuple[str, ...] = ()  # the income's terms now
+
+
+def _assigned(uow: UnitOfWork, reference: str) -> BankTransactionRow:
+    row = find_transaction(uow, reference)
+    if row.status != TxStatus.ASSIGNED.value or not row.household or not row.income_id:
+        raise AssignmentError(
+            f"transactie {reference} is niet aan een inkomstenbron toegewezen; "
+            "een zoekterm leren kan pas daarna"
+        )
+    return row
+
+
+def assigned_credit(uow: UnitOfWork, reference: str) -> AssignedCredit:
+    """An assigned credit with the terms that would have matched it (read only)."""
+    row = _assigned(uow, reference)
+    household, income = str(row.household), str(row.income_id)
+    stored = load_household(uow, household)
+    streams = () if stored is None else stored.incomes
+    return AssignedCredit(
+        row.id or 0,
+        row.dedupe_key,
+        household,
+        income,
+        Money(row.amount),
+        row.booking_date,
+        row.counterparty_name,
+        row.description,
+        suggestions(uow, row, household, income),
+        next((s.terms for s in streams if s.id == income), ()),
+    )
+
+
+def teach_term(
+    uow: UnitOfWork, reference: str, term: str, *, actor: str, at: datetime | None = None
+) -> AssignedCredit:
+    """Add `term` to the income a credit was assigned to (no four-eyes, audit-logged);
+    commits. `TermError` (nothing changed) when it would not match that credit there."""
+    row = _assigned(uow, reference)
+    add_term(uow, row, str(row.household), str(row.income_id), term, actor=actor, now=at)
+    uow.commit()
+    return assigned_credit(uow, reference)
 
 
 # The same for a caller that holds an engine (`hhb assign`, the staff worklist): one
 # unit of work around it.
 assign_credit = on_engine(assign_transaction)
+credit_with_suggestions = on_engine(assigned_credit)
+teach_credit_term = on_engine(teach_term)

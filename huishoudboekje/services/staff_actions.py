@@ -1,6 +1,6 @@
 """What staff change through the web, each change in one unit of work of its own.
 
-Thin doors onto the services that hold the rules (`nightly`, `staff`,
+Thin doors onto the services that hold the rules (`nightly`, `split_credit`, `staff`,
 `night_worklists`, `decisions`, `user_accounts`, `rule_changes`): each opens a unit
 of work on the engine, does exactly what one web request did in one transaction
 before, and lets the service it calls commit. A `UserError` leaves nothing written.
@@ -17,9 +17,14 @@ from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.decisions import answer_request, decide_change
 from huishoudboekje.services.households import household_exists, stored_gemeente
 from huishoudboekje.services.night_worklists import acknowledge_night_signal
-from huishoudboekje.services.nightly import assign_credit
+from huishoudboekje.services.nightly import (
+    assign_credit,
+    credit_with_suggestions,
+    teach_credit_term,
+)
 from huishoudboekje.services.rule_changes import Proposal, propose_household
 from huishoudboekje.services.rule_editing import check_household
+from huishoudboekje.services.split_credit import parse_parts, split_credit
 from huishoudboekje.services.staff import acknowledge_signal
 from huishoudboekje.services.user_accounts import create_invite
 
@@ -28,9 +33,13 @@ __all__ = [
     "acknowledge_stored_signal",
     "answer_household_request",
     "assign_credit",
+    "credit_with_suggestions",
     "decide_four_eyes_change",
     "invite_member",
+    "parse_parts",
     "propose_household_data",
+    "split_credit",
+    "teach_credit_term",
 ]
 
 

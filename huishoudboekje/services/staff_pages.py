@@ -22,7 +22,7 @@ from huishoudboekje.adapters.persistence.audit import AuditEvent
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import User
 from huishoudboekje.domain.household import Household
-from huishoudboekje.services.caseload import CaseloadRow, caseload
+from huishoudboekje.services.caseload import CaseloadRow, SuspenseItem, caseload, oldest_suspense
 from huishoudboekje.services.extra_returns import ReturnedRequest, returned_requests
 from huishoudboekje.services.household_requests import (
     open_requests,
@@ -113,6 +113,7 @@ class CaseloadPage:
     requests_new: Counter[str]
     requests_returned: Counter[str]
     pending: set[str]
+    oldest_suspense: SuspenseItem | None = None  # the money waiting longest for staff
 
 
 def caseload_page(engine: Engine, today: date, query: str) -> CaseloadPage:
@@ -122,7 +123,8 @@ def caseload_page(engine: Engine, today: date, query: str) -> CaseloadPage:
         new = Counter(r.household for r in open_requests(uow))
         returned = Counter(r.household for r in returned_waiting(uow))
         pending = {c.household for c in pending_changes(uow)}
-    return CaseloadPage(rows, new, returned, pending)
+        oldest = oldest_suspense(uow, today)
+    return CaseloadPage(rows, new, returned, pending, oldest)
 
 
 @dataclass(frozen=True, slots=True)

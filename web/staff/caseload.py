@@ -43,6 +43,7 @@ def caseload() -> str:
         requests_new=page.requests_new,
         requests_returned=page.requests_returned,
         pending=page.pending,
+        oldest=page.oldest_suspense,
     )
 
 

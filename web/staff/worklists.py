@@ -1,25 +1,46 @@
 """Staff: the worklists (signals, unknown credits, returned payments, nights with
-problems, requests and changes waiting), assigning a credit, closing a signal."""
+problems, requests and changes waiting), assigning or splitting a credit, teaching
+a term after an assignment, closing a signal."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
+from huishoudboekje.domain.night_signals import suspense_severity
+from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.household_requests import REQUEST_KINDS
+from huishoudboekje.services.nightly import AssignedCredit
 from huishoudboekje.services.staff_actions import (
     acknowledge_household_signal,
     acknowledge_stored_signal,
     assign_credit,
+    credit_with_suggestions,
+    parse_parts,
+    split_credit,
+    teach_credit_term,
 )
 from huishoudboekje.services.staff_pages import household_known
 from huishoudboekje.services.staff_pages import worklists as worklists_of
 from web import access
 from web.access import staff_only
+from web.formatting import money
 from web.staff import bp
 from web.user_errors import back_to
 
 PAYMENT_KINDS_NL = {"charge": "vaste last", "leefgeld": "leefgeld", "extra": "extra betaling"}
+SPLIT_ROWS = 3  # parts the split form offers
+
+
+def _taught(tx_id: str) -> AssignedCredit | None:
+    """The credit just assigned to an income (`?termen=ID`), with its term suggestions."""
+    if not tx_id.isdigit():
+        return None
+    try:
+        return credit_with_suggestions(access.engine(), tx_id)
+    except UserError:
+        return None
 
 
 @bp.get("/werklijsten")
@@ -28,7 +49,8 @@ def worklists() -> str:
     """Signals to look at, unknown credits, returned payments, nights with problems,
     requests and changes waiting. Once the nightly run has run, its stored signals
     are the list; before that, tonight's signals are computed from the rules."""
-    lists = worklists_of(access.engine(), access.settings().today())
+    today = access.settings().today()
+    lists = worklists_of(access.engine(), today)
     return render_template(
         "staff/worklists.html",
         nights=lists.nights,
@@ -43,6 +65,13 @@ def worklists() -> str:
         kinds=REQUEST_KINDS,
         payment_kinds=PAYMENT_KINDS_NL,
         households=lists.households,
+        taught=_taught(request.args.get("termen", "")),
+        split_rows=range(1, SPLIT_ROWS + 1),
+        ages={
+            c.id: (age, suspense_severity(age).value)
+            for c in lists.credits
+            for age in [(today - c.booking_date).days]
+        },
     )
 
 
@@ -64,6 +93,63 @@ def assign(tx_id: int) -> BaseResponse:
         at=access.settings().now(),
     )
     flash(f"Toegewezen aan {done.household}.", "ok")
+    if done.income_id is None:
+        return redirect(back)
+    # show which terms would have matched it, to add with one click
+    return redirect(url_for("staff.worklists", termen=done.transaction_id, _anchor="termen"))
+
+
+@bp.post("/transacties/<int:tx_id>/zoekterm")
+@staff_only
+def teach(tx_id: int) -> BaseResponse:
+    """Add a suggested term to the income the credit was assigned to (no four-eyes:
+    it changes no money rule; audit-logged)."""
+    back = url_for("staff.worklists", termen=tx_id, _anchor="termen")
+    back_to(back, "Zoekterm niet toegevoegd: {}")
+    term = request.form.get("term", "")
+    done = teach_credit_term(
+        access.engine(),
+        str(tx_id),
+        term,
+        actor=access.current().username,
+        at=access.settings().now(),
+    )
+    flash(
+        f"Zoekterm '{term.strip()}' toegevoegd aan {done.household} ({done.income_id}). "
+        "Een volgende betaling zoals deze komt vanzelf goed.",
+        "ok",
+    )
+    return redirect(back)
+
+
+def _split_parts(form: MultiDict[str, str]) -> list[str]:
+    """The filled rows of the split form as CODE:INCOME:AMOUNT."""
+    parts = []
+    for row in range(1, SPLIT_ROWS + 1):
+        amount = form.get(f"amount_{row}", "").strip()
+        if amount:
+            household = form.get(f"household_{row}", "").strip()
+            income = form.get(f"income_{row}", "").strip()
+            parts.append(f"{household}:{income}:{amount}")
+    return parts
+
+
+@bp.post("/transacties/<int:tx_id>/verdelen")
+@staff_only
+def split(tx_id: int) -> BaseResponse:
+    """Split an unknown credit over several households; the parts must add up."""
+    back = url_for("staff.worklists")
+    back_to(back, "Niet verdeeld: {}.")
+    done = split_credit(
+        access.engine(),
+        str(tx_id),
+        parse_parts(_split_parts(request.form)),
+        actor=access.current().username,
+        today=access.settings().today(),
+        at=access.settings().now(),
+    )
+    who = ", ".join(f"{p.household} {money(p.amount)}" for p in done.parts)
+    flash(f"Verdeeld: {who}.", "ok")
     return redirect(back)
 
 

@@ -24,6 +24,7 @@ from huishoudboekje.adapters.config.values import (
     ChargeKindName,
     Count,
     Day,
+    Flag,
     Fraction,
     Iban,
     Identifier,
@@ -115,6 +116,7 @@ class IncomeModel(_Section):
     terms: Terms = _d(IncomeStream, "terms")
     margin: Fraction = _d(IncomeStream, "margin")
     window_days: Count = _d(IncomeStream, "window_days")
+    irregular: Flag = _d(IncomeStream, "irregular")
     reference: Text = _d(IncomeStream, "reference")
     match: TermRuleName = _d(IncomeStream, "match").value
 
@@ -236,6 +238,8 @@ class GemeenteModel(_Section):
     bic: Bic = _d(Gemeente, "bic")
     max_days_early: Count = _d(Gemeente, "max_days_early")
     extra_closing_days: list[Day] = list(_d(Gemeente, "extra_closing_days"))
+    max_learned_buffer: PositiveAmount = _d(Gemeente, "max_learned_buffer")
+    irregular_step_months: Count = _d(Gemeente, "irregular_step_months")
 
     def to_domain(self) -> Gemeente:
         """The checked values as the domain record `Gemeente`."""

@@ -197,6 +197,12 @@ def _whole(minimum: int) -> Callable[[object], int]:
     return check
 
 
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise fail(f"expected true or false, got {value!r}")
+    return value
+
+
 def _optional_whole(value: object) -> int | None:
     return None if value is None else _whole(0)(value)
 
@@ -233,6 +239,7 @@ Iban = Annotated[str, PlainValidator(_iban)]
 OptionalIban = Annotated[str, PlainValidator(_optional_iban)]
 Bic = Annotated[str, PlainValidator(_bic)]
 Count = Annotated[int, PlainValidator(_whole(0))]
+Flag = Annotated[bool, PlainValidator(_flag)]
 AtLeastOne = Annotated[int, PlainValidator(_whole(1))]
 OptionalCount = Annotated[int | None, PlainValidator(_optional_whole)]
 Terms = Annotated[tuple[str, ...], PlainValidator(_terms)]

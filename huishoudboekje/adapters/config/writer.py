@@ -41,6 +41,8 @@ def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any
     _optional(data, gemeente, "bic", full)
     _optional(data, gemeente, "max_days_early", full)
     _optional(data, gemeente, "extra_closing_days", full, list)
+    _optional(data, gemeente, "max_learned_buffer", full, str)
+    _optional(data, gemeente, "irregular_step_months", full)
     return data
 
 
@@ -89,6 +91,7 @@ def _income_to_data(income: IncomeStream, full: bool) -> dict[str, Any]:
     data["amount"] = str(income.amount)
     _optional(data, income, "margin", full, format_fraction)
     _optional(data, income, "window_days", full)
+    _optional(data, income, "irregular", full)
     _optional(data, income, "reference", full)
     _optional(data, income, "match", full, str)
     data["schedule"] = _schedule_to_data(income.schedule)

@@ -64,6 +64,8 @@ def memory_to_json(state: HouseholdState, today: date) -> dict[str, Any]:
             "adjustment": str(lg.adjustment),
             "adjustment_until": lg.adjustment_until.isoformat() if lg.adjustment_until else None,
             "capped": lg.capped,
+            "cadence": lg.cadence,
+            "paid_through": lg.paid_through.isoformat() if lg.paid_through else None,
         },
     }
 
@@ -98,6 +100,8 @@ def memory_from_json(code: str, data: dict[str, Any] | None) -> HouseholdState:
             adjustment=Money(lg.get("adjustment", "0")),
             adjustment_until=_day(lg.get("adjustment_until")),
             capped=bool(lg.get("capped", False)),
+            cadence=lg.get("cadence", ""),
+            paid_through=_day(lg.get("paid_through")),
         ),
     )
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from huishoudboekje.domain.advance import instalment
-from huishoudboekje.domain.dutch_text import eur
+from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.household import Cadence, Household, LeefgeldPolicyKind
+from huishoudboekje.domain.household_state import IncomeReceipt
+from huishoudboekje.domain.learned_income import LearnedIncome, learn
 from huishoudboekje.domain.money import ZERO, Money, min_money
+from huishoudboekje.domain.occurrences import StoppedIncome, stopped_incomes
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,10 @@ class Budget:
     sustainable: Money  # per cadence period
     floor: Money  # per cadence period
     cadence: Cadence
+    # incomes left out because they look stopped, and irregular ones at their learned
+    # amount (only when the budget is made with the receipts: `since` given)
+    stopped: tuple[StoppedIncome, ...] = field(default=(), compare=False)
+    learned: tuple[LearnedIncome, ...] = field(default=(), compare=False)
 
     @property
     def monthly_surplus(self) -> Money:
@@ -56,6 +63,9 @@ def budget(
     today: date,
     advance_used: Money = ZERO,
     reserves_held: Mapping[str, Money] | None = None,
+    *,
+    receipts: tuple[IncomeReceipt, ...] = (),
+    since: date | None = None,
 ) -> Budget:
     """Expected monthly income, charges and reserves under the rules in force today.
 
@@ -71,8 +81,20 @@ def budget(
     is full (`reserves_held` at its target) gets nothing this month, as the
     planner then sets nothing aside, so its share goes to leefgeld instead of
     piling up in the vat.
+
+    With `since` (the day planning began) the receipts count too: an income that
+    looks stopped (`occurrences.stopped_income`) is left out, and an irregular one
+    counts at its learned monthly amount (`learned_income.learn`).
     """
-    income_total, toeslag_total, charge_total = _yearly_totals(household, today)
+    stopped = stopped_incomes(household, today, receipts, since) if since else ()
+    learned = (
+        tuple(learn(i, receipts, since, today) for i in household.incomes if i.irregular)
+        if since
+        else ()
+    )
+    income_total, toeslag_total, charge_total = _yearly_totals(
+        household, today, {s.income.id for s in stopped}, {x.income_id: x for x in learned}
+    )
     to_month = Decimal(1) / 12
     reserve_amounts = _reserve_amounts(household, today, toeslag_total * to_month, reserves_held)
     monthly_reserves = sum((amount for _id, amount in reserve_amounts), ZERO)
@@ -91,16 +113,28 @@ def budget(
         sustainable=per_period(surplus.amount, cadence),
         floor=household.floor_per_period(),
         cadence=cadence,
+        stopped=stopped,
+        learned=learned,
     )
 
 
-def _yearly_totals(household: Household, today: date) -> tuple[Decimal, Decimal, Decimal]:
+def _yearly_totals(
+    household: Household,
+    today: date,
+    stopped: set[str],
+    learned: Mapping[str, LearnedIncome],
+) -> tuple[Decimal, Decimal, Decimal]:
     """Yearly income, the toeslagen within it, and yearly charges not paid from a reserve."""
     reserve_ids = {r.id for r in household.reserves}
     income_total = Decimal(0)
     toeslag_total = Decimal(0)
     for income in household.incomes:
-        yearly = income.amount.amount * income.schedule.per_year(today)
+        if income.id in stopped:
+            continue
+        if income.id in learned:
+            yearly = learned[income.id].monthly.amount * 12
+        else:
+            yearly = income.amount.amount * income.schedule.per_year(today)
         income_total += yearly
         if income.kind.is_toeslag:
             toeslag_total += yearly
@@ -146,6 +180,11 @@ def budget_sentence(b: Budget) -> str:
         parts.append(f"reserveringen {eur(b.monthly_reserves)}")
     if b.monthly_repayment:
         parts.append(f"aflossing voorschot {eur(b.monthly_repayment)} (uit de buffer)")
+    for stopped in b.stopped:
+        parts.append(
+            f"{stopped.income.kind.label_nl.lower()} telt niet mee (niet meer binnengekomen "
+            f"sinds {day_nl(stopped.first_missed)})"
+        )
     return (
         ", ".join(parts)
         + f"; er blijft {eur(b.monthly_surplus)} per maand over, "

@@ -156,8 +156,15 @@ def buffer_adjustment(
         )
         still_to_come = previous.amount * periods_left
         beyond = excess - still_to_come
+        # a rebuild still running while the buffer is now far above the band (or a
+        # release while it fell far below) is replaced too: otherwise an irregular
+        # earner's windfall sat in the vat until the cut ran out (issue 17.4)
+        turned = (previous.amount.is_negative and lowest.amount > target.amount * SURPLUS_BAND) or (
+            previous.amount.is_positive and lowest.amount < target.amount * REBUILD_BAND
+        )
         if not (
-            (previous.amount.is_positive and beyond.amount > target.amount * (SURPLUS_BAND - 1))
+            turned
+            or (previous.amount.is_positive and beyond.amount > target.amount * (SURPLUS_BAND - 1))
             or (previous.amount.is_negative and beyond.amount < target.amount * (REBUILD_BAND - 1))
         ):
             return previous

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,10 +12,11 @@ from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.household import Household, LeefgeldPolicyKind
 from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
 from huishoudboekje.domain.ids import signal_key
+from huishoudboekje.domain.learned_income import learned_buffer_target
 from huishoudboekje.domain.leefgeld.budget import Budget, budget, budget_sentence, cadence_of
 from huishoudboekje.domain.leefgeld.rate import period_days, target_rate
 from huishoudboekje.domain.money import ZERO, Money
-from huishoudboekje.domain.occurrences import PlanSettings
+from huishoudboekje.domain.occurrences import PlanSettings, planning_since, stopped_incomes
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 
 STEP_MINIMUM = Money("2.00")
@@ -30,9 +32,10 @@ class RateDecision:
     explanation: str
 
 
-def rules_fingerprint(household: Household) -> str:
-    """Changes when anything that affects the rate changes (a rent increase, a stopped toeslag)."""
-    relevant = (
+def rules_fingerprint(household: Household, stopped: Iterable[str] = ()) -> str:
+    """Changes when anything that affects the rate changes (a rent increase, a stopped
+    toeslag, an income that looks stopped or comes back: the ids in `stopped`)."""
+    relevant: tuple[object, ...] = (
         household.incomes,
         household.charges,
         household.reserves,
@@ -41,15 +44,24 @@ def rules_fingerprint(household: Household) -> str:
         household.members,
         household.end,
     )
+    if stopped := tuple(sorted(stopped)):  # nothing stopped: the fingerprint as before
+        relevant = (*relevant, ("stopped", stopped))
     return hashlib.sha256(repr(relevant).encode()).hexdigest()[:16]
 
 
+def stopped_ids(household: Household, state: HouseholdState, today: date) -> frozenset[str]:
+    """The ids of the household's incomes that look stopped on `today`."""
+    since = planning_since(household, state.planned_since, today)
+    return frozenset(s.income.id for s in stopped_incomes(household, today, state.receipts, since))
+
+
 def needs_recompute(household: Household, state: HouseholdState, today: date) -> bool:
-    """A rate is recomputed once a month, and at once when the rules change."""
+    """A rate is recomputed once a month, and at once when the rules change or an
+    income looks stopped (or comes back)."""
     lg = state.leefgeld
     if lg.rate is None or lg.last_recompute is None:
         return True
-    if lg.rules_fingerprint != rules_fingerprint(household):
+    if lg.rules_fingerprint != rules_fingerprint(household, stopped_ids(household, state, today)):
         return True
     period = timedelta(days=period_days(cadence_of(household)))
     ending = lg.adjustment_until is not None and today + 2 * period >= lg.adjustment_until
@@ -112,9 +124,20 @@ def recompute(
     next_release: date,
 ) -> RateDecision:
     """Recompute the rate; a change takes effect one release after `next_release`."""
-    b = budget(household, today, state.advance_used, dict(state.reserves))
+    since = planning_since(household, state.planned_since, today)
+    b = budget(
+        household,
+        today,
+        state.advance_used,
+        dict(state.reserves),
+        receipts=state.receipts,
+        since=since,
+    )
     signals = _does_not_close(household, b, today)
-    target = target_rate(household, state, today, settings, b, next_release)
+    stopped = frozenset(s.income.id for s in b.stopped)
+    fingerprint = rules_fingerprint(household, stopped)
+    planned = _with_learned_target(household, b, settings)
+    target = target_rate(planned, state, today, settings, b, next_release)
     rate = target.rate
     explanation = budget_sentence(b) + " " + target.why
     lg = state.leefgeld
@@ -124,7 +147,7 @@ def recompute(
         adjustment=target.adjustment.amount,
         adjustment_until=target.adjustment.until,
         last_recompute=today,
-        rules_fingerprint=rules_fingerprint(household),
+        rules_fingerprint=fingerprint,
         reason=explanation,
         capped=target.capped,
     )
@@ -141,11 +164,72 @@ def recompute(
         return RateDecision(new, signals, explanation)
     if lg.next_rate is not None and abs(rate - lg.next_rate) < _threshold(lg.next_rate):
         return RateDecision(base, signals, explanation)  # already announced
+    forced = (rate < current and target.capped) or (rate > current and lg.capped)
+    if _held(household, lg, since, today, settings, exempt=forced):
+        return RateDecision(base, signals, explanation)  # an announced step stays announced
     if abs(rate - current) < _threshold(current):
         unannounced = replace(base, next_rate=None, next_rate_from=None, next_rate_because="")
         return RateDecision(unannounced, signals, explanation)
-    new, announced = _announce(household.code, lg, base, rate, current, next_release, target.why)
+    because = _income_because(household, lg, b, stopped, up=rate > current)
+    new, announced = _announce(
+        household.code, lg, base, rate, current, next_release, target.why, because
+    )
     return RateDecision(new, (*signals, announced), explanation)
+
+
+def _with_learned_target(household: Household, b: Budget, settings: PlanSettings) -> Household:
+    """`household` with its buffer target learned from its irregular streams (the
+    longest gap seen, capped by the gemeente maximum); unchanged without them."""
+    if not b.learned:
+        return household
+    target = learned_buffer_target(household.buffer.target, b.learned, settings.max_learned_buffer)
+    if target == household.buffer.target:
+        return household
+    return replace(household, buffer=replace(household.buffer, target=target))
+
+
+def _held(
+    household: Household,
+    lg: LeefgeldState,
+    since: date,
+    today: date,
+    settings: PlanSettings,
+    *,
+    exempt: bool,
+) -> bool:
+    """Whether a household with an irregular income keeps its rate for now: its rate
+    steps at most once per `settings.irregular_step_months` (issue 17.4), counted from
+    the last step taken or announced, unless it is `exempt`: it must come down
+    because the charges would otherwise not be paid, or it was held down for that
+    reason and the money is back (a household is never kept at the floor for three
+    months with a full vat). The first step after the start rate is free too: the
+    start rate is the floor of an empty vat, not a promise."""
+    if exempt or not any(i.irregular for i in household.incomes):
+        return False
+    last = lg.next_rate_from if lg.next_rate is not None else lg.rate_since
+    if last is None or lg.rate_since is None or lg.rate_since <= since:
+        return False
+    total = last.year * 12 + last.month - 1 + settings.irregular_step_months
+    until = date(total // 12, total % 12 + 1, min(last.day, 28))
+    return today < until
+
+
+def _income_because(
+    household: Household, lg: LeefgeldState, b: Budget, stopped: frozenset[str], *, up: bool
+) -> str:
+    """Why the step, when it is an income that stopped or came back ("" otherwise)."""
+    names = {i.id: i.kind.label_nl.lower() for i in household.incomes}
+    if not up:
+        for s in b.stopped:
+            if lg.rules_fingerprint == rules_fingerprint(household, stopped - {s.income.id}):
+                return f"{names[s.income.id]} niet meer binnenkomt"
+        return ""
+    for income in household.incomes:
+        if income.id in stopped:
+            continue
+        if lg.rules_fingerprint == rules_fingerprint(household, stopped | {income.id}):
+            return f"{names[income.id]} weer binnenkomt"
+    return ""
 
 
 def _announce(
@@ -156,11 +240,12 @@ def _announce(
     current: Money,
     next_release: date,
     why: str,
+    because: str = "",
 ) -> tuple[LeefgeldState, Signal]:
     """Announce a step from `current` to `rate`, taking effect after `next_release`."""
     step_from = next_release + timedelta(days=1)
     changed = lg.rules_fingerprint not in ("", base.rules_fingerprint)
-    because = step_because(lg, base, up=rate > current, rules_changed=changed)
+    because = because or step_because(lg, base, up=rate > current, rules_changed=changed)
     new = replace(base, next_rate=rate, next_rate_from=step_from, next_rate_because=because)
     word = "omhoog" if rate > current else "omlaag"
     announced = Signal(

@@ -22,8 +22,8 @@ from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.planner.next_release import NextRelease, next_release
 from huishoudboekje.domain.planner.phases.advance import repay_advance
 from huishoudboekje.domain.planner.phases.charges import pay_charges
-from huishoudboekje.domain.planner.phases.leefgeld import release_leefgeld
-from huishoudboekje.domain.planner.phases.remainder import pay_out_remainder
+from huishoudboekje.domain.planner.phases.leefgeld import in_cadence, release_leefgeld
+from huishoudboekje.domain.planner.phases.remainder import pay_out_remainder, return_reserves
 from huishoudboekje.domain.planner.phases.reserves import contribute_reserves
 from huishoudboekje.domain.planner.phases.signals import check_signals
 from huishoudboekje.domain.planner.step import Decision, Phase, Step
@@ -41,6 +41,17 @@ PHASES: Phases = (
 )
 # After them, and on its own after the end: pay out what the vat still holds.
 CLOSING: Phases = (("eindafrekening", pay_out_remainder),)
+# The closing nights (from the last business day before the end up to the end): the
+# reserves go back into the vat before the charges, so a rent due before the end that
+# this money covers goes out on time; nothing more is set aside for a reserve.
+CLOSING_NIGHTS: Phases = (
+    ("repay advance", repay_advance),
+    ("reserves back", return_reserves),
+    ("fixed charges", pay_charges),
+    ("leefgeld", release_leefgeld),
+    ("signals", check_signals),
+    *CLOSING,
+)
 # Once the participation ended: settle the advance, pass on money that still comes in.
 AFTER_END: Phases = (("repay advance", repay_advance), *CLOSING)
 
@@ -62,9 +73,13 @@ class Plan:
     outlook: Forecast | None = None
 
 
-def phases_for(household: Household, today: date) -> Phases:
+def phases_for(household: Household, today: date, settings: PlanSettings | None = None) -> Phases:
     """The phases that run for `household` on `today` (none before it starts)."""
     if today >= household.start and household.is_active_on(today):
+        end = household.end
+        calendar = (settings or PlanSettings()).calendar
+        if end is not None and today >= calendar.on_or_before(end):
+            return CLOSING_NIGHTS
         return PHASES + CLOSING
     if today > household.start:  # participation ended: settle, pay out what comes in
         return AFTER_END
@@ -96,7 +111,8 @@ def plan(
     if state.planned_since is None and household.is_active_on(today):
         state = replace(state, planned_since=today)
     state = with_released_record(state)  # once, for memory kept before the record
-    step = fold(phases_for(household, today), state, household, today, settings)
+    state = in_cadence(state, household)  # a rate per week becomes one per month, or back
+    step = fold(phases_for(household, today, settings), state, household, today, settings)
     upcoming = (
         next_release(step.state, household, today, settings)
         if household.is_active_on(today)

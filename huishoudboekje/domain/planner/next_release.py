@@ -11,15 +11,10 @@ from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
 from huishoudboekje.domain.leefgeld import recompute
 from huishoudboekje.domain.money import ZERO, Money
-from huishoudboekje.domain.occurrences import (
-    WEEK_DAYS,
-    PlanSettings,
-    release_dates,
-    release_share,
-)
-from huishoudboekje.domain.paid_weeks import unpaid_days
+from huishoudboekje.domain.occurrences import WEEK_DAYS, PlanSettings, release_dates
+from huishoudboekje.domain.paid_weeks import Portion, unpaid_portion
 from huishoudboekje.domain.planner.cover import instructed_until
-from huishoudboekje.domain.planner.wording import partial_reason
+from huishoudboekje.domain.planner.phases.leefgeld import portion_reason
 
 PREVIEW_DAYS = 40
 
@@ -50,15 +45,15 @@ def next_release(
     """The first release not instructed tonight that still pays for some days."""
     after = instructed_until(today, settings) + timedelta(days=1)
     upcoming = [
-        (release, days)
+        (release, portion)
         for release in release_dates(
             household, after, after + timedelta(days=PREVIEW_DAYS), settings
         )
-        if (days := unpaid_days(household, state, release))
+        if (portion := unpaid_portion(household, state, release)).days
     ]
     if not upcoming:
         return None
-    release, days = upcoming[0]
+    release, portion = upcoming[0]
     lg = state.leefgeld
     rate = lg.rate_on(release.nominal)
     reason = lg.reason
@@ -72,21 +67,23 @@ def next_release(
             if release.nominal < lg.next_rate_from
             else ""
         )
-    amount = release_share(rate, days)
+    amount = portion.of_rate(rate)
     difference, because = None, ""
     if lg.rate is not None and amount != lg.rate:
-        difference, because = _why_different(lg, days)
+        difference, because = _why_different(lg, portion)
         if difference is Difference.PARTIAL:
-            reason = partial_reason(days)
+            reason = portion_reason(portion)
     return NextRelease(release.execution, amount, reason.strip(), lg.rate, difference, because)
 
 
-def _why_different(lg: LeefgeldState, days: int) -> tuple[Difference, str]:
+def _why_different(lg: LeefgeldState, portion: Portion) -> tuple[Difference, str]:
     """Why a release differs from the usual rate, as a clause to follow "omdat"."""
-    if days < WEEK_DAYS:
-        missing = WEEK_DAYS - days
-        because = f"uw leefgelddag is veranderd en u al leefgeld had voor {missing}"
-        because += f" {'dag' if missing == 1 else 'dagen'} van deze week"
+    if not portion.whole:
+        missing = portion.of - portion.days
+        period = "week" if portion.of == WEEK_DAYS else "maand"
+        change = "leefgelddag" if period == "week" else "manier van uitbetalen"
+        because = f"uw {change} is veranderd en u al leefgeld had voor {missing}"
+        because += f" {'dag' if missing == 1 else 'dagen'} van deze {period}"
         return Difference.PARTIAL, because
     # only an announced step makes a whole release differ from the rate
     return Difference.STEP, lg.next_rate_because or "uw leefgeld opnieuw is berekend"

@@ -69,6 +69,20 @@ def pay_out_remainder(
     return step.then(instruct(step.state, today, instruction)).add(decisions=(decision,))
 
 
+def return_reserves(
+    state: HouseholdState, household: Household, today: date, settings: PlanSettings
+) -> Step:
+    """On the closing nights, before the charges: every reserve back into the vat, so
+    a charge due before the end that this money covers is paid on time."""
+    end = household.end
+    if end is None or today < settings.calendar.on_or_before(end):
+        return Step(state)
+    key = remainder_id(household.code, today)
+    if key in state.instructed:
+        return Step(state)
+    return _release_reserves(state, household.code, today, key)
+
+
 def _release_reserves(state: HouseholdState, code: str, today: date, key: str) -> Step:
     """Every reserve held goes back into the vat."""
     step = Step(state)

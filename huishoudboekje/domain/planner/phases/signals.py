@@ -12,8 +12,16 @@ from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.forecast import project
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.ids import signal_key
 from huishoudboekje.domain.money import Money
-from huishoudboekje.domain.occurrences import PlanSettings, is_received
+from huishoudboekje.domain.occurrences import (
+    RECEIPT_MEMORY_DAYS,
+    PlanSettings,
+    is_received_on,
+    planning_since,
+    receipt_days,
+    stopped_incomes,
+)
 from huishoudboekje.domain.planner.booking import signal
 from huishoudboekje.domain.planner.step import Step
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
@@ -26,6 +34,7 @@ def check_signals(
 ) -> Step:
     """The income signals, then the outlook signals with the forecast behind them."""
     incomes = _late_incomes(state, household, today) + _incomes_off(state, household, today)
+    incomes += _stopped_incomes(state, household, today)
     outlook = _outlook(state, household, today, settings)
     return Step(state, signals=incomes + outlook.signals, outlook=outlook.outlook)
 
@@ -42,6 +51,7 @@ def _first_day(state: HouseholdState, household: Household, today: date) -> date
 def _late_incomes(state: HouseholdState, household: Household, today: date) -> tuple[Signal, ...]:
     """An expected income that has not come in once its window has passed."""
     first = _first_day(state, household, today)
+    received = receipt_days(state.receipts)
     return tuple(
         signal(
             household.code,
@@ -53,8 +63,53 @@ def _late_incomes(state: HouseholdState, household: Household, today: date) -> t
         )
         for income in household.incomes
         for day in income.schedule.between(first, today - timedelta(days=income.window_days + 1))
-        if not is_received(income, day, state.receipts)
+        if not is_received_on(income, day, received.get(income.id, ()))
     )
+
+
+def _stopped_incomes(
+    state: HouseholdState, household: Household, today: date
+) -> tuple[Signal, ...]:
+    """An expected income that looks stopped (issue 17.3): staff should ask why.
+
+    Keyed by the income and its first missed date, so it is one signal for as long
+    as the income stays away; if it comes back and stops again, that is a new one.
+    """
+    since = planning_since(household, state.planned_since, today)
+    signals = []
+    for stopped in stopped_incomes(household, today, state.receipts, since):
+        if stopped.last_received is None and since < today - timedelta(days=RECEIPT_MEMORY_DAYS):
+            continue  # its receipts aged out of memory: raised long ago, not again
+        income = stopped.income
+        last = (
+            f"laatst ontvangen op {day_nl(stopped.last_received)}"
+            if stopped.last_received
+            else "sinds de start niet ontvangen"
+        )
+        signals.append(
+            Signal(
+                SignalKind.INCOME_STOPPED,
+                household.code,
+                Severity.HIGH,
+                f"Inkomen lijkt gestopt: {income.kind.label_nl.lower()} "
+                f"({income.payer_name or income.id}) van {eur(income.amount)}, {last}; "
+                f"verwacht op {day_nl(stopped.first_missed)} en daarna niet meer "
+                "binnengekomen. Het leefgeld wordt berekend zonder dit inkomen tot het "
+                "weer binnenkomt.",
+                key=signal_key(
+                    household.code, "inkomen_gestopt", income.id, stopped.first_missed.isoformat()
+                ),
+                data=(
+                    ("income", income.id),
+                    ("first_missed", stopped.first_missed.isoformat()),
+                    (
+                        "last_received",
+                        stopped.last_received.isoformat() if stopped.last_received else "",
+                    ),
+                ),
+            )
+        )
+    return tuple(signals)
 
 
 def _incomes_off(state: HouseholdState, household: Household, today: date) -> tuple[Signal, ...]:

@@ -1,0 +1,105 @@
+"""Issue 17 point 1 as properties, over random households x cadence x policy x changes
+of cadence, weekday and policy on random days (hypothesis):
+
+- no leefgeld day is paid twice or skipped;
+- announced means paid: an announced step is the rate of the first release from its
+  announced date;
+- the vat never hoards: once the buffer target is met, what stays in the vat at its
+  lowest point of a month is at most the target (with its band) and one month's
+  surplus.
+
+The household and its changes come from tests/planner_scenarios.py; the checks of
+the first two are the ones the model-based test runs (tests/test_planner_model.py).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from huishoudboekje.domain.household import Cadence, LeefgeldPolicyKind
+from huishoudboekje.domain.leefgeld import SURPLUS_BAND, budget
+from huishoudboekje.domain.money import ZERO, Money
+from tests.planner_scenarios import (
+    FIRST,
+    Scenario,
+    build_household,
+    check_announced_is_paid,
+    check_leefgeld_days_paid_once,
+    leefgeld_changes,
+    on_time,
+)
+
+PROPERTY_SETTINGS = settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@st.composite
+def cadence_scenarios(draw: st.DrawFn, days: int = 200) -> Scenario:
+    """A random household on a drawn cadence and policy, its incomes on time, and 0-3
+    changes of cadence, weekday or policy on random days."""
+    rng = draw(st.randoms(use_true_random=False))
+    base = build_household(rng)
+    cadence = draw(st.sampled_from(list(Cadence)))
+    policy = draw(st.sampled_from(list(LeefgeldPolicyKind)))
+    amount = None
+    if policy is LeefgeldPolicyKind.FIXED:
+        amount = Money(
+            draw(st.integers(40, 160) if cadence is Cadence.WEEKLY else st.integers(180, 650))
+        )
+    base = replace(
+        base, leefgeld=replace(base.leefgeld, cadence=cadence, policy=policy, amount=amount)
+    )
+    last = FIRST + timedelta(days=days - 1)
+    changes = leefgeld_changes(rng, base, last)
+    start_vat = Money.cents(draw(st.sampled_from((0, 50_000, 300_000))))
+    return Scenario(0, base, changes, on_time(base, last), (), start_vat, FIRST, last)
+
+
+@PROPERTY_SETTINGS
+@given(cadence_scenarios())
+def test_each_leefgeld_day_is_paid_once_at_the_announced_rate(sc: Scenario) -> None:
+    sim = sc.run()
+    check_leefgeld_days_paid_once(sc, sim)
+    check_announced_is_paid(sc, sim)
+
+
+@st.composite
+def steady_households(draw: st.DrawFn) -> Scenario:
+    """A household whose leefgeld follows its budget (smoothed or monthly_first), on
+    either cadence, from an empty vat for a year; a change of cadence or weekday in the
+    first eight months."""
+    rng = random.Random(draw(st.integers(0, 2**32)))
+    base = build_household(rng)
+    policy = draw(st.sampled_from((LeefgeldPolicyKind.SMOOTHED, LeefgeldPolicyKind.MONTHLY_FIRST)))
+    cadence = draw(st.sampled_from(list(Cadence)))
+    base = replace(
+        base, leefgeld=replace(base.leefgeld, cadence=cadence, policy=policy, amount=None)
+    )
+    last = FIRST + timedelta(days=364)
+    changes = tuple(
+        (day, rules)
+        for day, rules in leefgeld_changes(rng, base, FIRST + timedelta(days=240))
+        if rules.leefgeld.policy is not LeefgeldPolicyKind.FIXED
+    )
+    return Scenario(0, base, changes, on_time(base, last), (), ZERO, FIRST, last)
+
+
+@settings(PROPERTY_SETTINGS, max_examples=10)
+@given(steady_households())
+def test_the_vat_does_not_hoard(sc: Scenario) -> None:
+    sim = sc.run()
+    rules = sc.rules_on(sc.last)
+    b = budget(rules, sc.last)
+    target = rules.buffer.target
+    allowed = Money.round(target.amount * SURPLUS_BAND) + max(b.monthly_surplus, ZERO)
+    # what stays in the vat through the last two months, at its lowest
+    trough = min(day.vat for day in sim.days[-62:])
+    assert trough <= allowed, (trough, allowed, target, b.monthly_surplus)
