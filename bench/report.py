@@ -92,6 +92,16 @@ BENCHMARKS = (
         "HHB_BENCH_WEB_HOUSEHOLDS",
         quick_args=("--requests", "60"),
     ),
+    Benchmark(
+        "matching",
+        "Matching in a realistic gemeente (issue 16)",
+        BENCH / "matching.py",
+        ("{size}",),
+        "households",
+        "1000,10000",
+        "100,300",
+        "HHB_BENCH_MATCHING_SIZES",
+    ),
 )
 
 

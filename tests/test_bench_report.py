@@ -126,6 +126,7 @@ TINY = {
     "import_speed": "200",
     "nightly_scale": "5,10",
     "web_latency": "1",
+    "matching": "50",
 }
 
 

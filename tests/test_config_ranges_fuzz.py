@@ -12,6 +12,7 @@ import contextlib
 import copy
 import io
 import shutil
+import tempfile
 import typing
 from datetime import date
 from pathlib import Path
@@ -185,8 +186,8 @@ def test_random_values_are_refused_with_a_location_or_run_everywhere(
             assert problem.message
             assert problem.path or problem.line is not None, str(problem)
         return
-    folder = tmp_path / f"run-{abs(hash(text))}"
-    folder.mkdir()
+    # a fresh folder per example: hypothesis may run the same text twice
+    folder = Path(tempfile.mkdtemp(prefix="run-", dir=tmp_path))
     config = folder / "households.yaml"
     config.write_text(text, encoding="utf-8")
     database = folder / "hhb.sqlite3"

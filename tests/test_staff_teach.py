@@ -171,12 +171,6 @@ def test_hhb_assign_prints_the_suggestions_and_learn_adds_one(
     assert "toegevoegd" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs per-term scoring (issue 16 point 1, branch match16): with today's flat "
-    "+25 for any term, a taught number cannot outweigh the shared word 'zorgtoeslag'. "
-    "Remove this mark when the new scoring is merged.",
-)
 def test_a_taught_number_decides_even_when_both_incomes_share_a_generic_word(
     db_url: str, paths: NightPaths, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -46,6 +46,13 @@ class IncomeKind(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+class TermRule(StrEnum):
+    """How an income's `terms` must appear in a credit's description (`match:` in the file)."""
+
+    ANY = "any"  # the terms count as evidence, each weighted by how specific it is
+    ALL = "all"  # every term must appear (the Utrecht Huishoudboekje's rule)
+
+
 class ChargeKind(StrEnum):
     HUUR = "huur"
     ENERGIE = "energie"
@@ -96,7 +103,12 @@ SETTLEMENT_DAYS = timedelta(days=90)  # afwikkeling after the participation ends
 
 @dataclass(frozen=True, slots=True)
 class IncomeStream:
-    """Expected income. `margin` is a fraction (0.05 for 5%) of the expected amount."""
+    """Expected income. `margin` is a fraction (0.05 for 5%) of the expected amount.
+
+    `reference` is the payer's number for this household (toeslagnummer, cliëntnummer);
+    like the household's code it identifies the household in a description. `match`
+    says whether any of `terms` counts (weighted by how specific it is) or all must appear.
+    """
 
     id: str
     kind: IncomeKind
@@ -110,6 +122,8 @@ class IncomeStream:
     # turnover, flex work, a WW paid on varying days: the expected amount is learned
     # from the receipts (`domain.learned_income`), the configured one is a start value
     irregular: bool = False
+    reference: str = ""
+    match: TermRule = TermRule.ANY
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,11 @@
 """Matching: which household and income stream does an incoming payment belong to?
 
-Pure scoring of a credit against every income stream. Several households often
-receive money from the same payer (the Belastingdienst pays zorgtoeslag to all
-of them), so the payer's IBAN alone never decides: the description's matching
-terms, the amount and the date count too. A clear winner is matched; a tie or a
-low score goes to suspense for staff, with the reasons kept either way.
+The decision is `match_decide.decide` (how terms, amount and date weigh, and when
+a credit goes to suspense); the text rules are in `match_text` (numbers compared
+as numbers). This module holds the index that finds a credit's candidates
+without scoring every stream: the streams of its payer (IBAN) near its amount,
+the streams without a payer IBAN near its amount, and every stream of a
+household whose reference, number or code the credit's text names.
 
 A credit matched to an income that has ended (its schedule's ``UNTIL``) is still
 matched and booked to the household; `ended_before` tells whether it came after
@@ -13,101 +14,116 @@ the end, so staff can check whether it must be paid back.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
+from decimal import Decimal
 
 from huishoudboekje.domain.banking import BankTransaction
 from huishoudboekje.domain.household import Household, IncomeStream
 from huishoudboekje.domain.household_state import IncomeReceipt
+from huishoudboekje.domain.match_decide import MATCH_THRESHOLD, decide
+from huishoudboekje.domain.match_options import Option, compact_iban, options_of
+from huishoudboekje.domain.match_result import Candidate, MatchResult, MatchStatus
+from huishoudboekje.domain.match_text import MIN_NUMBER_DIGITS, CreditText, credit_text
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.occurrences import is_received
 
-MATCH_THRESHOLD = 60  # a candidate needs at least this score
-CLEAR_LEAD = 15  # and must beat the runner-up by this much
-EARLY_DAYS = 7  # an income may arrive this many days before its date
+__all__ = [
+    "MATCH_THRESHOLD",
+    "Candidate",
+    "HouseholdIndex",
+    "MatchResult",
+    "MatchStatus",
+    "ended_before",
+    "match_credit",
+]
+
+NARROW_MARGIN = Decimal("0.3")  # streams with a wider margin are checked one by one
+CLOSE = ("binnen", "iets")
 
 
-class MatchStatus(StrEnum):
-    MATCHED = "matched"
-    UNMATCHED = "unmatched"
-    AMBIGUOUS = "ambiguous"
+class _ByAmount:
+    """Income streams sorted by amount: the ones a credit's amount may belong to."""
+
+    def __init__(self, options: Iterable[Option]) -> None:
+        narrow = sorted(
+            (o for o in options if o.stream.margin <= NARROW_MARGIN),
+            key=lambda o: o.stream.amount.amount,
+        )
+        self._amounts = [o.stream.amount.amount for o in narrow]
+        self._narrow = narrow
+        self._spread = 3 * max((o.stream.margin for o in narrow), default=Decimal(0))
+        self._wide = [o for o in options if o.stream.margin > NARROW_MARGIN]
+
+    def near(self, amount: Decimal) -> list[Option]:
+        """Streams whose amount is within three margins of `amount` (or just outside)."""
+        lo = bisect_left(self._amounts, amount / (1 + self._spread))
+        hi = (
+            bisect_right(self._amounts, amount / (1 - self._spread))
+            if self._spread < 1
+            else len(self._amounts)
+        )
+        money = Money(amount)
+        found = [o for o in self._narrow[lo:hi] if o.fit(money) in CLOSE]
+        return found + [o for o in self._wide if o.fit(money) in CLOSE]
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    household: str
-    income_id: str
-    score: int
-    reasons: tuple[str, ...]
+class HouseholdIndex:
+    """Candidates by payer IBAN and amount, and by the numbers and codes a text names,
+    so that matching 10,000 households scores a handful of streams per credit."""
+
+    def __init__(self, households: Sequence[Household]) -> None:
+        self.households = tuple(households)
+        everything = [o for h in self.households for o in options_of(h)]
+        self._of_household: dict[str, list[Option]] = {}
+        payers: dict[str, list[Option]] = {}
+        self._by_key: dict[str, set[str]] = {}
+        for option in everything:
+            code = option.household.code
+            self._of_household.setdefault(code, []).append(option)
+            payers.setdefault(option.iban, []).append(option)
+            for t in option.terms:
+                if t.strong:
+                    self._by_key.setdefault(_lookup_key(t.key, t.numeric), set()).add(code)
+        self._by_payer = {iban: _ByAmount(opts) for iban, opts in payers.items() if iban}
+        self._no_payer = _ByAmount(payers.get("", []))
+
+    def candidates(self, tx: BankTransaction, text: CreditText) -> list[Option]:
+        """The streams `tx` may belong to (see the module docstring)."""
+        found: dict[tuple[str, str], Option] = {}
+        payer = self._by_payer.get(compact_iban(tx.counterparty_iban))
+        near = payer.near(tx.amount.amount) if payer else []
+        for option in [*near, *self._no_payer.near(tx.amount.amount)]:
+            found[(option.household.code, option.stream.id)] = option
+        codes: set[str] = set()
+        for key in [*text.numbers, *text.tokens]:
+            codes |= self._by_key.get(key, set())
+        for code in sorted(codes):
+            for option in self._of_household[code]:
+                found[(code, option.stream.id)] = option
+        return list(found.values())
+
+    def match(self, tx: BankTransaction) -> MatchResult:
+        """Match one credit. Debits are never matched to incomes (they are reconciled)."""
+        if not tx.amount.is_positive:
+            raise ValueError("only credits are matched to income streams")
+        text = credit_text(tx)
+        return decide(tx, text, self.candidates(tx, text))
 
 
-@dataclass(frozen=True, slots=True)
-class MatchResult:
-    status: MatchStatus
-    candidate: Candidate | None
-    runners_up: tuple[Candidate, ...]
-
-    @property
-    def reason(self) -> str:
-        """One line for staff: why this was (not) matched."""
-        if self.candidate is None:
-            return "geen huishouden past bij deze betaling"
-        text = "; ".join(self.candidate.reasons)
-        if self.status is MatchStatus.AMBIGUOUS:
-            others = ", ".join(f"{c.household} ({c.score})" for c in self.runners_up[:3])
-            return f"twijfel tussen {self.candidate.household} ({self.candidate.score}) en {others}"
-        return f"score {self.candidate.score}: {text}"
+def _lookup_key(key: str, numeric: bool) -> str:
+    """Where the index files a strong term: a number by its digits, a word with a long
+    enough number in it ("TS-7781") by that number, anything else as one token."""
+    if numeric:
+        return key
+    digits = "".join(c for c in key if c.isdigit()).lstrip("0")
+    return digits if len(digits) >= MIN_NUMBER_DIGITS - 1 else key
 
 
-def _iban(text: str) -> str:
-    return text.replace(" ", "").upper()
-
-
-def _expected_near(stream: IncomeStream, day: date) -> bool:
-    lo = day - timedelta(days=stream.window_days + 3)
-    hi = day + timedelta(days=EARLY_DAYS)
-    return bool(stream.schedule.between(lo, hi))
-
-
-def score(tx: BankTransaction, household: Household, stream: IncomeStream) -> Candidate:
-    """How well `tx` fits this income stream, and why."""
-    points = 0
-    reasons: list[str] = []
-    text = f"{tx.description} {tx.structured_reference} {tx.counterparty_name}".casefold()
-    if stream.payer_iban and _iban(stream.payer_iban) == _iban(tx.counterparty_iban):
-        points += 40
-        reasons.append("IBAN betaler klopt")
-    terms = [t for t in stream.terms if t and t.casefold() in text]
-    if terms:
-        points += 25
-        reasons.append(f"omschrijving bevat {', '.join(repr(t) for t in terms)}")
-    if household.code.casefold() in text:
-        points += 30
-        reasons.append("huishoudcode in omschrijving")
-    payer = stream.payer_name.casefold()
-    if payer and (payer in text or tx.counterparty_name.casefold() in payer.split("/")):
-        points += 10
-        reasons.append("naam betaler klopt")
-    margin = Money.round(stream.amount.amount * stream.margin)
-    difference = abs(tx.amount - stream.amount)
-    if difference <= margin:
-        points += 20
-        reasons.append("bedrag binnen marge")
-    elif difference <= margin * 3:
-        points += 5
-        reasons.append("bedrag iets buiten marge")
-    else:
-        points -= 10
-        reasons.append("bedrag wijkt sterk af")
-    if _expected_near(stream, tx.booking_date):
-        points += 10
-        reasons.append("datum verwacht")
-    if not household.is_active_on(tx.booking_date):
-        points -= 50
-        reasons.append("huishouden neemt niet deel op deze datum")
-    return Candidate(household.code, stream.id, points, tuple(reasons))
+def match_credit(tx: BankTransaction, households: Sequence[Household]) -> MatchResult:
+    """Match one credit against `households` (builds an index; use `HouseholdIndex` for many)."""
+    return HouseholdIndex(households).match(tx)
 
 
 def ended_before(
@@ -128,48 +144,3 @@ def ended_before(
     if any(not is_received(stream, d, received) for d in stream.schedule.between(first, end)):
         return None
     return end
-
-
-def candidates(tx: BankTransaction, households: Iterable[Household]) -> list[Candidate]:
-    """Every income stream's score for `tx`, best first (ties by code for determinism)."""
-    scored = [score(tx, h, s) for h in households for s in h.incomes]
-    scored.sort(key=lambda c: (-c.score, c.household, c.income_id))
-    return scored
-
-
-def match_credit(tx: BankTransaction, households: Sequence[Household]) -> MatchResult:
-    """Match one credit. Debits are never matched to incomes (they are reconciled)."""
-    if not tx.amount.is_positive:
-        raise ValueError("only credits are matched to income streams")
-    ranked = candidates(tx, households)
-    if not ranked or ranked[0].score < MATCH_THRESHOLD:
-        best = ranked[0] if ranked else None
-        return MatchResult(MatchStatus.UNMATCHED, best, tuple(ranked[1:4]))
-    best = ranked[0]
-    rivals = [c for c in ranked[1:] if c.household != best.household]
-    if rivals and best.score - rivals[0].score < CLEAR_LEAD:
-        return MatchResult(MatchStatus.AMBIGUOUS, best, tuple(rivals[:3]))
-    return MatchResult(MatchStatus.MATCHED, best, tuple(rivals[:3]))
-
-
-class HouseholdIndex:
-    """Households grouped by payer IBAN, so matching 10,000 households stays cheap.
-
-    Credits from a known payer are scored against that payer's streams only;
-    others (and a payer whose streams all score low) against everyone.
-    """
-
-    def __init__(self, households: Sequence[Household]) -> None:
-        self.households = tuple(households)
-        self._by_payer: dict[str, list[Household]] = {}
-        for household in self.households:
-            for iban in {_iban(s.payer_iban) for s in household.incomes if s.payer_iban}:
-                self._by_payer.setdefault(iban, []).append(household)
-
-    def match(self, tx: BankTransaction) -> MatchResult:
-        subset = self._by_payer.get(_iban(tx.counterparty_iban))
-        if subset:
-            result = match_credit(tx, subset)
-            if result.status is not MatchStatus.UNMATCHED:
-                return result
-        return match_credit(tx, self.households)

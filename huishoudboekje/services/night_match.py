@@ -1,8 +1,10 @@
 """Stage `match`'s work, and what `reconcile` shares with it: decide every new credit.
 
-`match`: a new credit that is not about one of our payments is scored against
-every income stream (`matching.HouseholdIndex`); a clear winner is matched, a tie
-or a low score goes to suspense with a signal. The reasons are stored either way.
+`match`: a new credit that is not about one of our payments is matched by
+`matching.HouseholdIndex` (candidates by payer IBAN, amount and the references in
+its text; the reference decides, see docs/how-it-works.md); one household named
+is matched, a tie, two households named or a far-off amount goes to suspense with
+a signal. The reasons are stored either way.
 A credit matched to an income that has already ended (`matching.ended_before`) is
 matched and booked all the same, with an "inkomen na einde" signal for staff: it
 may have to be paid back.

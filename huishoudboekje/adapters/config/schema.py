@@ -41,6 +41,7 @@ from huishoudboekje.adapters.config.values import (
     PositiveAmount,
     Rule,
     ShortageName,
+    TermRuleName,
     Terms,
     Text,
     WeekdayName,
@@ -62,6 +63,7 @@ from huishoudboekje.domain.household import (
     LeefgeldPolicyKind,
     Reserve,
     Shortage,
+    TermRule,
 )
 from huishoudboekje.domain.limits import whole_problem
 from huishoudboekje.domain.schedule import Schedule, ScheduleError
@@ -138,11 +140,17 @@ class IncomeModel(_Section):
     margin: Fraction = _d(IncomeStream, "margin")
     window_days: Count = _d(IncomeStream, "window_days")
     irregular: Flag = _d(IncomeStream, "irregular")
+    reference: Text = _d(IncomeStream, "reference")
+    match: TermRuleName = _d(IncomeStream, "match").value
 
     def to_domain(self) -> IncomeStream:
         """The checked values as the domain record `IncomeStream`."""
         return IncomeStream(
-            **self._values(kind=IncomeKind(self.kind), schedule=self.schedule.to_domain())
+            **self._values(
+                kind=IncomeKind(self.kind),
+                schedule=self.schedule.to_domain(),
+                match=TermRule(self.match),
+            )
         )
 
 

@@ -29,6 +29,7 @@ from huishoudboekje.domain.household import (
     IncomeKind,
     LeefgeldPolicyKind,
     Shortage,
+    TermRule,
 )
 from huishoudboekje.domain.limits import (
     AMOUNT_TEXT,
@@ -306,6 +307,7 @@ ChargeKindName = Annotated[str, PlainValidator(_choice("kind", [k.value for k in
 PolicyName = Annotated[
     str, PlainValidator(_choice("policy", [k.value for k in LeefgeldPolicyKind]))
 ]
+TermRuleName = Annotated[str, PlainValidator(_choice("match", [k.value for k in TermRule]))]
 CadenceName = Annotated[str, PlainValidator(_choice("cadence", [k.value for k in Cadence]))]
 WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
 # An rrule may be "DTSTART:…" and "RRULE:…" on two lines.

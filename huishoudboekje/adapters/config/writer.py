@@ -96,6 +96,8 @@ def _income_to_data(income: IncomeStream, full: bool) -> dict[str, Any]:
     _optional(data, income, "margin", full, format_fraction)
     _optional(data, income, "window_days", full)
     _optional(data, income, "irregular", full)
+    _optional(data, income, "reference", full)
+    _optional(data, income, "match", full, str)
     data["schedule"] = _schedule_to_data(income.schedule)
     return data
 

@@ -1,0 +1,143 @@
+"""What a credit says, read the way a careful medewerker reads it.
+
+A payer writes the same number many ways: "958610934", "0958.610.934",
+"958 610 934", glued to a word ("TS958610934") or next to a period ("03-2026").
+Numbers are therefore compared as numbers: runs of digits separated by single
+dots or spaces are read as groups, and a configured number is found when some
+consecutive groups together spell it, leading zeros aside. A number never
+matches inside a longer one ("610934" is not in "958610934").
+
+Words are compared case-insensitively as parts of the text (Dutch compounds:
+"zorgtoeslag" is found in "zorgtoeslagen"); a term with digits in it ("TS-7781",
+"HH-0001") must not touch another digit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from huishoudboekje.domain.banking import BankTransaction
+
+_RUN = re.compile(r"\d+(?:[ .]\d+)*")
+_GROUP_SEPARATOR = re.compile(r"[ .]")
+_NUMBER_TERM = re.compile(r"[\d .\-/]+")
+MIN_NUMBER_DIGITS = 4  # a shorter number is a house number or a month, not a reference
+MAX_GROUPS = 6  # groups joined at most: "0958 610 934" is three
+REFERENCE_DIGITS = 6  # a group this long, or 3+ groups of 9+ digits, reads as a reference
+REFERENCE_GROUPED_DIGITS = 9
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def number_key(text: str) -> str:
+    """The digits of `text` without leading zeros ("0958.610.934" → "958610934")."""
+    return _digits(text).lstrip("0") or "0"
+
+
+Span = tuple[int, int, int]  # run, first group, end group
+
+
+def _spans(run: str, index: int) -> dict[str, list[Span]]:
+    """Every number that consecutive groups of a digit run spell (without leading zeros),
+    with where: the run and its groups."""
+    groups = _GROUP_SEPARATOR.split(run)
+    out: dict[str, list[Span]] = {}
+    for i in range(len(groups)):
+        for j in range(i + 1, min(len(groups), i + MAX_GROUPS) + 1):
+            out.setdefault("".join(groups[i:j]).lstrip("0") or "0", []).append((index, i, j))
+    return out
+
+
+def _spellings(run: str) -> set[str]:
+    return set(_spans(run, 0))
+
+
+def _reads_as_reference(run: str) -> bool:
+    groups = _GROUP_SEPARATOR.split(run)
+    longest = max(len(g) for g in groups)
+    grouped = len(groups) >= 3 and sum(len(g) for g in groups) >= REFERENCE_GROUPED_DIGITS
+    return longest >= REFERENCE_DIGITS or grouped
+
+
+@dataclass(frozen=True, slots=True)
+class CreditText:
+    """A credit's text prepared once for all the terms it is compared with."""
+
+    words: str  # description, betalingskenmerk, EndToEndId and payer name, casefolded
+    numbers: dict[str, list[Span]]  # every number the text spells (see `_spans`), and where
+    tokens: frozenset[str]  # whitespace-separated words, casefolded, punctuation stripped
+    references: tuple[frozenset[str], ...]  # per reference-like number in the description
+
+    def unexplained_reference(self, known: frozenset[str] | set[str]) -> bool:
+        """Whether the description holds a reference-like number none of `known` spells."""
+        return any(not (spellings & known) for spellings in self.references)
+
+    def shadowed(self, key: str, others: set[str]) -> bool:
+        """Whether number `key` only appears inside a longer number of `others`:
+        "954976" in "861 954 976" is part of 861954976, not a reference of its own."""
+        spans = self.numbers.get(key, [])
+        wider = [s for other in others for s in self.numbers.get(other, [])]
+        return bool(spans) and all(
+            any(w[0] == s[0] and w[1] <= s[1] and s[2] <= w[2] and w != s for w in wider)
+            for s in spans
+        )
+
+
+def credit_text(tx: BankTransaction) -> CreditText:
+    """The text of `tx` as matching reads it. The betalingskenmerk (`CdtrRefInf`) and
+    the payer's EndToEndId count as reference text besides the description."""
+    parts = (tx.description, tx.structured_reference, tx.end_to_end_id, tx.counterparty_name)
+    words = " ".join(" ".join(parts).split()).casefold()
+    numbers: dict[str, list[Span]] = {}
+    for index, run in enumerate(_RUN.findall(words)):
+        for key, spans in _spans(run, index).items():
+            numbers.setdefault(key, []).extend(spans)
+    references = tuple(
+        frozenset(_spellings(run))
+        for run in _RUN.findall(tx.description)
+        if _reads_as_reference(run)
+    )
+    tokens = frozenset(t.strip(".,;:()[]'\"") for t in words.split())
+    return CreditText(words, numbers, tokens, references)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A configured term (or the household's code, or an income's reference).
+
+    `key` is what is compared: a number's digits without leading zeros, else the
+    casefolded words. `strong` terms identify by nature (a number of 4+ digits, the
+    household code, a configured reference); other words identify only when no other
+    candidate has them.
+    """
+
+    text: str
+    key: str
+    numeric: bool
+    strong: bool
+    pattern: re.Pattern[str] | None = None  # for a word with digits: no digit may touch it
+    digits: str = ""  # a word's number: the text must spell it for the word to be there
+
+    def found_in(self, text: CreditText) -> bool:
+        if self.numeric:
+            return self.key in text.numbers
+        if self.pattern is not None:
+            return self.digits in text.numbers and self.pattern.search(text.words) is not None
+        return self.key in text.words
+
+
+def term(text: str, *, strong: bool = False) -> Term:
+    """Prepare one configured term for matching."""
+    clean = " ".join(text.split())
+    digits = _digits(clean)
+    if _NUMBER_TERM.fullmatch(clean) and len(digits) >= MIN_NUMBER_DIGITS:
+        return Term(clean, number_key(clean), numeric=True, strong=True)
+    key = clean.casefold()
+    if digits:
+        pattern = re.compile(rf"(?<!\d){re.escape(key)}(?!\d)")
+        strong = strong or len(digits) >= MIN_NUMBER_DIGITS
+        return Term(clean, key, False, strong, pattern, number_key(digits))
+    return Term(clean, key, False, strong)
