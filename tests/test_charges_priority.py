@@ -198,3 +198,41 @@ def test_an_overig_charge_is_named_by_its_id() -> None:
     reasons = {d.subject: d.reason for d in sim.days[0].plan.decisions if d.kind == "charge"}
     assert reasons["sportclub"].startswith("Sportclub wacht op € 37,00;")
     assert reasons["bibliotheek"].startswith("De bibliotheek wacht tot de sportclub betaald is;")
+
+
+def test_a_charge_its_own_reserve_pays_is_not_held_back_behind_the_rent() -> None:
+    """Review finding: huur does not fit, but the gemeentelijke belastingen are paid
+    in full from their own reserve, which the rent could never use. Holding them back
+    would make them late for no benefit (GUIDE §4 rule 2)."""
+    from huishoudboekje.domain.household_state import HouseholdState
+    from huishoudboekje.domain.planner.phases.charges import pay_charges
+
+    household = short_household(
+        charges=(
+            charge("huur", "725.40", date(2025, 1, 1), kind=ChargeKind.HUUR),
+            charge(
+                "belasting",
+                "400.00",
+                date(2025, 1, 1),
+                kind=ChargeKind.GEMEENTELIJKE_BELASTINGEN,
+                reserve="belasting",
+                priority=95,
+            ),
+        ),
+        reserves=(Reserve(id="belasting", monthly=Money("50.00")),),
+    )
+    state = HouseholdState(
+        code=household.code, vat=Money("300.00"), reserves=(("belasting", Money("400.00")),)
+    )
+    step = pay_charges(state, household, FIRST, PlanSettings())
+    statuses = {d.subject: d.status for d in step.decisions if d.kind == "charge"}
+    assert statuses["huur"] is DecisionStatus.HELD_BACK
+    assert statuses["belasting"] is not DecisionStatus.HELD_BACK
+    assert step.state.vat == Money("300.00")  # the rent's claim on the vat is untouched
+
+
+def test_a_waiting_charge_is_named_in_words_not_with_an_underscore() -> None:
+    from huishoudboekje.domain.planner.phases.charges import charge_label
+
+    belasting = charge("b", "400.00", FIRST, kind=ChargeKind.GEMEENTELIJKE_BELASTINGEN)
+    assert charge_label(belasting) == "gemeentelijke belastingen"

@@ -48,7 +48,9 @@ def pay_charges(
     strict = shortage_of(household, settings) is Shortage.STRICT
     held: list[ChargeDue] = []
     for due in dues:
-        first = _claim_before(held, due) if strict else None
+        # a charge its own reserve pays in full takes nothing the held-back one could use
+        claims = strict and vat_need(step.state, due).is_positive
+        first = _claim_before(held, due) if claims else None
         if first is not None:  # a higher charge, due no later, waits: it comes first
             step = step.then(_hold_back(step.state, household, due, first, strict=True))
             continue
@@ -227,7 +229,7 @@ def _hold_back(
 
 def charge_label(charge: FixedCharge) -> str:
     """How a household calls a charge: its kind ("huur"), or its id for "overig"."""
-    return charge.id if charge.kind is ChargeKind.OVERIG else charge.kind.value
+    return charge.id if charge.kind is ChargeKind.OVERIG else charge.kind.value.replace("_", " ")
 
 
 def waiting_sentence(what: str, missing: Money, *, strict: bool = True) -> str:
