@@ -31,7 +31,7 @@ from huishoudboekje.domain.bankbook import TxStatus
 from huishoudboekje.domain.business_calendar import BusinessCalendar
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.services.nightly import assign_credit
-from tests.nightly_bank import Bank
+from tests.nightly_bank import Bank, Executed
 from tests.realistic_gemeente import RealisticGemeente, generate
 
 HOUSEHOLDS = int(os.environ.get("HHB_TEST_GEMEENTE_HOUSEHOLDS", "200"))
@@ -155,6 +155,10 @@ def _paid_by_household(bank: Bank) -> dict[str, Money]:
     return out
 
 
+def _paid_before(executed: dict[str, Executed], e2e: str, day: date) -> bool:
+    return e2e in executed and executed[e2e].day < day
+
+
 def _no_covered_charge_is_late(
     gemeente: RealisticGemeente, bank: Bank, assigned_on: dict[str, date]
 ) -> None:
@@ -163,7 +167,8 @@ def _no_covered_charge_is_late(
     Covered: the credits that were the household's by the night before the charge's
     execution day E (the business day on or before D) — matched in the night after
     their booking day, or assigned by staff after a night — minus everything paid
-    for the household before D, hold the amount."""
+    for the household before D, hold the amount and every charge that comes before
+    it under strict priority and was not paid before D."""
     executed = {e.end_to_end_id: e for e in bank.executed}
     calendar = BusinessCalendar()
     checked = 0
@@ -191,7 +196,22 @@ def _no_covered_charge_is_late(
                     ),
                     ZERO,
                 )
-                if money_in - out < charge.amount:
+                # strict priority (issue 17): a charge that comes first (higher priority,
+                # or the same and due earlier) and is not paid before D claims money first
+                key = (charge.effective_priority, due, charge.id)
+                claims = sum(
+                    (
+                        other.amount
+                        for other in household.charges
+                        for other_due in other.schedule.between(FIRST, due)
+                        if (other.effective_priority, other_due, other.id) < key
+                        and not _paid_before(
+                            executed, f"{household.code}-{other.id}-{other_due:%Y%m%d}", due
+                        )
+                    ),
+                    ZERO,
+                )
+                if money_in - out - claims < charge.amount:
                     continue
                 checked += 1
                 if e2e in bank.pending:  # instructed for its date, which is after the month
