@@ -19,6 +19,23 @@ from scheduler.context import NightPaths
 CRASH_ENV = "HHB_CRASH_AFTER_STAGE"  # test hook: SIGKILL this process after that stage
 HOLD_ENV = "HHB_HOLD_AFTER_STAGE"  # test hook: "<stage>:<file>" wait there for <file>
 FAULT_ENV = "HHB_FAIL_PLAN"  # test hook: "HH-0002,HH-0007" fail to save their plan
+# The three hooks above work only with HHB_TEST_SEAMS=1, so a stray variable in a
+# production environment cannot kill, stall or fail a night.
+SEAMS_ENV = "HHB_TEST_SEAMS"
+
+
+def test_seam(name: str) -> str:
+    """The value of the test hook `name`, or "" unless HHB_TEST_SEAMS=1 is set too;
+    a hook that is set but not enabled is named on stderr and ignored."""
+    value = os.environ.get(name, "")
+    if value and os.environ.get(SEAMS_ENV) != "1":
+        print(
+            f"{name} is genegeerd: testhaken werken alleen met {SEAMS_ENV}=1",
+            file=sys.stderr,
+            flush=True,
+        )
+        return ""
+    return value
 
 
 FIRST_DATE = date(2000, 1, 1)  # a --date outside these is a typo, not a night
@@ -58,8 +75,8 @@ def crash_hook() -> Callable[[str], None]:
     """After-stage callback: with HHB_CRASH_AFTER_STAGE=<stage> the process kills itself
     (SIGKILL, no clean-up at all) right after that stage, to test crash recovery; with
     HHB_HOLD_AFTER_STAGE=<stage>:<file> it waits there (holding the lock) for <file>."""
-    target = os.environ.get(CRASH_ENV, "")
-    hold_stage, _, hold_file = os.environ.get(HOLD_ENV, "").partition(":")
+    target = test_seam(CRASH_ENV)
+    hold_stage, _, hold_file = test_seam(HOLD_ENV).partition(":")
 
     def after(stage: str) -> None:
         if target and stage == target:
@@ -82,7 +99,7 @@ def _hold(release: Path) -> None:
 def fault_hook() -> Callable[[str, str], None]:
     """Fault seam: with HHB_FAIL_PLAN=<code>[,<code>...] saving those households' plan
     raises, as a database error while saving would (to test that no payment is lost)."""
-    codes = {c.strip() for c in os.environ.get(FAULT_ENV, "").split(",") if c.strip()}
+    codes = {c.strip() for c in test_seam(FAULT_ENV).split(",") if c.strip()}
 
     def fault(stage: str, household: str) -> None:
         if stage == "plan" and household in codes:

@@ -77,7 +77,7 @@ def nightly_quiet(day: date, db: str, var: Path) -> int:
 
 def nightly_subprocess(day: date, db: str, var: Path, crash_after: str = "") -> int:
     """`hhb nightly` in its own process (optionally SIGKILLed after a stage)."""
-    env = dict(os.environ, HHB_CRASH_AFTER_STAGE=crash_after)
+    env = dict(os.environ, HHB_CRASH_AFTER_STAGE=crash_after, HHB_TEST_SEAMS="1")
     env.pop("HHB_DATABASE_URL", None)
     done = subprocess.run(
         [

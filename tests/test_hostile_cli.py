@@ -220,6 +220,7 @@ def test_a_database_error_while_planning_is_a_plain_sentence_for_staff(
     db = f"sqlite:///{tmp_path / 'hhb.sqlite3'}"
     assert hhb("config", "apply", str(SAMPLE), db=db) == 0
     monkeypatch.setenv("HHB_LOG_FILE", str(tmp_path / "hhb.log"))
+    monkeypatch.setenv("HHB_TEST_SEAMS", "1")
     monkeypatch.setenv("HHB_FAIL_PLAN", "HH-0001")
     capsys.readouterr()
     assert (

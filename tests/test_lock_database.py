@@ -26,7 +26,7 @@ def hhb_process(folder: Path, db: str) -> list[str]:
 
 
 def environment(**extra: str) -> dict[str, str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT), **extra)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), HHB_TEST_SEAMS="1", **extra)
     env.pop("HHB_DATABASE_URL", None)
     return env
 

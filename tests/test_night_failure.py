@@ -65,6 +65,7 @@ def run(
         day = night - timedelta(days=1)
         bank.statement(day, incomes_on(day) + ([GIFT] if day == GIFT.day else []), var / "inbox")
         if broken[0] <= night <= broken[1]:
+            monkeypatch.setenv("HHB_TEST_SEAMS", "1")
             monkeypatch.setenv("HHB_FAIL_PLAN", FAILING)
         else:
             monkeypatch.delenv("HHB_FAIL_PLAN", raising=False)
@@ -151,6 +152,7 @@ def test_rerunning_a_failed_night_by_hand_never_asks_for_a_date_in_the_past(
 
     var = tmp_path / "var"
     assert hhb("config", "apply", str(SAMPLE), db=db_url) == 0
+    monkeypatch.setenv("HHB_TEST_SEAMS", "1")
     monkeypatch.setenv("HHB_FAIL_PLAN", FAILING)
     for night in days(date(2026, 2, 25), date(2026, 2, 28)):
         nightly(night, db_url, var, capsys)
@@ -181,6 +183,7 @@ def test_a_rerun_keeps_the_first_attempts_stage_counts_and_problem_nights_stand_
 ) -> None:
     var = tmp_path / "var"
     assert hhb("config", "apply", str(SAMPLE), db=db_url) == 0
+    monkeypatch.setenv("HHB_TEST_SEAMS", "1")
     monkeypatch.setenv("HHB_FAIL_PLAN", FAILING)
     nightly(date(2026, 2, 26), db_url, var, capsys)
     monkeypatch.delenv("HHB_FAIL_PLAN")
@@ -203,3 +206,21 @@ def test_a_rerun_keeps_the_first_attempts_stage_counts_and_problem_nights_stand_
     assert hhb("runs", db=db_url) == 0
     text = capsys.readouterr().out
     assert "eerder: poging 1 NIET OK (problemen); plan 2 gepland, 1 mislukt" in text
+
+
+def test_a_test_seam_without_hhb_test_seams_is_ignored_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HHB_FAIL_PLAN in a production environment (no HHB_TEST_SEAMS=1) fails nothing;
+    stderr says it was ignored."""
+    db = f"sqlite:///{tmp_path / 'hhb.sqlite3'}"
+    assert hhb("config", "apply", str(SAMPLE), db=db) == 0
+    monkeypatch.delenv("HHB_TEST_SEAMS", raising=False)
+    monkeypatch.setenv("HHB_FAIL_PLAN", FAILING)
+    capsys.readouterr()
+    var = str(tmp_path / "var")
+    assert hhb("nightly", "--date", "2026-02-26", "--var", var, "--json", db=db) == 0
+    captured = capsys.readouterr()
+    assert "HHB_FAIL_PLAN is genegeerd" in captured.err
+    payments = json.loads(captured.out)["payments"]
+    assert FAILING in {p["household"] for p in payments}  # planned as usual
