@@ -18,9 +18,10 @@ from decimal import Decimal
 from bench.leefgeld_cases import Case
 from bench.leefgeld_changes import simulate_changes
 from huishoudboekje.domain.household import WEEKDAYS, Cadence
+from huishoudboekje.domain.learned_income import learned_buffer_target, learned_incomes
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings, charge_dues, instruction_id
-from huishoudboekje.domain.simulation import Simulation, simulate
+from huishoudboekje.domain.simulation import Simulation, SimulationDay, simulate
 
 
 @dataclass
@@ -38,6 +39,9 @@ class Outcome:
     periods: list[Money] = field(default_factory=list)
     period_starts: list[date] = field(default_factory=list)
     lowest_vat: list[tuple[date, Money]] = field(default_factory=list)
+    # the buffer target in force on each of those days: the configured one, or for a
+    # household with an irregular income the learned one (longest gap, capped)
+    targets: list[Money] = field(default_factory=list)
     rate_changes: list[date] = field(default_factory=list)  # days the planner's rate changed
 
 
@@ -92,7 +96,21 @@ def planned(case: Case, last: date, settings: PlanSettings) -> Outcome:
         if a.plan.state.leefgeld.rate is not None
         and b.plan.state.leefgeld.rate != a.plan.state.leefgeld.rate
     ]
-    return replace(outcome, lowest_vat=[lowest[k] for k in sorted(lowest)], rate_changes=changes)
+    lows = [lowest[k] for k in sorted(lowest)]
+    by_day = {d.day: d for d in sim.days}
+    targets = [_target_in_force(case, by_day[day], settings) for day, _low in lows]
+    return replace(outcome, lowest_vat=lows, targets=targets, rate_changes=changes)
+
+
+def _target_in_force(case: Case, sim_day: SimulationDay, settings: PlanSettings) -> Money:
+    """The buffer target the planner aims for on that day (as `leefgeld.recompute`)."""
+    household = case.household_on(sim_day.day)
+    state = sim_day.plan.state
+    learned = learned_incomes(household, state.receipts, state.planned_since, sim_day.day)
+    configured = household.buffer.target
+    if not learned:
+        return configured
+    return learned_buffer_target(configured, learned, settings.max_learned_buffer)
 
 
 def _simulate(case: Case, last: date, settings: PlanSettings) -> Simulation:

@@ -67,11 +67,15 @@ def _largest_drop(values: list[Money]) -> Money:
     return max((a - b for a, b in itertools.pairwise(values)), default=ZERO, key=lambda m: m.amount)
 
 
-def _hoarded(case: Case, outcome: Outcome, after: date) -> Money:
+def _hoarded(outcome: Outcome, after: date) -> Money:
     """The most the vat kept beyond the buffer target x SURPLUS_BAND (above which the
-    planner releases a surplus) at its lowest point of a month, from `after` on."""
-    band = Money.round(case.household.buffer.target.amount * SURPLUS_BAND)
-    excess = [low - band for day, low in outcome.lowest_vat if day >= after]
+    planner releases a surplus) at its lowest point of a month, from `after` on. The
+    target is the one in force that day: for an irregular earner the learned one."""
+    excess = [
+        low - Money.round(target.amount * SURPLUS_BAND)
+        for (day, low), target in zip(outcome.lowest_vat, outcome.targets, strict=True)
+        if day >= after
+    ]
     return max([ZERO, *excess], key=lambda m: m.amount)
 
 
@@ -107,7 +111,7 @@ def established(seed: int, months: int, settings: PlanSettings) -> dict[str, dic
             "zero_periods_naive": _zero_while_income(case, run_base, skip),
             "largest_drop_planner": str(_largest_drop(run_ours.periods[skip:])),
             "largest_drop_naive": str(_largest_drop(run_base.periods[skip:])),
-            "hoarded_second_year": str(_hoarded(case, run_ours, second)),
+            "hoarded_second_year": str(_hoarded(run_ours, second)),
         }
     return result
 

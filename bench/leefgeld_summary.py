@@ -71,7 +71,7 @@ def _issue17_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
             "met": zero == 0,
         },
         {
-            "metric": "most hoarded beyond 1.25 x buffer target in a second year (EUR)",
+            "metric": "most hoarded beyond 1.25 x the buffer target in force, second year (EUR)",
             "figure": float(hoarded),
             "baseline": None,
             "baseline_label": "",

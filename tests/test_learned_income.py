@@ -21,9 +21,9 @@ from huishoudboekje.domain.learned_income import (
     learn,
     learned_buffer_target,
     longest_gap,
+    monthly_mean,
     observed_months,
     per_occurrence,
-    trimmed_mean,
 )
 from huishoudboekje.domain.leefgeld import budget
 from huishoudboekje.domain.money import Money
@@ -49,7 +49,7 @@ def test_no_whole_month_yet_the_configured_amount() -> None:
 
 
 def test_the_configured_amount_fades_out_over_six_months() -> None:
-    # two whole months: January 3000, February 0 -> learned 1500 (too few to trim)
+    # two whole months: January 3000, February 0 -> learned 1500
     receipts = (_r(date(2026, 1, 12), "1000.00"), _r(date(2026, 1, 20), "2000.00"))
     got = learn(ZZP, receipts, START, date(2026, 3, 5))
     assert got.months == 2 and got.receipts == 2
@@ -59,7 +59,7 @@ def test_the_configured_amount_fades_out_over_six_months() -> None:
     assert got.method == METHOD_BLEND
 
 
-def test_the_best_month_is_left_out_from_four_months_on() -> None:
+def test_every_month_counts_a_dry_month_as_zero() -> None:
     amounts = ["7800.00", "1000.00", "0.00", "2000.00", "1200.00", "1000.00"]
     receipts = tuple(
         _r(date(2026, month, 10), amount)
@@ -68,10 +68,11 @@ def test_the_best_month_is_left_out_from_four_months_on() -> None:
     )
     got = learn(ZZP, receipts, START, date(2026, 7, 1))
     assert got.months == FULL_WEIGHT_MONTHS and got.method == METHOD_LEARNED
-    # without the 7800 month: (1000 + 0 + 2000 + 1200 + 1000) / 5
-    assert got.monthly == Money("1040.00")
+    # the caution is in the buffer, not the estimate (docs/benchmarks.md, issue 17):
+    # (7800 + 1000 + 0 + 2000 + 1200 + 1000) / 6, the dry March counted as 0
+    assert got.monthly == Money("2166.67")
     assert got.receipts == 5
-    assert got.as_dict()["method"] == "trimmed_mean"
+    assert got.as_dict()["method"] == "mean"
 
 
 def test_only_the_last_twelve_whole_months_count() -> None:
@@ -127,15 +128,15 @@ amounts = st.lists(st.integers(min_value=0, max_value=900_000), min_size=1, max_
 
 @settings(max_examples=60, deadline=None)
 @given(amounts)
-def test_trimmed_mean_is_exact_and_between_the_lowest_and_the_mean(cents: list[int]) -> None:
+def test_monthly_mean_is_exact_and_between_the_lowest_and_the_highest(cents: list[int]) -> None:
     totals = [Money.cents(c) for c in cents]
-    got = trimmed_mean(totals)
+    got = monthly_mean(totals)
     assert isinstance(got.amount, Decimal)
     assert got.amount == got.amount.quantize(Decimal("0.01"))
-    lowest = min(t.amount for t in totals)
-    mean = sum((t.amount for t in totals), Decimal(0)) / len(totals)
-    assert lowest <= got.amount
-    assert got.amount <= Money.round(mean).amount  # cautious: never above the mean
+    assert min(t.amount for t in totals) <= got.amount <= max(t.amount for t in totals)
+    # what a year of such months brings in, to within a cent a month
+    total = sum((t.amount for t in totals), Decimal(0))
+    assert abs(got.amount * len(totals) - total) <= Decimal("0.01") * len(totals)
 
 
 @settings(max_examples=40, deadline=None)
@@ -231,7 +232,7 @@ def test_status_json_shows_the_learned_amount_and_its_basis() -> None:
         "learned_monthly": "1000.00",
         "months": 6,
         "receipts": 6,
-        "method": "trimmed_mean",
+        "method": "mean",
         "since": "2026-01-01",
         "longest_gap_days": 30,
     }

@@ -25,6 +25,11 @@ SPREAD_PERIODS_MONTHLY = 6
 SURPLUS_BAND = Decimal("1.25")  # above target x 1.25 the surplus is released
 REBUILD_BAND = Decimal("0.5")  # below target x 0.5 leefgeld is lowered to rebuild
 ADJUSTMENT_DAYS = 182  # a surplus is released, a shortfall rebuilt, over about six months
+# a household with an irregular income (issue 17.4): its buffer part is worked out
+# anew at every recomputation, a surplus paid out over about nine months and a
+# shortfall rebuilt in about three (in cadence periods: weeks, or months)
+RELEASE_PERIODS_IRREGULAR = {Cadence.WEEKLY: 39, Cadence.MONTHLY: 9}
+REBUILD_PERIODS_IRREGULAR = {Cadence.WEEKLY: 13, Cadence.MONTHLY: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +96,9 @@ def target_rate(
             f"Opbouwfase: een deel van het geld gaat naar uw buffer tot die {eur(target)} is. "
             "Daarna wordt uw leefgeld hoger."
         )
+    elif any(i.irregular for i in household.incomes):
+        adjustment, why = irregular_buffer_part(lowest.balance, target, b.cadence)
+        rate = max(b.floor, sustainable + adjustment.amount)
     else:
         adjustment, why = _buffer_part(state.leefgeld, lowest.balance, target, b, next_release)
         rate = max(b.floor, sustainable + adjustment.amount)
@@ -126,6 +134,37 @@ def _buffer_part(
     else:
         why = "Uw buffer is op peil."
     return adjustment, why
+
+
+def irregular_buffer_part(lowest: Money, target: Money, cadence: Cadence) -> tuple[Adjustment, str]:
+    """The buffer part of an irregular earner's rate (issue 17.4), and why.
+
+    The learned income is a mean: some months bring far more, some nothing, and
+    the vat carries the difference. So the rate is the learned income's rate plus
+    the distance of the forecast's lowest point from the target, spread: a surplus
+    over RELEASE_PERIODS_IRREGULAR (the vat does not hoard, and one lucky month is
+    not paid out at once), a shortfall over REBUILD_PERIODS_IRREGULAR (the vat is
+    rebuilt before the next dry spell). It is worked out anew at every
+    recomputation and has no end date; the rate itself still moves only in
+    announced steps, at most once a quarter (`leefgeld.recompute`), except to
+    keep the charges paid.
+    """
+    excess = lowest - target
+    periods = RELEASE_PERIODS_IRREGULAR if excess.is_positive else REBUILD_PERIODS_IRREGULAR
+    amount = Money.round(excess.amount / periods[cadence])
+    if amount.is_positive:
+        why = (
+            "Uw inkomen wisselt; uw buffer is groter dan nodig, daarom krijgt u "
+            f"{eur(amount)} per keer extra uit de buffer."
+        )
+    elif amount.is_negative:
+        why = (
+            "Uw inkomen wisselt; uw buffer is kleiner dan nodig, daarom gaat "
+            f"{eur(-amount)} per keer naar uw buffer."
+        )
+    else:
+        why = "Uw buffer is op peil."
+    return Adjustment(amount), why
 
 
 def buffer_adjustment(
