@@ -285,3 +285,23 @@ def test_the_gemeente_shortage_is_stored_and_reaches_the_planner(db_url: str) ->
         assert plan_settings(stored).shortage is Shortage.PAY_WHAT_FITS
     finally:
         engine.dispose()
+
+
+def test_once_a_debt_is_paid_off_its_instalment_goes_to_leefgeld() -> None:
+    """A charge whose total is paid stops, and the leefgeld budget stops counting it
+    too: otherwise the instalment piles up in the vat for as long as the schedule runs
+    (before: in August the budget still said "vaste lasten € 1.290,90", the € 250 of a
+    debt paid off in February, and the vat held € 826 more than without the debt)."""
+    schuld = charge(
+        "schuld", "250.00", date(2026, 1, 14), "FREQ=MONTHLY;BYMONTHDAY=14", total=Money("500.00")
+    )
+    _household, paid_off = run(schuld)
+    _household, without = run()
+    assert [a for _, a in paid(paid_off, "schuld")] == ["250.00", "250.00"]
+    august = date(2026, 8, 20)
+    state = next(d for d in paid_off.days if d.day == august).plan.state
+    other = next(d for d in without.days if d.day == august).plan.state
+    assert "vaste lasten € 1.040,90" in state.leefgeld.reason
+    assert "vaste lasten € 1.040,90" in other.leefgeld.reason
+    # what was not paid to the creditor (Mar-Aug, € 1.500) is not all kept in the vat
+    assert state.vat - other.vat < Money("500.00")

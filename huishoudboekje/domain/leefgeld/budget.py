@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -66,6 +66,7 @@ def budget(
     *,
     receipts: tuple[IncomeReceipt, ...] = (),
     since: date | None = None,
+    paid_off: Iterable[str] = (),
 ) -> Budget:
     """Expected monthly income, charges and reserves under the rules in force today.
 
@@ -85,6 +86,9 @@ def budget(
     With `since` (the day planning began) the receipts count too: an income that
     looks stopped (`occurrences.stopped_income`) is left out, and an irregular one
     counts at its learned monthly amount (`learned_income.learn`).
+
+    A charge in `paid_off` (its `total` is paid: it stops by itself) is no longer
+    counted, so its instalment goes to leefgeld instead of piling up in the vat.
     """
     stopped = stopped_incomes(household, today, receipts, since) if since else ()
     learned = (
@@ -93,7 +97,11 @@ def budget(
         else ()
     )
     income_total, toeslag_total, charge_total = _yearly_totals(
-        household, today, {s.income.id for s in stopped}, {x.income_id: x for x in learned}
+        household,
+        today,
+        {s.income.id for s in stopped},
+        {x.income_id: x for x in learned},
+        frozenset(paid_off),
     )
     to_month = Decimal(1) / 12
     reserve_amounts = _reserve_amounts(household, today, toeslag_total * to_month, reserves_held)
@@ -123,6 +131,7 @@ def _yearly_totals(
     today: date,
     stopped: set[str],
     learned: Mapping[str, LearnedIncome],
+    paid_off: frozenset[str] = frozenset(),
 ) -> tuple[Decimal, Decimal, Decimal]:
     """Yearly income, the toeslagen within it, and yearly charges not paid from a reserve."""
     reserve_ids = {r.id for r in household.reserves}
@@ -142,7 +151,7 @@ def _yearly_totals(
         (
             c.amount.amount * c.schedule.per_year(today)
             for c in household.charges
-            if c.is_valid_on(today) and c.reserve not in reserve_ids
+            if c.is_valid_on(today) and c.reserve not in reserve_ids and c.id not in paid_off
         ),
         Decimal(0),
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from huishoudboekje.domain.charge_windows import progress_by_charge, remaining
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.household import Household, LeefgeldPolicyKind
 from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
@@ -50,9 +51,24 @@ def rules_fingerprint(household: Household, stopped: Iterable[str] = ()) -> str:
 
 
 def stopped_ids(household: Household, state: HouseholdState, today: date) -> frozenset[str]:
-    """The ids of the household's incomes that look stopped on `today`."""
+    """The ids of the household's incomes that look stopped on `today`, and (as
+    "total:<id>") of its charges whose total is paid: both change the rate."""
     since = planning_since(household, state.planned_since, today)
-    return frozenset(s.income.id for s in stopped_incomes(household, today, state.receipts, since))
+    incomes = {s.income.id for s in stopped_incomes(household, today, state.receipts, since)}
+    return frozenset(incomes | {_PAID_OFF + c for c in paid_off_charges(household, state)})
+
+
+_PAID_OFF = "total:"  # a paid-off charge's id in the fingerprint's `stopped`
+
+
+def paid_off_charges(household: Household, state: HouseholdState) -> frozenset[str]:
+    """The ids of the charges with a `total` that is paid in full."""
+    progress = progress_by_charge(state.charge_progress)
+    return frozenset(
+        c.id
+        for c in household.charges
+        if c.total is not None and not remaining(c.total, progress.get(c.id)).is_positive
+    )
 
 
 def needs_recompute(household: Household, state: HouseholdState, today: date) -> bool:
@@ -132,9 +148,12 @@ def recompute(
         dict(state.reserves),
         receipts=state.receipts,
         since=since,
+        paid_off=paid_off_charges(household, state),
     )
     signals = _does_not_close(household, b, today)
-    stopped = frozenset(s.income.id for s in b.stopped)
+    stopped = frozenset(s.income.id for s in b.stopped) | {
+        _PAID_OFF + c for c in paid_off_charges(household, state)
+    }
     fingerprint = rules_fingerprint(household, stopped)
     planned = _with_learned_target(household, b, settings)
     target = target_rate(planned, state, today, settings, b, next_release)
