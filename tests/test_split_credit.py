@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
-from huishoudboekje.adapters.persistence import UnitOfWork, get_state, load_ledger, open_database
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    get_state,
+    load_household,
+    load_ledger,
+    open_database,
+)
 from huishoudboekje.adapters.persistence.nightly_repo import transactions
 from huishoudboekje.adapters.persistence.planner_memory import MEMORY_KEY, memory_from_json
 from huishoudboekje.adapters.persistence.tables import AuditLogRow
@@ -25,7 +32,7 @@ from huishoudboekje.domain.credit_split import (
 )
 from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.money import Money
-from huishoudboekje.services.nightly import AssignmentError
+from huishoudboekje.services.nightly import AssignmentError, assign_credit
 from huishoudboekje.services.split_credit import parse_parts, split_credit
 from scheduler.context import NightPaths
 from tests.nightly_support import hhb
@@ -223,3 +230,66 @@ def test_the_planner_sees_a_split_part_as_the_income_received(
     late_households = {household for household, _ in late}
     assert "HH-0002" not in late_households  # its zorgtoeslag came, as part of the split
     assert "HH-0001" in late_households  # its zorgtoeslag did not (only huurtoeslag)
+
+
+# ------------------------------------------------------------------ two at once
+
+LOST = "net door iemand anders toegewezen of verdeeld; ververs de lijst"
+SPLIT_WON = {"suspense": Money("0.00"), "HH-0001": Money("246.00"), "HH-0002": Money("154.00")}
+ASSIGN_WON = {"suspense": Money("0.00"), "HH-0001": Money("400.00"), "HH-0002": Money("0.00")}
+
+
+def _split(engine: Engine, tx: str) -> object:
+    return split_credit(engine, tx, [A, B], actor="anna", today=FEB)
+
+
+def _assign(engine: Engine, tx: str) -> object:
+    return assign_credit(engine, tx, "HH-0001", "huurtoeslag", actor="bram", today=FEB)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "won"),
+    [
+        (_split, _assign, SPLIT_WON),
+        (_assign, _split, ASSIGN_WON),
+        (_assign, _assign, ASSIGN_WON),
+        (_split, _split, SPLIT_WON),
+    ],
+    ids=["split-beats-assign", "assign-beats-split", "assign-twice", "split-twice"],
+)
+def test_two_staff_at_once_book_the_credit_once(
+    engine: Engine,
+    paths: NightPaths,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    first: Callable[[Engine, str], object],
+    second: Callable[[Engine, str], object],
+    won: dict[str, Money],
+) -> None:
+    """The second has read the credit as unmatched and checked everything when the
+    first commits (its own unit of work, run at the seam between read and write):
+    the second changes nothing and says so in one line."""
+    import huishoudboekje.services.nightly as nightly_service
+    import huishoudboekje.services.split_credit as split_service
+
+    tx = joint_credit(engine, paths, tmp_path)
+    raced: list[bool] = []
+
+    def household_then_the_other_one(uow: UnitOfWork, code: str) -> Any:
+        if not raced:
+            raced.append(True)
+            first(engine, tx)  # commits in its own unit of work
+        return load_household(uow, code)
+
+    for module in (nightly_service, split_service):
+        monkeypatch.setattr(module, "load_household", household_then_the_other_one)
+    with pytest.raises(AssignmentError, match=LOST):
+        second(engine, tx)
+    assert raced
+    assert {k: v for k, v in balances(engine).items() if k != "bank"} == won
+    with UnitOfWork(engine) as uow:
+        row = transactions(uow)[0]
+        audit = [r.action for r in uow.session.execute(select(AuditLogRow)).scalars()]
+    assert row.status == "assigned"
+    assert ("split" in (row.match_reasons or {})) == (won is SPLIT_WON)
+    assert len([a for a in audit if a in {"transaction.split", "transaction.assign"}]) == 1

@@ -36,7 +36,12 @@ from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.ids import unmatched_ageing_key, unmatched_key
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.database import on_engine
-from huishoudboekje.services.nightly import AssignmentError, add_receipts, find_transaction
+from huishoudboekje.services.nightly import (
+    AssignmentError,
+    add_receipts,
+    claim,
+    find_transaction,
+)
 
 __all__ = ["Split", "SplitPart", "parse_parts", "split_credit", "split_transaction"]
 
@@ -93,6 +98,7 @@ def split_transaction(
     except SplitError as exc:
         raise AssignmentError(str(exc)) from None
     _check_households(uow, parts)
+    claim(uow, row)  # before any write: the loser of a race changes nothing
     entries = split_entries(row.dedupe_key, row.booking_date, parts)
     append_journal_entries(uow, entries)
     before = {"status": row.status, "household": row.household, "income_id": row.income_id}
