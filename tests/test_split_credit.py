@@ -57,6 +57,36 @@ def test_a_part_is_written_code_income_amount() -> None:
 
 
 @pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("\u0661\u0660\u0660.\u0660\u0660", "alleen met de cijfers 0-9"),  # Arabic-Indic
+        ("\uff11\uff10\uff10", "alleen met de cijfers 0-9"),  # full-width
+        ("1E+2", "geen bedrag"),
+        ("1e2", "geen bedrag"),
+        ("NaN", "geen bedrag"),
+        ("Infinity", "geen bedrag"),
+        ("-inf", "geen bedrag"),
+        ("1.234,56", "geen bedrag"),  # no thousands separators
+        ("", "geen bedrag"),
+        ("1.001", "meer dan twee decimalen"),
+        ("-5,00", "groter dan nul"),
+        ("1000000", "te groot"),
+    ],
+)
+def test_a_part_amount_is_digits_0_to_9_with_at_most_two_decimals(
+    amount: str, message: str
+) -> None:
+    with pytest.raises(SplitError, match=message) as refused:
+        parse_part(f"HH-0001::{amount}")
+    assert str(refused.value).startswith("deel ") and "\n" not in str(refused.value)
+
+
+def test_a_part_amount_may_carry_a_euro_sign_and_a_decimal_comma() -> None:
+    assert parse_part("HH-0001::€ 12,5").amount == Money("12.50")
+    assert parse_part("HH-0001::999999.99").amount == Money("999999.99")
+
+
+@pytest.mark.parametrize(
     ("parts", "message"),
     [
         ([A], "minstens twee"),
