@@ -54,6 +54,8 @@ def test_a_part_is_written_code_income_amount() -> None:
     for bad in ("HH-0001:77.00", ":x:1.00", "HH-0001:x:1.001", "HH-0001:x:zeven"):
         with pytest.raises(SplitError, match="deel"):
             parse_part(bad)
+    with pytest.raises(SplitError, match="kies een huishouden"):
+        parse_part(" :zorgtoeslag:154.00")
 
 
 @pytest.mark.parametrize(
@@ -232,7 +234,9 @@ def test_hhb_assign_split(
     capsys.readouterr()
     bad = ["HH-0001:huurtoeslag:246.00", "HH-0002:zorgtoeslag:150.00"]
     assert hhb("assign", tx, "--split", *bad, db=db_url) == 2
-    assert "tellen op tot € 396,00" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "niet verdeeld: de delen tellen op tot € 396,00" in said
+    assert said.count("verdeeld") == 1  # said once
     assert hhb("assign", tx, "HH-0001", "--split", *bad, db=db_url) == 2
     good = ["HH-0001:huurtoeslag:246.00", "HH-0002:zorgtoeslag:154,00"]
     assert hhb("assign", tx, "--split", *good, db=db_url) == 0

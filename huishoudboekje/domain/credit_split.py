@@ -73,7 +73,9 @@ def parse_amount(text: str, where: str) -> Money:
 def parse_part(text: str) -> SplitPart:
     """One part written as CODE:INCOME:AMOUNT (INCOME may be empty: CODE::AMOUNT)."""
     pieces = text.split(":")
-    if len(pieces) != 3 or not pieces[0].strip():
+    if len(pieces) == 3 and not pieces[0].strip():
+        raise SplitError(f"deel {text.strip()!r}: kies een huishouden voor dit deel")
+    if len(pieces) != 3:
         raise SplitError(
             f"deel {text!r}: schrijf HUISHOUDEN:INKOMEN:BEDRAG, "
             "bijvoorbeeld HH-0001:zorgtoeslag:77.00"
@@ -102,7 +104,7 @@ def check_split(total: Money, parts: Sequence[SplitPart]) -> None:
     if added != total:
         raise SplitError(
             f"de delen tellen op tot {eur(added)}, de bijschrijving is {eur(total)} "
-            f"(verschil {eur(abs(total - added))}); niets verdeeld"
+            f"(verschil {eur(abs(total - added))})"
         )
 
 

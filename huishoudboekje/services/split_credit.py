@@ -69,11 +69,9 @@ def _check_households(uow: UnitOfWork, parts: Sequence[SplitPart]) -> None:
     for part in parts:
         household = load_household(uow, part.household)
         if household is None:
-            raise AssignmentError(f"huishouden {part.household} bestaat niet; niets verdeeld")
+            raise AssignmentError(f"huishouden {part.household} bestaat niet")
         if part.income_id is not None and part.income_id not in {i.id for i in household.incomes}:
-            raise AssignmentError(
-                f"{part.household} heeft geen inkomstenbron {part.income_id}; niets verdeeld"
-            )
+            raise AssignmentError(f"{part.household} heeft geen inkomstenbron {part.income_id}")
 
 
 def split_transaction(
