@@ -142,3 +142,19 @@ def test_a_refused_split_says_niet_verdeeld_once(env: WebEnv) -> None:
         done = mira.post(f"/medewerker/transacties/{joint}/verdelen", data=form)
         text = html.unescape(mira.get(done.headers["Location"]).data.decode())
         assert "Niet verdeeld:" in text and "niets verdeeld" not in text.lower()
+
+
+def test_the_assign_form_also_needs_a_chosen_household(env: WebEnv) -> None:
+    mira = env.client("mira")
+    page = html.unescape(mira.get("/medewerker/werklijsten").data.decode())
+    first, _ = credit_ids(page)
+    (select,) = re.findall(rf'<select id="hh-{first}" name="household">(.*?)</select>', page, re.S)
+    assert select.startswith('<option value="" selected>— kies een huishouden —</option>')
+    refused = mira.post(
+        f"/medewerker/transacties/{first}/toewijzen",
+        data={"household": "", "income": ""},
+        follow_redirects=True,
+    )
+    assert "Niet toegewezen: kies een huishouden." in html.unescape(refused.data.decode())
+    with UnitOfWork(env.engine) as uow:
+        assert not load_audit_events(uow, action="transaction.assign")

@@ -83,6 +83,8 @@ def assign(tx_id: int) -> BaseResponse:
     income = request.form.get("income", "").strip() or None
     back = url_for("staff.worklists")
     back_to(back, "Niet toegewezen: {}.")
+    if not household:  # the dropdown starts empty: never a household by default
+        raise UserError("kies een huishouden")
     done = assign_credit(
         access.engine(),
         str(tx_id),
