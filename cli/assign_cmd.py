@@ -122,7 +122,7 @@ def _run_split(args: argparse.Namespace) -> int:
                 engine, args.transaction, parts, actor=args.actor, today=_now().date()
             )
     except UserError as exc:
-        return _refused("assign", str(exc))
+        return _refused("assign", f"niet verdeeld: {exc}")
     print(f"Transactie {done.transaction_id} ({done.amount}) verdeeld:")
     for part in done.parts:
         income = f" ({part.income_id})" if part.income_id else ""

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 
-from huishoudboekje.adapters.persistence import UnitOfWork, get_state, load_ledger, open_database
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    get_state,
+    load_household,
+    load_ledger,
+    open_database,
+)
 from huishoudboekje.adapters.persistence.nightly_repo import transactions
 from huishoudboekje.adapters.persistence.planner_memory import MEMORY_KEY, memory_from_json
 from huishoudboekje.adapters.persistence.tables import AuditLogRow
@@ -25,7 +32,7 @@ from huishoudboekje.domain.credit_split import (
 )
 from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.money import Money
-from huishoudboekje.services.nightly import AssignmentError
+from huishoudboekje.services.nightly import AssignmentError, assign_credit
 from huishoudboekje.services.split_credit import parse_parts, split_credit
 from scheduler.context import NightPaths
 from tests.nightly_support import hhb
@@ -47,6 +54,38 @@ def test_a_part_is_written_code_income_amount() -> None:
     for bad in ("HH-0001:77.00", ":x:1.00", "HH-0001:x:1.001", "HH-0001:x:zeven"):
         with pytest.raises(SplitError, match="deel"):
             parse_part(bad)
+    with pytest.raises(SplitError, match="kies een huishouden"):
+        parse_part(" :zorgtoeslag:154.00")
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("\u0661\u0660\u0660.\u0660\u0660", "alleen met de cijfers 0-9"),  # Arabic-Indic
+        ("\uff11\uff10\uff10", "alleen met de cijfers 0-9"),  # full-width
+        ("1E+2", "geen bedrag"),
+        ("1e2", "geen bedrag"),
+        ("NaN", "geen bedrag"),
+        ("Infinity", "geen bedrag"),
+        ("-inf", "geen bedrag"),
+        ("1.234,56", "geen bedrag"),  # no thousands separators
+        ("", "geen bedrag"),
+        ("1.001", "meer dan twee decimalen"),
+        ("-5,00", "groter dan nul"),
+        ("1000000", "te groot"),
+    ],
+)
+def test_a_part_amount_is_digits_0_to_9_with_at_most_two_decimals(
+    amount: str, message: str
+) -> None:
+    with pytest.raises(SplitError, match=message) as refused:
+        parse_part(f"HH-0001::{amount}")
+    assert str(refused.value).startswith("deel ") and "\n" not in str(refused.value)
+
+
+def test_a_part_amount_may_carry_a_euro_sign_and_a_decimal_comma() -> None:
+    assert parse_part("HH-0001::€ 12,5").amount == Money("12.50")
+    assert parse_part("HH-0001::999999.99").amount == Money("999999.99")
 
 
 @pytest.mark.parametrize(
@@ -195,7 +234,9 @@ def test_hhb_assign_split(
     capsys.readouterr()
     bad = ["HH-0001:huurtoeslag:246.00", "HH-0002:zorgtoeslag:150.00"]
     assert hhb("assign", tx, "--split", *bad, db=db_url) == 2
-    assert "tellen op tot € 396,00" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "niet verdeeld: de delen tellen op tot € 396,00" in said
+    assert said.count("verdeeld") == 1  # said once
     assert hhb("assign", tx, "HH-0001", "--split", *bad, db=db_url) == 2
     good = ["HH-0001:huurtoeslag:246.00", "HH-0002:zorgtoeslag:154,00"]
     assert hhb("assign", tx, "--split", *good, db=db_url) == 0
@@ -223,3 +264,66 @@ def test_the_planner_sees_a_split_part_as_the_income_received(
     late_households = {household for household, _ in late}
     assert "HH-0002" not in late_households  # its zorgtoeslag came, as part of the split
     assert "HH-0001" in late_households  # its zorgtoeslag did not (only huurtoeslag)
+
+
+# ------------------------------------------------------------------ two at once
+
+LOST = "net door iemand anders toegewezen of verdeeld; ververs de lijst"
+SPLIT_WON = {"suspense": Money("0.00"), "HH-0001": Money("246.00"), "HH-0002": Money("154.00")}
+ASSIGN_WON = {"suspense": Money("0.00"), "HH-0001": Money("400.00"), "HH-0002": Money("0.00")}
+
+
+def _split(engine: Engine, tx: str) -> object:
+    return split_credit(engine, tx, [A, B], actor="anna", today=FEB)
+
+
+def _assign(engine: Engine, tx: str) -> object:
+    return assign_credit(engine, tx, "HH-0001", "huurtoeslag", actor="bram", today=FEB)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "won"),
+    [
+        (_split, _assign, SPLIT_WON),
+        (_assign, _split, ASSIGN_WON),
+        (_assign, _assign, ASSIGN_WON),
+        (_split, _split, SPLIT_WON),
+    ],
+    ids=["split-beats-assign", "assign-beats-split", "assign-twice", "split-twice"],
+)
+def test_two_staff_at_once_book_the_credit_once(
+    engine: Engine,
+    paths: NightPaths,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    first: Callable[[Engine, str], object],
+    second: Callable[[Engine, str], object],
+    won: dict[str, Money],
+) -> None:
+    """The second has read the credit as unmatched and checked everything when the
+    first commits (its own unit of work, run at the seam between read and write):
+    the second changes nothing and says so in one line."""
+    import huishoudboekje.services.nightly as nightly_service
+    import huishoudboekje.services.split_credit as split_service
+
+    tx = joint_credit(engine, paths, tmp_path)
+    raced: list[bool] = []
+
+    def household_then_the_other_one(uow: UnitOfWork, code: str) -> Any:
+        if not raced:
+            raced.append(True)
+            first(engine, tx)  # commits in its own unit of work
+        return load_household(uow, code)
+
+    for module in (nightly_service, split_service):
+        monkeypatch.setattr(module, "load_household", household_then_the_other_one)
+    with pytest.raises(AssignmentError, match=LOST):
+        second(engine, tx)
+    assert raced
+    assert {k: v for k, v in balances(engine).items() if k != "bank"} == won
+    with UnitOfWork(engine) as uow:
+        row = transactions(uow)[0]
+        audit = [r.action for r in uow.session.execute(select(AuditLogRow)).scalars()]
+    assert row.status == "assigned"
+    assert ("split" in (row.match_reasons or {})) == (won is SPLIT_WON)
+    assert len([a for a in audit if a in {"transaction.split", "transaction.assign"}]) == 1

@@ -100,3 +100,61 @@ def test_split_form_books_each_part_and_refuses_what_does_not_add_up(env: WebEnv
         [event] = load_audit_events(uow, action="transaction.split")
     assert book.balance(ledger.vat("HH-0002")) == Money("154.00")
     assert event.actor == "mira"
+
+
+def test_a_split_part_with_an_amount_needs_a_chosen_household(env: WebEnv) -> None:
+    """Each household dropdown of the split form starts empty: a forgotten dropdown is
+    refused in one line (said once), not booked to the first household."""
+    mira = env.client("mira")
+    page = html.unescape(mira.get("/medewerker/werklijsten").data.decode())
+    _, joint = credit_ids(page)
+    selects = re.findall(r'<select[^>]*name="household_\d"[^>]*>(.*?)</select>', page, re.S)
+    assert selects and all(
+        s.startswith('<option value="" selected>— kies een huishouden —</option>') for s in selects
+    )
+    with UnitOfWork(env.engine) as uow:
+        before = load_ledger(uow)
+    form = {
+        "household_1": "HH-0001",
+        "income_1": "huurtoeslag",
+        "amount_1": "246,00",
+        "household_2": "",  # forgotten
+        "income_2": "zorgtoeslag",
+        "amount_2": "154,00",
+    }
+    wrong = mira.post(f"/medewerker/transacties/{joint}/verdelen", data=form, follow_redirects=True)
+    text = html.unescape(wrong.data.decode())
+    assert "Niet verdeeld: deel 2: kies een huishouden bij het bedrag 154,00." in text
+    with UnitOfWork(env.engine) as uow:
+        after = load_ledger(uow)
+        assert not load_audit_events(uow, action="transaction.split")
+    for code in ("HH-0001", "HH-0002"):
+        assert after.balance(ledger.vat(code)) == before.balance(ledger.vat(code))
+    assert after.balance(ledger.SUSPENSE) == before.balance(ledger.SUSPENSE)
+
+
+def test_a_refused_split_says_niet_verdeeld_once(env: WebEnv) -> None:
+    mira = env.client("mira")
+    _, joint = credit_ids(mira.get("/medewerker/werklijsten").data.decode())
+    form = {"household_1": "HH-0001", "amount_1": "246,00"}
+    for household, amount in (("HH-0002", "150,00"), ("HH-0009", "154,00")):
+        form |= {"household_2": household, "amount_2": amount}
+        done = mira.post(f"/medewerker/transacties/{joint}/verdelen", data=form)
+        text = html.unescape(mira.get(done.headers["Location"]).data.decode())
+        assert "Niet verdeeld:" in text and "niets verdeeld" not in text.lower()
+
+
+def test_the_assign_form_also_needs_a_chosen_household(env: WebEnv) -> None:
+    mira = env.client("mira")
+    page = html.unescape(mira.get("/medewerker/werklijsten").data.decode())
+    first, _ = credit_ids(page)
+    (select,) = re.findall(rf'<select id="hh-{first}" name="household">(.*?)</select>', page, re.S)
+    assert select.startswith('<option value="" selected>— kies een huishouden —</option>')
+    refused = mira.post(
+        f"/medewerker/transacties/{first}/toewijzen",
+        data={"household": "", "income": ""},
+        follow_redirects=True,
+    )
+    assert "Niet toegewezen: kies een huishouden." in html.unescape(refused.data.decode())
+    with UnitOfWork(env.engine) as uow:
+        assert not load_audit_events(uow, action="transaction.assign")

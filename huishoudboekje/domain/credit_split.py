@@ -10,18 +10,22 @@ stable id per part, so booking it again books nothing twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.ids import split_entry_id
 from huishoudboekje.domain.ledger import SUSPENSE, JournalEntry, transfer
+from huishoudboekje.domain.limits import AMOUNT_TEXT, amount_problem, non_ascii_digit
 from huishoudboekje.domain.money import Money
 
 MAX_PARTS = 20
+# Digits 0-9 with three or more decimals: an amount, but not to the cent.
+_TOO_PRECISE = re.compile(r"[0-9]+\.[0-9]{3,}", re.ASCII)
 
 
 class SplitError(ValueError):
@@ -42,22 +46,36 @@ class SplitPart:
 
 
 def parse_amount(text: str, where: str) -> Money:
-    """An amount like 12.50 or 12,50 (no thousands separators); `SplitError` otherwise."""
-    cleaned = text.strip().replace("€", "").strip().replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise SplitError(f"{where}: {text.strip()!r} is geen bedrag") from None
-    try:
-        return Money(value)
-    except ValueError:
-        raise SplitError(f"{where}: {text.strip()!r} heeft meer dan twee decimalen") from None
+    """An amount like 12.50 or 12,50: the digits 0-9 only, at most two decimals, no
+    thousands separators, below the ceiling of every amount (`domain.limits`), the
+    same rule the web forms use; `SplitError` with one Dutch line otherwise."""
+    shown = text.strip()
+    cleaned = shown.replace("€", "").strip().replace(",", ".")
+    digit = non_ascii_digit(cleaned)
+    if digit is not None:
+        raise SplitError(
+            f"{where}: {shown!r} heeft het teken {digit!r}; "
+            "schrijf een bedrag alleen met de cijfers 0-9"
+        )
+    unsigned = cleaned.removeprefix("-")
+    if not AMOUNT_TEXT.fullmatch(unsigned):
+        if _TOO_PRECISE.fullmatch(unsigned):
+            raise SplitError(f"{where}: {shown!r} heeft meer dan twee decimalen")
+        raise SplitError(f"{where}: {shown!r} is geen bedrag (schrijf bijvoorbeeld 77,50)")
+    if unsigned != cleaned:
+        raise SplitError(f"{where}: het bedrag moet groter dan nul zijn")
+    value = Decimal(cleaned)
+    if amount_problem(value):
+        raise SplitError(f"{where}: {shown!r} is te groot (hoogstens € 999.999,99)")
+    return Money(value)
 
 
 def parse_part(text: str) -> SplitPart:
     """One part written as CODE:INCOME:AMOUNT (INCOME may be empty: CODE::AMOUNT)."""
     pieces = text.split(":")
-    if len(pieces) != 3 or not pieces[0].strip():
+    if len(pieces) == 3 and not pieces[0].strip():
+        raise SplitError(f"deel {text.strip()!r}: kies een huishouden voor dit deel")
+    if len(pieces) != 3:
         raise SplitError(
             f"deel {text!r}: schrijf HUISHOUDEN:INKOMEN:BEDRAG, "
             "bijvoorbeeld HH-0001:zorgtoeslag:77.00"
@@ -86,7 +104,7 @@ def check_split(total: Money, parts: Sequence[SplitPart]) -> None:
     if added != total:
         raise SplitError(
             f"de delen tellen op tot {eur(added)}, de bijschrijving is {eur(total)} "
-            f"(verschil {eur(abs(total - added))}); niets verdeeld"
+            f"(verschil {eur(abs(total - added))})"
         )
 
 

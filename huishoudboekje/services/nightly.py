@@ -30,7 +30,11 @@ from huishoudboekje.adapters.persistence.planner_memory import (
     memory_to_json,
 )
 from huishoudboekje.adapters.persistence.signal_repo import close_signal
-from huishoudboekje.adapters.persistence.transaction_repo import transaction, transaction_by_key
+from huishoudboekje.adapters.persistence.transaction_repo import (
+    claim_unmatched,
+    transaction,
+    transaction_by_key,
+)
 from huishoudboekje.domain.bankbook import TxStatus, assignment_entry
 from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.ids import unmatched_ageing_key, unmatched_key
@@ -84,6 +88,17 @@ def find_transaction(uow: UnitOfWork, reference: str) -> BankTransactionRow:
     return row
 
 
+TAKEN = "deze bijschrijving is net door iemand anders toegewezen of verdeeld; ververs de lijst"
+
+
+def claim(uow: UnitOfWork, row: BankTransactionRow) -> None:
+    """Claim the unmatched credit `row` in the database before booking anything;
+    `AssignmentError` (nothing changed) when someone else assigned or split it since
+    it was read. Two staff at once: exactly one of them books it."""
+    if row.id is None or not claim_unmatched(uow, row.id):
+        raise AssignmentError(TAKEN)
+
+
 def assign_transaction(
     uow: UnitOfWork,
     reference: str,
@@ -113,6 +128,7 @@ def assign_transaction(
         raise AssignmentError(f"{household_code} heeft geen inkomstenbron {income_id}")
     if learn and income_id is None:
         raise AssignmentError("een zoekterm leren kan alleen bij een inkomstenbron (--income)")
+    claim(uow, row)  # before any write: the loser of a race changes nothing
     suggested = () if income_id is None else suggestions(uow, row, household_code, income_id)
     learned = tuple(
         add_term(uow, row, household_code, income_id, term, actor=actor, now=at)

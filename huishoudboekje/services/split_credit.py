@@ -36,7 +36,12 @@ from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.ids import unmatched_ageing_key, unmatched_key
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.database import on_engine
-from huishoudboekje.services.nightly import AssignmentError, add_receipts, find_transaction
+from huishoudboekje.services.nightly import (
+    AssignmentError,
+    add_receipts,
+    claim,
+    find_transaction,
+)
 
 __all__ = ["Split", "SplitPart", "parse_parts", "split_credit", "split_transaction"]
 
@@ -64,11 +69,9 @@ def _check_households(uow: UnitOfWork, parts: Sequence[SplitPart]) -> None:
     for part in parts:
         household = load_household(uow, part.household)
         if household is None:
-            raise AssignmentError(f"huishouden {part.household} bestaat niet; niets verdeeld")
+            raise AssignmentError(f"huishouden {part.household} bestaat niet")
         if part.income_id is not None and part.income_id not in {i.id for i in household.incomes}:
-            raise AssignmentError(
-                f"{part.household} heeft geen inkomstenbron {part.income_id}; niets verdeeld"
-            )
+            raise AssignmentError(f"{part.household} heeft geen inkomstenbron {part.income_id}")
 
 
 def split_transaction(
@@ -93,6 +96,7 @@ def split_transaction(
     except SplitError as exc:
         raise AssignmentError(str(exc)) from None
     _check_households(uow, parts)
+    claim(uow, row)  # before any write: the loser of a race changes nothing
     entries = split_entries(row.dedupe_key, row.booking_date, parts)
     append_journal_entries(uow, entries)
     before = {"status": row.status, "household": row.household, "income_id": row.income_id}

@@ -83,6 +83,8 @@ def assign(tx_id: int) -> BaseResponse:
     income = request.form.get("income", "").strip() or None
     back = url_for("staff.worklists")
     back_to(back, "Niet toegewezen: {}.")
+    if not household:  # the dropdown starts empty: never a household by default
+        raise UserError("kies een huishouden")
     done = assign_credit(
         access.engine(),
         str(tx_id),
@@ -123,12 +125,15 @@ def teach(tx_id: int) -> BaseResponse:
 
 
 def _split_parts(form: MultiDict[str, str]) -> list[str]:
-    """The filled rows of the split form as CODE:INCOME:AMOUNT."""
+    """The filled rows of the split form as CODE:INCOME:AMOUNT; `UserError` for a row
+    with an amount but no household chosen."""
     parts = []
     for row in range(1, SPLIT_ROWS + 1):
         amount = form.get(f"amount_{row}", "").strip()
         if amount:
             household = form.get(f"household_{row}", "").strip()
+            if not household:  # the dropdown starts empty: never a household by default
+                raise UserError(f"deel {row}: kies een huishouden bij het bedrag {amount}")
             income = form.get(f"income_{row}", "").strip()
             parts.append(f"{household}:{income}:{amount}")
     return parts

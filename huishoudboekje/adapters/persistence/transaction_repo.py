@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func
+from sqlalchemy import CursorResult, func, update
 from sqlmodel import col, select
 
 from huishoudboekje.adapters.persistence.crud import record_of, values_of
 from huishoudboekje.adapters.persistence.nightly_tables import BankTransactionRow
-from huishoudboekje.adapters.persistence.tables import PostingRow
+from huishoudboekje.adapters.persistence.tables import PostingRow, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain.bankbook import TxStatus
 from huishoudboekje.domain.banking import BankTransaction, Statement
@@ -110,3 +110,20 @@ def transaction_by_key(uow: UnitOfWork, dedupe_key: str) -> BankTransactionRow |
     """One stored transaction by its dedupe key."""
     statement = select(BankTransactionRow).where(col(BankTransactionRow.dedupe_key) == dedupe_key)
     return uow.session.exec(statement).first()
+
+
+def claim_unmatched(uow: UnitOfWork, transaction_id: int) -> bool:
+    """Mark an unmatched transaction assigned in one conditional UPDATE; False when it
+    was no longer unmatched (someone else assigned or split it since it was read).
+
+    The database decides, not a status read earlier: of two staff booking the same
+    credit at once, exactly one claims it (PostgreSQL makes the second wait for the
+    first's commit and then finds no unmatched row). Claim before booking anything."""
+    table = table_of(BankTransactionRow)
+    statement = (
+        update(table)
+        .where(table.c.id == transaction_id, table.c.status == TxStatus.UNMATCHED.value)
+        .values(status=TxStatus.ASSIGNED.value)
+    )
+    result = uow.session.execute(statement)
+    return isinstance(result, CursorResult) and result.rowcount == 1
