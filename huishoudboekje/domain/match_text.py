@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from huishoudboekje.domain.banking import BankTransaction
 
@@ -30,6 +31,30 @@ REFERENCE_GROUPED_DIGITS = 9
 
 def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
+
+
+YEARS = (1990, 2100)  # a number of four digits in this range reads as a year
+
+
+def looks_like_date(digits: str) -> bool:
+    """A bare year, or ddmmyyyy, yyyymmdd, (m)myyyy or yyyymm (leading zeros stripped):
+    a year, a period or a date, which changes every month or year and identifies nobody."""
+    digits = digits.lstrip("0")
+    candidates: list[tuple[str, str, str]] = []
+    if len(digits) == 4:
+        candidates = [(digits, "1", "1")]
+    elif len(digits) == 8:
+        candidates = [(digits[4:], digits[2:4], digits[:2]), (digits[:4], digits[4:6], digits[6:])]
+    elif len(digits) in (5, 6):  # (m)myyyy or yyyymm
+        candidates = [(digits[-4:], digits[:-4], "1"), (digits[:4], digits[4:], "1")]
+    for year, month, day in candidates:
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+        if YEARS[0] <= int(year) <= YEARS[1]:
+            return True
+    return False
 
 
 def number_key(text: str) -> str:
@@ -111,7 +136,9 @@ class Term:
     `key` is what is compared: a number's digits without leading zeros, else the
     casefolded words. `strong` terms identify by nature (a number of 4+ digits, the
     household code, a configured reference); other words identify only when no other
-    candidate has them.
+    candidate has them. A number that reads as a year or a period ("2026", "03-2026",
+    "12-2026") is never strong: it is on every credit of that month; a longer plain
+    number that might be a date ("20260320") is strong but not `decisive`.
     """
 
     text: str
@@ -120,6 +147,15 @@ class Term:
     strong: bool
     pattern: re.Pattern[str] | None = None  # for a word with digits: no digit may touch it
     digits: str = ""  # a word's number: the text must spell it for the word to be there
+
+    @property
+    def decisive(self) -> bool:
+        """Strong enough to outweigh a reference-like number in the description that no
+        candidate has: a household code or a configured word, or a number that is
+        itself as long as a reference."""
+        if not self.numeric:
+            return self.strong
+        return len(self.key) >= REFERENCE_DIGITS and not looks_like_date(self.key)
 
     def found_in(self, text: CreditText) -> bool:
         if self.numeric:
@@ -134,7 +170,11 @@ def term(text: str, *, strong: bool = False) -> Term:
     clean = " ".join(text.split())
     digits = _digits(clean)
     if _NUMBER_TERM.fullmatch(clean) and len(digits) >= MIN_NUMBER_DIGITS:
-        return Term(clean, number_key(clean), numeric=True, strong=True)
+        key = number_key(clean)
+        dated = looks_like_date(key) and (
+            len(key) < REFERENCE_DIGITS or "-" in clean or "/" in clean
+        )
+        return Term(clean, key, numeric=True, strong=not dated)
     key = clean.casefold()
     if digits:
         pattern = re.compile(rf"(?<!\d){re.escape(key)}(?!\d)")
