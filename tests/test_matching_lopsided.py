@@ -11,13 +11,18 @@ automatic match is worse than a suspense item:
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from huishoudboekje.domain.banking import BankTransaction
 from huishoudboekje.domain.household import IncomeKind, IncomeStream
-from huishoudboekje.domain.matching import MatchResult, MatchStatus, match_credit
+from huishoudboekje.domain.matching import HouseholdIndex, MatchResult, MatchStatus, match_credit
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.schedule import Schedule
 from tests.factories import household
+from tests.realistic_gemeente import Credit, RealisticGemeente, generate
 
 TOESLAGEN = ("Belastingdienst/Toeslagen", "NL86INGB0002445588")
 DAY = date(2026, 3, 20)
@@ -89,3 +94,56 @@ def test_a_weak_key_does_not_beat_a_kenmerk_nobody_has_configured() -> None:
     # a full reference of its own still decides next to the period
     households = two(("958610934",), ())
     assert who(match_credit(credit("0958.610.934 ZORGTOESLAG 03-2026"), households)) == "HH-0001"
+
+
+# -- the same against a generated gemeente with lopsided configurations (GUIDE §4a) ---------
+
+SEEDS = st.integers(min_value=0, max_value=10_000)
+
+
+@cache
+def lopsided_run(seed: int) -> tuple[RealisticGemeente, tuple[MatchResult, ...]]:
+    gemeente = generate(120, seed, lopsided=0.35)
+    index = HouseholdIndex(gemeente.households)
+    return gemeente, tuple(index.match(c.tx) for c in gemeente.credits)
+
+
+def _termless(gemeente: RealisticGemeente, credit: Credit) -> bool:
+    household = gemeente.household(str(credit.household))
+    stream = next(s for s in household.incomes if s.id == credit.income)
+    return not stream.terms and not stream.reference
+
+
+def test_the_generator_makes_lopsided_configurations() -> None:
+    gemeente = generate(200, 7)
+    incomes = [s for h in gemeente.households for s in h.incomes]
+    assert any(not s.terms and not s.reference for s in incomes)  # nothing configured
+    assert any(c.unknown_number for c in gemeente.credits)  # a number nobody configured
+    assert any(c.taught_term for c in gemeente.credits)  # a taught surname or dossier
+    assert any("2026" in s.terms for s in incomes)  # a taught year
+    odd = [t for s in incomes for t in s.terms if t.isdigit() and len(t) == 4 and t != "2026"]
+    assert odd  # a short number
+    assert generate(200, 7) == gemeente  # still deterministic from the seed
+
+
+@settings(max_examples=8, deadline=None)
+@given(SEEDS)
+def test_another_households_reference_or_a_termless_household_is_never_matched_elsewhere(
+    seed: int,
+) -> None:
+    gemeente, results = lopsided_run(seed)
+    carrying = termless = 0
+    for credit, result in zip(gemeente.credits, results, strict=True):
+        if credit.household is None:
+            continue
+        has_number = credit.has_reference or credit.unknown_number
+        no_terms = _termless(gemeente, credit)
+        carrying += has_number
+        termless += no_terms
+        if (has_number or no_terms) and who(result) is not None:
+            assert who(result) == credit.household, (
+                credit.tx.description,
+                credit.household,
+                result.reason,
+            )
+    assert carrying and termless

@@ -22,9 +22,10 @@ plus every stream whose reference or household code the credit names
 Two guards against a wrong match from a lopsided configuration: a word only one
 household has configured names it only when every other household that payer,
 amount and date fit has an identifying term of its own (else it may simply have no
-terms, and the word be on its credits too); and a household named only by a weak
-key (a short number, not a reference) is not enough when the description also holds
-a reference-like number that no candidate has (someone else's kenmerk).
+terms, and the word be on its credits too); and a short number (a dossier or house
+number, a year) counts as such a word, not as a reference: it never decides from
+another payer, nor against a reference-like number in the description that no
+candidate has (someone else's kenmerk).
 
 An income with `match: all` is a candidate only when every one of its terms appears.
 Reasons stay plain Dutch. A credit matched to an income that has ended is still
@@ -36,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from huishoudboekje.domain.banking import BankTransaction
 from huishoudboekje.domain.household import IncomeStream
@@ -156,14 +158,16 @@ References = dict[str, list[tuple[Term, Option]]]  # household → its reference
 
 
 def _references(tx: BankTransaction, proof: Evidence, options: Sequence[Option]) -> References:
-    """The households whose reference, number or code the credit names. A number that is
+    """The households whose reference, number or code the credit names (a `decisive`
+    term: a short number or one that may be a date names nobody here; it counts as a
+    word, `_unique_words`). A number that is
     only part of a longer number found is not counted; when several households are
     named, those whose own payer paid go first (the same number at another payer
     is a coincidence)."""
     found: References = {}
     for option in options:
         for t in option.terms:
-            if t.strong and proof.has(t):
+            if t.decisive(tx.booking_date) and proof.has(t):
                 found.setdefault(option.household.code, []).append((t, option))
     numbers = {t.key for pairs in found.values() for t, _ in pairs if t.numeric}
     kept: References = {}
@@ -184,9 +188,10 @@ def _references(tx: BankTransaction, proof: Evidence, options: Sequence[Option])
 def _unique_words(
     tx: BankTransaction, proof: Evidence, options: Sequence[Option]
 ) -> tuple[References, str]:
-    """Households named by a word no other candidate has (from their own payer), and
-    why a word was not enough. A plain word decides only when every other household
-    that payer, amount and date fit could have been recognised another way: it has an
+    """Households named by a word (or a short number) no other candidate has (from
+    their own payer), and why that was not enough. A plain word decides only when every
+    other household that payer, amount and date fit could have been recognised another
+    way: it has an
     identifying term of its own (a number, a reference) that this credit lacks. A
     household without such a term may get the very same word on its credits; "geen
     andere kandidaat heeft dit" then only means it has no terms configured."""
@@ -196,7 +201,8 @@ def _unique_words(
             continue
         for t in option.terms:
             if (
-                not t.strong
+                not t.decisive(tx.booking_date)
+                and not t.dated
                 and proof.has(t)
                 and proof.holders.get(t.key) == {option.household.code}
             ):
@@ -248,16 +254,6 @@ def decide(tx: BankTransaction, text: CreditText, options: Sequence[Option]) -> 
         return MatchResult(MatchStatus.UNMATCHED, None, (), why)
     by_reference = bool(named)
     unexplained = text.unexplained_reference(option_keys(options))
-    if named and unexplained and not _decisive(named):
-        ranked = _scored(tx, open_options, proof, frozenset(named), frozenset(), frozenset(named))
-        listed = ", ".join(
-            f"{code} ({pairs[0][0].text!r})" for code, pairs in sorted(named.items())
-        )
-        why = (
-            "omschrijving noemt een onbekend kenmerk dat bij geen huishouden hoort; "
-            f"{listed} wordt alleen herkend aan een zwakker kenmerk; controleer"
-        )
-        return MatchResult(MatchStatus.UNMATCHED, ranked[0] if ranked else None, (), why)
     foreign = not named and unexplained
     note = ""
     if not named and not foreign:
@@ -275,12 +271,6 @@ def decide(tx: BankTransaction, text: CreditText, options: Sequence[Option]) -> 
         why = "omschrijving noemt een onbekend kenmerk dat bij geen huishouden hoort"
         return MatchResult(MatchStatus.UNMATCHED, ranked[0] if ranked else None, (), why)
     return _by_payer_amount_and_date(tx, proof, open_options, note)
-
-
-def _decisive(named: References) -> bool:
-    """Whether some household is named by a term strong enough to outweigh a
-    reference-like number nobody has (a long number, a code, a configured word)."""
-    return any(t.decisive for pairs in named.values() for t, _ in pairs)
 
 
 RIVALS_SCORED = 6  # besides the named households, this many other candidates are scored
@@ -322,7 +312,7 @@ def _named(
     options: Sequence[Option],
     by_reference: bool,
 ) -> MatchResult:
-    best = next(c for c in ranked if c.household == code)
+    best = _closest(tx, [c for c in ranked if c.household == code], options)
     rivals = _rivals(ranked, best)
     household = next(o.household for o in options if o.household.code == code)
     if all(amount_fit(s, tx.amount) == "ver" for s in household.incomes):
@@ -339,6 +329,21 @@ def _named(
     if best.score < MATCH_THRESHOLD or not taking_part:
         return MatchResult(MatchStatus.UNMATCHED, best, rivals)
     return MatchResult(MatchStatus.MATCHED, best, rivals)
+
+
+def _closest(tx: BankTransaction, own: list[Candidate], options: Sequence[Option]) -> Candidate:
+    """The household's best income; among incomes with the same score, the one whose
+    amount is closest (zorgtoeslag € 262 and huurtoeslag € 250 from one payer)."""
+    tied = [c for c in own if c.score == own[0].score]
+    if len(tied) == 1:
+        return own[0]
+    code = own[0].household
+    off = {
+        o.stream.id: abs((o.stream.amount - tx.amount).amount)
+        for o in options
+        if o.household.code == code
+    }
+    return min(tied, key=lambda c: (off.get(c.income_id, Decimal(0)), c.income_id))
 
 
 def _by_payer_amount_and_date(

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from huishoudboekje.domain.banking import BankTransaction
 
@@ -36,9 +37,11 @@ def _digits(text: str) -> str:
 YEARS = (1990, 2100)  # a number of four digits in this range reads as a year
 
 
-def looks_like_date(digits: str) -> bool:
-    """A bare year, or ddmmyyyy, yyyymmdd, (m)myyyy or yyyymm (leading zeros stripped):
-    a year, a period or a date, which changes every month or year and identifies nobody."""
+@cache
+def spelled_dates(digits: str) -> tuple[date, ...]:
+    """The dates a number may spell (leading zeros stripped): a bare year (its 1
+    January), ddmmyyyy, yyyymmdd, (m)myyyy or yyyymm (their first day), years in
+    `YEARS` only."""
     digits = digits.lstrip("0")
     candidates: list[tuple[str, str, str]] = []
     if len(digits) == 4:
@@ -47,14 +50,23 @@ def looks_like_date(digits: str) -> bool:
         candidates = [(digits[4:], digits[2:4], digits[:2]), (digits[:4], digits[4:6], digits[6:])]
     elif len(digits) in (5, 6):  # (m)myyyy or yyyymm
         candidates = [(digits[-4:], digits[:-4], "1"), (digits[:4], digits[4:], "1")]
+    out = []
     for year, month, day in candidates:
+        if not YEARS[0] <= int(year) <= YEARS[1]:
+            continue
         try:
-            date(int(year), int(month), int(day))
+            out.append(date(int(year), int(month), int(day)))
         except ValueError:
             continue
-        if YEARS[0] <= int(year) <= YEARS[1]:
-            return True
-    return False
+    return tuple(out)
+
+
+def looks_like_date(digits: str) -> bool:
+    """A year, a period or a date, which changes every month or year and identifies nobody."""
+    return bool(spelled_dates(digits))
+
+
+NEAR_DAYS = 400  # a number spelling a date this close to the credit's date reads as that date
 
 
 def number_key(text: str) -> str:
@@ -138,7 +150,7 @@ class Term:
     household code, a configured reference); other words identify only when no other
     candidate has them. A number that reads as a year or a period ("2026", "03-2026",
     "12-2026") is never strong: it is on every credit of that month; a longer plain
-    number that might be a date ("20260320") is strong but not `decisive`.
+    number that might be a date ("20260320") is strong but not `decisive` near it.
     """
 
     text: str
@@ -149,13 +161,20 @@ class Term:
     digits: str = ""  # a word's number: the text must spell it for the word to be there
 
     @property
-    def decisive(self) -> bool:
-        """Strong enough to outweigh a reference-like number in the description that no
-        candidate has: a household code or a configured word, or a number that is
-        itself as long as a reference."""
+    def dated(self) -> bool:
+        """A number that reads as a year, a period or a date."""
+        return self.numeric and looks_like_date(self.key)
+
+    def decisive(self, day: date) -> bool:
+        """Strong enough to name a household on its own in a credit of `day`: a household
+        code or a configured word, or a number as long as a reference that does not
+        spell a date near `day` ("202206" is a personeelsnummer in 2026, "202603" is
+        March 2026)."""
         if not self.numeric:
             return self.strong
-        return len(self.key) >= REFERENCE_DIGITS and not looks_like_date(self.key)
+        if not self.strong or len(self.key) < REFERENCE_DIGITS:
+            return False
+        return all(abs((d - day).days) > NEAR_DAYS for d in spelled_dates(self.key))
 
     def found_in(self, text: CreditText) -> bool:
         if self.numeric:
