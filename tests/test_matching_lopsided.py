@@ -10,6 +10,7 @@ automatic match is worse than a suspense item:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from functools import cache
 
@@ -147,3 +148,16 @@ def test_another_households_reference_or_a_termless_household_is_never_matched_e
                 result.reason,
             )
     assert carrying and termless
+
+
+def test_every_fitting_income_of_the_other_household_must_be_recognisable() -> None:
+    # HH-0002's zorgtoeslag has its number, but its second income from the same payer
+    # at the same amount has none: a credit for that one may carry the word too
+    second = replace(zorgtoeslag(), id="nabetaling")
+    households = [
+        household("HH-0001", incomes=(zorgtoeslag("zorgtoeslag"),)),
+        household("HH-0002", incomes=(zorgtoeslag("701571670"), second)),
+    ]
+    result = match_credit(credit("ZORGTOESLAG 03-2026"), households)
+    assert who(result) is None, result.reason
+    assert "HH-0002 heeft geen eigen kenmerk" in result.reason

@@ -222,8 +222,11 @@ def _unique_words(
     notes = []
     for code, pairs in found.items():
         blind = sorted(
-            {o.household.code for o in fitting if o.household.code != code}
-            - {o.household.code for o in fitting if _recognisable(o, proof)}
+            {
+                o.household.code
+                for o in fitting
+                if o.household.code != code and not _recognisable(o, proof)
+            }
         )
         if not blind:
             kept[code] = pairs
