@@ -14,7 +14,12 @@ day, not against a hand-written scenario. `generate(n, seed)` builds `n` househo
   households get no reference at all (only the generic word);
 - money arrives one day early, on time, or up to ten days late (never on a weekend);
 - one credit in 200 belongs to no household (a stranger, or a toeslag for someone
-  who is not a participant, with a reference nobody has).
+  who is not a participant, with a reference nobody has);
+- configurations are lopsided, as they are after years of staff editing: some
+  households have no generic word on their incomes, some none of the number their
+  payer sends (the credit carries a number nobody configured), some have an odd term
+  staff taught (their surname, which other families share; a short number such as a
+  dossier or house number, which other credits carry too; a year).
 
 Everything is deterministic from `seed`. The result holds the households (domain
 records and the YAML form for `hhb config apply`), the credits per booking day as
@@ -106,6 +111,8 @@ class Credit:
     income: str | None
     expected: date | None  # the income's date it pays
     has_reference: bool  # the description (or reference fields) carry the household's number
+    unknown_number: bool = False  # ... a number of the household's that its config lacks
+    taught_term: bool = False  # ... an odd term staff taught the household (not a year)
 
 
 @dataclass(frozen=True)
@@ -175,17 +182,27 @@ def generate(
     *,
     without_reference: float = 0.1,
     strangers_per: int = 200,
+    lopsided: float = 0.2,
 ) -> RealisticGemeente:
-    """`n` households paid from `first` to `last` (deterministic from `seed`)."""
+    """`n` households paid from `first` to `last` (deterministic from `seed`).
+    `lopsided`: the share of households without the generic word; a quarter of that
+    share has its payer's number unconfigured, and as many get an odd term."""
     rng = random.Random(seed)
     width = max(4, len(str(n)))
     employers = [(f"Werkgever {k}", nl_iban("INGB", 300_000 + k)) for k in range(max(1, n // 8))]
     households, references = [], {}
+    unknown: dict[tuple[str, str], str] = {}
+    taught: dict[str, str] = {}
     for number in range(1, n + 1):
-        household, refs = _household(rng, number, width, employers, first, without_reference)
+        household, refs, hidden, odd = _household(
+            rng, number, width, employers, first, without_reference, lopsided
+        )
         households.append(household)
         references.update(refs)
-    credits = _credits(rng, households, references, first, last, strangers_per)
+        unknown.update(hidden)
+        if odd:
+            taught[household.code] = odd
+    credits = _credits(rng, households, references, (unknown, taught), first, last, strangers_per)
     gemeente = Gemeente("Realistad", ACCOUNT_IBAN, "Gemeente Realistad Huishoudboekje", "ABNANL2A")
     return RealisticGemeente(
         gemeente, tuple(households), tuple(credits), first, last, seed, references
@@ -219,7 +236,8 @@ def _household(
     employers: list[tuple[str, str]],
     first: date,
     without_reference: float,
-) -> tuple[Household, dict[tuple[str, str], str]]:
+    lopsided: float,
+) -> tuple[Household, dict[tuple[str, str], str], dict[tuple[str, str], str], str]:
     code = f"HH-{number:0{width}d}"
     start = date(first.year, first.month, 1) - timedelta(days=62)
     incomes: list[IncomeStream] = []
@@ -301,6 +319,7 @@ def _household(
     monthly = sum((i.amount for i in incomes if "MONTHLY" in i.schedule.rrule), Money("0"))
     monthly = max(monthly, Money("900.00"))
     name = f"{rng.choice(INITIALS)}. {rng.choice(SURNAMES)}"
+    incomes, refs, hidden, dossier = _lopsided(rng, code, incomes, refs, name, lopsided)
     household = Household(
         code=code,
         name=name,
@@ -312,7 +331,51 @@ def _household(
         incomes=tuple(incomes),
         charges=_charges(rng, monthly, first),
     )
-    return household, refs
+    return household, refs, hidden, dossier
+
+
+DOSSIERS = range(1001, 1061)  # short numbers on credits ("dossier 1042"): many share one
+YEAR = "2026"
+
+
+def _lopsided(
+    rng: random.Random,
+    code: str,
+    incomes: list[IncomeStream],
+    refs: dict[tuple[str, str], str],
+    name: str,
+    share: float,
+) -> tuple[list[IncomeStream], dict[tuple[str, str], str], dict[tuple[str, str], str], str]:
+    """Configurations as staff leave them: the generic word left off; the payer's number
+    not configured (it stays on the credits: `hidden`); an odd term taught on the first
+    income (the surname, a short dossier number, a year). Returns the incomes, the
+    configured numbers, the hidden ones and the odd term ("" if none; a dossier number
+    is on the household's credits)."""
+    hidden: dict[tuple[str, str], str] = {}
+    kept = dict(refs)
+    draw = rng.random()
+    out = []
+    for income in incomes:
+        if draw < share:
+            generic = income.terms[0]
+            income = replace(income, terms=tuple(t for t in income.terms if t != generic))
+        number = refs.get((code, income.id), "")
+        if draw < share / 4 and number:
+            terms = tuple(t for t in income.terms if t != number)
+            income = replace(income, terms=terms, reference="")
+            hidden[(code, income.id)] = kept.pop((code, income.id))
+        out.append(income)
+    taught = ""
+    if rng.random() < share / 2 and out:
+        kind = rng.random()
+        if kind < 0.5:
+            taught = name.split()[-1].casefold()
+        elif kind < 0.85:
+            taught = str(rng.choice(DOSSIERS))
+        else:
+            taught = YEAR
+        out[0] = replace(out[0], terms=(*out[0].terms, taught))
+    return out, kept, hidden, taught
 
 
 def _with_references(
@@ -385,10 +448,15 @@ def _credits(
     rng: random.Random,
     households: list[Household],
     references: dict[tuple[str, str], str],
+    lopsided: tuple[dict[tuple[str, str], str], dict[str, str]],
     first: date,
     last: date,
     strangers_per: int,
 ) -> list[Credit]:
+    """A month of credits. `lopsided`: the numbers payers send that the households'
+    config lacks, and the odd terms staff taught (a dossier number is on the
+    household's credits; one in ten other credits carries some dossier number too)."""
+    unknown, taught = lopsided
     calendar = BusinessCalendar()
     out: list[Credit] = []
     for household in households:
@@ -400,8 +468,19 @@ def _credits(
                 if income.kind is IncomeKind.LOON and rng.random() < 0.3:
                     amount = Money.round(amount.amount * Decimal(rng.randrange(97, 104)) / 100)
                 number = references.get((household.code, income.id), "")
-                tx = _tx(rng, day, amount, income, household, number)
-                out.append(Credit(tx, household.code, income.id, due, bool(number)))
+                hidden = unknown.get((household.code, income.id), "")
+                odd = taught.get(household.code, "")
+                dossier = odd if odd.isdigit() and odd != YEAR else ""
+                if not dossier and rng.random() < 0.1:
+                    dossier = str(rng.choice(DOSSIERS))
+                tx = _tx(rng, day, amount, income, household, number or hidden)
+                if dossier:
+                    tx = replace(tx, description=f"{tx.description} dossier {dossier}")
+                shows = bool(odd) and odd != YEAR and odd in tx.description.casefold()
+                credit = Credit(
+                    tx, household.code, income.id, due, bool(number), bool(hidden), shows
+                )
+                out.append(credit)
     strangers = max(1, len(out) // (strangers_per - 1))
     for _ in range(strangers):
         out.append(_stranger(rng, calendar, households, first, last))

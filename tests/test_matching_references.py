@@ -175,17 +175,29 @@ def test_match_all_needs_every_term() -> None:
 
 
 def test_a_word_only_one_candidate_has_identifies_it() -> None:
-    # learned from the candidates, not from a word list: "participatiewet" is on one of them
+    # learned from the candidates, not from a word list: "participatiewet" is on one of
+    # them, and the other can be recognised by its own number (absent here)
     households = gemeente(
         **{
             "HH-0001": bijstand("uitkering", "participatiewet"),
-            "HH-0002": bijstand("uitkering"),
+            "HH-0002": bijstand("uitkering", "701571670"),
         }
     )
     result = match_credit(credit("Uitkering Participatiewet maart"), households)
     assert result.status is MatchStatus.MATCHED
     assert result.candidate is not None and result.candidate.household == "HH-0001"
     assert "'participatiewet' (geen andere kandidaat heeft dit)" in result.reason
+    # when the other has no identifying term of its own, the word may be on its credits
+    # too: staff decide (review of issue 16)
+    lopsided = gemeente(
+        **{
+            "HH-0001": bijstand("uitkering", "participatiewet"),
+            "HH-0002": bijstand("uitkering"),
+        }
+    )
+    result = match_credit(credit("Uitkering Participatiewet maart"), lopsided)
+    assert result.status is MatchStatus.AMBIGUOUS
+    assert "HH-0002 heeft geen eigen kenmerk" in result.reason
 
 
 def test_the_index_scores_a_handful_of_streams_among_many_households() -> None:

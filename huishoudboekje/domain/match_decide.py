@@ -19,6 +19,14 @@ plus every stream whose reference or household code the credit names
 3. Nobody named → matched only when IBAN, amount and date leave a single
    household, and the description holds no reference nobody has; else suspense.
 
+Two guards against a wrong match from a lopsided configuration: a word only one
+household has configured names it only when every other household that payer,
+amount and date fit has an identifying term of its own (else it may simply have no
+terms, and the word be on its credits too); and a short number (a dossier or house
+number, a year) counts as such a word, not as a reference: it never decides from
+another payer, nor against a reference-like number in the description that no
+candidate has (someone else's kenmerk).
+
 An income with `match: all` is a candidate only when every one of its terms appears.
 Reasons stay plain Dutch. A credit matched to an income that has ended is still
 matched; `ended_before` tells whether it came after the end.
@@ -29,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from huishoudboekje.domain.banking import BankTransaction
 from huishoudboekje.domain.household import IncomeStream
@@ -149,14 +158,16 @@ References = dict[str, list[tuple[Term, Option]]]  # household → its reference
 
 
 def _references(tx: BankTransaction, proof: Evidence, options: Sequence[Option]) -> References:
-    """The households whose reference, number or code the credit names. A number that is
+    """The households whose reference, number or code the credit names (a `decisive`
+    term: a short number or one that may be a date names nobody here; it counts as a
+    word, `_unique_words`). A number that is
     only part of a longer number found is not counted; when several households are
     named, those whose own payer paid go first (the same number at another payer
     is a coincidence)."""
     found: References = {}
     for option in options:
         for t in option.terms:
-            if t.strong and proof.has(t):
+            if t.decisive(tx.booking_date) and proof.has(t):
                 found.setdefault(option.household.code, []).append((t, option))
     numbers = {t.key for pairs in found.values() for t, _ in pairs if t.numeric}
     kept: References = {}
@@ -174,20 +185,65 @@ def _references(tx: BankTransaction, proof: Evidence, options: Sequence[Option])
     return kept
 
 
-def _unique_words(tx: BankTransaction, proof: Evidence, options: Sequence[Option]) -> References:
-    """Households named by a word no other candidate has (from their own payer)."""
+def _unique_words(
+    tx: BankTransaction, proof: Evidence, options: Sequence[Option]
+) -> tuple[References, str]:
+    """Households named by a word (or a short number) no other candidate has (from
+    their own payer), and why that was not enough. A plain word decides only when every
+    other household that payer, amount and date fit could have been recognised another
+    way: it has an
+    identifying term of its own (a number, a reference) that this credit lacks. A
+    household without such a term may get the very same word on its credits; "geen
+    andere kandidaat heeft dit" then only means it has no terms configured."""
     found: References = {}
     for option in options:
         if not option.payer_fits(tx, proof.text):
             continue
         for t in option.terms:
             if (
-                not t.strong
+                not t.decisive(tx.booking_date)
+                and not t.dated
                 and proof.has(t)
                 and proof.holders.get(t.key) == {option.household.code}
             ):
                 found.setdefault(option.household.code, []).append((t, option))
-    return found
+    if not found:
+        return found, ""
+    day = tx.booking_date
+    fitting = [
+        o
+        for o in options
+        if o.payer_fits(tx, proof.text)
+        and o.fit(tx.amount) in ("binnen", "iets")
+        and o.household.is_active_on(day)
+        and plausible_date(o.stream, day)
+    ]
+    kept: References = {}
+    notes = []
+    for code, pairs in found.items():
+        blind = sorted(
+            {
+                o.household.code
+                for o in fitting
+                if o.household.code != code and not _recognisable(o, proof)
+            }
+        )
+        if not blind:
+            kept[code] = pairs
+            continue
+        shown = ", ".join(blind[:3]) + (f" en {len(blind) - 3} meer" if len(blind) > 3 else "")
+        notes.append(
+            f"omschrijving bevat {pairs[0][0].text!r} van {code}, maar {shown} "
+            "heeft geen eigen kenmerk en past ook op betaler, bedrag en datum"
+        )
+    return kept, "; ".join(notes)
+
+
+def _recognisable(option: Option, proof: Evidence) -> bool:
+    """Whether the option's own credits could be told apart by something else than a
+    word: it has a configured identifying term (not its code) that this credit lacks."""
+    code = option.household.code.casefold()
+    return any(t.strong and t.key != code and not proof.has(t) for t in option.terms)
 
 
 def decide(tx: BankTransaction, text: CreditText, options: Sequence[Option]) -> MatchResult:
@@ -200,9 +256,11 @@ def decide(tx: BankTransaction, text: CreditText, options: Sequence[Option]) -> 
         why = f"kenmerk van {closed[0]} gevonden, maar niet elk woord dat het inkomen vraagt"
         return MatchResult(MatchStatus.UNMATCHED, None, (), why)
     by_reference = bool(named)
-    foreign = not named and text.unexplained_reference(option_keys(options))
+    unexplained = text.unexplained_reference(option_keys(options))
+    foreign = not named and unexplained
+    note = ""
     if not named and not foreign:
-        named = _unique_words(tx, proof, open_options)
+        named, note = _unique_words(tx, proof, open_options)
     codes = frozenset(named)
     keys = frozenset(t.key for pairs in named.values() for t, _ in pairs)
     if len(codes) >= 2:
@@ -213,9 +271,9 @@ def decide(tx: BankTransaction, text: CreditText, options: Sequence[Option]) -> 
         return _named(tx, ranked, next(iter(codes)), open_options, by_reference)
     if foreign:
         ranked = _scored(tx, open_options, proof, codes, keys, frozenset())
-        why = "omschrijving noemt een kenmerk dat bij geen huishouden hoort"
+        why = "omschrijving noemt een onbekend kenmerk dat bij geen huishouden hoort"
         return MatchResult(MatchStatus.UNMATCHED, ranked[0] if ranked else None, (), why)
-    return _by_payer_amount_and_date(tx, proof, open_options)
+    return _by_payer_amount_and_date(tx, proof, open_options, note)
 
 
 RIVALS_SCORED = 6  # besides the named households, this many other candidates are scored
@@ -257,7 +315,7 @@ def _named(
     options: Sequence[Option],
     by_reference: bool,
 ) -> MatchResult:
-    best = next(c for c in ranked if c.household == code)
+    best = _closest(tx, [c for c in ranked if c.household == code], options)
     rivals = _rivals(ranked, best)
     household = next(o.household for o in options if o.household.code == code)
     if all(amount_fit(s, tx.amount) == "ver" for s in household.incomes):
@@ -276,8 +334,23 @@ def _named(
     return MatchResult(MatchStatus.MATCHED, best, rivals)
 
 
+def _closest(tx: BankTransaction, own: list[Candidate], options: Sequence[Option]) -> Candidate:
+    """The household's best income; among incomes with the same score, the one whose
+    amount is closest (zorgtoeslag € 262 and huurtoeslag € 250 from one payer)."""
+    tied = [c for c in own if c.score == own[0].score]
+    if len(tied) == 1:
+        return own[0]
+    code = own[0].household
+    off = {
+        o.stream.id: abs((o.stream.amount - tx.amount).amount)
+        for o in options
+        if o.household.code == code
+    }
+    return min(tied, key=lambda c: (off.get(c.income_id, Decimal(0)), c.income_id))
+
+
 def _by_payer_amount_and_date(
-    tx: BankTransaction, proof: Evidence, options: Sequence[Option]
+    tx: BankTransaction, proof: Evidence, options: Sequence[Option], note: str = ""
 ) -> MatchResult:
     """No term tells the households apart: match only when IBAN, amount and date leave one."""
     fitting = [
@@ -299,8 +372,10 @@ def _by_payer_amount_and_date(
     if len(households) > 1:
         rivals = tuple(c for c in ranked if c.household != best.household)
         why = f"geen kenmerk in de omschrijving en {len(households)} huishoudens passen"
+        if note:
+            why = f"{note}; {len(households)} huishoudens passen"
         return MatchResult(MatchStatus.AMBIGUOUS, best, rivals[:3], why)
     rivals = _rivals(_scored(tx, options, proof, frozenset(), frozenset(), households), best)
     if best.score < MATCH_THRESHOLD:
-        return MatchResult(MatchStatus.UNMATCHED, best, rivals)
-    return MatchResult(MatchStatus.MATCHED, best, rivals)
+        return MatchResult(MatchStatus.UNMATCHED, best, rivals, note)
+    return MatchResult(MatchStatus.MATCHED, best, rivals, note)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
 
 from huishoudboekje.domain.banking import BankTransaction
 
@@ -30,6 +32,41 @@ REFERENCE_GROUPED_DIGITS = 9
 
 def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
+
+
+YEARS = (1990, 2100)  # a number of four digits in this range reads as a year
+
+
+@cache
+def spelled_dates(digits: str) -> tuple[date, ...]:
+    """The dates a number may spell (leading zeros stripped): a bare year (its 1
+    January), ddmmyyyy, yyyymmdd, (m)myyyy or yyyymm (their first day), years in
+    `YEARS` only."""
+    digits = digits.lstrip("0")
+    candidates: list[tuple[str, str, str]] = []
+    if len(digits) == 4:
+        candidates = [(digits, "1", "1")]
+    elif len(digits) == 8:
+        candidates = [(digits[4:], digits[2:4], digits[:2]), (digits[:4], digits[4:6], digits[6:])]
+    elif len(digits) in (5, 6):  # (m)myyyy or yyyymm
+        candidates = [(digits[-4:], digits[:-4], "1"), (digits[:4], digits[4:], "1")]
+    out = []
+    for year, month, day in candidates:
+        if not YEARS[0] <= int(year) <= YEARS[1]:
+            continue
+        try:
+            out.append(date(int(year), int(month), int(day)))
+        except ValueError:
+            continue
+    return tuple(out)
+
+
+def looks_like_date(digits: str) -> bool:
+    """A year, a period or a date, which changes every month or year and identifies nobody."""
+    return bool(spelled_dates(digits))
+
+
+NEAR_DAYS = 400  # a number spelling a date this close to the credit's date reads as that date
 
 
 def number_key(text: str) -> str:
@@ -111,7 +148,9 @@ class Term:
     `key` is what is compared: a number's digits without leading zeros, else the
     casefolded words. `strong` terms identify by nature (a number of 4+ digits, the
     household code, a configured reference); other words identify only when no other
-    candidate has them.
+    candidate has them. A number that reads as a year or a period ("2026", "03-2026",
+    "12-2026") is never strong: it is on every credit of that month; a longer plain
+    number that might be a date ("20260320") is strong but not `decisive` near it.
     """
 
     text: str
@@ -120,6 +159,22 @@ class Term:
     strong: bool
     pattern: re.Pattern[str] | None = None  # for a word with digits: no digit may touch it
     digits: str = ""  # a word's number: the text must spell it for the word to be there
+
+    @property
+    def dated(self) -> bool:
+        """A number that reads as a year, a period or a date."""
+        return self.numeric and looks_like_date(self.key)
+
+    def decisive(self, day: date) -> bool:
+        """Strong enough to name a household on its own in a credit of `day`: a household
+        code or a configured word, or a number as long as a reference that does not
+        spell a date near `day` ("202206" is a personeelsnummer in 2026, "202603" is
+        March 2026)."""
+        if not self.numeric:
+            return self.strong
+        if not self.strong or len(self.key) < REFERENCE_DIGITS:
+            return False
+        return all(abs((d - day).days) > NEAR_DAYS for d in spelled_dates(self.key))
 
     def found_in(self, text: CreditText) -> bool:
         if self.numeric:
@@ -134,7 +189,11 @@ def term(text: str, *, strong: bool = False) -> Term:
     clean = " ".join(text.split())
     digits = _digits(clean)
     if _NUMBER_TERM.fullmatch(clean) and len(digits) >= MIN_NUMBER_DIGITS:
-        return Term(clean, number_key(clean), numeric=True, strong=True)
+        key = number_key(clean)
+        dated = looks_like_date(key) and (
+            len(key) < REFERENCE_DIGITS or "-" in clean or "/" in clean
+        )
+        return Term(clean, key, numeric=True, strong=not dated)
     key = clean.casefold()
     if digits:
         pattern = re.compile(rf"(?<!\d){re.escape(key)}(?!\d)")

@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
 
 from huishoudboekje.domain.banking import BankTransaction
 from huishoudboekje.domain.household import Household, IncomeStream
+from huishoudboekje.domain.match_text import looks_like_date
 from huishoudboekje.domain.matching import HouseholdIndex, MatchStatus
 
 MIN_DIGITS = 5  # shorter numbers (a month, a year, a house number) identify nobody
@@ -56,22 +56,35 @@ def normalise(term: str) -> str:
     return text.casefold()
 
 
-def _looks_like_date(digits: str) -> bool:
-    """ddmmyyyy, yyyymmdd or mmyyyy: a period or a date, which changes every month."""
-    candidates = []
-    if len(digits) == 8:
-        candidates = [(digits[4:], digits[2:4], digits[:2]), (digits[:4], digits[4:6], digits[6:])]
-    elif len(digits) in (5, 6):  # (m)myyyy, leading zero already stripped
-        year, month = digits[-4:], digits[:-4]
-        candidates = [(year, month, "1")]
-    for year, month, day in candidates:
-        try:
-            date(int(year), int(month), int(day))
-        except ValueError:
-            continue
-        if 1990 <= int(year) <= 2100:
-            return True
-    return False
+_NUMBER_ONLY = re.compile(r"[\d .\-/]+")
+_PERIOD = re.compile(
+    r"(?<!\d)(?:\d{1,2}[-/. ]\d{4}|\d{4}[-/. ]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)"
+)
+_YEAR = re.compile(r"(?<!\d)(?:19[9]\d|20\d\d|2100)(?!\d)")
+
+
+def why_not_a_term(term: str) -> str | None:
+    """Why `term` can never tell a household apart (a year, a period, a date, a number
+    of fewer than `MIN_DIGITS` digits), in plain Dutch; None when it may."""
+    text = " ".join(term.split())
+    digits = "".join(c for c in text if c.isdigit())
+    if _NUMBER_ONLY.fullmatch(text):  # a number: its digits tell ("0958.610.934" is fine)
+        dated = bool(digits) and (
+            looks_like_date(digits) or (("-" in text or "/" in text) and bool(_PERIOD.search(text)))
+        )
+    else:  # words with a period or a year in them ("zorgtoeslag 03-2026")
+        dated = bool(_PERIOD.search(text) or _YEAR.search(text))
+    if dated:
+        return (
+            f"De zoekterm {text!r} lijkt op een datum, periode of jaartal: die staat op "
+            "de betalingen van veel huishoudens en verandert elke maand."
+        )
+    if _NUMBER_ONLY.fullmatch(text) and len(digits.lstrip("0")) < MIN_DIGITS:
+        return (
+            f"De zoekterm {text!r} is een getal van minder dan {MIN_DIGITS} cijfers "
+            "(zoals een huisnummer of maand): dat herkent geen huishouden."
+        )
+    return None
 
 
 def _number_runs(text: str) -> Iterable[str]:
@@ -93,7 +106,7 @@ def _number_runs(text: str) -> Iterable[str]:
 def _number_tokens(text: str) -> Iterable[Token]:
     for written in _number_runs(text):
         key = normalise(written)
-        if len(key) >= MIN_DIGITS and not _looks_like_date(key):
+        if len(key) >= MIN_DIGITS and not looks_like_date(key):
             yield Token(key, tuple(dict.fromkeys([key, written])), True)
 
 

@@ -29,6 +29,7 @@ from huishoudboekje.domain.term_suggestions import (
     suggest_terms,
     taken_elsewhere,
     text_keys,
+    why_not_a_term,
     with_term,
     would_match,
 )
@@ -72,12 +73,16 @@ def suggestions(
 
 
 def checked_term(term: str) -> str:
-    """The term without surrounding spaces; `TermError` when empty or too long."""
+    """The term without surrounding spaces; `TermError` when empty, too long, or a term
+    that identifies nobody (a year, a period, a date, a number shorter than 5 digits)."""
     term = " ".join(term.split())
     if not term:
         raise TermError("Geef een zoekterm op.")
     if len(term) > MAX_TERM_LENGTH:
         raise TermError(f"Een zoekterm is hoogstens {MAX_TERM_LENGTH} tekens.")
+    refused = why_not_a_term(term)
+    if refused is not None:
+        raise TermError(refused)
     return term
 
 
