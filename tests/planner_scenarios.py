@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.business_calendar import DEFAULT_CALENDAR
@@ -41,7 +42,7 @@ from huishoudboekje.domain.ledger import AccountKind, trial_balance_is_zero
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings, execution_date, is_monthly
 from huishoudboekje.domain.planner import plan
-from huishoudboekje.domain.planner.phases.leefgeld import REST_OF_PERIOD
+from huishoudboekje.domain.planner.phases.leefgeld import REST_OF_PERIOD, in_cadence
 from huishoudboekje.domain.planner.step import DecisionKind, DecisionStatus
 from huishoudboekje.domain.signals import SignalKind
 from huishoudboekje.domain.simulation import ActualIncome, Simulation, simulate
@@ -423,6 +424,19 @@ def leefgeld_releases(
     return result
 
 
+def _rate_for(sc: Scenario, by_night: dict[date, Any], day: date, nominal: date) -> Money | None:
+    """The rate a release of `nominal` paid on night `day` was paid at.
+
+    When a later release of the same night took a step (a rules change paid from
+    the next release on), the end-of-night state no longer holds the rate the
+    earlier release used: that is the night before's, in tonight's cadence."""
+    lg = by_night[day].plan.state.leefgeld
+    before = by_night.get(day - timedelta(days=1))
+    if lg.rate_since is not None and nominal < lg.rate_since and before is not None:
+        return in_cadence(before.plan.state, sc.rules_on(day)).leefgeld.rate_on(nominal)
+    return lg.rate_on(nominal)
+
+
 def check_leefgeld_days_paid_once(sc: Scenario, sim: Simulation) -> None:
     """No leefgeld day is paid twice or skipped: a release pays the rate for the days
     of its week or month no release before it paid for (nothing when there are none)."""
@@ -431,7 +445,7 @@ def check_leefgeld_days_paid_once(sc: Scenario, sim: Simulation) -> None:
         if days == 0:
             assert paid == ZERO, (sc.seed, day, nominal, paid)
             continue
-        rate = by_night[day].plan.state.leefgeld.rate_on(nominal)
+        rate = _rate_for(sc, by_night, day, nominal)
         assert rate is not None
         share = rate if days >= of else Money.round(rate.amount * days / of)
         if whole:
