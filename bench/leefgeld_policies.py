@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bench.leefgeld_cases import Case
-from bench.leefgeld_changes import simulate_changes
 from huishoudboekje.domain.household import WEEKDAYS, Cadence
 from huishoudboekje.domain.learned_income import learned_buffer_target, learned_incomes
 from huishoudboekje.domain.money import ZERO, Money
@@ -114,12 +113,11 @@ def _target_in_force(case: Case, sim_day: SimulationDay, settings: PlanSettings)
 
 
 def _simulate(case: Case, last: date, settings: PlanSettings) -> Simulation:
-    """The simulation, with the household's configuration changed on each change day:
-    the days before a change are simulated with the old configuration, the state carried
-    over (the engine's memory is one state; the configuration is read every night)."""
-    if not case.changes:
-        return simulate(case.household, case.incomes, case.household.start, last, settings)
-    return simulate_changes(case, last, settings)
+    """The simulation, with the household's configuration changed on each change day
+    (`simulate`'s `changes`: the configuration is read every night, the state carried over)."""
+    return simulate(
+        case.household, case.incomes, case.household.start, last, settings, changes=case.changes
+    )
 
 
 def _outcome(
