@@ -19,7 +19,9 @@ ROLES = (
     "mira",
     "tom",
     "ada",
-)  # none, household, medewerker, approver, admin
+    "fien",
+    "pia",
+)  # none, household, medewerker, approver, admin, functioneel beheerder, privacy officer
 STAFF = {"mira", "tom", "ada"}
 
 # (method, url rule, audience, path with {code}, form data)
@@ -157,6 +159,24 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/signalen/afhandelen",
         {"key": "bestaat-niet", "note": "x"},
     ),
+    # issue 20: need-to-know, the view log, the functioneel beheerder's page
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/toegang",
+        "staff",
+        "/medewerker/huishouden/{code}/toegang",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/toegang",
+        "staff",
+        "/medewerker/huishouden/{code}/toegang",
+        {},
+    ),
+    ("GET", "/bekeken", "household", "/bekeken", {}),
+    ("GET", "/medewerker/inzagelog", "view_log", "/medewerker/inzagelog", {}),
+    ("GET", "/medewerker/instellingen", "settings", "/medewerker/instellingen", {}),
 ]
 
 
@@ -165,6 +185,10 @@ def _allowed(audience: str, role: str) -> bool:
         return True
     if audience == "household":
         return role == "jansen"
+    if audience == "view_log":
+        return role in {"ada", "pia"}
+    if audience == "settings":
+        return role in {"ada", "fien"}
     return role in STAFF
 
 
