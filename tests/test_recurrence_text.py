@@ -148,6 +148,16 @@ def test_the_dates_are_the_ones_the_sentence_promises(choice: Recurrence) -> Non
             "elke maand op de 1e, vanaf 1 januari 2026, 3 keer",
         ),
         (date(2026, 3, 3), "FREQ=YEARLY;COUNT=1", "eenmalig op 3 maart 2026"),
+        (  # stored from a Friday: dateutil's first Thursday is in the week after next
+            date(2026, 1, 9),
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH",
+            "elke 2 weken op donderdag, vanaf 22 januari 2026",
+        ),
+        (
+            date(2026, 2, 10),
+            "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=5",
+            "elk kwartaal op de 5e van februari, mei, augustus en november, vanaf 5 mei 2026",
+        ),
         (date(2026, 1, 2), "FREQ=WEEKLY", "elke week op vrijdag, vanaf 2 januari 2026"),
         (
             date(2026, 1, 30),

@@ -133,7 +133,9 @@ def recurrence_of(start: date, rrule: str) -> Recurrence | None:
     choice = _pattern(parts, start)
     if choice is None or parts:  # a part the picker does not know
         return None
-    choice = replace(choice, count=end[0], until=end[1])
+    # from the rule's real first date: a phase (every 2 weeks, every quarter) counts from it
+    month = first.month if choice.kind is Kind.QUARTERLY else choice.month
+    choice = replace(choice, start=first, month=month, count=end[0], until=end[1])
     try:
         picked = canonical(choice)
     except ValueError:
