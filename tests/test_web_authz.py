@@ -177,6 +177,13 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/huishouden/{code}/vaste-last/huur/geavanceerd",
         {"schedule.start": "", "schedule.rrule": ""},
     ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/inzage-export",
+        "staff",
+        "/medewerker/huishouden/{code}/inzage-export",
+        {},
+    ),
     ("GET", "/medewerker/verzoeken", "staff", "/medewerker/verzoeken", {}),
     (
         "POST",
