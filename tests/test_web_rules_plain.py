@@ -475,3 +475,13 @@ def test_audit_log_shows_a_schedule_change_in_dutch(web: WebEnv) -> None:
         "elke maand op de 15e, vanaf 15 januari 2026 → elke maand op de 20e, vanaf 20 april 2026"
         in audit
     )
+
+
+def test_a_wrong_choice_and_a_missing_field_show_at_once(web: WebEnv) -> None:
+    before = stored(web)
+    response = web.client("mira").post(NEW_CHARGE, data=new_charge(vanaf="", payee_name=""))
+    assert response.status_code == 400
+    page = text(response)
+    assert "Vul de eerste datum in" in page
+    assert 'id="f-payee_name-fout"' in page  # the other field's problem beside it
+    assert stored(web) == before

@@ -28,7 +28,14 @@ from web.formatting import day_year
 from web.staff import bp
 from web.staff.charge_pauses import WINDOW_VIEWS
 from web.staff.recurrence_form import picker_view, read_picker
-from web.staff.rule_forms import FormPage, FormPlace, end_text, propose, render_form
+from web.staff.rule_forms import (
+    FormPage,
+    FormPlace,
+    end_text,
+    other_problems,
+    propose,
+    render_form,
+)
 from web.staff_forms import (
     ADVANCED_FORM,
     END_FORM,
@@ -146,8 +153,14 @@ def edit_rule(code: str, section: str, rule_id: str) -> FormPage | BaseResponse:
     picker = None
     if has_schedule:
         schedule, picker = read_picker(request.form, base)
-        if schedule is None:
-            return render_form(spec, rule, place, picker=picker, status=400)
+        if schedule is None:  # show the other fields' problems too (a stand-in rule)
+            stand_in = {**rule, "schedule": {"start": "2026-01-01", "rrule": "FREQ=MONTHLY"}}
+            data = with_rule(stored, key, stand_in, None if is_new else rule_id)
+            prefix = f"{key}[{rule_index(data, key, rule.get('id'))}]."
+            errors, general = other_problems(spec, data, prefix)
+            return render_form(
+                spec, rule, place, errors=errors, general=general, picker=picker, status=400
+            )
         rule["schedule"] = schedule
     data = with_rule(stored, key, rule, None if is_new else rule_id)
     prefix = f"{key}[{rule_index(data, key, rule.get('id'))}]."

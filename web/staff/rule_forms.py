@@ -18,7 +18,12 @@ from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.household import FixedCharge, IncomeStream
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.rule_changes import Proposal
-from huishoudboekje.services.rule_editing import HouseholdInvalidError, Rule, rule_end
+from huishoudboekje.services.rule_editing import (
+    HouseholdInvalidError,
+    Rule,
+    check_household,
+    rule_end,
+)
 from huishoudboekje.services.staff_actions import propose_household_data
 from web import access
 from web.formatting import day_year
@@ -139,6 +144,24 @@ def propose(
         )
     _flash_proposal(proposal)
     return redirect(place.back)
+
+
+def other_problems(
+    spec: FormSpec, data: dict[str, Any], prefix: str
+) -> tuple[dict[str, str], list[str]]:
+    """The problems of the form's other fields while its picker has one of its own:
+    `data` is checked (nothing is saved) with a stand-in schedule, whose own problems
+    are left out, so every problem shows at once."""
+    try:
+        check_household(data)
+    except HouseholdInvalidError as exc:
+        problems = {
+            path: message
+            for path, message in exc.by_field().items()
+            if not path.startswith(f"{prefix}schedule")
+        }
+        return field_errors(problems, prefix, spec)
+    return {}, []
 
 
 def end_text(rule: Rule) -> FormText:
