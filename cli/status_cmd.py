@@ -22,6 +22,7 @@ from cli.night_common import iso_date
 from cli.view_log import log_reads
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.planner import Plan
+from huishoudboekje.domain.recurrence_read import schedule_sentence
 from huishoudboekje.domain.status_report import StatusReport
 from huishoudboekje.services.database import Engine
 from huishoudboekje.services.households import (
@@ -133,6 +134,10 @@ def render_status(report: StatusReport) -> str:
             f"    {day_nl(item.day):<24} {item.kind:<12} {eur(item.amount):>12}  "
             f"{item.payee}  ({mark})"
         )
+    lines.append("  Vaste lasten:")
+    lines.extend(
+        f"    {c.id:<24} {eur(c.amount):>12}  {schedule_sentence(c.schedule)}" for c in h.charges
+    )
     for note in report.notes:
         for sentence in (note.window, note.total_sentence()):
             if sentence:
