@@ -16,15 +16,23 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 
-import pytest
-from hypothesis import HealthCheck, Phase, given, reproduce_failure, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from huishoudboekje.domain.household import Cadence, LeefgeldPolicyKind
+from huishoudboekje.domain.household import (
+    BufferPolicy,
+    Cadence,
+    ChargeKind,
+    LeefgeldPolicy,
+    LeefgeldPolicyKind,
+    Reserve,
+)
 from huishoudboekje.domain.leefgeld import SURPLUS_BAND, budget
 from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.planner.step import DecisionKind
+from tests.factories import charge, household, income
 from tests.planner_scenarios import (
     FIRST,
     Scenario,
@@ -64,19 +72,7 @@ def cadence_scenarios(draw: st.DrawFn, days: int = 200) -> Scenario:
     return Scenario(0, base, changes, on_time(base, last), (), start_vat, FIRST, last)
 
 
-# Issue 17 is open on this: CI's derandomized profile finds a smoothed household
-# whose change of cadence on 9 January leaves 12-31 January paid by no release
-# (pinned below as a strict xfail). Until that is understood (a planner bug, or days
-# paid as arrears that this property does not count), the property cannot be green
-# in CI; it still runs, and reports XPASS where it finds nothing.
-SKIPPED_DAYS = (
-    "issue 17 (open): a weekly-to-monthly change on 9 January leaves 12-31 January "
-    "paid by no release; found by CI's derandomized profile"
-)
-
-
-@pytest.mark.xfail(strict=False, reason=SKIPPED_DAYS)
-@settings(PROPERTY_SETTINGS, phases=(Phase.explicit, Phase.reuse, Phase.generate))  # no shrink
+@PROPERTY_SETTINGS
 @given(cadence_scenarios())
 def test_each_leefgeld_day_is_paid_once_at_the_announced_rate(sc: Scenario) -> None:
     sim = sc.run()
@@ -84,14 +80,33 @@ def test_each_leefgeld_day_is_paid_once_at_the_announced_rate(sc: Scenario) -> N
     check_announced_is_paid(sc, sim)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=SKIPPED_DAYS)
-@reproduce_failure("6.170.27", b"AXicc2R0ZHBkdGZcu8GZYf0JRwYNBihwYvwClAFBRiBkhrJBPDANAC3uCVU=")
-@PROPERTY_SETTINGS
-@given(cadence_scenarios())
-def test_the_found_cadence_change_pays_every_day(sc: Scenario) -> None:
-    """The example CI found, replayed: when it passes, the planner (or the property)
-    is fixed and the xfail marks above come off."""
-    check_leefgeld_days_paid_once(sc, sc.run())
+def test_the_found_cadence_change_pays_every_day() -> None:
+    """The example CI's derandomized profile found, written out: a household starting
+    on Friday 2 January with weekly cadence (Monday), monthly from the 9th. The
+    weekly release of 5 January paid up to the 11th; the January monthly release
+    (nominal the 1st, before the start) was skipped, so 12-31 January was paid by
+    no release and no decision. Now the rest of January is paid on the 9th."""
+    start = date(2026, 1, 2)
+    base = household(
+        "HH-S",
+        members=1,
+        start=start,
+        leefgeld=LeefgeldPolicy(cadence=Cadence.WEEKLY, weekday="monday"),
+        buffer=BufferPolicy(target=Money("600.00"), advance_limit=ZERO),
+        incomes=(income("in0", "1100.00", date(2025, 1, 2), "FREQ=WEEKLY;INTERVAL=4;BYDAY=TH"),),
+        charges=(charge("huur", "450.00", date(2025, 1, 1), kind=ChargeKind.HUUR),),
+        reserves=(Reserve("reserve", Money("5.00"), Money("300.00")),),
+    )
+    monthly = replace(base, leefgeld=replace(base.leefgeld, cadence=Cadence.MONTHLY))
+    changes = ((date(2026, 1, 9), monthly),)
+    last = date(2026, 3, 31)
+    sc = Scenario(0, base, changes, on_time(base, last), (), ZERO, FIRST, last)
+    sim = sc.run()
+    check_leefgeld_days_paid_once(sc, sim)
+    ninth = next(night for night in sim.days if night.day == date(2026, 1, 9))
+    (rest,) = [d for d in ninth.plan.decisions if d.kind is DecisionKind.LEEFGELD]
+    assert rest.amount.is_positive
+    assert ninth.plan.state.leefgeld.paid_through == date(2026, 1, 31)
 
 
 @st.composite
