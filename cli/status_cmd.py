@@ -126,6 +126,9 @@ def render_status(report: StatusReport) -> str:
             f"    {day_nl(item.day):<24} {item.kind:<12} {eur(item.amount):>12}  "
             f"{item.payee}  ({mark})"
         )
+    names = {i.id: f"{i.kind.label_nl} ({i.id})" for i in h.incomes}
+    for learned in report.learned_incomes():  # an irregular income: what is expected
+        lines.append(f"  {names[learned.income_id] + ':':<22}{learned.sentence()}")
     for note in report.notes:
         for sentence in (note.window, note.total_sentence()):
             if sentence:
