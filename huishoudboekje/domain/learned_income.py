@@ -10,10 +10,10 @@ are summed per calendar month (a month without any receipt counts as 0) and
 averaged. The caution is in the buffer, not in the estimate:
 
 - The rate of an irregular earner is this estimate plus a buffer part that
-  pays a surplus out over about nine months and rebuilds a shortfall in about
-  three (`leefgeld.rate.irregular_buffer_part`). An estimate set below the
-  mean by some amount makes the vat settle that amount x the nine months above
-  its target: the vat hoards. Measured (docs/benchmarks.md, issue 17): with
+  pays a surplus out over about eighteen months and rebuilds a shortfall in
+  about six (`leefgeld.rate.irregular_buffer_part`). An estimate set below the
+  mean by some amount makes the vat settle that amount x the release period
+  above its target: the vat hoards. Measured (docs/benchmarks.md, issue 17): with
   the best month left out (the method before) or the mean less one standard
   error, a ZZP household kept more beyond its target and got less leefgeld
   for the same steadiness.
