@@ -138,6 +138,9 @@ def render_status(report: StatusReport) -> str:
     lines.extend(
         f"    {c.id:<24} {eur(c.amount):>12}  {schedule_sentence(c.schedule)}" for c in h.charges
     )
+    names = {i.id: f"{i.kind.label_nl} ({i.id})" for i in h.incomes}
+    for learned in report.learned_incomes():  # an irregular income: what is expected
+        lines.append(f"  {names[learned.income_id] + ':':<22}{learned.sentence()}")
     for note in report.notes:
         for sentence in (note.window, note.total_sentence()):
             if sentence:

@@ -270,8 +270,9 @@ class Household:
 
 
 # the most a buffer target learned from irregular incomes may grow to, unless the
-# gemeente sets its own (issue 17.4): three times the default buffer target
-MAX_LEARNED_BUFFER = Money("3600.00")
+# gemeente sets its own (issue 17.4): six times the default buffer target, about
+# three months of a ZZP household's turnover (docs/benchmarks.md, issue 17)
+MAX_LEARNED_BUFFER = Money("7200.00")
 
 
 @dataclass(frozen=True, slots=True)
