@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from sqlalchemy import Engine
+
 from huishoudboekje.adapters.persistence import load_gemeente, load_household, save_household
 from huishoudboekje.adapters.persistence.audit import record_audit
 from huishoudboekje.adapters.persistence.exit_repo import (
@@ -222,3 +224,36 @@ def start_exit(
     )
     uow.commit()
     return exit_checklist(uow, code, day)
+
+
+# ------------------------------------------------------------ for the web
+
+
+def checklist_of(engine: Engine, code: str, today: date) -> ExitChecklist | None:
+    """`exit_checklist` in a unit of work of its own."""
+    with UnitOfWork(engine) as uow:
+        return exit_checklist(uow, code, today)
+
+
+def tick(
+    engine: Engine,
+    code: str,
+    key: str,
+    *,
+    done: bool,
+    actor: str,
+    now: datetime,
+    today: date,
+    note: str = "",
+) -> ChecklistLine:
+    """`tick_item` in a unit of work of its own."""
+    with UnitOfWork(engine) as uow:
+        return tick_item(uow, code, key, done=done, actor=actor, now=now, today=today, note=note)
+
+
+def start(
+    engine: Engine, code: str, day: date, reason: str, *, actor: str, now: datetime
+) -> ExitChecklist | None:
+    """`start_exit` in a unit of work of its own."""
+    with UnitOfWork(engine) as uow:
+        return start_exit(uow, code, day, reason, actor=actor, now=now)

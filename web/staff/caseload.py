@@ -6,6 +6,7 @@ from flask import Response, abort, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.services.caseload import by_buffer_days
+from huishoudboekje.services.exit_checklist import checklist_of
 from huishoudboekje.services.household_requests import REQUEST_KINDS, STATUS_NL
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.overview import HouseholdView
@@ -86,6 +87,8 @@ def household(code: str) -> str:
         forecast=list(view.forecast[6::7]),
         # what the household reads on Vandaag when its next amount is not the usual one
         difference=difference_sentence(view.status),
+        # issue 19.6: the exit checklist once an end is planned
+        exit=checklist_of(access.engine(), code, access.settings().today()),
     )
 
 
