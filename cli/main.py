@@ -17,7 +17,6 @@ COMMAND_MODULES = (
     "cli.import_cmd",
     "cli.nightly_cmd",
     "cli.assign_cmd",
-    "cli.signals_cmd",
     "cli.web_cmd",
 )
 

@@ -49,23 +49,19 @@ def group_iban(iban: str) -> str:
 
 def _letterhead(gemeente: Gemeente) -> tuple[str, str]:
     """The letterhead as HTML, and the sender's name to sign with."""
-    head = getattr(gemeente, "letterhead", None)
-    sender = str(getattr(head, "sender", "") or "") or f"Gemeente {gemeente.name}"
-    lines = [str(line) for line in getattr(head, "return_address", ()) or ()]
-    contact = [str(getattr(head, name, "") or "") for name in ("phone", "email", "website")]
+    head = gemeente.letterhead
+    sender = head.sender or f"Gemeente {gemeente.name}"
+    contact = [c for c in (head.phone, head.email, head.website) if c]
     parts = [f'<div class="sender">{escape(sender)}</div>']
-    if lines:
-        parts.append(f'<div class="small">{escape(" · ".join(lines))}</div>')
-    if any(contact):
-        parts.append(f'<div class="small">{escape(" · ".join(c for c in contact if c))}</div>')
+    if head.return_address:
+        parts.append(f'<div class="small">{escape(" · ".join(head.return_address))}</div>')
+    if contact:
+        parts.append(f'<div class="small">{escape(" · ".join(contact))}</div>')
     return f'<div class="letterhead">{"".join(parts)}</div>', sender
 
 
 def _household_address(household: Household) -> list[str]:
-    address = getattr(household, "address", None)
-    if address is None:
-        return []
-    return [str(line) for line in address.lines()]
+    return [] if household.address is None else list(household.address.lines())
 
 
 def _page(gemeente: Gemeente, to: list[str], today: date, subject: str, body: list[str]) -> str:

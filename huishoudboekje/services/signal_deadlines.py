@@ -4,7 +4,8 @@ Each open stored signal has an owner, the household's medewerker
 (`Household.caseworker`), and a due day by severity counted in working days of
 the gemeente's business calendar (`domain.deadlines`). A signal open after its due
 day is overdue: it shows first in the caseload and on the teamleider's list
-(approvers and admins, on the worklists page). `hhb signals` prints the same.
+(approvers and admins, on the worklists page). `hhb signals` prints them
+(`signal_list_with_deadlines`).
 
 `signal_deadlines(uow, today, ...)` is the one read; `deadline_sort_key` orders
 signals (overdue first, earliest due next) and `overdue_by_household` counts the
@@ -14,9 +15,10 @@ overdue ones per household, for the caseload to sort on.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
@@ -26,7 +28,9 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.deadlines import Deadline, due_date, is_overdue
 from huishoudboekje.domain.household import Household
 from huishoudboekje.services.household_status import plan_settings
+from huishoudboekje.services.night_history import signal_list
 
+T = TypeVar("T")
 SEVERITY_NL = {"info": "info", "warning": "let op", "high": "urgent"}
 
 
@@ -72,7 +76,7 @@ def owner_of(household: Household | None) -> str:
     """The default owner of a household's signals: its medewerker ("" if none)."""
     if household is None:
         return ""
-    return str(getattr(household, "caseworker", "") or "")
+    return household.caseworker
 
 
 def deadline_sort_key(signal: SignalDeadline) -> tuple[bool, date, str, str, str]:
@@ -140,3 +144,43 @@ def open_signal_deadlines(
         return signal_deadlines(
             uow, today, household=household, owner=owner, overdue_only=overdue_only
         )
+
+
+def overdue_first(rows: Iterable[T], code: Callable[[T], str], overdue: Counter[str]) -> list[T]:
+    """`rows` (caseload rows, or anything with a household code) with the households
+    that have overdue signals first, most overdue first; otherwise in the given order."""
+    return sorted(rows, key=lambda row: -overdue.get(code(row), 0))
+
+
+def signal_list_with_deadlines(
+    engine: Engine,
+    today: date,
+    *,
+    include_closed: bool = False,
+    household: str | None = None,
+    owner: str | None = None,
+    overdue_only: bool = False,
+) -> list[dict[str, Any]]:
+    """`hhb signals`: the stored signals as `night_history.signal_list` gives them, each
+    with `owner`, `due` (ISO date or None) and `overdue` (only an open one can be),
+    filtered on `household`, `owner` and `overdue_only`."""
+    items = signal_list(engine, include_closed=include_closed, today=today)
+    with UnitOfWork(engine) as uow:
+        calendar = plan_settings(load_gemeente(uow)).calendar
+        owners: dict[str, str] = {}
+        for item in items:
+            code = str(item["household"])
+            if code not in owners:
+                owners[code] = owner_of(load_household(uow, code)) if code else ""
+            data = {str(k): str(v) for k, v in (item["data"] or {}).items()}
+            due = due_date(item["severity"], date.fromisoformat(item["first_seen"]), calendar, data)
+            item["owner"] = owners[code]
+            item["due"] = None if due is None else due.isoformat()
+            item["overdue"] = item["status"] == "open" and is_overdue(due, today)
+    return [
+        item
+        for item in items
+        if (household is None or item["household"] == household)
+        and (owner is None or item["owner"] == owner)
+        and (not overdue_only or item["overdue"])
+    ]

@@ -10,6 +10,7 @@ from huishoudboekje.services.exit_checklist import checklist_of
 from huishoudboekje.services.household_requests import REQUEST_KINDS, STATUS_NL
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.overview import HouseholdView
+from huishoudboekje.services.signal_deadlines import overdue_first
 from huishoudboekje.services.staff_actions import invite_member
 from huishoudboekje.services.staff_pages import (
     HouseholdPage,
@@ -41,7 +42,10 @@ def caseload() -> str:
     sort = "buffer" if request.args.get("sorteer") == "buffer" else ""
     return render_template(
         "staff/caseload.html",
-        rows=by_buffer_days(page.rows) if sort else page.rows,
+        rows=by_buffer_days(page.rows)
+        if sort
+        else overdue_first(page.rows, lambda row: row.household.code, page.overdue),
+        overdue=page.overdue,
         sort=sort,
         query=query,
         requests_new=page.requests_new,
