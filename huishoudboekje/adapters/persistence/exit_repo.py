@@ -107,7 +107,6 @@ def credits_after(uow: UnitOfWork, household: str, day: date) -> list[CreditSeen
         select(BankTransactionRow)
         .where(col(BankTransactionRow.household) == household)
         .where(col(BankTransactionRow.booking_date) > day)
-        .where(col(BankTransactionRow.amount) > 0)
         .order_by(col(BankTransactionRow.booking_date), col(BankTransactionRow.id))
     )
     return [
@@ -119,6 +118,7 @@ def credits_after(uow: UnitOfWork, household: str, day: date) -> list[CreditSeen
             row.income_id,
         )
         for row in uow.session.exec(statement)
+        if row.amount > 0  # compared here: amounts are stored exactly, as text on SQLite
     ]
 
 
