@@ -118,7 +118,7 @@ def credits_after(uow: UnitOfWork, household: str, day: date) -> list[CreditSeen
             row.income_id,
         )
         for row in uow.session.exec(statement)
-        if row.amount > 0  # compared here: amounts are stored exactly, as text on SQLite
+        if row.amount > 0  # credits only
     ]
 
 
