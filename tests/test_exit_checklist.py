@@ -187,6 +187,7 @@ def test_start_exit_for_a_withdrawn_consent(web: WebEnv) -> None:  # noqa: F811
         (date(2026, 3, 31), "  ", "waarom de deelname eindigt"),
         (date(2026, 3, 31), "x" * 501, "hoogstens 500"),
         (date(2025, 12, 31), "verhuisd", "voor het begin"),
+        (date(2101, 1, 1), "verhuisd", "tussen 01-01-2000 en 31-12-2100"),
     ],
 )
 def test_start_exit_refuses_bad_input(

@@ -15,7 +15,7 @@ from huishoudboekje.adapters.persistence.signal_repo import signal_rows
 from huishoudboekje.domain.handover import statushouder_period
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.signal_deadlines import signal_deadlines
-from huishoudboekje.services.statushouder import plan_statushouder
+from huishoudboekje.services.statushouder import StatushouderError, plan_statushouder
 from tests.web_fixtures import WebEnv, web  # noqa: F401
 
 NOW = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -71,3 +71,11 @@ def test_the_talk_has_a_deadline_and_escalates_when_missed(web: WebEnv) -> None:
 def test_an_unknown_household_is_refused(web: WebEnv) -> None:  # noqa: F811
     with UnitOfWork(web.engine) as uow, pytest.raises(UnknownHouseholdError):
         plan_statushouder(uow, "HH-9999", date(2026, 1, 1), actor="mira", now=NOW)
+
+
+def test_a_start_outside_the_planned_years_is_refused(web: WebEnv) -> None:  # noqa: F811
+    with UnitOfWork(web.engine) as uow, pytest.raises(StatushouderError, match="begindatum"):
+        plan_statushouder(uow, "HH-0002", date(2100, 9, 1), actor="mira", now=NOW)
+    with UnitOfWork(web.engine) as uow:
+        household = load_household(uow, "HH-0002")
+        assert household is not None and household.end is None

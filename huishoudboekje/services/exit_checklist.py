@@ -37,6 +37,7 @@ from huishoudboekje.domain.handover import (
     handover_day,
 )
 from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.limits import FIRST_DAY, LAST_DAY, day_problem
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.services.errors import MAX_NOTE, UserError
 from huishoudboekje.services.household_status import (
@@ -206,6 +207,8 @@ def start_exit(
         raise ExitError("Schrijf kort waarom de deelname eindigt.")
     if len(reason) > MAX_REASON:
         raise ExitError(f"Gebruik hoogstens {MAX_REASON} tekens voor de reden.")
+    if day_problem(day) is not None:
+        raise ExitError(f"Kies een laatste dag tussen {FIRST_DAY:%d-%m-%Y} en {LAST_DAY:%d-%m-%Y}.")
     if day < household.start:
         raise ExitError("De laatste dag ligt voor het begin van de deelname.")
     before = None if household.end is None else household.end.isoformat()

@@ -24,10 +24,23 @@ from huishoudboekje.domain.deadlines import DUE_KEY
 from huishoudboekje.domain.handover import StatushouderPeriod, long_day_nl, statushouder_period
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.ids import signal_key
+from huishoudboekje.domain.limits import FIRST_DAY, LAST_DAY, day_problem
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
+from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.household_status import UnknownHouseholdError, plan_settings
 
-__all__ = ["StatushouderPeriod", "handover_talk_signal", "plan_statushouder", "statushouder_period"]
+__all__ = [
+    "StatushouderError",
+    "StatushouderPeriod",
+    "handover_talk_signal",
+    "plan_statushouder",
+    "statushouder_period",
+]
+
+
+class StatushouderError(UserError, ValueError):
+    """A start date the template cannot use."""
+
 
 EVENT = "event"  # a stored signal that stays open until staff close it (signal_repo)
 
@@ -61,6 +74,10 @@ def plan_statushouder(
     household = load_household(uow, code)
     if household is None:
         raise UnknownHouseholdError(code)
+    if day_problem(start) is not None or day_problem(statushouder_period(start).last_day):
+        raise StatushouderError(
+            f"Kies een begindatum tussen {FIRST_DAY:%d-%m-%Y} en {LAST_DAY:%d-%m-%Y}."
+        )
     period = statushouder_period(start)
     calendar = plan_settings(load_gemeente(uow)).calendar
     due = calendar.on_or_before(period.talk_due)
