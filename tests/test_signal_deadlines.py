@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from cli.main import main
 from huishoudboekje.adapters.persistence import UnitOfWork, load_household, save_household
+from huishoudboekje.adapters.persistence.night_run_repo import finish_run, start_run
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.domain.business_calendar import DEFAULT_CALENDAR, BusinessCalendar
 from huishoudboekje.domain.deadlines import due_date, is_overdue
@@ -183,3 +184,18 @@ def test_the_caseload_shows_households_with_overdue_signals_first(web: WebEnv) -
     assert "1 over tijd" in page
     by_buffer = web.client("mira").get("/medewerker/?sorteer=buffer").data.decode()
     assert "1 over tijd" in by_buffer  # another order asked: the mark stays
+
+
+def test_the_household_page_says_who_and_by_when(web: WebEnv) -> None:  # noqa: F811
+    seed_signals(web)
+    with UnitOfWork(web.engine) as uow:  # a night has run: the page lists stored signals
+        start_run(uow, TODAY)
+        finish_run(uow, TODAY, "ok")
+        uow.commit()
+    page = web.client("mats").get("/medewerker/huishouden/HH-0002").data.decode()
+    sub = re.findall(r"sinds [^<]*eigenaar[^\n]*", page)
+    assert sub[0].startswith(
+        "sinds vrijdag 27 februari 2026 · eigenaar mira · <strong>over tijd</strong>, "
+        "uiterlijk dinsdag 3 maart 2026"
+    ), sub
+    assert "eigenaar mira</span>" in sub[1]  # the info signal: no deadline

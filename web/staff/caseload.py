@@ -10,7 +10,7 @@ from huishoudboekje.services.exit_checklist import checklist_of
 from huishoudboekje.services.household_requests import REQUEST_KINDS, STATUS_NL
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.overview import HouseholdView
-from huishoudboekje.services.signal_deadlines import overdue_first
+from huishoudboekje.services.signal_deadlines import open_signal_deadlines, overdue_first
 from huishoudboekje.services.staff_actions import invite_member
 from huishoudboekje.services.staff_pages import (
     HouseholdPage,
@@ -93,6 +93,13 @@ def household(code: str) -> str:
         difference=difference_sentence(view.status),
         # issue 19.6: the exit checklist once an end is planned
         exit=checklist_of(access.engine(), code, access.settings().today()),
+        # issue 19.5: owner and deadline of each open stored signal, by key
+        deadlines={
+            s.key: s
+            for s in open_signal_deadlines(
+                access.engine(), access.settings().today(), household=code
+            )
+        },
     )
 
 
