@@ -15,6 +15,23 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__, url_prefix="/medewerker")
 
 # the modules add their routes to `bp` when imported, so they come after it
-from web.staff import approvals, audit, caseload, exit, household_rules, worklists  # noqa: E402
+from web.staff import (  # noqa: E402
+    approvals,
+    audit,
+    caseload,
+    exit,
+    household_rules,
+    need_to_know,
+    worklists,
+)
 
-__all__ = ["approvals", "audit", "bp", "caseload", "exit", "household_rules", "worklists"]
+__all__ = [
+    "approvals",
+    "audit",
+    "bp",
+    "caseload",
+    "exit",
+    "household_rules",
+    "need_to_know",
+    "worklists",
+]

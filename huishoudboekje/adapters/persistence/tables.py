@@ -90,6 +90,17 @@ class GemeenteRow(HhbTable, table=True):
     letterhead: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
+    # migration 0010: retention of personal data after participation ends (issue 20)
+    retention_years: int = Field(
+        default=7, sa_column=Column(Integer, nullable=False, server_default="7")
+    )
+    document_retention_months: int = Field(
+        default=12, sa_column=Column(Integer, nullable=False, server_default="12")
+    )
+    # migration 0011: how a household sees who looked at its data ("role" or "name")
+    viewer_shown_as: str = Field(
+        default="role", sa_column=Column(String(10), nullable=False, server_default="role")
+    )
 
 
 class HouseholdRow(HhbTable, table=True):

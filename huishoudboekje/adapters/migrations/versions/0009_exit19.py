@@ -2,7 +2,7 @@
 staff ticked.
 
 Revision ID: 0009
-Revises: 0006 (the lead re-chains it after the other new migrations)
+Revises: 0011 (the head of main when merged; the lead re-chains it as needed)
 Create Date: 2026-12-05
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import huishoudboekje.adapters.persistence.types
 
 revision: str = "0009"
-down_revision: str | None = "0006"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
