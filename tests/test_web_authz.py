@@ -216,6 +216,35 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/transacties/999/verdelen",
         {"household_1": "{code}", "amount_1": "1,00", "household_2": "{code}", "amount_2": "1,00"},
     ),
+    # issue 19.6: the exit checklist, ticking, starting an exit, the letters
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/einde",
+        "staff",
+        "/medewerker/huishouden/{code}/einde",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/einde/afvinken",
+        "staff",
+        "/medewerker/huishouden/{code}/einde/afvinken",
+        {"item": "bestaat-niet", "done": "1"},  # refused, so the shared data stays
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/einde/starten",
+        "staff",
+        "/medewerker/huishouden/{code}/einde/starten",
+        {"last_day": "geen datum", "reason": "x"},  # refused, so the shared data stays
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/einde/brief/<kind>/<rule_id>",
+        "staff",
+        "/medewerker/huishouden/{code}/einde/brief/inkomen/loon",
+        {},
+    ),
     (
         "POST",
         "/medewerker/signalen/afhandelen",
