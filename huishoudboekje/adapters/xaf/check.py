@@ -55,32 +55,33 @@ def validate_auditfile(path: Path) -> FileTotals:
     debit = credit = ZERO
     stated: dict[str, str] = {}
     balance = ZERO
-    events = etree.iterparse(
-        str(path), events=("end",), schema=xaf_schema(), huge_tree=True, no_network=True
-    )
     try:
-        for _event, element in events:
-            tag = element.tag
-            if tag == q("trLine"):
-                amount = Money(Decimal(element.findtext(q("amnt"))))
-                signed = -amount if element.findtext(q("amntTp")) == "C" else amount
-                balance += signed
-                lines += 1
-                if signed.is_negative:
-                    credit += amount
-                else:
-                    debit += amount
-            elif tag == q("transaction"):
-                if balance != ZERO:
-                    raise AuditfileInvalidError(
-                        f"boeking {element.findtext(q('nr'))} is niet in evenwicht"
-                    )
-                transactions += 1
-                _drop(element)
-            elif tag in {q("linesCount"), q("totalDebit"), q("totalCredit")}:
-                parent = element.getparent()
-                if parent is not None and parent.tag == q("transactions"):
-                    stated[tag] = element.text or ""
+        with path.open("rb") as source:  # closed however the reading ends
+            events = etree.iterparse(
+                source, events=("end",), schema=xaf_schema(), huge_tree=True, no_network=True
+            )
+            for _event, element in events:
+                tag = element.tag
+                if tag == q("trLine"):
+                    amount = Money(Decimal(element.findtext(q("amnt"))))
+                    signed = -amount if element.findtext(q("amntTp")) == "C" else amount
+                    balance += signed
+                    lines += 1
+                    if signed.is_negative:
+                        credit += amount
+                    else:
+                        debit += amount
+                elif tag == q("transaction"):
+                    if balance != ZERO:
+                        raise AuditfileInvalidError(
+                            f"boeking {element.findtext(q('nr'))} is niet in evenwicht"
+                        )
+                    transactions += 1
+                    _drop(element)
+                elif tag in {q("linesCount"), q("totalDebit"), q("totalCredit")}:
+                    parent = element.getparent()
+                    if parent is not None and parent.tag == q("transactions"):
+                        stated[tag] = element.text or ""
     except etree.XMLSyntaxError as exc:
         raise AuditfileInvalidError(f"voldoet niet aan XAF 3.2: {exc}") from exc
     return FileTotals(
