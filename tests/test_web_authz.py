@@ -39,6 +39,7 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("POST", "/verzoek", "household", "/verzoek", {"kind": "extra_leefgeld", "amount": ""}),
     ("GET", "/medewerker/", "staff", "/medewerker/", {}),
     ("GET", "/medewerker/audit", "staff", "/medewerker/audit", {}),
+    ("GET", "/medewerker/afstemming", "admin", "/medewerker/afstemming", {}),
     ("GET", "/medewerker/goedkeuren", "staff", "/medewerker/goedkeuren", {}),
     (
         "POST",
@@ -158,6 +159,8 @@ def _allowed(audience: str, role: str) -> bool:
         return True
     if audience == "household":
         return role == "jansen"
+    if audience == "admin":
+        return role == "ada"
     return role in STAFF
 
 

@@ -15,6 +15,21 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__, url_prefix="/medewerker")
 
 # the modules add their routes to `bp` when imported, so they come after it
-from web.staff import approvals, audit, caseload, household_rules, worklists  # noqa: E402
+from web.staff import (  # noqa: E402
+    approvals,
+    audit,
+    caseload,
+    household_rules,
+    reconciliation,
+    worklists,
+)
 
-__all__ = ["approvals", "audit", "bp", "caseload", "household_rules", "worklists"]
+__all__ = [
+    "approvals",
+    "audit",
+    "bp",
+    "caseload",
+    "household_rules",
+    "reconciliation",
+    "worklists",
+]
