@@ -114,12 +114,16 @@ def _numbered(rows: Any) -> list[NumberedEntry]:
     """Entries (with their seq) from rows of `entries_select()`, one row per posting."""
     heads: dict[int, tuple[Any, ...]] = {}
     postings: dict[int, list[Posting]] = {}
+    accounts: dict[tuple[str, str, str], Account] = {}
     for seq, entry_id, day, description, kind, reversal_of, meta, *posting in rows:
         if seq not in heads:
             heads[seq] = (entry_id, day, description, kind, reversal_of, meta)
             postings[seq] = []
         account_kind, household, sub, amount = posting
-        account = Account(AccountKind(account_kind), household, sub)
+        account = accounts.get((account_kind, household, sub))
+        if account is None:  # each account built once per page (as `journal._assemble`)
+            account = Account(AccountKind(account_kind), household, sub)
+            accounts[account_kind, household, sub] = account
         postings[seq].append(Posting(account, Money(amount)))
     result = []
     for seq in sorted(heads):
