@@ -276,7 +276,6 @@ def test_any_journal_gives_a_valid_file_with_the_ledgers_totals(
         assert {a.id for a in CHART} >= set(opening)
 
 
-@pytest.mark.xfail(strict=True, reason="extra payments' payee (the household) became a supplier")
 def test_payments_to_the_household_itself_name_no_one(tmp_path: Path) -> None:
     """Leefgeld and extra payments go to the household's own account: the payee is the
     household's code, never its name or IBAN as a "supplier"."""

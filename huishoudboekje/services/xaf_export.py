@@ -12,7 +12,8 @@ never left under the name asked for.
 Privacy: households appear as `customerSupplier` with their code only (no name, no
 IBAN); descriptions are neutral texts by kind of entry, never the bank line's text
 (which may carry a name). Payees the pool paid (landlords, energy companies, ...)
-are suppliers with name and IBAN; a household's own leefgeld goes to its code.
+are suppliers with name and IBAN; a payment to the household itself (leefgeld, an
+extra payment) goes to its code.
 Hook for the view log (issue 21.5, once the privacy issue lands): callers record
 the export with the summary this returns (`XafSummary`).
 """
@@ -26,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 from huishoudboekje.adapters.persistence.ledger_export import (
+    TO_HOUSEHOLD,
     NumberedEntry,
     Payee,
     entry_pages,
@@ -91,8 +93,7 @@ def export_xaf(engine: Engine, year: int, target: Path, *, created: date) -> Xaf
             opening = kind_balances(uow, header.start)
             parties = [XafParty(code, "O") for code in household_codes(uow)]
             parties += [
-                XafParty(payee_id(iban), "S", name, iban)
-                for iban, name in supplier_payees(uow, "leefgeld")
+                XafParty(payee_id(iban), "S", name, iban) for iban, name in supplier_payees(uow)
             ]
             write_auditfile(
                 out,
@@ -187,7 +188,8 @@ def _party(entry: JournalEntry, kind: AccountKind, household: str, paid: dict[st
 
 
 def party_of(payee: Payee) -> str:
-    """The customerSupplier a payment went to: the household itself for its leefgeld."""
-    if payee.kind == "leefgeld":
+    """The customerSupplier a payment went to: the household itself for its leefgeld
+    and its extra payments (by code), else the payee as a supplier."""
+    if payee.kind in TO_HOUSEHOLD:
         return payee.household
     return payee_id(payee.iban)

@@ -171,12 +171,17 @@ def payees(uow: UnitOfWork, end_to_end_ids: Sequence[str]) -> dict[str, Payee]:
     return found
 
 
-def supplier_payees(uow: UnitOfWork, leefgeld_kind: str) -> list[tuple[str, str]]:
-    """(IBAN, name) of everyone the pool paid other than a household's own leefgeld,
-    one per IBAN (the first name in order), sorted by IBAN."""
+# instructions that pay the household itself (its leefgeld, an extra payment it asked
+# for): the payee is the household, known by its code only, never a supplier
+TO_HOUSEHOLD = ("leefgeld", "extra")
+
+
+def supplier_payees(uow: UnitOfWork) -> list[tuple[str, str]]:
+    """(IBAN, name) of everyone the pool paid on a household's behalf (not the household
+    itself), one per IBAN (the first name in order), sorted by IBAN."""
     statement = (
         select(_INSTRUCTION.c.payee_iban, func.min(_INSTRUCTION.c.payee_name))
-        .where(_INSTRUCTION.c.kind != leefgeld_kind)
+        .where(_INSTRUCTION.c.kind.not_in(TO_HOUSEHOLD))
         .group_by(_INSTRUCTION.c.payee_iban)
         .order_by(_INSTRUCTION.c.payee_iban)
     )
