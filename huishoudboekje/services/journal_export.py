@@ -94,10 +94,13 @@ def export_journal(
             _write_csv(partial, rows)
         else:
             _write_xlsx(partial, rows)
+        os.replace(partial, target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise ExportError(f"kan {target} niet schrijven: {exc.strerror or exc}") from exc
-    os.replace(partial, target)
+    except BaseException:  # a database error half-way: no half file left behind
+        partial.unlink(missing_ok=True)
+        raise
     return JournalSummary(target, counted.rows, counted.debit, counted.credit)
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import BinaryIO
 
 from huishoudboekje.adapters.persistence.ledger_export import (
     TO_HOUSEHOLD,
@@ -85,43 +86,50 @@ def export_xaf(engine: Engine, year: int, target: Path, *, created: date) -> Xaf
     header = XafHeader(year, date(year, 1, 1), date(year, 12, 31), created, SOFTWARE, VERSION)
     partial = target.with_name(target.name + ".part")
     try:
-        with UnitOfWork(engine) as uow, partial.open("wb") as out:
-            gemeente = load_gemeente(uow)
-            if gemeente is None:
-                raise ExportError("er is nog geen gemeente ingesteld (eerst hhb config apply)")
-            totals = posting_totals(uow, header.start, header.end)
-            opening = kind_balances(uow, header.start)
-            parties = [XafParty(code, "O") for code in household_codes(uow)]
-            parties += [
-                XafParty(payee_id(iban), "S", name, iban) for iban, name in supplier_payees(uow)
-            ]
-            write_auditfile(
-                out,
-                header,
-                XafCompany(gemeente.account_iban, gemeente.name),
-                _unique(parties),
-                CHART,
-                [(gl_account(k), opening[k]) for k in (a.kind for a in CHART) if opening.get(k)],
-                XafTotals(totals.lines, totals.debit, totals.credit),
-                _journals(uow, header),
-            )
+        with partial.open("wb") as out:
+            totals = _write(engine, header, out)
         found = validate_auditfile(partial)
+        written = (found.lines, found.debit, found.credit)
+        stated = (found.stated_lines, found.stated_debit, found.stated_credit)
+        if written != (totals.lines, totals.debit, totals.credit) or written != stated:
+            raise AuditfileInvalidError(
+                "de totalen in het bestand wijken af van het grootboek (is er tijdens het "
+                "exporteren geboekt? probeer het dan opnieuw)"
+            )
+        os.replace(partial, target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise ExportError(f"kan {target} niet schrijven: {exc.strerror or exc}") from exc
-    except (UserError, AuditfileInvalidError):
+    except BaseException:  # a refusal, an invalid file, a database error: no file left
         partial.unlink(missing_ok=True)
         raise
-    written = (found.lines, found.debit, found.credit)
-    if written != (totals.lines, totals.debit, totals.credit) or written != (
-        found.stated_lines,
-        found.stated_debit,
-        found.stated_credit,
-    ):
-        partial.unlink(missing_ok=True)
-        raise AuditfileInvalidError("de totalen in het bestand wijken af van het grootboek")
-    os.replace(partial, target)
     return XafSummary(target, year, found.transactions, found.lines, found.debit, found.credit)
+
+
+def _write(engine: Engine, header: XafHeader, out: BinaryIO) -> XafTotals:
+    """Read the ledger and write the auditfile to `out`; returns the stated totals."""
+    with UnitOfWork(engine) as uow:
+        gemeente = load_gemeente(uow)
+        if gemeente is None:
+            raise ExportError("er is nog geen gemeente ingesteld (eerst hhb config apply)")
+        sums = posting_totals(uow, header.start, header.end)
+        totals = XafTotals(sums.lines, sums.debit, sums.credit)
+        opening = kind_balances(uow, header.start)
+        parties = [XafParty(code, "O") for code in household_codes(uow)]
+        parties += [
+            XafParty(payee_id(iban), "S", name, iban) for iban, name in supplier_payees(uow)
+        ]
+        write_auditfile(
+            out,
+            header,
+            XafCompany(gemeente.account_iban, gemeente.name),
+            _unique(parties),
+            CHART,
+            [(gl_account(k), opening[k]) for k in (a.kind for a in CHART) if opening.get(k)],
+            totals,
+            _journals(uow, header),
+        )
+    return totals
 
 
 def _unique(parties: list[XafParty]) -> list[XafParty]:
