@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
 from cli.night_common import iso_date
+from cli.view_log import log_reads
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.planner import Plan
 from huishoudboekje.domain.status_report import StatusReport
@@ -86,7 +87,13 @@ def run_status(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     codes = None if args.all else (args.code,)
-    reports = _read("status", args, lambda engine: status_reports(engine, codes, today))
+
+    def read(engine: Engine) -> list[StatusReport]:
+        found = list(status_reports(engine, codes, today))
+        log_reads(engine, (r.household.code for r in found), "hhb status")
+        return found
+
+    reports = _read("status", args, read)
     if reports is None:
         return EXIT_BAD_INPUT
     if args.json:
@@ -176,7 +183,13 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 def run_plan(args: argparse.Namespace) -> int:
     """`hhb plan`: what the planner would instruct on a day; saves nothing."""
-    plans = _read("plan", args, lambda engine: plan_previews(engine, args.date, args.household))
+
+    def read(engine: Engine) -> list[Plan]:
+        found = list(plan_previews(engine, args.date, args.household))
+        log_reads(engine, (p.household for p in found), "hhb plan")
+        return found
+
+    plans = _read("plan", args, read)
     if plans is None:
         return EXIT_BAD_INPUT
     if args.json:

@@ -19,7 +19,9 @@ ROLES = (
     "mira",
     "tom",
     "ada",
-)  # none, household, medewerker, approver, admin
+    "fien",
+    "pia",
+)  # none, household, medewerker, approver, admin, functioneel beheerder, privacy officer
 STAFF = {"mira", "tom", "ada"}
 
 # (method, url rule, audience, path with {code}, form data)
@@ -114,6 +116,13 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/huishouden/{code}/uitnodigen",
         {"username": ""},
     ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/inzage-export",
+        "staff",
+        "/medewerker/huishouden/{code}/inzage-export",
+        {},
+    ),
     ("GET", "/medewerker/verzoeken", "staff", "/medewerker/verzoeken", {}),
     (
         "POST",
@@ -151,6 +160,24 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/signalen/afhandelen",
         {"key": "bestaat-niet", "note": "x"},
     ),
+    # issue 20: need-to-know, the view log, the functioneel beheerder's page
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/toegang",
+        "staff",
+        "/medewerker/huishouden/{code}/toegang",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/toegang",
+        "staff",
+        "/medewerker/huishouden/{code}/toegang",
+        {},
+    ),
+    ("GET", "/bekeken", "household", "/bekeken", {}),
+    ("GET", "/medewerker/inzagelog", "view_log", "/medewerker/inzagelog", {}),
+    ("GET", "/medewerker/instellingen", "settings", "/medewerker/instellingen", {}),
 ]
 
 
@@ -159,6 +186,10 @@ def _allowed(audience: str, role: str) -> bool:
         return True
     if audience == "household":
         return role == "jansen"
+    if audience == "view_log":
+        return role in {"ada", "pia"}
+    if audience == "settings":
+        return role in {"ada", "fien"}
     if audience == "admin":
         return role == "ada"
     return role in STAFF

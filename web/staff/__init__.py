@@ -20,6 +20,7 @@ from web.staff import (  # noqa: E402
     audit,
     caseload,
     household_rules,
+    need_to_know,
     reconciliation,
     worklists,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "bp",
     "caseload",
     "household_rules",
+    "need_to_know",
     "reconciliation",
     "worklists",
 ]
