@@ -4,8 +4,8 @@
     hhb export journal --from D --to D --format csv|xlsx -o FILE
 
 Exit codes: 0 written, 2 refused (the one line says why; no file is left behind).
-Exports hold personal data of households (the journal): once the view log of the
-privacy issue exists, these commands record each export there (see docs/reports.md).
+Every household in an export is recorded in the view log (issue 20.2), as
+`hhb export xaf` / `hhb export journal` by the operator who ran it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
 from cli.night_common import iso_date
+from cli.view_log import log_reads
 from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.journal_export import SheetFormat, export_journal
@@ -83,6 +84,7 @@ def run_xaf(args: argparse.Namespace) -> int:
     try:
         with database_engine(args) as engine:
             summary = export_xaf(engine, args.year, args.output, created=_today())
+            log_reads(engine, summary.households, "hhb export xaf")
     except (UserError, ValueError) as exc:
         return _refused("xaf", str(exc))
     print(
@@ -103,6 +105,7 @@ def run_journal(args: argparse.Namespace) -> int:
             summary = export_journal(
                 engine, args.start, args.end, args.output, SheetFormat(args.format)
             )
+            log_reads(engine, summary.households, "hhb export journal")
     except UserError as exc:
         return _refused("journal", str(exc))
     print(

@@ -124,3 +124,26 @@ def test_a_period_backwards_is_refused_in_one_line(
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("hhb export journal: ") and "\n" not in err
     assert not target.exists()
+
+
+def test_every_exported_household_is_in_the_view_log(tmp_path: Path) -> None:
+    from huishoudboekje.services.access_control import view_log
+    from tests.demo_once import demo_copy
+
+    url = demo_copy(tmp_path)
+    args = ["export", "journal", "--from", str(START), "--to", str(END)]
+    assert hhb([*args, "-o", str(tmp_path / "j.csv"), "--database", url]) == 0
+    assert (
+        hhb(["export", "xaf", "--year", "2026", "-o", str(tmp_path / "a.xml"), "--database", url])
+        == 0
+    )
+    engine = open_database(url)
+    try:
+        events = view_log(engine)
+    finally:
+        engine.dispose()
+    exported = {row[4] for row in _ledger_rows() if row[4]}
+    journal = {e.household for e in events if e.what == "hhb export journal"}
+    audit = {e.household for e in events if e.what == "hhb export xaf"}
+    assert journal == exported and len(audit) == 8
+    assert all(e.via == "cli" for e in events)

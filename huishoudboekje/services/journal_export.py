@@ -8,8 +8,8 @@ write-only workbook. Both stream the journal page by page, and amounts are
 written from `Decimal` (never a float): the XLSX file stores "1234.56" as written.
 The file is written next to the target and moved into place when complete.
 
-Hook for the view log (issue 21.5): callers record the export with the summary this
-returns (`JournalSummary`).
+The view log (issue 21.5): `JournalSummary.households` lists whose postings the file
+holds; the command records them (`cli/export_cmd.py`).
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ class JournalSummary:
     rows: int
     debit: Money
     credit: Money
+    households: tuple[str, ...] = ()  # whose postings the file holds: for the view log
 
 
 def journal_rows(engine: Engine, start: date, end: date) -> Iterator[tuple[Any, ...]]:
@@ -101,7 +102,9 @@ def export_journal(
     except BaseException:  # a database error half-way: no half file left behind
         partial.unlink(missing_ok=True)
         raise
-    return JournalSummary(target, counted.rows, counted.debit, counted.credit)
+    return JournalSummary(
+        target, counted.rows, counted.debit, counted.credit, tuple(sorted(counted.households))
+    )
 
 
 class _Counter:
@@ -109,10 +112,13 @@ class _Counter:
         self.rows = 0
         self.debit = ZERO
         self.credit = ZERO
+        self.households: set[str] = set()
 
     def count(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
         for row in rows:
             self.rows += 1
+            if row[7]:
+                self.households.add(row[7])
             if row[8] is not None:
                 self.debit += Money(row[8])
             if row[9] is not None:

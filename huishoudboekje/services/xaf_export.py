@@ -14,8 +14,8 @@ IBAN); descriptions are neutral texts by kind of entry, never the bank line's te
 (which may carry a name). Payees the pool paid (landlords, energy companies, ...)
 are suppliers with name and IBAN; a payment to the household itself (leefgeld, an
 extra payment) goes to its code.
-Hook for the view log (issue 21.5, once the privacy issue lands): callers record
-the export with the summary this returns (`XafSummary`).
+The view log (issue 21.5): `XafSummary.households` lists the codes in the file; the
+command records them (`cli/export_cmd.py`, as `hhb config export` does).
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ class XafSummary:
     lines: int
     debit: Money
     credit: Money
+    households: tuple[str, ...] = ()  # listed by code: for the view log
 
 
 def export_xaf(engine: Engine, year: int, target: Path, *, created: date) -> XafSummary:
@@ -87,7 +88,7 @@ def export_xaf(engine: Engine, year: int, target: Path, *, created: date) -> Xaf
     partial = target.with_name(target.name + ".part")
     try:
         with partial.open("wb") as out:
-            totals = _write(engine, header, out)
+            totals, households = _write(engine, header, out)
         found = validate_auditfile(partial)
         written = (found.lines, found.debit, found.credit)
         stated = (found.stated_lines, found.stated_debit, found.stated_credit)
@@ -103,11 +104,14 @@ def export_xaf(engine: Engine, year: int, target: Path, *, created: date) -> Xaf
     except BaseException:  # a refusal, an invalid file, a database error: no file left
         partial.unlink(missing_ok=True)
         raise
-    return XafSummary(target, year, found.transactions, found.lines, found.debit, found.credit)
+    return XafSummary(
+        target, year, found.transactions, found.lines, found.debit, found.credit, households
+    )
 
 
-def _write(engine: Engine, header: XafHeader, out: BinaryIO) -> XafTotals:
-    """Read the ledger and write the auditfile to `out`; returns the stated totals."""
+def _write(engine: Engine, header: XafHeader, out: BinaryIO) -> tuple[XafTotals, tuple[str, ...]]:
+    """Read the ledger and write the auditfile to `out`; returns the stated totals and
+    the household codes listed."""
     with UnitOfWork(engine) as uow:
         gemeente = load_gemeente(uow)
         if gemeente is None:
@@ -115,7 +119,8 @@ def _write(engine: Engine, header: XafHeader, out: BinaryIO) -> XafTotals:
         sums = posting_totals(uow, header.start, header.end)
         totals = XafTotals(sums.lines, sums.debit, sums.credit)
         opening = kind_balances(uow, header.start)
-        parties = [XafParty(code, "O") for code in household_codes(uow)]
+        households = tuple(household_codes(uow))
+        parties = [XafParty(code, "O") for code in households]
         parties += [
             XafParty(payee_id(iban), "S", name, iban) for iban, name in supplier_payees(uow)
         ]
@@ -129,7 +134,7 @@ def _write(engine: Engine, header: XafHeader, out: BinaryIO) -> XafTotals:
             totals,
             _journals(uow, header),
         )
-    return totals
+    return totals, households
 
 
 def _unique(parties: list[XafParty]) -> list[XafParty]:
