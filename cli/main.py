@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "cli.assign_cmd",
     "cli.web_cmd",
     "cli.privacy_cmd",
+    "cli.export_cmd",
+    "cli.reconcile_cmd",
 )
 
 EXIT_OK = 0

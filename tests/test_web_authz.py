@@ -41,6 +41,7 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("POST", "/verzoek", "household", "/verzoek", {"kind": "extra_leefgeld", "amount": ""}),
     ("GET", "/medewerker/", "staff", "/medewerker/", {}),
     ("GET", "/medewerker/audit", "staff", "/medewerker/audit", {}),
+    ("GET", "/medewerker/afstemming", "admin", "/medewerker/afstemming", {}),
     ("GET", "/medewerker/goedkeuren", "staff", "/medewerker/goedkeuren", {}),
     (
         "POST",

@@ -24,6 +24,7 @@ from web.staff import (  # noqa: E402
     exit,
     household_rules,
     need_to_know,
+    reconciliation,
     worklists,
 )
 
@@ -36,5 +37,6 @@ __all__ = [
     "exit",
     "household_rules",
     "need_to_know",
+    "reconciliation",
     "worklists",
 ]
