@@ -150,7 +150,11 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/signalen/afhandelen",
         {"key": "bestaat-niet", "note": "x"},
     ),
+    # the team dashboard (issue 21): teamleider (approver) and admin only
+    ("GET", "/medewerker/rapportage", "lead", "/medewerker/rapportage", {}),
+    ("GET", "/medewerker/rapportage.csv", "lead", "/medewerker/rapportage.csv", {}),
 ]
+LEADS = {"tom", "ada"}
 
 
 def _allowed(audience: str, role: str) -> bool:
@@ -158,6 +162,8 @@ def _allowed(audience: str, role: str) -> bool:
         return True
     if audience == "household":
         return role == "jansen"
+    if audience == "lead":
+        return role in LEADS
     return role in STAFF
 
 

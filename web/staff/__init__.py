@@ -4,7 +4,8 @@ One blueprint, its routes registered by one module per concern: `caseload` (the
 list of households, a household's page, invite links), `household_rules` (adding
 and editing a household, its incomes, charges and reserves, ending them),
 `worklists` (signals, unknown credits, returned payments), `approvals` (four-eyes
-changes and households' requests) and `audit` (the audit log). Endpoint names are
+changes and households' requests), `audit` (the audit log) and `reports` (the
+team dashboard). Endpoint names are
 `staff.<view>` whichever module holds the view.
 """
 
@@ -15,6 +16,21 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__, url_prefix="/medewerker")
 
 # the modules add their routes to `bp` when imported, so they come after it
-from web.staff import approvals, audit, caseload, household_rules, worklists  # noqa: E402
+from web.staff import (  # noqa: E402
+    approvals,
+    audit,
+    caseload,
+    household_rules,
+    reports,
+    worklists,
+)
 
-__all__ = ["approvals", "audit", "bp", "caseload", "household_rules", "worklists"]
+__all__ = [
+    "approvals",
+    "audit",
+    "bp",
+    "caseload",
+    "household_rules",
+    "reports",
+    "worklists",
+]
