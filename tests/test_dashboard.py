@@ -35,7 +35,10 @@ from huishoudboekje.services.reports import (
     team_report,
 )
 from huishoudboekje.services.reports_json import report_as_json, report_csv_rows
+from huishoudboekje.services.user_accounts import Role, create_user
 from tests.factories import household, income
+from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, make_app
+from web.identity import Argon2Hasher
 
 MONTH = date(2026, 11, 1)
 TODAY = date(2026, 11, 30)
@@ -199,13 +202,23 @@ def _seed(engine: Engine) -> None:
     toeslag = income("toeslag", "100.00", date(2026, 1, 1), "FREQ=MONTHLY;BYMONTHDAY=20")
     households = [
         household(
-            "HH-A", start=date(2026, 9, 1), incomes=(loon,), buffer=BufferPolicy(Money("1000.00"))
+            "HH-A",
+            team="Noord",
+            start=date(2026, 9, 1),
+            incomes=(loon,),
+            buffer=BufferPolicy(Money("1000.00")),
         ),
-        household("HH-B", start=date(2026, 11, 10), incomes=(toeslag,)),  # default target 1200
-        household("HH-C", start=date(2026, 6, 1), end=date(2026, 11, 20)),
+        household(
+            "HH-B", team="Noord", start=date(2026, 11, 10), incomes=(toeslag,)
+        ),  # target 1200
+        household("HH-C", team="Zuid", start=date(2026, 6, 1), end=date(2026, 11, 20)),
         household("HH-D", start=date(2026, 12, 1)),
         household(
-            "HH-E", start=date(2026, 1, 1), incomes=(loon,), buffer=BufferPolicy(Money("500.00"))
+            "HH-E",
+            team="Zuid",
+            start=date(2026, 1, 1),
+            incomes=(loon,),
+            buffer=BufferPolicy(Money("500.00")),
         ),
     ]
     with UnitOfWork(engine) as uow:
@@ -352,3 +365,78 @@ def test_no_household_no_figures(engine: Engine, tmp_path: Path) -> None:
         report = team_report(uow, MONTH, TODAY)
     assert report.current.active == 0 and report.buffer_days_median is None
     assert report.bank_closing is None and report.late_payers == ()
+
+
+def test_a_team_sees_its_own_households(seeded: Engine) -> None:
+    with UnitOfWork(seeded) as uow:
+        report = team_report(uow, MONTH, TODAY, team="Noord")
+    now = report.current
+    assert (now.active, now.starting, now.ending) == (2, 1, 0)  # A and B
+    assert now.in_pool == Money("960.00") and now.advances == Money("100.00")
+    assert (report.advances.count, report.buffers_measured, report.buffers_below_target) == (
+        1,
+        2,
+        2,
+    )
+    # the gemeente's own signal ("ontbrekend afschrift") is no team's
+    assert (now.signals_opened, now.signals_closed, now.held_back) == (3, 2, 1)
+    assert [(p.payer, p.count, p.median_days_late) for p in report.late_payers] == [
+        ("Betaler toeslag", 1, 10),
+        ("Betaler loon", 1, 9),
+    ]
+    assert (report.leefgeld_households, report.leefgeld_changed, report.leefgeld_changes) == (
+        1,
+        1,
+        2,
+    )
+    # the pooled account has no team: the bank and suspense stay gemeente-wide
+    assert report.ledger_bank == Money("5035.00") and report.suspense.count == 1
+    with UnitOfWork(seeded) as uow:
+        nobody = team_report(uow, MONTH, TODAY, team="West")
+    assert nobody.current.active == 0 and nobody.advances.count == 0
+
+
+def test_the_page_shows_a_teamleider_their_team_and_an_admin_all(
+    seeded: Engine, db_url: str
+) -> None:
+    hasher = Argon2Hasher(**FAST_HASHER)
+    with UnitOfWork(seeded) as uow:
+        for name, role, team in (
+            ("tom", Role.APPROVER, "Noord"),
+            ("ada", Role.ADMIN, ""),
+            ("mira", Role.MEDEWERKER, "Noord"),
+        ):
+            create_user(
+                uow,
+                hasher,
+                actor="test",
+                username=name,
+                display_name=name,
+                role=role,
+                household=None,
+                password=PASSWORD,
+                now=NOW,
+                team=team,
+            )
+    app = make_app(db_url, HHB_TODAY=TODAY.isoformat())
+    try:
+        env = WebEnv(app, app.extensions["hhb_engine"], db_url)
+        tom, ada = env.client("tom"), env.client("ada")
+        page = tom.get("/medewerker/rapportage?maand=2026-11")
+        assert page.status_code == 200
+        text = page.data.decode()
+        assert "team Noord" in text and "2 actief, 1 gestart, 0 gestopt" in text
+        assert "data:image/svg+xml;base64," in text and "<script" not in text
+        everyone = ada.get("/medewerker/rapportage?maand=2026-11").data.decode()
+        assert "4 actief, 1 gestart, 1 gestopt" in everyone and "team Noord" not in everyone
+        csv_rows = tom.get("/medewerker/rapportage.csv?maand=2026-11").data.decode().splitlines()
+        assert "huishoudens actief,2026-11,2" in csv_rows
+        assert "voorschotten bedrag,2026-11,100.00" in csv_rows
+        assert (
+            "huishoudens actief,2026-11,4"
+            in ada.get("/medewerker/rapportage.csv?maand=2026-11").data.decode().splitlines()
+        )
+        assert env.client("mira").get("/medewerker/rapportage").status_code == 403
+        assert tom.get("/medewerker/rapportage?maand=2026-12").status_code == 400
+    finally:
+        app.extensions["hhb_engine"].dispose()

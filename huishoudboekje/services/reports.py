@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.domain.household import DEFAULT_BUFFER_TARGET
 from huishoudboekje.domain.ledger import DEBIT_NORMAL, AccountKind
 from huishoudboekje.domain.money import ZERO, Money
@@ -332,5 +333,13 @@ def team_report(uow: UnitOfWork, month: date, today: date, team: str | None = No
     )
 
 
-# the door for entry points that hold an engine (the web, `hhb report`)
+def staff_team(uow: UnitOfWork, username: str) -> str:
+    """The team a staff member works in ("" for none: they see the households that
+    are in no team)."""
+    user = find_user(uow, username)
+    return "" if user is None else user.team
+
+
+# the doors for entry points that hold an engine (the web, `hhb report`)
 team_report_of = on_engine(team_report)
+staff_team_of = on_engine(staff_team)

@@ -9,8 +9,14 @@ from datetime import date
 
 from flask import Response, abort, render_template, request
 
-from huishoudboekje.services.reports import TeamReport, parse_month, team_report_of
+from huishoudboekje.services.reports import (
+    TeamReport,
+    parse_month,
+    staff_team_of,
+    team_report_of,
+)
 from huishoudboekje.services.reports_json import report_csv_rows
+from huishoudboekje.services.user_accounts import Role
 from web import access
 from web.access import approvers_only
 from web.report_charts import trend_charts
@@ -31,9 +37,12 @@ def _month(today: date) -> date:
 
 
 def _team() -> str | None:
-    """The team whose households the person sees: None (all) for now; narrowed to the
-    teamleider's own team once teams exist."""
-    return None
+    """The team whose households the person sees: an admin all (None), a teamleider
+    their own team."""
+    identity = access.current()
+    if identity.role is Role.ADMIN:
+        return None
+    return staff_team_of(access.engine(), identity.username)
 
 
 def _report() -> TeamReport:
