@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "cli.assign_cmd",
     "cli.web_cmd",
     "cli.report_cmd",
+    "cli.letters_cmd",
 )
 
 EXIT_OK = 0

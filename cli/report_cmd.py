@@ -26,7 +26,8 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
-def _month(text: str) -> date:
+def month_argument(text: str) -> date:
+    """`--month 2026-11` as its first day; a one-line error otherwise."""
     try:
         return parse_month(text)
     except ValueError as exc:
@@ -36,7 +37,9 @@ def _month(text: str) -> date:
 def register(subparsers: Any) -> None:
     """Add `report` to the `hhb` parser."""
     report = subparsers.add_parser("report", help="het teamdashboard van een maand")
-    report.add_argument("--month", type=_month, required=True, help="de maand, bijv. 2026-11")
+    report.add_argument(
+        "--month", type=month_argument, required=True, help="de maand, bijv. 2026-11"
+    )
     report.add_argument("--team", default=None, help="alleen de huishoudens van dit team")
     report.add_argument("--date", type=iso_date, default=None, help="stand op deze dag (vandaag)")
     report.add_argument("--json", action="store_true", help="machine-readable output")

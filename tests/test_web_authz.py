@@ -153,6 +153,14 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
     # the team dashboard (issue 21): teamleider (approver) and admin only
     ("GET", "/medewerker/rapportage", "lead", "/medewerker/rapportage", {}),
     ("GET", "/medewerker/rapportage.csv", "lead", "/medewerker/rapportage.csv", {}),
+    # a household's letter by post (issue 21), for every staff member
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/brief.pdf",
+        "staff",
+        "/medewerker/huishouden/{code}/brief.pdf?maand=2026-02",
+        {},
+    ),
 ]
 LEADS = {"tom", "ada"}
 

@@ -4,8 +4,8 @@ One blueprint, its routes registered by one module per concern: `caseload` (the
 list of households, a household's page, invite links), `household_rules` (adding
 and editing a household, its incomes, charges and reserves, ending them),
 `worklists` (signals, unknown credits, returned payments), `approvals` (four-eyes
-changes and households' requests), `audit` (the audit log) and `reports` (the
-team dashboard). Endpoint names are
+changes and households' requests), `audit` (the audit log), `reports` (the team
+dashboard) and `letters` (a household's letter by post as PDF). Endpoint names are
 `staff.<view>` whichever module holds the view.
 """
 
@@ -21,6 +21,7 @@ from web.staff import (  # noqa: E402
     audit,
     caseload,
     household_rules,
+    letters,
     reports,
     worklists,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "bp",
     "caseload",
     "household_rules",
+    "letters",
     "reports",
     "worklists",
 ]

@@ -1,0 +1,165 @@
+"""Letters by post (issue 21.2): the monthly overview of a household that asked for
+paper, as one letter in a window envelope.
+
+`month_letter` builds a `MonthLetter`: the very `MonthOverview` the web's
+monthly overview shows (`services.overview.month_overview`), and what a letter
+adds around it (the address, what comes next month, the buffer in days, whom to
+call). `web/letters.py` renders it with the web's own template for the month
+(`household/month.html`), so paper and screen never disagree; `letters_pdf`
+turns that HTML into PDF (WeasyPrint, `adapters/pdf.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+
+from huishoudboekje.adapters.pdf import html_to_pdf
+from huishoudboekje.adapters.persistence.tables import HouseholdRow, table_of
+from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.adapters.persistence.user_repo import find_user
+from huishoudboekje.domain.buffer_days import BufferDays
+from huishoudboekje.domain.household import Cadence, Contact, Household, Letterhead
+from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.occurrences import charge_dues
+from huishoudboekje.domain.planner.phases.charges import charge_label
+from huishoudboekje.services.database import on_engine
+from huishoudboekje.services.household_status import (
+    household_context,
+    plan_settings,
+    status_of,
+)
+from huishoudboekje.services.overview import MonthOverview, Movement, month_bounds, month_overview
+
+_HH = table_of(HouseholdRow)
+
+
+class NoAddressError(ValueError):
+    """A household by post without a postal address: no letter can be sent."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeefgeldNext:
+    """Leefgeld as it stands for next month: the rate and an announced step."""
+
+    rate: Money
+    per: str  # "per week" or "per maand"
+    step: Money | None = None
+    step_from: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLetter:
+    """One letter: the month's overview and what the letter adds around it."""
+
+    overview: MonthOverview  # the same object the web's monthly overview shows
+    printed_on: date
+    recipient: tuple[str, ...]  # name and address lines, as in the envelope window
+    return_address: str  # one line above the address, small
+    letterhead: Letterhead
+    gemeente: str
+    next_first: date  # the first day of next month
+    next_charges: tuple[Movement, ...]  # the fixed charges of next month, by day
+    leefgeld: LeefgeldNext
+    buffer: BufferDays | None
+    caseworker: str  # the display name of the household's medewerker, "" when none
+
+    @property
+    def household(self) -> Household:
+        return self.overview.household
+
+    @property
+    def next_total(self) -> Money:
+        return sum((m.amount for m in self.next_charges), Money(0))
+
+
+def _next_month(first: date) -> tuple[date, date]:
+    return month_bounds(first + timedelta(days=32))
+
+
+def month_letter(uow: UnitOfWork, code: str, month: date, today: date) -> MonthLetter:
+    """The letter of household `code` about `month`, as printed on `today`."""
+    context = household_context(uow, code)
+    household = context.household
+    if household.address is None:
+        raise NoAddressError(f"{code} heeft geen postadres: geen brief gemaakt")
+    overview = month_overview(context.entries, household, month)
+    report = status_of(context, today)
+    settings = plan_settings(context.gemeente)
+    next_first, next_last = _next_month(overview.first)
+    dues = charge_dues(household, next_first, next_last, settings, context.state.charge_progress)
+    # by the day each is paid, as the month's overview lists what was paid (a
+    # temporary amount or what is left of a total is already in the due's charge)
+    next_charges = tuple(
+        Movement(
+            due.execution, f"{charge_label(due.charge)}: {due.charge.payee_name}", due.charge.amount
+        )
+        for due in dues
+    )
+    lg = context.state.leefgeld
+    step = lg.next_rate if lg.next_rate_from and lg.next_rate_from <= next_last else None
+    per = "per week" if household.leefgeld.cadence is Cadence.WEEKLY else "per maand"
+    letterhead = context.gemeente.letterhead if context.gemeente else Letterhead()
+    user = find_user(uow, household.caseworker) if household.caseworker else None
+    sender = letterhead.sender or (context.gemeente.name if context.gemeente else "")
+    return MonthLetter(
+        overview=overview,
+        printed_on=today,
+        recipient=(household.name, *household.address.lines()),
+        return_address=", ".join((sender, *letterhead.return_address)).strip(", "),
+        letterhead=letterhead,
+        gemeente=context.gemeente.name if context.gemeente else "",
+        next_first=next_first,
+        next_charges=next_charges,
+        leefgeld=LeefgeldNext(report.leefgeld_rate, per, step, lg.next_rate_from if step else None),
+        buffer=report.buffer,
+        caseworker=user.display_name if user is not None else "",
+    )
+
+
+def post_households(uow: UnitOfWork, month: date) -> tuple[str, ...]:
+    """The codes of the households that get their overview by post and took part in
+    `month` (a JSON path in SQL: no household is loaded to choose them)."""
+    first, last = month_bounds(month)
+    statement = (
+        select(_HH.c.code)
+        .where(
+            _HH.c.rules["contact"].as_string() == Contact.POST.value,
+            _HH.c.start_date <= last,
+            or_(_HH.c.end_date.is_(None), _HH.c.end_date >= first),
+        )
+        .order_by(_HH.c.code)
+    )
+    return tuple(row[0] for row in uow.read(statement))
+
+
+@dataclass(frozen=True, slots=True)
+class LetterBatch:
+    letters: tuple[MonthLetter, ...]
+    skipped: tuple[str, ...]  # why a household by post got no letter, one line each
+
+
+def month_letters(
+    uow: UnitOfWork, month: date, today: date, codes: Sequence[str] | None = None
+) -> LetterBatch:
+    """The letters of every household by post (or of `codes`) about `month`."""
+    letters, skipped = [], []
+    for code in post_households(uow, month) if codes is None else codes:
+        try:
+            letters.append(month_letter(uow, code, month, today))
+        except NoAddressError as exc:
+            skipped.append(str(exc))
+    return LetterBatch(tuple(letters), tuple(skipped))
+
+
+def letters_pdf(html: str) -> bytes:
+    """The PDF of the letters' HTML (WeasyPrint; only local files and inline data)."""
+    return html_to_pdf(html)
+
+
+# the doors for entry points that hold an engine (the web, `hhb letters`)
+month_letter_of = on_engine(month_letter)
+month_letters_of = on_engine(month_letters)
