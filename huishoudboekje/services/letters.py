@@ -18,13 +18,15 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 
 from huishoudboekje.adapters.pdf import html_to_pdf
+from huishoudboekje.adapters.persistence.context import HouseholdContext
 from huishoudboekje.adapters.persistence.tables import HouseholdRow, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.domain.buffer_days import BufferDays
 from huishoudboekje.domain.household import Cadence, Contact, Household, Letterhead
+from huishoudboekje.domain.ledger import JournalEntry
 from huishoudboekje.domain.money import Money
-from huishoudboekje.domain.occurrences import charge_dues
+from huishoudboekje.domain.occurrences import PlanSettings, charge_dues
 from huishoudboekje.domain.planner.phases.charges import charge_label
 from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.household_status import (
@@ -32,9 +34,16 @@ from huishoudboekje.services.household_status import (
     plan_settings,
     status_of,
 )
-from huishoudboekje.services.overview import MonthOverview, Movement, month_bounds, month_overview
+from huishoudboekje.services.overview import (
+    CHARGE_KIND,
+    MonthOverview,
+    Movement,
+    month_bounds,
+    month_overview,
+)
 
 _HH = table_of(HouseholdRow)
+EARLY_DAYS = 31  # a charge is never paid a month or more before it is due
 
 
 class NoAddressError(ValueError):
@@ -62,7 +71,7 @@ class MonthLetter:
     letterhead: Letterhead
     gemeente: str
     next_first: date  # the first day of next month
-    next_charges: tuple[Movement, ...]  # the fixed charges of next month, by day
+    next_charges: tuple[Movement, ...]  # next month's charges not paid yet, by due date
     leefgeld: LeefgeldNext
     buffer: BufferDays | None
     caseworker: str  # the display name of the household's medewerker, "" when none
@@ -80,6 +89,36 @@ def _next_month(first: date) -> tuple[date, date]:
     return month_bounds(first + timedelta(days=32))
 
 
+def _still_to_pay(
+    entries: Sequence[JournalEntry],
+    household: Household,
+    last: date,
+    settings: PlanSettings,
+    context: HouseholdContext,
+) -> tuple[Movement, ...]:
+    """The fixed charges due next month that were not yet paid by `last` (a charge
+    due on the 1st is often paid on the last day of the month before, and then it is
+    in this month's overview already), by due date."""
+    paid = {
+        dict(entry.meta).get("end_to_end_id", "")
+        for entry in entries
+        if entry.kind == CHARGE_KIND and entry.day <= last
+    }
+    first, next_last = _next_month(last.replace(day=1))
+    window = charge_dues(
+        household,
+        first - timedelta(days=EARLY_DAYS),
+        next_last,
+        settings,
+        context.state.charge_progress,
+    )
+    return tuple(
+        Movement(due.due, f"{charge_label(due.charge)}: {due.charge.payee_name}", due.charge.amount)
+        for due in sorted(window, key=lambda d: (d.due, d.charge.effective_priority, d.charge.id))
+        if first <= due.due <= next_last and due.id not in paid
+    )
+
+
 def month_letter(uow: UnitOfWork, code: str, month: date, today: date) -> MonthLetter:
     """The letter of household `code` about `month`, as printed on `today`."""
     context = household_context(uow, code)
@@ -90,15 +129,7 @@ def month_letter(uow: UnitOfWork, code: str, month: date, today: date) -> MonthL
     report = status_of(context, today)
     settings = plan_settings(context.gemeente)
     next_first, next_last = _next_month(overview.first)
-    dues = charge_dues(household, next_first, next_last, settings, context.state.charge_progress)
-    # by the day each is paid, as the month's overview lists what was paid (a
-    # temporary amount or what is left of a total is already in the due's charge)
-    next_charges = tuple(
-        Movement(
-            due.execution, f"{charge_label(due.charge)}: {due.charge.payee_name}", due.charge.amount
-        )
-        for due in dues
-    )
+    next_charges = _still_to_pay(context.entries, household, overview.last, settings, context)
     lg = context.state.leefgeld
     step = lg.next_rate if lg.next_rate_from and lg.next_rate_from <= next_last else None
     per = "per week" if household.leefgeld.cadence is Cadence.WEEKLY else "per maand"
