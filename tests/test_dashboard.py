@@ -166,6 +166,7 @@ def _bank_lines(uow: UnitOfWork) -> None:
     )
     uow.session.add(statement)
     uow.session.flush()
+    assert statement.id is not None
     for n, (status, day) in enumerate(
         (("unmatched", date(2026, 11, 25)), ("assigned", date(2026, 11, 3)))
     ):
