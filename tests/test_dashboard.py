@@ -29,7 +29,6 @@ from huishoudboekje.domain.ledger import JournalEntry, Posting
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.reports import (
     buffer_days,
-    leefgeld_changes,
     lowest_tenth,
     outstanding_advances,
     team_report,
@@ -152,6 +151,7 @@ def _bank_lines(uow: UnitOfWork) -> None:
     )
     uow.session.add(file)
     uow.session.flush()
+    assert file.id is not None
     statement = StatementRow(
         file_id=file.id,
         account_iban="NL90INGB0005550001",
@@ -349,16 +349,6 @@ def test_an_advance_ages_from_the_last_time_nothing_was_owed() -> None:
     ]
     assert outstanding_advances(postings, date(2026, 4, 11)) == [(10, Money("10"))]
     assert outstanding_advances(postings[:2], date(2026, 2, 11)) == [(41, Money("40"))]
-
-
-def test_leefgeld_changes_count_against_the_release_before() -> None:
-    releases = [
-        ("A", Decimal("50"), 0),
-        ("A", Decimal("60"), 1),  # a change on the first release of the month
-        ("A", Decimal("60"), 1),
-        ("B", Decimal("70"), 1),  # no earlier release: not a change
-    ]
-    assert leefgeld_changes(releases) == (2, 1, 1)
 
 
 def test_no_household_no_figures(engine: Engine, tmp_path: Path) -> None:

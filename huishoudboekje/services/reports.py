@@ -128,30 +128,30 @@ def _counts(rows: Iterable[tuple[int, int, int]]) -> dict[tuple[int, int], int]:
 
 
 def _pool_balances(
-    rows: Sequence[tuple[int, int, str, Decimal]], months: Sequence[date]
+    rows: Sequence[tuple[date, str, Decimal]], ends: Sequence[date]
 ) -> dict[date, dict[str, Money]]:
-    """Natural-sign balance of each account kind at the end of each month."""
-    deltas: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for year, number, kind, amount in rows:
-        deltas[(year, number)][kind] += amount
+    """Natural-sign balance of each account kind at the end of each day in `ends`."""
     out: dict[date, dict[str, Money]] = {}
-    for month in months:
+    for end in ends:
         sums: dict[str, Decimal] = defaultdict(Decimal)
-        for (year, number), kinds in deltas.items():
-            if (year, number) <= (month.year, month.month):
-                for kind, amount in kinds.items():
-                    sums[kind] += amount
-        out[month] = {
+        for day, kind, amount in rows:
+            if day <= end:
+                sums[kind] += amount
+        out[end] = {
             kind.value: Money(sums[kind.value] if kind in DEBIT_NORMAL else -sums[kind.value])
             for kind in AccountKind
         }
     return out
 
 
-def _trend(uow: UnitOfWork, months: Sequence[date], team: str | None) -> tuple[MonthTrend, ...]:
-    last = month_bounds(months[-1])[1]
+def _trend(
+    uow: UnitOfWork,
+    months: Sequence[date],
+    sums: Sequence[tuple[date, str, Decimal]],
+    team: str | None,
+) -> tuple[MonthTrend, ...]:
     dates = q.household_dates(uow, team)
-    balances = _pool_balances(q.monthly_posting_sums(uow, last, team), months)
+    balances = _pool_balances(sums, [month_bounds(month)[1] for month in months])
     opened = _counts(q.signal_months(uow, "first_seen", team))
     closed = _counts(q.signal_months(uow, "closed_on", team))
     held = _counts(q.signal_months(uow, "first_seen", team, (SignalKind.PAYMENT_HELD_BACK,)))
@@ -160,7 +160,7 @@ def _trend(uow: UnitOfWork, months: Sequence[date], team: str | None) -> tuple[M
     for month in months:
         first, end = month_bounds(month)
         key = (month.year, month.month)
-        pool = balances[month]
+        pool = balances[end]
         trend.append(
             MonthTrend(
                 month=month,
@@ -251,15 +251,15 @@ def _buffers(
     uow: UnitOfWork, as_of: date, team: str | None
 ) -> tuple[int, int, int | None, int | None]:
     targets = q.buffer_targets(uow, as_of, team)
-    vats = q.vat_balances(uow, as_of, team)
-    outflows = q.vat_outflows(uow, as_of - timedelta(days=OUTFLOW_DAYS - 1), as_of, team)
+    vats = q.vat_figures(uow, as_of - timedelta(days=OUTFLOW_DAYS - 1), as_of, team)
     below = 0
     days: list[int] = []
+    nothing = (Decimal(0), Decimal(0))
     for code, target in targets.items():
-        vat = vats.get(code, Decimal(0))
+        vat, outflow = vats.get(code, nothing)
         if vat < (Decimal(target) if target else DEFAULT_BUFFER_TARGET.amount):
             below += 1
-        measured = buffer_days(vat, outflows.get(code, Decimal(0)))
+        measured = buffer_days(vat, outflow)
         if measured is not None:
             days.append(measured)
     return len(targets), below, median_days(days), lowest_tenth(days)
@@ -282,33 +282,19 @@ def _late_payers(
     return tuple(sorted(rows, key=lambda r: (-r.count, -r.median_days_late, r.payer)))
 
 
-def leefgeld_changes(releases: Iterable[tuple[str, Decimal, int]]) -> tuple[int, int, int]:
-    """(households paid leefgeld in the month, of them with a changed amount, changes):
-    a change is a release of another amount than the household's release before it."""
-    paid: set[str] = set()
-    changed: dict[str, int] = defaultdict(int)
-    previous: dict[str, Decimal] = {}
-    for code, amount, in_month in releases:
-        if in_month:
-            paid.add(code)
-            if code in previous and previous[code] != amount:
-                changed[code] += 1
-        previous[code] = amount
-    return len(paid), len(changed), sum(changed.values())
-
-
 def team_report(uow: UnitOfWork, month: date, today: date, team: str | None = None) -> TeamReport:
     """The dashboard for `month` (any day in it), as far as `today` reaches."""
     first, last = month_bounds(month)
     if first > today:
         raise ValueError(f"maand {first:%Y-%m} ligt nog in de toekomst")
     as_of = min(last, today)
-    trend = _trend(uow, _months(first, TREND_MONTHS), team)
+    sums = q.daily_posting_sums(uow, last, team)  # the pool's own accounts always in
+    trend = _trend(uow, _months(first, TREND_MONTHS), sums, team)
     closing = q.bank_closing(uow, as_of)
-    ledger_bank = _pool_balances(q.monthly_posting_sums(uow, as_of, None), [first])[first]
+    ledger_bank = _pool_balances(sums, [as_of])[as_of]
     measured, below, median, p10 = _buffers(uow, as_of, team)
     suspense = [((as_of - d).days, Money(a)) for d, a in q.suspense_items(uow, as_of)]
-    paid, changed, changes = leefgeld_changes(q.leefgeld_releases(uow, first, as_of, team))
+    counts = q.leefgeld_change_counts(uow, first, as_of, team)
     return TeamReport(
         month=first,
         as_of=as_of,
@@ -327,9 +313,9 @@ def team_report(uow: UnitOfWork, month: date, today: date, team: str | None = No
         late_payers=_late_payers(uow, first, as_of, team),
         suspense=ageing(suspense, SUSPENSE_BUCKETS),
         median_days_to_close=median_days(q.closing_times(uow, first, as_of, team)),
-        leefgeld_households=paid,
-        leefgeld_changed=changed,
-        leefgeld_changes=changes,
+        leefgeld_households=len(counts),
+        leefgeld_changed=sum(1 for _, _, changes in counts if changes),
+        leefgeld_changes=sum(changes for _, _, changes in counts),
     )
 
 

@@ -10,11 +10,11 @@ always gemeente-wide.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, extract, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select, true
 
 from huishoudboekje.adapters.persistence.nightly_tables import (
     BankTransactionRow,
@@ -60,20 +60,21 @@ def household_dates(uow: UnitOfWork, team: str | None) -> list[tuple[date, date 
     return [(row[0], row[1]) for row in uow.read(statement)]
 
 
-def monthly_posting_sums(
+def daily_posting_sums(
     uow: UnitOfWork, last: date, team: str | None
-) -> list[tuple[int, int, str, Decimal]]:
-    """(year, month, account kind, sum of postings) up to `last`; household accounts
-    only for `team` when given, the pool's own accounts always."""
-    year, month = _month_of(_ENTRY.c.day)
+) -> list[tuple[date, str, Decimal]]:
+    """(day, account kind, sum of postings) of every booking day up to `last`;
+    household accounts only for `team` when given, the pool's own accounts always.
+    Grouped by the plain day column (cheaper than a month computed per row); the
+    months and running balances are folded from these few rows."""
     scoped = or_(_POSTING.c.household == "", in_team(_POSTING.c.household, team))
     statement = (
-        select(year, month, _POSTING.c.account_kind, func.sum(_POSTING.c.amount))
+        select(_ENTRY.c.day, _POSTING.c.account_kind, func.sum(_POSTING.c.amount))
         .select_from(_POSTING.join(_ENTRY, _ENTRY.c.seq == _POSTING.c.entry_seq))
         .where(_ENTRY.c.day <= last, scoped)
-        .group_by(year, month, _POSTING.c.account_kind)
+        .group_by(_ENTRY.c.day, _POSTING.c.account_kind)
     )
-    return [(int(r[0]), int(r[1]), str(r[2]), r[3]) for r in uow.read(statement)]
+    return [(r[0], str(r[1]), r[2]) for r in uow.read(statement)]
 
 
 def signal_months(
@@ -149,12 +150,17 @@ def advance_postings(
     return [(r[0], r[1], r[2]) for r in uow.read(statement)]
 
 
-def _vat_sums(last: date, team: str | None) -> Select[Any]:
-    return (
-        select(
-            _POSTING.c.household.label("household"),
-            func.sum(_POSTING.c.amount).label("total"),
-        )
+def vat_figures(
+    uow: UnitOfWork, since: date, last: date, team: str | None
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """Per household: its vat at the end of `last` (natural sign, credit: +) and what
+    the vat paid out (fixed charges and leefgeld) from `since` through `last`; one scan."""
+    outflow = case(
+        (and_(_ENTRY.c.kind.in_(OUTFLOW_KINDS), _ENTRY.c.day >= since), _POSTING.c.amount),
+        else_=None,
+    )
+    statement = (
+        select(_POSTING.c.household, func.sum(_POSTING.c.amount), func.sum(outflow))
         .select_from(_POSTING.join(_ENTRY, _ENTRY.c.seq == _POSTING.c.entry_seq))
         .where(
             _POSTING.c.account_kind == AccountKind.VAT.value,
@@ -163,28 +169,8 @@ def _vat_sums(last: date, team: str | None) -> Select[Any]:
         )
         .group_by(_POSTING.c.household)
     )
-
-
-def vat_balances(uow: UnitOfWork, last: date, team: str | None) -> dict[str, Decimal]:
-    """Each household's vat at the end of `last`, natural sign (credit balance: +)."""
-    return {r[0]: -r[1] for r in uow.read(_vat_sums(last, team))}
-
-
-def vat_outflows(uow: UnitOfWork, first: date, last: date, team: str | None) -> dict[str, Decimal]:
-    """What each household's vat paid out (fixed charges and leefgeld) from `first`
-    through `last`."""
-    statement = (
-        select(_POSTING.c.household, func.sum(_POSTING.c.amount))
-        .select_from(_POSTING.join(_ENTRY, _ENTRY.c.seq == _POSTING.c.entry_seq))
-        .where(
-            _POSTING.c.account_kind == AccountKind.VAT.value,
-            _ENTRY.c.kind.in_(OUTFLOW_KINDS),
-            _ENTRY.c.day.between(first, last),
-            in_team(_POSTING.c.household, team),
-        )
-        .group_by(_POSTING.c.household)
-    )
-    return {r[0]: r[1] for r in uow.read(statement)}
+    zero = Decimal("0.00")
+    return {r[0]: (-r[1], zero if r[2] is None else r[2]) for r in uow.read(statement)}
 
 
 def buffer_targets(uow: UnitOfWork, last: date, team: str | None) -> dict[str, str | None]:
@@ -199,16 +185,27 @@ def buffer_targets(uow: UnitOfWork, last: date, team: str | None) -> dict[str, s
     return {r[0]: r[1] for r in uow.read(statement)}
 
 
-def leefgeld_releases(
+LEEFGELD_LOOKBACK_DAYS = 40  # reaches the release before the month, weekly or monthly
+
+
+def leefgeld_change_counts(
     uow: UnitOfWork, first: date, last: date, team: str | None
-) -> list[tuple[str, Decimal, int]]:
-    """(household, amount, in month) of each leefgeld release from 120 days before
-    `first` through `last`, in order: the one before the month tells whether the
-    first of the month was a change."""
-    since = date.fromordinal(first.toordinal() - 120)
-    in_month = case((_ENTRY.c.day >= first, 1), else_=0)
-    statement = (
-        select(_POSTING.c.household, _POSTING.c.amount, in_month)
+) -> list[tuple[str, int, int]]:
+    """Per household paid leefgeld from `first` through `last`: (household, releases in
+    the month, releases of another amount than the one before). The release before
+    the month counts as "the one before" of the month's first (a window function,
+    LAG, over the releases of the last `LEEFGELD_LOOKBACK_DAYS` days and the month)."""
+    since = first - timedelta(days=LEEFGELD_LOOKBACK_DAYS)
+    previous = func.lag(_POSTING.c.amount).over(
+        partition_by=_POSTING.c.household, order_by=(_ENTRY.c.day, _ENTRY.c.seq)
+    )
+    releases = (
+        select(
+            _POSTING.c.household.label("household"),
+            _POSTING.c.amount.label("amount"),
+            previous.label("previous"),
+            _ENTRY.c.day.label("day"),
+        )
         .select_from(_POSTING.join(_ENTRY, _ENTRY.c.seq == _POSTING.c.entry_seq))
         .where(
             _ENTRY.c.kind == LEEFGELD_KIND,
@@ -217,9 +214,22 @@ def leefgeld_releases(
             _ENTRY.c.day.between(since, last),
             in_team(_POSTING.c.household, team),
         )
-        .order_by(_POSTING.c.household, _ENTRY.c.day, _ENTRY.c.seq)
+        .subquery()
     )
-    return [(r[0], r[1], int(r[2])) for r in uow.read(statement)]
+    in_month = releases.c.day >= first
+    changed = and_(
+        in_month, releases.c.previous.is_not(None), releases.c.previous != releases.c.amount
+    )
+    statement = (
+        select(
+            releases.c.household,
+            func.sum(case((in_month, 1), else_=0)),
+            func.sum(case((changed, 1), else_=0)),
+        )
+        .group_by(releases.c.household)
+        .having(func.sum(case((in_month, 1), else_=0)) > 0)
+    )
+    return [(r[0], int(r[1]), int(r[2])) for r in uow.read(statement)]
 
 
 def suspense_items(uow: UnitOfWork, last: date) -> list[tuple[date, Decimal]]:
