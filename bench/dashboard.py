@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -368,7 +369,8 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         f"Households: {results['households']}, {results['months']} months of journal "
         f"({results['journal_entries']} entries, {results['postings']} postings), "
-        f"built in {results['build_seconds']} s; {results['backend']}; requests in-process.",
+        f"built in {results['build_seconds']} s; {results['backend']}; requests in-process; "
+        f"load average {results['load_average']} on {os.cpu_count()} cores at the start.",
         "",
         "| page | p50 ms | p95 ms | p95 × trivial endpoint |",
         "|---|---:|---:|---:|",
@@ -399,6 +401,7 @@ def main() -> int:
         reused = args.reuse and args.database
         counts = reuse(url) if reused else build(url, args.households, args.months)
         built = time.perf_counter() - start
+        load = round(os.getloadavg()[0], 1)
         pages = measure(url, args.requests)
     results: dict[str, Any] = {
         "households": args.households,
@@ -406,6 +409,7 @@ def main() -> int:
         "requests": args.requests,
         "backend": url.split(":", 1)[0],
         "build_seconds": round(built, 1),
+        "load_average": load,
         "pages": pages,
         **counts,
     }
