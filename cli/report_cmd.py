@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 from cli.engine_scope import database_engine
 from cli.night_common import iso_date
 from huishoudboekje.domain.dutch_text import eur
-from huishoudboekje.services.reports import TeamReport, parse_month, team_report_of
+from huishoudboekje.services.reports import TeamReport, team_report_of
+from huishoudboekje.services.reports_figures import parse_month
 from huishoudboekje.services.reports_json import report_as_json
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

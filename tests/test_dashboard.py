@@ -27,12 +27,8 @@ from huishoudboekje.domain import ledger
 from huishoudboekje.domain.household import BufferPolicy
 from huishoudboekje.domain.ledger import JournalEntry, Posting
 from huishoudboekje.domain.money import Money
-from huishoudboekje.services.reports import (
-    buffer_days,
-    lowest_tenth,
-    outstanding_advances,
-    team_report,
-)
+from huishoudboekje.services.reports import team_report
+from huishoudboekje.services.reports_figures import buffer_days, lowest_tenth, outstanding_advances
 from huishoudboekje.services.reports_json import report_as_json, report_csv_rows
 from huishoudboekje.services.user_accounts import Role, create_user
 from tests.factories import household, income

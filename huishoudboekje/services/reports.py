@@ -13,7 +13,6 @@ per day over the last `OUTFLOW_DAYS` days. Docs: docs/reports.md.
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,14 +23,22 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.domain.household import DEFAULT_BUFFER_TARGET
 from huishoudboekje.domain.ledger import DEBIT_NORMAL, AccountKind
-from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.signals import SignalKind
 from huishoudboekje.services import reports_queries as q
 from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.overview import month_bounds
+from huishoudboekje.services.reports_figures import (
+    OUTFLOW_DAYS,
+    Ageing,
+    ageing,
+    buffer_days,
+    lowest_tenth,
+    median_days,
+    outstanding_advances,
+)
 
 TREND_MONTHS = 12
-OUTFLOW_DAYS = 91  # buffer days: the vat against about three months of payments out
 AGE_BUCKETS = ((0, 30, "0-30"), (31, 90, "31-90"), (91, None, "90+"))
 SUSPENSE_BUCKETS = ((0, 2, "0-2"), (3, 9, "3-9"), (10, None, "10+"))  # info / let op / urgent
 
@@ -51,16 +58,6 @@ class MonthTrend:
     signals_closed: int
     held_back: int  # "betaling achtergehouden" signals first seen in the month
     late_incomes: int  # "inkomen te laat" signals first seen in the month
-
-
-@dataclass(frozen=True, slots=True)
-class Ageing:
-    """A count and sum of items, and how many of them are in each age bucket."""
-
-    count: int
-    total: Money
-    buckets: tuple[tuple[str, int], ...]
-    oldest_days: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,19 +97,6 @@ class TeamReport:
     @property
     def bank_difference(self) -> Money | None:
         return None if self.bank_closing is None else self.bank_closing - self.ledger_bank
-
-
-def parse_month(text: str) -> date:
-    """'2026-11' → 2026-11-01; a ValueError with a clear message otherwise."""
-    try:
-        year, month = text.split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError
-        return date(int(year), int(month), 1)
-    except ValueError:
-        raise ValueError(
-            f"maand {text!r} is geen geldige maand; schrijf bijvoorbeeld 2026-11"
-        ) from None
 
 
 def _months(last: date, count: int) -> list[date]:
@@ -181,72 +165,6 @@ def _trend(
     return tuple(trend)
 
 
-def _bucket(days: int, buckets: Sequence[tuple[int, int | None, str]]) -> str:
-    for low, high, label in buckets:
-        if days >= low and (high is None or days <= high):
-            return label
-    return buckets[0][2]
-
-
-def ageing(
-    items: Sequence[tuple[int, Money]], buckets: Sequence[tuple[int, int | None, str]]
-) -> Ageing:
-    """Count, sum and buckets of `items`, each (age in days, amount)."""
-    counts = dict.fromkeys((label for _, _, label in buckets), 0)
-    for days, _ in items:
-        counts[_bucket(days, buckets)] += 1
-    return Ageing(
-        count=len(items),
-        total=sum((amount for _, amount in items), ZERO),
-        buckets=tuple(counts.items()),
-        oldest_days=max((days for days, _ in items), default=None),
-    )
-
-
-def outstanding_advances(
-    postings: Iterable[tuple[str, date, Decimal]], as_of: date
-) -> list[tuple[int, Money]]:
-    """(age in days, amount) of every advance outstanding on `as_of`; its age counts
-    from the first draw since the household last owed nothing."""
-    balance: dict[str, Decimal] = defaultdict(Decimal)
-    since: dict[str, date] = {}
-    for code, day, amount in postings:
-        before = balance[code]
-        balance[code] = before + amount
-        if before <= 0 < balance[code]:
-            since[code] = day
-    return [
-        ((as_of - since[code]).days, Money(amount))
-        for code, amount in sorted(balance.items())
-        if amount > 0
-    ]
-
-
-def buffer_days(vat: Decimal, outflow: Decimal) -> int | None:
-    """Whole days the vat lasts at the pace of the last `OUTFLOW_DAYS` days (rounded
-    down, in cents); None when nothing was paid out."""
-    if vat <= 0:
-        return 0
-    if outflow <= 0:
-        return None
-    cents = int(vat * 100)
-    return (cents * OUTFLOW_DAYS) // int(outflow * 100)
-
-
-def lowest_tenth(values: Sequence[int]) -> int | None:
-    """The value a tenth of `values` is at or below (nearest rank), None when empty."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) // 10))  # ceil(n / 10)
-    return ordered[rank - 1]
-
-
-def median_days(values: Sequence[int]) -> int | None:
-    """The median, rounded down to whole days; None when there are none."""
-    return None if not values else int(statistics.median_low(values))
-
-
 def _buffers(
     uow: UnitOfWork, as_of: date, team: str | None
 ) -> tuple[int, int, int | None, int | None]:
@@ -274,10 +192,14 @@ def _late_payers(
     payers = q.income_payers(uow, {household for household, _, _ in signals})
     late: dict[str, list[int]] = defaultdict(list)
     for household, key, closed in signals:
-        income_id, expected = key.split(":")[-2:]
+        parts = key.rsplit(":", 2)
+        try:
+            income_id, due = parts[-2], date.fromisoformat(parts[-1])
+        except (IndexError, ValueError):
+            continue  # not an "inkomen te laat" key as the planner writes it
         payer = payers.get((household, income_id), income_id)
         until = min(closed, as_of) if closed else as_of
-        late[payer].append((until - date.fromisoformat(expected)).days)
+        late[payer].append((until - due).days)
     rows = [LatePayer(p, len(d), median_days(d) or 0) for p, d in late.items()]
     return tuple(sorted(rows, key=lambda r: (-r.count, -r.median_days_late, r.payer)))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from huishoudboekje.services.reports import Ageing, MonthTrend, TeamReport
+from huishoudboekje.services.reports import MonthTrend, TeamReport
+from huishoudboekje.services.reports_figures import Ageing
 
 
 def report_as_json(report: TeamReport) -> dict[str, Any]:

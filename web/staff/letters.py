@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.letters import NoAddressError, letters_pdf, month_letter_of
-from huishoudboekje.services.reports import parse_month
+from huishoudboekje.services.reports_figures import parse_month
 from web import access
 from web.access import staff_only
 from web.letters import letters_html

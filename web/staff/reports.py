@@ -11,10 +11,10 @@ from flask import Response, abort, render_template, request
 
 from huishoudboekje.services.reports import (
     TeamReport,
-    parse_month,
     staff_team_of,
     team_report_of,
 )
+from huishoudboekje.services.reports_figures import parse_month
 from huishoudboekje.services.reports_json import report_csv_rows
 from huishoudboekje.services.user_accounts import Role
 from web import access
