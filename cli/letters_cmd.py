@@ -23,12 +23,20 @@ from cli.engine_scope import database_engine
 from cli.night_common import iso_date
 from cli.report_cmd import month_argument
 from huishoudboekje.services.household_status import UnknownHouseholdError
-from huishoudboekje.services.letters import NoAddressError, letters_pdf, month_letters_of
+from huishoudboekje.services.letters import (
+    NoAddressError,
+    joined_pdf,
+    letters_pdf,
+    month_letters_of,
+)
 from web.letters import letters_html
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+# WeasyPrint keeps a whole document in memory (about 2.5 GB for 1,000 letters in one
+# go): render parts of this many letters and join them (services.letters.joined_pdf)
+LETTERS_PER_PART = 50
 
 
 def register(subparsers: Any) -> None:
@@ -71,7 +79,12 @@ def run_letters(args: argparse.Namespace) -> int:
     if not batch.letters:
         print(f"hhb letters: geen brieven voor {args.month:%Y-%m}; niets geschreven")
         return EXIT_OK
-    pdf = letters_pdf(letters_html(batch.letters))
+    letters = batch.letters
+    parts = (
+        letters_pdf(letters_html(letters[i : i + LETTERS_PER_PART]))
+        for i in range(0, len(letters), LETTERS_PER_PART)
+    )
+    pdf = joined_pdf(parts)
     partial = args.output.with_name(args.output.name + ".part")
     partial.write_bytes(pdf)
     os.replace(partial, args.output)  # a reader never sees half a file

@@ -11,13 +11,14 @@ turns that HTML into PDF (WeasyPrint, `adapters/pdf.py`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 
 from huishoudboekje.adapters.pdf import html_to_pdf
+from huishoudboekje.adapters.pdf_join import join_for_duplex
 from huishoudboekje.adapters.persistence.context import HouseholdContext
 from huishoudboekje.adapters.persistence.tables import HouseholdRow, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
@@ -189,6 +190,11 @@ def month_letters(
 def letters_pdf(html: str) -> bytes:
     """The PDF of the letters' HTML (WeasyPrint; only local files and inline data)."""
     return html_to_pdf(html)
+
+
+def joined_pdf(parts: Iterable[bytes]) -> bytes:
+    """The PDFs of several batches of letters as one, each batch on an odd page."""
+    return join_for_duplex(parts)
 
 
 # the doors for entry points that hold an engine (the web, `hhb letters`)
