@@ -12,9 +12,10 @@ anything else. How to print: docs/reports.md, "Brieven per post printen".
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from huishoudboekje.services.letters import (
     joined_pdf,
     letters_pdf,
     month_letters_of,
+    record_printed_of,
 )
 from web.letters import letters_html
 
@@ -58,6 +60,11 @@ def register(subparsers: Any) -> None:
     letters.set_defaults(func=run_letters)
 
 
+def _actor() -> str:
+    user = os.environ.get("SUDO_USER") or getpass.getuser()
+    return f"operator {user} (hhb letters)"
+
+
 def run_letters(args: argparse.Namespace) -> int:
     """Write the letters of `--month` to `--output`; say how many and who got none."""
     today = args.date or datetime.now(AMSTERDAM).date()
@@ -71,6 +78,9 @@ def run_letters(args: argparse.Namespace) -> int:
     try:
         with database_engine(args) as engine:
             batch = month_letters_of(engine, args.month, today, args.household)
+            if batch.letters:
+                codes = [letter.household.code for letter in batch.letters]
+                record_printed_of(engine, codes, args.month, _actor(), datetime.now(UTC))
     except (UnknownHouseholdError, NoAddressError) as exc:
         print(f"hhb letters: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

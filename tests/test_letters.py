@@ -25,7 +25,11 @@ from sqlalchemy import Engine, select
 
 from cli import letters_cmd
 from cli.main import main as hhb
-from huishoudboekje.adapters.persistence import UnitOfWork, load_households, open_database
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    load_households,
+    open_database,
+)
 from huishoudboekje.adapters.persistence.tables import (
     JournalEntryRow,
     PostingRow,
@@ -258,7 +262,8 @@ def test_hhb_letters_refuses_bad_input_in_one_line(
     assert not out.exists()
 
 
-def test_staff_download_one_households_letter(engine: Engine, demo: str) -> None:
+def test_staff_download_one_households_letter(engine: Engine, demo: str, pdf: PdfReader) -> None:
+    """(`pdf`: `hhb letters` ran first, its audit events are there too.)"""
     with UnitOfWork(engine) as uow:
         create_user(
             uow,

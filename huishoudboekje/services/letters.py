@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
 
 from huishoudboekje.adapters.pdf import html_to_pdf
 from huishoudboekje.adapters.pdf_join import join_for_duplex
+from huishoudboekje.adapters.persistence.audit import record_audit
 from huishoudboekje.adapters.persistence.context import HouseholdContext
 from huishoudboekje.adapters.persistence.tables import HouseholdRow, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
@@ -197,6 +198,25 @@ def joined_pdf(parts: Iterable[bytes]) -> bytes:
     return join_for_duplex(parts)
 
 
+def record_printed(
+    uow: UnitOfWork, codes: Sequence[str], month: date, actor: str, now: datetime
+) -> None:
+    """Write to the audit log that letters about `month` were made for `codes` (a
+    letter is personal data on paper: who printed whose, and when), and commit."""
+    for code in codes:
+        record_audit(
+            uow,
+            actor=actor,
+            action="letter.print",
+            object_type="household",
+            object_id=code,
+            after={"month": f"{month:%Y-%m}"},
+            at=now,
+        )
+    uow.commit()
+
+
 # the doors for entry points that hold an engine (the web, `hhb letters`)
+record_printed_of = on_engine(record_printed)
 month_letter_of = on_engine(month_letter)
 month_letters_of = on_engine(month_letters)

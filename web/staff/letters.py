@@ -9,7 +9,12 @@ from flask import Response, abort, flash, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.services.household_status import UnknownHouseholdError
-from huishoudboekje.services.letters import NoAddressError, letters_pdf, month_letter_of
+from huishoudboekje.services.letters import (
+    NoAddressError,
+    letters_pdf,
+    month_letter_of,
+    record_printed_of,
+)
 from huishoudboekje.services.reports_figures import parse_month
 from web import access
 from web.access import staff_only
@@ -45,6 +50,8 @@ def household_letter(code: str) -> Response | BaseResponse:
         flash("Dit huishouden heeft geen postadres. Vul het adres in om een brief te maken.")
         return redirect(url_for("staff.household", code=code))
     pdf = letters_pdf(letters_html([letter]))
+    actor = access.current().username
+    record_printed_of(access.engine(), [code], month, actor, access.settings().now())
     name = f"brief-{code}-{month:%Y-%m}.pdf"
     return Response(
         pdf,
