@@ -12,7 +12,6 @@ anything else. How to print: docs/reports.md, "Brieven per post printen".
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from datetime import UTC, datetime
@@ -23,6 +22,7 @@ from zoneinfo import ZoneInfo
 from cli.engine_scope import database_engine
 from cli.night_common import iso_date
 from cli.report_cmd import month_argument
+from cli.view_log import log_reads, operator
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.letters import (
     NoAddressError,
@@ -60,11 +60,6 @@ def register(subparsers: Any) -> None:
     letters.set_defaults(func=run_letters)
 
 
-def _actor() -> str:
-    user = os.environ.get("SUDO_USER") or getpass.getuser()
-    return f"operator {user} (hhb letters)"
-
-
 def run_letters(args: argparse.Namespace) -> int:
     """Write the letters of `--month` to `--output`; say how many and who got none."""
     today = args.date or datetime.now(AMSTERDAM).date()
@@ -80,7 +75,9 @@ def run_letters(args: argparse.Namespace) -> int:
             batch = month_letters_of(engine, args.month, today, args.household)
             if batch.letters:
                 codes = [letter.household.code for letter in batch.letters]
-                record_printed_of(engine, codes, args.month, _actor(), datetime.now(UTC))
+                log_reads(engine, codes, "hhb letters")  # the view log (issue 20.2)
+                actor = f"{operator()} (hhb letters)"
+                record_printed_of(engine, codes, args.month, actor, datetime.now(UTC))
     except (UnknownHouseholdError, NoAddressError) as exc:
         print(f"hhb letters: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

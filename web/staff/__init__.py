@@ -3,6 +3,7 @@
 One blueprint, its routes registered by one module per concern: `caseload` (the
 list of households, a household's page, invite links), `household_rules` (adding
 and editing a household, its incomes, charges and reserves, ending them),
+`charge_pauses` (pausing a charge, a temporary amount, a total),
 `worklists` (signals, unknown credits, returned payments), `approvals` (four-eyes
 changes and households' requests), `audit` (the audit log), `reports` (the team
 dashboard) and `letters` (a household's letter by post as PDF). Endpoint names are
@@ -20,8 +21,10 @@ from web.staff import (  # noqa: E402
     approvals,
     audit,
     caseload,
+    charge_pauses,
     household_rules,
     letters,
+    need_to_know,
     reports,
     worklists,
 )
@@ -31,8 +34,10 @@ __all__ = [
     "audit",
     "bp",
     "caseload",
+    "charge_pauses",
     "household_rules",
     "letters",
+    "need_to_know",
     "reports",
     "worklists",
 ]
