@@ -275,6 +275,7 @@ def test_staff_download_one_households_letter(engine: Engine, demo: str, pdf: Pd
             household=None,
             password=PASSWORD,
             now=datetime(2026, 12, 1, 9, tzinfo=UTC),
+            team="Team Noord",  # the demo's team: need-to-know lets her see its households
         )
         code = post_households(uow, MONTH)[0]
     app = make_app(demo, HHB_TODAY=PRINTED.isoformat())
