@@ -21,6 +21,8 @@ COMMAND_MODULES = (
     "cli.privacy_cmd",
     "cli.export_cmd",
     "cli.reconcile_cmd",
+    "cli.report_cmd",
+    "cli.letters_cmd",
 )
 
 EXIT_OK = 0

@@ -271,7 +271,19 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("GET", "/bekeken", "household", "/bekeken", {}),
     ("GET", "/medewerker/inzagelog", "view_log", "/medewerker/inzagelog", {}),
     ("GET", "/medewerker/instellingen", "settings", "/medewerker/instellingen", {}),
+    # the team dashboard (issue 21): teamleider (approver) and admin only
+    ("GET", "/medewerker/rapportage", "lead", "/medewerker/rapportage", {}),
+    ("GET", "/medewerker/rapportage.csv", "lead", "/medewerker/rapportage.csv", {}),
+    # a household's letter by post (issue 21), for every staff member
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/brief.pdf",
+        "staff",
+        "/medewerker/huishouden/{code}/brief.pdf?maand=2026-02",
+        {},
+    ),
 ]
+LEADS = {"tom", "ada"}
 
 
 def _allowed(audience: str, role: str) -> bool:
@@ -285,6 +297,8 @@ def _allowed(audience: str, role: str) -> bool:
         return role in {"ada", "fien"}
     if audience == "admin":
         return role == "ada"
+    if audience == "lead":
+        return role in LEADS
     return role in STAFF
 
 

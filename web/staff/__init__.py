@@ -5,7 +5,8 @@ list of households, a household's page, invite links), `household_rules` (adding
 and editing a household, its incomes, charges and reserves, ending them),
 `charge_pauses` (pausing a charge, a temporary amount, a total),
 `worklists` (signals, unknown credits, returned payments), `approvals` (four-eyes
-changes and households' requests) and `audit` (the audit log). Endpoint names are
+changes and households' requests), `audit` (the audit log), `reports` (the team
+dashboard) and `letters` (a household's letter by post as PDF). Endpoint names are
 `staff.<view>` whichever module holds the view.
 """
 
@@ -23,8 +24,10 @@ from web.staff import (  # noqa: E402
     charge_pauses,
     exit,
     household_rules,
+    letters,
     need_to_know,
     reconciliation,
+    reports,
     worklists,
 )
 
@@ -36,7 +39,9 @@ __all__ = [
     "charge_pauses",
     "exit",
     "household_rules",
+    "letters",
     "need_to_know",
     "reconciliation",
+    "reports",
     "worklists",
 ]
