@@ -27,7 +27,16 @@ from enum import StrEnum
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence import UnitOfWork, load_gemeente, load_household
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    load_gemeente,
+    load_household,
+    load_households,
+)
+from huishoudboekje.adapters.persistence.approvals import (
+    get_change_request,
+    get_household_request,
+)
 from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.adapters.persistence.view_log_repo import ViewEvent, append_view, load_views
 from huishoudboekje.services.user_accounts import ROLE_NAMES_NL, Role
@@ -39,9 +48,12 @@ __all__ = [
     "ViewEvent",
     "Viewer",
     "household_access",
+    "household_of_change",
+    "household_of_request",
     "household_team",
     "household_viewers",
     "other_team_openings",
+    "own_team_codes",
     "record_view",
     "record_views",
     "staff_team",
@@ -87,6 +99,29 @@ def household_access(uow: UnitOfWork, *, username: str, role: Role, code: str) -
     if role.sees_every_team or team == staff_team(uow, username):
         return HouseholdAccess.OWN_TEAM
     return HouseholdAccess.OTHER_TEAM
+
+
+def own_team_codes(uow: UnitOfWork, *, username: str, role: Role) -> frozenset[str] | None:
+    """The households `username` (in `role`) sees without giving a reason, for lists
+    (caseload, worklists, requests, approvals); None: every household (a beheerder)."""
+    if not role.sees_household_data:
+        return frozenset()
+    if role.sees_every_team:
+        return None
+    team = staff_team(uow, username)
+    return frozenset(h.code for h in load_households(uow) if h.team == team)
+
+
+def household_of_request(uow: UnitOfWork, request_id: int) -> str | None:
+    """The household that made request `request_id`, or None for an unknown id."""
+    found = get_household_request(uow, request_id)
+    return None if found is None else found.household
+
+
+def household_of_change(uow: UnitOfWork, change_id: int) -> str | None:
+    """The household a four-eyes change `change_id` is about, or None for an unknown id."""
+    found = get_change_request(uow, change_id)
+    return None if found is None else found.household
 
 
 def record_view(

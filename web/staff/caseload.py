@@ -22,6 +22,7 @@ from web.access import staff_only
 from web.charts import buffer_chart
 from web.sentences import difference_sentence
 from web.staff import bp
+from web.staff.need_to_know import visible_codes
 from web.user_errors import back_to
 
 LEDGER_ROWS = 60
@@ -38,10 +39,12 @@ def caseload() -> str:
     (pay again or close)."""
     query = request.args.get("q", "").strip()[:100]
     page = caseload_page(access.engine(), access.settings().today(), query)
+    shown = visible_codes()  # need-to-know: the own team's (and those opened with a reason)
+    rows = [r for r in page.rows if shown is None or r.household.code in shown]
     sort = "buffer" if request.args.get("sorteer") == "buffer" else ""
     return render_template(
         "staff/caseload.html",
-        rows=by_buffer_days(page.rows) if sort else page.rows,
+        rows=by_buffer_days(rows) if sort else rows,
         sort=sort,
         query=query,
         requests_new=page.requests_new,

@@ -1,0 +1,77 @@
+"""Review of issue 20 (need-to-know, view log, purge) by a privacy officer's eyes:
+routes that show or change one household's data without its code in the URL, and
+personal data a purge leaves behind."""
+
+from __future__ import annotations
+
+from huishoudboekje.adapters.persistence import UnitOfWork
+from huishoudboekje.adapters.persistence.approvals import (
+    list_change_requests,
+    list_household_requests,
+)
+from huishoudboekje.adapters.persistence.view_log_repo import load_views
+from tests.test_need_to_know import NOORD, ZUID, teams  # noqa: F401
+from tests.web_fixtures import WebEnv
+
+REASON = "bril voor Pietje de Vries"
+
+
+def _ask(env: WebEnv) -> int:
+    """Fam. de Vries (HH-0002, Team Zuid) asks for an extra payment."""
+    response = env.client("devries").post(
+        "/verzoek", data={"kind": "eenmalige_betaling", "amount": "40", "reason": REASON}
+    )
+    assert response.status_code == 302, response.data
+    with UnitOfWork(env.engine) as uow:
+        return next(r.id for r in list_household_requests(uow) if r.reason == REASON)
+
+
+def _status(env: WebEnv, request_id: int) -> str:
+    with UnitOfWork(env.engine) as uow:
+        return next(r.status for r in list_household_requests(uow) if r.id == request_id)
+
+
+def test_the_caseload_lists_only_the_own_teams_households(teams: WebEnv) -> None:  # noqa: F811
+    page = teams.client("mira").get("/medewerker/").get_data(as_text=True)
+    assert NOORD in page
+    assert ZUID not in page and "de Vries" not in page
+    everyone = teams.client("ada").get("/medewerker/").get_data(as_text=True)
+    assert NOORD in everyone and ZUID in everyone
+
+
+def test_another_teams_request_is_neither_listed_nor_answered(teams: WebEnv) -> None:  # noqa: F811
+    request_id = _ask(teams)
+    mira = teams.client("mira")  # Team Noord
+    assert REASON not in mira.get("/medewerker/verzoeken").get_data(as_text=True)
+    assert REASON not in mira.get("/medewerker/werklijsten").get_data(as_text=True)
+    refused = mira.post(
+        f"/medewerker/verzoeken/{request_id}", data={"besluit": "afwijzen", "answer": "nee"}
+    )
+    assert refused.status_code == 403
+    assert _status(teams, request_id) == "nieuw"
+    # its own team answers it
+    mats = teams.client("mats")
+    assert REASON in mats.get("/medewerker/verzoeken").get_data(as_text=True)
+    mats.post(f"/medewerker/verzoeken/{request_id}", data={"besluit": "akkoord"})
+    with UnitOfWork(teams.engine) as uow:
+        [change] = list_change_requests(uow, status="pending")
+    waiting = f"#{change.id} {ZUID}"
+    assert waiting in teams.client("mats").get("/medewerker/goedkeuren").get_data(as_text=True)
+    tom = teams.client("tom")  # teamleider of Team Noord
+    assert waiting not in tom.get("/medewerker/goedkeuren").get_data(as_text=True)
+    decided = tom.post(f"/medewerker/goedkeuren/{change.id}", data={"besluit": "goedkeuren"})
+    assert decided.status_code == 403
+    with UnitOfWork(teams.engine) as uow:
+        assert [c.id for c in list_change_requests(uow, status="pending")] == [change.id]
+    # with a reason, the other team may (and it is in the view log)
+    tom.post(
+        f"/medewerker/huishouden/{ZUID}/toegang",
+        data={"reden": "spoed", "toelichting": "Mats is ziek"},
+    )
+    assert waiting in tom.get("/medewerker/goedkeuren").get_data(as_text=True)
+    decided = tom.post(f"/medewerker/goedkeuren/{change.id}", data={"besluit": "goedkeuren"})
+    assert decided.status_code == 302
+    assert _status(teams, request_id) == "goedgekeurd"
+    with UnitOfWork(teams.engine) as uow:
+        logged = load_views(uow, household=ZUID)
+    assert any(v.actor == "tom" and v.reason == "spoed: Mats is ziek" for v in logged)
