@@ -4,14 +4,21 @@ personal data a purge leaves behind."""
 
 from __future__ import annotations
 
-from huishoudboekje.adapters.persistence import UnitOfWork
+import dataclasses
+from datetime import date
+
+from sqlalchemy import Text, cast, func, select
+
+from huishoudboekje.adapters.persistence import UnitOfWork, load_household, save_household
 from huishoudboekje.adapters.persistence.approvals import (
     list_change_requests,
     list_household_requests,
 )
+from huishoudboekje.adapters.persistence.tables import AuditLogRow, table_of
 from huishoudboekje.adapters.persistence.view_log_repo import load_views
+from huishoudboekje.services.privacy import purge
 from tests.test_need_to_know import NOORD, ZUID, teams  # noqa: F401
-from tests.web_fixtures import WebEnv
+from tests.web_fixtures import WebEnv, web  # noqa: F401
 
 REASON = "bril voor Pietje de Vries"
 
@@ -75,3 +82,26 @@ def test_another_teams_request_is_neither_listed_nor_answered(teams: WebEnv) -> 
     with UnitOfWork(teams.engine) as uow:
         logged = load_views(uow, household=ZUID)
     assert any(v.actor == "tom" and v.reason == "spoed: Mats is ziek" for v in logged)
+
+
+def test_a_purge_leaves_no_request_reason_in_the_audit_log(web: WebEnv) -> None:  # noqa: F811
+    request_id = _ask(web)
+    web.client("mira").post(
+        f"/medewerker/verzoeken/{request_id}", data={"besluit": "afwijzen", "answer": REASON}
+    )
+    with UnitOfWork(web.engine) as uow:
+        household = load_household(uow, ZUID)
+        assert household is not None
+        save_household(uow, dataclasses.replace(household, end=date(2026, 3, 31)))
+        uow.commit()
+    report = purge(web.engine, date(2035, 1, 1), actor="test")
+    assert [p.code for p in report.purged] == [ZUID]
+    audit = table_of(AuditLogRow)
+    with web.engine.connect() as connection:
+        left = connection.execute(
+            select(audit.c.action, audit.c.object_id).where(
+                func.lower(cast(audit.c.before, Text)).like("%pietje%")
+                | func.lower(cast(audit.c.after, Text)).like("%pietje%")
+            )
+        ).all()
+    assert left == []
