@@ -5,6 +5,9 @@ personal data a purge leaves behind."""
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
+import zipfile
 from datetime import date
 
 from sqlalchemy import Text, cast, func, select
@@ -16,9 +19,9 @@ from huishoudboekje.adapters.persistence.approvals import (
 )
 from huishoudboekje.adapters.persistence.tables import AuditLogRow, table_of
 from huishoudboekje.adapters.persistence.view_log_repo import load_views
-from huishoudboekje.services.privacy import purge
+from huishoudboekje.services.privacy import EXPORT_JSON, export_household, purge
 from tests.test_need_to_know import NOORD, ZUID, teams  # noqa: F401
-from tests.web_fixtures import WebEnv, web  # noqa: F401
+from tests.web_fixtures import TODAY, WebEnv, web  # noqa: F401
 
 REASON = "bril voor Pietje de Vries"
 
@@ -105,3 +108,11 @@ def test_a_purge_leaves_no_request_reason_in_the_audit_log(web: WebEnv) -> None:
             )
         ).all()
     assert left == []
+
+
+def test_the_inzage_export_holds_the_view_log(web: WebEnv) -> None:  # noqa: F811
+    """AVG art. 15 and issue 20.4: the export names who looked at the household's data."""
+    assert web.client("mira").get(f"/medewerker/huishouden/{NOORD}").status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(export_household(web.engine, NOORD, TODAY, actor="ada")))
+    data = json.loads(archive.read(EXPORT_JSON))
+    assert [(v["actor"], v["household"]) for v in data["view_log"]] == [("mira", NOORD)]

@@ -24,6 +24,7 @@ from huishoudboekje.adapters.persistence.nightly_tables import (
     PaymentInstructionRow,
     SignalRow,
 )
+from huishoudboekje.adapters.persistence.privacy_tables import ViewLogRow
 from huishoudboekje.adapters.persistence.tables import (
     AuditLogRow,
     EngineStateRow,
@@ -69,6 +70,7 @@ _NOTE = table_of(SignalNoteRow)
 _USER = table_of(UserRow)
 _INVITE = table_of(InviteRow)
 _ATTEMPT = table_of(LoginAttemptRow)
+_VIEWS = table_of(ViewLogRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +316,10 @@ def household_records(uow: UnitOfWork, code: str) -> dict[str, list[dict[str, An
             for r in run(select(_INVITE).where(_INVITE.c.user_id.in_(user_ids)))
         ],
         "engine_state": _rows(run(select(_STATE).where(_STATE.c.household == code))),
+        # who at the gemeente looked at the household's data (AVG art. 15: recipients)
+        "view_log": _rows(
+            run(select(_VIEWS).where(_VIEWS.c.household == code).order_by(_VIEWS.c.id))
+        ),
     }
     return tables
 
