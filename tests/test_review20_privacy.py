@@ -17,8 +17,11 @@ from huishoudboekje.adapters.persistence.approvals import (
     list_change_requests,
     list_household_requests,
 )
+from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.adapters.persistence.tables import AuditLogRow, table_of
 from huishoudboekje.adapters.persistence.view_log_repo import load_views
+from huishoudboekje.domain.signals import Severity, Signal, SignalKind
+from huishoudboekje.services.night_worklists import night_signals
 from huishoudboekje.services.privacy import EXPORT_JSON, export_household, purge
 from tests.test_need_to_know import NOORD, ZUID, teams  # noqa: F401
 from tests.web_fixtures import TODAY, WebEnv, web  # noqa: F401
@@ -116,3 +119,21 @@ def test_the_inzage_export_holds_the_view_log(web: WebEnv) -> None:  # noqa: F81
     archive = zipfile.ZipFile(io.BytesIO(export_household(web.engine, NOORD, TODAY, actor="ada")))
     data = json.loads(archive.read(EXPORT_JSON))
     assert [(v["actor"], v["household"]) for v in data["view_log"]] == [("mira", NOORD)]
+
+
+def test_closing_another_teams_stored_signal_is_refused_whatever_the_form_says(
+    teams: WebEnv,  # noqa: F811
+) -> None:
+    """The form's `huishouden` is only where to go back to: the signal's own household
+    decides, so naming the own team's household does not close another team's signal."""
+    key = f"review20:{ZUID}"
+    signal = Signal(SignalKind.INCOME_LATE, ZUID, Severity.HIGH, "te laat", key)
+    with UnitOfWork(teams.engine) as uow:
+        upsert_signals(uow, [signal], TODAY, "night")
+        uow.commit()
+    closed = teams.client("mira").post(
+        "/medewerker/signalen/afhandelen", data={"huishouden": NOORD, "key": key, "note": "x"}
+    )
+    assert closed.status_code == 403
+    with UnitOfWork(teams.engine) as uow:
+        assert [s.status for s in night_signals(uow) if s.key == key] == ["open"]

@@ -37,6 +37,7 @@ from huishoudboekje.adapters.persistence.approvals import (
     get_change_request,
     get_household_request,
 )
+from huishoudboekje.adapters.persistence.signal_repo import signal_household
 from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.adapters.persistence.view_log_repo import ViewEvent, append_view, load_views
 from huishoudboekje.services.user_accounts import ROLE_NAMES_NL, Role
@@ -50,6 +51,7 @@ __all__ = [
     "household_access",
     "household_of_change",
     "household_of_request",
+    "household_of_signal",
     "household_team",
     "household_viewers",
     "other_team_openings",
@@ -122,6 +124,11 @@ def household_of_change(uow: UnitOfWork, change_id: int) -> str | None:
     """The household a four-eyes change `change_id` is about, or None for an unknown id."""
     found = get_change_request(uow, change_id)
     return None if found is None else found.household
+
+
+def household_of_signal(uow: UnitOfWork, key: str) -> str | None:
+    """The household of stored signal `key`, or None for an unknown key."""
+    return signal_household(uow, key)
 
 
 def record_view(

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.domain.night_signals import suspense_severity
+from huishoudboekje.services.access_control import household_of_signal
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.household_requests import REQUEST_KINDS
 from huishoudboekje.services.nightly import AssignedCredit
@@ -194,7 +195,8 @@ def acknowledge(code: str) -> BaseResponse:
 def acknowledge_stored() -> BaseResponse:
     """Close a stored signal of the nightly run with a note."""
     code = request.form.get("huishouden", "")
-    require_household(code or None)
+    # the signal's own household decides (the form's only says where to go back to)
+    require_household(household_of_signal(access.reads(), request.form.get("key", "")))
     known = household_known(access.engine(), code)
     back = url_for("staff.household", code=code) if known else url_for("staff.worklists")
     back_to(back)
