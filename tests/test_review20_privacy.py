@@ -7,9 +7,13 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import re
 import zipfile
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
+import pytest
 from sqlalchemy import Text, cast, func, select
 
 from huishoudboekje.adapters.persistence import UnitOfWork, load_household, save_household
@@ -19,10 +23,13 @@ from huishoudboekje.adapters.persistence.approvals import (
 )
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.adapters.persistence.tables import AuditLogRow, table_of
+from huishoudboekje.adapters.persistence.user_repo import find_user, update_user
 from huishoudboekje.adapters.persistence.view_log_repo import load_views
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 from huishoudboekje.services.night_worklists import night_signals
 from huishoudboekje.services.privacy import EXPORT_JSON, export_household, purge
+from scheduler.context import NightPaths
+from tests.staff_gemeente import camt, import_and_book, staff_web, toeslag
 from tests.test_need_to_know import NOORD, ZUID, teams  # noqa: F401
 from tests.web_fixtures import TODAY, WebEnv, web  # noqa: F401
 
@@ -137,3 +144,48 @@ def test_closing_another_teams_stored_signal_is_refused_whatever_the_form_says(
     assert closed.status_code == 403
     with UnitOfWork(teams.engine) as uow:
         assert [s.status for s in night_signals(uow) if s.key == key] == ["open"]
+
+
+@pytest.fixture
+def credits(db_url: str, tmp_path: Path) -> Iterator[WebEnv]:
+    """Two unknown credits on the worklist of a gemeente with staff member mira."""
+    made = staff_web(db_url, tmp_path, date(2026, 2, 21))
+    paths = NightPaths.under(tmp_path / "var")
+    paths.create()
+    feb = date(2026, 2, 20)
+    found = [toeslag(feb, "154.00", "0958.610.934", "F1"), toeslag(feb, "400.00", "", "J1")]
+    import_and_book(made.engine, paths, feb, camt(tmp_path / "in", feb, "1000.00", found))
+    yield made
+    made.engine.dispose()
+
+
+def test_another_team_neither_assigns_a_credit_nor_teaches_its_term(credits: WebEnv) -> None:
+    mira = credits.client("mira")
+    page = mira.get("/medewerker/werklijsten").get_data(as_text=True)
+    first, second = re.findall(r"/medewerker/transacties/(\d+)/toewijzen", page)
+    done = mira.post(
+        f"/medewerker/transacties/{first}/toewijzen",
+        data={"household": NOORD, "income": "zorgtoeslag"},
+    )
+    assert done.status_code == 302
+    # now HH-0001 is Team Noord's and mira moves to Team Zuid
+    with UnitOfWork(credits.engine) as uow:
+        household = load_household(uow, NOORD)
+        assert household is not None
+        save_household(uow, dataclasses.replace(household, team="Team Noord"))
+        user = find_user(uow, "mira")
+        assert user is not None
+        update_user(uow, user.id, team="Team Zuid")
+        uow.commit()
+    refused = mira.post(
+        f"/medewerker/transacties/{second}/toewijzen",
+        data={"household": NOORD, "income": "zorgtoeslag"},
+    )
+    assert refused.status_code == 403
+    taught = mira.post(f"/medewerker/transacties/{first}/zoekterm", data={"term": "0958610934"})
+    assert taught.status_code == 403
+    with UnitOfWork(credits.engine) as uow:
+        household = load_household(uow, NOORD)
+        assert household is not None
+        income = next(i for i in household.incomes if i.id == "zorgtoeslag")
+    assert not any("958610934" in t.replace(".", "") for t in income.terms)

@@ -38,6 +38,7 @@ from huishoudboekje.adapters.persistence.approvals import (
     get_household_request,
 )
 from huishoudboekje.adapters.persistence.signal_repo import signal_household
+from huishoudboekje.adapters.persistence.transaction_repo import transaction
 from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.adapters.persistence.view_log_repo import ViewEvent, append_view, load_views
 from huishoudboekje.services.user_accounts import ROLE_NAMES_NL, Role
@@ -52,6 +53,7 @@ __all__ = [
     "household_of_change",
     "household_of_request",
     "household_of_signal",
+    "household_of_transaction",
     "household_team",
     "household_viewers",
     "other_team_openings",
@@ -129,6 +131,12 @@ def household_of_change(uow: UnitOfWork, change_id: int) -> str | None:
 def household_of_signal(uow: UnitOfWork, key: str) -> str | None:
     """The household of stored signal `key`, or None for an unknown key."""
     return signal_household(uow, key)
+
+
+def household_of_transaction(uow: UnitOfWork, transaction_id: int) -> str | None:
+    """The household bank transaction `transaction_id` was assigned to, or None."""
+    found = transaction(uow, transaction_id)
+    return None if found is None else found.household
 
 
 def record_view(

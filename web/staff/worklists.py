@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.domain.night_signals import suspense_severity
-from huishoudboekje.services.access_control import household_of_signal
+from huishoudboekje.services.access_control import household_of_signal, household_of_transaction
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.household_requests import REQUEST_KINDS
 from huishoudboekje.services.nightly import AssignedCredit
@@ -116,6 +116,7 @@ def teach(tx_id: int) -> BaseResponse:
     it changes no money rule; audit-logged)."""
     back = url_for("staff.worklists", termen=tx_id, _anchor="termen")
     back_to(back, "Zoekterm niet toegevoegd: {}")
+    require_household(household_of_transaction(access.reads(), tx_id))
     term = request.form.get("term", "")
     done = teach_credit_term(
         access.engine(),
