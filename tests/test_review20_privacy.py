@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Text, cast, func, select
 
+from cli.main import main
 from huishoudboekje.adapters.persistence import UnitOfWork, load_household, save_household
 from huishoudboekje.adapters.persistence.approvals import (
     list_change_requests,
@@ -189,3 +190,28 @@ def test_another_team_neither_assigns_a_credit_nor_teaches_its_term(credits: Web
         assert household is not None
         income = next(i for i in household.incomes if i.id == "zorgtoeslag")
     assert not any("958610934" in t.replace(".", "") for t in income.terms)
+
+
+def test_after_a_purge_the_pages_and_the_plan_still_work(web: WebEnv) -> None:  # noqa: F811
+    _ask(web)
+    with UnitOfWork(web.engine) as uow:
+        household = load_household(uow, ZUID)
+        assert household is not None
+        save_household(uow, dataclasses.replace(household, end=date(2026, 3, 31)))
+        uow.commit()
+    assert [p.code for p in purge(web.engine, date(2035, 1, 1), actor="test").purged] == [ZUID]
+    ada = web.client("ada")
+    for path in (
+        "/medewerker/",
+        f"/medewerker/huishouden/{ZUID}",
+        f"/medewerker/huishouden/{ZUID}/grafiek.svg",
+        f"/medewerker/huishouden/{ZUID}/bewerken",
+        "/medewerker/werklijsten",
+        "/medewerker/verzoeken",
+        "/medewerker/audit",
+        f"/medewerker/inzagelog?huishouden={ZUID}",
+    ):
+        assert ada.get(path).status_code == 200, path
+    url = web.db_url
+    assert main(["status", ZUID, "--database", url, "--date", TODAY.isoformat()]) == 0
+    assert main(["plan", "--date", TODAY.isoformat(), "--database", url]) == 0
