@@ -29,6 +29,7 @@ from cli.night_common import (
     night_paths,
     progress_bar,
 )
+from cli.view_log import log_reads
 from huishoudboekje.services.database import Engine
 from huishoudboekje.services.night_history import night_run_list, signal_list
 from huishoudboekje.services.night_runs import charges_due_between, is_configured
@@ -184,7 +185,14 @@ def _print_outcome(outcome: NightOutcome) -> None:
 def run_signals(args: argparse.Namespace) -> int:
     """`hhb signals`: the open signals (with --all the closed ones too)."""
     today = args.date or datetime.now(AMSTERDAM).date()
-    items = _listing(args, lambda engine: signal_list(engine, include_closed=args.all, today=today))
+
+    def read(engine: Engine) -> list[dict[str, Any]]:
+        found = signal_list(engine, include_closed=args.all, today=today)
+        # a household's signals are a read of its data (issue 20.2)
+        log_reads(engine, (i["household"] for i in found if i["household"]), "hhb signals")
+        return found
+
+    items = _listing(args, read)
     if items is None:
         return EXIT_OK
     if not items:

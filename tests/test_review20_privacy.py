@@ -215,3 +215,19 @@ def test_after_a_purge_the_pages_and_the_plan_still_work(web: WebEnv) -> None:  
     url = web.db_url
     assert main(["status", ZUID, "--database", url, "--date", TODAY.isoformat()]) == 0
     assert main(["plan", "--date", TODAY.isoformat(), "--database", url]) == 0
+
+
+def test_hhb_signals_is_in_the_view_log(
+    web: WebEnv,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`hhb signals` prints what is going on with each household: a staff read (20.2)."""
+    signal = Signal(SignalKind.INCOME_LATE, ZUID, Severity.HIGH, "te laat", f"review20:{ZUID}")
+    with UnitOfWork(web.engine) as uow:
+        upsert_signals(uow, [signal], TODAY, "night")
+        uow.commit()
+    assert main(["signals", "--database", web.db_url, "--json"]) == 0
+    assert ZUID in capsys.readouterr().out
+    with UnitOfWork(web.engine) as uow:
+        logged = [(v.household, v.what, v.via) for v in load_views(uow)]
+    assert logged == [(ZUID, "hhb signals", "cli")]
