@@ -10,14 +10,19 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Text, cast, func, select
 
 from cli.main import main
-from huishoudboekje.adapters.persistence import UnitOfWork, load_household, save_household
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    load_household,
+    record_audit,
+    save_household,
+)
 from huishoudboekje.adapters.persistence.approvals import (
     list_change_requests,
     list_household_requests,
@@ -231,3 +236,35 @@ def test_hhb_signals_is_in_the_view_log(
     with UnitOfWork(web.engine) as uow:
         logged = [(v.household, v.what, v.via) for v in load_views(uow)]
     assert logged == [(ZUID, "hhb signals", "cli")]
+
+
+def test_the_audit_log_shows_another_teams_household_only_with_a_reason(
+    teams: WebEnv,  # noqa: F811
+) -> None:
+    """The audit page shows each change's fields (IBANs, payees, a request's reason):
+    the same need-to-know as the household's own page."""
+    _ask(teams)  # HH-0002's request, its reason in the audit event (object_id: its id)
+    with UnitOfWork(teams.engine) as uow:
+        record_audit(
+            uow,
+            actor="mats",
+            action="household.update",
+            object_type="household",
+            object_id=ZUID,
+            before={"iban": "NL01OUD0000000001"},
+            after={"iban": "NL02NIEUW000000002"},
+            at=datetime(2026, 3, 1, tzinfo=UTC),
+        )
+        uow.commit()
+    mira = teams.client("mira")  # Team Noord
+    page = mira.get("/medewerker/audit").get_data(as_text=True)
+    assert "NL02NIEUW000000002" not in page and REASON not in page
+    for who in ("mats", "ada"):
+        page = teams.client(who).get("/medewerker/audit").get_data(as_text=True)
+        assert "NL02NIEUW000000002" in page and REASON in page, who
+    mira.post(
+        f"/medewerker/huishouden/{ZUID}/toegang",
+        data={"reden": "waarneming", "toelichting": "ik vervang Mats"},
+    )
+    page = mira.get("/medewerker/audit").get_data(as_text=True)
+    assert "NL02NIEUW000000002" in page and REASON in page
