@@ -38,6 +38,7 @@ from scheduler.context import NightPaths
 from tests.staff_gemeente import camt, import_and_book, staff_web, toeslag
 from tests.test_need_to_know import NOORD, ZUID, teams  # noqa: F401
 from tests.web_fixtures import TODAY, WebEnv, web  # noqa: F401
+from web.staff import need_to_know
 
 REASON = "bril voor Pietje de Vries"
 
@@ -268,3 +269,28 @@ def test_the_audit_log_shows_another_teams_household_only_with_a_reason(
     )
     page = mira.get("/medewerker/audit").get_data(as_text=True)
     assert "NL02NIEUW000000002" in page and REASON in page
+
+
+def test_a_change_is_not_made_when_its_view_log_row_cannot_be_written(
+    teams: WebEnv,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A POST about a household is logged before it acts: when the view log cannot be
+    written, the request fails with nothing changed (not: changed, then an error page
+    that invites doing it again)."""
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("view log unavailable")
+
+    mira = teams.client("mira")
+    monkeypatch.setattr(need_to_know, "record_view", broken)
+    try:
+        status = mira.post(
+            f"/medewerker/huishouden/{NOORD}/uitnodigen",
+            data={"username": "nieuwlid", "display_name": "Nieuw Lid"},
+        ).status_code
+    except RuntimeError:  # the test app propagates what no error page handles
+        status = 500
+    assert status == 500
+    with UnitOfWork(teams.engine) as uow:
+        assert find_user(uow, "nieuwlid") is None

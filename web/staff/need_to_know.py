@@ -71,7 +71,28 @@ def guard() -> tuple[str, int] | None:
         g.hhb_view_reason = _grant(code)
         if not g.hhb_view_reason and request.endpoint != GRANT_ENDPOINT:
             return _no_access(code), 403
+    if verdict is not HouseholdAccess.UNKNOWN and request.endpoint != GRANT_ENDPOINT:
+        _log_before_a_change(code)
     return None
+
+
+def _log_before_a_change(code: str) -> None:
+    """A request that may change something is view-logged before the view acts, so a
+    view log that cannot be written stops it with nothing changed (a read is logged
+    after it, in `log_view`, and a failure there shows nothing either)."""
+    if request.method in ("GET", "HEAD"):
+        return
+    identity = access.current()
+    record_view(
+        access.engine(),
+        actor=identity.username,
+        role=identity.role.value,
+        household=code,
+        what=f"{request.endpoint} {request.method} {request.path}",
+        via="web",
+        reason=g.get("hhb_view_reason", ""),
+    )
+    g.hhb_view_logged = True
 
 
 def _granted_codes() -> set[str]:
@@ -109,6 +130,8 @@ def require_household(code: str | None) -> None:
         abort(403)
     g.hhb_view_reason = reason
     g.hhb_household = code
+    if not g.get("hhb_view_logged"):
+        _log_before_a_change(code)
 
 
 def _no_access(code: str) -> str:
@@ -132,6 +155,7 @@ def log_view(response: Response) -> Response:
         or identity is None
         or not identity.role.sees_household_data
         or response.status_code >= 400
+        or g.get("hhb_view_logged")
         or household_team(access.reads(), code) is None
     ):
         return response
