@@ -37,6 +37,7 @@ from huishoudboekje.services.privacy import EXPORT_JSON, export_household, purge
 from scheduler.context import NightPaths
 from tests.staff_gemeente import camt, import_and_book, staff_web, toeslag
 from tests.test_need_to_know import NOORD, ZUID, teams  # noqa: F401
+from tests.test_privacy_purge import traces_in_database
 from tests.web_fixtures import TODAY, WebEnv, web  # noqa: F401
 from web.staff import need_to_know
 
@@ -294,3 +295,19 @@ def test_a_change_is_not_made_when_its_view_log_row_cannot_be_written(
     assert status == 500
     with UnitOfWork(teams.engine) as uow:
         assert find_user(uow, "nieuwlid") is None
+
+
+def test_a_purge_leaves_no_member_user_name_anywhere(web: WebEnv) -> None:  # noqa: F811
+    """A member's user name is often their own name ("devries"): as the audit log's
+    actor of the household's own request and as the request's `created_by` too."""
+    request_id = _ask(web)
+    web.client("mira").post(
+        f"/medewerker/verzoeken/{request_id}", data={"besluit": "afwijzen", "answer": "nee"}
+    )
+    with UnitOfWork(web.engine) as uow:
+        household = load_household(uow, ZUID)
+        assert household is not None
+        save_household(uow, dataclasses.replace(household, end=date(2026, 3, 31)))
+        uow.commit()
+    assert [p.code for p in purge(web.engine, date(2035, 1, 1), actor="test").purged] == [ZUID]
+    assert traces_in_database(web.engine, ("devries", "de vries", "pietje")) == []

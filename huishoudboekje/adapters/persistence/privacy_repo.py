@@ -169,11 +169,19 @@ def purge_household_rows(uow: UnitOfWork, code: str) -> PurgeCounts:
         run(delete(_ATTEMPT).where(_ATTEMPT.c.username.in_(sorted(names))))
     for user in users:
         run(delete(_INVITE).where(_INVITE.c.user_id == user.id))
+        # the member's user name (often their own name) as who did something
+        pseudonym = f"verwijderd-{user.id}"
+        run(update(_AUDIT).where(_AUDIT.c.actor == user.username).values(actor=pseudonym))
+        run(
+            update(_REQUEST)
+            .where(_REQUEST.c.created_by == user.username)
+            .values(created_by=pseudonym)
+        )
         run(
             update(_USER)
             .where(_USER.c.id == user.id)
             .values(
-                username=f"verwijderd-{user.id}",
+                username=pseudonym,
                 display_name=ANONYMOUS_NAME,
                 password_hash=None,
                 active=False,
