@@ -311,3 +311,13 @@ def test_a_purge_leaves_no_member_user_name_anywhere(web: WebEnv) -> None:  # no
         uow.commit()
     assert [p.code for p in purge(web.engine, date(2035, 1, 1), actor="test").purged] == [ZUID]
     assert traces_in_database(web.engine, ("devries", "de vries", "pietje")) == []
+
+
+def test_the_reason_form_is_not_a_look_at_the_household(teams: WebEnv) -> None:  # noqa: F811
+    """The form that asks why shows only the household's team: the household must not
+    read on /bekeken that someone looked at its data when nobody did."""
+    assert teams.client("mats").get(f"/medewerker/huishouden/{NOORD}/toegang").status_code == 200
+    with UnitOfWork(teams.engine) as uow:
+        assert load_views(uow, household=NOORD) == ()
+    page = teams.client("jansen").get("/bekeken").get_data(as_text=True)
+    assert "Niemand keek" in page

@@ -156,6 +156,8 @@ def log_view(response: Response) -> Response:
         or not identity.role.sees_household_data
         or response.status_code >= 400
         or g.get("hhb_view_logged")
+        # the form that asks why shows only the household's team, not its data
+        or (request.endpoint == GRANT_ENDPOINT and request.method == "GET")
         or household_team(access.reads(), code) is None
     ):
         return response
