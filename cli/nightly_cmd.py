@@ -30,6 +30,7 @@ from cli.night_common import (
     night_paths,
     progress_bar,
 )
+from cli.view_log import log_reads
 from huishoudboekje.services.database import Engine
 from huishoudboekje.services.night_history import night_run_list
 from huishoudboekje.services.night_runs import charges_due_between, is_configured
@@ -197,17 +198,21 @@ def run_signals(args: argparse.Namespace) -> int:
             if not household_known(engine, args.household):
                 print(f"hhb signals: huishouden {args.household!r} bestaat niet", file=sys.stderr)
                 return EXIT_BAD_INPUT
-    items = _listing(
-        args,
-        lambda engine: signal_list_with_deadlines(
+
+    def read(engine: Engine) -> list[dict[str, Any]]:
+        found = signal_list_with_deadlines(
             engine,
             today,
             include_closed=args.all,
             household=args.household,
             owner=args.owner,
             overdue_only=args.overdue,
-        ),
-    )
+        )
+        # a household's signals are a read of its data (issue 20.2)
+        log_reads(engine, (i["household"] for i in found if i["household"]), "hhb signals")
+        return found
+
+    items = _listing(args, read)
     if items is None:
         return EXIT_OK
     if not items:

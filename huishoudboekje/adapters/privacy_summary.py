@@ -30,6 +30,7 @@ TABLE_WORDS = {
     "accounts": "inlogaccounts",
     "invites": "uitnodigingen om in te loggen",
     "engine_state": "rekengegevens van het nachtelijke programma",
+    "view_log": "keren dat een medewerker uw gegevens bekeek",
 }
 
 

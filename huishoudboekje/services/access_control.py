@@ -27,7 +27,19 @@ from enum import StrEnum
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence import UnitOfWork, load_gemeente, load_household
+from huishoudboekje.adapters.persistence import (
+    AuditEvent,
+    UnitOfWork,
+    load_gemeente,
+    load_household,
+    load_households,
+)
+from huishoudboekje.adapters.persistence.approvals import (
+    get_change_request,
+    get_household_request,
+)
+from huishoudboekje.adapters.persistence.signal_repo import signal_household
+from huishoudboekje.adapters.persistence.transaction_repo import transaction, transaction_by_key
 from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.adapters.persistence.view_log_repo import ViewEvent, append_view, load_views
 from huishoudboekje.services.user_accounts import ROLE_NAMES_NL, Role
@@ -38,10 +50,16 @@ __all__ = [
     "HouseholdAccess",
     "ViewEvent",
     "Viewer",
+    "audit_households",
     "household_access",
+    "household_of_change",
+    "household_of_request",
+    "household_of_signal",
+    "household_of_transaction",
     "household_team",
     "household_viewers",
     "other_team_openings",
+    "own_team_codes",
     "record_view",
     "record_views",
     "staff_team",
@@ -87,6 +105,75 @@ def household_access(uow: UnitOfWork, *, username: str, role: Role, code: str) -
     if role.sees_every_team or team == staff_team(uow, username):
         return HouseholdAccess.OWN_TEAM
     return HouseholdAccess.OTHER_TEAM
+
+
+def own_team_codes(uow: UnitOfWork, *, username: str, role: Role) -> frozenset[str] | None:
+    """The households `username` (in `role`) sees without giving a reason, for lists
+    (caseload, worklists, requests, approvals); None: every household (a beheerder)."""
+    if not role.sees_household_data:
+        return frozenset()
+    if role.sees_every_team:
+        return None
+    team = staff_team(uow, username)
+    return frozenset(h.code for h in load_households(uow) if h.team == team)
+
+
+def household_of_request(uow: UnitOfWork, request_id: int) -> str | None:
+    """The household that made request `request_id`, or None for an unknown id."""
+    found = get_household_request(uow, request_id)
+    return None if found is None else found.household
+
+
+def household_of_change(uow: UnitOfWork, change_id: int) -> str | None:
+    """The household a four-eyes change `change_id` is about, or None for an unknown id."""
+    found = get_change_request(uow, change_id)
+    return None if found is None else found.household
+
+
+def household_of_signal(uow: UnitOfWork, key: str) -> str | None:
+    """The household of stored signal `key`, or None for an unknown key."""
+    return signal_household(uow, key)
+
+
+def household_of_transaction(uow: UnitOfWork, transaction_id: int) -> str | None:
+    """The household bank transaction `transaction_id` was assigned to, or None."""
+    found = transaction(uow, transaction_id)
+    return None if found is None else found.household
+
+
+def audit_households(uow: UnitOfWork, event: AuditEvent) -> frozenset[str]:
+    """The households an audit event is about, as far as it says: by its object (a
+    household's code, `CODE:...`, a request's or change's id, a bank transaction's
+    or signal's key, a household member's account) and by the `household` named in
+    its before/after. Empty for an event about no household (settings, staff)."""
+    found: set[str | None] = set()
+    kind, oid = event.object_type, event.object_id or ""
+    if kind == "household":
+        found.add(oid)
+    for separator in (":", "/"):
+        head = oid.split(separator, 1)[0]
+        if head != oid and load_household(uow, head) is not None:
+            found.add(head)
+    for side in (event.before, event.after):
+        if isinstance(side, dict):
+            named = side.get("household")
+            found.add(named if isinstance(named, str) else None)
+            for part in side.get("parts") or ():
+                if isinstance(part, dict) and isinstance(part.get("household"), str):
+                    found.add(part["household"])
+    if kind == "household_request" and oid.isdigit():
+        found.add(household_of_request(uow, int(oid)))
+    elif kind == "change_request" and oid.isdigit():
+        found.add(household_of_change(uow, int(oid)))
+    elif kind == "bank_transaction":
+        row = transaction_by_key(uow, oid)
+        found.add(None if row is None else row.household)
+    elif kind == "signal":
+        found.add(signal_household(uow, oid))
+    elif kind == "user":
+        user = find_user(uow, oid)
+        found.add(None if user is None else user.household)
+    return frozenset(code for code in found if code)
 
 
 def record_view(

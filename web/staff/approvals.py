@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from huishoudboekje.services.access_control import household_of_change, household_of_request
 from huishoudboekje.services.decisions import ChangeDecision, RequestAnswer
 from huishoudboekje.services.household_requests import REQUEST_KINDS
 from huishoudboekje.services.staff_actions import (
@@ -16,6 +17,7 @@ from huishoudboekje.services.staff_pages import changes_waiting, request_lists
 from web import access
 from web.access import staff_only
 from web.staff import bp
+from web.staff.need_to_know import require_household, visible_codes
 from web.user_errors import back_to
 
 DECIDED_NL = {
@@ -37,7 +39,8 @@ ANSWERED_NL = {
 @staff_only
 def approvals() -> str:
     """Four-eyes changes waiting for a second staff member."""
-    pending = changes_waiting(access.engine())
+    shown = visible_codes()
+    pending = [c for c in changes_waiting(access.engine()) if shown is None or c.household in shown]
     return render_template("staff/approvals.html", pending=pending)
 
 
@@ -46,6 +49,7 @@ def approvals() -> str:
 def decide(request_id: int) -> BaseResponse:
     """Approve or refuse a four-eyes change (never one's own)."""
     identity = access.current()
+    require_household(household_of_change(access.reads(), request_id))
     decision = ChangeDecision.parse(request.form.get("besluit"))
     if decision is None:
         abort(400)
@@ -70,8 +74,12 @@ def requests_list() -> str:
     """Requests from households that nobody has looked at yet, and requests whose
     payment the bank sent back (pay again or close)."""
     items, returned = request_lists(access.engine())
+    shown = visible_codes()
     return render_template(
-        "staff/requests.html", items=items, returned=returned, kinds=REQUEST_KINDS
+        "staff/requests.html",
+        items=[r for r in items if shown is None or r.household in shown],
+        returned=[r for r in returned if shown is None or r.request.household in shown],
+        kinds=REQUEST_KINDS,
     )
 
 
@@ -80,6 +88,7 @@ def requests_list() -> str:
 def handle_request(request_id: int) -> BaseResponse:
     """Agree (then a second staff member approves) or refuse a household's request;
     for a request whose payment came back: pay it again, or close it with a note."""
+    require_household(household_of_request(access.reads(), request_id))
     answer = RequestAnswer.parse(request.form.get("besluit"))
     if answer is None:
         abort(400)

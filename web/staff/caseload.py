@@ -24,6 +24,7 @@ from web.access import staff_only
 from web.charts import buffer_chart
 from web.sentences import difference_sentence
 from web.staff import bp
+from web.staff.need_to_know import visible_codes
 from web.user_errors import back_to
 
 LEDGER_ROWS = 60
@@ -40,12 +41,14 @@ def caseload() -> str:
     (pay again or close)."""
     query = request.args.get("q", "").strip()[:100]
     page = caseload_page(access.engine(), access.settings().today(), query)
+    shown = visible_codes()  # need-to-know: the own team's (and those opened with a reason)
+    rows = [r for r in page.rows if shown is None or r.household.code in shown]
     sort = "buffer" if request.args.get("sorteer") == "buffer" else ""
     return render_template(
         "staff/caseload.html",
-        rows=by_buffer_days(page.rows)
+        rows=by_buffer_days(rows)
         if sort
-        else overdue_first(page.rows, lambda row: row.household.code, page.overdue),
+        else overdue_first(rows, lambda row: row.household.code, page.overdue),
         overdue=page.overdue,
         sort=sort,
         query=query,

@@ -21,6 +21,7 @@ from huishoudboekje.services.access_control import (
     household_access,
     household_team,
     other_team_openings,
+    own_team_codes,
     record_view,
 )
 from web import access
@@ -33,8 +34,13 @@ MAX_EXPLANATION = 500
 
 
 def _code() -> str | None:
+    """The household this request is about: the `<code>` in its URL, or the one a view
+    found behind a request's id or in a form (`require_household`)."""
     code = (request.view_args or {}).get("code")
-    return code if isinstance(code, str) else None
+    if isinstance(code, str):
+        return code
+    found = g.get("hhb_household")
+    return found if isinstance(found, str) else None
 
 
 def _grant(code: str) -> str:
@@ -65,7 +71,67 @@ def guard() -> tuple[str, int] | None:
         g.hhb_view_reason = _grant(code)
         if not g.hhb_view_reason and request.endpoint != GRANT_ENDPOINT:
             return _no_access(code), 403
+    if verdict is not HouseholdAccess.UNKNOWN and request.endpoint != GRANT_ENDPOINT:
+        _log_before_a_change(code)
     return None
+
+
+def _log_before_a_change(code: str) -> None:
+    """A request that may change something is view-logged before the view acts, so a
+    view log that cannot be written stops it with nothing changed (a read is logged
+    after it, in `log_view`, and a failure there shows nothing either)."""
+    if request.method in ("GET", "HEAD"):
+        return
+    identity = access.current()
+    record_view(
+        access.engine(),
+        actor=identity.username,
+        role=identity.role.value,
+        household=code,
+        what=f"{request.endpoint} {request.method} {request.path}",
+        via="web",
+        reason=g.get("hhb_view_reason", ""),
+    )
+    g.hhb_view_logged = True
+
+
+def _granted_codes() -> set[str]:
+    grants = session.get(SESSION_GRANTS)
+    if not isinstance(grants, dict):
+        return set()
+    return {code for code in grants if _grant(code)}
+
+
+def visible_codes() -> frozenset[str] | None:
+    """The households the logged-in staff member may see in a list: the own team's and
+    those opened with a reason in this session; None: every household."""
+    identity = access.current()
+    own = own_team_codes(access.reads(), username=identity.username, role=identity.role)
+    return None if own is None else own | _granted_codes()
+
+
+def require_household(code: str | None) -> None:
+    """For a route that reaches one household through a request's id or a form field
+    rather than a `<code>` in its URL: the same need-to-know as `guard` (403 for
+    another team's household without a reason), and the request is view-logged as
+    being about `code`. An unknown household is left to the view (its own 404)."""
+    if code is None:
+        return
+    identity = access.current()
+    verdict = household_access(
+        access.reads(), username=identity.username, role=identity.role, code=code
+    )
+    if verdict is HouseholdAccess.UNKNOWN:
+        return
+    if verdict is HouseholdAccess.NONE:
+        abort(403)
+    reason = _grant(code) if verdict is HouseholdAccess.OTHER_TEAM else ""
+    if verdict is HouseholdAccess.OTHER_TEAM and not reason:
+        abort(403)
+    g.hhb_view_reason = reason
+    g.hhb_household = code
+    if not g.get("hhb_view_logged"):
+        _log_before_a_change(code)
 
 
 def _no_access(code: str) -> str:
@@ -89,6 +155,9 @@ def log_view(response: Response) -> Response:
         or identity is None
         or not identity.role.sees_household_data
         or response.status_code >= 400
+        or g.get("hhb_view_logged")
+        # the form that asks why shows only the household's team, not its data
+        or (request.endpoint == GRANT_ENDPOINT and request.method == "GET")
         or household_team(access.reads(), code) is None
     ):
         return response

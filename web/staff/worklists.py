@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.domain.night_signals import suspense_severity
+from huishoudboekje.services.access_control import household_of_signal, household_of_transaction
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.household_requests import REQUEST_KINDS
 from huishoudboekje.services.nightly import AssignedCredit
@@ -27,6 +28,7 @@ from web import access
 from web.access import staff_only
 from web.formatting import money
 from web.staff import bp
+from web.staff.need_to_know import require_household, visible_codes
 from web.user_errors import back_to
 
 PAYMENT_KINDS_NL = {"charge": "vaste last", "leefgeld": "leefgeld", "extra": "extra betaling"}
@@ -51,21 +53,27 @@ def worklists() -> str:
     are the list; before that, tonight's signals are computed from the rules."""
     today = access.settings().today()
     lists = worklists_of(access.engine(), today)
+    shown = visible_codes()  # need-to-know: the own team's (and those opened with a reason)
+
+    def mine(code: str | None) -> bool:
+        return shown is None or code in shown
+
     return render_template(
         "staff/worklists.html",
         nights=lists.nights,
-        stored=lists.stored,
-        signals=lists.signals,
-        credits=lists.credits,
-        returned=lists.returned,
+        stored=[s for s in lists.stored if mine(s.household)],
+        signals=[s for s in lists.signals if mine(s.signal.household)],
+        credits=lists.credits,  # not yet any household's: every team may assign them
+        returned=[r for r in lists.returned if mine(r.household)],
         bad_nights=lists.bad_nights,
-        items=lists.items,
-        returned_items=lists.returned_items,
-        pending=lists.pending,
+        items=[r for r in lists.items if mine(r.household)],
+        returned_items=[r for r in lists.returned_items if mine(r.request.household)],
+        pending=[c for c in lists.pending if mine(c.household)],
         kinds=REQUEST_KINDS,
         payment_kinds=PAYMENT_KINDS_NL,
-        households=lists.households,
-        overdue=lists.overdue,  # issue 19.5: the teamleider's list
+        households=[h for h in lists.households if mine(h.code)],
+        # issue 19.5: the teamleider's list (only households this person may see)
+        overdue=[o for o in lists.overdue if not o.household or mine(o.household)],
         is_lead=access.current().may_approve,
         taught=_taught(request.args.get("termen", "")),
         split_rows=range(1, SPLIT_ROWS + 1),
@@ -87,6 +95,7 @@ def assign(tx_id: int) -> BaseResponse:
     back_to(back, "Niet toegewezen: {}.")
     if not household:  # the dropdown starts empty: never a household by default
         raise UserError("kies een huishouden")
+    require_household(household)
     done = assign_credit(
         access.engine(),
         str(tx_id),
@@ -110,6 +119,7 @@ def teach(tx_id: int) -> BaseResponse:
     it changes no money rule; audit-logged)."""
     back = url_for("staff.worklists", termen=tx_id, _anchor="termen")
     back_to(back, "Zoekterm niet toegevoegd: {}")
+    require_household(household_of_transaction(access.reads(), tx_id))
     term = request.form.get("term", "")
     done = teach_credit_term(
         access.engine(),
@@ -147,10 +157,13 @@ def split(tx_id: int) -> BaseResponse:
     """Split an unknown credit over several households; the parts must add up."""
     back = url_for("staff.worklists")
     back_to(back, "Niet verdeeld: {}.")
+    parts = parse_parts(_split_parts(request.form))
+    for part in parts:
+        require_household(part.household)
     done = split_credit(
         access.engine(),
         str(tx_id),
-        parse_parts(_split_parts(request.form)),
+        parts,
         actor=access.current().username,
         today=access.settings().today(),
         at=access.settings().now(),
@@ -186,6 +199,8 @@ def acknowledge(code: str) -> BaseResponse:
 def acknowledge_stored() -> BaseResponse:
     """Close a stored signal of the nightly run with a note."""
     code = request.form.get("huishouden", "")
+    # the signal's own household decides (the form's only says where to go back to)
+    require_household(household_of_signal(access.reads(), request.form.get("key", "")))
     known = household_known(access.engine(), code)
     back = url_for("staff.household", code=code) if known else url_for("staff.worklists")
     back_to(back)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Executable, delete, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Executable, delete, or_, select, update
 
 from huishoudboekje.adapters.persistence.journal import load_journal_entries
 from huishoudboekje.adapters.persistence.nightly_tables import (
@@ -24,6 +24,7 @@ from huishoudboekje.adapters.persistence.nightly_tables import (
     PaymentInstructionRow,
     SignalRow,
 )
+from huishoudboekje.adapters.persistence.privacy_tables import ViewLogRow
 from huishoudboekje.adapters.persistence.tables import (
     AuditLogRow,
     EngineStateRow,
@@ -69,6 +70,7 @@ _NOTE = table_of(SignalNoteRow)
 _USER = table_of(UserRow)
 _INVITE = table_of(InviteRow)
 _ATTEMPT = table_of(LoginAttemptRow)
+_VIEWS = table_of(ViewLogRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,11 +169,19 @@ def purge_household_rows(uow: UnitOfWork, code: str) -> PurgeCounts:
         run(delete(_ATTEMPT).where(_ATTEMPT.c.username.in_(sorted(names))))
     for user in users:
         run(delete(_INVITE).where(_INVITE.c.user_id == user.id))
+        # the member's user name (often their own name) as who did something
+        pseudonym = f"verwijderd-{user.id}"
+        run(update(_AUDIT).where(_AUDIT.c.actor == user.username).values(actor=pseudonym))
+        run(
+            update(_REQUEST)
+            .where(_REQUEST.c.created_by == user.username)
+            .values(created_by=pseudonym)
+        )
         run(
             update(_USER)
             .where(_USER.c.id == user.id)
             .values(
-                username=f"verwijderd-{user.id}",
+                username=pseudonym,
                 display_name=ANONYMOUS_NAME,
                 password_hash=None,
                 active=False,
@@ -188,15 +198,41 @@ def purge_household_rows(uow: UnitOfWork, code: str) -> PurgeCounts:
     )
 
 
-def _purge_audit(uow: UnitOfWork, code: str, usernames: set[str]) -> int:
-    """Audit events about the household or its accounts keep who did what and when,
-    not the data: their before/after become a marker."""
-    about = or_(
+def _audit_about(uow: UnitOfWork, code: str, usernames: set[str]) -> ColumnElement[bool]:
+    """The audit events about household `code`: by its code, its accounts, and by the
+    ids of its requests, four-eyes changes, bank transactions and signals (whose
+    before/after hold a request's reason, a staff member's answer or note)."""
+    run = uow.session.execute
+    requests = [
+        str(i) for i in run(select(_REQUEST.c.id).where(_REQUEST.c.household == code)).scalars()
+    ]
+    changes = [
+        str(i) for i in run(select(_CHANGE.c.id).where(_CHANGE.c.household == code)).scalars()
+    ]
+    entries = load_journal_entries(uow, household=code)
+    keys = {key for entry in entries for key in _dedupe_keys(entry.meta)}
+    keys |= {str(k) for k in run(select(_TX.c.dedupe_key).where(_TX.c.household == code)).scalars()}
+    # the audit log keeps a signal's key cut to 200 characters
+    signals = [
+        str(k)[:200]
+        for k in run(select(_SIGNAL.c.key).where(_SIGNAL.c.household == code)).scalars()
+    ]
+    return or_(
         _AUDIT.c.object_id == code,
         _AUDIT.c.object_id.like(f"{code}:%"),
         _AUDIT.c.object_id.like(f"{code}/%"),
         (_AUDIT.c.object_type == "user") & _AUDIT.c.object_id.in_(sorted(usernames)),
+        (_AUDIT.c.object_type == "household_request") & _AUDIT.c.object_id.in_(requests),
+        (_AUDIT.c.object_type == "change_request") & _AUDIT.c.object_id.in_(changes),
+        (_AUDIT.c.object_type == "bank_transaction") & _AUDIT.c.object_id.in_(sorted(keys)),
+        (_AUDIT.c.object_type == "signal") & _AUDIT.c.object_id.in_(sorted(set(signals))),
     )
+
+
+def _purge_audit(uow: UnitOfWork, code: str, usernames: set[str]) -> int:
+    """Audit events about the household or its accounts keep who did what and when,
+    not the data: their before/after become a marker."""
+    about = _audit_about(uow, code, usernames)
     marker = {"geanonimiseerd": True}
     changed = _changed(
         uow,
@@ -237,12 +273,7 @@ def household_records(uow: UnitOfWork, code: str) -> dict[str, list[dict[str, An
     users = [dict(r._mapping) for r in run(select(_USER).where(_USER.c.household == code))]
     names = sorted(str(u["username"]) for u in users)
     user_ids = [u["id"] for u in users]
-    about = or_(
-        _AUDIT.c.object_id == code,
-        _AUDIT.c.object_id.like(f"{code}:%"),
-        _AUDIT.c.object_id.like(f"{code}/%"),
-        (_AUDIT.c.object_type == "user") & _AUDIT.c.object_id.in_(names),
-    )
+    about = _audit_about(uow, code, set(names))
     tables: dict[str, list[dict[str, Any]]] = {
         "bank_transactions": _rows(
             run(
@@ -293,6 +324,10 @@ def household_records(uow: UnitOfWork, code: str) -> dict[str, list[dict[str, An
             for r in run(select(_INVITE).where(_INVITE.c.user_id.in_(user_ids)))
         ],
         "engine_state": _rows(run(select(_STATE).where(_STATE.c.household == code))),
+        # who at the gemeente looked at the household's data (AVG art. 15: recipients)
+        "view_log": _rows(
+            run(select(_VIEWS).where(_VIEWS.c.household == code).order_by(_VIEWS.c.id))
+        ),
     }
     return tables
 

@@ -140,6 +140,12 @@ def acknowledged_among(uow: UnitOfWork, keys: Iterable[str]) -> frozenset[str]:
     return frozenset(found)
 
 
+def signal_household(uow: UnitOfWork, key: str) -> str | None:
+    """The household of stored signal `key`, or None when there is no such signal."""
+    row = uow.session.get(SignalRow, key)
+    return None if row is None else row.household
+
+
 def acknowledge_signal(
     uow: UnitOfWork, key: str, *, by: str, at: datetime, note: str, day: date
 ) -> tuple[str, str] | None:
