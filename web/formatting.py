@@ -11,6 +11,7 @@ from flask import Flask
 
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.return_reasons import reason_nl
+from huishoudboekje.services.overview import charge_word
 from web.settings import AMSTERDAM
 
 # Parsed once: given as text, Babel parses the locale again on every call, and a
@@ -88,3 +89,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(moment, "moment")
     app.add_template_filter(reason_nl, "return_reason_nl")
     app.add_template_filter(severity_nl, "severity_nl")
+    app.add_template_filter(charge_word, "charge_word")

@@ -39,6 +39,7 @@ from web.sentences import (
     paid_sentence,
     payment_sentence,
     per_day,
+    report_sentences,
 )
 
 bp = Blueprint("household", __name__)
@@ -78,8 +79,10 @@ def today() -> str:
     paid = (
         _last_payment(stored, report.household, report.today)
         if stored
-        else paid_sentence(paid_charges_of(view.entries, report.household, since))
+        else paid_sentence(paid_charges_of(view.entries, report.household, since), report.today)
     )
+    if report.ended:
+        paid = ""
     weekly = cadence_of(report.household) is Cadence.WEEKLY
     rate = report.leefgeld_rate
     nxt = report.plan.next_release
@@ -99,6 +102,7 @@ def today() -> str:
         weekly=weekly,
         held_back=[u for u in report.upcoming if not u.covered],
         kind_nl=KIND_NL,
+        sentences=report_sentences(report),
     )
 
 
@@ -131,6 +135,7 @@ def payments() -> str:
         tonight=tonight,
         upcoming=report.upcoming,
         kind_nl=KIND_NL,
+        sentences=report_sentences(report),
     )
 
 
@@ -155,6 +160,7 @@ def overview() -> str:
         history=view.history,
         forecast=weekly_forecast,
         months=_months(view.status.today, view.status.household.start),
+        sentences=report_sentences(view.status),
     )
 
 
