@@ -75,6 +75,8 @@ def report_amounts(report: StatusReport) -> set[Money]:
     nxt = report.plan.next_release
     if nxt is not None:
         found.update(amounts(nxt.reason))
+        if nxt.usual is not None:  # the difference sentence names the gap
+            found.update({nxt.amount - nxt.usual, nxt.usual - nxt.amount})
     return found
 
 

@@ -183,9 +183,22 @@ def seen() -> Iterator[Seen]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+PAYMENT_WORDS = ("is betaald", "wordt betaald op", "overgemaakt", "niet betaald")
+
+
+def _split(said: list[str]) -> list[str]:
+    return [
+        part.strip().rstrip(".") + "."
+        for block in said
+        for part in block.replace("“", "").replace("”", "").split(". ")
+        if part.strip()
+    ]
+
+
 def _about_report(said: list[str]) -> list[str]:
-    """The sentences built from the status report (payment rows are checked apart)."""
-    return [s for s in said if not s.startswith(("betaald op", "overgemaakt op", "onderweg"))]
+    """The sentences built from the status report; a payment's sentence is built from
+    the stored payment and checked against it (`_payment_rules`)."""
+    return [s for s in _split(said) if not any(w in s for w in PAYMENT_WORDS)]
 
 
 def _executions(engine: object) -> dict[tuple[str, Money], list[tuple[date, str]]]:
@@ -210,12 +223,18 @@ def _payment_rules(
     executions: dict[tuple[str, Money], list[tuple[date, str]]],
 ) -> list[str]:
     problems = []
-    for sentence in (part.strip() + "." for block in said for part in block.split(". ") if part):
+    for sentence in _split(said):
+        if any(w in sentence for w in PAYMENT_WORDS):
+            for amount in amounts(sentence):
+                if (code, amount) not in executions:
+                    problems.append(
+                        f"{page}: {code} on {day}: {sentence!r}: no payment of {amount}"
+                    )
         if "wordt betaald op" in sentence:
             for named in days(sentence, day):
                 if named < day:
                     problems.append(f"{page}: {code} on {day}: {sentence!r} names a past day")
-        if sentence.endswith("is betaald.") or sentence.endswith("is betaald.."):
+        if sentence.endswith("is betaald."):
             for amount in amounts(sentence):
                 paid = [when for when, status in executions.get((code, amount), []) if when <= day]
                 if not paid:

@@ -26,6 +26,7 @@ from huishoudboekje.services.overview import (
     household_view,
     month_bounds,
     month_overview,
+    payment_days,
 )
 from huishoudboekje.services.overview import paid_charges as paid_charges_of
 from web import access
@@ -182,7 +183,10 @@ def month(period: str) -> str:
     view = _view()
     if first > view.status.today:
         abort(404)
-    report = month_overview(view.entries, view.status.household, first)
+    code = view.status.household.code
+    report = month_overview(
+        view.entries, view.status.household, first, payment_days(access.reads(), code)
+    )
     return render_template(
         "household/month.html", month=report, bounds=month_bounds(first), today=view.status.today
     )

@@ -9,13 +9,13 @@ with its signals) is `services.caseload`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from huishoudboekje.adapters.persistence.instruction_repo import household_execution_dates
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import ledger
-from huishoudboekje.domain.business_calendar import DEFAULT_CALENDAR, BusinessCalendar
 from huishoudboekje.domain.forecast import ForecastPoint
 from huishoudboekje.domain.household import FixedCharge, Household, IncomeKind
 from huishoudboekje.domain.ids import pays_charge
@@ -98,15 +98,21 @@ class Movement:
 
 
 INSTRUCT_KINDS = frozenset({CHARGE_KIND, "instruct_leefgeld"})
+Executions = Mapping[str, date]
 
 
-def execution_day(entry: JournalEntry, calendar: BusinessCalendar = DEFAULT_CALENDAR) -> date:
-    """The day a payment instructed by `entry` is executed: the planner instructs one
-    business day ahead (`PlanSettings.instruct_ahead`), so the next business day;
-    other entries happen on their own day."""
-    if entry.kind not in INSTRUCT_KINDS:
+def execution_day(entry: JournalEntry, executions: Executions | None = None) -> date:
+    """The day a payment instructed by `entry` is executed, from the stored instruction
+    (`payment_days`); the entry's own day for other entries, and for a payment whose
+    instruction is not stored (a journal booked some other way)."""
+    if entry.kind not in INSTRUCT_KINDS or not executions:
         return entry.day
-    return calendar.add_business_days(entry.day, 1)
+    return executions.get(dict(entry.meta).get("end_to_end_id", ""), entry.day)
+
+
+def payment_days(uow: UnitOfWork, code: str) -> dict[str, date]:
+    """The execution date of each of the household's stored instructions, by EndToEndId."""
+    return household_execution_dates(uow, code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,18 +160,23 @@ def _paid_charge(household: Household, entry: JournalEntry, amount: Money) -> Fi
     return matches[0] if len(matches) == 1 else None
 
 
-def _charge_movement(household: Household, entry: JournalEntry, amount: Money) -> Movement:
+def _charge_movement(
+    household: Household, entry: JournalEntry, amount: Money, executions: Executions | None
+) -> Movement:
     """A fixed charge paid: "energierekening: Stroom en Gas Noord" on its execution date."""
     charge = _paid_charge(household, entry, amount)
     label = (
         "vaste last" if charge is None else f"{charge_word(charge.kind.value)}: {charge.payee_name}"
     )
     kind = "" if charge is None else charge.kind.value
-    return Movement(execution_day(entry), label, amount, kind, entry.day)
+    return Movement(execution_day(entry, executions), label, amount, kind, entry.day)
 
 
 def month_overview(
-    entries: Sequence[JournalEntry], household: Household, month: date
+    entries: Sequence[JournalEntry],
+    household: Household,
+    month: date,
+    executions: Executions | None = None,
 ) -> MonthOverview:
     """The printable overview of one month."""
     first, last = month_bounds(month)
@@ -174,17 +185,19 @@ def month_overview(
     for entry in entries:
         # a payment belongs to the month it is executed in (its date is the day the
         # money reaches the payee); the buffer figures move on the night it is instructed
-        if not first <= execution_day(entry) <= last:
+        if not first <= execution_day(entry, executions) <= last:
             continue
         change = _vat_change(entry, code)
         in_buffer = _buffer_total((entry,), code, entry.day)
         if entry.kind == "income" and change.is_positive:
             incomes.append(Movement(entry.day, entry.description, change))
         elif entry.kind == CHARGE_KIND:
-            charges.append(_charge_movement(household, entry, -change))
+            charges.append(_charge_movement(household, entry, -change, executions))
         elif entry.kind == "instruct_leefgeld":
             leefgeld.append(
-                Movement(execution_day(entry), "leefgeld", -change, instructed=entry.day)
+                Movement(
+                    execution_day(entry, executions), "leefgeld", -change, instructed=entry.day
+                )
             )
         elif entry.kind == "reserve" and change.is_negative:
             reserves.append(Movement(entry.day, "reservering", -change))
@@ -207,7 +220,10 @@ def month_overview(
 
 
 def paid_charges(
-    entries: Sequence[JournalEntry], household: Household, since: date
+    entries: Sequence[JournalEntry],
+    household: Household,
+    since: date,
+    executions: Executions | None = None,
 ) -> list[Movement]:
     """Fixed charges instructed since `since`, newest first (of `entries`, which
     need only be the entries of kind `CHARGE_KIND`)."""
@@ -216,7 +232,7 @@ def paid_charges(
         if entry.kind != CHARGE_KIND or entry.day < since:
             continue
         amount = -_vat_change(entry, household.code)
-        out.append(_charge_movement(household, entry, amount))
+        out.append(_charge_movement(household, entry, amount, executions))
     return sorted(out, key=lambda m: m.day, reverse=True)
 
 
