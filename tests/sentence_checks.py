@@ -97,7 +97,7 @@ def check_report_sentences(report: StatusReport, sentences: Iterable[str]) -> li
             if amount not in known:
                 problems.append(where(code, today, sentence, f"the data (no {amount})"))
         named = days(sentence, today)
-        if "gereserveerd voor" in sentence:
+        if "apart voor" in sentence:
             for d in named:
                 if d not in aside_days:
                     problems.append(where(code, today, sentence, f"set aside for {aside_days}"))

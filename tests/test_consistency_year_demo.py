@@ -183,7 +183,7 @@ def seen() -> Iterator[Seen]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-PAYMENT_WORDS = ("is betaald", "wordt betaald op", "overgemaakt", "niet betaald")
+PAYMENT_WORDS = ("is betaald", "wordt betaald op", "naar de bank gestuurd", "niet betaald")
 
 
 def _split(said: list[str]) -> list[str]:

@@ -127,9 +127,7 @@ def test_status_splits_the_buffer_and_compares_the_target_with_the_free_part(
 def test_vandaag_shows_what_the_buffer_holds_for_the_energy_bill(demo_app: Flask) -> None:
     page = plain(client(demo_app, "hh-0001").get("/vandaag").get_data(as_text=True))
     assert "Nu in uw buffer: € 2.033,65" in page
-    assert (
-        "Daarvan is € 132,00 gereserveerd voor de energierekening op dinsdag 15 december." in page
-    )
+    assert "Daarvan houden wij € 132,00 apart voor de energie op dinsdag 15 december." in page
     assert "Vrij in uw buffer: € 1.901,65." in page
     assert "tot die € 1.200,00 is" not in page
     assert "Uw vrije buffer is al hoger dan het doel van € 1.200,00." in page

@@ -108,7 +108,11 @@ def payment_sentence(payment: HouseholdPayment, kind: str, today: date) -> str:
             "Het geld staat weer in uw buffer. Uw medewerker heeft hierover een melding gekregen."
         )
     if payment.execution_date <= today:
-        return f"{what} is op {day(payment.execution_date)} overgemaakt."
+        # sent on its day; the bank's statement that it was paid is not read yet
+        return (
+            f"Wij hebben uw {charge_word(kind)} van {money(payment.amount)} "
+            f"op {day(payment.execution_date)} naar de bank gestuurd."
+        )
     return f"{what} wordt betaald op {day(payment.execution_date)}."
 
 

@@ -295,13 +295,15 @@ def household_view(
 Fmt = Callable[[Money], str]
 DayFmt = Callable[[date], str]
 
+# short everyday words (issue 23.5: "energierekening", "zorgverzekering" and
+# "gemeentebelasting" pulled the sentences below B1 on Flesch-Douma)
 CHARGE_NL = {
     "huur": "huur",
-    "energie": "energierekening",
-    "water": "waterrekening",
-    "zorgpremie": "zorgverzekering",
-    "stadsverwarming": "stadsverwarming",
-    "gemeentelijke_belastingen": "gemeentebelasting",
+    "energie": "energie",
+    "water": "water",
+    "zorgpremie": "zorgpremie",
+    "stadsverwarming": "warmte",
+    "gemeentelijke_belastingen": "belasting",
     "overig": "rekening",
 }
 
@@ -327,19 +329,18 @@ def _listed(parts: Sequence[str]) -> str:
 
 
 def set_aside_sentence(report: StatusReport, money: Fmt, day: DayFmt) -> str:
-    """ "Daarvan is € 857,40 gereserveerd voor de huur op dinsdag 1 december en …"
-    ("" when nothing is set aside or the participation ended)."""
+    """ "Daarvan houden wij € 1.010,10 apart voor de huur en de zorgpremie op dinsdag
+    1 december." ("" when nothing is set aside or the participation ended)."""
     if report.ended or not report.set_aside:
         return ""
-    items = [
-        f"de rekening van {s.payee} op {day(s.day)}"
-        if s.kind == "overig" and s.payee
-        else f"de {charge_word(s.kind)} op {day(s.day)}"
-        for s in report.set_aside
-    ]
+    by_day: dict[date, list[str]] = {}
+    for s in report.set_aside:
+        what = f"de rekening van {s.payee}" if s.kind == "overig" and s.payee else None
+        by_day.setdefault(s.day, []).append(what or f"de {charge_word(s.kind)}")
+    items = [f"{_listed(names)} op {day(when)}" for when, names in by_day.items()]
     total_aside = report.set_aside_total
     wanted = total(s.amount for s in report.set_aside)
-    sentence = f"Daarvan is {money(total_aside)} gereserveerd voor {_listed(items)}."
+    sentence = f"Daarvan houden wij {money(total_aside)} apart voor {_listed(items)}."
     if total_aside < wanted:
         sentence += " Dat is nog niet genoeg. Uw medewerker kijkt ernaar."
     return sentence
@@ -397,19 +398,20 @@ def ended_sentence(report: StatusReport, money: Fmt, day: DayFmt) -> str:
     end = report.household.end
     if not report.ended or end is None:
         return ""
-    parts = [f"Deelname beëindigd op {day(end)} {end.year}."]
+    parts = [f"Deelname beëindigd op {day(end)} {end.year}. U doet niet meer mee."]
     settling = report.settled_until is not None and report.today <= report.settled_until
     vat, advance = report.state.vat, report.state.advance_used
     if vat.is_positive:
-        parts.append(f"Er staat nog {money(vat)} in uw buffer. Dat maken wij naar u over.")
+        parts.append(f"Er staat nog {money(vat)} in uw buffer. Dat sturen wij naar u.")
     if advance.is_positive:
-        parts.append(f"Er staat nog {money(advance)} voorschot open.")
+        parts.append(f"U moet nog {money(advance)} voorschot terugbetalen.")
     if settling and report.settled_until is not None:
         parts.append(
-            f"Tot en met {day(report.settled_until)} maken wij geld dat nog binnenkomt naar u over."
+            "Komt er nog geld voor u binnen? Dan sturen wij het tot en met "
+            f"{day(report.settled_until)} naar u door."
         )
     elif not (vat.is_positive or advance.is_positive):
-        parts.append("Alles is afgerekend.")
+        parts.append("Alles is klaar.")
     return " ".join(parts)
 
 
