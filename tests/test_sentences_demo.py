@@ -19,23 +19,17 @@ import html
 import io
 import json
 import re
-import shutil
-import tempfile
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from cli.main import main
-from huishoudboekje.adapters.persistence import UnitOfWork, load_households
-from huishoudboekje.services.user_accounts import Role, create_user
-from sample_statements.run_demo import DemoRun, run_demo
-from tests.web_fixtures import FAST_HASHER, PASSWORD, make_app
-from web.identity import Argon2Hasher
+from tests.demo_checked import checked_demo
+from tests.web_fixtures import PASSWORD
 
 LAST = date(2026, 11, 30)
 TAG = re.compile(r"<[^>]+>")
@@ -46,48 +40,13 @@ def plain(page: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_app() -> Iterator[Flask]:
-    shm = Path("/dev/shm")
-    base = shm if shm.is_dir() and shm.stat().st_mode & 0o002 else None
-    root = Path(tempfile.mkdtemp(prefix="hhb-sentences-", dir=base))
-    run = DemoRun(root, f"sqlite:///{root / 'hhb.sqlite3'}")
-    try:
-        run_demo(run)
-        app = make_app(run.database_url, HHB_TODAY=LAST.isoformat())
-        engine = app.extensions["hhb_engine"]
-        hasher = Argon2Hasher(**FAST_HASHER)
-        now = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
-        with UnitOfWork(engine) as uow:
-            codes = [h.code for h in load_households(uow)]
-        with UnitOfWork(engine) as uow:
-            for code in codes:
-                create_user(
-                    uow,
-                    hasher,
-                    actor="test",
-                    username=code.lower(),
-                    display_name=code,
-                    role=Role.HOUSEHOLD,
-                    household=code,
-                    password=PASSWORD,
-                    now=now,
-                )
-            create_user(
-                uow,
-                hasher,
-                actor="test",
-                username="mira",
-                display_name="Mira",
-                role=Role.MEDEWERKER,
-                household=None,
-                password=PASSWORD,
-                now=now,
-            )
-        app.config["DEMO_DB"] = run.database_url
-        yield app
-        engine.dispose()
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
+def demo_app() -> Flask:
+    """The demo after all its nights, with a login per household and "mira" (staff);
+    the same run as the daily check (tests/demo_checked.py)."""
+    _, app, database_url = checked_demo()
+    app.extensions["hhb_settings"] = replace(app.extensions["hhb_settings"], fixed_today=LAST)
+    app.config["DEMO_DB"] = database_url
+    return app
 
 
 def client(app: Flask, username: str) -> FlaskClient:
@@ -151,7 +110,9 @@ def test_an_ended_household_looks_ended_everywhere(demo_app: Flask) -> None:
     assert "€ 267,00" not in row and "beëindigd" in row
     page = plain(client(demo_app, "hh-0007").get("/vandaag").get_data(as_text=True))
     assert "Deelname beëindigd op zaterdag 14 november 2026." in page
-    assert "Uw volgende leefgeld" not in page and "Tot en met vrijdag 12 februari" in page
+    assert (
+        "Uw volgende leefgeld" not in page and "tot en met vrijdag 12 februari naar u door" in page
+    )
     assert "Deelname beëindigd" in plain(status(demo_app, "HH-0007"))
 
 
