@@ -116,6 +116,11 @@ def check_target(report: StatusReport, sentence: str) -> list[str]:
     target, free = report.buffer_target, report.buffer_free
     code, today = report.household.code, report.today
     figure = f"free buffer {free}, target {target}"
+    lowered = sentence.lower()
+    if ("buffer is groter dan nodig" in lowered and not free >= target) or (
+        "buffer is kleiner dan nodig" in lowered and not free < target
+    ):
+        return [where(code, today, sentence, figure)]
     if "doel" not in sentence:
         return []
     wrong = (

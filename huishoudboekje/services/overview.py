@@ -383,13 +383,25 @@ _BUILDUP = re.compile(
 )
 
 
+# a release or rebuild runs for about six months from the day it was decided: by now
+# the free buffer may be on the other side of the target, so it "was" so then
+_STALE = {
+    True: re.compile(r"\b([Uu])w buffer is (kleiner) dan nodig"),  # free >= target now
+    False: re.compile(r"\b([Uu])w buffer is (groter) dan nodig"),  # free < target now
+}
+
+
 def why_sentence(report: StatusReport) -> str:
     """Why the next release is this amount (the planner's reason), with the opbouwfase
-    target left to `target_sentence`; "" when there is no next release."""
+    target left to `target_sentence`, and a running surplus release or rebuild put in
+    the past tense when the free buffer is now on the other side of the target; ""
+    when there is no next release."""
     nxt = report.plan.next_release
     if nxt is None or report.ended or not nxt.reason:
         return ""
-    return _BUILDUP.sub("Opbouwfase: een deel van het geld gaat naar uw buffer.", nxt.reason)
+    why = _BUILDUP.sub("Opbouwfase: een deel van het geld gaat naar uw buffer.", nxt.reason)
+    stale = _STALE[report.buffer_free >= report.buffer_target]
+    return stale.sub(r"\1w buffer was eerder \2 dan nodig", why)
 
 
 def ended_sentence(report: StatusReport, money: Fmt, day: DayFmt) -> str:
