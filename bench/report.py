@@ -102,6 +102,16 @@ BENCHMARKS = (
         "100,300",
         "HHB_BENCH_MATCHING_SIZES",
     ),
+    Benchmark(
+        "xaf_export",
+        "XAF auditfile export of a year (issue 21)",
+        BENCH / "xaf_export.py",
+        ("--households", "{size}"),
+        "households, one year of journal",
+        "10000",
+        "100",
+        "HHB_BENCH_XAF_HOUSEHOLDS",
+    ),
 )
 
 

@@ -18,6 +18,9 @@ COMMAND_MODULES = (
     "cli.nightly_cmd",
     "cli.assign_cmd",
     "cli.web_cmd",
+    "cli.privacy_cmd",
+    "cli.export_cmd",
+    "cli.reconcile_cmd",
 )
 
 EXIT_OK = 0

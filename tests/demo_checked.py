@@ -127,6 +127,7 @@ def checked_demo() -> tuple[Seen, Flask, str]:
                 household=None,
                 password=PASSWORD,
                 now=now,
+                team="Team Noord",  # the demo households are Team Noord's (need-to-know)
             )
         state["app"] = app
         state["codes"] = codes

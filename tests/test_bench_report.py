@@ -127,6 +127,7 @@ TINY = {
     "nightly_scale": "5,10",
     "web_latency": "1",
     "matching": "50",
+    "xaf_export": "20",
 }
 
 

@@ -208,6 +208,9 @@ CATALOGUE: list[tuple[str, Any]] = [
     ("buffer.target", "\u0661\u0662.00"),
     ("name", "Fam.\u202eJansen"),
     ("iban", "NL91ABNA0417164300"),
+    # the caseload foundation: letters by post need an address, a Dutch postcode
+    ("contact", "post"),
+    ("address", {"street": "Lindelaan 12", "postcode": "999 AB", "city": "Voorbeeldstad"}),
 ]
 YAML_TEXTS = [
     "",  # the file is empty
@@ -385,8 +388,9 @@ FORMS: list[tuple[str, FormSpec, dict[str, str]]] = [
             "payee_name": "Energie BV",
             "payee_iban": "NL93RABO0123456780",
             "amount": "95,00",
-            "schedule.start": "2026-04-01",
-            "schedule.rrule": "FREQ=MONTHLY;BYMONTHDAY=1",
+            "herhaling": "maand",  # the repeat-rule picker (issue 19)
+            "dag": "1",
+            "vanaf": "2026-04-01",
         },
     ),
     (
@@ -396,8 +400,9 @@ FORMS: list[tuple[str, FormSpec, dict[str, str]]] = [
             "id": "bijbaan",
             "kind": "loon",
             "amount": "200,00",
-            "schedule.start": "2026-04-01",
-            "schedule.rrule": "FREQ=MONTHLY;BYMONTHDAY=25",
+            "herhaling": "maand",  # the repeat-rule picker (issue 19)
+            "dag": "25",
+            "vanaf": "2026-04-01",
         },
     ),
     (

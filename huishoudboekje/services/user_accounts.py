@@ -65,11 +65,26 @@ class Role(StrEnum):
     MEDEWERKER = "medewerker"
     APPROVER = "approver"  # teamleider: may approve four-eyes changes
     ADMIN = "admin"
+    # issue 20: manages configuration (gemeente settings, users), sees no household data
+    FUNCTIONEEL_BEHEERDER = "functioneel_beheerder"
+    # issue 20: the functionaris gegevensbescherming reads the view log, nothing else
+    PRIVACY_OFFICER = "privacy_officer"
 
     @property
     def is_staff(self) -> bool:
         """Every role but a household's works for the gemeente."""
         return self is not Role.HOUSEHOLD
+
+    @property
+    def sees_household_data(self) -> bool:
+        """Medewerker, teamleider and beheerder work with households' data; the
+        functioneel beheerder and the privacy officer do not (need to know)."""
+        return self in {Role.MEDEWERKER, Role.APPROVER, Role.ADMIN}
+
+    @property
+    def sees_every_team(self) -> bool:
+        """The beheerder (admin) sees every team's households."""
+        return self is Role.ADMIN
 
     @property
     def may_approve(self) -> bool:
@@ -82,6 +97,8 @@ ROLE_NAMES_NL = {
     Role.MEDEWERKER: "medewerker",
     Role.APPROVER: "teamleider",
     Role.ADMIN: "beheerder",
+    Role.FUNCTIONEEL_BEHEERDER: "functioneel beheerder",
+    Role.PRIVACY_OFFICER: "functionaris gegevensbescherming",
 }
 
 
@@ -106,9 +123,11 @@ def create_user(
     household: str | None,
     password: str | None,
     now: datetime,
+    team: str = "",
 ) -> User:
     """Add an account and commit. A household account needs an existing household;
-    a staff account has none. Without a password the account waits for an invite."""
+    a staff account has none, and may have a team. Without a password the account
+    waits for an invite."""
     username = username.strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
         raise AccountError("Geef een gebruikersnaam zonder spaties (hoogstens 100 tekens).")
@@ -119,6 +138,11 @@ def create_user(
             raise AccountError(f"Huishouden {household!r} bestaat niet.")
     elif household:
         raise AccountError("Een medewerker hoort niet bij één huishouden.")
+    team = team.strip()
+    if team and role is Role.HOUSEHOLD:
+        raise AccountError("Alleen medewerkers horen bij een team.")
+    if len(team) > 100:
+        raise AccountError("Geef een teamnaam van hoogstens 100 tekens.")
     password_hash = None
     if password is not None:
         check_password(password)
@@ -133,14 +157,18 @@ def create_user(
         household=household if role is Role.HOUSEHOLD else None,
         password_hash=password_hash,
         at=now,
+        team=team,
     )
+    after = {"role": user.role, "household": user.household, "name": user.display_name}
+    if user.team:
+        after["team"] = user.team
     record_audit(
         uow,
         actor=actor,
         action="user.create",
         object_type="user",
         object_id=user.username,
-        after={"role": user.role, "household": user.household, "name": user.display_name},
+        after=after,
         at=now,
     )
     uow.commit()

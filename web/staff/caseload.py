@@ -6,9 +6,12 @@ from flask import Response, abort, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.services.caseload import by_buffer_days
+from huishoudboekje.services.exit_checklist import checklist_of
 from huishoudboekje.services.household_requests import REQUEST_KINDS, STATUS_NL
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.overview import HouseholdView
+from huishoudboekje.services.privacy import PrivacyError, export_household
+from huishoudboekje.services.signal_deadlines import open_signal_deadlines, overdue_first
 from huishoudboekje.services.staff_actions import invite_member
 from huishoudboekje.services.staff_pages import (
     HouseholdPage,
@@ -40,7 +43,10 @@ def caseload() -> str:
     sort = "buffer" if request.args.get("sorteer") == "buffer" else ""
     return render_template(
         "staff/caseload.html",
-        rows=by_buffer_days(page.rows) if sort else page.rows,
+        rows=by_buffer_days(page.rows)
+        if sort
+        else overdue_first(page.rows, lambda row: row.household.code, page.overdue),
+        overdue=page.overdue,
         sort=sort,
         query=query,
         requests_new=page.requests_new,
@@ -88,6 +94,15 @@ def household(code: str) -> str:
         difference=difference_sentence(view.status),
         # the buffer split, target and end sentences the household reads (issue 23)
         sentences=report_sentences(view.status),
+        # issue 19.6: the exit checklist once an end is planned
+        exit=checklist_of(access.engine(), code, access.settings().today()),
+        # issue 19.5: owner and deadline of each open stored signal, by key
+        deadlines={
+            s.key: s
+            for s in open_signal_deadlines(
+                access.engine(), access.settings().today(), household=code
+            )
+        },
     )
 
 
@@ -118,3 +133,21 @@ def invite(code: str) -> tuple[str, int] | BaseResponse:
         abort(404)
     link = url_for("auth.invite", token=token, _external=True)
     return render_template("staff/invite.html", link=link, code=code, username=username), 200
+
+
+@bp.post("/huishouden/<code>/inzage-export")
+@staff_only
+def privacy_export(code: str) -> Response:
+    """The inzage export (AVG art. 15) of one household as a ZIP download; the export
+    itself is audit-logged by the service."""
+    today = access.settings().today()
+    try:
+        data = export_household(access.engine(), code, today, actor=access.current().username)
+    except PrivacyError:
+        abort(404)
+    name = f"inzage-{code}-{today.isoformat()}.zip"
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -29,7 +29,7 @@ class UserRow(HhbTable, table=True):
     )
     username: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False, unique=True))
     display_name: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
-    role: str = Field(sa_column=Column(String(20), nullable=False))
+    role: str = Field(sa_column=Column(String(30), nullable=False))  # 0011: was 20
     household: str | None = Field(
         default=None, sa_column=Column(String(CODE_LENGTH), nullable=True, index=True)
     )
@@ -42,6 +42,10 @@ class UserRow(HhbTable, table=True):
         default=None, sa_column=Column(UtcDateTime, nullable=True)
     )
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # migration 0006: the team a staff member works in ("" for none or a household)
+    team: str = Field(
+        default="", sa_column=Column(String(NAME_LENGTH), nullable=False, server_default="")
+    )
 
 
 class LoginAttemptRow(HhbTable, table=True):
