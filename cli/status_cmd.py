@@ -30,6 +30,7 @@ from huishoudboekje.services.households import (
     plan_previews,
     status_reports,
 )
+from huishoudboekje.services.overview import charge_word, status_sentences
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 T = TypeVar("T")
@@ -111,27 +112,44 @@ def render_status(report: StatusReport) -> str:
     h = report.household
     state = report.state
     data = report.as_json()
+    said = status_sentences(report, eur, day_nl)  # the sentences the web shows too
     lines = [
         f"{h.name} ({h.code}), stand op {day_nl(report.today)} {report.today.year}",
+    ]
+    if said.ended:
+        lines.append(f"  {said.ended}")
+    lines += [
         f"  Buffer:               {eur(state.vat)}"
         + ("" if report.buffer is None else f" ({report.buffer.sentence()})"),
-        f"  Voorschot:            {eur(state.advance_used)} van {eur(h.buffer.advance_limit)}",
     ]
+    if not report.ended:
+        lines += [
+            f"    gereserveerd:       {eur(report.set_aside_total)}"
+            + (f" ({said.set_aside})" if said.set_aside else ""),
+            f"    vrij:               {eur(report.buffer_free)} (doel {eur(h.buffer.target)})",
+            f"    {said.target}",
+        ]
+    lines.append(
+        f"  Voorschot:            {eur(state.advance_used)} van {eur(h.buffer.advance_limit)}"
+    )
     for rid, amount in state.reserves:
         lines.append(f"  Reservering:          {rid} {eur(amount)}")
     unit = "per week" if data["leefgeld"]["cadence"] == "weekly" else "per maand"
-    lines.append(f"  Leefgeld:             {eur(report.leefgeld_rate)} {unit}")
+    if report.ended:
+        lines.append("  Leefgeld:             geen (deelname beëindigd)")
+    else:
+        lines.append(f"  Leefgeld:             {eur(report.leefgeld_rate)} {unit}")
     nxt = report.plan.next_release
-    if nxt is not None:
+    if nxt is not None and not report.ended:
         lines.append(f"  Volgende uitbetaling: {day_nl(nxt.day)}: {eur(nxt.amount)}")
-        lines.append(f"  Waarom: {nxt.reason}")
+        lines.append(f"  Waarom: {said.why}")
     lines.append("  Komende vaste lasten:")
     if not report.upcoming:
         lines.append("    (geen in de komende 5 weken)")
     for item in report.upcoming:
         mark = "gedekt" if item.covered else "NIET GEDEKT"
         lines.append(
-            f"    {day_nl(item.day):<24} {item.kind:<12} {eur(item.amount):>12}  "
+            f"    {day_nl(item.day):<24} {charge_word(item.kind):<17} {eur(item.amount):>12}  "
             f"{item.payee}  ({mark})"
         )
     lines.append("  Vaste lasten:")

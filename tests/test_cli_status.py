@@ -38,6 +38,14 @@ def test_status_json_has_the_documented_keys(configured: str, capsys: pytest.Cap
         "signals",
         "learned_income",
         "charges",
+        # issue 23: the vat split, the target it is compared with, the participation
+        "buffer_free",
+        "set_aside",
+        "set_aside_for",
+        "next_income",
+        "buffer_target",
+        "buffer_phase",
+        "participation",
         "buffer_days",
     }
     assert data["learned_income"] == []  # no irregular income in the sample

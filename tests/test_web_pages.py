@@ -59,9 +59,7 @@ def test_vandaag_shows_next_leefgeld_with_day_and_reason(shared_web: WebEnv) -> 
     assert "Uw volgende leefgeld" in body
     assert "vrijdag 6 maart" in body
     assert re.search(r"Deze week krijgt u € [\d.]+,\d\d leefgeld op vrijdag\.", body), body
-    assert re.search(
-        r"Uw (huur|zorgverzekering|energierekening) van € [\d.]+,\d\d is betaald\.", body
-    )
+    assert re.search(r"Uw (huur|zorgpremie|energie) van € [\d.]+,\d\d is betaald\.", body)
     assert "per dag" in body
     assert "Uw buffer" in body
 

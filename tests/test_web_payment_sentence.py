@@ -44,12 +44,12 @@ def payment(status: InstructionStatus, reason: str = "") -> HouseholdPayment:
         (
             InstructionStatus.INSTRUCTED,
             "energie",
-            "Uw energierekening van € 725,40 wordt betaald op vrijdag 27 februari.",
+            "Uw energie van € 725,40 wordt betaald op vrijdag 27 februari.",
         ),
         (
             InstructionStatus.IN_FLIGHT,
             "energie",
-            "Uw energierekening van € 725,40 wordt betaald op vrijdag 27 februari.",
+            "Uw energie van € 725,40 wordt betaald op vrijdag 27 februari.",
         ),
         (
             InstructionStatus.RETURNED,
@@ -74,7 +74,9 @@ def test_a_payment_on_or_past_its_day_is_sent_until_the_bank_says_more(
 ) -> None:
     """Its execution date has come, the bank's statement is not read yet: it went."""
     sentence = payment_sentence(payment(status), "huur", today).replace("\xa0", " ")
-    assert sentence == "Uw huur van € 725,40 is op vrijdag 27 februari overgemaakt."
+    assert (
+        sentence == "Wij hebben uw huur van € 725,40 op vrijdag 27 februari naar de bank gestuurd."
+    )
 
 
 def test_without_stored_payments_the_journal_says_what_was_paid(web: WebEnv) -> None:
@@ -86,9 +88,7 @@ def test_without_stored_payments_the_journal_says_what_was_paid(web: WebEnv) -> 
         uow.session.execute(delete(table_of(PaymentInstructionRow)))
         uow.commit()
     fallback = text(client.get("/vandaag").data)
-    sentence = re.compile(
-        r"Uw (huur|zorgverzekering|energierekening) van € [\d.]+,\d\d is betaald\."
-    )
+    sentence = re.compile(r"Uw (huur|zorgpremie|energie) van € [\d.]+,\d\d is betaald\.")
     found, again = sentence.search(stored), sentence.search(fallback)
     assert found is not None and again is not None, fallback
     assert found[0] == again[0]  # the same charge, as the journal tells it

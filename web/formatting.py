@@ -12,6 +12,7 @@ from flask import Flask
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.recurrence_read import schedule_sentence
 from huishoudboekje.domain.return_reasons import reason_nl
+from huishoudboekje.services.overview import charge_word
 from web.settings import AMSTERDAM
 
 # Parsed once: given as text, Babel parses the locale again on every call, and a
@@ -89,4 +90,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(moment, "moment")
     app.add_template_filter(reason_nl, "return_reason_nl")
     app.add_template_filter(severity_nl, "severity_nl")
+    app.add_template_filter(charge_word, "charge_word")
     app.add_template_filter(schedule_sentence, "herhaling")  # a schedule as a Dutch sentence

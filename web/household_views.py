@@ -26,6 +26,7 @@ from huishoudboekje.services.overview import (
     household_view,
     month_bounds,
     month_overview,
+    payment_days,
 )
 from huishoudboekje.services.overview import paid_charges as paid_charges_of
 from web import access
@@ -39,6 +40,7 @@ from web.sentences import (
     paid_sentence,
     payment_sentence,
     per_day,
+    report_sentences,
 )
 
 bp = Blueprint("household", __name__)
@@ -78,8 +80,10 @@ def today() -> str:
     paid = (
         _last_payment(stored, report.household, report.today)
         if stored
-        else paid_sentence(paid_charges_of(view.entries, report.household, since))
+        else paid_sentence(paid_charges_of(view.entries, report.household, since), report.today)
     )
+    if report.ended:
+        paid = ""
     weekly = cadence_of(report.household) is Cadence.WEEKLY
     rate = report.leefgeld_rate
     nxt = report.plan.next_release
@@ -99,6 +103,7 @@ def today() -> str:
         weekly=weekly,
         held_back=[u for u in report.upcoming if not u.covered],
         kind_nl=KIND_NL,
+        sentences=report_sentences(report),
     )
 
 
@@ -131,6 +136,7 @@ def payments() -> str:
         tonight=tonight,
         upcoming=report.upcoming,
         kind_nl=KIND_NL,
+        sentences=report_sentences(report),
     )
 
 
@@ -155,6 +161,7 @@ def overview() -> str:
         history=view.history,
         forecast=weekly_forecast,
         months=_months(view.status.today, view.status.household.start),
+        sentences=report_sentences(view.status),
     )
 
 
@@ -176,7 +183,10 @@ def month(period: str) -> str:
     view = _view()
     if first > view.status.today:
         abort(404)
-    report = month_overview(view.entries, view.status.household, first)
+    code = view.status.household.code
+    report = month_overview(
+        view.entries, view.status.household, first, payment_days(access.reads(), code)
+    )
     return render_template(
         "household/month.html", month=report, bounds=month_bounds(first), today=view.status.today
     )

@@ -1,4 +1,10 @@
-"""Plain-Dutch sentences for the household pages (language level B1)."""
+"""Plain-Dutch sentences for the household and staff pages (language level B1).
+
+One source (issue 23.2): every sentence is built from the object whose figures the page
+shows: the status report (`report_sentences`, from `services.overview.status_sentences`,
+which `hhb status` uses too), a stored payment, or a journal movement. Dates are
+execution dates. docs/web.md "Hoe zinnen worden gemaakt".
+"""
 
 from __future__ import annotations
 
@@ -9,18 +15,22 @@ from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.planner import Difference
 from huishoudboekje.domain.status_report import StatusReport
 from huishoudboekje.services.night_worklists import HouseholdPayment
-from huishoudboekje.services.overview import Movement
+from huishoudboekje.services.overview import (
+    CHARGE_NL,
+    Movement,
+    StatusSentences,
+    charge_word,
+    status_sentences,
+)
 from web.formatting import day, money
 
-KIND_NL = {
-    "huur": "huur",
-    "energie": "energierekening",
-    "water": "waterrekening",
-    "zorgpremie": "zorgverzekering",
-    "stadsverwarming": "stadsverwarming",
-    "gemeentelijke_belastingen": "gemeentebelasting",
-    "overig": "rekening",
-}
+KIND_NL = CHARGE_NL
+
+
+def report_sentences(report: StatusReport) -> StatusSentences:
+    """The buffer split, target, reason and end-of-participation sentences of a report,
+    formatted for the web."""
+    return status_sentences(report, money, day)
 
 
 def when(target: date, today: date) -> str:
@@ -40,6 +50,8 @@ def when(target: date, today: date) -> str:
 def leefgeld_sentence(report: StatusReport) -> str:
     """ "Volgende week krijgt u € 95,00 leefgeld op vrijdag." (or why there is none)."""
     nxt = report.plan.next_release
+    if report.ended:
+        return ""
     if nxt is None:
         return "Er staat nu geen leefgeld gepland. Uw medewerker neemt contact met u op."
     moment = when(nxt.day, report.today)
@@ -69,23 +81,24 @@ def difference_sentence(report: StatusReport) -> str:
     return f"Dit is {money(gap)} {word} {COMPARED_WITH[nxt.difference]}, omdat {nxt.because}."
 
 
-def paid_sentence(paid: list[Movement]) -> str:
+def paid_sentence(paid: list[Movement], today: date) -> str:
     """ "Uw huur van € 725,40 is betaald." for the most recent fixed charge the
     journal shows (used when the nightly run has stored no payments, see
     `payment_sentence`)."""
     if not paid:
         return ""
     last = paid[0]
-    kind = last.label.split(":")[0]
-    what = KIND_NL.get(kind, "rekening")
-    return f"Uw {what} van {money(last.amount)} is betaald."
+    what = f"Uw {charge_word(last.kind)} van {money(last.amount)}"
+    if last.day > today:  # instructed, executed on a later day
+        return f"{what} wordt betaald op {day(last.day)}."
+    return f"{what} is betaald."
 
 
 def payment_sentence(payment: HouseholdPayment, kind: str, today: date) -> str:
     """Where the most recent fixed-charge payment the nightly run made stands:
     paid, sent on its day (the bank's statement not read yet), still to go, or sent
     back by the bank (`kind` is the charge's kind)."""
-    what = f"Uw {KIND_NL.get(kind, 'rekening')} van {money(payment.amount)}"
+    what = f"Uw {charge_word(kind)} van {money(payment.amount)}"
     if payment.status == InstructionStatus.PAID:
         return f"{what} is betaald."
     if payment.status == InstructionStatus.RETURNED:
@@ -95,7 +108,11 @@ def payment_sentence(payment: HouseholdPayment, kind: str, today: date) -> str:
             "Het geld staat weer in uw buffer. Uw medewerker heeft hierover een melding gekregen."
         )
     if payment.execution_date <= today:
-        return f"{what} is op {day(payment.execution_date)} overgemaakt."
+        # sent on its day; the bank's statement that it was paid is not read yet
+        return (
+            f"Wij hebben uw {charge_word(kind)} van {money(payment.amount)} "
+            f"op {day(payment.execution_date)} naar de bank gestuurd."
+        )
     return f"{what} wordt betaald op {day(payment.execution_date)}."
 
 

@@ -22,7 +22,7 @@ from huishoudboekje.services.staff_pages import (
 from web import access
 from web.access import staff_only
 from web.charts import buffer_chart
-from web.sentences import difference_sentence
+from web.sentences import difference_sentence, report_sentences
 from web.staff import bp
 from web.staff.need_to_know import visible_codes
 from web.user_errors import back_to
@@ -95,6 +95,8 @@ def household(code: str) -> str:
         forecast=list(view.forecast[6::7]),
         # what the household reads on Vandaag when its next amount is not the usual one
         difference=difference_sentence(view.status),
+        # the buffer split, target and end sentences the household reads (issue 23)
+        sentences=report_sentences(view.status),
         # issue 19.6: the exit checklist once an end is planned
         exit=checklist_of(access.engine(), code, access.settings().today()),
         # issue 19.5: owner and deadline of each open stored signal, by key

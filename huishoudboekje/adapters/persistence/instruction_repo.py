@@ -293,3 +293,18 @@ def household_charge_instructions(
     return_reason) tuples, without building row objects."""
     rows = uow.read(_HOUSEHOLD_CHARGES, {"household": household, "since": since})
     return [tuple(row) for row in rows]
+
+
+_EXECUTION_DATES = select_columns(
+    _INSTRUCTION.c.end_to_end_id, _INSTRUCTION.c.execution_date
+).where(_INSTRUCTION.c.household == bindparam("household"))
+
+
+def household_execution_dates(uow: UnitOfWork, household: str) -> dict[str, date]:
+    """The execution date of every stored instruction of the household, by EndToEndId
+    (issue 23.2: the overviews date a payment by the day it is executed)."""
+    rows = uow.read(_EXECUTION_DATES, {"household": household})
+    out = {}
+    for e2e, day in rows:
+        out[str(e2e)] = day if isinstance(day, date) else date.fromisoformat(str(day))
+    return out
