@@ -86,7 +86,11 @@ def run_status(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     codes = None if args.all else (args.code,)
-    reports = _read("status", args, lambda engine: status_reports(engine, codes, today))
+    # today: what the night stored (planned only when it stored none); another day: computed
+    stored = args.date is None
+    reports = _read(
+        "status", args, lambda engine: status_reports(engine, codes, today, stored=stored)
+    )
     if reports is None:
         return EXIT_BAD_INPUT
     if args.json:

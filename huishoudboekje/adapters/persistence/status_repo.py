@@ -1,0 +1,151 @@
+"""The read model of household statuses: store, read, forget (see `status_tables`).
+
+A row is written by the night (with the plan, in its transaction) and by every
+change to a household's inputs during the day (`services.read_model`). Two hooks
+here keep a row from ever being stale when a writer forgets to recompute: saving a
+household (`household_saved`) and booking journal entries for it
+(`forget_statuses`) delete its row, and a page without a row for today computes
+the status itself (and says so in the log).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, func, insert, select, update
+
+from huishoudboekje.adapters.persistence.status_json import (
+    VERSION,
+    StatusDocumentError,
+    report_from_json,
+    report_to_json,
+)
+from huishoudboekje.adapters.persistence.status_tables import (
+    HouseholdSearchRow,
+    HouseholdStatusRow,
+)
+from huishoudboekje.adapters.persistence.tables import NAME_LENGTH, table_of
+from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
+from huishoudboekje.domain.signals import Severity
+from huishoudboekje.domain.status_report import StatusReport
+
+STATUS = table_of(HouseholdStatusRow)
+SEARCH = table_of(HouseholdSearchRow)
+# the caseload's urgency of a household: its most severe signal (0: none)
+STALE = 0  # the version of a row whose inputs changed since (never a document version)
+URGENCY = {Severity.INFO.value: 1, Severity.WARNING.value: 2, Severity.HIGH.value: 3}
+
+
+def status_columns(report: StatusReport) -> dict[str, object]:
+    """The row of `report`: its document and the caseload's filter and sort columns."""
+    household = report.household
+    signals = [
+        {"key": s.key, "kind": s.kind.value, "severity": s.severity.value, "message": s.message}
+        for s in report.signals
+    ]
+    return {
+        "household": household.code,
+        "day": report.today,
+        "version": VERSION,
+        "document": report_to_json(report),
+        "buffer_days": None if report.buffer is None else report.buffer.days,
+        "urgency": max((URGENCY.get(s["severity"], 0) for s in signals), default=0),
+        "signal_count": len(signals),
+        "signals": json.dumps(signals, ensure_ascii=False, separators=(",", ":")),
+        "leefgeld_rate": report.leefgeld_rate.amount,
+        "vat": report.state.vat.amount,
+        "ended": household.end is not None and household.end < report.today,
+    }
+
+
+def store_statuses(uow: UnitOfWork, reports: Sequence[StatusReport]) -> None:
+    """Store `reports` (one per household), replacing what was stored (not committed)."""
+    if not reports:
+        return
+    _delete(uow, [r.household.code for r in reports])
+    uow.session.execute(insert(STATUS), [status_columns(r) for r in reports])
+
+
+def _delete(uow: UnitOfWork, codes: Iterable[str]) -> None:
+    for chunk in in_chunks(sorted(set(codes))):
+        uow.session.execute(delete(STATUS).where(STATUS.c.household.in_(chunk)))
+
+
+def forget_statuses(uow: UnitOfWork, codes: Iterable[str]) -> None:
+    """Mark the stored statuses of `codes` stale: their inputs changed (not committed).
+
+    The row keeps its day (the day the read model is for), its document is no
+    longer read (`STALE` version) and the caseload shows no figures for it until
+    it is recomputed."""
+    for chunk in in_chunks(sorted(set(codes))):
+        uow.session.execute(
+            update(STATUS).where(STATUS.c.household.in_(chunk)).values(version=STALE)
+        )
+
+
+def latest_day(uow: UnitOfWork) -> date | None:
+    """The newest day a status is stored for: the day of the last night."""
+    day = uow.read(select(func.max(STATUS.c.day))).scalar()
+    return day if isinstance(day, date) else None
+
+
+def fresh_codes(uow: UnitOfWork, codes: Sequence[str], day: date) -> set[str]:
+    """Those of `codes` with a readable status stored for `day`."""
+    fresh: set[str] = set()
+    for chunk in in_chunks(codes):
+        rows = uow.read(
+            select(STATUS.c.household).where(
+                STATUS.c.household.in_(chunk), STATUS.c.day == day, STATUS.c.version == VERSION
+            )
+        )
+        fresh.update(row.household for row in rows)
+    return fresh
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStatus:
+    """A stored row: the day it is for, and its report (None when unreadable)."""
+
+    day: date
+    report: StatusReport | None
+
+
+def stored_status(uow: UnitOfWork, code: str) -> StoredStatus | None:
+    """The stored status of household `code` (any day), or None."""
+    row = uow.read(
+        select(STATUS.c.day, STATUS.c.version, STATUS.c.document).where(STATUS.c.household == code)
+    ).first()
+    if row is None:
+        return None
+    if row.version != VERSION:
+        return StoredStatus(row.day, None)
+    try:
+        return StoredStatus(row.day, report_from_json(row.document))
+    except StatusDocumentError:
+        return StoredStatus(row.day, None)
+
+
+def search_tokens(code: str, name: str) -> set[str]:
+    """The words a household is found by: its code and name whole, and each word of
+    either (lower case), so "0001", "hh-0001", "jansen" and "piet jansen" all find it."""
+    words = {code.lower(), name.lower().strip()}
+    words |= {w for w in re.split(r"[^\w]+", f"{code} {name}".lower()) if w}
+    return {w[:NAME_LENGTH] for w in words if w}
+
+
+def household_saved(uow: UnitOfWork, code: str, name: str) -> None:
+    """After a household was saved: its search words anew, its stored status gone."""
+    uow.session.execute(delete(SEARCH).where(SEARCH.c.household == code))
+    uow.session.execute(
+        insert(SEARCH), [{"token": t, "household": code} for t in sorted(search_tokens(code, name))]
+    )
+    forget_statuses(uow, [code])
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a search: each must start one of a household's words."""
+    return [w for w in re.split(r"[^\w-]+", query.lower()) if w][:5]
