@@ -15,8 +15,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, func, insert, select, update
 
 from huishoudboekje.adapters.persistence.status_json import (
     VERSION,
@@ -37,7 +38,11 @@ STATUS = table_of(HouseholdStatusRow)
 SEARCH = table_of(HouseholdSearchRow)
 # the caseload's urgency of a household: its most severe signal (0: none)
 STALE = 0  # the version of a row whose inputs changed since (never a document version)
-URGENCY = {Severity.INFO.value: 1, Severity.WARNING.value: 2, Severity.HIGH.value: 3}
+NONE_RANK = 3  # `urgency_rank` of a household without signals
+# the most severe signal ranks first: high 0, warning 1, info 2 (none: NONE_RANK)
+URGENCY_RANK = {Severity.HIGH.value: 0, Severity.WARNING.value: 1, Severity.INFO.value: 2}
+NO_DAYS = 2_000_000_000  # `buffer_rank` when nothing is to be paid: last
+PLACEHOLDER_DAY = date(1970, 1, 1)
 
 
 def status_columns(report: StatusReport) -> dict[str, object]:
@@ -47,18 +52,42 @@ def status_columns(report: StatusReport) -> dict[str, object]:
         {"key": s.key, "kind": s.kind.value, "severity": s.severity.value, "message": s.message}
         for s in report.signals
     ]
+    days = None if report.buffer is None else report.buffer.days
     return {
         "household": household.code,
+        "name": household.name,
         "day": report.today,
         "version": VERSION,
         "document": report_to_json(report),
-        "buffer_days": None if report.buffer is None else report.buffer.days,
-        "urgency": max((URGENCY.get(s["severity"], 0) for s in signals), default=0),
+        "buffer_days": days,
+        "buffer_rank": NO_DAYS if days is None else days,
+        "urgency_rank": min(
+            (URGENCY_RANK.get(s["severity"], NONE_RANK) for s in signals), default=NONE_RANK
+        ),
         "signal_count": len(signals),
         "signals": json.dumps(signals, ensure_ascii=False, separators=(",", ":")),
         "leefgeld_rate": report.leefgeld_rate.amount,
         "vat": report.state.vat.amount,
         "ended": household.end is not None and household.end < report.today,
+    }
+
+
+def _placeholder(code: str, name: str) -> dict[str, object]:
+    """The row of a household no status was computed for yet."""
+    return {
+        "household": code,
+        "name": name,
+        "day": PLACEHOLDER_DAY,
+        "version": STALE,
+        "document": "",
+        "buffer_days": None,
+        "buffer_rank": NO_DAYS,
+        "urgency_rank": NONE_RANK,
+        "signal_count": 0,
+        "signals": "[]",
+        "leefgeld_rate": Decimal("0.00"),
+        "vat": Decimal("0.00"),
+        "ended": False,
     }
 
 
@@ -138,12 +167,17 @@ def search_tokens(code: str, name: str) -> set[str]:
 
 
 def household_saved(uow: UnitOfWork, code: str, name: str) -> None:
-    """After a household was saved: its search words anew, its stored status gone."""
+    """After a household was saved: its search words anew, its stored status stale
+    (a new household gets a placeholder row, so the caseload lists it)."""
     uow.session.execute(delete(SEARCH).where(SEARCH.c.household == code))
     uow.session.execute(
         insert(SEARCH), [{"token": t, "household": code} for t in sorted(search_tokens(code, name))]
     )
-    forget_statuses(uow, [code])
+    marked = uow.session.execute(
+        update(STATUS).where(STATUS.c.household == code).values(version=STALE, name=name)
+    )
+    if not (isinstance(marked, CursorResult) and marked.rowcount):
+        uow.session.execute(insert(STATUS), [_placeholder(code, name)])
 
 
 def search_words(query: str) -> list[str]:

@@ -21,21 +21,29 @@ from huishoudboekje.adapters.persistence.types import ExactAmount
 
 
 class HouseholdStatusRow(HhbTable, table=True):
-    """One household's stored status report (see the module docstring)."""
+    """One household's stored status report (see the module docstring).
+
+    Every household has a row from the moment it is saved: until a status is
+    computed for it (and after its inputs changed, until it is computed again) the
+    row's `version` is `STALE` and only its name and ranks are of use. The ranks
+    sort ascending, most urgent first, so each caseload order is one index."""
 
     __tablename__ = "household_status"
     __table_args__ = (
-        Index("ix_household_status_urgency_buffer", "urgency", "buffer_days"),
-        Index("ix_household_status_buffer_days", "buffer_days"),
+        Index("ix_household_status_urgency", "urgency_rank", "buffer_rank", "household"),
+        Index("ix_household_status_buffer", "buffer_rank", "household"),
+        Index("ix_household_status_name", "name", "household"),
     )
 
     household: str = Field(sa_column=Column(String(CODE_LENGTH), primary_key=True))
+    name: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
     day: date = Field(sa_column=Column(Date, nullable=False))
     version: int = Field(sa_column=Column(Integer, nullable=False))
     document: str = Field(sa_column=Column(Text, nullable=False))
     # for the caseload: filtered and sorted by the database, not by decoding documents
     buffer_days: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
-    urgency: int = Field(sa_column=Column(Integer, nullable=False))  # `caseload.URGENCY`
+    buffer_rank: int = Field(sa_column=Column(Integer, nullable=False))  # days; none: last
+    urgency_rank: int = Field(sa_column=Column(Integer, nullable=False))  # 0 high .. 3 none
     signal_count: int = Field(sa_column=Column(Integer, nullable=False))
     signals: str = Field(sa_column=Column(Text, nullable=False))  # kind/severity/message/key
     leefgeld_rate: Decimal = Field(sa_column=Column(ExactAmount, nullable=False))

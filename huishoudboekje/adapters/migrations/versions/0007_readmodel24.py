@@ -14,6 +14,7 @@ Create Date: 2026-12-05
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,11 +36,13 @@ def upgrade() -> None:
     op.create_table(
         "household_status",
         sa.Column("household", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("document", sa.Text(), nullable=False),
         sa.Column("buffer_days", sa.Integer(), nullable=True),
-        sa.Column("urgency", sa.Integer(), nullable=False),
+        sa.Column("buffer_rank", sa.Integer(), nullable=False),
+        sa.Column("urgency_rank", sa.Integer(), nullable=False),
         sa.Column("signal_count", sa.Integer(), nullable=False),
         sa.Column("signals", sa.Text(), nullable=False),
         sa.Column("leefgeld_rate", _amount(), nullable=False),
@@ -48,9 +51,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("household", name=op.f("pk_household_status")),
     )
     op.create_index(
-        "ix_household_status_urgency_buffer", "household_status", ["urgency", "buffer_days"]
+        "ix_household_status_urgency",
+        "household_status",
+        ["urgency_rank", "buffer_rank", "household"],
     )
-    op.create_index("ix_household_status_buffer_days", "household_status", ["buffer_days"])
+    op.create_index("ix_household_status_buffer", "household_status", ["buffer_rank", "household"])
+    op.create_index("ix_household_status_name", "household_status", ["name", "household"])
     op.create_table(
         "household_search",
         sa.Column("token", sa.String(length=200), nullable=False),
@@ -64,18 +70,42 @@ def upgrade() -> None:
 
 
 def _fill_search() -> None:
-    # the same words as `status_repo.search_tokens` (kept here as it was at this
-    # revision: a migration never imports code that may change after it)
+    # every household gets its search words and a stale status row (computed by the
+    # next night); the same values as `status_repo.household_saved`, kept here as they
+    # were at this revision (a migration never imports code that may change after it)
     bind = op.get_bind()
     rows = bind.execute(sa.text("SELECT code, name FROM household")).all()
-    table = sa.table("household_search", sa.column("token"), sa.column("household"))
-    values = [
+    search = sa.table("household_search", sa.column("token"), sa.column("household"))
+    words = [
         {"token": token, "household": code}
         for code, name in rows
         for token in sorted(_tokens(code, name))
     ]
-    if values:
-        op.bulk_insert(table, values)
+    if words:
+        op.bulk_insert(search, words)
+    columns = ("household", "name", "day", "version", "document", "buffer_days", "buffer_rank")
+    columns += ("urgency_rank", "signal_count", "signals", "leefgeld_rate", "vat", "ended")
+    status = sa.table("household_status", *(sa.column(c) for c in columns))
+    placeholders = [
+        {
+            "household": code,
+            "name": name,
+            "day": date(1970, 1, 1),
+            "version": 0,
+            "document": "",
+            "buffer_days": None,
+            "buffer_rank": 2_000_000_000,
+            "urgency_rank": 3,
+            "signal_count": 0,
+            "signals": "[]",
+            "leefgeld_rate": 0,
+            "vat": 0,
+            "ended": False,
+        }
+        for code, name in rows
+    ]
+    if placeholders:
+        op.bulk_insert(status, placeholders)
 
 
 def _tokens(code: str, name: str) -> set[str]:
@@ -89,6 +119,7 @@ def _tokens(code: str, name: str) -> set[str]:
 def downgrade() -> None:
     op.drop_index(op.f("ix_household_search_household"), table_name="household_search")
     op.drop_table("household_search")
-    op.drop_index("ix_household_status_buffer_days", table_name="household_status")
-    op.drop_index("ix_household_status_urgency_buffer", table_name="household_status")
+    for name in ("ix_household_status_name", "ix_household_status_buffer"):
+        op.drop_index(name, table_name="household_status")
+    op.drop_index("ix_household_status_urgency", table_name="household_status")
     op.drop_table("household_status")
