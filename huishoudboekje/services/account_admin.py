@@ -25,8 +25,10 @@ from huishoudboekje.services.user_accounts import (
 
 __all__ = ["DemoAccount", "add_account", "add_demo_accounts", "change_password", "list_accounts"]
 
-# (username, name, role, household or None, password)
+# (username, name, role, household or None, password); staff accounts of the demo all
+# work in DEMO_TEAM
 DemoAccount = tuple[str, str, Role, str | None, str]
+DEMO_TEAM = "Team Noord"
 
 
 # Add an account (`user_accounts.create_user`) and commit; raises `AccountError`
@@ -66,5 +68,6 @@ def add_demo_accounts(
                     household=household,
                     password=password,
                     now=now,
+                    team="" if role is Role.HOUSEHOLD else DEMO_TEAM,
                 )
     return None
