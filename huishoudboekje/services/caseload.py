@@ -18,12 +18,14 @@ from huishoudboekje.adapters.persistence.caseload_repo import (
     CaseloadFilter,
     CaseloadSort,
     caseload_rows,
+    has_caseload,
     open_signal_rows,
 )
 from huishoudboekje.adapters.persistence.signal_repo import acknowledged_among
 from huishoudboekje.adapters.persistence.status_repo import search_words
 from huishoudboekje.adapters.persistence.transaction_repo import transactions
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.domain.bankbook import TxStatus
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.night_signals import suspense_severity
@@ -80,7 +82,8 @@ class CaseloadQuery:
     """What the caseload page asks for (plain values from the request)."""
 
     search: str = ""
-    scope: Scope = Scope.ALL
+    scope: Scope | None = None  # None: "mijn" for a staff member with a caseload, else "alle"
+    user: str = ""  # the staff member asking (username)
     with_signals: bool = False
     buffer_below: int | None = None
     sort: CaseloadSort = CaseloadSort.URGENCY
@@ -108,14 +111,25 @@ class Caseload:
     rows: list[CaseloadRow]
     page: int
     more: bool  # a next page exists
+    scope: Scope  # the scope shown (the default resolved)
+    team: str  # the staff member's team ("" for none: no team view)
 
 
 def caseload(uow: UnitOfWork, query: CaseloadQuery) -> Caseload:
     """One page (`PAGE_SIZE` rows) of the households `query` asks for, read from the
     stored statuses with SQL: no household is planned, no document decoded. Signals
     per row: the stored status's and the nightly run's open ones, each once."""
+    user = find_user(uow, query.user) if query.user else None
+    team = user.team if user is not None else ""
+    scope = query.scope
+    if scope is None:
+        scope = Scope.MINE if query.user and has_caseload(uow, query.user) else Scope.ALL
+    if scope is Scope.TEAM and not team:
+        scope = Scope.ALL
     where = CaseloadFilter(
         words=tuple(search_words(query.search)),
+        caseworker=query.user if scope is Scope.MINE else None,
+        team=team if scope is Scope.TEAM else None,
         with_signals=query.with_signals,
         buffer_below=query.buffer_below,
     )
@@ -123,9 +137,7 @@ def caseload(uow: UnitOfWork, query: CaseloadQuery) -> Caseload:
     stored = caseload_rows(uow, where, query.sort, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
     shown = stored[:PAGE_SIZE]
     codes = [row.code for row in shown]
-    computed = {
-        row.code: tuple(_signal(row.code, s) for s in row.signals) for row in shown
-    }
+    computed = {row.code: tuple(_signal(row.code, s) for s in row.signals) for row in shown}
     open_stored = open_signals_of(uow, codes, (s.key for sig in computed.values() for s in sig))
     rows = [
         CaseloadRow(
@@ -143,7 +155,7 @@ def caseload(uow: UnitOfWork, query: CaseloadQuery) -> Caseload:
         )
         for row in shown
     ]
-    return Caseload(rows, page, len(stored) > PAGE_SIZE)
+    return Caseload(rows, page, len(stored) > PAGE_SIZE, scope, team)
 
 
 def open_signals_of(uow: UnitOfWork, codes: Sequence[str], keys: Iterable[str]) -> OpenSignals:

@@ -49,6 +49,8 @@ class CaseloadFilter:
     name), only those with signals, only those whose vat lasts fewer than N days."""
 
     words: tuple[str, ...] = ()
+    caseworker: str | None = None  # only this staff member's households
+    team: str | None = None  # only this team's households
     with_signals: bool = False
     buffer_below: int | None = None
 
@@ -87,6 +89,10 @@ def caseload_statement(where: CaseloadFilter, sort: CaseloadSort) -> Select[Any]
         statement = statement.where(
             STATUS.c.household.in_(select(SEARCH.c.household).where(_word_range(word)))
         )
+    if where.caseworker is not None:
+        statement = statement.where(STATUS.c.caseworker == where.caseworker)
+    if where.team is not None:
+        statement = statement.where(STATUS.c.team == where.team)
     if where.with_signals:
         statement = statement.where(STATUS.c.urgency_rank < NONE_RANK)
     if where.buffer_below is not None:
@@ -128,3 +134,9 @@ def open_signal_rows(uow: UnitOfWork, codes: Sequence[str]) -> list[tuple[Any, .
         .where(signal.c.status == "open")
     )
     return [tuple(row) for row in uow.read(statement)]
+
+
+def has_caseload(uow: UnitOfWork, username: str) -> bool:
+    """Whether any household has `username` as its caseworker."""
+    found = uow.read(select(STATUS.c.household).where(STATUS.c.caseworker == username).limit(1))
+    return found.first() is not None

@@ -189,4 +189,4 @@ def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None
         "updated_at": now,
     }
     upsert(uow, HouseholdRow, {"code": household.code}, values, created={"created_at": now})
-    household_saved(uow, household.code, household.name)  # search words; status recomputed
+    household_saved(uow, household)  # search words; status recomputed

@@ -31,6 +31,7 @@ from huishoudboekje.adapters.persistence.status_tables import (
 )
 from huishoudboekje.adapters.persistence.tables import NAME_LENGTH, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
+from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.signals import Severity
 from huishoudboekje.domain.status_report import StatusReport
 
@@ -56,6 +57,8 @@ def status_columns(report: StatusReport) -> dict[str, object]:
     return {
         "household": household.code,
         "name": household.name,
+        "caseworker": household.caseworker,
+        "team": household.team,
         "day": report.today,
         "version": VERSION,
         "document": report_to_json(report),
@@ -72,11 +75,13 @@ def status_columns(report: StatusReport) -> dict[str, object]:
     }
 
 
-def _placeholder(code: str, name: str) -> dict[str, object]:
+def _placeholder(household: Household) -> dict[str, object]:
     """The row of a household no status was computed for yet."""
     return {
-        "household": code,
-        "name": name,
+        "household": household.code,
+        "name": household.name,
+        "caseworker": household.caseworker,
+        "team": household.team,
         "day": PLACEHOLDER_DAY,
         "version": STALE,
         "document": "",
@@ -166,18 +171,21 @@ def search_tokens(code: str, name: str) -> set[str]:
     return {w[:NAME_LENGTH] for w in words if w}
 
 
-def household_saved(uow: UnitOfWork, code: str, name: str) -> None:
+def household_saved(uow: UnitOfWork, household: Household) -> None:
     """After a household was saved: its search words anew, its stored status stale
     (a new household gets a placeholder row, so the caseload lists it)."""
+    code, name = household.code, household.name
     uow.session.execute(delete(SEARCH).where(SEARCH.c.household == code))
     uow.session.execute(
         insert(SEARCH), [{"token": t, "household": code} for t in sorted(search_tokens(code, name))]
     )
     marked = uow.session.execute(
-        update(STATUS).where(STATUS.c.household == code).values(version=STALE, name=name)
+        update(STATUS)
+        .where(STATUS.c.household == code)
+        .values(version=STALE, name=name, caseworker=household.caseworker, team=household.team)
     )
     if not (isinstance(marked, CursorResult) and marked.rowcount):
-        uow.session.execute(insert(STATUS), [_placeholder(code, name)])
+        uow.session.execute(insert(STATUS), [_placeholder(household)])
 
 
 def search_words(query: str) -> list[str]:

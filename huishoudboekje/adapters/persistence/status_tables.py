@@ -33,10 +33,15 @@ class HouseholdStatusRow(HhbTable, table=True):
         Index("ix_household_status_urgency", "urgency_rank", "buffer_rank", "household"),
         Index("ix_household_status_buffer", "buffer_rank", "household"),
         Index("ix_household_status_name", "name", "household"),
+        Index("ix_household_status_caseworker", "caseworker"),
+        Index("ix_household_status_team", "team"),
     )
 
     household: str = Field(sa_column=Column(String(CODE_LENGTH), primary_key=True))
     name: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
+    # the household's, for "Mijn huishoudens" and "Mijn team" (kept with its name)
+    caseworker: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
+    team: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
     day: date = Field(sa_column=Column(Date, nullable=False))
     version: int = Field(sa_column=Column(Integer, nullable=False))
     document: str = Field(sa_column=Column(Text, nullable=False))

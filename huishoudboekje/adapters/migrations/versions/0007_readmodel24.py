@@ -7,7 +7,7 @@ to the household) stores it; the search words are filled here from the stored
 households.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-05
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -37,6 +37,8 @@ def upgrade() -> None:
         "household_status",
         sa.Column("household", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("caseworker", sa.String(length=200), nullable=False),
+        sa.Column("team", sa.String(length=200), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("document", sa.Text(), nullable=False),
@@ -57,6 +59,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_household_status_buffer", "household_status", ["buffer_rank", "household"])
     op.create_index("ix_household_status_name", "household_status", ["name", "household"])
+    op.create_index("ix_household_status_caseworker", "household_status", ["caseworker"])
+    op.create_index("ix_household_status_team", "household_status", ["team"])
     op.create_table(
         "household_search",
         sa.Column("token", sa.String(length=200), nullable=False),
@@ -74,22 +78,25 @@ def _fill_search() -> None:
     # next night); the same values as `status_repo.household_saved`, kept here as they
     # were at this revision (a migration never imports code that may change after it)
     bind = op.get_bind()
-    rows = bind.execute(sa.text("SELECT code, name FROM household")).all()
+    rows = bind.execute(sa.text("SELECT code, name, caseworker, team FROM household")).all()
     search = sa.table("household_search", sa.column("token"), sa.column("household"))
     words = [
         {"token": token, "household": code}
-        for code, name in rows
+        for code, name, _caseworker, _team in rows
         for token in sorted(_tokens(code, name))
     ]
     if words:
         op.bulk_insert(search, words)
-    columns = ("household", "name", "day", "version", "document", "buffer_days", "buffer_rank")
-    columns += ("urgency_rank", "signal_count", "signals", "leefgeld_rate", "vat", "ended")
+    columns = [*("household", "name", "caseworker", "team", "day", "version", "document")]
+    columns += ["buffer_days", "buffer_rank", "urgency_rank", "signal_count", "signals"]
+    columns += ["leefgeld_rate", "vat", "ended"]
     status = sa.table("household_status", *(sa.column(c) for c in columns))
     placeholders = [
         {
             "household": code,
             "name": name,
+            "caseworker": caseworker,
+            "team": team,
             "day": date(1970, 1, 1),
             "version": 0,
             "document": "",
@@ -102,7 +109,7 @@ def _fill_search() -> None:
             "vat": 0,
             "ended": False,
         }
-        for code, name in rows
+        for code, name, caseworker, team in rows
     ]
     if placeholders:
         op.bulk_insert(status, placeholders)
@@ -119,7 +126,12 @@ def _tokens(code: str, name: str) -> set[str]:
 def downgrade() -> None:
     op.drop_index(op.f("ix_household_search_household"), table_name="household_search")
     op.drop_table("household_search")
-    for name in ("ix_household_status_name", "ix_household_status_buffer"):
+    for name in (
+        "ix_household_status_team",
+        "ix_household_status_caseworker",
+        "ix_household_status_name",
+        "ix_household_status_buffer",
+    ):
         op.drop_index(name, table_name="household_status")
     op.drop_index("ix_household_status_urgency", table_name="household_status")
     op.drop_table("household_status")
