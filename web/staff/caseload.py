@@ -66,10 +66,10 @@ def caseload() -> str:
     # the link of another page, sort or scope keeps the other choices
     keep = {
         "q": query.search or None,
-        "wie": found.scope.value,
+        "wie": None if query.scope is None else query.scope.value,  # else the default again
         "signalen": "1" if query.with_signals else None,
         "buffer_onder": query.buffer_below,
-        "sorteer": query.sort.value,
+        "sorteer": None if query.sort is CaseloadSort.URGENCY else query.sort.value,
     }
     return render_template(
         "staff/caseload.html",
