@@ -29,7 +29,7 @@ from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.domain.bankbook import TxStatus
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.night_signals import suspense_severity
-from huishoudboekje.domain.signals import Severity, Signal, SignalKind
+from huishoudboekje.domain.signals import Signal
 from huishoudboekje.services.night_worklists import SEVERITY_ORDER, NightSignal, OpenSignals
 
 __all__ = ["CaseloadSort"]
@@ -48,21 +48,24 @@ class CaseloadSignal:
 
 
 def caseload_signals(
-    computed: Iterable[Signal], stored: Iterable[NightSignal], acknowledged: frozenset[str]
+    computed: Iterable[Signal | CaseloadSignal],
+    stored: Iterable[NightSignal],
+    acknowledged: frozenset[str],
 ) -> tuple[CaseloadSignal, ...]:
     """One household's signals for the caseload, most severe first: its open stored
-    signals, and of today's computed signals those the night did not store under the
-    same key and staff did not acknowledge (a signal is shown once)."""
+    signals, and of today's computed signals (those of its stored status) those the
+    night did not store under the same key and staff did not acknowledge (a signal is
+    shown once)."""
     shown = [CaseloadSignal(s.key, s.kind, s.severity, s.message, True) for s in stored]
     seen = {s.key for s in shown} | acknowledged
     for signal in computed:
         if signal.key not in seen:
             seen.add(signal.key)
-            shown.append(
-                CaseloadSignal(
+            if isinstance(signal, Signal):
+                signal = CaseloadSignal(
                     signal.key, signal.kind.value, signal.severity.value, signal.message, False
                 )
-            )
+            shown.append(signal)
     return tuple(sorted(shown, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), not s.stored)))
 
 
@@ -137,7 +140,7 @@ def caseload(uow: UnitOfWork, query: CaseloadQuery) -> Caseload:
     stored = caseload_rows(uow, where, query.sort, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
     shown = stored[:PAGE_SIZE]
     codes = [row.code for row in shown]
-    computed = {row.code: tuple(_signal(row.code, s) for s in row.signals) for row in shown}
+    computed = {row.code: tuple(_signal(s) for s in row.signals) for row in shown}
     open_stored = open_signals_of(uow, codes, (s.key for sig in computed.values() for s in sig))
     rows = [
         CaseloadRow(
@@ -174,10 +177,9 @@ def open_signals_of(uow: UnitOfWork, codes: Sequence[str], keys: Iterable[str]) 
     )
 
 
-def _signal(code: str, data: dict[str, str]) -> Signal:
-    return Signal(
-        SignalKind(data["kind"]), code, Severity(data["severity"]), data["message"], data["key"]
-    )
+def _signal(data: dict[str, str]) -> CaseloadSignal:
+    """A signal of a stored status (as `status_repo.status_columns` keeps it)."""
+    return CaseloadSignal(data["key"], data["kind"], data["severity"], data["message"], False)
 
 
 @dataclass(frozen=True, slots=True)
