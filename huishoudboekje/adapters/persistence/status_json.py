@@ -37,28 +37,48 @@ class StatusDocumentError(ValueError):
 
 def encode(value: Any) -> Any:
     """`value` as JSON-ready data (see the module docstring)."""
-    if value is None or (isinstance(value, bool | int) and not isinstance(value, Enum)):
-        return value
-    if isinstance(value, Money | Decimal):
-        return str(value)
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, str):
-        return value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [encode(item) for item in value]
-    if isinstance(value, frozenset | set):
-        items = [encode(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
-    if isinstance(value, dict):
-        return [[encode(k), encode(v)] for k, v in value.items()]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in _init_fields(type(value))}
-    raise TypeError(f"cannot store a {type(value).__name__} in a status document")
+    kind = type(value)
+    writer = _WRITERS.get(kind)
+    if writer is None:
+        writer = _WRITERS[kind] = _writer(kind)
+    return writer(value)
+
+
+Writer = Callable[[Any], Any]
+
+
+def _writer(kind: type) -> Writer:
+    """How to write values of class `kind` (found once per class, then kept)."""
+    if kind is float:
+        raise TypeError("cannot store a float in a status document (amounts are exact)")
+    if issubclass(kind, Enum):
+        return lambda value: value.value
+    if kind is type(None) or issubclass(kind, bool | int | str):
+        return _same
+    if issubclass(kind, Money | Decimal):
+        return str
+    if issubclass(kind, date):  # datetime included
+        return lambda value: value.isoformat()
+    if issubclass(kind, tuple | list):
+        return lambda value: [encode(item) for item in value]
+    if issubclass(kind, frozenset | set):
+        return _write_set
+    if issubclass(kind, dict):
+        return lambda value: [[encode(k), encode(v)] for k, v in value.items()]
+    if dataclasses.is_dataclass(kind):
+        names = tuple(f.name for f in _init_fields(kind))
+        return lambda value: {name: encode(getattr(value, name)) for name in names}
+    raise TypeError(f"cannot store a {kind.__name__} in a status document")
+
+
+def _write_set(value: frozenset[Any] | set[Any]) -> list[Any]:
+    items = [encode(item) for item in value]
+    if all(isinstance(item, str) for item in items):
+        return sorted(items)
+    return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+
+
+_WRITERS: dict[type, Writer] = {}
 
 
 def decode(hint: Any, data: Any) -> Any:
@@ -100,7 +120,7 @@ def _reader(hint: Any) -> Reader:
     if not isinstance(hint, type):
         raise TypeError(f"cannot read a value of type {hint}")
     if issubclass(hint, Money):
-        return Money
+        return _money
     if issubclass(hint, Enum | bool | int | str | Decimal):
         return hint
     if issubclass(hint, datetime):
@@ -114,6 +134,16 @@ def _reader(hint: Any) -> Reader:
 
 def _same(data: Any) -> Any:
     return data
+
+
+def _money(text: str) -> Money:
+    """An amount as `encode` wrote it ("12.30"): exactly two decimals, so the
+    constructor's parsing and rounding check are skipped (the range check stays);
+    anything else goes through the constructor, which refuses it."""
+    amount = Decimal(text)
+    if amount.as_tuple().exponent == -2:
+        return Money._exact(amount)  # an exact amount in cents, as `+` makes them
+    return Money(text)
 
 
 def _dataclass_reader(cls: type) -> Reader:
@@ -171,7 +201,7 @@ def report_from_json(text: str | bytes | dict[str, Any]) -> StatusReport:
         report = decode(StatusReport, body)
     except StatusDocumentError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError) as exc:
         raise StatusDocumentError(f"status document unreadable: {exc}") from exc
     assert isinstance(report, StatusReport)
     return report
