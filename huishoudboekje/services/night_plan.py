@@ -45,7 +45,11 @@ from huishoudboekje.adapters.persistence.planner_memory import (
 )
 from huishoudboekje.adapters.persistence.repository import load_gemeente
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
-from huishoudboekje.adapters.persistence.status_repo import fresh_codes, store_statuses
+from huishoudboekje.adapters.persistence.status_repo import (
+    fresh_codes,
+    lock_statuses,
+    store_statuses,
+)
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.household import Household
@@ -155,6 +159,7 @@ def _plan_batch(
     reports: list[StatusReport] = []
     with UnitOfWork(work.engine) as uow:
         with uow.session.no_autoflush:
+            lock_statuses(uow, codes)  # the read model: before the inputs are read
             rows = state_rows(uow, codes, (MEMORY_KEY, PLANNED_KEY, FAILED_KEY))
             journal = journal_by_household(uow, codes)
             fresh = fresh_codes(uow, codes, work.night)
@@ -248,6 +253,7 @@ def plan_in(
     tonight" mark are written together, so they commit (or vanish) together.
     """
     night = work.night.isoformat()
+    lock_statuses(uow, [household.code])  # the read model: before the inputs are read
     if get_state(uow, PLANNED_KEY, household=household.code) == night:
         return None
     state = load_planner_state(uow, household.code)

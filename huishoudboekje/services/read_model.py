@@ -31,6 +31,7 @@ from huishoudboekje.adapters.persistence import household_codes, load_gemeente
 from huishoudboekje.adapters.persistence.context import load_household_context
 from huishoudboekje.adapters.persistence.status_repo import (
     latest_day,
+    lock_statuses,
     store_statuses,
     stored_status,
 )
@@ -49,6 +50,8 @@ def computed_statuses(
     (the same computation as `household_status`); unknown codes are left out."""
     if settings is None:
         settings = plan_settings(load_gemeente(uow))
+    codes = list(codes)
+    lock_statuses(uow, codes)  # before reading the inputs (see `lock_statuses`)
     reports = []
     for code in codes:
         context = load_household_context(uow, code, since=day, kinds=())

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CursorResult, delete, func, insert, select, update
+from sqlalchemy import CursorResult, bindparam, delete, func, insert, select, update
 
 from huishoudboekje.adapters.persistence.status_json import (
     VERSION,
@@ -96,17 +96,51 @@ def _placeholder(household: Household) -> dict[str, object]:
     }
 
 
+def lock_statuses(uow: UnitOfWork, codes: Iterable[str]) -> set[str]:
+    """Lock the status rows of `codes`, in code order, until the transaction ends, and
+    return the codes that have one (not committed).
+
+    A writer takes the lock before it reads the inputs it computes a status from, so
+    two writers of one household (the night and a staff change) take turns, and the
+    second computes from what the first committed: a stored status is never older
+    than its household's ledger. (PostgreSQL: FOR UPDATE; SQLite has one writer at a
+    time, and a transaction that read before another one wrote may not write.)"""
+    found: set[str] = set()
+    for chunk in in_chunks(sorted(set(codes))):
+        statement = (
+            select(STATUS.c.household)
+            .where(STATUS.c.household.in_(chunk))
+            .order_by(STATUS.c.household)
+            .with_for_update()
+        )
+        found.update(uow.read(statement).scalars())
+    return found
+
+
+_COLUMNS = tuple(c.name for c in STATUS.columns if c.name != "household")
+_UPDATE = (
+    update(STATUS)
+    .where(STATUS.c.household == bindparam("b_household"))
+    .values({name: bindparam(f"b_{name}") for name in _COLUMNS})
+)
+
+
 def store_statuses(uow: UnitOfWork, reports: Sequence[StatusReport]) -> None:
-    """Store `reports` (one per household), replacing what was stored (not committed)."""
+    """Store `reports` (one per household), replacing what was stored (not committed):
+    rows are updated in place (never deleted and inserted again, which a concurrent
+    writer of the same row could not wait for), a missing one is inserted."""
     if not reports:
         return
-    _delete(uow, [r.household.code for r in reports])
-    uow.session.execute(insert(STATUS), [status_columns(r) for r in reports])
-
-
-def _delete(uow: UnitOfWork, codes: Iterable[str]) -> None:
-    for chunk in in_chunks(sorted(set(codes))):
-        uow.session.execute(delete(STATUS).where(STATUS.c.household.in_(chunk)))
+    rows = [status_columns(r) for r in reports]
+    existing = lock_statuses(uow, [str(row["household"]) for row in rows])
+    changed = [
+        {f"b_{k}": v for k, v in row.items()} for row in rows if row["household"] in existing
+    ]
+    if changed:
+        uow.session.execute(_UPDATE, changed)
+    new = [row for row in rows if row["household"] not in existing]
+    if new:
+        uow.session.execute(insert(STATUS), new)
 
 
 def forget_statuses(uow: UnitOfWork, codes: Iterable[str]) -> None:
