@@ -299,3 +299,7 @@ class Gemeente:
     irregular_step_months: int = 3
     shortage: Shortage = Shortage.STRICT
     letterhead: Letterhead = field(default_factory=Letterhead)
+    # issue 20: how long personal data is kept after participation ends
+    # (`domain.retention`): financial records in whole fiscal years, documents in months
+    retention_years: int = 7
+    document_retention_months: int = 12

@@ -359,6 +359,8 @@ class GemeenteModel(_Section):
     irregular_step_months: Count = _d(Gemeente, "irregular_step_months")
     shortage: ShortageName = _d(Gemeente, "shortage").value
     letterhead: LetterheadModel = LetterheadModel()
+    retention_years: Count = _d(Gemeente, "retention_years")
+    document_retention_months: Count = _d(Gemeente, "document_retention_months")
 
     def to_domain(self) -> Gemeente:
         """The checked values as the domain record `Gemeente`."""

@@ -49,6 +49,8 @@ def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any
     _optional(data, gemeente, "irregular_step_months", full)
     _optional(data, gemeente, "shortage", full, _enum)
     _optional(data, gemeente, "letterhead", full, _letterhead)
+    _optional(data, gemeente, "retention_years", full)
+    _optional(data, gemeente, "document_retention_months", full)
     return data
 
 

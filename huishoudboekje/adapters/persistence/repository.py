@@ -54,6 +54,8 @@ GEMEENTE_FIELDS = (
     "max_learned_buffer",
     "irregular_step_months",
     "letterhead",
+    "retention_years",
+    "document_retention_months",
 )
 
 

@@ -90,6 +90,13 @@ class GemeenteRow(HhbTable, table=True):
     letterhead: dict[str, Any] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
     )
+    # migration 0010: retention of personal data after participation ends (issue 20)
+    retention_years: int = Field(
+        default=7, sa_column=Column(Integer, nullable=False, server_default="7")
+    )
+    document_retention_months: int = Field(
+        default=12, sa_column=Column(Integer, nullable=False, server_default="12")
+    )
 
 
 class HouseholdRow(HhbTable, table=True):
