@@ -216,7 +216,16 @@ def household_saved(uow: UnitOfWork, household: Household) -> None:
     marked = uow.session.execute(
         update(STATUS)
         .where(STATUS.c.household == code)
-        .values(version=STALE, name=name, caseworker=household.caseworker, team=household.team)
+        # stale, and without the old document and signal texts: a household's data
+        # (its name, its IBAN) leaves the read model with the household's own row
+        .values(
+            version=STALE,
+            document="",
+            signals="[]",
+            name=name,
+            caseworker=household.caseworker,
+            team=household.team,
+        )
     )
     if not (isinstance(marked, CursorResult) and marked.rowcount):
         uow.session.execute(insert(STATUS), [_placeholder(household)])
