@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -28,7 +29,12 @@ from huishoudboekje.adapters.persistence import (
 )
 from huishoudboekje.adapters.persistence.nightly_repo import transactions
 from huishoudboekje.adapters.persistence.status_json import report_from_json, report_to_json
-from huishoudboekje.adapters.persistence.status_repo import STATUS, stored_status
+from huishoudboekje.adapters.persistence.status_repo import (
+    STATUS,
+    lock_statuses,
+    store_statuses,
+    stored_status,
+)
 from huishoudboekje.domain.bankbook import TxStatus
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.status_report import StatusReport
@@ -38,6 +44,7 @@ from huishoudboekje.services.household_status import household_status
 from huishoudboekje.services.households import status_reports
 from huishoudboekje.services.nightly import assign_transaction
 from huishoudboekje.services.overview import household_view
+from huishoudboekje.services.read_model import computed_statuses
 from huishoudboekje.services.rule_changes import (
     approve_change,
     propose_extra_payment,
@@ -285,3 +292,35 @@ def test_every_stored_report_reads_back_equal(night: tuple[Engine, Path]) -> Non
     engine, _ = night
     for report in stored_reports(engine).values():
         assert report_from_json(report_to_json(report)) == report
+
+
+def test_a_change_during_the_nights_computation_waits_and_is_not_lost(
+    night: tuple[Engine, Path],
+) -> None:
+    """The night locks a household's status row before it reads the inputs; a staff
+    change of that household in the meantime waits, then stores its own status: the
+    stored status is the one with the change (PostgreSQL; SQLite has one writer)."""
+    engine, _ = night
+    if engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    key = _unknown(engine, "50.00")
+    with UnitOfWork(engine) as night_uow:
+        lock_statuses(night_uow, ["HH-0003"])
+        reports = computed_statuses(night_uow, ["HH-0003"], NIGHT)  # reads the inputs
+
+        def assign() -> None:
+            with UnitOfWork(engine) as uow:
+                assign_transaction(
+                    uow, key, "HH-0003", "alimentatie", actor="mira", today=NIGHT, at=NOW
+                )
+
+        staff = threading.Thread(target=assign)
+        staff.start()
+        staff.join(timeout=1.0)
+        assert staff.is_alive()  # waits for the night's lock
+        store_statuses(night_uow, reports)
+        night_uow.commit()
+    staff.join(timeout=30)
+    assert not staff.is_alive()
+    after = stored_reports(engine)["HH-0003"]  # equals a fresh computation ...
+    assert after != reports[0]  # ... which has the assigned credit
