@@ -19,7 +19,9 @@ ROLES = (
     "mira",
     "tom",
     "ada",
-)  # none, household, medewerker, approver, admin
+    "fien",
+    "pia",
+)  # none, household, medewerker, approver, admin, functioneel beheerder, privacy officer
 STAFF = {"mira", "tom", "ada"}
 
 # (method, url rule, audience, path with {code}, form data)
@@ -113,6 +115,70 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/huishouden/{code}/uitnodigen",
         {"username": ""},
     ),
+    # issue 19: pause, temporary amount, total of a charge; the raw repeat rule (admins)
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/pauzeren",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/pauzeren",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/pauzeren",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/pauzeren",
+        {"from": "", "until": ""},
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/tijdelijk",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/tijdelijk",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/tijdelijk",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/tijdelijk",
+        {"amount": "", "from": "", "until": ""},
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/totaal",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/totaal",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/totaal",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/totaal",
+        {"total": "nul"},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/opheffen",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/opheffen",
+        {"soort": "pause", "van": "2026-01-01"},
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/<section>/<rule_id>/geavanceerd",
+        "admin",
+        "/medewerker/huishouden/{code}/vaste-last/huur/geavanceerd",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/<section>/<rule_id>/geavanceerd",
+        "admin",
+        "/medewerker/huishouden/{code}/vaste-last/huur/geavanceerd",
+        {"schedule.start": "", "schedule.rrule": ""},
+    ),
     (
         "POST",
         "/medewerker/huishouden/<code>/inzage-export",
@@ -157,6 +223,24 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/signalen/afhandelen",
         {"key": "bestaat-niet", "note": "x"},
     ),
+    # issue 20: need-to-know, the view log, the functioneel beheerder's page
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/toegang",
+        "staff",
+        "/medewerker/huishouden/{code}/toegang",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/toegang",
+        "staff",
+        "/medewerker/huishouden/{code}/toegang",
+        {},
+    ),
+    ("GET", "/bekeken", "household", "/bekeken", {}),
+    ("GET", "/medewerker/inzagelog", "view_log", "/medewerker/inzagelog", {}),
+    ("GET", "/medewerker/instellingen", "settings", "/medewerker/instellingen", {}),
 ]
 
 
@@ -165,6 +249,12 @@ def _allowed(audience: str, role: str) -> bool:
         return True
     if audience == "household":
         return role == "jansen"
+    if audience == "view_log":
+        return role in {"ada", "pia"}
+    if audience == "settings":
+        return role in {"ada", "fien"}
+    if audience == "admin":
+        return role == "ada"
     return role in STAFF
 
 

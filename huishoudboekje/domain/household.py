@@ -303,3 +303,6 @@ class Gemeente:
     # (`domain.retention`): financial records in whole fiscal years, documents in months
     retention_years: int = 7
     document_retention_months: int = 12
+    # issue 20: a household sees who looked at its data by their role ("role") or by
+    # their name ("name")
+    viewer_shown_as: str = "role"

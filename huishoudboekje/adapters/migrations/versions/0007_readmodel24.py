@@ -7,7 +7,7 @@ to the household) stores it; the search words are filled here from the stored
 households.
 
 Revision ID: 0007
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-05
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
