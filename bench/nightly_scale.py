@@ -10,6 +10,10 @@ size to the largest (linear growth keeps seconds per household flat). Goal: the
 
 --json prints {"sizes", "results": [one per size], "summary": [rows for bench/report.py]}.
 
+The read model (issue 24): the plan stage also stores every household's status
+(`services.read_model`); the seconds it spends on that (computing the status after
+the plan and writing the rows) are timed apart and reported per 10,000 households.
+
 Each household has its own employer (payer IBAN), a monthly rent and weekly
 leefgeld; the night is a Thursday on which every salary arrives, so every
 household is matched, booked and planned, and leefgeld goes out the next day.
@@ -23,9 +27,12 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -44,6 +51,7 @@ from huishoudboekje.domain.household import (
     LeefgeldPolicy,
 )
 from huishoudboekje.domain.money import Money
+from huishoudboekje.services import night_plan
 from scheduler.context import NightPaths
 from scheduler.nightly import run_nights
 from tests import factories
@@ -114,15 +122,46 @@ def setup(size: int, workdir: Path) -> tuple[str, NightPaths]:
     return url, paths
 
 
+STATUS_WORK = ("_status_after", "store_statuses", "store_computed")  # in services.night_plan
+
+
+@contextmanager
+def timed_status_work() -> Iterator[list[float]]:
+    """Time what the plan stage spends on the read model (the functions of
+    `STATUS_WORK`, wrapped for the duration); yields the list the seconds go in."""
+    spent: list[float] = []
+    originals = {name: getattr(night_plan, name) for name in STATUS_WORK}
+
+    def timed(function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent.append(time.perf_counter() - start)
+
+        return run
+
+    for name, function in originals.items():
+        setattr(night_plan, name, timed(function))
+    try:
+        yield spent
+    finally:
+        for name, function in originals.items():
+            setattr(night_plan, name, function)
+
+
 def measure(size: int) -> dict[str, object]:
     """One whole night over `size` households: seconds per stage and what it did."""
     with tempfile.TemporaryDirectory() as folder:
         url, paths = setup(size, Path(folder))
         engine = open_database(url)
         started = time.perf_counter()
-        outcome = run_nights(engine, NIGHT, paths)[-1]
+        with timed_status_work() as spent:
+            outcome = run_nights(engine, NIGHT, paths)[-1]
         elapsed = time.perf_counter() - started
         engine.dispose()
+    status_seconds = sum(spent)
     stages = {name: outcome.stages[name].get("seconds", 0.0) for name in STAGES}
     return {
         "households": size,
@@ -130,6 +169,8 @@ def measure(size: int) -> dict[str, object]:
         "seconds": round(elapsed, 2),
         "households_per_second": round(size / elapsed, 1),
         "stages": stages,
+        "status_seconds": round(status_seconds, 2),
+        "status_seconds_per_10000": round(status_seconds * 10_000 / size, 2),
         "matched": outcome.report["matched"],
         "payments": len(outcome.report["payments"]),
         "payment_files": len(outcome.report["payment_files"]),
@@ -185,6 +226,17 @@ def summary(results: list[dict[str, object]]) -> list[dict[str, object]]:
                 "met": _ms_per_household(last) <= LINEAR_SLACK * _ms_per_household(first),
             }
         )
+    rows.append(
+        {
+            "metric": f"storing the statuses (read model) in the plan stage, {size} households",
+            "figure": float(str(last["status_seconds"])),
+            "baseline": float(str(last["stages"]["plan"])),  # type: ignore[index]
+            "baseline_label": "the whole plan stage",
+            "unit": "s",
+            "goal": f"(for information: {last['status_seconds_per_10000']} s per 10,000)",
+            "met": None,
+        }
+    )
     bad = [r for r in results if r["status"] != "ok"]
     rows.append(
         {
@@ -204,13 +256,17 @@ def markdown(result: dict[str, object]) -> str:
     runs = result["results"]
     assert isinstance(runs, list)
     lines = [
-        "| households | total s | households/s | " + " | ".join(STAGES) + " | status |",
-        "|---:|---:|---:|" + "---:|" * len(STAGES) + "---|",
+        "| households | total s | households/s | "
+        + " | ".join(STAGES)
+        + " | statuses s (per 10,000) | status |",
+        "|---:|---:|---:|" + "---:|" * len(STAGES) + "---:|---|",
     ]
     for r in runs:
         stages = " | ".join(f"{r['stages'][s]:.2f}" for s in STAGES)
+        statuses = f"{r['status_seconds']} ({r['status_seconds_per_10000']})"
         lines.append(
             f"| {r['households']} | {r['seconds']} | {r['households_per_second']} | {stages} "
+            f"| {statuses} "
             f"| {r['status']}, {r['matched']} matched, {r['payments']} payments |"
         )
     return "\n".join(lines)
@@ -235,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{r['households']:>10} {r['seconds']:>8} {r['households_per_second']:>7} "
             + " ".join(f"{stages[s]:>9.2f}" for s in STAGES)
+        )
+        print(
+            f"{'':>10} statuses stored in {r['status_seconds']} s "
+            f"({r['status_seconds_per_10000']} s per 10,000 households)"
         )
         print(
             f"{'':>10} status {r['status']}, {r['matched']} matched, {r['payments']} payments, "

@@ -83,7 +83,7 @@ BENCHMARKS = (
     ),
     Benchmark(
         "web_latency",
-        "Web latency (issue 6)",
+        "Web latency (issues 6 and 24)",
         BENCH / "web_latency.py",
         ("--households", "{size}"),
         "extra households in the database",

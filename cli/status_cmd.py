@@ -89,9 +89,11 @@ def run_status(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     codes = None if args.all else (args.code,)
+    # today: what the night stored (planned only when it stored none); another day: computed
+    stored = args.date is None
 
     def read(engine: Engine) -> list[StatusReport]:
-        found = list(status_reports(engine, codes, today))
+        found = list(status_reports(engine, codes, today, stored=stored))
         log_reads(engine, (r.household.code for r in found), "hhb status")
         return found
 

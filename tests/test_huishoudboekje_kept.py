@@ -13,7 +13,6 @@ from huishoudboekje.domain.kept import (
     kept,
     kept_functions,
 )
-from huishoudboekje.services import household_status
 
 
 def test_every_speed_cache_is_registered():
@@ -27,11 +26,9 @@ def test_every_speed_cache_is_registered():
         "huishoudboekje.domain.occurrences._uncovered",
         "huishoudboekje.domain.schedule._parse_rule",
         "huishoudboekje.domain.schedule._shared_occurrences",
-        "huishoudboekje.services.household_status._status_memo",
         "huishoudboekje.services.household_status.plan_settings",
     } <= names
     assert set(kept_functions(per_household=True)) >= {
-        "huishoudboekje.services.household_status._status_memo",
         "huishoudboekje.domain.ids.instruction_id",
     }
     assert "huishoudboekje.domain.schedule._parse_rule" in kept_functions(per_household=False)
@@ -56,12 +53,12 @@ def test_a_kept_result_is_reused_until_it_is_forgotten():
         kept_module._KEPT[:] = [entry for entry in kept_module._KEPT if entry[0] is not square]
 
 
-def test_forgetting_drops_the_status_memo_and_the_planner_caches():
+def test_forgetting_drops_the_planner_caches():
     instruction_id("HH-0001", "huur", date(2026, 3, 1))
     schedule.Schedule(date(2026, 1, 1), "FREQ=MONTHLY;BYMONTHDAY=1").between(
         date(2026, 1, 1), date(2026, 12, 31)
     )
-    household_status.forget_status_reports()
+    forget_household_results()
     assert instruction_id.cache_info().currsize == 0
     # the shared ones (parsed rules) stay until everything is forgotten
     assert schedule._parse_rule.cache_info().currsize > 0

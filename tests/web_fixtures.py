@@ -24,6 +24,7 @@ from huishoudboekje.adapters.config import load_config
 from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     append_journal_entries,
+    household_codes,
     load_household,
     open_database,
 )
@@ -35,6 +36,7 @@ from huishoudboekje.adapters.persistence.planner_memory import save_planner_memo
 from huishoudboekje.domain.bankbook import InstructionStatus
 from huishoudboekje.domain.simulation import ActualIncome, simulate
 from huishoudboekje.services.configuration import apply_config
+from huishoudboekje.services.read_model import store_computed
 from huishoudboekje.services.user_accounts import Role, create_user
 from web import create_app
 from web.identity import Argon2Hasher
@@ -102,6 +104,10 @@ def seed(engine: Engine, *, history: bool = True) -> None:
             )
     if history:
         seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
+    # the read model as a night on TODAY leaves it (issue 24): pages read, never plan
+    with UnitOfWork(engine) as uow:
+        store_computed(uow, household_codes(uow), TODAY)
+        uow.commit()
 
 
 @dataclass

@@ -29,8 +29,14 @@ def money(value: Money | None) -> str:
     """`€ 1.234,56` (no-break space after the sign; minus before the sign)."""
     if value is None:
         return ""
-    digits: str = AMOUNT.apply(abs(value.amount), LOCALE)
+    # Decimal's own formatting is exact; Dutch groups with "." and separates with ","
+    # (the same text as Babel's nl_NL pattern AMOUNT, at a fraction of the cost: a
+    # caseload page shows a hundred amounts)
+    digits = f"{abs(value.amount):,.2f}".translate(_DUTCH)
     return f"-{EURO}{digits}" if value.amount < 0 else f"{EURO}{digits}"
+
+
+_DUTCH = str.maketrans(",.", ".,")
 
 
 def day(value: date | None) -> str:

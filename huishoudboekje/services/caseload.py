@@ -1,30 +1,38 @@
-"""The caseload: every household (or those matching a search) with its signals.
+"""The caseload: the households staff look after, a page at a time, from the read
+model (`services.read_model`): filtered, sorted and paged by the database, so its
+cost does not grow with the number of households and no household is planned.
 
-A household's signals are the nightly run's stored ones still open and tonight's
-computed ones, each shown once, most severe first (`caseload_signals`).
+A household's signals are the nightly run's stored ones still open and those of its
+stored status, each shown once, most severe first (`caseload_signals`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
-from huishoudboekje.adapters.persistence import load_households
+from huishoudboekje.adapters.persistence.caseload_repo import (
+    CaseloadFilter,
+    CaseloadSort,
+    caseload_rows,
+    has_caseload,
+    open_signal_rows,
+)
+from huishoudboekje.adapters.persistence.signal_repo import acknowledged_among
+from huishoudboekje.adapters.persistence.status_repo import search_words
 from huishoudboekje.adapters.persistence.transaction_repo import transactions
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.domain.bankbook import TxStatus
-from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.night_signals import suspense_severity
 from huishoudboekje.domain.signals import Signal
-from huishoudboekje.domain.status_report import StatusReport
-from huishoudboekje.services.household_status import household_status
-from huishoudboekje.services.night_worklists import (
-    SEVERITY_ORDER,
-    NightSignal,
-    open_signals_by_household,
-)
+from huishoudboekje.services.night_worklists import SEVERITY_ORDER, NightSignal, OpenSignals
+
+__all__ = ["CaseloadSort"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,70 +47,147 @@ class CaseloadSignal:
     stored: bool  # open in the nightly run's signals: acknowledged there with a note
 
 
-@dataclass(frozen=True, slots=True)
-class CaseloadRow:
-    household: Household
-    status: StatusReport
-    signals: tuple[CaseloadSignal, ...] = ()  # most severe first
-
-
 def caseload_signals(
-    computed: Iterable[Signal], stored: Iterable[NightSignal], acknowledged: frozenset[str]
+    computed: Iterable[Signal | CaseloadSignal],
+    stored: Iterable[NightSignal],
+    acknowledged: frozenset[str],
 ) -> tuple[CaseloadSignal, ...]:
     """One household's signals for the caseload, most severe first: its open stored
-    signals, and of today's computed signals those the night did not store under the
-    same key and staff did not acknowledge (a signal is shown once)."""
+    signals, and of today's computed signals (those of its stored status) those the
+    night did not store under the same key and staff did not acknowledge (a signal is
+    shown once)."""
     shown = [CaseloadSignal(s.key, s.kind, s.severity, s.message, True) for s in stored]
     seen = {s.key for s in shown} | acknowledged
     for signal in computed:
         if signal.key not in seen:
             seen.add(signal.key)
-            shown.append(
-                CaseloadSignal(
+            if isinstance(signal, Signal):
+                signal = CaseloadSignal(
                     signal.key, signal.kind.value, signal.severity.value, signal.message, False
                 )
-            )
+            shown.append(signal)
     return tuple(sorted(shown, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), not s.stored)))
 
 
-def buffer_days_of(row: CaseloadRow) -> int | None:
-    """How many days the household's vat lasts (None: nothing to pay)."""
-    return None if row.status.buffer is None else row.status.buffer.days
+PAGE_SIZE = 50
 
 
-def by_buffer_days(rows: Iterable[CaseloadRow]) -> list[CaseloadRow]:
-    """The rows with the fewest buffer days first (nothing to pay last), then by code."""
+class Scope(StrEnum):
+    """Whose households: the staff member's own caseload, their team's, or all."""
 
-    def key(row: CaseloadRow) -> tuple[bool, int, str]:
-        days = buffer_days_of(row)
-        return (days is None, days or 0, row.household.code)
-
-    return sorted(rows, key=key)
+    MINE = "mijn"
+    TEAM = "team"
+    ALL = "alle"
 
 
-def caseload(uow: UnitOfWork, today: date, query: str = "") -> list[CaseloadRow]:
-    """Households whose code or name contains `query`, each with its open stored
-    signals and tonight's computed ones (the stored ones of every household are read
-    in one query)."""
-    needle = query.strip().lower()
-    found = [
-        (household, household_status(uow, household.code, today))
-        for household in load_households(uow)
-        if not needle or needle in household.code.lower() or needle in household.name.lower()
-    ]
-    stored = open_signals_by_household(
-        uow, (signal.key for _, report in found for signal in report.signals)
+@dataclass(frozen=True, slots=True)
+class CaseloadQuery:
+    """What the caseload page asks for (plain values from the request)."""
+
+    search: str = ""
+    scope: Scope | None = None  # None: "mijn" for a staff member with a caseload, else "alle"
+    user: str = ""  # the staff member asking (username)
+    with_signals: bool = False
+    buffer_below: int | None = None
+    sort: CaseloadSort = CaseloadSort.URGENCY
+    page: int = 1  # from 1
+    # need-to-know (issue 20): a staff member who does not see every team sees the own
+    # team's households and those opened with a reason in this session (`granted`)
+    own_team_only: bool = False
+    granted: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CaseloadRow:
+    """One household in the caseload, as the read model stored it; the figures are
+    None while no status is stored for it (before its first night, or just changed)."""
+
+    code: str
+    name: str
+    day: date | None  # the day its status is for
+    vat: Money | None
+    leefgeld_rate: Money | None
+    buffer_days: int | None
+    signals: tuple[CaseloadSignal, ...] = ()  # most severe first
+    ended: bool = False  # the participation ended: no leefgeld rate
+
+
+@dataclass(frozen=True, slots=True)
+class Caseload:
+    """One page of the caseload."""
+
+    rows: list[CaseloadRow]
+    page: int
+    more: bool  # a next page exists
+    scope: Scope  # the scope shown (the default resolved)
+    team: str  # the staff member's team ("" for none: no team view)
+
+
+def caseload(uow: UnitOfWork, query: CaseloadQuery) -> Caseload:
+    """One page (`PAGE_SIZE` rows) of the households `query` asks for, read from the
+    stored statuses with SQL: no household is planned, no document decoded. Signals
+    per row: the stored status's and the nightly run's open ones, each once."""
+    user = find_user(uow, query.user) if query.user else None
+    team = user.team if user is not None else ""
+    scope = query.scope
+    if scope is None:
+        scope = Scope.MINE if query.user and has_caseload(uow, query.user) else Scope.ALL
+    if scope is Scope.TEAM and not team:
+        scope = Scope.ALL
+    where = CaseloadFilter(
+        words=tuple(search_words(query.search)),
+        caseworker=query.user if scope is Scope.MINE else None,
+        team=team if scope is Scope.TEAM else None,
+        with_signals=query.with_signals,
+        buffer_below=query.buffer_below,
+        visible_team=team if query.own_team_only else None,
+        granted=query.granted,
     )
-    return [
+    page = max(query.page, 1)
+    stored = caseload_rows(uow, where, query.sort, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+    shown = stored[:PAGE_SIZE]
+    codes = [row.code for row in shown]
+    computed = {row.code: tuple(_signal(s) for s in row.signals) for row in shown}
+    open_stored = open_signals_of(uow, codes, (s.key for sig in computed.values() for s in sig))
+    rows = [
         CaseloadRow(
-            household,
-            report,
+            row.code,
+            row.name,
+            row.day,
+            None if row.vat is None else Money(row.vat),
+            None if row.leefgeld_rate is None else Money(row.leefgeld_rate),
+            row.buffer_days,
             caseload_signals(
-                report.signals, stored.by_household.get(household.code, ()), stored.acknowledged
+                computed[row.code],
+                open_stored.by_household.get(row.code, ()),
+                open_stored.acknowledged,
             ),
+            row.ended,
         )
-        for household, report in found
+        for row in shown
     ]
+    return Caseload(rows, page, len(stored) > PAGE_SIZE, scope, team)
+
+
+def open_signals_of(uow: UnitOfWork, codes: Sequence[str], keys: Iterable[str]) -> OpenSignals:
+    """The open stored signals of `codes`, most severe first, and which of `keys`
+    (signals of their stored statuses) staff acknowledged."""
+    grouped: defaultdict[str, list[NightSignal]] = defaultdict(list)
+    for row in open_signal_rows(uow, codes):
+        signal = NightSignal(*row)
+        grouped[signal.household].append(signal)
+    return OpenSignals(
+        {
+            code: tuple(sorted(found, key=lambda s: (SEVERITY_ORDER.get(s.severity, 3), s.key)))
+            for code, found in grouped.items()
+        },
+        acknowledged_among(uow, keys),
+    )
+
+
+def _signal(data: dict[str, str]) -> CaseloadSignal:
+    """A signal of a stored status (as `status_repo.status_columns` keeps it)."""
+    return CaseloadSignal(data["key"], data["kind"], data["severity"], data["message"], False)
 
 
 @dataclass(frozen=True, slots=True)

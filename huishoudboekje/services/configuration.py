@@ -43,6 +43,7 @@ from huishoudboekje.adapters.persistence.repository import (
     save_household,
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.services.read_model import refresh_statuses
 
 APPROVED_BY = "config-apply"
 
@@ -108,6 +109,9 @@ def apply_config(
             None if change.before is None else household_to_data(change.before, full=True),
             jsonable(household_to_data(change.after, full=True)),
         )
+    # the read model: every status when the gemeente's settings changed, else those saved
+    saved = [c.code for c in changes.households if c.status in {Status.ADDED, Status.UPDATED}]
+    refresh_statuses(uow, None if changes.gemeente.status is not Status.UNCHANGED else saved)
     uow.commit()
     return changes
 

@@ -1,5 +1,6 @@
 """A household's status and plan: loaded through the persistence adapter, computed by
-the pure planner, and kept per exact input (`domain.kept`).
+the pure planner. What pages show is the status the night stored
+(`services.read_model`); this module computes it.
 
 Each function takes a unit of work and plain values.
 """
@@ -14,8 +15,7 @@ from huishoudboekje.adapters.persistence.planner_memory import load_planner_stat
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.business_calendar import BusinessCalendar
 from huishoudboekje.domain.household import Gemeente, Household
-from huishoudboekje.domain.household_state import HouseholdState
-from huishoudboekje.domain.kept import forget_household_results, kept
+from huishoudboekje.domain.kept import kept
 from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.domain.planner import Plan, plan
 from huishoudboekje.domain.status_report import StatusReport, status_report
@@ -66,39 +66,18 @@ def household_context(
     return context
 
 
-# Reports kept per process; one is a few tens of kilobytes.
-STATUS_MEMO_SIZE = 1024
-
-
 def status_of(context: HouseholdContext, today: date) -> StatusReport:
-    """The status report of a loaded household (see `household_status`).
+    """The status report of a loaded household, computed (see `household_status`).
 
-    The report is a pure function of the household's rules, the gemeente's
-    settings, the planner state (memory and balances) and the day, so it is
-    computed once per distinct combination and then reused: a household that
-    reloads Vandaag or goes on to Betaald and Overzicht is planned once. Each
-    call still reads all four from the database, and any change (a staff edit,
-    a night, new gemeente settings, a new day) is a new combination, planned
-    afresh on the very next call.
+    Not kept between calls: a page reads the status the night stored
+    (`services.read_model`) and computes it only when none is stored for the day.
     """
-    return _status_memo(context.household, context.gemeente, context.state, today)
-
-
-def forget_status_reports() -> None:
-    """Drop the kept status reports and the planner's other results about households
-    (the web benchmark times a first view with it; see `domain.kept`)."""
-    forget_household_results()
-
-
-@kept(maxsize=STATUS_MEMO_SIZE, per_household=True)
-def _status_memo(
-    household: Household, gemeente: Gemeente | None, state: HouseholdState, today: date
-) -> StatusReport:
-    return status_report(household, state, today, plan_settings(gemeente))
+    return status_report(context.household, context.state, today, plan_settings(context.gemeente))
 
 
 def household_status(uow: UnitOfWork, code: str, today: date) -> StatusReport:
-    """Balances, leefgeld, upcoming charges, forecast and signals of one household."""
+    """Balances, leefgeld, upcoming charges, forecast and signals of one household,
+    computed from what is stored now (`read_model.current_status` reads the stored one)."""
     # the report needs the balances, not the entries: none before today are read
     return status_of(household_context(uow, code, since=today), today)
 

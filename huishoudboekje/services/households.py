@@ -25,6 +25,7 @@ from huishoudboekje.services.household_status import (
     household_status,
     preview_plans,
 )
+from huishoudboekje.services.read_model import current_status
 
 __all__ = [
     "UnknownHouseholdError",
@@ -37,14 +38,19 @@ __all__ = [
 ]
 
 
-def status_reports(engine: Engine, codes: Sequence[str] | None, today: date) -> list[StatusReport]:
-    """The status of the households `codes` (None: every household) on `today`.
+def status_reports(
+    engine: Engine, codes: Sequence[str] | None, today: date, *, stored: bool = False
+) -> list[StatusReport]:
+    """The status of the households `codes` (None: every household) on `today`:
+    computed, or with `stored` the one the night stored for `today` where there is
+    one (`read_model.current_status`).
 
     Raises `UnknownHouseholdError` for a code that is not stored.
     """
+    status = current_status if stored else household_status
     with UnitOfWork(engine) as uow:
         wanted = household_codes(uow) if codes is None else codes
-        return [household_status(uow, code, today) for code in wanted]
+        return [status(uow, code, today) for code in wanted]
 
 
 def plan_previews(engine: Engine, today: date, code: str | None = None) -> list[Plan]:

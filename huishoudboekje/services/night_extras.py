@@ -39,6 +39,7 @@ from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.services.household_requests import PAID, approved_requests
 from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.night_work import AMSTERDAM, NightWork, StageResult, plain_problem
+from huishoudboekje.services.read_model import store_computed
 
 ACTOR = "nachtrun"
 SIGNAL_SOURCE = "extras"
@@ -150,5 +151,6 @@ def _pay_household(
                 at=work.created_at,
             )
         upsert_signals(uow, decision.signals, work.night, SIGNAL_SOURCE)
+        store_computed(uow, [household.code], work.night, settings)  # the read model
         uow.commit()
     return len(decision.paid), len(decision.waiting)

@@ -19,10 +19,12 @@ signal staff see are plain sentences.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
 from huishoudboekje.adapters.persistence.engine_state import delete_state, get_state, set_state
 from huishoudboekje.adapters.persistence.household_batch import (
@@ -46,6 +48,11 @@ from huishoudboekje.adapters.persistence.planner_memory import (
 )
 from huishoudboekje.adapters.persistence.repository import load_gemeente
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
+from huishoudboekje.adapters.persistence.status_repo import (
+    fresh_codes,
+    lock_statuses,
+    store_statuses,
+)
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.household import Household
@@ -55,8 +62,10 @@ from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.planner import plan
 from huishoudboekje.domain.signals import Signal
+from huishoudboekje.domain.status_report import StatusReport, status_report
 from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.night_work import NightWork, StageResult
+from huishoudboekje.services.read_model import store_computed
 
 PLANNED_KEY = "nachtplan"  # engine_state: the last night this household was planned
 FAILED_KEY = "nachtplan_mislukt"  # engine_state: first night its plan failed, until planned
@@ -91,7 +100,8 @@ def plan_households(work: NightWork) -> PlanResult:
     """Plan every household active on the night, or settling after its end; returns counts."""
     with UnitOfWork(work.engine) as uow:
         settings = plan_settings(load_gemeente(uow))
-        households = [h for h in work.households() if h.is_planned_on(work.night)]
+        everyone = work.households()
+        households = [h for h in everyone if h.is_planned_on(work.night)]
     counts = {
         "households": len(households),
         "planned": 0,
@@ -119,7 +129,24 @@ def plan_households(work: NightWork) -> PlanResult:
                 counts["planned"] += 1
                 counts["instructions"] += added
     work.progress("plan", len(households), len(households))
+    planned = {h.code for h in households}
+    _store_unplanned([h.code for h in everyone if h.code not in planned], work, settings)
     return PlanResult(**counts)
+
+
+def _store_unplanned(codes: list[str], work: NightWork, settings: PlanSettings) -> None:
+    """The status of each household the night does not plan (not started yet, or
+    settled), so the read model has a row for every household; one that cannot be
+    computed is left to the pages (which then compute it) and logged."""
+    for start in range(0, len(codes), BATCH):
+        chunk = codes[start : start + BATCH]
+        try:
+            with UnitOfWork(work.engine) as uow:
+                fresh = fresh_codes(uow, chunk, work.night)
+                store_computed(uow, [c for c in chunk if c not in fresh], work.night, settings)
+                uow.commit()
+        except Exception:
+            log.exception("%s: statuses of %s not stored", work.night, ", ".join(chunk))
 
 
 def _plan_batch(
@@ -132,14 +159,28 @@ def _plan_batch(
     entries: list[JournalEntry] = []
     instructions: list[PaymentInstruction] = []
     signals: list[Signal] = []
+    reports: list[StatusReport] = []
     with UnitOfWork(work.engine) as uow:
         with uow.session.no_autoflush:
+            lock_statuses(uow, codes)  # the read model: before the inputs are read
             rows = state_rows(uow, codes, (MEMORY_KEY, PLANNED_KEY, FAILED_KEY))
             journal = journal_by_household(uow, codes)
             returned = returned_charge_payments(uow, codes)
+            fresh = fresh_codes(uow, codes, work.night)
             for household in batch:
                 mark = rows.get((household.code, PLANNED_KEY))
                 if mark is not None and mark.value == night:
+                    if household.code not in fresh:  # planned before statuses were stored
+                        memory = rows.get((household.code, MEMORY_KEY))
+                        reports.append(
+                            _status_after(
+                                household,
+                                memory.value if memory else None,
+                                journal.get(household.code, ()),
+                                work.night,
+                                settings,
+                            )
+                        )
                     done.append(None)
                     continue
                 if (household.code, FAILED_KEY) in rows:  # replanned on its own, after
@@ -155,18 +196,35 @@ def _plan_batch(
                 entries.extend(result.entries)
                 instructions.extend(result.instructions)
                 signals.extend(result.signals)
-                put_state(
-                    uow, rows, household.code, MEMORY_KEY, memory_to_json(result.state, work.night)
-                )
+                remembered = memory_to_json(result.state, work.night)
+                put_state(uow, rows, household.code, MEMORY_KEY, remembered)
                 put_state(uow, rows, household.code, PLANNED_KEY, night)
+                booked = (*journal.get(household.code, ()), *result.entries)
+                reports.append(_status_after(household, remembered, booked, work.night, settings))
                 work.fault("plan", household.code)
                 done.append(len(result.instructions))
             preload(uow, codes, [i.end_to_end_id for i in instructions])
         append_journal_entries(uow, entries)
         add_instructions(uow, instructions, work.night)
         upsert_signals(uow, signals, work.night, "planner")
+        store_statuses(uow, reports)  # the read model, with the plan (after the entries)
         uow.commit()
     return done
+
+
+def _status_after(
+    household: Household,
+    memory: Any,
+    journal: Sequence[JournalEntry],
+    night: date,
+    settings: PlanSettings,
+) -> StatusReport:
+    """The status a page computes once this transaction is committed: from the
+    planner memory as stored and the balances of the journal with tonight's entries."""
+    state = with_balances(
+        memory_from_json(household.code, json.loads(json.dumps(memory))), Ledger(tuple(journal))
+    )
+    return status_report(household, state, night, settings)
 
 
 def _plan_alone(work: NightWork, household: Household, settings: PlanSettings) -> int | None:
@@ -200,6 +258,7 @@ def plan_in(
     tonight" mark are written together, so they commit (or vanish) together.
     """
     night = work.night.isoformat()
+    lock_statuses(uow, [household.code])  # the read model: before the inputs are read
     if get_state(uow, PLANNED_KEY, household=household.code) == night:
         return None
     state = load_planner_state(uow, household.code)
@@ -218,6 +277,7 @@ def plan_in(
     save_planner_memory(uow, final, work.night)
     upsert_signals(uow, signals, work.night, "planner")
     set_state(uow, PLANNED_KEY, night, household=household.code)
+    store_computed(uow, [household.code], work.night, settings)  # the read model, with the plan
     work.fault("plan", household.code)
     return added
 

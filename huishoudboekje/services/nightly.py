@@ -43,6 +43,7 @@ from huishoudboekje.domain.simulation import RECEIPT_MEMORY_DAYS
 from huishoudboekje.domain.term_suggestions import normalise
 from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.errors import UserError
+from huishoudboekje.services.read_model import refresh_statuses
 from huishoudboekje.services.term_teaching import add_term, suggestions
 
 
@@ -167,6 +168,7 @@ def assign_transaction(
         },
         at=at,
     )
+    refresh_statuses(uow, [household_code])  # the read model, in the same transaction
     uow.commit()
     if row.id is None:  # pragma: no cover
         raise RuntimeError("stored transaction without id")

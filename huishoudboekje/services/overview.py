@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from huishoudboekje.adapters.persistence.instruction_repo import household_execution_dates
+from huishoudboekje.adapters.persistence.journal import household_balances, load_journal_entries
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.forecast import ForecastPoint
@@ -23,6 +24,7 @@ from huishoudboekje.domain.ledger import AccountKind, JournalEntry
 from huishoudboekje.domain.money import ZERO, Money, total
 from huishoudboekje.domain.status_report import StatusReport
 from huishoudboekje.services.household_status import household_context, status_of
+from huishoudboekje.services.read_model import status_for_page
 
 CHARGE_KIND = "instruct_charge"  # the journal entry of a fixed charge paid from the vat
 HISTORY_DAYS = 91  # about three months
@@ -275,15 +277,28 @@ def household_view(
     kinds: tuple[str, ...] | None = None,
 ) -> HouseholdView:
     """Status, journal (all of it, or the entries dated `since` or later; with
-    `kinds` only those kinds), buffer history (about 3 months) and forecast (60 days)."""
-    # the same reads and report as `household_status` (and `hhb status`)
-    context = household_context(uow, code, since=since, kinds=kinds)
-    report = status_of(context, today)
-    buffer = total(
-        amount for account, amount in context.balances.items() if account.kind in BUFFER_KINDS
-    )
+    `kinds` only those kinds), buffer history (about 3 months) and forecast (60 days).
+
+    The status is the one the night stored for `today` (`read_model`); only when
+    none is stored is it computed here, as `household_status` (and `hhb status`) do.
+    """
+    report = status_for_page(uow, code, today)
+    if report is None:
+        context = household_context(uow, code, since=since, kinds=kinds)
+        report = status_of(context, today)
+        entries = context.entries
+        balances = context.balances
+    else:
+        entries = (
+            load_journal_entries(uow, household=code, since=since, kinds=kinds)
+            if kinds != ()
+            else ()
+        )
+        # the buffer is for the history, which needs entries of every kind
+        balances = household_balances(uow, code) if kinds is None else {}
+    buffer = total(amount for account, amount in balances.items() if account.kind in BUFFER_KINDS)
     # the report's forecast is project(household, report.state, today, settings): reuse it
-    return HouseholdView(report, context.entries, report.forecast, buffer, since, kinds)
+    return HouseholdView(report, entries, report.forecast, buffer, since, kinds)
 
 
 # ---------------------------------------------------------------- sentences (issue 23)

@@ -31,6 +31,7 @@ from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.four_eyes import DEFAULT_THRESHOLD, four_eyes_reasons
+from huishoudboekje.services.read_model import refresh_statuses
 from huishoudboekje.services.rule_editing import household_data
 
 __all__ = [
@@ -90,6 +91,7 @@ def propose_household(
             after=household_data(after),
             at=now,
         )
+        refresh_statuses(uow, [after.code])  # the read model, in the same transaction
         uow.commit()
         return Proposal(applied=True, reasons=())
     request = insert_change_request(
@@ -189,6 +191,7 @@ def approve_change(
             approved_by=approver,
             at=now,
         )
+        refresh_statuses(uow, [request.household])  # the read model, same transaction
     elif request.kind == "extra_payment":
         data: dict[str, Any] = request.after
         update_household_request(

@@ -42,6 +42,7 @@ from huishoudboekje.services.nightly import (
     claim,
     find_transaction,
 )
+from huishoudboekje.services.read_model import refresh_statuses
 
 __all__ = ["Split", "SplitPart", "parse_parts", "split_credit", "split_transaction"]
 
@@ -128,6 +129,7 @@ def split_transaction(
         after={"status": row.status, "amount": amount, "parts": shares},
         at=at,
     )
+    refresh_statuses(uow, {p.household for p in parts})  # the read model, same transaction
     uow.commit()
     if row.id is None:  # pragma: no cover
         raise RuntimeError("stored transaction without id")

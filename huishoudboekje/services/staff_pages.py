@@ -22,7 +22,13 @@ from huishoudboekje.adapters.persistence.audit import AuditEvent
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import User
 from huishoudboekje.domain.household import Household
-from huishoudboekje.services.caseload import CaseloadRow, SuspenseItem, caseload, oldest_suspense
+from huishoudboekje.services.caseload import (
+    Caseload,
+    CaseloadQuery,
+    SuspenseItem,
+    caseload,
+    oldest_suspense,
+)
 from huishoudboekje.services.extra_returns import ReturnedRequest, returned_requests
 from huishoudboekje.services.household_requests import (
     open_requests,
@@ -114,10 +120,10 @@ def worklists(engine: Engine, today: date) -> Worklists:
 
 @dataclass(frozen=True, slots=True)
 class CaseloadPage:
-    """The caseload rows and, by household code, what waits for staff: new requests,
-    requests whose payment came back, and whether a four-eyes change waits."""
+    """One page of the caseload and, by household code, what waits for staff: new
+    requests, requests whose payment came back, and whether a four-eyes change waits."""
 
-    rows: list[CaseloadRow]
+    caseload: Caseload
     requests_new: Counter[str]
     requests_returned: Counter[str]
     pending: set[str]
@@ -126,16 +132,16 @@ class CaseloadPage:
     overdue: Counter[str] = field(default_factory=Counter)
 
 
-def caseload_page(engine: Engine, today: date, query: str) -> CaseloadPage:
-    """The caseload (filtered on `query`) with open requests and changes waiting."""
+def caseload_page(engine: Engine, today: date, query: CaseloadQuery) -> CaseloadPage:
+    """A page of the caseload (`query`) with open requests and changes waiting."""
     with UnitOfWork(engine) as uow:
-        rows = caseload(uow, today, query)
+        found = caseload(uow, query)
         new = Counter(r.household for r in open_requests(uow))
         returned = Counter(r.household for r in returned_waiting(uow))
         pending = {c.household for c in pending_changes(uow)}
         oldest = oldest_suspense(uow, today)
         overdue = overdue_by_household(signal_deadlines(uow, today, overdue_only=True))
-    return CaseloadPage(rows, new, returned, pending, oldest, overdue)
+    return CaseloadPage(found, new, returned, pending, oldest, overdue)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from huishoudboekje.services.caseload import by_buffer_days
+from huishoudboekje.services.caseload import CaseloadQuery, CaseloadSort, Scope
 from huishoudboekje.services.exit_checklist import checklist_of
 from huishoudboekje.services.household_requests import REQUEST_KINDS, STATUS_NL
 from huishoudboekje.services.household_status import UnknownHouseholdError
@@ -24,38 +24,73 @@ from web.access import staff_only
 from web.charts import buffer_chart
 from web.sentences import difference_sentence, report_sentences
 from web.staff import bp
-from web.staff.need_to_know import visible_codes
+from web.staff.need_to_know import granted_codes
 from web.user_errors import back_to
 
 LEDGER_ROWS = 60
 
 
+SCOPES = {s.value: s for s in Scope}
+SORTS = {s.value: s for s in CaseloadSort}
+BUFFER_BELOW_MAX = 10_000
+
+
+def _whole(text: str | None, low: int, high: int) -> int | None:
+    """A whole number from the query string within [low, high], else None."""
+    if text is None or not text.strip().isdigit():
+        return None
+    number = int(text.strip())
+    return number if low <= number <= high else None
+
+
 @bp.get("/")
 @staff_only
 def caseload() -> str:
-    """Caseload: every household with its signals; search on code or name. Signals
-    are the nightly run's stored ones not yet acknowledged (a returned rent, a late
-    payment) and tonight's computed ones, each once, most severe first, linking to
-    the household page where they are acknowledged. The "Open" column counts
-    requests to look at: new ones, and those whose extra payment the bank sent back
-    (pay again or close)."""
-    query = request.args.get("q", "").strip()[:100]
+    """Caseload: the households, 50 a page, from the statuses the night stored (no
+    household is planned to show it). Filters: whose ("Mijn huishoudens", "Mijn team",
+    "Alle"; a medewerker with a caseload starts on their own), only those with
+    signals, only those whose vat lasts fewer than N days; sorted by urgency (most
+    severe signal, then fewest buffer days), buffer days or name; search on the start
+    of a word of the code or the name. Signals are the stored status's and the nightly
+    run's open ones, each once, most severe first, linking to the household page where
+    they are acknowledged. The "Open" column counts requests to look at: new ones,
+    and those whose extra payment the bank sent back (pay again or close)."""
+    args = request.args
+    query = CaseloadQuery(
+        search=args.get("q", "").strip()[:100],
+        scope=SCOPES.get(args.get("wie", "")),
+        user=access.current().username,
+        with_signals=args.get("signalen") == "1",
+        buffer_below=_whole(args.get("buffer_onder"), 0, BUFFER_BELOW_MAX),
+        sort=SORTS.get(args.get("sorteer", ""), CaseloadSort.URGENCY),
+        page=_whole(args.get("pagina"), 1, 1_000_000) or 1,
+        own_team_only=not access.current().role.sees_every_team,
+        granted=tuple(sorted(granted_codes())),
+    )
     page = caseload_page(access.engine(), access.settings().today(), query)
-    shown = visible_codes()  # need-to-know: the own team's (and those opened with a reason)
-    rows = [r for r in page.rows if shown is None or r.household.code in shown]
-    sort = "buffer" if request.args.get("sorteer") == "buffer" else ""
+    found = page.caseload
+    # the link of another page, sort or scope keeps the other choices
+    keep = {
+        "q": query.search or None,
+        "wie": None if query.scope is None else query.scope.value,  # else the default again
+        "signalen": "1" if query.with_signals else None,
+        "buffer_onder": query.buffer_below,
+        "sorteer": None if query.sort is CaseloadSort.URGENCY else query.sort.value,
+    }
     return render_template(
         "staff/caseload.html",
-        rows=by_buffer_days(rows)
-        if sort
-        else overdue_first(rows, lambda row: row.household.code, page.overdue),
+        rows=overdue_first(found.rows, lambda row: row.code, page.overdue),
+        found=found,
         overdue=page.overdue,
-        sort=sort,
         query=query,
+        keep=keep,
+        scopes=[s for s in Scope if s is not Scope.TEAM or found.team],
+        sorts=list(CaseloadSort),
         requests_new=page.requests_new,
         requests_returned=page.requests_returned,
         pending=page.pending,
         oldest=page.oldest_suspense,
+        today=access.settings().today(),
     )
 
 

@@ -95,7 +95,7 @@ def _log_before_a_change(code: str) -> None:
     g.hhb_view_logged = True
 
 
-def _granted_codes() -> set[str]:
+def granted_codes() -> set[str]:
     grants = session.get(SESSION_GRANTS)
     if not isinstance(grants, dict):
         return set()
@@ -107,7 +107,7 @@ def visible_codes() -> frozenset[str] | None:
     those opened with a reason in this session; None: every household."""
     identity = access.current()
     own = own_team_codes(access.reads(), username=identity.username, role=identity.role)
-    return None if own is None else own | _granted_codes()
+    return None if own is None else own | granted_codes()
 
 
 def require_household(code: str | None) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, Text, bindparam, cast, func
 from sqlalchemy import select as select_columns
 
+from huishoudboekje.adapters.persistence.status_repo import forget_statuses
 from huishoudboekje.adapters.persistence.tables import JournalEntryRow, PostingRow, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain.ledger import (
@@ -106,6 +107,8 @@ def append_journal_entries(
             new.append(entry)
         elif existing != entry:
             raise JournalConflictError(f"entry {entry_id} is already booked with other content")
+    # the stored status of a household whose balances change is no longer true
+    forget_statuses(uow, {p.account.household for e in new for p in e.postings} - {""})
     recorded_at = at if at is not None else datetime.now(UTC)
     rows = [
         JournalEntryRow(

@@ -17,6 +17,7 @@ from huishoudboekje.adapters.config import (
     jsonable,
 )
 from huishoudboekje.adapters.persistence.crud import upsert
+from huishoudboekje.adapters.persistence.status_repo import household_saved
 from huishoudboekje.adapters.persistence.tables import GemeenteRow, HouseholdRow
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.household import Gemeente, Household
@@ -191,3 +192,4 @@ def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None
         "updated_at": now,
     }
     upsert(uow, HouseholdRow, {"code": household.code}, values, created={"created_at": now})
+    household_saved(uow, household)  # search words; status recomputed
