@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "cli.nightly_cmd",
     "cli.assign_cmd",
     "cli.web_cmd",
+    "cli.privacy_cmd",
 )
 
 EXIT_OK = 0

@@ -58,6 +58,7 @@ def register(subparsers: Any) -> None:
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
     add.add_argument("--household", default=None, help="household code (role household)")
     add.add_argument("--name", default="", help="name shown in the app")
+    add.add_argument("--team", default="", help="the team a staff member works in")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     add.add_argument("--no-password", action="store_true", help="activate later by invite link")
     add.set_defaults(func=run_add)
@@ -113,6 +114,7 @@ def run_add(args: argparse.Namespace) -> int:
                 household=args.household,
                 password=password,
                 now=datetime.now(UTC),
+                team=args.team,
             )
     except AccountError as exc:
         return _refused("add", exc)

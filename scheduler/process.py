@@ -1,6 +1,7 @@
 """`hhb scheduler`: its own process (never inside web workers) that runs the night.
 
-APScheduler 3 `BlockingScheduler` with one cron job at 02:00 Europe/Amsterdam.
+APScheduler 3 `BlockingScheduler` with a cron job at 02:00 Europe/Amsterdam for the
+night, and one on Sunday at 04:00 for the privacy purge (`hhb privacy purge`).
 On start it first catches up missed nights (`run_nights` runs every night since
 the last completed one, in date order). A failing night is logged and recorded
 (`night_run.status = failed`) and the process waits for the next night. SIGTERM
@@ -21,12 +22,14 @@ from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[im
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
 from huishoudboekje.services.database import open_database
+from huishoudboekje.services.privacy import PrivacyError, purge
 from scheduler.context import AMSTERDAM, NightPaths
 from scheduler.lock import NightLockedError
 from scheduler.nightly import run_nights
 
 log = logging.getLogger("hhb.scheduler")
 JOB_ID = "nightly"
+PURGE_JOB_ID = "privacy_purge"
 
 
 def nightly_job(database: str | None, paths: NightPaths) -> str:
@@ -54,8 +57,37 @@ def nightly_job(database: str | None, paths: NightPaths) -> str:
     return outcomes[-1].status
 
 
+def purge_job(database: str | None) -> str:
+    """The weekly retention purge (idempotent). Never raises: returns a status."""
+    today = datetime.now(AMSTERDAM).date()
+    try:
+        engine = open_database(database)
+    except Exception:
+        log.exception("database not reachable; privacy purge %s not run", today)
+        return "failed"
+    try:
+        report = purge(engine, today, actor="scheduler (privacy purge)")
+    except PrivacyError as exc:
+        log.warning("privacy purge %s: %s", today, exc)
+        return "skipped"
+    except Exception:
+        log.exception("privacy purge %s failed", today)
+        return "failed"
+    finally:
+        engine.dispose()
+    log.info(
+        "privacy purge %s: %d anonymised, %d earlier, %d ended but still kept",
+        today,
+        len(report.purged),
+        report.already_purged,
+        report.not_yet_due,
+    )
+    return "done"
+
+
 def build_scheduler(database: str | None, paths: NightPaths) -> BlockingScheduler:
-    """The scheduler with its one cron job (02:00 Amsterdam, one instance, coalesced)."""
+    """The scheduler with its cron jobs: the night (02:00 Amsterdam) and the weekly
+    privacy purge (Sunday 04:00, after the night), each one instance, coalesced."""
     scheduler = BlockingScheduler(timezone=AMSTERDAM)
     scheduler.add_job(
         nightly_job,
@@ -65,6 +97,15 @@ def build_scheduler(database: str | None, paths: NightPaths) -> BlockingSchedule
         max_instances=1,
         coalesce=True,
         misfire_grace_time=6 * 3600,
+    )
+    scheduler.add_job(
+        purge_job,
+        CronTrigger(day_of_week="sun", hour=4, minute=0, timezone=AMSTERDAM),
+        args=(database,),
+        id=PURGE_JOB_ID,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=24 * 3600,
     )
     return scheduler
 

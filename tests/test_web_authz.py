@@ -113,6 +113,13 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/huishouden/{code}/uitnodigen",
         {"username": ""},
     ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/inzage-export",
+        "staff",
+        "/medewerker/huishouden/{code}/inzage-export",
+        {},
+    ),
     ("GET", "/medewerker/verzoeken", "staff", "/medewerker/verzoeken", {}),
     (
         "POST",

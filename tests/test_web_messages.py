@@ -208,6 +208,9 @@ CATALOGUE: list[tuple[str, Any]] = [
     ("buffer.target", "\u0661\u0662.00"),
     ("name", "Fam.\u202eJansen"),
     ("iban", "NL91ABNA0417164300"),
+    # the caseload foundation: letters by post need an address, a Dutch postcode
+    ("contact", "post"),
+    ("address", {"street": "Lindelaan 12", "postcode": "999 AB", "city": "Voorbeeldstad"}),
 ]
 YAML_TEXTS = [
     "",  # the file is empty

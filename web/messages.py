@@ -202,6 +202,15 @@ _DUTCH: tuple[tuple[re.Pattern[str], Template], ...] = tuple(
             r"^(.*)\.\.(.*) overlaps (.*)\.\.(.*)$",
             r"De periodes \1 tot en met \2 en \3 tot en met \4 overlappen.",
         ),
+        # ------------------------------- contact and postal address (issue 19/21)
+        (
+            r"^contact: post needs an address \(street, postcode, city\)$",
+            "Voor post is een adres nodig: straat en huisnummer, postcode en plaats.",
+        ),
+        (
+            r'^"(.*)" is not a Dutch postcode; write it as 1234 AB$',
+            r'"\1" is geen Nederlandse postcode. Schrijf die als 1234 AB.',
+        ),
         # ------------------------------- ranges and limits (domain/limits.py, issue 18)
         (
             r"^must be at most (\d+) \(allowed: (\d+) to (\d+)\)$",

@@ -200,6 +200,29 @@ class BufferPolicy:
     repay_months: int = 6  # an advance is repaid in about this many monthly instalments
 
 
+class Contact(StrEnum):
+    """How the household wants its monthly overview: on its own pages, or by post."""
+
+    ONLINE = "online"
+    POST = "post"
+
+
+@dataclass(frozen=True, slots=True)
+class PostalAddress:
+    """A Dutch postal address for letters by post (window envelope)."""
+
+    street: str  # street and number: "Lange Nieuwstraat 12 bis"
+    postcode: str  # "3512 PN"
+    city: str  # "Utrecht"
+    attention: str = ""  # an extra first line, e.g. "t.a.v. mevrouw J. de Vries"
+
+    def lines(self) -> tuple[str, ...]:
+        """The address lines under the name, as printed: postcode and city in one line
+        (two spaces between them, as PostNL asks)."""
+        first = (self.attention,) if self.attention else ()
+        return (*first, self.street, f"{self.postcode}  {self.city.upper()}")
+
+
 @dataclass(frozen=True, slots=True)
 class Household:
     code: str
@@ -215,6 +238,13 @@ class Household:
     reserves: tuple[Reserve, ...] = ()
     bic: str = ""
     shortage: Shortage | None = None  # None: the gemeente's setting
+    # the caseload (issue 19): the team and the medewerker (user name) it belongs to;
+    # empty when not (yet) assigned
+    team: str = ""
+    caseworker: str = ""
+    # how the household gets its monthly overview, and where letters go
+    contact: Contact = Contact.ONLINE
+    address: PostalAddress | None = None
 
     def is_active_on(self, day: date) -> bool:
         if day < self.start:
@@ -245,6 +275,17 @@ MAX_LEARNED_BUFFER = Money("3600.00")
 
 
 @dataclass(frozen=True, slots=True)
+class Letterhead:
+    """What the gemeente prints at the top and bottom of a letter."""
+
+    sender: str = ""  # "Gemeente Utrecht, Budgetbeheer"
+    return_address: tuple[str, ...] = ()  # ("Postbus 16200", "3500 CE Utrecht")
+    phone: str = ""
+    email: str = ""
+    website: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Gemeente:
     name: str
     account_iban: str
@@ -257,3 +298,8 @@ class Gemeente:
     max_learned_buffer: Money = MAX_LEARNED_BUFFER
     irregular_step_months: int = 3
     shortage: Shortage = Shortage.STRICT
+    letterhead: Letterhead = field(default_factory=Letterhead)
+    # issue 20: how long personal data is kept after participation ends
+    # (`domain.retention`): financial records in whole fiscal years, documents in months
+    retention_years: int = 7
+    document_retention_months: int = 12

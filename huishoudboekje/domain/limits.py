@@ -60,6 +60,8 @@ WHOLE_RANGES: Final[Mapping[str, WholeRange]] = MappingProxyType(
         "buildup_months": WholeRange(1, 60),  # opbouwfase
         "repay_months": WholeRange(1, 60),  # advance repayment
         "irregular_step_months": WholeRange(1, 12),  # irregular income: months between steps
+        "retention_years": WholeRange(7, 30),  # financial records (fiscal minimum: 7)
+        "document_retention_months": WholeRange(1, 120),  # consent forms, letters
     }
 )
 # Any whole-number field not listed above: generous, but far from overflowing anything.

@@ -34,8 +34,10 @@ __all__ = [
     "reset_totp",
 ]
 
-# (username, name, role, household or None, password)
+# (username, name, role, household or None, password); staff accounts of the demo all
+# work in DEMO_TEAM
 DemoAccount = tuple[str, str, Role, str | None, str]
+DEMO_TEAM = "Team Noord"
 
 
 # Add an account (`user_accounts.create_user`) and commit; raises `AccountError`
@@ -88,5 +90,6 @@ def add_demo_accounts(
                     household=household,
                     password=password,
                     now=now,
+                    team="" if role is Role.HOUSEHOLD else DEMO_TEAM,
                 )
     return None

@@ -6,7 +6,8 @@ never by a name the provider lets people choose. The role comes from one claim
 (`role_claim`, a string or a list such as groups) through a mapping of claim
 values to roles; the highest mapped role wins and no value maps to the household
 role. The team comes from `team_claim`. Role, name and team follow the provider
-at every login (changes audit-logged); an account with no mapped role is refused.
+at every login (changes audit-logged; the team is `users.team`, the one the
+caseload and need-to-know access use); an account with no mapped role is refused.
 `now` is always an argument.
 """
 
@@ -124,6 +125,7 @@ def sso_staff_login(uow: UnitOfWork, *, who: StaffClaims, client: str, now: date
         user = insert_user(
             uow, username=who.username, display_name=who.display_name, role=who.role.value,
             household=None, password_hash=None, at=now, external_id=who.external_id,
+            team=who.team,
         )  # fmt: skip
         record_audit(
             uow, actor=user.username, action="user.create", object_type="user",
@@ -132,20 +134,21 @@ def sso_staff_login(uow: UnitOfWork, *, who: StaffClaims, client: str, now: date
         )  # fmt: skip
     elif not user.active:
         raise AccountError("Uw account in Huishoudboekje is uitgezet. Vraag uw beheerder.")
-    elif (user.role, user.display_name) != (who.role.value, who.display_name):
-        before = {"role": user.role, "name": user.display_name}
-        user = update_user(uow, user.id, role=who.role.value, display_name=who.display_name)
+    elif _held(user) != (who.role.value, who.display_name, who.team):
+        before = dict(zip(("role", "name", "team"), _held(user), strict=True))
+        user = update_user(
+            uow, user.id, role=who.role.value, display_name=who.display_name, team=who.team
+        )
         record_audit(
             uow, actor=user.username, action="user.sso_update", object_type="user",
             object_id=user.username, at=now, before=before,
-            after={"role": user.role, "name": user.display_name},
+            after=dict(zip(("role", "name", "team"), _held(user), strict=True)),
         )  # fmt: skip
-    store_team(uow, user, who.team)
     record_login_attempt(uow, client=client, username=user.username, success=True, at=now)
     uow.commit()
     return user
 
 
-def store_team(uow: UnitOfWork, user: User, team: str) -> None:
-    """The one place the team from the provider is kept on the account (not committed)."""
-    _ = (uow, user, team)  # users.team arrives with migration 0006 (see the report)
+def _held(user: User) -> tuple[str, str, str]:
+    """What the provider decides about an account: role, name and team."""
+    return (user.role, user.display_name, user.team)

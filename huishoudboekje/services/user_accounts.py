@@ -106,9 +106,11 @@ def create_user(
     household: str | None,
     password: str | None,
     now: datetime,
+    team: str = "",
 ) -> User:
     """Add an account and commit. A household account needs an existing household;
-    a staff account has none. Without a password the account waits for an invite."""
+    a staff account has none, and may have a team. Without a password the account
+    waits for an invite."""
     username = username.strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
         raise AccountError("Geef een gebruikersnaam zonder spaties (hoogstens 100 tekens).")
@@ -119,6 +121,11 @@ def create_user(
             raise AccountError(f"Huishouden {household!r} bestaat niet.")
     elif household:
         raise AccountError("Een medewerker hoort niet bij één huishouden.")
+    team = team.strip()
+    if team and role is Role.HOUSEHOLD:
+        raise AccountError("Alleen medewerkers horen bij een team.")
+    if len(team) > 100:
+        raise AccountError("Geef een teamnaam van hoogstens 100 tekens.")
     password_hash = None
     if password is not None:
         check_password(password)
@@ -133,14 +140,18 @@ def create_user(
         household=household if role is Role.HOUSEHOLD else None,
         password_hash=password_hash,
         at=now,
+        team=team,
     )
+    after = {"role": user.role, "household": user.household, "name": user.display_name}
+    if user.team:
+        after["team"] = user.team
     record_audit(
         uow,
         actor=actor,
         action="user.create",
         object_type="user",
         object_id=user.username,
-        after={"role": user.role, "household": user.household, "name": user.display_name},
+        after=after,
         at=now,
     )
     uow.commit()

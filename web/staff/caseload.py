@@ -9,6 +9,7 @@ from huishoudboekje.services.caseload import by_buffer_days
 from huishoudboekje.services.household_requests import REQUEST_KINDS, STATUS_NL
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.overview import HouseholdView
+from huishoudboekje.services.privacy import PrivacyError, export_household
 from huishoudboekje.services.staff_actions import invite_member
 from huishoudboekje.services.staff_pages import (
     HouseholdPage,
@@ -116,3 +117,21 @@ def invite(code: str) -> tuple[str, int] | BaseResponse:
         abort(404)
     link = url_for("auth.invite", token=token, _external=True)
     return render_template("staff/invite.html", link=link, code=code, username=username), 200
+
+
+@bp.post("/huishouden/<code>/inzage-export")
+@staff_only
+def privacy_export(code: str) -> Response:
+    """The inzage export (AVG art. 15) of one household as a ZIP download; the export
+    itself is audit-logged by the service."""
+    today = access.settings().today()
+    try:
+        data = export_household(access.engine(), code, today, actor=access.current().username)
+    except PrivacyError:
+        abort(404)
+    name = f"inzage-{code}-{today.isoformat()}.zip"
+    return Response(
+        data,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

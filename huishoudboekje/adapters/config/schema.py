@@ -22,6 +22,7 @@ from huishoudboekje.adapters.config.values import (
     Bic,
     CadenceName,
     ChargeKindName,
+    ContactName,
     Count,
     Day,
     Flag,
@@ -35,10 +36,12 @@ from huishoudboekje.adapters.config.values import (
     OptionalDay,
     OptionalFraction,
     OptionalIban,
+    OptionalName,
     OptionalPositiveAmount,
     OptionalShortageName,
     PolicyName,
     PositiveAmount,
+    Postcode,
     Rule,
     ShortageName,
     TermRuleName,
@@ -54,6 +57,7 @@ from huishoudboekje.domain.household import (
     BufferPolicy,
     Cadence,
     ChargeKind,
+    Contact,
     FixedCharge,
     Gemeente,
     Household,
@@ -61,6 +65,8 @@ from huishoudboekje.domain.household import (
     IncomeStream,
     LeefgeldPolicy,
     LeefgeldPolicyKind,
+    Letterhead,
+    PostalAddress,
     Reserve,
     Shortage,
     TermRule,
@@ -267,6 +273,19 @@ class BufferModel(_Section):
         return BufferPolicy(**self._values())
 
 
+class AddressModel(_Section):
+    """`households[].address`: where letters by post go."""
+
+    street: Name
+    postcode: Postcode
+    city: Name
+    attention: OptionalName = _d(PostalAddress, "attention")
+
+    def to_domain(self) -> PostalAddress:
+        """The checked values as the domain record `PostalAddress`."""
+        return PostalAddress(**self._values())
+
+
 class HouseholdModel(_Section):
     """`households[]`: one household and its rules."""
 
@@ -283,12 +302,27 @@ class HouseholdModel(_Section):
     charges: list[ChargeModel] = []
     reserves: list[ReserveModel] = []
     shortage: OptionalShortageName = None  # None: the gemeente's setting
+    team: OptionalName = _d(Household, "team")
+    caseworker: OptionalName = _d(Household, "caseworker")
+    contact: ContactName = _d(Household, "contact").value
+    address: AddressModel | None = Field(default=None, validate_default=True)
+
+    @field_validator("address")
+    @classmethod
+    def _address_for_post(
+        cls, value: AddressModel | None, info: ValidationInfo
+    ) -> AddressModel | None:
+        if value is None and info.data.get("contact") == Contact.POST.value:
+            raise fail("contact: post needs an address (street, postcode, city)")
+        return value
 
     def to_domain(self) -> Household:
         """The checked values as the domain record `Household`."""
         return Household(
             **self._values(
                 shortage=None if self.shortage is None else Shortage(self.shortage),
+                contact=Contact(self.contact),
+                address=None if self.address is None else self.address.to_domain(),
                 leefgeld=self.leefgeld.to_domain(),
                 buffer=self.buffer.to_domain(),
                 incomes=tuple(i.to_domain() for i in self.incomes),
@@ -296,6 +330,20 @@ class HouseholdModel(_Section):
                 reserves=tuple(r.to_domain() for r in self.reserves),
             )
         )
+
+
+class LetterheadModel(_Section):
+    """`gemeente.letterhead`: the sender, return address and contact on letters."""
+
+    sender: OptionalName = _d(Letterhead, "sender")
+    return_address: list[OptionalName] = list(_d(Letterhead, "return_address"))
+    phone: OptionalName = _d(Letterhead, "phone")
+    email: OptionalName = _d(Letterhead, "email")
+    website: OptionalName = _d(Letterhead, "website")
+
+    def to_domain(self) -> Letterhead:
+        """The checked values as the domain record `Letterhead`."""
+        return Letterhead(**self._values(return_address=tuple(self.return_address)))
 
 
 class GemeenteModel(_Section):
@@ -310,12 +358,16 @@ class GemeenteModel(_Section):
     max_learned_buffer: PositiveAmount = _d(Gemeente, "max_learned_buffer")
     irregular_step_months: Count = _d(Gemeente, "irregular_step_months")
     shortage: ShortageName = _d(Gemeente, "shortage").value
+    letterhead: LetterheadModel = LetterheadModel()
+    retention_years: Count = _d(Gemeente, "retention_years")
+    document_retention_months: Count = _d(Gemeente, "document_retention_months")
 
     def to_domain(self) -> Gemeente:
         """The checked values as the domain record `Gemeente`."""
         return Gemeente(
             **self._values(
                 extra_closing_days=tuple(self.extra_closing_days),
+                letterhead=self.letterhead.to_domain(),
                 shortage=Shortage(self.shortage),
             )
         )

@@ -26,6 +26,7 @@ from huishoudboekje.domain.household import (
     WEEKDAYS,
     Cadence,
     ChargeKind,
+    Contact,
     IncomeKind,
     LeefgeldPolicyKind,
     Shortage,
@@ -312,6 +313,20 @@ CadenceName = Annotated[str, PlainValidator(_choice("cadence", [k.value for k in
 WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
 # An rrule may be "DTSTART:…" and "RRULE:…" on two lines.
 Rule = Annotated[str, PlainValidator(_limited(500, required=True, lines=True))]
+ContactName = Annotated[str, PlainValidator(_choice("contact", [k.value for k in Contact]))]
+_POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
+
+
+def _postcode(value: object) -> str:
+    """A Dutch postcode, written as PostNL prints it: "3512 PN"."""
+    text = _text(value, lines=False)
+    found = _POSTCODE.match(text)
+    if found is None:
+        raise fail(f'"{text}" is not a Dutch postcode; write it as 1234 AB')
+    return f"{found.group(1)} {found.group(2).upper()}"
+
+
+Postcode = Annotated[str, PlainValidator(_postcode)]
 _shortage = _choice("shortage", [k.value for k in Shortage])
 ShortageName = Annotated[str, PlainValidator(_shortage)]
 OptionalShortageName = Annotated[

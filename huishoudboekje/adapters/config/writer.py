@@ -21,6 +21,8 @@ from huishoudboekje.domain.household import (
     Gemeente,
     Household,
     IncomeStream,
+    Letterhead,
+    PostalAddress,
     Reserve,
 )
 from huishoudboekje.domain.money import Money
@@ -46,6 +48,28 @@ def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any
     _optional(data, gemeente, "max_learned_buffer", full, str)
     _optional(data, gemeente, "irregular_step_months", full)
     _optional(data, gemeente, "shortage", full, _enum)
+    _optional(data, gemeente, "letterhead", full, _letterhead)
+    _optional(data, gemeente, "retention_years", full)
+    _optional(data, gemeente, "document_retention_months", full)
+    return data
+
+
+def _letterhead(letterhead: Letterhead) -> dict[str, Any]:
+    return {
+        "sender": letterhead.sender,
+        "return_address": list(letterhead.return_address),
+        "phone": letterhead.phone,
+        "email": letterhead.email,
+        "website": letterhead.website,
+    }
+
+
+def _address(address: PostalAddress | None) -> dict[str, Any] | None:
+    if address is None:
+        return None
+    data = {"street": address.street, "postcode": address.postcode, "city": address.city}
+    if address.attention:
+        data["attention"] = address.attention
     return data
 
 
@@ -62,6 +86,10 @@ def household_to_data(household: Household, *, full: bool = False) -> dict[str, 
     data["start"] = h.start
     _optional(data, h, "end", full)
     _optional(data, h, "shortage", full, _enum)
+    _optional(data, h, "team", full)
+    _optional(data, h, "caseworker", full)
+    _optional(data, h, "contact", full, _enum)
+    _optional(data, h, "address", full, _address)
     lg = h.leefgeld
     leefgeld: dict[str, Any] = {
         "policy": lg.policy.value,

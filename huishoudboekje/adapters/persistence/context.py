@@ -35,6 +35,7 @@ from huishoudboekje.adapters.persistence.planner_memory import (
 from huishoudboekje.adapters.persistence.repository import (
     GEMEENTE_FIELDS,
     GEMEENTE_ROW_ID,
+    HOUSEHOLD_COLUMNS,
     gemeente_from_columns,
     household_from_row,
 )
@@ -54,7 +55,7 @@ _HOUSEHOLD = table_of(HouseholdRow)
 _GEMEENTE = table_of(GemeenteRow)
 _STATE = table_of(EngineStateRow)
 _GEMEENTE_PREFIX = "gemeente_"
-_JSON_FIELDS = {"extra_closing_days"}
+_JSON_FIELDS = {"extra_closing_days", "letterhead"}
 
 # One row per account of the household with its balance (one row with NULLs there
 # before anything is booked), each with the household's columns, the gemeente's
@@ -63,10 +64,7 @@ _JSON_FIELDS = {"extra_closing_days"}
 _BALANCES = HOUSEHOLD_BALANCES.subquery("balances")
 _CONTEXT = (
     select_columns(
-        *(
-            _HOUSEHOLD.c[name]
-            for name in ("code", "name", "iban", "bic", "members", "start_date", "end_date")
-        ),
+        *(_HOUSEHOLD.c[name] for name in HOUSEHOLD_COLUMNS),
         # the JSON columns as their text: the join repeats them on every account's
         # row, and the household is kept per stored text (see household_from_row)
         cast(_HOUSEHOLD.c.rules, Text).label("rules"),

@@ -24,7 +24,17 @@ from huishoudboekje.domain.household import Gemeente, Household
 GEMEENTE_ROW_ID = 1
 _Checked = TypeVar("_Checked")
 # Household fields kept as columns; everything else lives in the `rules` JSON.
-_COLUMN_FIELDS = ("code", "name", "iban", "bic", "members", "start", "end")
+_COLUMN_FIELDS = (
+    "code",
+    "name",
+    "iban",
+    "bic",
+    "members",
+    "start",
+    "end",
+    "team",
+    "caseworker",
+)
 
 
 def _now(at: datetime | None) -> datetime:
@@ -42,6 +52,9 @@ GEMEENTE_FIELDS = (
     "shortage",
     "max_learned_buffer",
     "irregular_step_months",
+    "letterhead",
+    "retention_years",
+    "document_retention_months",
 )
 
 
@@ -52,7 +65,9 @@ def gemeente_from_columns(values: Mapping[str, Any]) -> Gemeente:
     `hhb status` read the gemeente's settings)."""
     data = {name: values[name] for name in GEMEENTE_FIELDS}
     data["extra_closing_days"] = list(data["extra_closing_days"])
-    key = tuple(tuple(v) if isinstance(v, list) else v for v in data.values())
+    key = tuple(
+        json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v for v in data.values()
+    )
     return _remembered(_GEMEENTES, _GEMEENTES_MAX, key, lambda: gemeente_from_data(data))
 
 
@@ -91,9 +106,19 @@ def save_gemeente(uow: UnitOfWork, gemeente: Gemeente, *, at: datetime | None = 
 
 def household_from_row(row: Any) -> Household:
     """The household from a stored row: a `HouseholdRow`, or a plain row with its
-    columns (`code`, `name`, `iban`, `bic`, `members`, `start_date`, `end_date`, `rules`;
-    `rules` decoded, or as the stored JSON text)."""
-    columns = (row.code, row.name, row.iban, row.bic, row.members, row.start_date, row.end_date)
+    columns (`code`, `name`, `iban`, `bic`, `members`, `start_date`, `end_date`, `team`,
+    `caseworker`, `rules`; `rules` decoded, or as the stored JSON text)."""
+    columns = (
+        row.code,
+        row.name,
+        row.iban,
+        row.bic,
+        row.members,
+        row.start_date,
+        row.end_date,
+        row.team,
+        row.caseworker,
+    )
     # Checking the rules (pydantic) costs more than the rest of a page view; a stored
     # household only changes through save_household, which changes its data, so the
     # checked result is kept per exact data: the stored text with the columns, or the
@@ -113,7 +138,19 @@ def _checked(key: str | tuple[Any, ...], data: Callable[[], dict[str, Any]]) -> 
     return _remembered(_CHECKED, _CHECKED_MAX, key, lambda: household_from_data(data()))
 
 
-_COLUMN_KEYS = ("code", "name", "iban", "bic", "members", "start", "end")
+_COLUMN_KEYS = _COLUMN_FIELDS
+# the household's columns in the table, in the order of `_COLUMN_KEYS`
+HOUSEHOLD_COLUMNS = (
+    "code",
+    "name",
+    "iban",
+    "bic",
+    "members",
+    "start_date",
+    "end_date",
+    "team",
+    "caseworker",
+)
 _CHECKED: dict[str | tuple[Any, ...], Household] = {}  # stored data -> checked Household
 _CHECKED_MAX = 20_000
 
@@ -147,6 +184,8 @@ def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None
         "members": household.members,
         "start_date": household.start,
         "end_date": household.end,
+        "team": household.team,
+        "caseworker": household.caseworker,
         "rules": rules,
         "updated_at": now,
     }

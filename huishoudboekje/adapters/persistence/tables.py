@@ -86,6 +86,17 @@ class GemeenteRow(HhbTable, table=True):
     irregular_step_months: int = Field(
         default=3, sa_column=Column(Integer, nullable=False, server_default="3")
     )
+    # migration 0006: the letterhead of letters by post (YAML form)
+    letterhead: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
+    # migration 0010: retention of personal data after participation ends (issue 20)
+    retention_years: int = Field(
+        default=7, sa_column=Column(Integer, nullable=False, server_default="7")
+    )
+    document_retention_months: int = Field(
+        default=12, sa_column=Column(Integer, nullable=False, server_default="12")
+    )
 
 
 class HouseholdRow(HhbTable, table=True):
@@ -105,6 +116,15 @@ class HouseholdRow(HhbTable, table=True):
     rules: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # migration 0006: the caseload, as columns so staff lists filter on them in SQL
+    team: str = Field(
+        default="",
+        sa_column=Column(String(NAME_LENGTH), nullable=False, server_default="", index=True),
+    )
+    caseworker: str = Field(
+        default="",
+        sa_column=Column(String(NAME_LENGTH), nullable=False, server_default="", index=True),
+    )
 
 
 class JournalEntryRow(HhbTable, table=True):

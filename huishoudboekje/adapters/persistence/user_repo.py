@@ -36,6 +36,7 @@ class User:
     active: bool
     failed_logins: int
     locked_until: datetime | None
+    team: str = ""  # the team a staff member works in (issue 19/20); "" for none
     totp_secret: str | None = None
     totp_last_step: int | None = None
     external_id: str | None = None
@@ -96,10 +97,12 @@ def insert_user(
     household: str | None,
     password_hash: str | None,
     at: datetime,
+    team: str = "",
     external_id: str | None = None,
 ) -> User:
     """Add an account (not committed)."""
     row = UserRow(
+        team=team.strip(),
         username=username.strip(),
         display_name=display_name.strip(),
         role=role,
@@ -123,11 +126,14 @@ def update_user(
     locked_until: datetime | None = None,
     clear_lock: bool = False,
     active: bool | None = None,
+    team: str | None = None,
     display_name: str | None = None,
     role: str | None = None,
 ) -> User:
     """Change the given fields of an account (not committed)."""
     row = existing(uow, UserRow, user_id, "user with id")
+    if team is not None:
+        row.team = team.strip()
     if password_hash is not None:
         row.password_hash = password_hash
     if failed_logins is not None:

@@ -42,6 +42,10 @@ class UserRow(HhbTable, table=True):
         default=None, sa_column=Column(UtcDateTime, nullable=True)
     )
     created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    # migration 0006: the team a staff member works in ("" for none or a household)
+    team: str = Field(
+        default="", sa_column=Column(String(NAME_LENGTH), nullable=False, server_default="")
+    )
     # the TOTP second factor (migration 0008): the shared secret (base32) once
     # enrolled, and the last time step accepted, so that a code works only once
     totp_secret: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))

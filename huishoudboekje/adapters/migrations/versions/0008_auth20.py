@@ -4,7 +4,7 @@ gemeente's OpenID Connect provider (`external_id`, issuer and subject), and the
 one-time recovery codes (argon2 hashes only).
 
 Revision ID: 0008
-Revises: 0005 (the lead re-chains it on 0006 when merging)
+Revises: 0010 (main had 0006 and 0010 when this was written; the lead re-chains)
 Create Date: 2026-12-05
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import huishoudboekje.adapters.persistence.types
 
 revision: str = "0008"
-down_revision: str | None = "0005"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,102 @@
+"""`hhb privacy`: the retention purge and the inzage export (issue 20).
+
+    hhb privacy purge [--dry-run] [--json] [--date D]
+    hhb privacy export CODE -o FILE.zip [--date D]
+
+`purge` anonymises every household whose retention period after the end of its
+participation is over (docs/privacy.md); `--dry-run` only lists them. It is
+idempotent: a household already anonymised is counted, not touched again. The
+scheduler runs it every week. `export` writes a ZIP with everything stored about one
+household (JSON) and a summary in plain Dutch (PDF); the export is audit-logged.
+
+Exit codes: 0 done, 2 bad input (unknown household, unwritable file), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cli.engine_scope import database_engine
+from cli.night_common import iso_date
+from huishoudboekje.services.privacy import PrivacyError, export_household, purge
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def register(subparsers: Any) -> None:
+    """Add `privacy purge` and `privacy export` to the `hhb` parser."""
+    privacy = subparsers.add_parser("privacy", help="retention purge and inzage export")
+    privacy.add_argument("--database", default=argparse.SUPPRESS, help="database URL")
+    sub = privacy.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
+    clean = sub.add_parser("purge", help="anonymise households past their retention period")
+    clean.add_argument("--dry-run", action="store_true", help="only list them; change nothing")
+    clean.add_argument("--json", action="store_true", help="machine-readable output")
+    clean.add_argument("--date", type=iso_date, default=None, help="as of this day (today)")
+    clean.set_defaults(func=run_purge)
+    out = sub.add_parser("export", help="everything stored about one household, as a ZIP")
+    out.add_argument("code", help="household code, e.g. HH-0001")
+    out.add_argument("-o", "--output", required=True, type=Path, help="the ZIP file to write")
+    out.add_argument("--date", type=iso_date, default=None, help="as of this day (today)")
+    out.set_defaults(func=run_export)
+
+
+def _actor(command: str) -> str:
+    user = os.environ.get("SUDO_USER") or getpass.getuser()
+    return f"operator {user} (hhb privacy {command})"
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    """hhb privacy purge."""
+    today = args.date or datetime.now(AMSTERDAM).date()
+    try:
+        with database_engine(args) as engine:
+            report = purge(engine, today, dry_run=args.dry_run, actor=_actor("purge"))
+    except PrivacyError as exc:
+        print(f"hhb privacy purge: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.json:
+        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    verb = "zou anonimiseren" if report.dry_run else "geanonimiseerd"
+    for item in report.purged:
+        counted = ", ".join(f"{name} {n}" for name, n in item.counts.items() if n)
+        print(
+            f"{item.code}: {verb} (deelname beëindigd op {item.ended.isoformat()}, "
+            f"bewaartermijn voorbij sinds {item.due_since.isoformat()})"
+            + (f"; {counted}" if counted else "")
+        )
+    print(
+        f"{len(report.purged)} huishouden(s) {verb}; {report.already_purged} al eerder "
+        f"geanonimiseerd; {report.not_yet_due} beëindigd maar nog binnen de bewaartermijn."
+    )
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """hhb privacy export."""
+    today = args.date or datetime.now(AMSTERDAM).date()
+    target: Path = args.output
+    if not target.parent.is_dir():
+        print(f"hhb privacy export: map {target.parent} bestaat niet", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        with database_engine(args) as engine:
+            data = export_household(engine, args.code, today, actor=_actor("export"))
+    except PrivacyError as exc:
+        print(f"hhb privacy export: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(target)
+    print(f"Inzage-export van {args.code} geschreven naar {target} ({len(data)} bytes).")
+    return EXIT_OK
