@@ -16,12 +16,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
 from huishoudboekje.adapters.persistence import UnitOfWork, load_audit_events, open_database
-from huishoudboekje.adapters.persistence.user_repo import find_user
+from huishoudboekje.adapters.persistence.user_repo import find_user, update_user
 from huishoudboekje.domain.money import Money
-from huishoudboekje.services.staff_sso import ClaimMapping, parse_role_map, staff_claims
-from huishoudboekje.services.user_accounts import AccountError, Role
+from huishoudboekje.services.staff_sso import (
+    ClaimMapping,
+    StaffClaims,
+    parse_role_map,
+    sso_staff_login,
+    staff_claims,
+)
+from huishoudboekje.services.user_accounts import AccountError, Role, create_user
 from tests.oidc_provider import harness
 from tests.test_auth_totp import Clock
 from tests.test_web_browser import ARGS, CHROMIUM, DESKTOP, _serve
@@ -96,7 +103,7 @@ def test_a_medewerker_logs_in_with_the_gemeente_account_in_chromium(
         created = load_audit_events(uow, object_id="mira.sso", action="user.create")
     assert user is not None and user.role == Role.MEDEWERKER.value
     assert user.password_hash is None and user.totp_secret is None
-    assert user.external_id == f"{issuer} mira.sso"
+    assert user.external_id == f"{issuer} mira.sso" and user.team == "Team Noord"
     assert created[0].after["via"] == "sso" and created[0].after["team"] == "Team Noord"
     # logged out here, still logged in at the provider: single sign-on, same account
     page.get_by_role("button", name="Uitloggen").click()
@@ -147,6 +154,50 @@ def test_approving_after_15_minutes_asks_for_a_fresh_login_at_the_provider(
 
 
 # ------------------------------------------------------------------ the claim mapping
+
+
+def _who(**change: Any) -> StaffClaims:
+    values = {
+        "external_id": f"{ISSUER} s-1",
+        "username": "s.staff",
+        "display_name": "S. Staff",
+        "role": Role.MEDEWERKER,
+        "team": "Team Noord",
+    }
+    return StaffClaims(**(values | change))
+
+
+def test_role_name_and_team_follow_the_provider_at_each_login(engine: Engine) -> None:
+    first, later = datetime(2026, 3, 2, 9, 0, tzinfo=UTC), datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    with UnitOfWork(engine) as uow:
+        user = sso_staff_login(uow, who=_who(), client="c", now=first)
+        assert (user.role, user.team) == ("medewerker", "Team Noord")
+        again = sso_staff_login(uow, who=_who(), client="c", now=later)
+        assert again.id == user.id
+        moved = sso_staff_login(
+            uow, who=_who(role=Role.APPROVER, team="Team Zuid"), client="c", now=later
+        )
+        assert (moved.id, moved.role, moved.team) == (user.id, "approver", "Team Zuid")
+        events = load_audit_events(uow, object_id="s.staff", action="user.sso_update")
+    assert len(events) == 1
+    assert events[0].before == {"role": "medewerker", "name": "S. Staff", "team": "Team Noord"}
+    assert events[0].after == {"role": "approver", "name": "S. Staff", "team": "Team Zuid"}
+
+
+def test_a_local_account_name_or_a_deactivated_account_is_refused(engine: Engine) -> None:
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    with UnitOfWork(engine) as uow:
+        create_user(
+            uow, None, actor="t", username="lokaal", display_name="L", role=Role.MEDEWERKER,
+            household=None, password=None, now=now,
+        )  # fmt: skip
+        with pytest.raises(AccountError, match="niet via de gemeente inlogt"):
+            sso_staff_login(uow, who=_who(username="lokaal"), client="c", now=now)
+        user = sso_staff_login(uow, who=_who(), client="c", now=now)
+        update_user(uow, user.id, active=False)
+        uow.commit()
+        with pytest.raises(AccountError, match="uitgezet"):
+            sso_staff_login(uow, who=_who(), client="c", now=now)
 
 
 def test_the_highest_mapped_role_wins_and_the_team_comes_along() -> None:
