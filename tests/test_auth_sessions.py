@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -166,3 +167,18 @@ def test_a_half_configured_sso_stops_the_start_with_the_missing_setting(db_url: 
         make_app(
             db_url, **(full | {"HHB_OIDC_ISSUER": "http://idp.example"}), HHB_OIDC_ROLES="a=admin"
         )
+
+
+def test_the_new_forms_need_the_csrf_token(web: WebEnv, clock: Clock) -> None:
+    app = make_app(web.db_url, WTF_CSRF_ENABLED=True, HHB_CLOCK=clock)
+    client = app.test_client()
+    for path in ("/inloggen/code", "/inloggen/tweede-factor", "/opnieuw-inloggen"):
+        refused = client.post(path, data={"code": "123456", "password": PASSWORD})
+        assert refused.status_code == 400, path
+        assert "Het formulier was verlopen" in refused.data.decode()
+    for template in ("code", "enrol", "reauth"):
+        source = (
+            Path(__file__).parent.parent / "web/templates/auth" / f"{template}.html"
+        ).read_text()
+        assert source.count("<form") == source.count('name="csrf_token"'), template
+    app.extensions["hhb_engine"].dispose()

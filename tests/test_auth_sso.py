@@ -28,12 +28,14 @@ from huishoudboekje.services.staff_sso import (
     sso_staff_login,
     staff_claims,
 )
-from huishoudboekje.services.user_accounts import AccountError, Role, create_user
+from huishoudboekje.services.user_accounts import AccountError, LoginOutcome, Role, create_user
 from tests.oidc_provider import harness
 from tests.test_auth_totp import Clock
 from tests.test_web_browser import ARGS, CHROMIUM, DESKTOP, _serve
 from tests.test_web_four_eyes import RENT_PATH, rent, rent_form
 from tests.web_fixtures import WebEnv, make_app, seed
+from web.identity import AuthResult
+from web.oidc import OidcLogin, ProviderError
 
 ISSUER = "https://login.voorbeeldstad.nl"
 MAPPING = ClaimMapping(
@@ -244,3 +246,46 @@ def test_claims_without_a_role_subject_or_name_are_refused(
 def test_a_wrong_role_map_is_refused_with_the_faulty_part(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_role_map(text)
+
+
+class _Provider:
+    """What `OidcLogin.finish` asks of Authlib's client, answering as told."""
+
+    def __init__(self, issuer: str, claims: dict[str, Any]) -> None:
+        self.issuer, self.claims = issuer, claims
+
+    def load_server_metadata(self) -> dict[str, str]:
+        return {"issuer": self.issuer}
+
+    def authorize_access_token(self) -> dict[str, Any]:
+        return {"userinfo": self.claims}
+
+
+def _login_method(provider: _Provider, seen: list[dict[str, Any]]) -> OidcLogin:
+    method = OidcLogin.__new__(OidcLogin)
+    method.name, method.label, method.issuer, method.client = "gemeente", "x", ISSUER, provider
+
+    def mapper(claims: Any, client: str, now: datetime) -> AuthResult:
+        seen.append(dict(claims))
+        return AuthResult(None, LoginOutcome.OK)
+
+    method.mapper = mapper
+    return method
+
+
+def test_a_fresh_login_needs_an_auth_time_after_the_request_and_the_right_issuer() -> None:
+    asked = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+    seen: list[dict[str, Any]] = []
+    old = _Provider(ISSUER, {"sub": "s", "auth_time": int(asked.timestamp()) - 3600})
+    with pytest.raises(ProviderError, match="niet opnieuw ingelogd"):
+        _login_method(old, seen).finish("c", asked, fresh_since=asked)
+    with pytest.raises(ProviderError, match="niet opnieuw ingelogd"):
+        _login_method(_Provider(ISSUER, {"sub": "s"}), seen).finish("c", asked, fresh_since=asked)
+    assert seen == []
+    new = _Provider(ISSUER, {"sub": "s", "auth_time": int(asked.timestamp()) + 5})
+    _login_method(new, seen).finish("c", asked, fresh_since=asked)
+    _login_method(old, seen).finish("c", asked, fresh_since=None)  # a normal login: any age
+    assert len(seen) == 2
+    other = _Provider("https://elders.example", {"sub": "s"})
+    with pytest.raises(ProviderError, match="ander adres"):
+        _login_method(other, seen).finish("c", asked, fresh_since=None)
