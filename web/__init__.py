@@ -18,7 +18,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from huishoudboekje.services.database import open_database
+from huishoudboekje.services.database import Engine, open_database
 from huishoudboekje.services.user_accounts import LoginPolicy
 from web import access, formatting, security, sessions, user_errors
 from web.identity import Argon2Hasher, LocalPasswordProvider, LoginMethod
@@ -72,7 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def _login_methods(app: Flask, settings: WebSettings, engine: Any) -> dict[str, LoginMethod]:
+def _login_methods(app: Flask, settings: WebSettings, engine: Engine) -> dict[str, LoginMethod]:
     """The logins at other identity providers: the gemeente's, when HHB_OIDC_* is set."""
     if settings.oidc is None:
         return {}

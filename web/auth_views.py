@@ -49,7 +49,7 @@ def login_page(error: str | None = None, username: str = "", status: int = 200) 
     return page, status
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only a local path may be a redirect target (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return None
@@ -82,7 +82,7 @@ def login() -> Response | str | tuple[str, int]:
     if result.identity is None:
         message = LOGIN_MESSAGES.get(result.outcome, LOGIN_MESSAGES[LoginOutcome.BAD_CREDENTIALS])
         return login_page(message, username, 401)
-    target = _safe_next(request.args.get("next"))
+    target = safe_next(request.args.get("next"))
     if result.second_step is not SecondStep.NONE and result.user_id is not None:
         return await_second_factor(result.user_id, result.second_step, target)
     sessions.start(result.identity, sessions.PASSWORD, access.settings().now())

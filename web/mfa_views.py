@@ -25,7 +25,7 @@ from huishoudboekje.services.login_actions import (
 from huishoudboekje.services.second_factor import new_totp_secret, provisioning_uri
 from huishoudboekje.services.user_accounts import AccountError, LoginOutcome, LoginPolicy
 from web import access, sessions
-from web.auth_views import LOGIN_MESSAGES, _safe_next, bp, home_of
+from web.auth_views import LOGIN_MESSAGES, bp, home_of, safe_next
 from web.identity import Argon2Hasher, identity_of
 from web.login_steps import PENDING, pending
 from web.qr import qr_svg
@@ -74,7 +74,7 @@ def second_factor() -> Response | str | tuple[str, int]:
         return render_template("auth/code.html", error=error), 401
     identity = identity_of(result.user)
     sessions.start(identity, sessions.PASSWORD, now)
-    return redirect(_safe_next(state.get("next")) or home_of(identity))
+    return redirect(safe_next(state.get("next")) or home_of(identity))
 
 
 @bp.route("/inloggen/tweede-factor", methods=["GET", "POST"])
@@ -102,7 +102,7 @@ def enrol() -> Response | str | tuple[str, int]:
         else:
             identity = identity_of(user)
             sessions.start(identity, sessions.PASSWORD, now)
-            target = _safe_next(state.get("next")) or home_of(identity)
+            target = safe_next(state.get("next")) or home_of(identity)
             return render_template("auth/recovery_codes.html", codes=codes, target=target)
     uri = provisioning_uri(secret, user.username)
     page = render_template(
@@ -120,7 +120,7 @@ def _grouped(secret: str) -> str:
 def reauthenticate() -> Response | str | tuple[str, int]:
     """Prove again who you are (before approving a four-eyes change)."""
     identity = access.current()
-    target = _safe_next(request.args.get("next")) or url_for("staff.approvals")
+    target = safe_next(request.args.get("next")) or url_for("staff.approvals")
     method = sessions.method()
     if method != sessions.PASSWORD:
         return render_template("auth/reauth.html", method=method, target=target, error=None)

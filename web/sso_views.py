@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from huishoudboekje.services.user_accounts import AccountError
 from web import access, sessions
-from web.auth_views import _safe_next, bp, home_of, login_methods, login_page
+from web.auth_views import bp, home_of, login_methods, login_page, safe_next
 from web.identity import LoginMethod
 from web.oidc import ProviderError
 
@@ -40,11 +40,11 @@ def sso_start(name: str) -> Response:
     method = _method(name)
     identity = access.current() if request.args.get("opnieuw") else None
     if identity is not None and sessions.method() == name:
-        target = _safe_next(request.args.get("next")) or url_for("staff.approvals")
+        target = safe_next(request.args.get("next")) or url_for("staff.approvals")
         session[FRESH] = {"since": access.settings().now().timestamp(), "next": target}
     else:
         session.pop(FRESH, None)
-        session["sso_next"] = _safe_next(request.args.get("next")) or ""
+        session["sso_next"] = safe_next(request.args.get("next")) or ""
     callback = url_for("auth.sso_callback", name=name, _external=True)
     return method.start(callback, fresh=FRESH in session)
 
@@ -75,7 +75,7 @@ def sso_callback(name: str) -> Response | tuple[str, int]:
             abort(403)
         sessions.mark_authenticated(now)
         flash("U bent opnieuw ingelogd. U kunt nu goedkeuren.", "ok")
-        return redirect(_safe_next(str(fresh.get("next"))) or url_for("staff.approvals"))
-    target = _safe_next(str(session.get("sso_next") or ""))
+        return redirect(safe_next(str(fresh.get("next"))) or url_for("staff.approvals"))
+    target = safe_next(str(session.get("sso_next") or ""))
     sessions.start(identity, name, now)
     return redirect(target or home_of(identity))
