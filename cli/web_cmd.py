@@ -172,7 +172,7 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     """hhb serve: Flask's development server (single process, no scheduler)."""
     from web import create_app
-    from web.security import DEMO_SECRET_KEY, MissingSecretKey
+    from web.security import MissingSecretKey
     from web.settings import SettingsError
 
     overrides = {"HHB_DATABASE_URL": args.database} if args.database else {}
@@ -181,8 +181,6 @@ def run_serve(args: argparse.Namespace) -> int:
     except (MissingSecretKey, SettingsError) as exc:
         print(f"hhb serve: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if app.extensions["hhb_settings"].secret_key_is_random:
-        print(DEMO_SECRET_KEY)
     print(f"Huishoudboekje draait op http://{args.host}:{args.port}/ (stoppen: Ctrl+C)")
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
     return EXIT_OK

@@ -19,7 +19,7 @@ from tests.test_auth_totp import START, Clock
 from tests.test_web_four_eyes import RENT_PATH, pending, rent, rent_form
 from tests.web_fixtures import PASSWORD, WebEnv, make_app, second_step, web  # noqa: F401
 from web import create_app
-from web.security import MissingSecretKey
+from web.security import DEMO_SECRET_KEY, MissingSecretKey
 from web.settings import SettingsError
 
 
@@ -127,7 +127,10 @@ def test_the_app_refuses_to_start_without_a_secret_key(
 
 
 def test_hhb_serve_refuses_without_a_secret_key_but_the_demo_starts(
-    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     served: list[str] = []
 
@@ -143,13 +146,16 @@ def test_hhb_serve_refuses_without_a_secret_key_but_the_demo_starts(
     assert err.count("\n") == 1 and "HHB_SECRET_KEY is not set" in err
     assert served == []
     monkeypatch.setenv("HHB_DEMO", "1")
-    assert main(["serve", "--database", db_url]) == 0
-    assert "Demo: HHB_SECRET_KEY is not set" in capsys.readouterr().out
+    with caplog.at_level(logging.WARNING, logger="web.security"):
+        assert main(["serve", "--database", db_url]) == 0
+    demo_lines = [r.getMessage() for r in caplog.records if "Demo" in r.getMessage()]
+    assert demo_lines == [DEMO_SECRET_KEY]  # one line, on stderr through the log
     assert served == ["127.0.0.1"]
+    caplog.clear()
     monkeypatch.setenv("HHB_SECRET_KEY", "a-real-secret")
     monkeypatch.delenv("HHB_DEMO")
     assert main(["serve", "--database", db_url]) == 0
-    assert "Demo" not in capsys.readouterr().out
+    assert not any("Demo" in r.getMessage() for r in caplog.records)
 
 
 def test_a_half_configured_sso_stops_the_start_with_the_missing_setting(db_url: str) -> None:
