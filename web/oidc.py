@@ -30,6 +30,7 @@ from web.oidc_settings import OidcSettings
 # verified claims, the client address and now → the identity (AccountError: refused)
 ClaimsMapper = Callable[[Mapping[str, Any], str, datetime], AuthResult]
 CLOCK_LEEWAY = timedelta(seconds=60)
+PROVIDER_TIMEOUT_SECONDS = 10
 
 
 class ProviderError(Exception):
@@ -58,7 +59,11 @@ class OidcLogin:
             client_id=config.client_id,
             client_secret=config.client_secret,
             server_metadata_url=f"{config.issuer}/.well-known/openid-configuration",
-            client_kwargs={"scope": config.scopes, "code_challenge_method": "S256"},
+            client_kwargs={
+                "scope": config.scopes,
+                "code_challenge_method": "S256",
+                "default_timeout": PROVIDER_TIMEOUT_SECONDS,  # a hanging provider: no hung worker
+            },
         )
 
     def start(self, redirect_uri: str, *, fresh: bool) -> Response:
