@@ -83,7 +83,9 @@ def login() -> Response | str | tuple[str, int]:
         message = LOGIN_MESSAGES.get(result.outcome, LOGIN_MESSAGES[LoginOutcome.BAD_CREDENTIALS])
         return login_page(message, username, 401)
     target = safe_next(request.args.get("next"))
-    if result.second_step is not SecondStep.NONE and result.user_id is not None:
+    if result.second_step is not SecondStep.NONE:  # fail closed: no id, no login
+        if result.user_id is None:
+            return login_page(LOGIN_MESSAGES[LoginOutcome.BAD_CREDENTIALS], username, 401)
         return await_second_factor(result.user_id, result.second_step, target)
     sessions.start(result.identity, sessions.PASSWORD, access.settings().now())
     return redirect(target or home_of(result.identity))
