@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from cli.errors import report
+from cli.view_log import log_reads
 from huishoudboekje.services.configuration import (
     ConfigError,
     Configuration,
@@ -28,6 +29,7 @@ from huishoudboekje.services.configuration import (
     read_configuration,
 )
 from huishoudboekje.services.database import open_database
+from huishoudboekje.services.households import stored_codes
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -140,6 +142,7 @@ def run_export(args: argparse.Namespace) -> int:
         engine = _open(args)
         try:
             text = export_configuration(engine)
+            log_reads(engine, stored_codes(engine), "hhb config export")
         finally:
             engine.dispose()
     except NothingToExportError as exc:

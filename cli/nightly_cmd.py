@@ -2,7 +2,8 @@
 
     hhb nightly --date D [--inbox DIR] [--outbox DIR] [--json]   the whole night (catch-up)
     (hhb assign and hhb learn: see cli/assign_cmd.py)
-    hhb signals [--json] [--all] [--date D]                     open signals (age_days)
+    hhb signals [--json] [--all] [--date D]                     open signals (age_days,
+        [--household CODE] [--owner USER] [--overdue]          owner, due, overdue)
     hhb runs                                                    history of nights
     hhb scheduler                                               the 02:00 process
 
@@ -30,8 +31,10 @@ from cli.night_common import (
     progress_bar,
 )
 from huishoudboekje.services.database import Engine
-from huishoudboekje.services.night_history import night_run_list, signal_list
+from huishoudboekje.services.night_history import night_run_list
 from huishoudboekje.services.night_runs import charges_due_between, is_configured
+from huishoudboekje.services.signal_deadlines import signal_list_with_deadlines
+from huishoudboekje.services.staff_pages import household_known
 from scheduler.context import AMSTERDAM
 from scheduler.lock import NightLockedError
 from scheduler.nightly import NightOutcome, first_night_to_run, run_nights
@@ -60,6 +63,11 @@ def register(subparsers: Any) -> None:
     signals.add_argument("--all", action="store_true", help="closed ones too")
     signals.add_argument(
         "--date", type=iso_date, default=None, help="count age_days up to this day (default today)"
+    )
+    signals.add_argument("--household", default=None, help="only this household")
+    signals.add_argument("--owner", default=None, help="only signals of this medewerker")
+    signals.add_argument(
+        "--overdue", action="store_true", help="only open signals past their deadline"
     )
     signals.add_argument("--database", default=None)
     signals.set_defaults(func=run_signals)
@@ -184,7 +192,22 @@ def _print_outcome(outcome: NightOutcome) -> None:
 def run_signals(args: argparse.Namespace) -> int:
     """`hhb signals`: the open signals (with --all the closed ones too)."""
     today = args.date or datetime.now(AMSTERDAM).date()
-    items = _listing(args, lambda engine: signal_list(engine, include_closed=args.all, today=today))
+    if args.household is not None:
+        with database_engine(args) as engine:
+            if not household_known(engine, args.household):
+                print(f"hhb signals: huishouden {args.household!r} bestaat niet", file=sys.stderr)
+                return EXIT_BAD_INPUT
+    items = _listing(
+        args,
+        lambda engine: signal_list_with_deadlines(
+            engine,
+            today,
+            include_closed=args.all,
+            household=args.household,
+            owner=args.owner,
+            overdue_only=args.overdue,
+        ),
+    )
     if items is None:
         return EXIT_OK
     if not items:
@@ -195,10 +218,20 @@ def run_signals(args: argparse.Namespace) -> int:
             f"[{item['severity']}] {who}: {item['message']}  "
             f"(sinds {item['first_seen']}, {item['age_days']} dagen)"
         )
+        print(f"    {_deadline_line(item)}")
         reference = (item["data"] or {}).get("dedupe_key")
         if reference:  # what `hhb assign` takes as TRANSACTION_ID
             print(f"    transactie {reference}")
     return EXIT_OK
+
+
+def _deadline_line(item: dict[str, Any]) -> str:
+    """Who acts on a signal and by when, in plain Dutch."""
+    who = f"eigenaar {item['owner'] or 'niemand'}"
+    if item["due"] is None:
+        return f"{who}, geen termijn"
+    late = "TE LAAT, " if item["overdue"] else ""
+    return f"{who}, {late}uiterlijk {item['due']}"
 
 
 def run_runs(args: argparse.Namespace) -> int:

@@ -2,6 +2,7 @@
 
     hhb privacy purge [--dry-run] [--json] [--date D]
     hhb privacy export CODE -o FILE.zip [--date D]
+    hhb access-log [--household CODE] [--user NAME] [--from D] [--json]
 
 `purge` anonymises every household whose retention period after the end of its
 participation is over (docs/privacy.md); `--dry-run` only lists them. It is
@@ -15,9 +16,7 @@ Exit codes: 0 done, 2 bad input (unknown household, unwritable file), 1 anything
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +25,8 @@ from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
 from cli.night_common import iso_date
+from cli.view_log import log_reads, operator
+from huishoudboekje.services.access_control import view_log
 from huishoudboekje.services.privacy import PrivacyError, export_household, purge
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -48,11 +49,18 @@ def register(subparsers: Any) -> None:
     out.add_argument("-o", "--output", required=True, type=Path, help="the ZIP file to write")
     out.add_argument("--date", type=iso_date, default=None, help="as of this day (today)")
     out.set_defaults(func=run_export)
+    log = subparsers.add_parser("access-log", help="the view log: who read which household")
+    log.add_argument("--household", default=None, help="only this household")
+    log.add_argument("--user", default=None, help="only this user (or 'operator NAME')")
+    log.add_argument("--from", dest="since", type=iso_date, default=None, help="from this day")
+    log.add_argument("--limit", type=int, default=1000, help="at most this many rows (1000)")
+    log.add_argument("--json", action="store_true", help="machine-readable output")
+    log.add_argument("--database", default=argparse.SUPPRESS, help="database URL")
+    log.set_defaults(func=run_access_log)
 
 
 def _actor(command: str) -> str:
-    user = os.environ.get("SUDO_USER") or getpass.getuser()
-    return f"operator {user} (hhb privacy {command})"
+    return f"{operator()} (hhb privacy {command})"
 
 
 def run_purge(args: argparse.Namespace) -> int:
@@ -92,6 +100,7 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         with database_engine(args) as engine:
             data = export_household(engine, args.code, today, actor=_actor("export"))
+            log_reads(engine, (args.code,), "hhb privacy export")
     except PrivacyError as exc:
         print(f"hhb privacy export: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -99,4 +108,39 @@ def run_export(args: argparse.Namespace) -> int:
     partial.write_bytes(data)
     partial.replace(target)
     print(f"Inzage-export van {args.code} geschreven naar {target} ({len(data)} bytes).")
+    return EXIT_OK
+
+
+def run_access_log(args: argparse.Namespace) -> int:
+    """hhb access-log."""
+    if not 1 <= args.limit <= 100_000:
+        print("hhb access-log: --limit moet tussen 1 en 100000 liggen", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    with database_engine(args) as engine:
+        events = view_log(
+            engine, household=args.household, actor=args.user, since=args.since, limit=args.limit
+        )
+    if args.json:
+        rows = [
+            {
+                "at": e.at.isoformat(),
+                "user": e.actor,
+                "role": e.role,
+                "household": e.household,
+                "what": e.what,
+                "via": e.via,
+                "reason": e.reason,
+            }
+            for e in events
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for e in events:
+        reason = f"  reden: {e.reason}" if e.reason else ""
+        print(
+            f"{e.at:%Y-%m-%d %H:%M:%S}  {e.actor:<24} {e.role:<12} {e.household:<10} "
+            f"{e.via:<4} {e.what}{reason}"
+        )
+    if not events:
+        print("Geen regels in het inzagelog die bij de filters passen.")
     return EXIT_OK

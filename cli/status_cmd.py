@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
 from cli.night_common import iso_date
+from cli.view_log import log_reads
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.planner import Plan
+from huishoudboekje.domain.recurrence_read import schedule_sentence
 from huishoudboekje.domain.status_report import StatusReport
 from huishoudboekje.services.database import Engine
 from huishoudboekje.services.households import (
@@ -86,7 +88,13 @@ def run_status(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     codes = None if args.all else (args.code,)
-    reports = _read("status", args, lambda engine: status_reports(engine, codes, today))
+
+    def read(engine: Engine) -> list[StatusReport]:
+        found = list(status_reports(engine, codes, today))
+        log_reads(engine, (r.household.code for r in found), "hhb status")
+        return found
+
+    reports = _read("status", args, read)
     if reports is None:
         return EXIT_BAD_INPUT
     if args.json:
@@ -126,6 +134,13 @@ def render_status(report: StatusReport) -> str:
             f"    {day_nl(item.day):<24} {item.kind:<12} {eur(item.amount):>12}  "
             f"{item.payee}  ({mark})"
         )
+    lines.append("  Vaste lasten:")
+    lines.extend(
+        f"    {c.id:<24} {eur(c.amount):>12}  {schedule_sentence(c.schedule)}" for c in h.charges
+    )
+    names = {i.id: f"{i.kind.label_nl} ({i.id})" for i in h.incomes}
+    for learned in report.learned_incomes():  # an irregular income: what is expected
+        lines.append(f"  {names[learned.income_id] + ':':<22}{learned.sentence()}")
     for note in report.notes:
         for sentence in (note.window, note.total_sentence()):
             if sentence:
@@ -176,7 +191,13 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 
 def run_plan(args: argparse.Namespace) -> int:
     """`hhb plan`: what the planner would instruct on a day; saves nothing."""
-    plans = _read("plan", args, lambda engine: plan_previews(engine, args.date, args.household))
+
+    def read(engine: Engine) -> list[Plan]:
+        found = list(plan_previews(engine, args.date, args.household))
+        log_reads(engine, (p.household for p in found), "hhb plan")
+        return found
+
+    plans = _read("plan", args, read)
     if plans is None:
         return EXIT_BAD_INPUT
     if args.json:

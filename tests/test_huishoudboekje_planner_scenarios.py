@@ -372,10 +372,10 @@ def test_windfall_raises_leefgeld_only_at_the_next_recomputation():
 
 def test_a_windfall_is_released_as_a_fixed_extra_until_an_announced_date():
     """€3.000 extra in March: from the next recomputation leefgeld goes up by a fixed
-    amount for about six months, the household is told until when, and on that date it
+    amount for about a year, the household is told until when, and on that date it
     comes down in one step, whatever the 4-weekly salary's phase did in between."""
     household = jansen(start=date(2025, 6, 1))
-    last = date(2026, 12, 31)
+    last = date(2027, 6, 30)
     incomes = regular_incomes(household, date(2025, 6, 1), last)
     windfall = [*incomes, ActualIncome(date(2026, 3, 10), "loon", Money("3000.00"))]
     rich = simulate(household, windfall, date(2025, 6, 1), last, start_vat=Money("2500.00"))
@@ -408,15 +408,15 @@ RUNNING = date(2026, 6, 1)  # 13 weeks of a running adjustment still to come
     ("previous", "lowest", "expected", "until", "why"),
     [
         ("0.00", "1400.00", "0.00", None, "inside the band: nothing to do"),
-        ("0.00", "2500.00", "50.00", "2026-08-31", "above 1.25 x target: (2500-1200)/26"),
+        ("0.00", "2500.00", "25.00", "2027-03-01", "above 1.25 x target: (2500-1200)/52"),
         ("50.00", "1300.00", "50.00", "2026-06-01", "running: kept, whatever the phase"),
         ("50.00", "900.00", "50.00", "2026-06-01", "running: kept, it ends on its date"),
         ("50.00", "2100.00", "50.00", "2026-06-01", "650 still to come: 250 beyond, kept"),
-        ("50.00", "2500.00", "50.00", "2026-08-31", "restarted (same amount): 650 beyond"),
-        ("50.00", "4000.00", "107.69", "2026-08-31", "a new windfall: a new release"),
-        ("0.00", "500.00", "-26.92", "2026-08-31", "below half the target: rebuild"),
-        ("-26.92", "1100.00", "-26.92", "2026-06-01", "rebuilding: kept until its date"),
-        ("-26.92", "100.00", "-42.31", "2026-08-31", "a new shortfall: a deeper rebuild"),
+        ("25.00", "2500.00", "25.00", "2027-03-01", "restarted (same amount): 975 beyond"),
+        ("50.00", "4000.00", "53.85", "2027-03-01", "a new windfall: a new release"),
+        ("0.00", "500.00", "-13.46", "2027-03-01", "below half the target: rebuild"),
+        ("-13.46", "1100.00", "-13.46", "2026-06-01", "rebuilding: kept until its date"),
+        ("-13.46", "100.00", "-21.15", "2027-03-01", "a new shortfall: a deeper rebuild"),
     ],
 )
 def test_buffer_adjustment_moves_in_one_step_each_way(

@@ -52,7 +52,7 @@ def test_irregular_is_read_and_written_back() -> None:
 def test_the_defaults_stay_out_of_the_file() -> None:
     config = parse_config(_text())
     assert config.households[0].incomes[0].irregular is False
-    assert config.gemeente.max_learned_buffer == Money("3600.00")
+    assert config.gemeente.max_learned_buffer == Money("7200.00")
     assert config.gemeente.irregular_step_months == 3
     text = dump_config(config.gemeente, config.households)
     assert "irregular" not in text and "max_learned_buffer" not in text

@@ -318,6 +318,7 @@ def test_the_staff_button_downloads_the_export(demo_database: Path, tmp_path: Pa
                 household=None,
                 password="correct-horse-battery",
                 now=datetime(2026, 9, 2, tzinfo=UTC),
+                team="Team Noord",  # the demo households are Team Noord's
             )
         client = app.test_client()
         enrol_test_totp(engine, "mira")  # staff log in with a TOTP code too (issue 20.5)

@@ -19,7 +19,9 @@ ROLES = (
     "mira",
     "tom",
     "ada",
-)  # none, household, medewerker, approver, admin
+    "fien",
+    "pia",
+)  # none, household, medewerker, approver, admin, functioneel beheerder, privacy officer
 STAFF = {"mira", "tom", "ada"}
 
 # (method, url rule, audience, path with {code}, form data)
@@ -123,6 +125,70 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/huishouden/{code}/uitnodigen",
         {"username": ""},
     ),
+    # issue 19: pause, temporary amount, total of a charge; the raw repeat rule (admins)
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/pauzeren",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/pauzeren",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/pauzeren",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/pauzeren",
+        {"from": "", "until": ""},
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/tijdelijk",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/tijdelijk",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/tijdelijk",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/tijdelijk",
+        {"amount": "", "from": "", "until": ""},
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/totaal",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/totaal",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/totaal",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/totaal",
+        {"total": "nul"},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/vaste-last/<rule_id>/opheffen",
+        "staff",
+        "/medewerker/huishouden/{code}/vaste-last/huur/opheffen",
+        {"soort": "pause", "van": "2026-01-01"},
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/<section>/<rule_id>/geavanceerd",
+        "admin",
+        "/medewerker/huishouden/{code}/vaste-last/huur/geavanceerd",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/<section>/<rule_id>/geavanceerd",
+        "admin",
+        "/medewerker/huishouden/{code}/vaste-last/huur/geavanceerd",
+        {"schedule.start": "", "schedule.rrule": ""},
+    ),
     (
         "POST",
         "/medewerker/huishouden/<code>/inzage-export",
@@ -160,6 +226,35 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/transacties/999/verdelen",
         {"household_1": "{code}", "amount_1": "1,00", "household_2": "{code}", "amount_2": "1,00"},
     ),
+    # issue 19.6: the exit checklist, ticking, starting an exit, the letters
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/einde",
+        "staff",
+        "/medewerker/huishouden/{code}/einde",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/einde/afvinken",
+        "staff",
+        "/medewerker/huishouden/{code}/einde/afvinken",
+        {"item": "bestaat-niet", "done": "1"},  # refused, so the shared data stays
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/einde/starten",
+        "staff",
+        "/medewerker/huishouden/{code}/einde/starten",
+        {"last_day": "geen datum", "reason": "x"},  # refused, so the shared data stays
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/einde/brief/<kind>/<rule_id>",
+        "staff",
+        "/medewerker/huishouden/{code}/einde/brief/inkomen/loon",
+        {},
+    ),
     (
         "POST",
         "/medewerker/signalen/afhandelen",
@@ -167,6 +262,24 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/signalen/afhandelen",
         {"key": "bestaat-niet", "note": "x"},
     ),
+    # issue 20: need-to-know, the view log, the functioneel beheerder's page
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/toegang",
+        "staff",
+        "/medewerker/huishouden/{code}/toegang",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/toegang",
+        "staff",
+        "/medewerker/huishouden/{code}/toegang",
+        {},
+    ),
+    ("GET", "/bekeken", "household", "/bekeken", {}),
+    ("GET", "/medewerker/inzagelog", "view_log", "/medewerker/inzagelog", {}),
+    ("GET", "/medewerker/instellingen", "settings", "/medewerker/instellingen", {}),
 ]
 
 
@@ -175,6 +288,12 @@ def _allowed(audience: str, role: str) -> bool:
         return True
     if audience == "household":
         return role == "jansen"
+    if audience == "view_log":
+        return role in {"ada", "pia"}
+    if audience == "settings":
+        return role in {"ada", "fien"}
+    if audience == "admin":
+        return role == "ada"
     return role in STAFF
 
 

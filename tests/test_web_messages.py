@@ -388,8 +388,9 @@ FORMS: list[tuple[str, FormSpec, dict[str, str]]] = [
             "payee_name": "Energie BV",
             "payee_iban": "NL93RABO0123456780",
             "amount": "95,00",
-            "schedule.start": "2026-04-01",
-            "schedule.rrule": "FREQ=MONTHLY;BYMONTHDAY=1",
+            "herhaling": "maand",  # the repeat-rule picker (issue 19)
+            "dag": "1",
+            "vanaf": "2026-04-01",
         },
     ),
     (
@@ -399,8 +400,9 @@ FORMS: list[tuple[str, FormSpec, dict[str, str]]] = [
             "id": "bijbaan",
             "kind": "loon",
             "amount": "200,00",
-            "schedule.start": "2026-04-01",
-            "schedule.rrule": "FREQ=MONTHLY;BYMONTHDAY=25",
+            "herhaling": "maand",  # the repeat-rule picker (issue 19)
+            "dag": "25",
+            "vanaf": "2026-04-01",
         },
     ),
     (

@@ -55,6 +55,8 @@ ACCOUNTS = {
     "mats": (Role.MEDEWERKER, None),
     "tom": (Role.APPROVER, None),
     "ada": (Role.ADMIN, None),
+    "fien": (Role.FUNCTIONEEL_BEHEERDER, None),
+    "pia": (Role.PRIVACY_OFFICER, None),
 }
 FAST_HASHER = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 # Staff log in with a second factor (TOTP); the tests' staff accounts have these.

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from werkzeug.wrappers import Response
 
 from huishoudboekje.services.login_actions import accept_invitation, invited_user
-from huishoudboekje.services.user_accounts import AccountError, LoginOutcome
+from huishoudboekje.services.user_accounts import AccountError, LoginOutcome, Role
 from web import access, sessions
 from web.identity import Argon2Hasher, Identity, LoginMethod, SecondStep
 from web.login_steps import await_second_factor
@@ -32,6 +32,10 @@ LOGIN_MESSAGES = {
 
 def home_of(identity: Identity) -> str:
     """Where a user lands after logging in."""
+    if identity.role is Role.FUNCTIONEEL_BEHEERDER:
+        return url_for("privacy.settings_page")
+    if identity.role is Role.PRIVACY_OFFICER:
+        return url_for("privacy.view_log_page")
     return url_for("staff.caseload") if identity.is_staff else url_for("household.today")
 
 

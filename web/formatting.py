@@ -10,6 +10,7 @@ from babel.numbers import parse_pattern
 from flask import Flask
 
 from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.recurrence_read import schedule_sentence
 from huishoudboekje.domain.return_reasons import reason_nl
 from web.settings import AMSTERDAM
 
@@ -88,3 +89,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(moment, "moment")
     app.add_template_filter(reason_nl, "return_reason_nl")
     app.add_template_filter(severity_nl, "severity_nl")
+    app.add_template_filter(schedule_sentence, "herhaling")  # a schedule as a Dutch sentence

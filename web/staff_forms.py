@@ -112,13 +112,6 @@ CHARGE_FORM = FormSpec(
         FieldSpec("payee_name", "Ontvanger", required=True),
         FieldSpec("payee_iban", "IBAN ontvanger", required=True),
         FieldSpec("amount", "Bedrag", "amount", required=True, help="Bijvoorbeeld 725,40"),
-        FieldSpec("schedule.start", "Eerste keer", "date", required=True, help="JJJJ-MM-DD"),
-        FieldSpec(
-            "schedule.rrule",
-            "Herhaling (RRULE)",
-            required=True,
-            help="Bijvoorbeeld FREQ=MONTHLY;BYMONTHDAY=1",
-        ),
         FieldSpec("reference", "Betalingskenmerk"),
         FieldSpec("lead_days", "Dagen eerder betalen", "int"),
         FieldSpec("priority", "Voorrang (lager = eerder)", "int", help="Leeg: standaard"),
@@ -142,8 +135,6 @@ INCOME_FORM = FormSpec(
         FieldSpec("terms", "Zoekwoorden", "terms", help="Gescheiden door komma's"),
         FieldSpec("amount", "Verwacht bedrag", "amount", required=True),
         FieldSpec("margin", "Marge", "fraction", help="Bijvoorbeeld 5%"),
-        FieldSpec("schedule.start", "Eerste keer", "date", required=True, help="JJJJ-MM-DD"),
-        FieldSpec("schedule.rrule", "Herhaling (RRULE)", required=True),
     ),
 )
 
@@ -167,6 +158,20 @@ END_FORM = FormSpec(
             "date",
             required=True,
             help="De laatste dag, zoals 2026-06-30. Vandaag of later.",
+        ),
+    ),
+)
+
+# the "Geavanceerd" tab (admins only): the stored repeat rule itself
+ADVANCED_FORM = FormSpec(
+    "Herhaling (geavanceerd)",
+    (
+        FieldSpec("schedule.start", "Start", "date", required=True, help="JJJJ-MM-DD"),
+        FieldSpec(
+            "schedule.rrule",
+            "Herhaling (RRULE)",
+            required=True,
+            help="Bijvoorbeeld FREQ=MONTHLY;BYMONTHDAY=1",
         ),
     ),
 )

@@ -22,6 +22,7 @@ from datetime import date
 from itertools import pairwise
 
 from huishoudboekje.domain.dutch_text import MONTHS_NL, eur
+from huishoudboekje.domain.ids import charge_instruction_id
 from huishoudboekje.domain.money import ZERO, Money
 
 
@@ -45,11 +46,13 @@ class TemporaryAmount:
 @dataclass(frozen=True, slots=True)
 class ChargeProgress:
     """What the planner has instructed for a charge with a total: `paid` in all, for
-    the dues up to and including `through`."""
+    the dues up to and including `through`, less the instalments the bank gave back
+    (`returned`: their EndToEndIds, each subtracted once)."""
 
     charge_id: str
     paid: Money
     through: date
+    returned: tuple[str, ...] = ()
 
 
 class WindowError(ValueError):
@@ -128,8 +131,57 @@ def with_payment(
     now = progress_by_charge(progress).get(charge_id)
     paid = (now.paid if now is not None else ZERO) + amount
     through = max(due, now.through) if now is not None else due
+    returned = now.returned if now is not None else ()
     others = tuple(p for p in progress if p.charge_id != charge_id)
-    return tuple(sorted((*others, ChargeProgress(charge_id, paid, through)), key=_key))
+    return tuple(sorted((*others, ChargeProgress(charge_id, paid, through, returned)), key=_key))
+
+
+def with_returns(
+    progress: tuple[ChargeProgress, ...],
+    household: str,
+    charge_ids: Iterable[str],
+    returned: Iterable[tuple[str, Money]],
+) -> tuple[ChargeProgress, ...]:
+    """The progress with every instalment the bank gave back taken off what was paid,
+    once: a returned payment did not reach the creditor, so the total is not nearer
+    and one more (or a larger last) instalment follows.
+
+    `returned` holds the household's returned payments (EndToEndId, instructed
+    amount); those of the charges `charge_ids` for a due already counted are
+    subtracted and remembered in `ChargeProgress.returned`."""
+    counted = dict(progress_by_charge(progress))
+    changed = False
+    for end_to_end_id, amount in returned:
+        for charge_id in charge_ids:
+            now = counted.get(charge_id)
+            if now is None or end_to_end_id in now.returned:
+                continue
+            due = _due_of(end_to_end_id)
+            if due is None or due > now.through:
+                continue
+            if charge_instruction_id(household, charge_id, due) != end_to_end_id:
+                continue
+            counted[charge_id] = ChargeProgress(
+                charge_id,
+                max(now.paid - amount, ZERO),
+                now.through,
+                tuple(sorted((*now.returned, end_to_end_id))),
+            )
+            changed = True
+    if not changed:
+        return progress
+    return tuple(sorted(counted.values(), key=_key))
+
+
+def _due_of(end_to_end_id: str) -> date | None:
+    """The day an EndToEndId ends in (YYYYMMDD), or None."""
+    digits = end_to_end_id[-8:]
+    if not digits.isdigit():
+        return None
+    try:
+        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
 
 
 def started(

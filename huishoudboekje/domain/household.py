@@ -270,8 +270,9 @@ class Household:
 
 
 # the most a buffer target learned from irregular incomes may grow to, unless the
-# gemeente sets its own (issue 17.4): three times the default buffer target
-MAX_LEARNED_BUFFER = Money("3600.00")
+# gemeente sets its own (issue 17.4): six times the default buffer target, about
+# three months of a ZZP household's turnover (docs/benchmarks.md, issue 17)
+MAX_LEARNED_BUFFER = Money("7200.00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,3 +304,6 @@ class Gemeente:
     # (`domain.retention`): financial records in whole fiscal years, documents in months
     retention_years: int = 7
     document_retention_months: int = 12
+    # issue 20: a household sees who looked at its data by their role ("role") or by
+    # their name ("name")
+    viewer_shown_as: str = "role"

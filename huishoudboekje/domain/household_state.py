@@ -82,6 +82,10 @@ class HouseholdState:
     shortage_room: Money | None = None
     # what was instructed so far for each charge with a total (domain.charge_windows)
     charge_progress: tuple[ChargeProgress, ...] = ()
+    # the household's payments the bank gave back: (EndToEndId, instructed amount),
+    # read anew each night from the stored instructions. Not remembered (a charge
+    # with a total remembers which of them it counted: `ChargeProgress.returned`)
+    returned: tuple[tuple[str, Money], ...] = ()
 
     def takes_over_from(self, today: date) -> date:
         """The first due date Huishoudboekje is responsible for."""

@@ -10,10 +10,10 @@ are summed per calendar month (a month without any receipt counts as 0) and
 averaged. The caution is in the buffer, not in the estimate:
 
 - The rate of an irregular earner is this estimate plus a buffer part that
-  pays a surplus out over about nine months and rebuilds a shortfall in about
-  three (`leefgeld.rate.irregular_buffer_part`). An estimate set below the
-  mean by some amount makes the vat settle that amount x the nine months above
-  its target: the vat hoards. Measured (docs/benchmarks.md, issue 17): with
+  pays a surplus out over about eighteen months and rebuilds a shortfall in
+  about six (`leefgeld.rate.irregular_buffer_part`). An estimate set below the
+  mean by some amount makes the vat settle that amount x the release period
+  above its target: the vat hoards. Measured (docs/benchmarks.md, issue 17): with
   the best month left out (the method before) or the mean less one standard
   error, a ZZP household kept more beyond its target and got less leefgeld
   for the same steadiness.
@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.household import Household, IncomeStream
 from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.kept import kept
@@ -62,6 +63,22 @@ class LearnedIncome:
     method: str  # METHOD_CONFIGURED, METHOD_BLEND or METHOD_LEARNED
     first_month: date | None  # the first month used (its 1st day)
     longest_gap_days: int  # longest stretch without a receipt, observed window
+
+    def sentence(self) -> str:
+        """What the planner expects from this income, in plain Dutch (B1), for
+        `hhb status`: "verwacht (geleerd): € 1.234,00 per maand, uit 8 maanden met 14
+        betalingen"."""
+        amount = f"{eur(self.monthly)} per maand"
+        months = f"{self.months} {'maand' if self.months == 1 else 'maanden'}"
+        if self.method == METHOD_LEARNED:
+            paid = f"{self.receipts} {'betaling' if self.receipts == 1 else 'betalingen'}"
+            return f"verwacht (geleerd): {amount}, uit {months} met {paid}"
+        if self.method == METHOD_BLEND:
+            return (
+                f"verwacht (deels geleerd): {amount}, uit {months} en het ingestelde "
+                f"bedrag van {eur(self.configured_monthly)} per maand"
+            )
+        return f"verwacht: {amount}, het ingestelde bedrag (nog geen hele maand gezien)"
 
     def as_dict(self) -> dict[str, object]:
         """For `hhb status --json`: amounts as strings, exact."""

@@ -33,6 +33,7 @@ class SignalKind(StrEnum):
     PARTICIPATION_ENDING = "deelname_eindigt"
     FILE_REJECTED = "bestand_geweigerd"
     NIGHT_PROBLEM = "verwerking_mislukt"
+    HANDOVER_TALK = "overdrachtsgesprek"  # issue 19.6: the statushouder's talk in month 5
 
 
 @dataclass(frozen=True, slots=True)

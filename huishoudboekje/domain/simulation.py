@@ -176,6 +176,13 @@ def simulate(
                 continue  # not executed by then: nothing to give back
             entries.append(return_entry(household.code, done.instruction, booked))
             vat = vat + done.instruction.amount
+            state = replace(
+                state,
+                returned=(
+                    *state.returned,
+                    (done.instruction.end_to_end_id, done.instruction.amount),
+                ),
+            )
             bank = bank + done.instruction.amount
         for index, income in enumerate(by_day.get(day, [])):
             entries.append(income_entry(household.code, income, index))

@@ -21,7 +21,7 @@ from huishoudboekje.domain.charge_windows import (
 from huishoudboekje.domain.forecast import ForecastPoint, project
 from huishoudboekje.domain.household import ChargeKind, Household
 from huishoudboekje.domain.household_state import HouseholdState
-from huishoudboekje.domain.learned_income import learned_incomes
+from huishoudboekje.domain.learned_income import LearnedIncome, learned_incomes
 from huishoudboekje.domain.leefgeld import cadence_of
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings, charge_dues
@@ -114,6 +114,12 @@ class StatusReport:
             return self.plan.next_release.amount
         return rate or ZERO
 
+    def learned_incomes(self) -> tuple[LearnedIncome, ...]:
+        """What the planner expects from each `irregular` income, and what it rests on."""
+        return learned_incomes(
+            self.household, self.state.receipts, self.state.planned_since, self.today
+        )
+
     def as_json(self) -> dict[str, Any]:
         """The `hhb status --json` document (amounts as strings)."""
         nxt = self.plan.next_release
@@ -152,12 +158,7 @@ class StatusReport:
             ],
             # issue 17.4: the expected amount of each `irregular` income and what it rests
             # on (months, receipts, method); empty for a household without one
-            "learned_income": [
-                learned.as_dict()
-                for learned in learned_incomes(
-                    self.household, self.state.receipts, self.state.planned_since, self.today
-                )
-            ],
+            "learned_income": [learned.as_dict() for learned in self.learned_incomes()],
             "charges": {note.charge_id: note.as_json() for note in self.notes},
             # days the vat (own money, not the advance) covers charges and leefgeld
             "buffer_days": None if self.buffer is None else self.buffer.days,

@@ -6,7 +6,8 @@ an amount changed by more than the threshold (charges, incomes, fixed leefgeld,
 buffer target); a raised advance limit; ending a fixed charge or an income whose
 amount is above the threshold (from then on the amount is zero, so it is judged
 like an amount change); moving an existing end date of a charge, income or
-reserve earlier. Each reason is one Dutch line that staff read.
+reserve earlier; pauses, temporary amounts and totals of charges
+(`services.window_changes`). Each reason is one Dutch line that staff read.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from huishoudboekje.domain.dutch_text import MONTHS_NL, eur
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.rule_editing import rule_end
+from huishoudboekje.services.window_changes import window_reasons
 
 DEFAULT_THRESHOLD = Money("25.00")
 
@@ -83,6 +85,7 @@ def four_eyes_reasons(
         if previous is not None and abs(amount - previous) > threshold:
             reasons.append(f"{label}: {eur(previous)} → {eur(amount)} (meer dan {eur(threshold)})")
     reasons.extend(_end_reasons(before, after, threshold))
+    reasons.extend(window_reasons(before, after, threshold))  # pauses, temporary, totals
     if after.buffer.advance_limit > before.buffer.advance_limit:
         reasons.append(
             f"voorschotlimiet omhoog: {eur(before.buffer.advance_limit)} → "

@@ -53,6 +53,12 @@ def plan_previews(engine: Engine, today: date, code: str | None = None) -> list[
         return preview_plans(uow, today, code)
 
 
+def stored_codes(engine: Engine) -> tuple[str, ...]:
+    """The codes of every stored household, sorted."""
+    with UnitOfWork(engine) as uow:
+        return household_codes(uow)
+
+
 def household_of(uow: UnitOfWork, code: str) -> Household | None:
     """The household with `code`, or None when there is none."""
     return load_household(uow, code)

@@ -31,7 +31,10 @@ from huishoudboekje.adapters.persistence.household_batch import (
     put_state,
     state_rows,
 )
-from huishoudboekje.adapters.persistence.instruction_repo import add_instructions
+from huishoudboekje.adapters.persistence.instruction_repo import (
+    add_instructions,
+    returned_charge_payments,
+)
 from huishoudboekje.adapters.persistence.journal import append_journal_entries
 from huishoudboekje.adapters.persistence.planner_memory import (
     MEMORY_KEY,
@@ -133,6 +136,7 @@ def _plan_batch(
         with uow.session.no_autoflush:
             rows = state_rows(uow, codes, (MEMORY_KEY, PLANNED_KEY, FAILED_KEY))
             journal = journal_by_household(uow, codes)
+            returned = returned_charge_payments(uow, codes)
             for household in batch:
                 mark = rows.get((household.code, PLANNED_KEY))
                 if mark is not None and mark.value == night:
@@ -146,6 +150,7 @@ def _plan_batch(
                     memory_from_json(household.code, memory.value if memory else None),
                     Ledger(tuple(journal.get(household.code, ()))),
                 )
+                state = replace(state, returned=returned.get(household.code, ()))
                 result = plan(household, state, work.night, settings)
                 entries.extend(result.entries)
                 instructions.extend(result.instructions)

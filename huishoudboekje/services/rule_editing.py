@@ -126,10 +126,14 @@ def rule_index(data: Mapping[str, Any], section: str, rule_id: str | None) -> in
 
 
 def rule_end(rule: Rule) -> date | None:
-    """The last day a rule applies: `valid_until` of a charge or reserve, the
-    ``UNTIL`` of an income's schedule (None: no end)."""
+    """The last day a rule applies: `valid_until` of a reserve; the end of an income's
+    schedule (its ``UNTIL``, or the last date of a ``COUNT``); for a charge the
+    earlier of both (None: no end)."""
     if isinstance(rule, IncomeStream):
-        return rule.schedule.until
+        return rule.schedule.end
+    if isinstance(rule, FixedCharge):
+        ends = [day for day in (rule.valid_until, rule.schedule.end) if day is not None]
+        return min(ends) if ends else None
     return rule.valid_until
 
 
@@ -184,3 +188,58 @@ def end_problem(rule: Rule, last: date, today: date) -> str:
                 f"Dit inkomen komt pas voor het eerst op {_day_year(first)}. Kies die dag of later."
             )
     return ""
+
+
+WINDOW_KINDS = ("pause", "temporary")
+
+
+def with_window(
+    data: Mapping[str, Any],
+    charge_id: str,
+    kind: str,
+    first: date,
+    last: date,
+    amount: str | None = None,
+) -> dict[str, Any]:
+    """A copy of household `data` in which charge `charge_id` gets one more window:
+    a pause (`kind` "pause") or a temporary `amount` ("temporary"), from `first` up
+    to and including `last`. Overlaps are judged by the configuration's rules."""
+    if kind not in WINDOW_KINDS:
+        raise ValueError(f"unknown window {kind!r}")
+    charge = _charge_copy(data, charge_id)
+    window: dict[str, Any] = {"from": first.isoformat(), "until": last.isoformat()}
+    if kind == "temporary":
+        window["amount"] = amount
+    charge[kind] = sorted([*charge.get(kind, []), window], key=lambda w: str(w["from"]))
+    return with_rule(data, "charges", charge, charge_id)
+
+
+def without_window(
+    data: Mapping[str, Any], charge_id: str, kind: str, first: date
+) -> dict[str, Any] | None:
+    """A copy of `data` without the window of `kind` starting on `first` of charge
+    `charge_id` (None when there is no such window)."""
+    if kind not in WINDOW_KINDS:
+        return None
+    charge = _charge_copy(data, charge_id)
+    windows = list(charge.get(kind, []))
+    kept = [w for w in windows if str(w.get("from")) != first.isoformat()]
+    if len(kept) == len(windows):
+        return None
+    charge[kind] = kept
+    return with_rule(data, "charges", charge, charge_id)
+
+
+def with_total(data: Mapping[str, Any], charge_id: str, total: str | None) -> dict[str, Any]:
+    """A copy of `data` in which charge `charge_id` stops once `total` is paid (None:
+    no total, it runs on)."""
+    charge = _charge_copy(data, charge_id)
+    charge["total"] = total
+    return with_rule(data, "charges", charge, charge_id)
+
+
+def _charge_copy(data: Mapping[str, Any], charge_id: str) -> dict[str, Any]:
+    charges = {c.get("id"): c for c in data.get("charges", [])}
+    if charge_id not in charges:
+        raise KeyError(f"charges has no rule {charge_id!r}")
+    return copy.deepcopy(dict(charges[charge_id]))

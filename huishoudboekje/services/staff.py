@@ -27,6 +27,7 @@ from huishoudboekje.adapters.persistence.approvals import (
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import User, list_users
+from huishoudboekje.domain.recurrence_read import rule_sentence
 from huishoudboekje.domain.signals import Signal
 from huishoudboekje.services.errors import checked_note
 from huishoudboekje.services.household_status import household_status
@@ -107,6 +108,8 @@ class AuditFilter:
 
 
 def _flat(value: Any, prefix: str = "") -> dict[str, str]:
+    if isinstance(value, dict) and set(value) == {"start", "rrule"}:  # a schedule, in Dutch
+        return {prefix.rstrip("."): _schedule_text(value)}
     if isinstance(value, dict):
         out: dict[str, str] = {}
         for key, item in value.items():
@@ -118,6 +121,14 @@ def _flat(value: Any, prefix: str = "") -> dict[str, str]:
             out.update(_flat(item, f"{prefix}{item['id']}."))
         return out
     return {prefix.rstrip("."): "–" if value is None else str(value)}
+
+
+def _schedule_text(schedule: dict[str, Any]) -> str:
+    try:
+        start = date.fromisoformat(str(schedule["start"]))
+    except ValueError:
+        return f"{schedule['start']} {schedule['rrule']}"
+    return rule_sentence(start, str(schedule["rrule"]))
 
 
 def audit_changes(event: AuditEvent) -> list[tuple[str, str, str]]:

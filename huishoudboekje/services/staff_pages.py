@@ -8,7 +8,7 @@ other. Nothing here writes or commits.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Engine
@@ -42,6 +42,11 @@ from huishoudboekje.services.night_worklists import (
     unknown_credits,
 )
 from huishoudboekje.services.overview import HouseholdView, household_view
+from huishoudboekje.services.signal_deadlines import (
+    SignalDeadline,
+    overdue_by_household,
+    signal_deadlines,
+)
 from huishoudboekje.services.staff import (
     AuditFilter,
     SignalItem,
@@ -84,6 +89,8 @@ class Worklists:
     returned_items: list[ReturnedRequest]
     pending: tuple[ChangeRequest, ...]
     households: tuple[Household, ...]
+    # issue 19.5: open signals past their deadline, the teamleider's list
+    overdue: list[SignalDeadline] = field(default_factory=list)
 
 
 def worklists(engine: Engine, today: date) -> Worklists:
@@ -101,6 +108,7 @@ def worklists(engine: Engine, today: date) -> Worklists:
             returned_items=returned_requests(uow),
             pending=pending_changes(uow),
             households=all_households(uow),
+            overdue=signal_deadlines(uow, today, overdue_only=True),
         )
 
 
@@ -114,6 +122,8 @@ class CaseloadPage:
     requests_returned: Counter[str]
     pending: set[str]
     oldest_suspense: SuspenseItem | None = None  # the money waiting longest for staff
+    # issue 19.5: overdue signals per household code (the caseload shows those first)
+    overdue: Counter[str] = field(default_factory=Counter)
 
 
 def caseload_page(engine: Engine, today: date, query: str) -> CaseloadPage:
@@ -124,7 +134,8 @@ def caseload_page(engine: Engine, today: date, query: str) -> CaseloadPage:
         returned = Counter(r.household for r in returned_waiting(uow))
         pending = {c.household for c in pending_changes(uow)}
         oldest = oldest_suspense(uow, today)
-    return CaseloadPage(rows, new, returned, pending, oldest)
+        overdue = overdue_by_household(signal_deadlines(uow, today, overdue_only=True))
+    return CaseloadPage(rows, new, returned, pending, oldest, overdue)
 
 
 @dataclass(frozen=True, slots=True)

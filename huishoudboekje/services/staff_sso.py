@@ -31,7 +31,13 @@ from huishoudboekje.adapters.persistence.user_repo import (
 from huishoudboekje.services.user_accounts import AccountError, Role
 
 # highest first: with several mapped values the account gets the first of these
-ROLE_RANK = (Role.ADMIN, Role.APPROVER, Role.MEDEWERKER)
+ROLE_RANK = (
+    Role.ADMIN,
+    Role.APPROVER,
+    Role.MEDEWERKER,
+    Role.FUNCTIONEEL_BEHEERDER,
+    Role.PRIVACY_OFFICER,
+)
 
 
 @dataclass(frozen=True, slots=True)

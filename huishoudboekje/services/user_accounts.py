@@ -65,11 +65,26 @@ class Role(StrEnum):
     MEDEWERKER = "medewerker"
     APPROVER = "approver"  # teamleider: may approve four-eyes changes
     ADMIN = "admin"
+    # issue 20: manages configuration (gemeente settings, users), sees no household data
+    FUNCTIONEEL_BEHEERDER = "functioneel_beheerder"
+    # issue 20: the functionaris gegevensbescherming reads the view log, nothing else
+    PRIVACY_OFFICER = "privacy_officer"
 
     @property
     def is_staff(self) -> bool:
         """Every role but a household's works for the gemeente."""
         return self is not Role.HOUSEHOLD
+
+    @property
+    def sees_household_data(self) -> bool:
+        """Medewerker, teamleider and beheerder work with households' data; the
+        functioneel beheerder and the privacy officer do not (need to know)."""
+        return self in {Role.MEDEWERKER, Role.APPROVER, Role.ADMIN}
+
+    @property
+    def sees_every_team(self) -> bool:
+        """The beheerder (admin) sees every team's households."""
+        return self is Role.ADMIN
 
     @property
     def may_approve(self) -> bool:
@@ -82,6 +97,8 @@ ROLE_NAMES_NL = {
     Role.MEDEWERKER: "medewerker",
     Role.APPROVER: "teamleider",
     Role.ADMIN: "beheerder",
+    Role.FUNCTIONEEL_BEHEERDER: "functioneel beheerder",
+    Role.PRIVACY_OFFICER: "functionaris gegevensbescherming",
 }
 
 

@@ -6,10 +6,12 @@ from flask import Response, abort, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.services.caseload import by_buffer_days
+from huishoudboekje.services.exit_checklist import checklist_of
 from huishoudboekje.services.household_requests import REQUEST_KINDS, STATUS_NL
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.overview import HouseholdView
 from huishoudboekje.services.privacy import PrivacyError, export_household
+from huishoudboekje.services.signal_deadlines import open_signal_deadlines, overdue_first
 from huishoudboekje.services.staff_actions import invite_member
 from huishoudboekje.services.staff_pages import (
     HouseholdPage,
@@ -41,7 +43,10 @@ def caseload() -> str:
     sort = "buffer" if request.args.get("sorteer") == "buffer" else ""
     return render_template(
         "staff/caseload.html",
-        rows=by_buffer_days(page.rows) if sort else page.rows,
+        rows=by_buffer_days(page.rows)
+        if sort
+        else overdue_first(page.rows, lambda row: row.household.code, page.overdue),
+        overdue=page.overdue,
         sort=sort,
         query=query,
         requests_new=page.requests_new,
@@ -87,6 +92,15 @@ def household(code: str) -> str:
         forecast=list(view.forecast[6::7]),
         # what the household reads on Vandaag when its next amount is not the usual one
         difference=difference_sentence(view.status),
+        # issue 19.6: the exit checklist once an end is planned
+        exit=checklist_of(access.engine(), code, access.settings().today()),
+        # issue 19.5: owner and deadline of each open stored signal, by key
+        deadlines={
+            s.key: s
+            for s in open_signal_deadlines(
+                access.engine(), access.settings().today(), household=code
+            )
+        },
     )
 
 

@@ -8,7 +8,7 @@ field; otherwise the person returns to `back` with a flash message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import flash, redirect, render_template
@@ -18,10 +18,17 @@ from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.household import FixedCharge, IncomeStream
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.rule_changes import Proposal
-from huishoudboekje.services.rule_editing import HouseholdInvalidError, Rule, rule_end
+from huishoudboekje.services.rule_editing import (
+    HouseholdInvalidError,
+    Rule,
+    check_household,
+    rule_end,
+)
 from huishoudboekje.services.staff_actions import propose_household_data
 from web import access
 from web.formatting import day_year
+from web.messages import dutch
+from web.staff.recurrence_form import PickerView
 from web.staff_forms import FormSpec, FormText, field_errors, shown_value
 
 FormPage = tuple[str, int]
@@ -35,6 +42,9 @@ class FormPlace:
     back: str
     is_new: bool
     text: FormText | None = None
+    tabs: tuple[tuple[str, str, bool], ...] = ()  # (url, text, current) above the form
+    lifts: tuple[tuple[str, str, str], ...] = ()  # (text, kind, first day): "Opheffen" buttons
+    lift_action: str = ""
 
 
 def render_form(
@@ -45,8 +55,10 @@ def render_form(
     errors: dict[str, str] | None = None,
     general: list[str] | None = None,
     status: int = 200,
+    picker: PickerView | None = None,
 ) -> FormPage:
-    """The form `spec` filled with `data`, with problems beside their fields."""
+    """The form `spec` filled with `data`, with problems beside their fields (and the
+    repeat-rule `picker` of a charge or income)."""
     values = {f.path: shown_value(f, data) for f in spec.fields}
     text = place.text
     if text is None:
@@ -61,6 +73,10 @@ def render_form(
         action=place.action,
         back=place.back,
         is_new=place.is_new,
+        tabs=place.tabs,
+        lifts=place.lifts,
+        lift_action=place.lift_action,
+        picker=picker,
     )
     return page, status
 
@@ -107,6 +123,7 @@ def propose(
     summary: str,
     prefix: str,
     creates_household: bool = False,
+    picker: PickerView | None = None,
 ) -> FormPage | BaseResponse:
     """Propose the household `data`; on problems show the form (`shown`) again with them.
 
@@ -115,10 +132,36 @@ def propose(
     """
     proposal, problems = _save(data, creates_household=creates_household, summary=summary)
     if proposal is None:
+        if picker is not None:  # a problem with the schedule lands beside the picker
+            schedule = {p: m for p, m in problems.items() if p.startswith(f"{prefix}schedule")}
+            if schedule:
+                message = dutch(next(iter(schedule.values())))
+                picker = replace(picker, errors={**picker.errors, "herhaling": message})
+                problems = {p: m for p, m in problems.items() if p not in schedule}
         errors, general = field_errors(problems, prefix, spec)
-        return render_form(spec, shown, place, errors=errors, general=general, status=400)
+        return render_form(
+            spec, shown, place, errors=errors, general=general, status=400, picker=picker
+        )
     _flash_proposal(proposal)
     return redirect(place.back)
+
+
+def other_problems(
+    spec: FormSpec, data: dict[str, Any], prefix: str
+) -> tuple[dict[str, str], list[str]]:
+    """The problems of the form's other fields while its picker has one of its own:
+    `data` is checked (nothing is saved) with a stand-in schedule, whose own problems
+    are left out, so every problem shows at once."""
+    try:
+        check_household(data)
+    except HouseholdInvalidError as exc:
+        problems = {
+            path: message
+            for path, message in exc.by_field().items()
+            if not path.startswith(f"{prefix}schedule")
+        }
+        return field_errors(problems, prefix, spec)
+    return {}, []
 
 
 def end_text(rule: Rule) -> FormText:

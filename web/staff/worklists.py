@@ -65,6 +65,8 @@ def worklists() -> str:
         kinds=REQUEST_KINDS,
         payment_kinds=PAYMENT_KINDS_NL,
         households=lists.households,
+        overdue=lists.overdue,  # issue 19.5: the teamleider's list
+        is_lead=access.current().may_approve,
         taught=_taught(request.args.get("termen", "")),
         split_rows=range(1, SPLIT_ROWS + 1),
         ages={

@@ -47,6 +47,7 @@ from huishoudboekje.adapters.config.values import (
     TermRuleName,
     Terms,
     Text,
+    ViewerShownAs,
     WeekdayName,
     fail,
     ranges_apply,
@@ -361,6 +362,7 @@ class GemeenteModel(_Section):
     letterhead: LetterheadModel = LetterheadModel()
     retention_years: Count = _d(Gemeente, "retention_years")
     document_retention_months: Count = _d(Gemeente, "document_retention_months")
+    viewer_shown_as: ViewerShownAs = _d(Gemeente, "viewer_shown_as")
 
     def to_domain(self) -> Gemeente:
         """The checked values as the domain record `Gemeente`."""

@@ -313,6 +313,7 @@ CadenceName = Annotated[str, PlainValidator(_choice("cadence", [k.value for k in
 WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
 # An rrule may be "DTSTART:…" and "RRULE:…" on two lines.
 Rule = Annotated[str, PlainValidator(_limited(500, required=True, lines=True))]
+ViewerShownAs = Annotated[str, PlainValidator(_choice("viewer_shown_as", ["role", "name"]))]
 ContactName = Annotated[str, PlainValidator(_choice("contact", [k.value for k in Contact]))]
 _POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
 

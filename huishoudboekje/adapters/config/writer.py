@@ -51,6 +51,7 @@ def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any
     _optional(data, gemeente, "letterhead", full, _letterhead)
     _optional(data, gemeente, "retention_years", full)
     _optional(data, gemeente, "document_retention_months", full)
+    _optional(data, gemeente, "viewer_shown_as", full)
     return data
 
 

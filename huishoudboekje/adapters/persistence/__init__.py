@@ -9,7 +9,11 @@ The only package that talks to the database. Typical use::
         uow.commit()
 """
 
-from huishoudboekje.adapters.persistence import nightly_tables  # noqa: F401  (registers the tables)
+from huishoudboekje.adapters.persistence import (  # noqa: F401  (registers the tables)
+    exit_tables,
+    nightly_tables,
+    privacy_tables,
+)
 from huishoudboekje.adapters.persistence.audit import AuditEvent, load_audit_events, record_audit
 from huishoudboekje.adapters.persistence.config_diff import ChangeSet, Status, diff_config
 from huishoudboekje.adapters.persistence.db import (

@@ -243,6 +243,24 @@ def returned_instructions(uow: UnitOfWork) -> list[PaymentInstructionRow]:
     return list(uow.session.exec(statement))
 
 
+def returned_charge_payments(
+    uow: UnitOfWork, households: Sequence[str]
+) -> dict[str, tuple[tuple[str, Money], ...]]:
+    """Per household, its fixed-charge instructions the bank sent back, as
+    (EndToEndId, instructed amount) in id order (the planner's `HouseholdState.returned`)."""
+    result: dict[str, list[tuple[str, Money]]] = {}
+    for chunk in in_chunks(list(households)):
+        statement = (
+            select(PaymentInstructionRow)
+            .where(col(PaymentInstructionRow.household).in_(chunk))
+            .where(col(PaymentInstructionRow.kind) == "charge")
+            .where(col(PaymentInstructionRow.status) == InstructionStatus.RETURNED.value)
+        )
+        for row in uow.session.exec(statement):
+            result.setdefault(row.household, []).append((row.end_to_end_id, Money(row.amount)))
+    return {code: tuple(sorted(rows)) for code, rows in result.items()}
+
+
 # Read on every Vandaag and Betaald view: plain columns, built once (see persistence.journal).
 _INSTRUCTION = table_of(PaymentInstructionRow)
 _HOUSEHOLD_CHARGES = (

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from huishoudboekje.adapters.persistence.engine_state import get_state, set_state
+from huishoudboekje.adapters.persistence.instruction_repo import returned_charge_payments
 from huishoudboekje.adapters.persistence.journal import load_journal_entries
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import ledger
@@ -52,7 +53,8 @@ def memory_to_json(state: HouseholdState, today: date) -> dict[str, Any]:
         "released": None if released is None else [d.isoformat() for d in released if d >= oldest],
         "receipts": [[r.income_id, r.day.isoformat(), str(r.amount)] for r in state.receipts],
         "charge_progress": [
-            [p.charge_id, str(p.paid), p.through.isoformat()] for p in state.charge_progress
+            [p.charge_id, str(p.paid), p.through.isoformat(), *p.returned]
+            for p in state.charge_progress
         ],
         "leefgeld": {
             "rate": str(lg.rate) if lg.rate is not None else None,
@@ -91,8 +93,8 @@ def memory_from_json(code: str, data: dict[str, Any] | None) -> HouseholdState:
             for income_id, day, amount in data.get("receipts", [])
         ),
         charge_progress=tuple(
-            ChargeProgress(charge_id, Money(paid), date.fromisoformat(through))
-            for charge_id, paid, through in data.get("charge_progress", [])
+            ChargeProgress(charge_id, Money(paid), date.fromisoformat(through), tuple(returned))
+            for charge_id, paid, through, *returned in data.get("charge_progress", [])
         ),
         leefgeld=LeefgeldState(
             rate=_money(lg.get("rate")),
@@ -144,7 +146,8 @@ def load_planner_state(uow: UnitOfWork, code: str) -> HouseholdState:
     """The household's state: balances from the journal, memory from engine state."""
     memory = memory_from_json(code, get_state(uow, MEMORY_KEY, household=code))
     book = Ledger(load_journal_entries(uow, household=code))
-    return with_balances(memory, book)
+    returned = returned_charge_payments(uow, [code]).get(code, ())
+    return replace(with_balances(memory, book), returned=returned)
 
 
 def save_planner_memory(uow: UnitOfWork, state: HouseholdState, today: date) -> None:

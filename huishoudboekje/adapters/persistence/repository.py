@@ -55,6 +55,7 @@ GEMEENTE_FIELDS = (
     "letterhead",
     "retention_years",
     "document_retention_months",
+    "viewer_shown_as",
 )
 
 

@@ -97,6 +97,10 @@ class GemeenteRow(HhbTable, table=True):
     document_retention_months: int = Field(
         default=12, sa_column=Column(Integer, nullable=False, server_default="12")
     )
+    # migration 0011: how a household sees who looked at its data ("role" or "name")
+    viewer_shown_as: str = Field(
+        default="role", sa_column=Column(String(10), nullable=False, server_default="role")
+    )
 
 
 class HouseholdRow(HhbTable, table=True):

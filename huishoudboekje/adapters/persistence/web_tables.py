@@ -29,7 +29,7 @@ class UserRow(HhbTable, table=True):
     )
     username: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False, unique=True))
     display_name: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
-    role: str = Field(sa_column=Column(String(20), nullable=False))
+    role: str = Field(sa_column=Column(String(30), nullable=False))  # 0011: was 20
     household: str | None = Field(
         default=None, sa_column=Column(String(CODE_LENGTH), nullable=True, index=True)
     )

@@ -2,7 +2,7 @@
 
 The rate starts from what the budget sustains. While the buffer is being built
 part of it goes to the buffer; once the buffer is reached a surplus above it is
-released (or a shortfall rebuilt) as one fixed amount for about six months; and
+released (or a shortfall rebuilt) as one fixed amount for about a year; and
 the rate is held down so every fixed charge of the coming two months stays paid.
 """
 
@@ -20,16 +20,23 @@ from huishoudboekje.domain.leefgeld.budget import Budget, per_period
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings
 
-SPREAD_PERIODS_WEEKLY = 26  # a surplus or deficit is spread over about six months
-SPREAD_PERIODS_MONTHLY = 6
+# a surplus or deficit is spread over about a year: half as large a step as over six
+# months, and the step down when it ends is half as large too (docs/benchmarks.md,
+# issue 17: B-WEEK's second year 6.2x -> 12.6x, 16 seeds median 10.3x -> 20.4x)
+SPREAD_PERIODS_WEEKLY = 52
+SPREAD_PERIODS_MONTHLY = 12
 SURPLUS_BAND = Decimal("1.25")  # above target x 1.25 the surplus is released
 REBUILD_BAND = Decimal("0.5")  # below target x 0.5 leefgeld is lowered to rebuild
-ADJUSTMENT_DAYS = 182  # a surplus is released, a shortfall rebuilt, over about six months
+ADJUSTMENT_DAYS = 364  # a surplus is released, a shortfall rebuilt, over about a year
 # a household with an irregular income (issue 17.4): its buffer part is worked out
-# anew at every recomputation, a surplus paid out over about nine months and a
-# shortfall rebuilt in about three (in cadence periods: weeks, or months)
-RELEASE_PERIODS_IRREGULAR = {Cadence.WEEKLY: 39, Cadence.MONTHLY: 9}
-REBUILD_PERIODS_IRREGULAR = {Cadence.WEEKLY: 13, Cadence.MONTHLY: 3}
+# anew at every recomputation, a surplus paid out over about eighteen months and a
+# shortfall rebuilt in about six (in cadence periods: weeks, or months). Slower both
+# ways than the nine and three months before: each quarterly step is smaller, and
+# the larger learned buffer (`MAX_LEARNED_BUFFER`) carries the wider swings of the
+# vat (docs/benchmarks.md, issue 17: B-ZZP's second year 6.3x -> 10.8x, 16 seeds
+# median 5.7x -> 9.0x)
+RELEASE_PERIODS_IRREGULAR = {Cadence.WEEKLY: 78, Cadence.MONTHLY: 18}
+REBUILD_PERIODS_IRREGULAR = {Cadence.WEEKLY: 26, Cadence.MONTHLY: 6}
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +150,8 @@ def irregular_buffer_part(lowest: Money, target: Money, cadence: Cadence) -> tup
     the vat carries the difference. So the rate is the learned income's rate plus
     the distance of the forecast's lowest point from the target, spread: a surplus
     over RELEASE_PERIODS_IRREGULAR (the vat does not hoard, and one lucky month is
-    not paid out at once), a shortfall over REBUILD_PERIODS_IRREGULAR (the vat is
-    rebuilt before the next dry spell). It is worked out anew at every
+    not paid out at once), a shortfall over REBUILD_PERIODS_IRREGULAR (faster: the
+    vat is rebuilt before the next dry spell). It is worked out anew at every
     recomputation and has no end date; the rate itself still moves only in
     announced steps, at most once a quarter (`leefgeld.recompute`), except to
     keep the charges paid.
@@ -170,7 +177,7 @@ def irregular_buffer_part(lowest: Money, target: Money, cadence: Cadence) -> tup
 def buffer_adjustment(
     previous: Adjustment, lowest: Money, target: Money, cadence: Cadence, next_release: date
 ) -> Adjustment:
-    """Release a surplus or rebuild a shortfall as one fixed amount for about six months.
+    """Release a surplus or rebuild a shortfall as one fixed amount for about a year.
 
     It starts when the forecast's lowest point (at the sustainable rate) is above
     target x SURPLUS_BAND or below target x REBUILD_BAND: the difference with the

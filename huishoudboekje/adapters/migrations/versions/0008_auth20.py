@@ -4,7 +4,7 @@ gemeente's OpenID Connect provider (`external_id`, issuer and subject), and the
 one-time recovery codes (argon2 hashes only).
 
 Revision ID: 0008
-Revises: 0010 (main had 0006 and 0010 when this was written; the lead re-chains)
+Revises: 0009 (the head of main when this was merged: 0006 → 0010 → 0011 → 0009)
 Create Date: 2026-12-05
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import huishoudboekje.adapters.persistence.types
 
 revision: str = "0008"
-down_revision: str | None = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

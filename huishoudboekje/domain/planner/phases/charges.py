@@ -11,7 +11,12 @@ from datetime import date, timedelta
 
 from huishoudboekje.domain import ledger
 from huishoudboekje.domain.advance import due_this_month, month_key
-from huishoudboekje.domain.charge_windows import ChargeProgress, started, with_payment
+from huishoudboekje.domain.charge_windows import (
+    ChargeProgress,
+    started,
+    with_payment,
+    with_returns,
+)
 from huishoudboekje.domain.dutch_text import MONTHS_NL, day_nl, eur
 from huishoudboekje.domain.household import ChargeKind, FixedCharge, Household, Shortage
 from huishoudboekje.domain.household_state import HouseholdState
@@ -72,10 +77,11 @@ def _progress(
     Huishoudboekje is responsible for when nothing was paid yet."""
     progress = state.charge_progress
     before = state.takes_over_from(today) - timedelta(days=1)
-    for charge in household.charges:
-        if charge.total is not None:
-            progress = started(progress, charge.id, before)
-    return progress
+    with_total = [c.id for c in household.charges if c.total is not None]
+    for charge_id in with_total:
+        progress = started(progress, charge_id, before)
+    # an instalment the bank gave back did not pay off anything
+    return with_returns(progress, household.code, with_total, state.returned)
 
 
 def shortage_of(household: Household, settings: PlanSettings) -> Shortage:

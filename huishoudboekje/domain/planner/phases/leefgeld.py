@@ -14,7 +14,7 @@ from decimal import Decimal
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.household import Cadence, Household
 from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
-from huishoudboekje.domain.ids import arrears_id, instruction_id
+from huishoudboekje.domain.ids import arrears_id, instruction_id, release_id
 from huishoudboekje.domain.leefgeld import (
     cadence_of,
     needs_recompute,
@@ -29,7 +29,12 @@ from huishoudboekje.domain.occurrences import (
     is_monthly,
     release_dates,
 )
-from huishoudboekje.domain.paid_weeks import Portion, unpaid_portion, with_release
+from huishoudboekje.domain.paid_weeks import (
+    Portion,
+    period_end,
+    unpaid_portion,
+    with_release,
+)
 from huishoudboekje.domain.planner.booking import instruct, mark, own_account_payment, signal
 from huishoudboekje.domain.planner.cover import free_after_charges, instructed_until
 from huishoudboekje.domain.planner.step import Decision, DecisionKind, DecisionStatus, Step
@@ -55,7 +60,8 @@ def release_leefgeld(
         lookback = min(lookback, date(today.year, today.month, 1))
     first = max(household.start, state.takes_over_from(today), lookback)
     step = Step(state)
-    for release in release_dates(household, first, instructed_until(today, settings), settings):
+    releases = release_dates(household, first, instructed_until(today, settings), settings)
+    for release in (*_first_month(state, household, today, settings), *releases):
         if release.id in step.state.instructed:
             rest = _rest_of_period(step.state, household, release)
             if rest is None:
@@ -63,6 +69,34 @@ def release_leefgeld(
             release = rest
         step = step.then(_release(step.state, household, today, settings, release))
     return step.then(_pay_arrears(step.state, household, today, settings))
+
+
+def _first_month(
+    state: HouseholdState, household: Household, today: date, settings: PlanSettings
+) -> tuple[Release, ...]:
+    """The release of the month the household started in, after a change to monthly
+    cadence within that month.
+
+    A monthly release is on the 1st, and a household that starts later in the month
+    has no release for it (`release_dates` skips a day before the start). That is
+    right for a household monthly from the start: its first month is the opbouw.
+    But a household that started weekly and has had leefgeld for days of this month
+    must also be paid the rest of the month once it changes to monthly, or those
+    days are paid by no release (a weekly Monday start on 2 January, monthly from
+    the 9th: 12-31 January paid by nobody). The release pays only the days after
+    the last weekly release (`unpaid_portion`).
+    """
+    paid_through = state.leefgeld.paid_through
+    month = date(today.year, today.month, 1)
+    if not is_monthly(household) or paid_through is None or household.start <= month:
+        return ()
+    if not household.is_active_on(today) or paid_through < month:
+        return ()
+    if paid_through >= period_end(household, month):
+        return ()
+    return (
+        Release(month, settings.calendar.on_or_after(month), release_id(household.code, month)),
+    )
 
 
 def _rest_of_period(
