@@ -22,7 +22,7 @@ run: install
 	mkdir -p var/demo
 	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/python sample_statements/run_demo.py
 	HHB_DATABASE_URL=$(DEMO_DB) $(BIN)/hhb users demo
-	HHB_DATABASE_URL=$(DEMO_DB) HHB_TODAY=2026-11-30 $(BIN)/hhb serve --host 127.0.0.1 --port 8000
+	HHB_DATABASE_URL=$(DEMO_DB) HHB_TODAY=2026-11-30 HHB_DEMO=1 $(BIN)/hhb serve --host 127.0.0.1 --port 8000
 
 ## test: every check (format, lint, types, import contracts, tests)
 test: lint typecheck importlint pytest

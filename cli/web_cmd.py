@@ -4,8 +4,14 @@
                   [--household CODE] [--name NAME] [--password-stdin]
     hhb users password USERNAME [--password-stdin]     (also unlocks)
     hhb users list
-    hhb users demo        create the demo logins (idempotent) and print them
+    hhb users demo        create the demo logins (idempotent) and print them; the
+                          demo's staff get a known TOTP secret (printed)
+    hhb users demo-code USERNAME   the current TOTP code of a demo staff login
+    hhb users reset-2fa USERNAME   remove the second factor (a lost phone); the
+                          account sets it up again at its next login
     hhb serve [--host 127.0.0.1] [--port 8000]
+                          refuses to start without HHB_SECRET_KEY, except with
+                          HHB_DEMO=1 (`make run`)
 
 Without --password-stdin the password is asked for (not echoed). A household
 account without a password can be activated by an invite link from the staff
@@ -21,11 +27,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cli.engine_scope import database_engine
+from cli.users_mfa import DEMO_TOTP, register_mfa
 from huishoudboekje.services.account_admin import (
     DemoAccount,
     add_account,
     add_demo_accounts,
     change_password,
+    enrol_demo_totp,
     list_accounts,
 )
 from huishoudboekje.services.user_accounts import AccountError, PasswordHasher, Role
@@ -62,6 +70,7 @@ def register(subparsers: Any) -> None:
     ls.set_defaults(func=run_list)
     demo = sub.add_parser("demo", help="create the demo logins (idempotent) and print them")
     demo.set_defaults(func=run_demo)
+    register_mfa(sub)
 
     serve = subparsers.add_parser("serve", help="run the web app (development server)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -144,6 +153,8 @@ def run_demo(args: argparse.Namespace) -> int:
     """hhb users demo: the demo logins, created once."""
     with database_engine(args) as engine:
         missing = add_demo_accounts(engine, _hasher(), DEMO_USERS, datetime.now(UTC))
+        if missing is None:
+            enrol_demo_totp(engine, DEMO_TOTP, datetime.now(UTC))
     if missing is not None:
         print(f"hhb users demo: household {missing} missing; run config apply first")
         return EXIT_BAD_INPUT
@@ -151,15 +162,25 @@ def run_demo(args: argparse.Namespace) -> int:
     for username, name, role, household, password in DEMO_USERS:
         where = f" {household}" if household else ""
         print(f"  {role.value:11} {username:12} wachtwoord {password:22} ({name}{where})")
+    print("Medewerkers loggen in met een tweede stap (TOTP). Zet de sleutel in een")
+    print("authenticator-app, of vraag de code van nu: hhb users demo-code USERNAME")
+    for username, secret in DEMO_TOTP.items():
+        print(f"  {username:12} TOTP-sleutel {secret}")
     return EXIT_OK
 
 
 def run_serve(args: argparse.Namespace) -> int:
     """hhb serve: Flask's development server (single process, no scheduler)."""
     from web import create_app
+    from web.security import MissingSecretKey
+    from web.settings import SettingsError
 
     overrides = {"HHB_DATABASE_URL": args.database} if args.database else {}
-    app = create_app(overrides)
+    try:
+        app = create_app(overrides)
+    except (MissingSecretKey, SettingsError) as exc:
+        print(f"hhb serve: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     print(f"Huishoudboekje draait op http://{args.host}:{args.port}/ (stoppen: Ctrl+C)")
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
     return EXIT_OK

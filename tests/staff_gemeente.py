@@ -21,7 +21,7 @@ from scheduler.nightly import STAGES, run_stages
 from tests.camt_writer import CamtStatement, write_camt053
 from tests.nightly_bank import GEMEENTE_IBAN
 from tests.nightly_support import hhb
-from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, make_app
+from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, enrol_test_totp, make_app
 from web.identity import Argon2Hasher
 
 TOESLAGEN_IBAN = "NL86INGB0002445588"
@@ -119,6 +119,7 @@ def staff_web(db_url: str, folder: Path, today: date) -> WebEnv:
                 password=PASSWORD,
                 now=datetime(2026, 1, 1, 9, 0, tzinfo=UTC),
             )
+        enrol_test_totp(engine, "mira")
     finally:
         engine.dispose()
     app = make_app(db_url, HHB_TODAY=today.isoformat())

@@ -260,16 +260,23 @@ def test_the_caseload_page_pages_by_50_and_plans_no_household(
         "huishoudboekje.services.read_model.status_report",
     ):
         monkeypatch.setattr(target, no_planning)
+    from tests.web_fixtures import enrol_test_totp, second_step
+
     app = make_app(db_url)
+    enrol_test_totp(filled, "mira")
     try:
-        _browse_the_caseload(app.test_client())
+        client = app.test_client()
+        login = client.post(
+            "/inloggen", data={"username": "mira", "password": "wachtwoord-voor-tests"}
+        )
+        assert login.status_code == 302, login.data
+        assert second_step(app, client, "mira").status_code == 302
+        _browse_the_caseload(client)
     finally:
         app.extensions["hhb_engine"].dispose()
 
 
 def _browse_the_caseload(client: FlaskClient) -> None:
-    login = client.post("/inloggen", data={"username": "mira", "password": "wachtwoord-voor-tests"})
-    assert login.status_code == 302, login.data
     page = client.get("/medewerker/?wie=alle").data.decode()
     assert page.count('<a href="/medewerker/huishouden/') == PAGE_SIZE
     assert "Volgende 50" in page and "Vorige 50" not in page

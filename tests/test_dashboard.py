@@ -32,7 +32,7 @@ from huishoudboekje.services.reports_figures import buffer_days, lowest_tenth, o
 from huishoudboekje.services.reports_json import report_as_json, report_csv_rows
 from huishoudboekje.services.user_accounts import Role, create_user
 from tests.factories import household, income
-from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, make_app
+from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, enrol_test_totp, make_app
 from web.identity import Argon2Hasher
 
 MONTH = date(2026, 11, 1)
@@ -408,6 +408,8 @@ def test_the_page_shows_a_teamleider_their_team_and_an_admin_all(
     app = make_app(db_url, HHB_TODAY=TODAY.isoformat())
     try:
         env = WebEnv(app, app.extensions["hhb_engine"], db_url)
+        for name in ("tom", "ada", "mira"):  # staff log in with a second factor
+            enrol_test_totp(env.engine, name)
         tom, ada = env.client("tom"), env.client("ada")
         page = tom.get("/medewerker/rapportage?maand=2026-11")
         assert page.status_code == 200

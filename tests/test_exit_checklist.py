@@ -31,7 +31,7 @@ from huishoudboekje.domain.schedule import Schedule
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.exit_checklist import exit_checklist, start_exit, tick_item
 from tests.exit_support import LAST_DAY, TODAY, ended  # noqa: F401
-from tests.web_fixtures import WebEnv, make_app, web  # noqa: F401
+from tests.web_fixtures import WebEnv, make_app, second_step, web  # noqa: F401
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 LAST = date(2026, 6, 30)
@@ -271,6 +271,7 @@ def test_every_exit_form_needs_the_csrf_token(ended: WebEnv) -> None:  # noqa: F
             "/inloggen",
             data={"username": "mira", "password": "correct-horse-battery", "csrf_token": token[1]},
         )
+        assert second_step(app, client, "mira").status_code == 302
         page = client.get("/medewerker/huishouden/HH-0001/einde").data.decode()
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
         assert csrf is not None

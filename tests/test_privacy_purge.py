@@ -299,7 +299,7 @@ def test_the_purge_on_both_databases(engine: Engine) -> None:
 
 
 def test_the_staff_button_downloads_the_export(demo_database: Path, tmp_path: Path) -> None:
-    from tests.web_fixtures import make_app
+    from tests.web_fixtures import enrol_test_totp, make_app, second_step
 
     copy = tmp_path / "hhb.sqlite3"
     shutil.copyfile(demo_database, copy)
@@ -321,7 +321,9 @@ def test_the_staff_button_downloads_the_export(demo_database: Path, tmp_path: Pa
                 team="Team Noord",  # the demo households are Team Noord's
             )
         client = app.test_client()
+        enrol_test_totp(engine, "mira")  # staff log in with a TOTP code too (issue 20.5)
         client.post("/inloggen", data={"username": "mira", "password": "correct-horse-battery"})
+        assert second_step(app, client, "mira").status_code == 302
         page = client.get("/medewerker/huishouden/HH-0003")
         assert "Inzage-export maken" in page.get_data(as_text=True)
         response = client.post("/medewerker/huishouden/HH-0003/inzage-export")

@@ -11,7 +11,7 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.services.day_reconcile import reconcile_days
 from huishoudboekje.services.user_accounts import Role, create_user
 from tests.demo_once import demo_copy
-from tests.web_fixtures import FAST_HASHER, PASSWORD, make_app
+from tests.web_fixtures import FAST_HASHER, PASSWORD, enrol_test_totp, make_app, second_step
 from web.identity import Argon2Hasher
 
 
@@ -39,8 +39,10 @@ def _app(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def _login(app, username: str):  # type: ignore[no-untyped-def]
     client = app.test_client()
+    enrol_test_totp(app.extensions["hhb_engine"], username)  # staff: the second factor
     response = client.post("/inloggen", data={"username": username, "password": PASSWORD})
     assert response.status_code == 302
+    assert second_step(app, client, username).status_code == 302
     return client
 
 

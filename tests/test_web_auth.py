@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 from huishoudboekje.adapters.persistence import UnitOfWork, load_audit_events
 from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.services.user_accounts import LoginOutcome, LoginPolicy, authenticate
-from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, make_app, web  # noqa: F401
+from tests.web_fixtures import (  # noqa: F401
+    FAST_HASHER,
+    PASSWORD,
+    WebEnv,
+    make_app,
+    second_step,
+    web,
+)
 from web.identity import Argon2Hasher
 
 
@@ -24,7 +31,9 @@ def test_login_sends_each_role_home_and_logout_ends_the_session(web: WebEnv) -> 
     client.post("/uitloggen")
     assert client.get("/vandaag").status_code == 302
     staff = web.app.test_client()
-    assert _login(staff, "MIRA", PASSWORD).headers["Location"] == "/medewerker/"
+    assert _login(staff, "MIRA", PASSWORD).headers["Location"] == "/inloggen/code"
+    assert staff.get("/medewerker/").status_code == 302  # the password alone is no login
+    assert second_step(web.app, staff, "mira").headers["Location"] == "/medewerker/"
 
 
 def test_wrong_password_is_refused_without_saying_which_part_was_wrong(web: WebEnv) -> None:

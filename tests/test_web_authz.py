@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from tests.web_fixtures import WebEnv, shared_web  # noqa: F401
+from tests.web_fixtures import PASSWORD, WebEnv, shared_web  # noqa: F401
 
 OWN, OTHER = "HH-0001", "HH-0002"  # jansen's household and someone else's
 ROLES = (
@@ -30,6 +30,16 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("GET", "/inloggen", "public", "/inloggen", {}),
     ("POST", "/inloggen", "public", "/inloggen", {"username": "niemand", "password": "x"}),
     ("POST", "/uitloggen", "public", "/uitloggen", {}),
+    # issue 20.5/20.6: the second step after a staff password, its enrolment, logins at
+    # another provider (none configured here: 404) and logging in again to approve
+    ("GET", "/inloggen/code", "public", "/inloggen/code", {}),
+    ("POST", "/inloggen/code", "public", "/inloggen/code", {"code": "000000"}),
+    ("GET", "/inloggen/tweede-factor", "public", "/inloggen/tweede-factor", {}),
+    ("POST", "/inloggen/tweede-factor", "public", "/inloggen/tweede-factor", {"code": "0"}),
+    ("GET", "/inloggen/via/<name>", "public", "/inloggen/via/gemeente", {}),
+    ("GET", "/inloggen/via/<name>/terug", "public", "/inloggen/via/gemeente/terug", {}),
+    ("GET", "/opnieuw-inloggen", "staff", "/opnieuw-inloggen", {}),
+    ("POST", "/opnieuw-inloggen", "staff", "/opnieuw-inloggen", {"password": PASSWORD}),
     ("GET", "/uitnodiging/<token>", "public", "/uitnodiging/onbekend", {}),
     ("POST", "/uitnodiging/<token>", "public", "/uitnodiging/onbekend", {}),
     ("GET", "/vandaag", "household", "/vandaag", {}),

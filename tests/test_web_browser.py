@@ -23,10 +23,11 @@ from werkzeug.serving import make_server
 from huishoudboekje.adapters.persistence import UnitOfWork, load_household, open_database
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.household_requests import submit_request
+from huishoudboekje.services.second_factor import totp_code, totp_step
 from tests.nightly_bank import Bank
 from tests.nightly_support import GIFT, nightly_quiet
 from tests.test_web_worklists import returned_leefgeld_and_a_problem_night
-from tests.web_fixtures import PASSWORD, make_app, seed
+from tests.web_fixtures import PASSWORD, TOTP_SECRETS, make_app, seed
 
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
@@ -130,6 +131,16 @@ def _login(page: Any, base: str, username: str) -> None:
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
+    if username in TOTP_SECRETS:  # staff: the code from the authenticator app
+        page.wait_for_url(f"{base}/inloggen/code")
+        step = totp_step(datetime.now(UTC))
+        for ahead in (0, 1):  # a second login within 30 s: the phone's next code
+            page.get_by_label("Code").fill(totp_code(TOTP_SECRETS[username], step + ahead))
+            page.get_by_role("button", name="Verder").click()
+            page.wait_for_load_state()
+            if not page.url.endswith("/inloggen/code"):
+                return
+        raise AssertionError(f"{username}: no TOTP code accepted")
 
 
 def _shoot(page: Any, name: str) -> None:

@@ -30,7 +30,15 @@ from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.schedule import Schedule
 from huishoudboekje.domain.simulation import ActualIncome, simulate
 from huishoudboekje.services.rule_changes import four_eyes_reasons
-from tests.web_fixtures import DEMO_CONFIG, PASSWORD, TODAY, WebEnv, make_app, web  # noqa: F401
+from tests.web_fixtures import (  # noqa: F401
+    DEMO_CONFIG,
+    PASSWORD,
+    TODAY,
+    WebEnv,
+    make_app,
+    second_step,
+    web,
+)
 
 CODE = "HH-0001"
 PAGE = f"/medewerker/huishouden/{CODE}"
@@ -229,6 +237,7 @@ def test_the_form_needs_the_csrf_token(web: WebEnv) -> None:
     assert token is not None
     login = {"username": "mira", "password": PASSWORD, "csrf_token": token[1]}
     assert client.post("/inloggen", data=login).status_code == 302
+    assert second_step(app, client, "mira").status_code == 302
     add_library_charge(web)
     url = end_url("vaste-last", "bibliotheek")
     refused = client.post(url, data={"valid_until": "2026-06-30"})

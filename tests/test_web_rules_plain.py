@@ -25,7 +25,7 @@ from huishoudboekje.domain.household import ChargeKind, FixedCharge, Household
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.schedule import Schedule
 from huishoudboekje.services.rule_changes import four_eyes_reasons
-from tests.web_fixtures import PASSWORD, WebEnv, make_app, web  # noqa: F401
+from tests.web_fixtures import PASSWORD, WebEnv, make_app, second_step, web  # noqa: F401
 
 CODE = "HH-0001"
 PAGE = f"/medewerker/huishouden/{CODE}"
@@ -434,6 +434,7 @@ def test_the_window_forms_need_the_csrf_token(web: WebEnv) -> None:
     assert token is not None
     login = {"username": "mira", "password": PASSWORD, "csrf_token": token[1]}
     assert client.post("/inloggen", data=login).status_code == 302
+    assert second_step(app, client, "mira").status_code == 302
     url = f"{PAGE}/vaste-last/bibliotheek/pauzeren"
     window = {"from": "2026-04-01", "until": "2026-04-30"}
     refused = client.post(url, data=window)

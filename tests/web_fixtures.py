@@ -9,8 +9,9 @@ household" in authorization tests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,10 +34,12 @@ from huishoudboekje.adapters.persistence.nightly_repo import (
     set_instruction_status,
 )
 from huishoudboekje.adapters.persistence.planner_memory import save_planner_memory
+from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.domain.bankbook import InstructionStatus
 from huishoudboekje.domain.simulation import ActualIncome, simulate
 from huishoudboekje.services.configuration import apply_config
 from huishoudboekje.services.read_model import store_computed
+from huishoudboekje.services.second_factor import set_known_totp, totp_code, totp_step
 from huishoudboekje.services.user_accounts import Role, create_user
 from web import create_app
 from web.identity import Argon2Hasher
@@ -44,6 +47,7 @@ from web.identity import Argon2Hasher
 DEMO_CONFIG = Path(__file__).resolve().parent / "samples" / "voorbeeldstad_basis.yaml"
 TODAY = date(2026, 3, 4)  # a Wednesday; HH-0001 gets leefgeld on Fridays
 HISTORY_FROM = date(2026, 1, 1)
+SESSION_COOKIE = "hhb_session"
 PASSWORD = "correct-horse-battery"
 ACCOUNTS = {
     # username: (role, household)
@@ -57,6 +61,44 @@ ACCOUNTS = {
     "pia": (Role.PRIVACY_OFFICER, None),
 }
 FAST_HASHER = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+# Staff log in with a second factor (TOTP); the tests' staff accounts have these.
+TOTP_SECRETS = {
+    username: f"TESTTOTP{username.upper():A<24}"[:32]
+    for username, (role, _) in ACCOUNTS.items()
+    if role is not Role.HOUSEHOLD
+}
+
+
+def enrol_test_totp(engine: Engine, username: str) -> str:
+    """Give a staff test account its known TOTP secret; returns the secret."""
+    secret = TOTP_SECRETS.get(username) or f"TESTTOTP{username.upper():A<24}"[:32]
+    with UnitOfWork(engine) as uow:
+        set_known_totp(uow, actor="test", username=username, secret=secret, now=datetime.now(UTC))
+    return secret
+
+
+def next_code(engine: Engine, username: str, now: datetime) -> str:
+    """A code for `username` that the app accepts at `now`: the code of now, or (when
+    that step was used already, by an earlier login in the same 30 seconds) of the
+    next step, which a phone running a little ahead would show."""
+    with UnitOfWork(engine) as uow:
+        user = find_user(uow, username)
+    assert user is not None and user.totp_secret is not None, username
+    step = totp_step(now)
+    if user.totp_last_step is not None and user.totp_last_step >= step:
+        step = user.totp_last_step + 1
+    assert step <= totp_step(now) + 1, f"{username}: no unused TOTP step left at {now}"
+    return totp_code(user.totp_secret, step)
+
+
+def second_step(app: Flask, client: FlaskClient, username: str) -> Any:
+    """Give the TOTP code after a right staff password (with the form's CSRF token)."""
+    page = client.get("/inloggen/code").data.decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    now = app.extensions["hhb_settings"].now()
+    code = next_code(app.extensions["hhb_engine"], username, now)
+    data = {"code": code} | ({"csrf_token": token[1]} if token else {})
+    return client.post("/inloggen/code", data=data)
 
 
 def seed_history(engine: Engine, code: str, first: date, last: date) -> int:
@@ -102,6 +144,8 @@ def seed(engine: Engine, *, history: bool = True) -> None:
                 password=PASSWORD,
                 now=now,
             )
+    for username in TOTP_SECRETS:
+        enrol_test_totp(engine, username)
     if history:
         seed_history(engine, "HH-0001", HISTORY_FROM, TODAY - timedelta(days=1))
     # the read model as a night on TODAY leaves it (issue 24): pages read, never plan
@@ -115,13 +159,31 @@ class WebEnv:
     app: Flask
     engine: Engine
     db_url: str
+    sessions: dict[str, tuple[str, datetime]] = field(default_factory=dict)
 
     def client(self, username: str | None = None) -> FlaskClient:
-        """A test client, logged in as `username` when given."""
+        """A test client, logged in as `username` when given.
+
+        Staff log in with password and TOTP code once; later clients of the same
+        staff member share that session cookie for a minute of the app's clock (as
+        a second browser tab would), because a TOTP code works once per 30 seconds
+        and some tests freeze the app's clock."""
         client = self.app.test_client()
-        if username is not None:
-            response = client.post("/inloggen", data={"username": username, "password": PASSWORD})
+        if username is None:
+            return client
+        now = self.app.extensions["hhb_settings"].now()
+        kept = self.sessions.get(username)
+        if kept is not None and timedelta(0) <= now - kept[1] <= timedelta(minutes=1):
+            client.set_cookie(SESSION_COOKIE, kept[0])
+            return client
+        response = client.post("/inloggen", data={"username": username, "password": PASSWORD})
+        assert response.status_code == 302, response.data
+        if response.headers["Location"] == "/inloggen/code":
+            response = second_step(self.app, client, username)
             assert response.status_code == 302, response.data
+            cookie = client.get_cookie(SESSION_COOKIE)
+            assert cookie is not None
+            self.sessions[username] = (cookie.value, now)
         return client
 
 

@@ -18,11 +18,12 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from huishoudboekje.services.database import open_database
+from huishoudboekje.services.database import Engine, open_database
 from huishoudboekje.services.user_accounts import LoginPolicy
-from web import access, formatting, security, user_errors
-from web.identity import Argon2Hasher, LocalPasswordProvider
-from web.settings import load_settings
+from web import access, formatting, security, sessions, user_errors
+from web.identity import Argon2Hasher, LocalPasswordProvider, LoginMethod
+from web.oidc import OidcLogin, staff_account
+from web.settings import WebSettings, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         TEMPLATES_AUTO_RELOAD=False,
     )
     app.config.update({k: v for k, v in overrides.items() if not k.startswith("HHB_")})
-    if settings.secret_key_is_random and not app.config.get("TESTING"):
-        log.warning("HHB_SECRET_KEY is not set: using a random key, sessions end on restart")
+    security.require_secret_key(settings)
     if settings.behind_proxy:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
     engine = open_database(settings.database_url)
@@ -53,11 +53,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["hhb_engine"] = engine
     app.extensions["hhb_hasher"] = hasher
     app.extensions["hhb_identity_provider"] = LocalPasswordProvider(engine, hasher, LoginPolicy())
+    app.extensions["hhb_login_methods"] = _login_methods(app, settings, engine)
     CSRFProtect(app)
     security.install(app)
     user_errors.install(app)
     formatting.register(app)
     app.before_request(access.load_identity)
+    app.before_request(sessions.end_idle_staff_sessions)
     app.teardown_request(access.close_reads)
 
     from web.auth_views import bp as auth_bp
@@ -70,3 +72,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp)
     app.register_blueprint(privacy_bp)
     return app
+
+
+def _login_methods(app: Flask, settings: WebSettings, engine: Engine) -> dict[str, LoginMethod]:
+    """The logins at other identity providers: the gemeente's, when HHB_OIDC_* is set."""
+    if settings.oidc is None:
+        return {}
+    staff = OidcLogin(
+        app,
+        name="gemeente",
+        label="Inloggen met gemeente-account",
+        config=settings.oidc,
+        mapper=staff_account(engine, settings.oidc),
+    )
+    return {staff.name: staff}

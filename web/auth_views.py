@@ -1,7 +1,12 @@
-"""Blueprint `auth`: log in, log out, set a password through an invite link."""
+"""Blueprint `auth`: log in, log out, set a password through an invite link.
+
+The second factor of staff (`web.mfa_views`) and logins at another identity
+provider (`web.sso_views`) add their routes to this blueprint.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlparse
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
@@ -9,8 +14,9 @@ from werkzeug.wrappers import Response
 
 from huishoudboekje.services.login_actions import accept_invitation, invited_user
 from huishoudboekje.services.user_accounts import AccountError, LoginOutcome, Role
-from web import access
-from web.identity import Argon2Hasher, Identity
+from web import access, sessions
+from web.identity import Argon2Hasher, Identity, LoginMethod, SecondStep
+from web.login_steps import await_second_factor
 from web.security import error_page
 
 bp = Blueprint("auth", __name__)
@@ -33,7 +39,21 @@ def home_of(identity: Identity) -> str:
     return url_for("staff.caseload") if identity.is_staff else url_for("household.today")
 
 
-def _safe_next(target: str | None) -> str | None:
+def login_methods() -> Mapping[str, LoginMethod]:
+    """The logins at other identity providers (by name), for the login page's buttons."""
+    methods: Mapping[str, LoginMethod] = current_app.extensions["hhb_login_methods"]
+    return methods
+
+
+def login_page(error: str | None = None, username: str = "", status: int = 200) -> tuple[str, int]:
+    """The login form (with a button per other login method)."""
+    page = render_template(
+        "auth/login.html", error=error, username=username, methods=login_methods().values()
+    )
+    return page, status
+
+
+def safe_next(target: str | None) -> str | None:
     """Only a local path may be a redirect target (no open redirects)."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return None
@@ -54,7 +74,7 @@ def index() -> Response:
 def login() -> Response | str | tuple[str, int]:
     """The login form."""
     if request.method == "GET":
-        return render_template("auth/login.html", error=None, username="")
+        return login_page()
     username = request.form.get("username", "").strip()
     result = access.provider().authenticate(
         {"username": username, "password": request.form.get("password", "")},
@@ -65,11 +85,13 @@ def login() -> Response | str | tuple[str, int]:
         return error_page(429)
     if result.identity is None:
         message = LOGIN_MESSAGES.get(result.outcome, LOGIN_MESSAGES[LoginOutcome.BAD_CREDENTIALS])
-        return render_template("auth/login.html", error=message, username=username), 401
-    session.clear()
-    session.permanent = True
-    session[access.SESSION_SUBJECT] = result.identity.subject
-    target = _safe_next(request.args.get("next"))
+        return login_page(message, username, 401)
+    target = safe_next(request.args.get("next"))
+    if result.second_step is not SecondStep.NONE:  # fail closed: no id, no login
+        if result.user_id is None:
+            return login_page(LOGIN_MESSAGES[LoginOutcome.BAD_CREDENTIALS], username, 401)
+        return await_second_factor(result.user_id, result.second_step, target)
+    sessions.start(result.identity, sessions.PASSWORD, access.settings().now())
     return redirect(target or home_of(result.identity))
 
 
@@ -101,3 +123,9 @@ def invite(token: str) -> Response | str | tuple[str, int]:
     except AccountError as exc:
         return render_template("auth/invite.html", user=user, error=str(exc)), 400
     return redirect(url_for("auth.login", welkom=1))
+
+
+# the second factor and logins at other providers add their routes to `bp`
+from web import mfa_views, sso_views  # noqa: E402
+
+__all__ = ["bp", "home_of", "login_methods", "login_page", "mfa_views", "sso_views"]

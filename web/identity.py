@@ -4,10 +4,17 @@ Views only see an `Identity` (in `g.identity`, set by `access.load_identity`) an
 never how it was established. An `IdentityProvider` turns credentials into an
 identity and a session subject back into one. `LocalPasswordProvider` checks
 user names and argon2 password hashes in our own database (with rate limit and
-lockout, see `huishoudboekje.services.user_accounts`). An OIDC provider (the gemeente's) would
-implement the same protocol: `authenticate` receives the callback parameters,
-validates the ID token and maps its subject to a local account; the views stay
-as they are.
+lockout, see `huishoudboekje.services.user_accounts`); for staff it also says
+that a second factor must follow (`SecondStep`, see `web.mfa_views`).
+
+A `LoginMethod` is a way to log in at someone else's identity provider by
+redirect: `start` sends the browser there, `finish` handles the callback and
+returns the same `AuthResult`. `web.oidc.OidcLogin` is one for any OpenID
+Connect provider; what the verified claims mean is its `ClaimsMapper`. Staff log
+in at the gemeente's provider with `staff_account` as mapper. A household login
+through a DigiD broker (an OIDC broker) would be a second `OidcLogin` with a
+mapper from the broker's pseudonym to a household account: same views
+(`/inloggen/via/<name>`), same session. Household subjects are always `local:<id>`.
 """
 
 from __future__ import annotations
@@ -15,14 +22,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
 from argon2 import PasswordHasher as _Argon2
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from werkzeug.wrappers import Response
 
 from huishoudboekje.services.database import Engine, UnitOfWork
 from huishoudboekje.services.login_actions import check_login
+from huishoudboekje.services.second_factor import needs_second_factor
 from huishoudboekje.services.user_accounts import (
     LoginOutcome,
     LoginPolicy,
@@ -53,10 +63,36 @@ class Identity:
         return self.role.may_approve
 
 
+class SecondStep(StrEnum):
+    """What must follow a right password before the session starts."""
+
+    NONE = "none"  # nothing: a household's password is enough
+    CODE = "code"  # a TOTP code or a recovery code
+    ENROL = "enrol"  # set up the second factor first (staff without one yet)
+
+
 @dataclass(frozen=True, slots=True)
 class AuthResult:
     identity: Identity | None
     outcome: LoginOutcome
+    second_step: SecondStep = SecondStep.NONE
+    user_id: int | None = None
+
+
+class LoginMethod(Protocol):
+    """A login at another identity provider, by redirect (OpenID Connect)."""
+
+    name: str  # in the URL: /inloggen/via/<name>
+    label: str  # the button on the login page
+
+    def start(self, redirect_uri: str, *, fresh: bool) -> Response:
+        """Send the browser to the provider (`fresh`: ask it to log in again now)."""
+        ...
+
+    def finish(self, client: str, now: datetime, *, fresh_since: datetime | None) -> AuthResult:
+        """Handle the provider's callback: the identity it vouches for. With
+        `fresh_since`, only a login at the provider after that moment counts."""
+        ...
 
 
 class IdentityProvider(Protocol):
@@ -131,10 +167,13 @@ class LocalPasswordProvider:
             now=now,
             policy=self.policy,
         )
-        identity = None
-        if result.outcome is LoginOutcome.OK and result.user is not None:
-            identity = identity_of(result.user)
-        return AuthResult(identity, result.outcome)
+        if result.outcome is not LoginOutcome.OK or result.user is None:
+            return AuthResult(None, result.outcome)
+        user = result.user
+        step = SecondStep.NONE
+        if needs_second_factor(user):
+            step = SecondStep.CODE if user.has_totp else SecondStep.ENROL
+        return AuthResult(identity_of(user), result.outcome, step, user.id)
 
     def load(self, subject: str, uow: UnitOfWork) -> Identity | None:
         """The identity for a session subject, if the account still exists and is active."""

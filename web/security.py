@@ -9,7 +9,32 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from web.settings import WebSettings
+
 log = logging.getLogger(__name__)
+
+NO_SECRET_KEY = (
+    "HHB_SECRET_KEY is not set: the web app does not start without it "
+    "(generate one with: python -c 'import secrets; print(secrets.token_hex(32))')"
+)
+DEMO_SECRET_KEY = (
+    "Demo: HHB_SECRET_KEY is not set, so a random key is used; sessions end on restart"
+)
+
+
+class MissingSecretKey(RuntimeError):
+    """The app refuses to start: HHB_SECRET_KEY is not set and this is not the demo."""
+
+
+def require_secret_key(settings: WebSettings) -> None:
+    """Refuse to start without HHB_SECRET_KEY, except in the demo (HHB_DEMO=1),
+    which says so in one line."""
+    if not settings.secret_key_is_random:
+        return
+    if not settings.demo:
+        raise MissingSecretKey(NO_SECRET_KEY)
+    log.warning(DEMO_SECRET_KEY)
+
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -6,6 +6,12 @@ HHB_SECRET_KEY     signs session cookies; required in production (a random key
 HHB_TODAY          fixed "today" (YYYY-MM-DD) for demos and tests
 HHB_FOUR_EYES_THRESHOLD   amount change that needs a second approver (default 25.00)
 HHB_BEHIND_PROXY   1: trust X-Forwarded-Proto/For from one reverse proxy (https detection)
+HHB_DEMO           1: the demo (`make run`): may start without HHB_SECRET_KEY
+HHB_STAFF_IDLE_MINUTES   a staff session ends after this many idle minutes (default 15)
+HHB_REAUTH_MINUTES       approving a four-eyes change asks to log in again when the
+                         last login is older than this (default 15)
+HHB_OIDC_*         staff login at the gemeente's OpenID Connect provider, see
+                   `web.oidc.load_oidc_settings` and docs/security.md
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.database import database_url
 from huishoudboekje.services.rule_changes import DEFAULT_THRESHOLD
+from web.oidc_settings import OidcSettings, load_oidc_settings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -40,6 +47,10 @@ class WebSettings:
     testing: bool = False
     clock: Callable[[], datetime] = field(default=_utc_now)
     argon2_params: Mapping[str, int] = field(default_factory=dict)  # tests only
+    demo: bool = False
+    staff_idle: timedelta = timedelta(minutes=15)
+    reauth_after: timedelta = timedelta(minutes=15)
+    oidc: OidcSettings | None = None
 
     def now(self) -> datetime:
         """The current moment (UTC, aware)."""
@@ -50,6 +61,21 @@ class WebSettings:
         if self.fixed_today is not None:
             return self.fixed_today
         return self.clock().astimezone(AMSTERDAM).date()
+
+
+class SettingsError(ValueError):
+    """A setting is missing or wrong; the message names it (one line, for the operator)."""
+
+
+def _minutes(values: Mapping[str, Any], name: str, default: int) -> timedelta:
+    raw = str(values.get(name) or default)
+    if not raw.isdigit() or not 1 <= int(raw) <= 24 * 60:
+        raise SettingsError(f"{name}={raw!r}: give a whole number of minutes from 1 to 1440")
+    return timedelta(minutes=int(raw))
+
+
+def _flag(values: Mapping[str, Any], name: str) -> bool:
+    return str(values.get(name, "")).lower() in {"1", "true", "yes"}
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None) -> WebSettings:
@@ -65,10 +91,21 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> WebSettings:
         secret_key_is_random=not secret,
         fixed_today=date.fromisoformat(str(today)) if today else None,
         four_eyes_threshold=Money(str(values.get("HHB_FOUR_EYES_THRESHOLD") or DEFAULT_THRESHOLD)),
-        behind_proxy=str(values.get("HHB_BEHIND_PROXY", "")) in {"1", "true", "yes"},
+        behind_proxy=_flag(values, "HHB_BEHIND_PROXY"),
         testing=bool(values.get("TESTING", False)),
         clock=clock if callable(clock) else _utc_now,
         argon2_params=dict(argon2)
         if isinstance(argon2 := values.get("HHB_ARGON2"), Mapping)
         else {},
+        demo=_flag(values, "HHB_DEMO"),
+        staff_idle=_minutes(values, "HHB_STAFF_IDLE_MINUTES", 15),
+        reauth_after=_minutes(values, "HHB_REAUTH_MINUTES", 15),
+        oidc=_oidc(values),
     )
+
+
+def _oidc(values: Mapping[str, Any]) -> OidcSettings | None:
+    try:
+        return load_oidc_settings(values)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None

@@ -7,7 +7,7 @@ database handle beyond the engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import Engine
@@ -16,6 +16,7 @@ from huishoudboekje.adapters.persistence.repository import household_codes
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import find_user, list_users
 from huishoudboekje.services.database import on_engine
+from huishoudboekje.services.second_factor import reset_second_factor, set_known_totp
 from huishoudboekje.services.user_accounts import (
     PasswordHasher,
     Role,
@@ -23,7 +24,15 @@ from huishoudboekje.services.user_accounts import (
     set_password,
 )
 
-__all__ = ["DemoAccount", "add_account", "add_demo_accounts", "change_password", "list_accounts"]
+__all__ = [
+    "DemoAccount",
+    "add_account",
+    "add_demo_accounts",
+    "change_password",
+    "enrol_demo_totp",
+    "list_accounts",
+    "reset_totp",
+]
 
 # (username, name, role, household or None, password); staff accounts of the demo all
 # work in DEMO_TEAM
@@ -38,6 +47,19 @@ add_account = on_engine(create_user)
 
 # Give an account a new password, which also unlocks it (`user_accounts.set_password`).
 change_password = on_engine(set_password)
+
+
+# Remove an account's second factor (`second_factor.reset_second_factor`).
+reset_totp = on_engine(reset_second_factor)
+
+
+def enrol_demo_totp(engine: Engine, secrets: Mapping[str, str], now: datetime) -> None:
+    """Give the demo's staff logins their known TOTP secret, unless they have one."""
+    with UnitOfWork(engine) as uow:
+        for username, secret in secrets.items():
+            user = find_user(uow, username)
+            if user is not None and not user.has_totp:
+                set_known_totp(uow, actor="demo", username=username, secret=secret, now=now)
 
 
 # Every login account.

@@ -87,7 +87,7 @@ def authenticate(
     locked even the right password is refused.
     """
     policy = policy or LoginPolicy()
-    if failed_attempts_since(uow, client, now - policy.client_window) >= policy.client_max_failures:
+    if client_is_rate_limited(uow, client, now, policy):
         return LoginResult(LoginOutcome.RATE_LIMITED)
     user = find_user(uow, username)
     if user is not None and user.locked_until is not None and user.locked_until > now:
@@ -96,14 +96,37 @@ def authenticate(
         return LoginResult(LoginOutcome.LOCKED, user)
     stored = user.password_hash if user is not None and user.active else None
     valid = hasher.verify(stored or _dummy_hash(hasher), password) and stored is not None
-    record_login_attempt(uow, client=client, username=username, success=valid, at=now)
     if user is None:
+        record_login_attempt(uow, client=client, username=username, success=False, at=now)
         uow.commit()
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
     if valid:
-        update_user(uow, user.id, failed_logins=0, clear_lock=True)
-        uow.commit()
-        return LoginResult(LoginOutcome.OK, get_user(uow, user.id))
+        return count_success(uow, user, client, now)
+    return count_failure(uow, user, client, now, policy)
+
+
+def client_is_rate_limited(
+    uow: UnitOfWork, client: str, now: datetime, policy: LoginPolicy
+) -> bool:
+    """Whether `client` failed too often lately to be let try again."""
+    since = now - policy.client_window
+    return failed_attempts_since(uow, client, since) >= policy.client_max_failures
+
+
+def count_success(uow: UnitOfWork, user: User, client: str, now: datetime) -> LoginResult:
+    """A right password or code: the attempt is recorded, the failures reset; commits."""
+    record_login_attempt(uow, client=client, username=user.username, success=True, at=now)
+    update_user(uow, user.id, failed_logins=0, clear_lock=True)
+    uow.commit()
+    return LoginResult(LoginOutcome.OK, get_user(uow, user.id))
+
+
+def count_failure(
+    uow: UnitOfWork, user: User, client: str, now: datetime, policy: LoginPolicy
+) -> LoginResult:
+    """A wrong password or code: recorded, counted, and the account locks after
+    `policy.max_failures` in a row (audit-logged); commits."""
+    record_login_attempt(uow, client=client, username=user.username, success=False, at=now)
     failures = user.failed_logins + 1
     if failures >= policy.max_failures:
         update_user(uow, user.id, failed_logins=0, locked_until=now + policy.lockout)
@@ -125,8 +148,11 @@ def authenticate(
 
 def signed_in_user(uow: UnitOfWork, user_id: int) -> User | None:
     """The account behind a session, if it still exists, is active and has a password
-    (an account whose password was never set cannot be logged in to)."""
+    or a link to the gemeente's OpenID Connect provider (an account whose password
+    was never set cannot be logged in to)."""
     user = get_user(uow, user_id)
-    if user is None or not user.active or user.password_hash is None:
+    if user is None or not user.active:
+        return None
+    if user.password_hash is None and user.external_id is None:
         return None
     return user

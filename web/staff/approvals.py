@@ -14,7 +14,7 @@ from huishoudboekje.services.staff_actions import (
     decide_four_eyes_change,
 )
 from huishoudboekje.services.staff_pages import changes_waiting, request_lists
-from web import access
+from web import access, sessions
 from web.access import staff_only
 from web.staff import bp
 from web.staff.need_to_know import require_household, visible_codes
@@ -54,6 +54,10 @@ def decide(request_id: int) -> BaseResponse:
     if decision is None:
         abort(400)
     back = url_for("staff.approvals")
+    approving = decision is ChangeDecision.APPROVE and identity.may_approve
+    if approving and not sessions.recently_authenticated():  # issue 20.6: log in again
+        flash("Log opnieuw in om goed te keuren; daarna keurt u de wijziging goed.", "info")
+        return redirect(url_for("auth.reauthenticate", next=back))
     back_to(back)
     decide_four_eyes_change(
         access.engine(),

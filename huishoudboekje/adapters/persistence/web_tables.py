@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String, Text
 from sqlmodel import Field
 
 from huishoudboekje.adapters.persistence.tables import CODE_LENGTH, NAME_LENGTH, HhbTable
@@ -46,6 +46,28 @@ class UserRow(HhbTable, table=True):
     team: str = Field(
         default="", sa_column=Column(String(NAME_LENGTH), nullable=False, server_default="")
     )
+    # the TOTP second factor (migration 0008): the shared secret (base32) once
+    # enrolled, and the last time step accepted, so that a code works only once
+    totp_secret: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    totp_last_step: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # "<issuer> <subject>" of the account at the gemeente's OpenID Connect provider
+    external_id: str | None = Field(
+        default=None, sa_column=Column(String(500), nullable=True, unique=True)
+    )
+
+
+class RecoveryCodeRow(HhbTable, table=True):
+    """A one-time recovery code for the second factor; only its argon2 hash is stored."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(
+        default=None, sa_column=Column(Integer, primary_key=True, autoincrement=True)
+    )
+    user_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
+    code_hash: str = Field(sa_column=Column(String(HASH_LENGTH), nullable=False))
+    created_at: datetime = Field(sa_column=Column(UtcDateTime, nullable=False))
+    used_at: datetime | None = Field(default=None, sa_column=Column(UtcDateTime, nullable=True))
 
 
 class LoginAttemptRow(HhbTable, table=True):
