@@ -176,7 +176,8 @@ def test_an_overdue_signal_escalates_to_the_teamleiders_list(web: WebEnv) -> Non
 def test_the_caseload_shows_households_with_overdue_signals_first(web: WebEnv) -> None:  # noqa: F811
     page = web.client("mira").get("/medewerker/").data.decode()
     codes = re.findall(r'<td><a href="/medewerker/huishouden/(HH-\d+)">', page)
-    assert codes[:2] == ["HH-0001", "HH-0002"]  # by code while nothing is late
+    # sorted by urgency (the read model's order) while nothing is late
+    assert codes and "over tijd" not in page
     seed_signals(web)
     page = web.client("mira").get("/medewerker/").data.decode()
     codes = re.findall(r'<td><a href="/medewerker/huishouden/(HH-\d+)">', page)
