@@ -44,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, text  # noqa: E402
 
+from bench.staff_login import staff_client  # noqa: E402
 from huishoudboekje.adapters.persistence import UnitOfWork, open_database  # noqa: E402
 from huishoudboekje.adapters.persistence.nightly_tables import (  # noqa: E402
     BankTransactionRow,
@@ -321,10 +322,7 @@ def measure(url: str, requests: int) -> dict[str, Any]:
 
     clients = {}
     for username in ("ada", "tom"):
-        client = app.test_client()
-        response = client.post("/inloggen", data={"username": username, "password": PASSWORD})
-        assert response.status_code == 302, response.status_code
-        clients[username] = client
+        clients[username] = staff_client(app, username, PASSWORD)
     results: dict[str, Any] = {}
     for name, (username, path) in PAGES.items():
         client = clients[username]

@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select, update  # noqa: E402
 
+from bench.staff_login import staff_client  # noqa: E402
 from huishoudboekje.adapters.config import load_config  # noqa: E402
 from huishoudboekje.adapters.persistence import (  # noqa: E402
     UnitOfWork,
@@ -287,9 +288,7 @@ def measure(url: str, requests: int, today: date = TODAY) -> dict[str, Any]:
         results[name] = _time(household.get, path, requests, before)
         if name == COMPUTED:
             _stale(engine, False)
-    staff = app.test_client()
-    response = staff.post("/inloggen", data={"username": "bench-medewerker", "password": PASSWORD})
-    assert response.status_code == 302, response.status_code
+    staff = staff_client(app, "bench-medewerker", PASSWORD)
     for name, path in STAFF_PAGES.items():
         results[name] = _time(staff.get, path, requests, None)
     engine.dispose()

@@ -28,7 +28,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cli.main import main
-from tests.demo_checked import checked_demo
+from tests.demo_checked import checked_demo, staff_client
 from tests.web_fixtures import PASSWORD
 
 LAST = date(2026, 11, 30)
@@ -50,6 +50,8 @@ def demo_app() -> Flask:
 
 
 def client(app: Flask, username: str) -> FlaskClient:
+    if username == "mira":
+        return staff_client(app)
     c = app.test_client()
     response = c.post("/inloggen", data={"username": username, "password": PASSWORD})
     assert response.status_code == 302
