@@ -1,12 +1,14 @@
 """`hhb privacy`: the retention purge and the inzage export (issue 20).
 
-    hhb privacy purge [--dry-run] [--json] [--date D]
+    hhb privacy purge [--dry-run] [--json] [--date D] [--var DIR] [--inbox DIR] [--outbox DIR]
     hhb privacy export CODE -o FILE.zip [--date D]
     hhb access-log [--household CODE] [--user NAME] [--from D] [--json]
 
 `purge` anonymises every household whose retention period after the end of its
 participation is over (docs/privacy.md); `--dry-run` only lists them. It is
-idempotent: a household already anonymised is counted, not touched again. The
+idempotent: a household already anonymised is counted, not touched again. It also
+removes the night's files on disk (statements, pain.001) past the fiscal retention
+period (services/file_retention.py). The
 scheduler runs it every week. `export` writes a ZIP with everything stored about one
 household (JSON) and a summary in plain Dutch (PDF); the export is audit-logged.
 
@@ -24,9 +26,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
-from cli.night_common import iso_date
+from cli.night_common import iso_date, night_paths
 from cli.view_log import log_reads, operator
 from huishoudboekje.services.access_control import view_log
+from huishoudboekje.services.file_retention import purge_files
 from huishoudboekje.services.privacy import PrivacyError, export_household, purge
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -43,6 +46,12 @@ def register(subparsers: Any) -> None:
     clean.add_argument("--dry-run", action="store_true", help="only list them; change nothing")
     clean.add_argument("--json", action="store_true", help="machine-readable output")
     clean.add_argument("--date", type=iso_date, default=None, help="as of this day (today)")
+    clean.add_argument(
+        "--var", type=Path, default=Path("var"), help="the night's working folder (./var)"
+    )
+    clean.add_argument("--database", default=argparse.SUPPRESS, help="database URL")
+    clean.add_argument("--inbox", type=Path, default=None, help="default VAR/inbox")
+    clean.add_argument("--outbox", type=Path, default=None, help="default VAR/outbox")
     clean.set_defaults(func=run_purge)
     out = sub.add_parser("export", help="everything stored about one household, as a ZIP")
     out.add_argument("code", help="household code, e.g. HH-0001")
@@ -69,11 +78,17 @@ def run_purge(args: argparse.Namespace) -> int:
     try:
         with database_engine(args) as engine:
             report = purge(engine, today, dry_run=args.dry_run, actor=_actor("purge"))
+            folders = night_paths(args).retained
+            files = purge_files(engine, folders, today, dry_run=args.dry_run, actor=_actor("purge"))
     except PrivacyError as exc:
         print(f"hhb privacy purge: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    for problem in files.problems:
+        print(f"hhb privacy purge: {problem}", file=sys.stderr)
     if args.json:
-        print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+        print(
+            json.dumps(report.as_json() | {"files": files.as_json()}, indent=2, ensure_ascii=False)
+        )
         return EXIT_OK
     verb = "zou anonimiseren" if report.dry_run else "geanonimiseerd"
     for item in report.purged:
@@ -86,6 +101,11 @@ def run_purge(args: argparse.Namespace) -> int:
     print(
         f"{len(report.purged)} huishouden(s) {verb}; {report.already_purged} al eerder "
         f"geanonimiseerd; {report.not_yet_due} beëindigd maar nog binnen de bewaartermijn."
+    )
+    gone = "zou verwijderen" if files.dry_run else "verwijderd"
+    print(
+        f"{len(files.removed)} oude bestanden (afschriften, pain.001) {gone}; "
+        f"{files.kept} nog binnen de bewaartermijn."
     )
     return EXIT_OK
 

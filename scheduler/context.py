@@ -60,6 +60,12 @@ class NightPaths:
         return self.inbox / "rejected"
 
     @property
+    def retained(self) -> tuple[Path, ...]:
+        """The folders whose files the weekly purge removes after the retention period
+        (statements imported or refused, pain.001 files written)."""
+        return (self.processed, self.rejected, self.outbox)
+
+    @property
     def lock_file(self) -> Path:
         """The file lock that keeps a second night out."""
         return self.var / "nightly.lock"

@@ -22,6 +22,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler  # type: ignore[im
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
 from huishoudboekje.services.database import open_database
+from huishoudboekje.services.file_retention import purge_files
 from huishoudboekje.services.privacy import PrivacyError, purge
 from scheduler.context import AMSTERDAM, NightPaths
 from scheduler.lock import NightLockedError
@@ -57,8 +58,9 @@ def nightly_job(database: str | None, paths: NightPaths) -> str:
     return outcomes[-1].status
 
 
-def purge_job(database: str | None) -> str:
-    """The weekly retention purge (idempotent). Never raises: returns a status."""
+def purge_job(database: str | None, paths: NightPaths) -> str:
+    """The weekly retention purge of households and of old files on disk (idempotent).
+    Never raises: returns a status."""
     today = datetime.now(AMSTERDAM).date()
     try:
         engine = open_database(database)
@@ -67,6 +69,7 @@ def purge_job(database: str | None) -> str:
         return "failed"
     try:
         report = purge(engine, today, actor="scheduler (privacy purge)")
+        files = purge_files(engine, paths.retained, today, actor="scheduler (privacy purge)")
     except PrivacyError as exc:
         log.warning("privacy purge %s: %s", today, exc)
         return "skipped"
@@ -76,12 +79,17 @@ def purge_job(database: str | None) -> str:
     finally:
         engine.dispose()
     log.info(
-        "privacy purge %s: %d anonymised, %d earlier, %d ended but still kept",
+        "privacy purge %s: %d anonymised, %d earlier, %d ended but still kept; "
+        "%d old files removed, %d kept",
         today,
         len(report.purged),
         report.already_purged,
         report.not_yet_due,
+        len(files.removed),
+        files.kept,
     )
+    for problem in files.problems:
+        log.warning("privacy purge %s: %s", today, problem)
     return "done"
 
 
@@ -101,7 +109,7 @@ def build_scheduler(database: str | None, paths: NightPaths) -> BlockingSchedule
     scheduler.add_job(
         purge_job,
         CronTrigger(day_of_week="sun", hour=4, minute=0, timezone=AMSTERDAM),
-        args=(database,),
+        args=(database, paths),
         id=PURGE_JOB_ID,
         max_instances=1,
         coalesce=True,

@@ -253,15 +253,33 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
 def test_the_commands(demo: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = str(demo.url)
     code, out, err = run_cli(
-        capsys, "privacy", "--database", url, "purge", "--dry-run", "--date", "2035-01-01"
+        capsys,
+        "privacy",
+        "--database",
+        url,
+        "purge",
+        "--dry-run",
+        "--date",
+        "2035-01-01",
+        "--var",
+        str(tmp_path / "var"),
     )
     assert code == 0 and err == ""
-    assert out.splitlines()[-1] == (
+    assert out.splitlines()[-2] == (
         "2 huishouden(s) zou anonimiseren; 0 al eerder geanonimiseerd; "
         "0 beëindigd maar nog binnen de bewaartermijn."
     )
     code, out, _ = run_cli(
-        capsys, "privacy", "--database", url, "purge", "--json", "--date", "2035-01-01"
+        capsys,
+        "privacy",
+        "--database",
+        url,
+        "purge",
+        "--json",
+        "--date",
+        "2035-01-01",
+        "--var",
+        str(tmp_path / "var"),
     )
     assert code == 0 and json.loads(out)["purged"][0]["household"] == VISSER
     target = tmp_path / "inzage.zip"

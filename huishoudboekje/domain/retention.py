@@ -10,6 +10,9 @@ Two periods, both counted from the end of participation:
   of the year `retention_years` + 1 after that settlement year.
 - **documents** (a signed consent form, letters): `document_retention_months` after
   the end date.
+- **files on disk** (imported and rejected bank statements, pain.001 payment files):
+  they hold many households at once, so they follow the fiscal rule per file: from
+  1 January of the year `retention_years` + 1 after the file's date.
 
 Anonymising keeps what the books need: the household's code, its amounts, dates,
 kinds and schedules, so the pooled account still reconciles and the accountant's
@@ -41,6 +44,13 @@ def financial_purge_date(end: date, retention_years: int) -> date:
     the year its settlement ended."""
     last_year = (end + SETTLEMENT_DAYS).year
     return date(last_year + retention_years + 1, 1, 1)
+
+
+def file_purge_date(file_day: date, retention_years: int) -> date:
+    """The first day a bank statement or payment file of `file_day` may be removed: the
+    records of a fiscal year are kept `retention_years` whole years after it (AWR art.
+    52), and the file is only a copy of what the database holds by then anyway."""
+    return date(file_day.year + retention_years + 1, 1, 1)
 
 
 def document_purge_date(end: date, retention_months: int) -> date:
