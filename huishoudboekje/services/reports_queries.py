@@ -306,7 +306,7 @@ def scoped_daily_sums(
     if days is not None:
         where.append(_ENTRY.c.day.in_(list(days)))
     if after_seq is not None:
-        where.append(_ENTRY.c.seq > after_seq)
+        where.append(_POSTING.c.entry_seq > after_seq)  # the index on entry_seq
     if last is not None:
         where.append(_ENTRY.c.day <= last)
     statement = (
@@ -328,22 +328,19 @@ def days_booked_after(uow: UnitOfWork, seq: int) -> list[date]:
     return sorted(r[0] for r in uow.read(statement))
 
 
-def households_booked_after(
-    uow: UnitOfWork, seq: int, last: date, team: str | None = None
-) -> list[str]:
-    """The households with a posting in an entry after `seq` booked on or before `last`."""
+def households_booked_after(uow: UnitOfWork, seq: int, last: date) -> list[str]:
+    """The households with a posting in an entry after `seq` booked on or before `last`
+    (of any team: a team filter here would make SQLite walk the team's postings)."""
     statement = (
         select(_POSTING.c.household)
         .select_from(_POSTING.join(_ENTRY, _ENTRY.c.seq == _POSTING.c.entry_seq))
         .where(
-            _ENTRY.c.seq > seq,
+            _POSTING.c.entry_seq > seq,  # a range of the index on entry_seq: few rows
             _ENTRY.c.day <= last,
             _POSTING.c.household != "",
-            in_team(_POSTING.c.household, team),
         )
-        .distinct()
-    )
-    return sorted(r[0] for r in uow.read(statement))
+    )  # no DISTINCT: SQLite would walk the index on household for it, every posting
+    return sorted({r[0] for r in uow.read(statement)})
 
 
 def last_seq(uow: UnitOfWork) -> int:

@@ -151,7 +151,7 @@ def stored_household_figures(
     watermark = _one_watermark({int(r[6]) for r in rows}, stamp[1])
     if watermark is None:
         return None
-    touched = q.households_booked_after(uow, watermark, as_of, team)
+    touched = q.households_booked_after(uow, watermark, as_of)  # any team's
     again = set(touched)
     vats = {r[0]: (r[2], r[3]) for r in rows if r[1] and r[0] not in again}
     leefgeld = [(r[0], int(r[4]), int(r[5])) for r in rows if r[4] and r[0] not in again]
