@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
+from cli.main import main as hhb
 from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     append_journal_entries,
@@ -216,3 +217,16 @@ def test_every_team_sees_the_same_figures_stored_or_live(engine: Engine, team: s
     _night(engine, TODAY)
     stored, live = _both(engine, MONTH, TODAY, team)
     assert isinstance(stored, TeamReport) and stored == live
+
+
+def test_hhb_report_gives_the_same_json_stored_and_live(
+    engine: Engine, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed(engine)
+    _night(engine, TODAY)
+    outputs = []
+    for extra in ([], ["--live"]):
+        args = ["report", "--month", "2026-11", "--date", "2026-11-30", "--json"]
+        assert hhb([*args, "--team", "Noord", "--database", db_url, *extra]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] and '"buffer' in outputs[0]
