@@ -230,3 +230,22 @@ def test_hhb_report_gives_the_same_json_stored_and_live(
         assert hhb([*args, "--team", "Noord", "--database", db_url, *extra]) == 0
         outputs.append(capsys.readouterr().out)
     assert outputs[0] == outputs[1] and '"buffer' in outputs[0]
+
+
+def test_a_closed_month_untouched_by_a_night_keeps_its_rows_and_stays_exact(
+    engine: Engine,
+) -> None:
+    _seed(engine)
+    october = date(2026, 10, 1)
+    _night(engine, TODAY)
+    with UnitOfWork(engine) as uow:  # today's booking: nothing of October's changes
+        append_journal_entries(uow, [_moves("HH-B", TODAY, "instruct_leefgeld", "20.00")])
+        uow.commit()
+    _night(engine, TODAY)
+    with UnitOfWork(engine) as uow:  # then a late one in October
+        append_journal_entries(uow, [_advance("HH-B", date(2026, 10, 30), "40.00")])
+        uow.commit()
+    assert _uses_the_store(engine, october, date(2026, 10, 31), "Noord")
+    _same(engine, (october, MONTH), TODAY)
+    _night(engine, TODAY)
+    _same(engine, (october, MONTH), TODAY)

@@ -204,7 +204,8 @@ def store_movements(uow: UnitOfWork, watermark: int) -> int:
         for chunk in _chunks(touched):
             uow.session.execute(delete(_MOVEMENT).where(_MOVEMENT.c.day.in_(chunk)))
             sums.extend(q.scoped_daily_sums(uow, days=chunk))
-        uow.session.execute(update(_MOVEMENT).values(watermark=watermark))
+        if touched:
+            uow.session.execute(update(_MOVEMENT).values(watermark=watermark))
     if sums:
         uow.session.execute(insert(_MOVEMENT), _movement_rows(sums, watermark))
     _set_stamp(uow, MOVEMENTS, date.min, watermark, membership)
@@ -262,9 +263,12 @@ def store_month_households(uow: UnitOfWork, first: date, as_of: date, watermark:
                     _HOUSEHOLD.c.month == first, _HOUSEHOLD.c.household.in_(chunk)
                 )
             )
-        uow.session.execute(
-            update(_HOUSEHOLD).where(_HOUSEHOLD.c.month == first).values(watermark=watermark)
-        )
+        if codes:  # the rows read by a page must carry one watermark
+            uow.session.execute(
+                update(_HOUSEHOLD).where(_HOUSEHOLD.c.month == first).values(watermark=watermark)
+            )
+        # else the rows keep their older watermark: the entries after it that a page
+        # finds are none of this month's (booked after `as_of`) until a late one comes
     rows = _household_rows(figures, first, as_of, watermark)
     if rows:
         uow.session.execute(insert(_HOUSEHOLD), rows)
