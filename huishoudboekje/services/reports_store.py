@@ -53,12 +53,13 @@ _MOVEMENT = table_of(ReportMovementRow)
 _HOUSEHOLD = table_of(ReportHouseholdRow)
 _STAMP = table_of(ReportStampRow)
 MOVEMENTS = "movements"
+HOUSEHOLDS = "households:"  # + the month, 2026-11
 ZERO = Decimal("0.00")
 
 
 def households_stamp(month: date) -> str:
     """The stamp name of the stored households of `month`."""
-    return f"households:{month:%Y-%m}"
+    return f"{HOUSEHOLDS}{month:%Y-%m}"
 
 
 def membership_of(uow: UnitOfWork) -> str:
@@ -281,9 +282,9 @@ def _chunks_of(codes: Sequence[str]) -> list[Sequence[str]]:
 
 
 def _stored_months(uow: UnitOfWork) -> list[date]:
-    prefix = households_stamp(date(2000, 1, 1)).split(":")[0] + ":"
-    names = uow.read(select(_STAMP.c.name).where(_STAMP.c.name.startswith(prefix))).scalars()
-    return sorted(date.fromisoformat(name[len(prefix) :] + "-01") for name in names)
+    statement = select(_STAMP.c.name).where(_STAMP.c.name.startswith(HOUSEHOLDS))
+    names = uow.read(statement).scalars()
+    return sorted(date.fromisoformat(name[len(HOUSEHOLDS) :] + "-01") for name in names)
 
 
 @dataclass(frozen=True)
