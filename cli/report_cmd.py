@@ -1,6 +1,9 @@
 """`hhb report`: the team dashboard of one month (issue 21.1), as on /medewerker/rapportage.
 
-    hhb report --month 2026-11 [--team NAME] [--json] [--date D]
+    hhb report --month 2026-11 [--team NAME] [--json] [--date D] [--live]
+
+`--live` computes every figure from the journal instead of reading what the night
+stored (the two are the same; the stored ones are quicker).
 
 The database is `--database URL`, else `HHB_DATABASE_URL`, else var/hhb.sqlite3.
 Exit codes: 0 done, 2 bad month, 1 anything else.
@@ -45,6 +48,9 @@ def register(subparsers: Any) -> None:
     report.add_argument("--date", type=iso_date, default=None, help="stand op deze dag (vandaag)")
     report.add_argument("--json", action="store_true", help="machine-readable output")
     report.add_argument(
+        "--live", action="store_true", help="alles uit het journaal, niet uit wat de nacht bewaarde"
+    )
+    report.add_argument(
         "--database",
         default=argparse.SUPPRESS,
         help="database URL (default: HHB_DATABASE_URL, else var/hhb.sqlite3)",
@@ -57,7 +63,7 @@ def run_report(args: argparse.Namespace) -> int:
     today = args.date or datetime.now(AMSTERDAM).date()
     try:
         with database_engine(args) as engine:
-            report = team_report_of(engine, args.month, today, args.team)
+            report = team_report_of(engine, args.month, today, args.team, live=args.live)
     except ValueError as exc:
         print(f"hhb report: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

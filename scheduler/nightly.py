@@ -1,6 +1,7 @@
 """The nightly run: ONE list of named stages, in one place.
 
     import → dedupe → match → reconcile → book → plan → extras → export → signals
+    → report
 
 Each stage is a small function of the night's context that does its work in
 its own database transaction(s) and returns a small result for the night's
@@ -40,6 +41,7 @@ from scheduler.stage_extras import pay_extra_requests
 from scheduler.stage_import import import_files
 from scheduler.stage_match import match_credits, reconcile_debits
 from scheduler.stage_plan import plan_households
+from scheduler.stage_report import store_report_figures
 from scheduler.stage_signals import refresh_signals
 
 log = logging.getLogger("hhb.nightly")
@@ -65,6 +67,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("extras", pay_extra_requests),
     Stage("export", export_payments),
     Stage("signals", refresh_signals),
+    Stage("report", store_report_figures),
 )
 # `hhb import` runs these, in the night's order, for the files it is given
 IMPORT_STAGE_NAMES = ("import", "dedupe", "match", "reconcile", "book")

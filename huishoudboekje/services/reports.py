@@ -5,10 +5,16 @@
 The same `TeamReport` feeds the page (`web/staff/reports.py`), its CSV download
 and `hhb report --month 2026-11 --json`, so the three never disagree.
 
-Buffer days: until the status read model (issue 24) stores the planner's own
-buffer days per household, they are measured from the journal: the vat at the
-end of the month divided by what the vat paid out (fixed charges and leefgeld)
-per day over the last `OUTFLOW_DAYS` days. Docs: docs/reports.md.
+Buffer days are measured from the journal: the vat at the end of the month
+divided by what the vat paid out (fixed charges and leefgeld) per day over the
+last `OUTFLOW_DAYS` days. (The read model's buffer days are the planner's: the vat
+against the coming year's charges, for today only; a different figure.)
+
+The three scans of the journal (balances per day, vat and outflow per household,
+leefgeld releases) are read from what the night stored (`services.reports_store`)
+plus the entries booked since; `live=True`, or nothing stored for the month and
+day, computes them from the journal. Both give the same figures. Docs:
+docs/reports.md.
 """
 
 from __future__ import annotations
@@ -29,13 +35,18 @@ from huishoudboekje.services import reports_queries as q
 from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.overview import month_bounds
 from huishoudboekje.services.reports_figures import (
-    OUTFLOW_DAYS,
     Ageing,
     ageing,
     buffer_days,
     lowest_tenth,
     median_days,
     outstanding_advances,
+)
+from huishoudboekje.services.reports_store import (
+    HouseholdFigures,
+    live_household_figures,
+    stored_daily_sums,
+    stored_household_figures,
 )
 
 TREND_MONTHS = 12
@@ -166,10 +177,9 @@ def _trend(
 
 
 def _buffers(
-    uow: UnitOfWork, as_of: date, team: str | None
+    uow: UnitOfWork, as_of: date, team: str | None, vats: dict[str, tuple[Decimal, Decimal]]
 ) -> tuple[int, int, int | None, int | None]:
     targets = q.buffer_targets(uow, as_of, team)
-    vats = q.vat_figures(uow, as_of - timedelta(days=OUTFLOW_DAYS - 1), as_of, team)
     below = 0
     days: list[int] = []
     nothing = (Decimal(0), Decimal(0))
@@ -204,19 +214,29 @@ def _late_payers(
     return tuple(sorted(rows, key=lambda r: (-r.count, -r.median_days_late, r.payer)))
 
 
-def team_report(uow: UnitOfWork, month: date, today: date, team: str | None = None) -> TeamReport:
-    """The dashboard for `month` (any day in it), as far as `today` reaches."""
+def team_report(
+    uow: UnitOfWork, month: date, today: date, team: str | None = None, *, live: bool = False
+) -> TeamReport:
+    """The dashboard for `month` (any day in it), as far as `today` reaches; from the
+    night's stored figures where they are, from the journal with `live`."""
     first, last = month_bounds(month)
     if first > today:
         raise ValueError(f"maand {first:%Y-%m} ligt nog in de toekomst")
     as_of = min(last, today)
-    sums = q.daily_posting_sums(uow, last, team)  # the pool's own accounts always in
+    stored = None if live else stored_daily_sums(uow, last, team)
+    # the pool's own accounts always in
+    sums = q.daily_posting_sums(uow, last, team) if stored is None else stored
+    figures: HouseholdFigures | None = (
+        None if live else stored_household_figures(uow, first, as_of, team)
+    )
+    if figures is None:
+        figures = live_household_figures(uow, first, as_of, team)
     trend = _trend(uow, _months(first, TREND_MONTHS), sums, team)
     closing = q.bank_closing(uow, as_of)
     ledger_bank = _pool_balances(sums, [as_of])[as_of]
-    measured, below, median, p10 = _buffers(uow, as_of, team)
+    measured, below, median, p10 = _buffers(uow, as_of, team, figures.vats)
     suspense = [((as_of - d).days, Money(a)) for d, a in q.suspense_items(uow, as_of)]
-    counts = q.leefgeld_change_counts(uow, first, as_of, team)
+    counts = figures.leefgeld
     return TeamReport(
         month=first,
         as_of=as_of,

@@ -10,11 +10,12 @@ always gemeente-wide.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, extract, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, case, extract, func, literal, or_, select, true
 
 from huishoudboekje.adapters.persistence.nightly_tables import (
     BankTransactionRow,
@@ -150,11 +151,24 @@ def advance_postings(
     return [(r[0], r[1], r[2]) for r in uow.read(statement)]
 
 
+def _of_codes(code: Any, codes: Sequence[str] | None) -> ColumnElement[bool]:
+    """`code` is one of `codes` (None: any)."""
+    if codes is None:
+        return true()
+    member: ColumnElement[bool] = code.in_(list(codes))
+    return member
+
+
 def vat_figures(
-    uow: UnitOfWork, since: date, last: date, team: str | None
+    uow: UnitOfWork,
+    since: date,
+    last: date,
+    team: str | None,
+    codes: Sequence[str] | None = None,
 ) -> dict[str, tuple[Decimal, Decimal]]:
     """Per household: its vat at the end of `last` (natural sign, credit: +) and what
-    the vat paid out (fixed charges and leefgeld) from `since` through `last`; one scan."""
+    the vat paid out (fixed charges and leefgeld) from `since` through `last`; one scan
+    (of the households `codes` only, when given)."""
     outflow = case(
         (and_(_ENTRY.c.kind.in_(OUTFLOW_KINDS), _ENTRY.c.day >= since), _POSTING.c.amount),
         else_=None,
@@ -166,6 +180,7 @@ def vat_figures(
             _POSTING.c.account_kind == AccountKind.VAT.value,
             _ENTRY.c.day <= last,
             in_team(_POSTING.c.household, team),
+            _of_codes(_POSTING.c.household, codes),
         )
         .group_by(_POSTING.c.household)
     )
@@ -189,7 +204,11 @@ LEEFGELD_LOOKBACK_DAYS = 40  # reaches the release before the month, weekly or m
 
 
 def leefgeld_change_counts(
-    uow: UnitOfWork, first: date, last: date, team: str | None
+    uow: UnitOfWork,
+    first: date,
+    last: date,
+    team: str | None,
+    codes: Sequence[str] | None = None,
 ) -> list[tuple[str, int, int]]:
     """Per household paid leefgeld from `first` through `last`: (household, releases in
     the month, releases of another amount than the one before). The release before
@@ -213,6 +232,7 @@ def leefgeld_change_counts(
             _ENTRY.c.reversal_of.is_(None),
             _ENTRY.c.day.between(since, last),
             in_team(_POSTING.c.household, team),
+            _of_codes(_POSTING.c.household, codes),
         )
         .subquery()
     )
@@ -250,3 +270,85 @@ def bank_closing(uow: UnitOfWork, last: date) -> tuple[date, Decimal] | None:
     )
     row = uow.read(statement).first()
     return None if row is None else (row[0], row[1])
+
+
+POOL_SCOPE = "pool"  # postings without a household: the pooled account's own accounts
+ORPHAN_SCOPE = "orphan"  # postings of a code that is no household (yet)
+TEAM_SCOPE = "team:"
+
+
+def team_scope(team: str) -> str:
+    """The stored scope of the households of `team`."""
+    return TEAM_SCOPE + team
+
+
+def scopes_of(team: str | None) -> list[str] | None:
+    """The stored scopes `daily_posting_sums(team)` covers (None: every scope)."""
+    return None if team is None else [POOL_SCOPE, team_scope(team)]
+
+
+def scoped_daily_sums(
+    uow: UnitOfWork,
+    *,
+    days: Sequence[date] | None = None,
+    after_seq: int | None = None,
+    last: date | None = None,
+) -> list[tuple[date, str, str, Decimal]]:
+    """(day, scope, account kind, sum) of the postings of `days` (every day: None), of
+    the entries after `after_seq` when given, up to `last` when given: what the
+    night stores in `report_movement`, by the households' teams of now."""
+    scope = case(
+        (_POSTING.c.household == "", literal(POOL_SCOPE)),
+        (_HH.c.code.is_(None), literal(ORPHAN_SCOPE)),
+        else_=literal(TEAM_SCOPE) + _HH.c.team,
+    )
+    where: list[ColumnElement[bool]] = []
+    if days is not None:
+        where.append(_ENTRY.c.day.in_(list(days)))
+    if after_seq is not None:
+        where.append(_POSTING.c.entry_seq > after_seq)  # the index on entry_seq
+    if last is not None:
+        where.append(_ENTRY.c.day <= last)
+    statement = (
+        select(_ENTRY.c.day, scope, _POSTING.c.account_kind, func.sum(_POSTING.c.amount))
+        .select_from(
+            _POSTING.join(_ENTRY, _ENTRY.c.seq == _POSTING.c.entry_seq).outerjoin(
+                _HH, _HH.c.code == _POSTING.c.household
+            )
+        )
+        .where(*where)
+        .group_by(_ENTRY.c.day, scope, _POSTING.c.account_kind)
+    )
+    return [(r[0], str(r[1]), str(r[2]), r[3]) for r in uow.read(statement)]
+
+
+def days_booked_after(uow: UnitOfWork, seq: int) -> list[date]:
+    """The booking days of the entries after `seq` (the days a late booking touched)."""
+    statement = select(_ENTRY.c.day).where(_ENTRY.c.seq > seq).distinct()
+    return sorted(r[0] for r in uow.read(statement))
+
+
+def households_booked_after(uow: UnitOfWork, seq: int, last: date) -> list[str]:
+    """The households with a posting in an entry after `seq` booked on or before `last`
+    (of any team: a team filter here would make SQLite walk the team's postings)."""
+    statement = (
+        select(_POSTING.c.household)
+        .select_from(_POSTING.join(_ENTRY, _ENTRY.c.seq == _POSTING.c.entry_seq))
+        .where(
+            _POSTING.c.entry_seq > seq,  # a range of the index on entry_seq: few rows
+            _ENTRY.c.day <= last,
+            _POSTING.c.household != "",
+        )
+    )  # no DISTINCT: SQLite would walk the index on household for it, every posting
+    return sorted({r[0] for r in uow.read(statement)})
+
+
+def last_seq(uow: UnitOfWork) -> int:
+    """The `seq` of the latest journal entry (0: none)."""
+    return int(uow.read(select(func.coalesce(func.max(_ENTRY.c.seq), 0))).scalar_one())
+
+
+def memberships(uow: UnitOfWork) -> list[tuple[str, str]]:
+    """(code, team) of every household, in code order."""
+    statement = select(_HH.c.code, _HH.c.team).order_by(_HH.c.code)
+    return [(r[0], r[1]) for r in uow.read(statement)]

@@ -13,6 +13,7 @@ from huishoudboekje.adapters.persistence import (  # noqa: F401  (registers the 
     exit_tables,
     nightly_tables,
     privacy_tables,
+    report_tables,
     status_tables,
 )
 from huishoudboekje.adapters.persistence.audit import AuditEvent, load_audit_events, record_audit

@@ -135,6 +135,8 @@ class JournalEntryRow(HhbTable, table=True):
     """A journal entry; `seq` keeps the order in which entries were booked."""
 
     __tablename__ = "journal_entry"
+    # the dashboard's leefgeld releases: one kind over a range of days
+    __table_args__ = (Index("ix_journal_entry_kind_day", "kind", "day"),)
 
     seq: int | None = Field(
         default=None,
