@@ -183,7 +183,9 @@ def recompute(
         return RateDecision(new, signals, explanation)
     if lg.next_rate is not None and abs(rate - lg.next_rate) < _threshold(lg.next_rate):
         return RateDecision(base, signals, explanation)  # already announced
-    forced = (rate < current and target.capped) or (rate > current and lg.capped)
+    # only a step down to keep the charges paid is forced; the step back up waits for
+    # the quarterly limit like any other (issue 17.4: "unless the buffer would run out")
+    forced = rate < current and target.capped
     if _held(household, lg, since, today, settings, exempt=forced):
         return RateDecision(base, signals, explanation)  # an announced step stays announced
     if abs(rate - current) < _threshold(current):
@@ -219,10 +221,12 @@ def _held(
     """Whether a household with an irregular income keeps its rate for now: its rate
     steps at most once per `settings.irregular_step_months` (issue 17.4), counted from
     the last step taken or announced, unless it is `exempt`: it must come down
-    because the charges would otherwise not be paid, or it was held down for that
-    reason and the money is back (a household is never kept at the floor for three
-    months with a full vat). The first step after the start rate is free too: the
-    start rate is the floor of an empty vat, not a promise."""
+    because the charges would otherwise not be paid (`rate.dry_spell_rate`: also
+    when no irregular income comes in for two months). The step back up after
+    such a cap waits for the limit too: with the dry-spell cap it came every few
+    weeks and made the rate flap (docs/benchmarks.md, issue 17 point 3). The first
+    step after the start rate is free: the start rate is the floor of an empty
+    vat, not a promise."""
     if exempt or not any(i.irregular for i in household.incomes):
         return False
     last = lg.next_rate_from if lg.next_rate is not None else lg.rate_since
