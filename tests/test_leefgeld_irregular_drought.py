@@ -14,7 +14,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from huishoudboekje.domain import household as hh
-from huishoudboekje.domain.household import ChargeKind, IncomeKind
+from huishoudboekje.domain.household import Cadence, ChargeKind, IncomeKind
+from huishoudboekje.domain.learned_income import LearnedIncome
+from huishoudboekje.domain.leefgeld.budget import Budget, per_period
+from huishoudboekje.domain.leefgeld.recompute import irregular_buffer_target
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings, charge_dues, instruction_id
 from huishoudboekje.domain.simulation import ActualIncome, simulate
@@ -100,3 +103,43 @@ def test_a_dry_spell_the_vat_can_carry_pays_the_floor_every_week() -> None:
         if executed.get(instruction_id(household.code, due.charge.id, due.due), date.max) > due.due
     ]
     assert late == []
+
+
+def _budget_with_learned(monthly: str) -> Budget:
+    learned = LearnedIncome(
+        "omzet", Money(monthly), Money("1850.00"), Money(monthly), 12, 20, "mean", START, 20
+    )
+    income = Money(monthly) + Money("123.00")
+    charges, reserves = Money("995.50"), Money("20.00")
+    return Budget(
+        monthly_income=income,
+        monthly_charges=charges,
+        monthly_reserves=reserves,
+        monthly_repayment=ZERO,
+        reserve_amounts=(("energie", reserves),),
+        sustainable=per_period((income - charges - reserves).amount, Cadence.WEEKLY),
+        floor=Money("67.00"),
+        cadence=Cadence.WEEKLY,
+        learned=(learned,),
+    )
+
+
+def test_the_buffer_target_carries_two_and_a_half_months_not_covered_by_regular_income() -> None:
+    b = _budget_with_learned("2000.00")
+    assert b.sustainable == Money("255.58")
+    # charges 995.50 + reserves 20.00 + leefgeld 255.58 x 52 / 12 = 1107.51, less the
+    # zorgtoeslag 123.00: 2000.01 a month the regular income does not cover, x 2.5
+    assert irregular_buffer_target(Money("1200.00"), b, Money("7200.00")) == Money(
+        "5000.03"
+    )  # 5000.025, half up
+    # capped by the gemeente maximum; a configured target above it stays
+    assert irregular_buffer_target(Money("1200.00"), b, Money("3000.00")) == Money("3000.00")
+    assert irregular_buffer_target(Money("8000.00"), b, Money("7200.00")) == Money("8000.00")
+
+
+def test_a_long_gap_can_still_set_a_larger_target() -> None:
+    b = _budget_with_learned("2000.00")
+    long_gap = replace(b.learned[0], longest_gap_days=120)
+    wide = replace(b, learned=(long_gap,))
+    # 2000 x 120 days x 12 / 365 = 7890.41, capped at 9000 only by the maximum
+    assert irregular_buffer_target(Money("1200.00"), wide, Money("9000.00")) == Money("7890.41")
