@@ -28,13 +28,6 @@ SPREAD_PERIODS_MONTHLY = 12
 SURPLUS_BAND = Decimal("1.25")  # above target x 1.25 the surplus is released
 REBUILD_BAND = Decimal("0.5")  # below target x 0.5 leefgeld is lowered to rebuild
 ADJUSTMENT_DAYS = 364  # a surplus is released, a shortfall rebuilt, over about a year
-# a household with an irregular income (issue 17.4): its buffer part is worked out
-# anew at every recomputation, a surplus paid out over about eighteen months and a
-# shortfall rebuilt in about six (in cadence periods: weeks, or months). Slower both
-# ways than the nine and three months before: each quarterly step is smaller, and
-# the larger learned buffer (`MAX_LEARNED_BUFFER`) carries the wider swings of the
-# vat (docs/benchmarks.md, issue 17: B-ZZP's second year 6.3x -> 10.8x, 16 seeds
-# median 5.7x -> 9.0x)
 # A regular household's buffer decision (release a surplus, rebuild a shortfall)
 # looks at the lowest point of the coming year, not of the coming two months: a
 # 4-weekly salary brings a thirteenth payday once a year, a quarterly
@@ -45,6 +38,13 @@ ADJUSTMENT_DAYS = 364  # a surplus is released, a shortfall rebuilt, over about 
 # ahead, money the vat needs before the next double payday is not released
 # (docs/benchmarks.md, issue 17: B-MAAND second year 9.4x -> 14.1x over 16 seeds).
 BUFFER_HORIZON_DAYS = 365
+# a household with an irregular income (issue 17.4): its buffer part is worked out
+# anew at every recomputation, a surplus paid out over about eighteen months and a
+# shortfall rebuilt in about six (in cadence periods: weeks, or months). Slower both
+# ways than the nine and three months before: each quarterly step is smaller, and
+# the larger learned buffer (`MAX_LEARNED_BUFFER`) carries the wider swings of the
+# vat (docs/benchmarks.md, issue 17: B-ZZP's second year 6.3x -> 10.8x, 16 seeds
+# median 5.7x -> 9.0x)
 RELEASE_PERIODS_IRREGULAR = {Cadence.WEEKLY: 78, Cadence.MONTHLY: 18}
 REBUILD_PERIODS_IRREGULAR = {Cadence.WEEKLY: 26, Cadence.MONTHLY: 6}
 
@@ -262,8 +262,8 @@ def dry_spell_rate(
     was empty and then leefgeld stopped for weeks while the zorgtoeslag kept coming
     (docs/benchmarks.md, issue 17 point 3). Capped by this one, the rate steps down
     while the vat still holds the charges of a dry spell, so the floor is kept
-    through it. A cap is a forced step: it is not held back by the quarterly limit
-    (`recompute._held`), and neither is the step back up once the money is there.
+    through it. The step down is forced: it is not held back by the quarterly limit
+    (`recompute._held`); the step back up once the money is there waits for it.
     """
     dry = replace(household, incomes=tuple(i for i in household.incomes if not i.irregular))
     return affordable_rate(dry, state, today, settings, b, ceiling)
