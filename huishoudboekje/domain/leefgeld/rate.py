@@ -28,16 +28,6 @@ SPREAD_PERIODS_MONTHLY = 12
 SURPLUS_BAND = Decimal("1.25")  # above target x 1.25 the surplus is released
 REBUILD_BAND = Decimal("0.5")  # below target x 0.5 leefgeld is lowered to rebuild
 ADJUSTMENT_DAYS = 364  # a surplus is released, a shortfall rebuilt, over about a year
-# A regular household's buffer decision (release a surplus, rebuild a shortfall)
-# looks at the lowest point of the coming year, not of the coming two months: a
-# 4-weekly salary brings a thirteenth payday once a year, a quarterly
-# kinderbijslag four lumps, so the vat has a yearly cycle wider than the bands
-# (0.5-1.25 x target). Seen two months ahead, the top of that cycle looked like a
-# surplus and its bottom like a shortfall: a year-long release, then a year-long
-# rebuild (B-MAAND: 1,167 -> 1,068 -> 1,184 -> 1,075 a month). Seen a year
-# ahead, money the vat needs before the next double payday is not released
-# (docs/benchmarks.md, issue 17: B-MAAND second year 9.4x -> 14.1x over 16 seeds).
-BUFFER_HORIZON_DAYS = 365
 # a household with an irregular income (issue 17.4): its buffer part is worked out
 # anew at every recomputation, a surplus paid out over about eighteen months and a
 # shortfall rebuilt in about six (in cadence periods: weeks, or months). Slower both
@@ -95,16 +85,11 @@ def target_rate(
         return Target(policy.amount, True, Adjustment(), False, why)
     target = household.buffer.target
     sustainable = max(b.sustainable, ZERO)
-    irregular = any(i.irregular for i in household.incomes)
-    # once the buffer is reached, a regular household's surplus is what stays above
-    # the target at the lowest point of the coming year (BUFFER_HORIZON_DAYS)
-    horizon = BUFFER_HORIZON_DAYS if state.leefgeld.buffer_reached and not irregular else None
     lowest = project(
         household,
         state,
         today,
         settings,
-        days=horizon,
         rate=max(sustainable, b.floor),
         reserve_amounts=dict(b.reserve_amounts),
     ).lowest
@@ -118,13 +103,14 @@ def target_rate(
             f"Opbouwfase: een deel van het geld gaat naar uw buffer tot die {eur(target)} is. "
             "Daarna wordt uw leefgeld hoger."
         )
-    elif irregular:
+    elif any(i.irregular for i in household.incomes):
         adjustment, why = irregular_buffer_part(lowest.balance, target, b.cadence)
         rate = max(b.floor, sustainable + adjustment.amount)
     else:
         adjustment, why = _buffer_part(state.leefgeld, lowest.balance, target, b, next_release)
         rate = max(b.floor, sustainable + adjustment.amount)
     affordable = affordable_rate(household, state, today, settings, b, rate)
+    irregular = any(i.irregular for i in household.incomes)
     if irregular:
         affordable = min(
             affordable, max(dry_spell_rate(household, state, today, settings, b, rate), b.floor)
