@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from bench.leefgeld_cases import Case
 from huishoudboekje.domain.household import WEEKDAYS, Cadence
-from huishoudboekje.domain.learned_income import learned_buffer_target, learned_incomes
+from huishoudboekje.domain.leefgeld.recompute import buffer_target_in_force
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings, charge_dues, instruction_id
 from huishoudboekje.domain.simulation import Simulation, SimulationDay, simulate
@@ -104,12 +104,7 @@ def planned(case: Case, last: date, settings: PlanSettings) -> Outcome:
 def _target_in_force(case: Case, sim_day: SimulationDay, settings: PlanSettings) -> Money:
     """The buffer target the planner aims for on that day (as `leefgeld.recompute`)."""
     household = case.household_on(sim_day.day)
-    state = sim_day.plan.state
-    learned = learned_incomes(household, state.receipts, state.planned_since, sim_day.day)
-    configured = household.buffer.target
-    if not learned:
-        return configured
-    return learned_buffer_target(configured, learned, settings.max_learned_buffer)
+    return buffer_target_in_force(household, sim_day.plan.state, sim_day.day, settings)
 
 
 def _simulate(case: Case, last: date, settings: PlanSettings) -> Simulation:

@@ -8,7 +8,7 @@ the rate is held down so every fixed charge of the coming two months stays paid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
@@ -110,12 +110,18 @@ def target_rate(
         adjustment, why = _buffer_part(state.leefgeld, lowest.balance, target, b, next_release)
         rate = max(b.floor, sustainable + adjustment.amount)
     affordable = affordable_rate(household, state, today, settings, b, rate)
+    irregular = any(i.irregular for i in household.incomes)
+    if irregular:
+        affordable = min(
+            affordable, max(dry_spell_rate(household, state, today, settings, b, rate), b.floor)
+        )
     capped = affordable < rate
     if capped:
         rate = affordable
         why += (
             " Het leefgeld is zo gekozen dat alle vaste lasten de komende twee maanden "
-            "betaald kunnen worden."
+            "betaald kunnen worden"
+            + (", ook als er in die tijd geen wisselend inkomen binnenkomt." if irregular else ".")
         )
     return Target(max(whole_euros_down(rate), b.floor), reached, adjustment, capped, why)
 
@@ -222,6 +228,31 @@ def buffer_adjustment(
     if amount == ZERO:
         return Adjustment()
     return Adjustment(amount, next_release + timedelta(days=ADJUSTMENT_DAYS))
+
+
+def dry_spell_rate(
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    settings: PlanSettings,
+    b: Budget,
+    ceiling: Money,
+) -> Money:
+    """The highest rate <= ceiling that keeps the charges of the coming two months
+    (`settings.forecast_days`) paid from the vat and the regular incomes alone: as if
+    none of the household's irregular streams paid anything in that time.
+
+    The learned income of an irregular stream is a mean; a ZZP household's invoices
+    may not be paid for two months while the forecast still expects the mean on its
+    day each month. Capped only by that forecast, the rate stayed high until the vat
+    was empty and then leefgeld stopped for weeks while the zorgtoeslag kept coming
+    (docs/benchmarks.md, issue 17 point 3). Capped by this one, the rate steps down
+    while the vat still holds the charges of a dry spell, so the floor is kept
+    through it. The step down is forced: it is not held back by the quarterly limit
+    (`recompute._held`); the step back up once the money is there waits for it.
+    """
+    dry = replace(household, incomes=tuple(i for i in household.incomes if not i.irregular))
+    return affordable_rate(dry, state, today, settings, b, ceiling)
 
 
 def affordable_rate(

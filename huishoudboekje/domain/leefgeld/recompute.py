@@ -10,18 +10,22 @@ from decimal import Decimal
 
 from huishoudboekje.domain.charge_windows import progress_by_charge, remaining
 from huishoudboekje.domain.dutch_text import day_nl, eur
-from huishoudboekje.domain.household import Household, LeefgeldPolicyKind
+from huishoudboekje.domain.household import Cadence, Household, LeefgeldPolicyKind
 from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
 from huishoudboekje.domain.ids import signal_key
 from huishoudboekje.domain.learned_income import learned_buffer_target
 from huishoudboekje.domain.leefgeld.budget import Budget, budget, budget_sentence, cadence_of
 from huishoudboekje.domain.leefgeld.rate import period_days, target_rate
-from huishoudboekje.domain.money import ZERO, Money
+from huishoudboekje.domain.money import ZERO, Money, min_money
 from huishoudboekje.domain.occurrences import PlanSettings, planning_since, stopped_incomes
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 
 STEP_MINIMUM = Money("2.00")
 STEP_FRACTION = Decimal("0.03")
+# an irregular earner's buffer carries this many months of what its regular incomes
+# do not cover (`irregular_buffer_target`): B-ZZP, 16 seeds, measured 1.5 / 2 / 2.5 /
+# 3 / 4 months; 2.5 had the fewest weeks without leefgeld (docs/benchmarks.md)
+DRY_SPELL_BUFFER_MONTHS = Decimal("2.5")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +145,7 @@ def recompute(
 ) -> RateDecision:
     """Recompute the rate; a change takes effect one release after `next_release`."""
     since = planning_since(household, state.planned_since, today)
-    b = budget(
-        household,
-        today,
-        state.advance_used,
-        dict(state.reserves),
-        receipts=state.receipts,
-        since=since,
-        paid_off=paid_off_charges(household, state),
-    )
+    b = _budget(household, state, today)
     signals = _does_not_close(household, b, today)
     stopped = frozenset(s.income.id for s in b.stopped) | {
         _PAID_OFF + c for c in paid_off_charges(household, state)
@@ -183,7 +179,9 @@ def recompute(
         return RateDecision(new, signals, explanation)
     if lg.next_rate is not None and abs(rate - lg.next_rate) < _threshold(lg.next_rate):
         return RateDecision(base, signals, explanation)  # already announced
-    forced = (rate < current and target.capped) or (rate > current and lg.capped)
+    # only a step down to keep the charges paid is forced; the step back up waits for
+    # the quarterly limit like any other (issue 17.4: "unless the buffer would run out")
+    forced = rate < current and target.capped
     if _held(household, lg, since, today, settings, exempt=forced):
         return RateDecision(base, signals, explanation)  # an announced step stays announced
     if abs(rate - current) < _threshold(current):
@@ -196,12 +194,56 @@ def recompute(
     return RateDecision(new, (*signals, announced), explanation)
 
 
+def _budget(household: Household, state: HouseholdState, today: date) -> Budget:
+    """The budget the rate is recomputed from: with the receipts, so stopped incomes
+    are left out and irregular ones count at their learned amount."""
+    return budget(
+        household,
+        today,
+        state.advance_used,
+        dict(state.reserves),
+        receipts=state.receipts,
+        since=planning_since(household, state.planned_since, today),
+        paid_off=paid_off_charges(household, state),
+    )
+
+
+def buffer_target_in_force(
+    household: Household, state: HouseholdState, today: date, settings: PlanSettings
+) -> Money:
+    """The buffer target the rate aims for on `today`: the configured one, or for a
+    household with an irregular income the learned one (`irregular_buffer_target`)."""
+    return _with_learned_target(household, _budget(household, state, today), settings).buffer.target
+
+
+def irregular_buffer_target(configured: Money, b: Budget, maximum: Money) -> Money:
+    """The buffer target of a household with an irregular income.
+
+    The larger of two needs, each capped by the gemeente's `maximum` (a configured
+    target above it stays):
+    - the income the longest gap seen would have brought (`learned_buffer_target`);
+    - DRY_SPELL_BUFFER_MONTHS months of what the regular incomes do not cover: the
+      charges, the reserves and leefgeld at the sustainable rate (never below the
+      floor). The rate is capped by the vat as if no irregular income came for two
+      months (`rate.dry_spell_rate`); a vat at this target sits half a month above
+      the line where that cap starts to lower the rate, so the buffer part, not the
+      cap, steers it (docs/benchmarks.md, issue 17 point 3).
+    """
+    gap = learned_buffer_target(configured, b.learned, maximum)
+    regular = b.monthly_income - sum((x.monthly for x in b.learned), ZERO)
+    rate = max(b.sustainable, b.floor)
+    monthly_rate = rate if b.cadence is Cadence.MONTHLY else Money.round(rate.amount * 52 / 12)
+    uncovered = b.monthly_charges + b.monthly_reserves + monthly_rate - regular
+    dry = Money.round(uncovered.amount * DRY_SPELL_BUFFER_MONTHS)
+    return max(gap, min_money(dry, maximum))
+
+
 def _with_learned_target(household: Household, b: Budget, settings: PlanSettings) -> Household:
-    """`household` with its buffer target learned from its irregular streams (the
-    longest gap seen, capped by the gemeente maximum); unchanged without them."""
+    """`household` with its buffer target learned from its irregular streams
+    (`irregular_buffer_target`); unchanged without them."""
     if not b.learned:
         return household
-    target = learned_buffer_target(household.buffer.target, b.learned, settings.max_learned_buffer)
+    target = irregular_buffer_target(household.buffer.target, b, settings.max_learned_buffer)
     if target == household.buffer.target:
         return household
     return replace(household, buffer=replace(household.buffer, target=target))
@@ -219,10 +261,12 @@ def _held(
     """Whether a household with an irregular income keeps its rate for now: its rate
     steps at most once per `settings.irregular_step_months` (issue 17.4), counted from
     the last step taken or announced, unless it is `exempt`: it must come down
-    because the charges would otherwise not be paid, or it was held down for that
-    reason and the money is back (a household is never kept at the floor for three
-    months with a full vat). The first step after the start rate is free too: the
-    start rate is the floor of an empty vat, not a promise."""
+    because the charges would otherwise not be paid (`rate.dry_spell_rate`: also
+    when no irregular income comes in for two months). The step back up after
+    such a cap waits for the limit too: with the dry-spell cap it came every few
+    weeks and made the rate flap (docs/benchmarks.md, issue 17 point 3). The first
+    step after the start rate is free: the start rate is the floor of an empty
+    vat, not a promise."""
     if exempt or not any(i.irregular for i in household.incomes):
         return False
     last = lg.next_rate_from if lg.next_rate is not None else lg.rate_since
