@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from huishoudboekje.services.user_accounts import Role
+from huishoudboekje.services.user_accounts import ROLE_NAMES_NL, Role
 
 __all__ = [
-    "AUDIENCE_DATA",
+    "AREA_DATA",
     "AUDIENCE_ROLES",
     "ROUTE_AUDIENCES",
     "Audience",
     "household_route",
+    "matrix_markdown",
+    "routes_markdown",
 ]
 
 
@@ -48,20 +50,22 @@ AUDIENCE_ROLES: dict[Audience, frozenset[Role]] = {
     Audience.LEAD: frozenset(r for r in Role if r.may_approve),
 }
 
-# What the routes of an audience show, for the DPIA (English, Dutch domain words).
-AUDIENCE_DATA: dict[Audience, str] = {
-    Audience.PUBLIC: "login, second factor, invite (no household data)",
-    Audience.HOUSEHOLD: "the household's own pages: vandaag, betaald, overzicht, "
-    "verzoek, wie keek mee",
-    Audience.STAFF: "staff work: caseload, work lists, approvals, requests, audit log",
-    Audience.ADMIN: "bank reconciliation, raw repeat rules of a household",
-    Audience.VIEW_LOG: "the view log (inzagelog) of every household",
-    Audience.SETTINGS: "gemeente settings and login accounts",
-    Audience.LEAD: "team dashboard (figures per team)",
+# What the routes of an audience show, with (True) or without (False) a household
+# code in the URL: the rows of the DPIA's role × data table.
+AREA_DATA: dict[tuple[Audience, bool], str] = {
+    (Audience.PUBLIC, False): "login, second factor, invite (no household data)",
+    (Audience.HOUSEHOLD, False): "the household's own pages: vandaag, betaald, overzicht, "
+    "verzoek, wie keek mee (bekeken)",
+    (Audience.STAFF, True): "one household's data: its page, rules, transactions, "
+    "signals, letters, exit, access reason, inzage export",
+    (Audience.STAFF, False): "staff work: caseload, work lists, approvals, requests, "
+    "audit log, assigning bank transactions",
+    (Audience.ADMIN, True): "one household's raw repeat rules (geavanceerd)",
+    (Audience.ADMIN, False): "bank reconciliation (afstemming)",
+    (Audience.VIEW_LOG, False): "the view log (inzagelog) of every household",
+    (Audience.SETTINGS, False): "gemeente settings and login accounts",
+    (Audience.LEAD, False): "team dashboard (figures per team)",
 }
-HOUSEHOLD_DATA = (
-    "one household's data: its page, rules, transactions, signals, letters, exit, inzage export"
-)
 
 
 def household_route(rule: str) -> bool:
@@ -139,3 +143,41 @@ ROUTE_AUDIENCES: dict[tuple[str, str], Audience] = {
     ("GET", "/medewerker/rapportage.csv"): Audience.LEAD,
     ("GET", "/medewerker/huishouden/<code>/brief.pdf"): Audience.STAFF,
 }
+
+
+def _areas() -> list[tuple[Audience, bool]]:
+    """Each audience, split into routes with and without a household code in them."""
+    present = {(a, household_route(rule)) for (_m, rule), a in ROUTE_AUDIENCES.items()}
+    return [(a, h) for a in Audience for h in (True, False) if (a, h) in present]
+
+
+def _cell(audience: Audience, one_household: bool, role: Role) -> str:
+    if role not in AUDIENCE_ROLES[audience]:
+        return "—"
+    if audience is Audience.HOUSEHOLD:
+        return "its own only"
+    if one_household and audience is not Audience.PUBLIC:
+        if role.sees_every_team:
+            return "every household"
+        return "own team; another team only with a logged reason"
+    return "yes"
+
+
+def matrix_markdown() -> str:
+    """The DPIA's role × data table, from `ROUTE_AUDIENCES` and `AUDIENCE_ROLES`."""
+    roles = list(Role)
+    head = "| data | " + " | ".join(f"{ROLE_NAMES_NL[r]} (`{r}`)" for r in roles) + " |"
+    lines = [head, "|---" * (len(roles) + 1) + "|"]
+    for audience, one_household in _areas():
+        data = AREA_DATA[audience, one_household]
+        cells = (_cell(audience, one_household, r) for r in roles)
+        lines.append(f"| {data} — `{audience}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def routes_markdown() -> str:
+    """Every route with its audience: the detail behind `matrix_markdown`."""
+    lines = ["| method | route | audience |", "|---|---|---|"]
+    for (method, rule), audience in sorted(ROUTE_AUDIENCES.items(), key=lambda i: i[0][::-1]):
+        lines.append(f"| {method} | `{rule}` | {audience} |")
+    return "\n".join(lines)
