@@ -24,7 +24,7 @@ from huishoudboekje.services.secret_box import SecretBox
 from huishoudboekje.services.user_accounts import LoginPolicy
 from web import access, formatting, security, sessions, user_errors
 from web.identity import Argon2Hasher, LocalPasswordProvider, LoginMethod
-from web.oidc import OidcLogin, staff_account
+from web.oidc import OidcLogin, origin_of, staff_account
 from web.settings import WebSettings, load_settings
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["hhb_secret_box"] = _secret_box(engine, settings)
     app.extensions["hhb_identity_provider"] = LocalPasswordProvider(engine, hasher, LoginPolicy())
     app.extensions["hhb_login_methods"] = _login_methods(app, settings, engine)
+    providers = (origin_of(settings.oidc.issuer),) if settings.oidc is not None else ()
+    app.extensions["hhb_csp"] = security.csp_allowing_forms_to(providers)
     CSRFProtect(app)
     security.install(app)
     user_errors.install(app)
