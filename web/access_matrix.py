@@ -156,10 +156,12 @@ def _cell(audience: Audience, one_household: bool, role: Role) -> str:
         return "—"
     if audience is Audience.HOUSEHOLD:
         return "its own only"
-    if one_household and audience is not Audience.PUBLIC:
+    if audience is Audience.STAFF or (one_household and audience is not Audience.PUBLIC):
         if role.sees_every_team:
             return "every household"
-        return "own team; another team only with a logged reason"
+        if one_household:
+            return "own team; another team only with a logged reason"
+        return "own team's households"
     return "yes"
 
 
