@@ -2,6 +2,7 @@
 
     hhb privacy purge [--dry-run] [--json] [--date D] [--var DIR] [--inbox DIR] [--outbox DIR]
     hhb privacy export CODE -o FILE.zip [--date D]
+    hhb privacy dpia-tables [--write FILE | --check FILE]   (cli/dpia_cmd.py)
     hhb access-log [--household CODE] [--user NAME] [--from D] [--json]
 
 `purge` anonymises every household whose retention period after the end of its
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cli.dpia_cmd import register_dpia
 from cli.engine_scope import database_engine
 from cli.night_common import iso_date, night_paths
 from cli.view_log import log_reads, operator
@@ -58,6 +60,7 @@ def register(subparsers: Any) -> None:
     out.add_argument("-o", "--output", required=True, type=Path, help="the ZIP file to write")
     out.add_argument("--date", type=iso_date, default=None, help="as of this day (today)")
     out.set_defaults(func=run_export)
+    register_dpia(sub)
     log = subparsers.add_parser("access-log", help="the view log: who read which household")
     log.add_argument("--household", default=None, help="only this household")
     log.add_argument("--user", default=None, help="only this user (or 'operator NAME')")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +37,7 @@ from huishoudboekje.services.account_admin import (
     enrol_demo_totp,
     list_accounts,
 )
+from huishoudboekje.services.secret_box import SecretBox
 from huishoudboekje.services.user_accounts import AccountError, PasswordHasher, Role
 
 EXIT_OK = 0
@@ -154,7 +156,10 @@ def run_demo(args: argparse.Namespace) -> int:
     with database_engine(args) as engine:
         missing = add_demo_accounts(engine, _hasher(), DEMO_USERS, datetime.now(UTC))
         if missing is None:
-            enrol_demo_totp(engine, DEMO_TOTP, datetime.now(UTC))
+            # sealed with HHB_SECRET_KEY when it is set; else stored as they are (the
+            # demo's published secrets) and sealed by the web at start-up
+            box = SecretBox(os.environ.get("HHB_SECRET_KEY"))
+            enrol_demo_totp(engine, DEMO_TOTP, datetime.now(UTC), box)
     if missing is not None:
         print(f"hhb users demo: household {missing} missing; run config apply first")
         return EXIT_BAD_INPUT

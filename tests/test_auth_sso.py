@@ -70,8 +70,13 @@ def site(tmp_path: Path) -> Iterator[tuple[str, WebEnv, Clock, str]]:
     app = make_app(db_url, WTF_CSRF_ENABLED=True, HHB_CLOCK=clock, **harness.settings(port))
     with _serve(app) as base:
         callback = f"{base}/inloggen/via/gemeente/terug"
-        with harness.running_provider(tmp_path, port, [callback]) as issuer:
+        back = [f"{base}/inloggen"]
+        with harness.running_provider(tmp_path, port, [callback], **_logout(back)) as issuer:
             yield base, WebEnv(app, app.extensions["hhb_engine"], db_url), clock, issuer
+
+
+def _logout(back: list[str]) -> dict[str, list[str]]:
+    return {"post_logout_redirect_uris": back}
 
 
 def _at_the_provider(page: Any, login: str, password: str) -> None:
@@ -99,7 +104,8 @@ def test_a_medewerker_logs_in_with_the_gemeente_account_in_chromium(
     _at_the_provider(page, "mira.sso", "geheim-mira")
     page.wait_for_url(f"{base}/medewerker/")
     assert "Mira via SSO" in page.locator("header").inner_text()
-    assert "Huishoudens" in page.locator("nav").inner_text()  # the caseload, as medewerker
+    menu = page.get_by_role("navigation", name="Hoofdmenu")
+    assert "Huishoudens" in menu.inner_text()  # the caseload, as medewerker
     with UnitOfWork(env.engine) as uow:
         user = find_user(uow, "mira.sso")
         created = load_audit_events(uow, object_id="mira.sso", action="user.create")
@@ -107,10 +113,18 @@ def test_a_medewerker_logs_in_with_the_gemeente_account_in_chromium(
     assert user.password_hash is None and user.totp_secret is None
     assert user.external_id == f"{issuer} mira.sso" and user.team == "Team Noord"
     assert created[0].after["via"] == "sso" and created[0].after["team"] == "Team Noord"
-    # logged out here, still logged in at the provider: single sign-on, same account
+    # logging out ends the session at the provider too (RP-Initiated Logout): the
+    # provider asks, the browser comes back to the login page, and the next login
+    # at the provider asks for the password again
     page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url(f"{issuer}/session/end**")
+    assert "Wilt u ook bij de gemeente afmelden?" in page.locator("body").inner_text()
+    page.get_by_role("button", name="Ja, afmelden").click()
     page.wait_for_url(f"{base}/inloggen")
+    assert page.goto(f"{base}/medewerker/").url.startswith(f"{base}/inloggen")
     page.get_by_role("link", name="Inloggen met gemeente-account").click()
+    page.wait_for_url(f"{issuer}/interaction/**")
+    _at_the_provider(page, "mira.sso", "geheim-mira")
     page.wait_for_url(f"{base}/medewerker/")
     with UnitOfWork(env.engine) as uow:
         assert len(load_audit_events(uow, object_id="mira.sso", action="user.create")) == 1

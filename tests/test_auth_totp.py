@@ -101,7 +101,11 @@ def test_a_new_staff_member_enrols_with_a_qr_code_and_gets_ten_recovery_codes(
     assert client.get("/medewerker/").status_code == 200
     with UnitOfWork(web.engine) as uow:
         user = find_user(uow, "nina")
-        assert user is not None and user.totp_secret == secret
+        assert user is not None and user.totp_secret is not None
+        # stored encrypted with the app's key, never as the secret itself (issue 20)
+        assert secret not in user.totp_secret
+        box = app.extensions["hhb_secret_box"]
+        assert box.open(user.totp_secret, account=user.id) == secret
         stored = unused_recovery_codes(uow, user.id)
         events = [e.action for e in load_audit_events(uow, object_id="nina")]
     assert len(stored) == 10

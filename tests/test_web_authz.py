@@ -1,8 +1,11 @@
 """Authorization matrix: every route × role × (own / other household) → allowed or denied.
 
-A route missing from ROUTES fails `test_every_route_is_in_the_matrix`, so a new
-page cannot be added without saying who may see it. Household pages take no
-household code: a household always sees its own, which the content tests check.
+Who may use a route is the product's table `web.access_matrix.ROUTE_AUDIENCES` (the
+DPIA's "who sees what" in docs/privacy.md is generated from it); this file holds an
+example request per route and checks the app against that table. A route missing
+from the table, or from the examples here, fails `test_every_route_is_in_the_matrix`,
+so a new page cannot be added without saying who may see it. Household pages take
+no household code: a household always sees its own, which the content tests check.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
+from huishoudboekje.services.user_accounts import Role
 from tests.web_fixtures import PASSWORD, WebEnv, shared_web  # noqa: F401
+from web.access_matrix import AUDIENCE_ROLES, ROUTE_AUDIENCES, Audience
 
 OWN, OTHER = "HH-0001", "HH-0002"  # jansen's household and someone else's
 ROLES = (
@@ -22,9 +27,28 @@ ROLES = (
     "fien",
     "pia",
 )  # none, household, medewerker, approver, admin, functioneel beheerder, privacy officer
-STAFF = {"mira", "tom", "ada"}
+USER_ROLES = {
+    "jansen": Role.HOUSEHOLD,
+    "mira": Role.MEDEWERKER,
+    "tom": Role.APPROVER,
+    "ada": Role.ADMIN,
+    "fien": Role.FUNCTIONEEL_BEHEERDER,
+    "pia": Role.PRIVACY_OFFICER,
+}
+# Who each audience is for, pinned here too: changing who may see what is a
+# security decision, so it takes a change in the product table and in this test.
+EXPECTED_AUDIENCES = {
+    Audience.PUBLIC: set(USER_ROLES),
+    Audience.HOUSEHOLD: {"jansen"},
+    Audience.STAFF: {"mira", "tom", "ada"},
+    Audience.ADMIN: {"ada"},
+    Audience.VIEW_LOG: {"ada", "pia"},
+    Audience.SETTINGS: {"ada", "fien"},
+    Audience.LEAD: {"tom", "ada"},
+}
 
-# (method, url rule, audience, path with {code}, form data)
+# (method, url rule, audience, path with {code}, form data); the audience is checked
+# against the product table in test_the_examples_follow_the_product_table
 ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("GET", "/", "public", "/", {}),
     ("GET", "/inloggen", "public", "/inloggen", {}),
@@ -293,32 +317,39 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         {},
     ),
 ]
-LEADS = {"tom", "ada"}
 
 
 def _allowed(audience: str, role: str) -> bool:
-    if audience == "public":
+    if audience == Audience.PUBLIC:
         return True
-    if audience == "household":
-        return role == "jansen"
-    if audience == "view_log":
-        return role in {"ada", "pia"}
-    if audience == "settings":
-        return role in {"ada", "fien"}
-    if audience == "admin":
-        return role == "ada"
-    if audience == "lead":
-        return role in LEADS
-    return role in STAFF
+    if role == "anonymous":
+        return False
+    return USER_ROLES[role] in AUDIENCE_ROLES[Audience(audience)]
+
+
+def test_the_audiences_are_as_pinned() -> None:
+    for audience, users in EXPECTED_AUDIENCES.items():
+        assert {u for u, r in USER_ROLES.items() if r in AUDIENCE_ROLES[audience]} == users
+    assert set(EXPECTED_AUDIENCES) == set(Audience)
+
+
+def test_the_examples_follow_the_product_table() -> None:
+    examples = {(m, rule): audience for m, rule, audience, *_ in ROUTES}
+    assert len(examples) == len(ROUTES), "a route has two examples"
+    assert examples == {k: str(v) for k, v in ROUTE_AUDIENCES.items()}
 
 
 def test_every_route_is_in_the_matrix(shared_web: WebEnv) -> None:
     covered = {(m, rule) for m, rule, *_ in ROUTES}
+    assert covered == set(ROUTE_AUDIENCES)
+    served = set()
     for rule in shared_web.app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
             assert (method, rule.rule) in covered, f"{method} {rule.rule} is not in ROUTES"
+            served.add((method, rule.rule))
+    assert covered == served, f"no longer served: {sorted(covered - served)}"
 
 
 @pytest.fixture(scope="module")

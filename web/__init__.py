@@ -18,11 +18,13 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from huishoudboekje.services.account_admin import seal_second_factors, unreadable_second_factors
 from huishoudboekje.services.database import Engine, open_database
+from huishoudboekje.services.secret_box import SecretBox
 from huishoudboekje.services.user_accounts import LoginPolicy
 from web import access, formatting, security, sessions, user_errors
 from web.identity import Argon2Hasher, LocalPasswordProvider, LoginMethod
-from web.oidc import OidcLogin, staff_account
+from web.oidc import OidcLogin, origin_of, staff_account
 from web.settings import WebSettings, load_settings
 
 log = logging.getLogger(__name__)
@@ -52,8 +54,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["hhb_settings"] = settings
     app.extensions["hhb_engine"] = engine
     app.extensions["hhb_hasher"] = hasher
+    app.extensions["hhb_secret_box"] = _secret_box(engine, settings)
     app.extensions["hhb_identity_provider"] = LocalPasswordProvider(engine, hasher, LoginPolicy())
     app.extensions["hhb_login_methods"] = _login_methods(app, settings, engine)
+    providers = (origin_of(settings.oidc.issuer),) if settings.oidc is not None else ()
+    app.extensions["hhb_csp"] = security.csp_allowing_forms_to(providers)
     CSRFProtect(app)
     security.install(app)
     user_errors.install(app)
@@ -72,6 +77,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(staff_bp)
     app.register_blueprint(privacy_bp)
     return app
+
+
+def _secret_box(engine: Engine, settings: WebSettings) -> SecretBox:
+    """The key that seals TOTP secrets at rest (from HHB_SECRET_KEY; none in the demo
+    without one). Seals what is still plain and names, in one line each, the accounts
+    whose secret does not open with this key."""
+    box = SecretBox(None if settings.secret_key_is_random else settings.secret_key)
+    sealed = seal_second_factors(engine, box)
+    if sealed:
+        log.info("encrypted the TOTP secrets of %d account(s) stored before encryption", sealed)
+    for username in unreadable_second_factors(engine, box):
+        log.warning(
+            "the second factor of %s cannot be read with this HHB_SECRET_KEY (was it "
+            "changed?); run: hhb users reset-2fa %s",
+            username,
+            username,
+        )
+    return box
 
 
 def _login_methods(app: Flask, settings: WebSettings, engine: Engine) -> dict[str, LoginMethod]:

@@ -97,9 +97,18 @@ def login() -> Response | str | tuple[str, int]:
 
 @bp.post("/uitloggen")
 def logout() -> Response:
-    """End the session."""
+    """End the session; after a login at the gemeente's provider, end the session
+    there too (RP-Initiated Logout), which sends the browser back to the login page."""
+    method = login_methods().get(sessions.method())
+    id_token = session.get(sessions.ID_TOKEN)
     session.clear()
-    return redirect(url_for("auth.login"))
+    login = url_for("auth.login")
+    if method is None:
+        return redirect(login)
+    there = method.logout_url(
+        url_for("auth.login", _external=True), id_token if isinstance(id_token, str) else None
+    )
+    return redirect(there or login)
 
 
 @bp.route("/uitnodiging/<token>", methods=["GET", "POST"])

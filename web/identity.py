@@ -77,6 +77,9 @@ class AuthResult:
     outcome: LoginOutcome
     second_step: SecondStep = SecondStep.NONE
     user_id: int | None = None
+    # the provider's ID token (a login at another provider), kept in the session as
+    # the `id_token_hint` of logging out there too
+    id_token: str | None = None
 
 
 class LoginMethod(Protocol):
@@ -92,6 +95,11 @@ class LoginMethod(Protocol):
     def finish(self, client: str, now: datetime, *, fresh_since: datetime | None) -> AuthResult:
         """Handle the provider's callback: the identity it vouches for. With
         `fresh_since`, only a login at the provider after that moment counts."""
+        ...
+
+    def logout_url(self, return_to: str, id_token: str | None) -> str | None:
+        """Where to send the browser to end the session at the provider too, coming
+        back to `return_to`; None when the provider offers no such logout."""
         ...
 
 

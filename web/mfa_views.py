@@ -23,6 +23,7 @@ from huishoudboekje.services.login_actions import (
     login_account,
 )
 from huishoudboekje.services.second_factor import new_totp_secret, provisioning_uri
+from huishoudboekje.services.secret_box import SecretBox
 from huishoudboekje.services.user_accounts import AccountError, LoginOutcome, LoginPolicy
 from web import access, sessions
 from web.auth_views import LOGIN_MESSAGES, bp, home_of, safe_next
@@ -35,7 +36,16 @@ ENROL_SECRET = "enrol_secret"
 CODE_MESSAGES = {
     LoginOutcome.BAD_CREDENTIALS: "Deze code klopt niet, of is al gebruikt.",
     LoginOutcome.LOCKED: LOGIN_MESSAGES[LoginOutcome.LOCKED],
+    LoginOutcome.SECOND_FACTOR_UNREADABLE: (
+        "Uw tweede stap kan niet meer worden gelezen, omdat de sleutel van de server is "
+        "veranderd. Vraag de beheerder om uw tweede stap opnieuw in te stellen."
+    ),
 }
+
+
+def _box() -> SecretBox:
+    box: SecretBox = current_app.extensions["hhb_secret_box"]
+    return box
 
 
 def _hasher() -> Argon2Hasher:
@@ -63,10 +73,15 @@ def second_factor() -> Response | str | tuple[str, int]:
     now = access.settings().now()
     result = check_code(
         access.engine(), _hasher(), user_id=state["user"],
-        code=request.form.get("code", "")[:40], client=_client(), now=now,
+        code=request.form.get("code", "")[:40], client=_client(), now=now, box=_box(),
     )  # fmt: skip
     if result.outcome is LoginOutcome.RATE_LIMITED:
         return error_page(429)
+    if result.outcome is LoginOutcome.SECOND_FACTOR_UNREADABLE and result.user is not None:
+        current_app.logger.warning(
+            "the second factor of %s cannot be read with this HHB_SECRET_KEY; run: "
+            "hhb users reset-2fa %s", result.user.username, result.user.username,
+        )  # fmt: skip
     if result.outcome is not LoginOutcome.OK or result.user is None:
         error = CODE_MESSAGES.get(result.outcome, CODE_MESSAGES[LoginOutcome.BAD_CREDENTIALS])
         if result.outcome is LoginOutcome.LOCKED:
@@ -95,7 +110,7 @@ def enrol() -> Response | str | tuple[str, int]:
         try:
             codes = confirm_totp(
                 access.engine(), _hasher(), user_id=user.id, secret=secret,
-                code=request.form.get("code", "")[:40], now=now,
+                code=request.form.get("code", "")[:40], now=now, box=_box(),
             )  # fmt: skip
         except AccountError as exc:
             error = str(exc)

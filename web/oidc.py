@@ -12,9 +12,12 @@ its own mapper.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from authlib.integrations.flask_client import OAuth
 from flask import Flask
@@ -29,6 +32,7 @@ from web.oidc_settings import OidcSettings
 
 # verified claims, the client address and now → the identity (AccountError: refused)
 ClaimsMapper = Callable[[Mapping[str, Any], str, datetime], AuthResult]
+log = logging.getLogger(__name__)
 CLOCK_LEEWAY = timedelta(seconds=60)
 PROVIDER_TIMEOUT_SECONDS = 10
 
@@ -52,6 +56,7 @@ class OidcLogin:
         self.name = name
         self.label = label
         self.issuer = config.issuer
+        self.client_id = config.client_id
         self.mapper = mapper
         oauth = app.extensions.get("authlib.integrations.flask_client") or OAuth(app)
         self.client: Any = oauth.register(
@@ -88,7 +93,36 @@ class OidcLogin:
                 or datetime.fromtimestamp(auth_time, UTC) < fresh_since - CLOCK_LEEWAY
             ):
                 raise ProviderError("U bent niet opnieuw ingelogd bij de inlogdienst.")
-        return self.mapper(claims, client, now)
+        result = self.mapper(claims, client, now)
+        id_token = token.get("id_token")
+        return dataclasses.replace(result, id_token=id_token if isinstance(id_token, str) else None)
+
+    def logout_url(self, return_to: str, id_token: str | None) -> str | None:
+        """RP-Initiated Logout 1.0: the provider's `end_session_endpoint` (from its
+        discovery document) with `id_token_hint`, `client_id` and
+        `post_logout_redirect_uri`; None when the provider has none, or cannot be
+        reached (the local session has ended all the same)."""
+        try:
+            metadata = self.client.load_server_metadata()
+        except (OSError, ValueError) as exc:  # requests' errors are OSErrors
+            log.warning("logout at the provider skipped: no discovery document: %s", exc)
+            return None
+        endpoint = metadata.get("end_session_endpoint")
+        if not isinstance(endpoint, str):
+            return None
+        if origin_of(endpoint) != origin_of(self.issuer):  # the CSP lets forms go there only
+            log.warning("logout at the provider skipped: %s is not at the issuer", endpoint)
+            return None
+        query: dict[str, str] = {"client_id": self.client_id, "post_logout_redirect_uri": return_to}
+        if id_token:
+            query["id_token_hint"] = id_token
+        return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of `url`."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def staff_account(engine: Engine, config: OidcSettings) -> ClaimsMapper:
@@ -102,4 +136,11 @@ def staff_account(engine: Engine, config: OidcSettings) -> ClaimsMapper:
     return mapped
 
 
-__all__ = ["AccountError", "ClaimsMapper", "OidcLogin", "ProviderError", "staff_account"]
+__all__ = [
+    "AccountError",
+    "ClaimsMapper",
+    "OidcLogin",
+    "ProviderError",
+    "origin_of",
+    "staff_account",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Request, Response, g, render_template, request
+from flask import Flask, Request, Response, current_app, g, render_template, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -40,6 +40,17 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def csp_allowing_forms_to(origins: tuple[str, ...]) -> str:
+    """The CSP with `origins` added to form-action: logging out of a login at the
+    gemeente's provider is a form that the app redirects to the provider's logout
+    (browsers check form-action on that redirect too)."""
+    if not origins:
+        return CSP
+    return CSP.replace("form-action 'self'", "form-action 'self' " + " ".join(origins))
+
+
 # pygal's SVG carries its own <style>; it is only ever shown through <img>.
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
@@ -66,7 +77,8 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
 
 def _headers(response: Response) -> Response:
     is_svg = response.mimetype == "image/svg+xml"
-    response.headers.setdefault("Content-Security-Policy", SVG_CSP if is_svg else CSP)
+    page_csp = str(current_app.extensions.get("hhb_csp", CSP))
+    response.headers.setdefault("Content-Security-Policy", SVG_CSP if is_svg else page_csp)
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")

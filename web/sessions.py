@@ -22,20 +22,24 @@ AUTH_AT = "auth_at"
 AUTH_METHOD = "auth_method"
 SEEN = "seen"
 PASSWORD = "password"
+ID_TOKEN = "id_token"  # a login at a provider: its ID token, to log out there too
 
 
 def _stamp(moment: datetime) -> float:
     return moment.timestamp()
 
 
-def start(identity: Identity, method: str, now: datetime) -> None:
-    """A new session for `identity` (anything of a previous session is dropped)."""
+def start(identity: Identity, method: str, now: datetime, id_token: str | None = None) -> None:
+    """A new session for `identity` (anything of a previous session is dropped);
+    `id_token`: the provider's, for a login there."""
     session.clear()
     session.permanent = True
     session[access.SESSION_SUBJECT] = identity.subject
     session[AUTH_AT] = _stamp(now)
     session[AUTH_METHOD] = method
     session[SEEN] = _stamp(now)
+    if id_token:
+        session[ID_TOKEN] = id_token
 
 
 def method() -> str:

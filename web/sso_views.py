@@ -74,8 +74,10 @@ def sso_callback(name: str) -> Response | tuple[str, int]:
         if current.subject != identity.subject:
             abort(403)
         sessions.mark_authenticated(now)
+        if result.id_token:
+            session[sessions.ID_TOKEN] = result.id_token
         flash("U bent opnieuw ingelogd. U kunt nu goedkeuren.", "ok")
         return redirect(safe_next(str(fresh.get("next"))) or url_for("staff.approvals"))
     target = safe_next(str(session.get("sso_next") or ""))
-    sessions.start(identity, name, now)
+    sessions.start(identity, name, now, id_token=result.id_token)
     return redirect(target or home_of(identity))

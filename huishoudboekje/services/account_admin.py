@@ -16,7 +16,14 @@ from huishoudboekje.adapters.persistence.repository import household_codes
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import find_user, list_users
 from huishoudboekje.services.database import on_engine
-from huishoudboekje.services.second_factor import reset_second_factor, set_known_totp
+from huishoudboekje.services.second_factor import (
+    readable_secret,
+    reset_second_factor,
+    seal_plain_secrets,
+    set_known_totp,
+    unreadable_secrets,
+)
+from huishoudboekje.services.secret_box import SecretBox
 from huishoudboekje.services.user_accounts import (
     PasswordHasher,
     Role,
@@ -32,6 +39,8 @@ __all__ = [
     "enrol_demo_totp",
     "list_accounts",
     "reset_totp",
+    "seal_second_factors",
+    "unreadable_second_factors",
 ]
 
 # (username, name, role, household or None, password); staff accounts of the demo all
@@ -53,13 +62,29 @@ change_password = on_engine(set_password)
 reset_totp = on_engine(reset_second_factor)
 
 
-def enrol_demo_totp(engine: Engine, secrets: Mapping[str, str], now: datetime) -> None:
-    """Give the demo's staff logins their known TOTP secret, unless they have one."""
+def enrol_demo_totp(
+    engine: Engine, secrets: Mapping[str, str], now: datetime, box: SecretBox | None = None
+) -> None:
+    """Give the demo's staff logins their known TOTP secret, unless they have one that
+    opens (with `box`; without one, any secret they have is kept)."""
     with UnitOfWork(engine) as uow:
         for username, secret in secrets.items():
             user = find_user(uow, username)
-            if user is not None and not user.has_totp:
-                set_known_totp(uow, actor="demo", username=username, secret=secret, now=now)
+            if user is None:
+                continue
+            if user.has_totp and (box is None or readable_secret(user, box) is not None):
+                continue
+            set_known_totp(uow, actor="demo", username=username, secret=secret, now=now, box=box)
+
+
+# Seal every TOTP secret still stored plain, with the web's key
+# (`second_factor.seal_plain_secrets`); returns how many.
+seal_second_factors = on_engine(seal_plain_secrets)
+
+
+# The accounts whose TOTP secret does not open with this key
+# (`second_factor.unreadable_secrets`).
+unreadable_second_factors = on_engine(unreadable_secrets)
 
 
 # Every login account.

@@ -50,6 +50,8 @@ class LoginOutcome(StrEnum):
     BAD_CREDENTIALS = "bad_credentials"
     LOCKED = "locked"
     RATE_LIMITED = "rate_limited"
+    # the stored TOTP secret does not open: HHB_SECRET_KEY was changed (issue 20)
+    SECOND_FACTOR_UNREADABLE = "second_factor_unreadable"
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from huishoudboekje.adapters.persistence.user_repo import (
     User,
     find_user,
     get_user,
+    list_users,
     mark_recovery_code_used,
     replace_recovery_codes,
     set_totp,
@@ -40,6 +41,7 @@ from huishoudboekje.services.logins import (
     count_failure,
     count_success,
 )
+from huishoudboekje.services.secret_box import SecretBox, SecretUnreadable
 from huishoudboekje.services.user_accounts import AccountError, Role
 
 TOTP_ISSUER = "Huishoudboekje"
@@ -115,6 +117,7 @@ def enrol_totp(
     secret: str,
     code: str,
     now: datetime,
+    box: SecretBox,
 ) -> tuple[str, ...]:
     """Enrol `secret` once its first `code` is right, with new recovery codes, and
     commit; returns the recovery codes (shown once, stored hashed). Raises
@@ -128,7 +131,7 @@ def enrol_totp(
     step = matching_step(secret, code, now)
     if step is None:
         raise AccountError("De code klopt niet. Kijk of de tijd op uw telefoon goed staat.")
-    set_totp(uow, user_id, secret=secret, last_step=step)
+    set_totp(uow, user_id, secret=box.seal(secret, account=user_id), last_step=step)
     codes = _store_recovery_codes(uow, hasher, user_id, now)
     record_audit(
         uow, actor=user.username, action="user.totp_enrol", object_type="user",
@@ -139,14 +142,22 @@ def enrol_totp(
 
 
 def set_known_totp(
-    uow: UnitOfWork, *, actor: str, username: str, secret: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    username: str,
+    secret: str,
+    now: datetime,
+    box: SecretBox | None = None,
 ) -> User:
     """Enrol a secret that is already known (the demo logins and the tests' accounts,
-    never a real person's) and commit."""
+    never a real person's) and commit. Without a box (a command without
+    HHB_SECRET_KEY) it is stored as it is, and sealed by the web at its first use."""
     user = find_user(uow, username)
     if user is None:
         raise AccountError(f"De gebruiker {username!r} bestaat niet.")
-    updated = set_totp(uow, user.id, secret=secret, last_step=None)
+    stored = secret if box is None else box.seal(secret, account=user.id)
+    updated = set_totp(uow, user.id, secret=stored, last_step=None)
     record_audit(
         uow, actor=actor, action="user.totp_enrol", object_type="user",
         object_id=user.username, at=now,
@@ -196,10 +207,14 @@ def check_second_factor(
     code: str,
     client: str,
     now: datetime,
+    box: SecretBox,
     policy: LoginPolicy | None = None,
 ) -> LoginResult:
     """Check a TOTP code (once per time step) or an unused recovery code after the
-    password, and commit. Wrong codes count towards the account's lockout."""
+    password, and commit. Wrong codes count towards the account's lockout. A secret
+    that does not open with this key (HHB_SECRET_KEY changed) gives
+    `SECOND_FACTOR_UNREADABLE` and counts as nothing; a plain secret from before is
+    sealed at the first good code."""
     policy = policy or LoginPolicy()
     if client_is_rate_limited(uow, client, now, policy):
         return LoginResult(LoginOutcome.RATE_LIMITED)
@@ -208,11 +223,19 @@ def check_second_factor(
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
     if user.locked_until is not None and user.locked_until > now:
         return LoginResult(LoginOutcome.LOCKED, user)
-    step = matching_step(user.totp_secret, code, now)
+    try:
+        secret = box.open(user.totp_secret, account=user.id)
+    except SecretUnreadable:
+        return LoginResult(LoginOutcome.SECOND_FACTOR_UNREADABLE, user)
+    stored = (
+        user.totp_secret if box.is_sealed(user.totp_secret) else box.seal(secret, account=user.id)
+    )
+    step = matching_step(secret, code, now)
     if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
-        set_totp(uow, user.id, secret=user.totp_secret, last_step=step)
+        set_totp(uow, user.id, secret=stored, last_step=step)
         return count_success(uow, user, client, now)
     if step is None and _use_recovery_code(uow, hasher, user, code, now):
+        set_totp(uow, user.id, secret=stored, last_step=user.totp_last_step)
         return count_success(uow, user, client, now)
     return count_failure(uow, user, client, now, policy)
 
@@ -220,3 +243,39 @@ def check_second_factor(
 def remaining_recovery_codes(uow: UnitOfWork, user_id: int) -> int:
     """How many recovery codes the account has left."""
     return len(unused_recovery_codes(uow, user_id))
+
+
+def readable_secret(user: User, box: SecretBox) -> str | None:
+    """The account's TOTP secret in plain, or None when it has none or it does not open
+    with this key."""
+    if user.totp_secret is None:
+        return None
+    try:
+        return box.open(user.totp_secret, account=user.id)
+    except SecretUnreadable:
+        return None
+
+
+def seal_plain_secrets(uow: UnitOfWork, box: SecretBox) -> int:
+    """Seal every TOTP secret still stored plain (from before encryption) and commit;
+    returns how many. Nothing without a key (the demo)."""
+    if not box.has_key:
+        return 0
+    sealed = 0
+    for user in list_users(uow):
+        if user.totp_secret is not None and not box.is_sealed(user.totp_secret):
+            secret = box.seal(user.totp_secret, account=user.id)
+            set_totp(uow, user.id, secret=secret, last_step=user.totp_last_step)
+            sealed += 1
+    uow.commit()
+    return sealed
+
+
+def unreadable_secrets(uow: UnitOfWork, box: SecretBox) -> list[str]:
+    """The user names whose TOTP secret does not open with this key (HHB_SECRET_KEY was
+    changed or lost): they need `hhb users reset-2fa NAME` to enrol again."""
+    return [
+        user.username
+        for user in list_users(uow)
+        if user.active and user.totp_secret is not None and readable_secret(user, box) is None
+    ]

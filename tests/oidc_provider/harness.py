@@ -40,7 +40,7 @@ ACCOUNTS: dict[str, dict[str, Any]] = {
             "name": "Tom via SSO",
             "preferred_username": "tom.sso",
             "hhb_roles": ["hhb-medewerker", "hhb-teamleider"],
-            "hhb_team": "Team Zuid",
+            # no team, like the web tests' households: need to know lets him see them
         },
     },
     "zonder.rol": {
@@ -88,10 +88,15 @@ def settings(port: int) -> dict[str, str]:
 
 @contextlib.contextmanager
 def running_provider(
-    folder: Path, port: int, redirect_uris: list[str], accounts: Mapping[str, Any] = ACCOUNTS
+    folder: Path,
+    port: int,
+    redirect_uris: list[str],
+    accounts: Mapping[str, Any] = ACCOUNTS,
+    post_logout_redirect_uris: list[str] | None = None,
 ) -> Iterator[str]:
-    """The provider on 127.0.0.1:`port`, for a client that may return to `redirect_uris`;
-    yields its issuer URL and stops it afterwards."""
+    """The provider on 127.0.0.1:`port`, for a client that may return to `redirect_uris`
+    (and, after logging out there, to `post_logout_redirect_uris`); yields its issuer
+    URL and stops it afterwards."""
     executable = node()
     config = folder / "oidc-provider.json"
     config.write_text(
@@ -101,6 +106,7 @@ def running_provider(
                 "client_id": CLIENT_ID,
                 "client_secret": CLIENT_SECRET,
                 "redirect_uris": redirect_uris,
+                "post_logout_redirect_uris": post_logout_redirect_uris or [],
                 "accounts": dict(accounts),
             }
         )

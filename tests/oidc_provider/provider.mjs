@@ -5,6 +5,7 @@
 //
 // CONFIG.json: {"port": 5xxxx, "client_id": "...", "client_secret": "...",
 //   "redirect_uris": ["http://127.0.0.1:PORT/inloggen/via/gemeente/terug"],
+//   "post_logout_redirect_uris": ["http://127.0.0.1:PORT/inloggen"],
 //   "accounts": {"login": {"password": "...", "claims": {"name": "...", ...}}}}
 // Prints "ready <issuer>" on stdout once it listens on 127.0.0.1.
 
@@ -22,6 +23,7 @@ const provider = new Provider(issuer, {
     client_id: config.client_id,
     client_secret: config.client_secret,
     redirect_uris: config.redirect_uris,
+    post_logout_redirect_uris: config.post_logout_redirect_uris || [],
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
@@ -34,7 +36,11 @@ const provider = new Provider(issuer, {
   scopes: ['openid', 'profile', 'hhb'],
   conformIdTokenClaims: false, // role and team in the ID token, as many providers do
   cookies: { keys: ['test-only-cookie-key'] },
-  features: { devInteractions: { enabled: false } },
+  features: {
+    devInteractions: { enabled: false },
+    // RP-Initiated Logout 1.0 (end_session_endpoint), with the gemeente's own pages
+    rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+  },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, id) {
     const account = accounts[id];
@@ -42,6 +48,20 @@ const provider = new Provider(issuer, {
     return { accountId: id, claims: async () => ({ sub: id, ...account.claims }) };
   },
 });
+
+async function logoutSource(ctx, form) {
+  // `form` is the provider's own form (id="op.logoutForm", with its CSRF value)
+  ctx.body = `<!doctype html><html lang="nl"><head><meta charset="utf-8">
+<title>Gemeente Voorbeeldstad - afmelden</title></head><body>
+<h1>Gemeente Voorbeeldstad</h1><p>Wilt u ook bij de gemeente afmelden?</p>${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Ja, afmelden</button>
+</body></html>`;
+}
+
+async function postLogoutSuccessSource(ctx) {
+  ctx.body = `<!doctype html><html lang="nl"><head><meta charset="utf-8">
+<title>Gemeente Voorbeeldstad</title></head><body><p>U bent afgemeld.</p></body></html>`;
+}
 
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

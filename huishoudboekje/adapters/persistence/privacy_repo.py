@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, CursorResult, Executable, delete, or_, select, update
 
+from huishoudboekje.adapters.persistence.exit_tables import ExitCheckRow, ExitRow
 from huishoudboekje.adapters.persistence.journal import load_journal_entries
 from huishoudboekje.adapters.persistence.nightly_tables import (
     BankTransactionRow,
@@ -71,6 +72,8 @@ _USER = table_of(UserRow)
 _INVITE = table_of(InviteRow)
 _ATTEMPT = table_of(LoginAttemptRow)
 _VIEWS = table_of(ViewLogRow)
+_EXIT = table_of(ExitRow)
+_EXIT_CHECK = table_of(ExitCheckRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,13 @@ def purge_household_rows(uow: UnitOfWork, code: str) -> PurgeCounts:
     )
     requests += _changed(
         uow, update(_REQUEST).where(_REQUEST.c.household == code).values(reason="", answer="")
+    )
+    # the exit's reason and the notes on its checklist (issue 19.6)
+    requests += _changed(
+        uow, update(_EXIT).where(_EXIT.c.household == code).values(reason=ANONYMOUS_NAME)
+    )
+    requests += _changed(
+        uow, update(_EXIT_CHECK).where(_EXIT_CHECK.c.household == code).values(note="")
     )
     run = uow.session.execute
     users = list(run(select(_USER.c.id, _USER.c.username).where(_USER.c.household == code)))
@@ -317,13 +327,16 @@ def household_records(uow: UnitOfWork, code: str) -> dict[str, list[dict[str, An
         ),
         "audit_log": _rows(run(select(_AUDIT).where(about).order_by(_AUDIT.c.id))),
         "accounts": [
-            {k: v for k, v in _plain(u).items() if k not in ("password_hash",)} for u in users
+            {k: v for k, v in _plain(u).items() if k not in ("password_hash", "totp_secret")}
+            for u in users
         ],
         "invites": [
             {k: v for k, v in _plain(dict(r._mapping)).items() if k != "token_hash"}
             for r in run(select(_INVITE).where(_INVITE.c.user_id.in_(user_ids)))
         ],
         "engine_state": _rows(run(select(_STATE).where(_STATE.c.household == code))),
+        "exit": _rows(run(select(_EXIT).where(_EXIT.c.household == code))),
+        "exit_checklist": _rows(run(select(_EXIT_CHECK).where(_EXIT_CHECK.c.household == code))),
         # who at the gemeente looked at the household's data (AVG art. 15: recipients)
         "view_log": _rows(
             run(select(_VIEWS).where(_VIEWS.c.household == code).order_by(_VIEWS.c.id))

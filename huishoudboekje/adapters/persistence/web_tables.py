@@ -48,7 +48,8 @@ class UserRow(HhbTable, table=True):
     )
     # the TOTP second factor (migration 0008): the shared secret (base32) once
     # enrolled, and the last time step accepted, so that a code works only once
-    totp_secret: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    # sealed with a key from HHB_SECRET_KEY (services/secret_box.py; migration 0014)
+    totp_secret: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
     totp_last_step: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     # "<issuer> <subject>" of the account at the gemeente's OpenID Connect provider
     external_id: str | None = Field(
