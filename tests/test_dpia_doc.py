@@ -36,6 +36,7 @@ NOT_ABOUT_PEOPLE = {
     "gemeente.account_name",
     "gemeente.bic",
     "imported_file.name",
+    "report_stamp.name",  # the name of a stored set of figures ("movements", ...)
     "bank_statement.account_iban",
     "bank_transaction.account_iban",
 }

@@ -219,6 +219,26 @@ TABLES: dict[str, TableUse] = {
         ),
         not_personal=("version", "buffer_rank", "urgency_rank", "signal_count"),
     ),
+    # the dashboard's figures, stored by the night (services/reports_store.py): sums per
+    # team or the whole pool are aggregates; the per-household month rows are not
+    "report_movement": TableUse(
+        not_personal=("day", "scope", "account_kind", "amount", "watermark"),
+    ),
+    "report_household": TableUse(
+        personal=_all(
+            C.READ_MODEL,
+            "month",
+            "household",
+            "as_of",
+            "has_vat",
+            "vat",
+            "outflow",
+            "releases",
+            "changes",
+        ),
+        not_personal=("watermark",),
+    ),
+    "report_stamp": TableUse(not_personal=("name", "day", "watermark", "membership")),
     "engine_state": TableUse(
         personal=_all(C.READ_MODEL, "household", "value", "updated_at"),
         not_personal=("key",),

@@ -9,7 +9,7 @@ working; the web seals them at start-up, where the key is, and a login seals one
 at its first good code.
 
 Revision ID: 0014
-Revises: 0008 (chain: ... → 0007 → 0008 → 0014)
+Revises: 0015 (chain: ... → 0007 → 0008 → 0015 → 0014)
 Create Date: 2026-12-05
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0008"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
