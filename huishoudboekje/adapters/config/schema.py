@@ -22,6 +22,7 @@ from huishoudboekje.adapters.config.values import (
     Bic,
     CadenceName,
     ChargeKindName,
+    ConsentDocumentName,
     ContactName,
     Count,
     Day,
@@ -54,6 +55,7 @@ from huishoudboekje.adapters.config.values import (
 )
 from huishoudboekje.adapters.config.values import domain_default as _d
 from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount, WindowError, check_windows
+from huishoudboekje.domain.consent import Consent, ConsentScope, DocumentKind
 from huishoudboekje.domain.household import (
     BufferPolicy,
     Cadence,
@@ -287,6 +289,44 @@ class AddressModel(_Section):
         return PostalAddress(**self._values())
 
 
+class ConsentScopeModel(_Section):
+    """`households[].consent.scope`: the rule ids handed over; a list left out: all."""
+
+    incomes: list[Identifier] | None = None
+    charges: list[Identifier] | None = None
+
+    def to_domain(self) -> ConsentScope:
+        """The checked values as the domain record `ConsentScope`."""
+        return ConsentScope(
+            None if self.incomes is None else tuple(self.incomes),
+            None if self.charges is None else tuple(self.charges),
+        )
+
+
+class ConsentModel(_Section):
+    """`households[].consent` (issue 19.3): the household's signed consent."""
+
+    signed_on: Day
+    signed_by: Name
+    scope: ConsentScopeModel = ConsentScopeModel()
+    document: ConsentDocumentName = DocumentKind.PAPER.value
+
+    @field_validator("scope", mode="before")
+    @classmethod
+    def _all(cls, value: object) -> object:
+        """`scope: all` is the scope without lists (every income and charge)."""
+        if isinstance(value, str):
+            if value.strip() != "all":
+                raise fail('give "all" or a mapping with the ids of incomes and charges')
+            return {}
+        return value
+
+    def to_domain(self) -> Consent:
+        """The checked values as the domain record `Consent`."""
+        scope = self.scope.to_domain()
+        return Consent(self.signed_on, self.signed_by, scope, DocumentKind(self.document))
+
+
 class HouseholdModel(_Section):
     """`households[]`: one household and its rules."""
 
@@ -307,6 +347,7 @@ class HouseholdModel(_Section):
     caseworker: OptionalName = _d(Household, "caseworker")
     contact: ContactName = _d(Household, "contact").value
     address: AddressModel | None = Field(default=None, validate_default=True)
+    consent: ConsentModel | None = None
 
     @field_validator("address")
     @classmethod
@@ -324,6 +365,7 @@ class HouseholdModel(_Section):
                 shortage=None if self.shortage is None else Shortage(self.shortage),
                 contact=Contact(self.contact),
                 address=None if self.address is None else self.address.to_domain(),
+                consent=None if self.consent is None else self.consent.to_domain(),
                 leefgeld=self.leefgeld.to_domain(),
                 buffer=self.buffer.to_domain(),
                 incomes=tuple(i.to_domain() for i in self.incomes),
@@ -363,6 +405,7 @@ class GemeenteModel(_Section):
     retention_years: Count = _d(Gemeente, "retention_years")
     document_retention_months: Count = _d(Gemeente, "document_retention_months")
     viewer_shown_as: ViewerShownAs = _d(Gemeente, "viewer_shown_as")
+    consent_required: Flag = _d(Gemeente, "consent_required")
 
     def to_domain(self) -> Gemeente:
         """The checked values as the domain record `Gemeente`."""

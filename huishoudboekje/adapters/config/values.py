@@ -315,6 +315,7 @@ WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
 Rule = Annotated[str, PlainValidator(_limited(500, required=True, lines=True))]
 ViewerShownAs = Annotated[str, PlainValidator(_choice("viewer_shown_as", ["role", "name"]))]
 ContactName = Annotated[str, PlainValidator(_choice("contact", [k.value for k in Contact]))]
+ConsentDocumentName = Annotated[str, PlainValidator(_choice("document", ["paper", "upload"]))]
 _POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
 
 
