@@ -20,7 +20,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from huishoudboekje.services.database import Engine, open_database
 from huishoudboekje.services.user_accounts import LoginPolicy
-from web import access, formatting, security, sessions, user_errors
+from web import access, formatting, security, sessions, uploads, user_errors
 from web.identity import Argon2Hasher, LocalPasswordProvider, LoginMethod
 from web.oidc import OidcLogin, staff_account
 from web.settings import WebSettings, load_settings
@@ -54,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["hhb_hasher"] = hasher
     app.extensions["hhb_identity_provider"] = LocalPasswordProvider(engine, hasher, LoginPolicy())
     app.extensions["hhb_login_methods"] = _login_methods(app, settings, engine)
+    app.before_request(uploads.allow_uploads)  # before the CSRF check reads the form
     CSRFProtect(app)
     security.install(app)
     user_errors.install(app)

@@ -10,19 +10,26 @@ web routes that call `document_of` are under need-to-know and the view log.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Engine
 
 from huishoudboekje.adapters.pdf_check import pdf_opens
-from huishoudboekje.adapters.persistence import load_household, record_audit
+from huishoudboekje.adapters.persistence import (
+    load_gemeente,
+    load_household,
+    load_households,
+    record_audit,
+)
 from huishoudboekje.adapters.persistence.consent_repo import (
     NewConsent,
     StoredConsent,
     add_consent,
     consent_document,
     consent_history,
+    newest_consents,
     withdraw_newest,
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
@@ -34,6 +41,7 @@ from huishoudboekje.domain.consent import (
     ConsentScope,
     DocumentKind,
     document_problem,
+    is_planned_with,
     scope_problem,
 )
 from huishoudboekje.domain.household import Household
@@ -210,4 +218,50 @@ def scope_of(incomes: list[str] | None, charges: list[str] | None) -> ConsentSco
     """The scope of rule ids chosen (None: all of that kind)."""
     return ConsentScope(
         None if incomes is None else tuple(incomes), None if charges is None else tuple(charges)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentPanel:
+    """What the household's page shows about its consent."""
+
+    history: tuple[StoredConsent, ...]
+    required: bool  # the gemeente's consent_required
+    applies: bool  # a consent applies today
+    planned: bool  # the night plans the household (for want of consent it may not)
+
+    @property
+    def current(self) -> StoredConsent | None:
+        return self.history[0] if self.history else None
+
+
+def consent_panel(engine: Engine, code: str, today: date) -> ConsentPanel:
+    """The consent history of `code` and whether the night plans it for want of one."""
+    with UnitOfWork(engine) as uow:
+        history = tuple(consent_history(uow, code))
+        gemeente = load_gemeente(uow)
+        household = load_household(uow, code)
+    required = gemeente is not None and gemeente.consent_required
+    consent = history[0].consent if history else None
+    applies = consent is not None and consent.applies_on(today)
+    end = None if household is None else household.end
+    return ConsentPanel(
+        history, required, applies, is_planned_with(consent, end, today, required=required)
+    )
+
+
+def codes_not_planned(engine: Engine, codes: Iterable[str], today: date) -> frozenset[str]:
+    """Those of `codes` the night does not plan for want of a consent (none when the
+    gemeente does not require consent)."""
+    wanted = set(codes)
+    with UnitOfWork(engine) as uow:
+        gemeente = load_gemeente(uow)
+        if gemeente is None or not gemeente.consent_required or not wanted:
+            return frozenset()
+        consents = newest_consents(uow)
+        ends = {h.code: h.end for h in load_households(uow) if h.code in wanted}
+    return frozenset(
+        code
+        for code, end in ends.items()
+        if not is_planned_with(consents.get(code), end, today, required=True)
     )
