@@ -24,6 +24,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from huishoudboekje.domain.household import WEEKDAYS
 from huishoudboekje.domain.recurrence_read import rule_sentence
 from huishoudboekje.services.access_control import staff_team
 from huishoudboekje.services.errors import UserError
@@ -47,6 +48,7 @@ from web.staff.recurrence_form import PickerView, picker_view, read_picker
 from web.staff_forms import (
     CHARGE_FORM,
     INCOME_FORM,
+    WEEKDAYS_NL,
     FieldSpec,
     FormSpec,
     read_form,
@@ -110,6 +112,19 @@ PERIOD = FormSpec(
             ),
         ),
         FieldSpec("end", "Deelname tot en met", "date", help="Leeg: geen einddatum"),
+        FieldSpec(
+            "leefgeld.cadence",
+            "Leefgeld: hoe vaak",
+            "select",
+            (("weekly", "per week"), ("monthly", "per maand")),
+        ),
+        FieldSpec(
+            "leefgeld.weekday",
+            "Leefgeld: op welke dag",
+            "select",
+            tuple(zip(WEEKDAYS, WEEKDAYS_NL, strict=True)),
+        ),
+        FieldSpec("buffer.target", "Doel buffer", "amount", required=True),
     ),
 )
 NO_FIELDS = FormSpec("Toestemming")

@@ -23,6 +23,7 @@ from huishoudboekje.adapters.config.values import (
     CadenceName,
     ChargeKindName,
     ConsentDocumentName,
+    ConsentScopeValue,
     ContactName,
     Count,
     Day,
@@ -289,41 +290,17 @@ class AddressModel(_Section):
         return PostalAddress(**self._values())
 
 
-class ConsentScopeModel(_Section):
-    """`households[].consent.scope`: the rule ids handed over; a list left out: all."""
-
-    incomes: list[Identifier] | None = None
-    charges: list[Identifier] | None = None
-
-    def to_domain(self) -> ConsentScope:
-        """The checked values as the domain record `ConsentScope`."""
-        return ConsentScope(
-            None if self.incomes is None else tuple(self.incomes),
-            None if self.charges is None else tuple(self.charges),
-        )
-
-
 class ConsentModel(_Section):
     """`households[].consent` (issue 19.3): the household's signed consent."""
 
     signed_on: Day
     signed_by: Name
-    scope: ConsentScopeModel = ConsentScopeModel()
+    scope: ConsentScopeValue = ConsentScope()
     document: ConsentDocumentName = DocumentKind.PAPER.value
-
-    @field_validator("scope", mode="before")
-    @classmethod
-    def _all(cls, value: object) -> object:
-        """`scope: all` is the scope without lists (every income and charge)."""
-        if isinstance(value, str):
-            if value.strip() != "all":
-                raise fail('give "all" or a mapping with the ids of incomes and charges')
-            return {}
-        return value
 
     def to_domain(self) -> Consent:
         """The checked values as the domain record `Consent`."""
-        scope = self.scope.to_domain()
+        scope = self.scope if isinstance(self.scope, ConsentScope) else ConsentScope()
         return Consent(self.signed_on, self.signed_by, scope, DocumentKind(self.document))
 
 
