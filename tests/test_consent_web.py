@@ -5,9 +5,16 @@ Audit-logged throughout."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from huishoudboekje.adapters.persistence import UnitOfWork, load_audit_events, load_household
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    load_audit_events,
+    load_gemeente,
+    load_household,
+    save_gemeente,
+)
 from huishoudboekje.domain.consent import DocumentKind
 from huishoudboekje.services.access_control import view_log
 from huishoudboekje.services.consent import history_of
@@ -134,3 +141,22 @@ def test_roles_without_household_data_see_no_consent_document(web: WebEnv) -> No
     for role in ("fien", "pia"):
         assert web.client(role).get(f"{URL}/{consent_id}/document").status_code == 403
     assert web.client("jansen").get(f"{URL}/{consent_id}/document").status_code == 403
+
+
+def test_staff_see_why_a_household_without_consent_is_not_planned(
+    web: WebEnv,  # noqa: F811
+) -> None:
+    client = web.client("mira")
+    why = "Geen toestemming vastgelegd: de nacht plant dit huishouden niet"
+    assert why not in client.get("/medewerker/?wie=alle").data.decode()  # not required
+    with UnitOfWork(web.engine) as uow:
+        gemeente = load_gemeente(uow)
+        assert gemeente is not None
+        save_gemeente(uow, replace(gemeente, consent_required=True))
+        uow.commit()
+    caseload = client.get("/medewerker/?wie=alle").data.decode()
+    assert caseload.count(why) == 3  # HH-0001, HH-0002, HH-0003
+    assert why in client.get("/medewerker/huishouden/HH-0001").data.decode()
+    assert client.post(URL, data=_form()).status_code == 302
+    assert why not in client.get("/medewerker/huishouden/HH-0001").data.decode()
+    assert client.get("/medewerker/?wie=alle").data.decode().count(why) == 2

@@ -22,6 +22,7 @@ from huishoudboekje.domain.household import Household
 from huishoudboekje.services.consent import (
     ConsentError,
     ConsentPanel,
+    codes_not_planned,
     consent_panel,
     document_of,
     save_consent,
@@ -171,3 +172,10 @@ def consent_scope(scope: ConsentScope, household: Household) -> str:
         {i.id: i.id for i in household.incomes},
         {c.id: c.id for c in household.charges},
     )
+
+
+@bp.app_template_global()
+def consent_not_planned(codes: list[str]) -> frozenset[str]:
+    """For the caseload: which of these households the night does not plan for want of a
+    consent (none when the gemeente does not require consent)."""
+    return codes_not_planned(access.engine(), codes, access.settings().today())
