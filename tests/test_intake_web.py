@@ -223,3 +223,25 @@ def test_going_back_keeps_what_was_typed(web: WebEnv) -> None:  # noqa: F811
     )
     page, _ = _step(mira, page, "contact", actie="vorige")
     assert "Stap 1 van 7" in page and 'value="HH-0101"' in page
+
+
+def test_a_teamleider_sees_a_new_household_of_the_team_to_approve(
+    web: WebEnv,  # noqa: F811
+) -> None:
+    """Found from the browser: a household proposed at intake is in no team's list
+    until approved, so need-to-know hid it from the teamleider who must approve it."""
+    mira = web.client("mira")
+    page = _walk_to_consent(mira)
+    mira.post(
+        URL,
+        data={
+            "stap": "toestemming",
+            "concept": _concept(page),
+            "actie": "opslaan",
+            "signed_on": "2026-03-04",
+            "signed_by": "A. Yilmaz",
+            "scope_all": "1",
+            "document": "paper",
+        },
+    )
+    assert "HH-0100: nieuw huishouden" in web.client("tom").get("/medewerker/goedkeuren").text
