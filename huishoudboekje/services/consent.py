@@ -20,7 +20,6 @@ from huishoudboekje.adapters.pdf_check import pdf_opens
 from huishoudboekje.adapters.persistence import (
     load_gemeente,
     load_household,
-    load_households,
     record_audit,
 )
 from huishoudboekje.adapters.persistence.consent_repo import (
@@ -29,7 +28,7 @@ from huishoudboekje.adapters.persistence.consent_repo import (
     add_consent,
     consent_document,
     consent_history,
-    newest_consents,
+    consents_and_ends,
     withdraw_newest,
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
@@ -253,15 +252,14 @@ def consent_panel(engine: Engine, code: str, today: date) -> ConsentPanel:
 def codes_not_planned(engine: Engine, codes: Iterable[str], today: date) -> frozenset[str]:
     """Those of `codes` the night does not plan for want of a consent (none when the
     gemeente does not require consent)."""
-    wanted = set(codes)
+    wanted = list(dict.fromkeys(codes))[:500]  # a caseload page shows 50
     with UnitOfWork(engine) as uow:
         gemeente = load_gemeente(uow)
         if gemeente is None or not gemeente.consent_required or not wanted:
             return frozenset()
-        consents = newest_consents(uow)
-        ends = {h.code: h.end for h in load_households(uow) if h.code in wanted}
+        found = consents_and_ends(uow, wanted)
     return frozenset(
         code
-        for code, end in ends.items()
-        if not is_planned_with(consents.get(code), end, today, required=True)
+        for code, (consent, end) in found.items()
+        if not is_planned_with(consent, end, today, required=True)
     )

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from huishoudboekje.adapters.persistence.consent_tables import ConsentRow
-from huishoudboekje.adapters.persistence.tables import table_of
+from huishoudboekje.adapters.persistence.tables import HouseholdRow, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.consent import Consent, ConsentScope, DocumentKind
 
@@ -113,6 +113,26 @@ def newest_consents(uow: UnitOfWork, household: str | None = None) -> dict[str, 
     if household is not None:
         statement = statement.where(_T.c.household == household)
     return {row.household: _consent(row) for row in uow.session.connection().execute(statement)}
+
+
+def consents_and_ends(
+    uow: UnitOfWork, codes: list[str]
+) -> dict[str, tuple[Consent | None, date | None]]:
+    """For each of `codes` that is stored: its newest consent and its end date (two
+    small queries, for a caseload page)."""
+    if not codes:
+        return {}
+    consents = {
+        row.household: _consent(row)
+        for row in uow.session.connection().execute(
+            select_columns(*_LIGHT).where(_T.c.household.in_(codes)).order_by(_T.c.id)
+        )
+    }
+    households = table_of(HouseholdRow)
+    ends = uow.session.connection().execute(
+        select_columns(households.c.code, households.c.end_date).where(households.c.code.in_(codes))
+    )
+    return {code: (consents.get(code), end) for code, end in ends}
 
 
 def consent_history(uow: UnitOfWork, household: str) -> list[StoredConsent]:
