@@ -91,7 +91,7 @@ def _walk_to_consent(client: FlaskClient, *, template: str = "gewoon") -> str:
         vanaf="2026-04-01",
         einde="geen",
     )
-    assert status == 200 and "huur: 725,40 euro aan Woonstichting" in page, page[-3000:]
+    assert status == 200 and "huur: € 725,40 aan Woonstichting" in page, page[-3000:]
     page, status = _step(client, page, "vaste-lasten")
     assert "Stap 6 van 7: Deelname" in page
     page, status = _step(client, page, "deelname", start="2026-03-16", _template=template)
@@ -245,3 +245,30 @@ def test_a_teamleider_sees_a_new_household_of_the_team_to_approve(
         },
     )
     assert "HH-0100: nieuw huishouden" in web.client("tom").get("/medewerker/goedkeuren").text
+
+
+def test_an_added_income_can_be_taken_out_again(web: WebEnv) -> None:  # noqa: F811
+    mira = web.client("mira")
+    page = mira.get(URL).data.decode()
+    page, _ = _step(
+        mira, page, "gegevens", name="Fam. Bos", code="HH-0102", iban="NL20INGB0001234567"
+    )
+    page, _ = _step(mira, page, "contact")
+    page, _ = _step(mira, page, "team")
+    page, status = _step(
+        mira,
+        page,
+        "inkomsten",
+        actie="toevoegen",
+        id="loon",
+        kind="loon",
+        amount="1850",
+        herhaling="maand",
+        dag="25",
+        vanaf="2026-03-25",
+        einde="geen",
+    )
+    assert status == 200 and json.loads(_concept(page))["incomes"][0]["id"] == "loon"
+    page, status = _step(mira, page, "inkomsten", actie="weg:loon")
+    assert status == 200 and json.loads(_concept(page))["incomes"] == []
+    assert "Nog geen inkomsten toegevoegd" in page

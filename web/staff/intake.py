@@ -24,7 +24,9 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.household import WEEKDAYS
+from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.recurrence_read import rule_sentence
 from huishoudboekje.services.access_control import staff_team
 from huishoudboekje.services.errors import UserError
@@ -410,3 +412,12 @@ def schedule_data_sentence(schedule: object) -> str:
     if start is None:
         return ""
     return rule_sentence(start, str(schedule.get("rrule") or ""))
+
+
+@bp.app_template_filter("bedrag_data")
+def amount_data(amount: object) -> str:
+    """A draft rule's amount (plain data, "725.40") as staff read it: "€ 725,40"."""
+    try:
+        return eur(Money(str(amount)))
+    except (ValueError, ArithmeticError):
+        return str(amount)
