@@ -19,6 +19,7 @@ from huishoudboekje.domain.consent import DocumentKind
 from huishoudboekje.services.access_control import view_log
 from huishoudboekje.services.consent import history_of
 from tests.consent_support import multipart, signed_pdf
+from tests.test_need_to_know import teams  # noqa: F401
 from tests.web_fixtures import WebEnv, make_app, web  # noqa: F401
 
 URL = "/medewerker/huishouden/HH-0001/toestemming"
@@ -160,3 +161,18 @@ def test_staff_see_why_a_household_without_consent_is_not_planned(
     assert client.post(URL, data=_form()).status_code == 302
     assert why not in client.get("/medewerker/huishouden/HH-0001").data.decode()
     assert client.get("/medewerker/?wie=alle").data.decode().count(why) == 2
+
+
+def test_the_document_by_team(teams: WebEnv) -> None:  # noqa: F811
+    """The signed document: the own team (and the beheerder) may download it, another
+    team's medewerker not without a reason; every download is in the view log."""
+    mira = teams.client("mira")  # Team Noord, like HH-0001
+    mira.post(URL, **multipart(_form(document="upload", document_file=(signed_pdf(), "t.pdf"))))
+    [consent] = history_of(teams.engine, "HH-0001")
+    path = f"{URL}/{consent.id}/document"
+    assert mira.get(path).status_code == 200
+    assert teams.client("tom").get(path).status_code == 200  # teamleider Noord
+    assert teams.client("ada").get(path).status_code == 200
+    assert teams.client("mats").get(path).status_code == 403  # Team Zuid
+    readers = {v.actor for v in view_log(teams.engine, household="HH-0001") if "document" in v.what}
+    assert readers == {"mira", "tom", "ada"}
