@@ -22,7 +22,7 @@ from enum import StrEnum
 PDF_MAGIC = b"%PDF-"
 DEFAULT_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024  # 5 MB
 MAX_SIGNER = 200
-MAX_WITHDRAW_REASON = 500
+MAX_WITHDRAW_REASON = 450  # the exit keeps it as "toestemming ingetrokken: …" (500)
 # why a household is not planned, as staff read it on its page, the caseload and the signal
 NO_CONSENT_TEXT = "Geen toestemming vastgelegd: de nacht plant dit huishouden niet."
 
