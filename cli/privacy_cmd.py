@@ -101,6 +101,9 @@ def run_purge(args: argparse.Namespace) -> int:
             f"bewaartermijn voorbij sinds {item.due_since.isoformat()})"
             + (f"; {counted}" if counted else "")
         )
+    for code in report.documents_removed:  # issue 19.3: signed consents past retention
+        what = "zou verwijderen" if report.dry_run else "verwijderd"
+        print(f"{code}: getekende toestemming(en) {what} (bewaartermijn documenten voorbij)")
     print(
         f"{len(report.purged)} huishouden(s) {verb}; {report.already_purged} al eerder "
         f"geanonimiseerd; {report.not_yet_due} beëindigd maar nog binnen de bewaartermijn."

@@ -45,7 +45,7 @@ def test_check_lists_every_problem_and_exits_2(capsys: pytest.CaptureFixture[str
         f'{bad}:2: gemeente.colour: unknown field "colour"; allowed fields: name, '
         "account_iban, account_name, bic, max_days_early, extra_closing_days, "
         "max_learned_buffer, irregular_step_months, shortage, letterhead, retention_years, "
-        "document_retention_months, viewer_shown_as"
+        "document_retention_months, viewer_shown_as, consent_required"
     )
     assert f'{bad}:13: households[0].charges[0].amount: use a quoted string like "725.40", ' in err
     assert lines[-1] == "8 problems found; nothing was changed."

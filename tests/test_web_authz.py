@@ -287,6 +287,35 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/signalen/afhandelen",
         {"key": "bestaat-niet", "note": "x"},
     ),
+    # issue 19.3: a household's consent: record it, withdraw it, its signed document
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/toestemming",
+        "staff",
+        "/medewerker/huishouden/{code}/toestemming",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/toestemming",
+        "staff",
+        "/medewerker/huishouden/{code}/toestemming",
+        {"signed_on": "geen datum", "signed_by": ""},  # refused, so the shared data stays
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/toestemming/intrekken",
+        "staff",
+        "/medewerker/huishouden/{code}/toestemming/intrekken",
+        {"withdrawn_on": "geen datum", "reason": "x"},  # refused, so the shared data stays
+    ),
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/toestemming/<int:consent_id>/document",
+        "staff",
+        "/medewerker/huishouden/{code}/toestemming/999/document",
+        {},
+    ),
     # issue 20: need-to-know, the view log, the functioneel beheerder's page
     (
         "GET",

@@ -15,6 +15,7 @@ from huishoudboekje.adapters.persistence.approvals import list_change_requests
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.configuration import apply_config
 from huishoudboekje.services.rule_changes import four_eyes_reasons
+from tests.intake_support import propose_via_intake
 from tests.web_fixtures import DEMO_CONFIG, WebEnv, web  # noqa: F401
 
 RENT_PATH = "/medewerker/huishouden/HH-0001/vaste-last/huur"
@@ -169,7 +170,7 @@ NEW_HOUSEHOLD = {
 
 
 def test_new_household_exists_only_after_approval(web: WebEnv) -> None:
-    response = web.client("mira").post("/medewerker/huishouden-nieuw", data=NEW_HOUSEHOLD)
+    response = propose_via_intake(web.client("mira"), NEW_HOUSEHOLD)  # issue 19.3: the intake
     assert response.status_code == 302
     with UnitOfWork(web.engine) as uow:
         assert load_household(uow, "HH-0100") is None
@@ -183,7 +184,9 @@ def test_new_household_exists_only_after_approval(web: WebEnv) -> None:
 
 def test_invalid_form_saves_nothing_and_shows_errors_beside_fields(web: WebEnv) -> None:
     bad = dict(NEW_HOUSEHOLD, iban="NL00BANK0000000000", members="nul", code="HH 1")
-    response = web.client("mira").post("/medewerker/huishouden-nieuw", data=bad)
+    response = web.client("mira").post(
+        "/medewerker/huishouden-nieuw", data={**bad, "stap": "gegevens"}
+    )
     assert response.status_code == 400
     page = response.data.decode()
     assert "Er is niets opgeslagen" in page

@@ -150,6 +150,12 @@ HOUSEHOLD: dict[str, Any] = {
 
 # (where in the first household, the bad value); a path into a list uses its index
 CATALOGUE: list[tuple[str, Any]] = [
+    # issue 19.3: a consent's scope is "all" or names this household's incomes and charges
+    ("consent", {"signed_on": "2026-01-01", "signed_by": "J. Jansen", "scope": "alles"}),
+    (
+        "consent",
+        {"signed_on": "2026-01-01", "signed_by": "J.", "scope": {"charges": ["water"]}},
+    ),
     ("buffer.target", None),  # expected an amount
     ("buffer.target", 725),  # a number, not a quoted string
     ("buffer.target", "-5.00"),
@@ -357,17 +363,19 @@ SPECIAL = {
 }
 # "0" is a bad amount only where it must be more than € 0,00; here it is fine
 ACCEPTED = [
-    ("/medewerker/huishouden-nieuw", "leefgeld.floor", "0"),
-    ("/medewerker/huishouden-nieuw", "buffer.target", "0"),
-    ("/medewerker/huishouden-nieuw", "buffer.advance_limit", "0"),
+    ("/medewerker/huishouden/HH-0002/bewerken", "leefgeld.floor", "0"),
+    ("/medewerker/huishouden/HH-0002/bewerken", "buffer.target", "0"),
+    ("/medewerker/huishouden/HH-0002/bewerken", "buffer.advance_limit", "0"),
     ("/medewerker/huishouden/HH-0001/reservering/nieuw", "monthly", "0"),
 ]
+EDIT_HOUSEHOLD_FORM = FormSpec(
+    HOUSEHOLD_FORM.title, tuple(f for f in HOUSEHOLD_FORM.fields if not f.only_new)
+)
 FORMS: list[tuple[str, FormSpec, dict[str, str]]] = [
-    (
-        "/medewerker/huishouden-nieuw",
-        HOUSEHOLD_FORM,
+    (  # a new household comes through the intake (issue 19.3); its fields are these
+        "/medewerker/huishouden/HH-0002/bewerken",
+        EDIT_HOUSEHOLD_FORM,
         {
-            "code": "HH-0100",
             "name": "Fam. Nieuw",
             "iban": "NL44RABO0123456789",
             "members": "2",

@@ -22,7 +22,7 @@ from huishoudboekje.services.account_admin import seal_second_factors, unreadabl
 from huishoudboekje.services.database import Engine, open_database
 from huishoudboekje.services.secret_box import SecretBox
 from huishoudboekje.services.user_accounts import LoginPolicy
-from web import access, formatting, security, sessions, user_errors
+from web import access, formatting, security, sessions, uploads, user_errors
 from web.identity import Argon2Hasher, LocalPasswordProvider, LoginMethod
 from web.oidc import OidcLogin, origin_of, staff_account
 from web.settings import WebSettings, load_settings
@@ -59,6 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["hhb_login_methods"] = _login_methods(app, settings, engine)
     providers = (origin_of(settings.oidc.issuer),) if settings.oidc is not None else ()
     app.extensions["hhb_csp"] = security.csp_allowing_forms_to(providers)
+    app.before_request(uploads.allow_uploads)  # before the CSRF check reads the form
     CSRFProtect(app)
     security.install(app)
     user_errors.install(app)

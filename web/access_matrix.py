@@ -134,6 +134,11 @@ ROUTE_AUDIENCES: dict[tuple[str, str], Audience] = {
     ("POST", "/medewerker/huishouden/<code>/einde/starten"): Audience.STAFF,
     ("GET", "/medewerker/huishouden/<code>/einde/brief/<kind>/<rule_id>"): Audience.STAFF,
     ("POST", "/medewerker/signalen/afhandelen"): Audience.STAFF,
+    # issue 19.3: a household's consent: record it, withdraw it, its signed document
+    ("GET", "/medewerker/huishouden/<code>/toestemming"): Audience.STAFF,
+    ("POST", "/medewerker/huishouden/<code>/toestemming"): Audience.STAFF,
+    ("POST", "/medewerker/huishouden/<code>/toestemming/intrekken"): Audience.STAFF,
+    ("GET", "/medewerker/huishouden/<code>/toestemming/<int:consent_id>/document"): Audience.STAFF,
     ("GET", "/medewerker/huishouden/<code>/toegang"): Audience.STAFF,
     ("POST", "/medewerker/huishouden/<code>/toegang"): Audience.STAFF,
     ("GET", "/bekeken"): Audience.HOUSEHOLD,

@@ -202,6 +202,15 @@ _DUTCH: tuple[tuple[re.Pattern[str], Template], ...] = tuple(
             r"^(.*)\.\.(.*) overlaps (.*)\.\.(.*)$",
             r"De periodes \1 tot en met \2 en \3 tot en met \4 overlappen.",
         ),
+        # ------------------------------- consent (issue 19.3)
+        (
+            r'^give "all" or a mapping with the ids of incomes and charges$',
+            'Schrijf "all" (alles), of noem de inkomsten en vaste lasten.',
+        ),
+        (
+            r"^(income|charge) \"(.*)\" is not one of this household's (incomes|charges)$",
+            r'"\2" bestaat niet bij de inkomsten of vaste lasten van dit huishouden.',
+        ),
         # ------------------------------- contact and postal address (issue 19/21)
         (
             r"^contact: post needs an address \(street, postcode, city\)$",

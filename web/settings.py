@@ -10,6 +10,7 @@ HHB_DEMO           1: the demo (`make run`): may start without HHB_SECRET_KEY
 HHB_STAFF_IDLE_MINUTES   a staff session ends after this many idle minutes (default 15)
 HHB_REAUTH_MINUTES       approving a four-eyes change asks to log in again when the
                          last login is older than this (default 15)
+HHB_CONSENT_MAX_MB       largest signed consent (PDF) staff may upload, in MB (default 5)
 HHB_OIDC_*         staff login at the gemeente's OpenID Connect provider, see
                    `web.oidc.load_oidc_settings` and docs/security.md
 """
@@ -51,6 +52,7 @@ class WebSettings:
     staff_idle: timedelta = timedelta(minutes=15)
     reauth_after: timedelta = timedelta(minutes=15)
     oidc: OidcSettings | None = None
+    consent_max_bytes: int = 5 * 1024 * 1024  # issue 19.3: the largest consent PDF
 
     def now(self) -> datetime:
         """The current moment (UTC, aware)."""
@@ -101,7 +103,15 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> WebSettings:
         staff_idle=_minutes(values, "HHB_STAFF_IDLE_MINUTES", 15),
         reauth_after=_minutes(values, "HHB_REAUTH_MINUTES", 15),
         oidc=_oidc(values),
+        consent_max_bytes=_megabytes(values, "HHB_CONSENT_MAX_MB", 5),
     )
+
+
+def _megabytes(values: Mapping[str, Any], name: str, default: int) -> int:
+    raw = str(values.get(name) or default)
+    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+        raise SettingsError(f"{name}={raw!r}: give a whole number of megabytes from 1 to 100")
+    return int(raw) * 1024 * 1024
 
 
 def _oidc(values: Mapping[str, Any]) -> OidcSettings | None:

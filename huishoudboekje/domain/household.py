@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount
+from huishoudboekje.domain.consent import Consent
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.schedule import Schedule
 
@@ -245,6 +246,10 @@ class Household:
     # how the household gets its monthly overview, and where letters go
     contact: Contact = Contact.ONLINE
     address: PostalAddress | None = None
+    # issue 19.3: the newest recorded consent (`domain.consent`). Stored in a table of
+    # its own with its history, not with the rules, and left out of comparisons: a
+    # consent recorded meanwhile does not make a pending rule change stale
+    consent: Consent | None = field(default=None, compare=False)
 
     def is_active_on(self, day: date) -> bool:
         if day < self.start:
@@ -307,3 +312,6 @@ class Gemeente:
     # issue 20: a household sees who looked at its data by their role ("role") or by
     # their name ("name")
     viewer_shown_as: str = "role"
+    # issue 19.3: a household without a consent that applies is not planned by the
+    # night; false (the default of a file without it) keeps an existing install as it was
+    consent_required: bool = False

@@ -34,6 +34,7 @@ class SignalKind(StrEnum):
     FILE_REJECTED = "bestand_geweigerd"
     NIGHT_PROBLEM = "verwerking_mislukt"
     HANDOVER_TALK = "overdrachtsgesprek"  # issue 19.6: the statushouder's talk in month 5
+    NO_CONSENT = "geen_toestemming"  # issue 19.3: not planned until a consent is recorded
 
 
 @dataclass(frozen=True, slots=True)

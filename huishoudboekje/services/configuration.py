@@ -18,7 +18,9 @@ unit of work, so the command line never opens one itself.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -36,6 +38,11 @@ from huishoudboekje.adapters.config import (
 from huishoudboekje.adapters.persistence.audit import record_audit
 from huishoudboekje.adapters.persistence.config_diff import ChangeSet as ChangeSet
 from huishoudboekje.adapters.persistence.config_diff import Status, diff_config
+from huishoudboekje.adapters.persistence.consent_repo import (
+    NewConsent,
+    add_consent,
+    consent_history,
+)
 from huishoudboekje.adapters.persistence.repository import (
     load_gemeente,
     load_households,
@@ -43,6 +50,7 @@ from huishoudboekje.adapters.persistence.repository import (
     save_household,
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.domain.household import Household
 from huishoudboekje.services.read_model import refresh_statuses
 
 APPROVED_BY = "config-apply"
@@ -86,7 +94,9 @@ def apply_config(
     Each saved change gets an audit event (approved_by "config-apply").
     """
     stored_gemeente = load_gemeente(uow)
-    changes = diff_config(stored_gemeente, load_households(uow), config)
+    stored = load_households(uow)
+    config = _keeping_consents(config, stored)
+    changes = diff_config(stored_gemeente, stored, config)
     if dry_run:
         return ChangeSet(changes.gemeente, changes.households, dry_run=True)
     if changes.gemeente.status is not Status.UNCHANGED:
@@ -102,6 +112,7 @@ def apply_config(
         if change.status not in {Status.ADDED, Status.UPDATED} or change.after is None:
             continue
         save_household(uow, change.after, at=at)
+        _save_consent(uow, change.before, change.after, actor, at)
         _audit_saved(
             uow,
             (actor, at),
@@ -114,6 +125,38 @@ def apply_config(
     refresh_statuses(uow, None if changes.gemeente.status is not Status.UNCHANGED else saved)
     uow.commit()
     return changes
+
+
+def _keeping_consents(config: Configuration, stored: Sequence[Household]) -> Configuration:
+    """The file, where a household without `consent:` keeps the consent stored for it: a
+    consent is withdrawn on the household's page (it starts the exit), never by leaving
+    it out of a file."""
+    consents = {h.code: h.consent for h in stored if h.consent is not None}
+    households = tuple(
+        replace(h, consent=consents[h.code]) if h.consent is None and h.code in consents else h
+        for h in config.households
+    )
+    return replace(config, households=households)
+
+
+def _save_consent(
+    uow: UnitOfWork, before: Household | None, after: Household, actor: str, at: datetime | None
+) -> None:
+    """Record the file's consent when it differs from the stored one (issue 19.3)."""
+    if after.consent is None or (before is not None and before.consent == after.consent):
+        return
+    now = at if at is not None else datetime.now(UTC)
+    add_consent(uow, NewConsent(after.code, after.consent, actor, now))
+    record_audit(
+        uow,
+        actor=actor,
+        action="consent.record",
+        object_type="household",
+        object_id=after.code,
+        after=consent_history(uow, after.code)[0].as_json(),
+        approved_by=APPROVED_BY,
+        at=now,
+    )
 
 
 def _audit_saved(

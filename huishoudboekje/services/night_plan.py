@@ -47,7 +47,7 @@ from huishoudboekje.adapters.persistence.planner_memory import (
     with_balances,
 )
 from huishoudboekje.adapters.persistence.repository import load_gemeente
-from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
+from huishoudboekje.adapters.persistence.signal_repo import close_stale_signals, upsert_signals
 from huishoudboekje.adapters.persistence.status_repo import (
     fresh_codes,
     lock_statuses,
@@ -55,13 +55,15 @@ from huishoudboekje.adapters.persistence.status_repo import (
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain import night_signals
+from huishoudboekje.domain.consent import NO_CONSENT_TEXT, is_planned_with
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.ids import signal_key
 from huishoudboekje.domain.ledger import JournalEntry, Ledger
 from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.planner import plan
-from huishoudboekje.domain.signals import Signal
+from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 from huishoudboekje.domain.status_report import StatusReport, status_report
 from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.night_work import NightWork, StageResult
@@ -99,9 +101,12 @@ def planned_on(uow: UnitOfWork, codes: Sequence[str], night: date) -> list[str]:
 def plan_households(work: NightWork) -> PlanResult:
     """Plan every household active on the night, or settling after its end; returns counts."""
     with UnitOfWork(work.engine) as uow:
-        settings = plan_settings(load_gemeente(uow))
+        gemeente = load_gemeente(uow)
+        settings = plan_settings(gemeente)
         everyone = work.households()
         households = [h for h in everyone if h.is_planned_on(work.night)]
+    required = gemeente is not None and gemeente.consent_required
+    households = without_consent(work, households, required=required)
     counts = {
         "households": len(households),
         "planned": 0,
@@ -132,6 +137,40 @@ def plan_households(work: NightWork) -> PlanResult:
     planned = {h.code for h in households}
     _store_unplanned([h.code for h in everyone if h.code not in planned], work, settings)
     return PlanResult(**counts)
+
+
+CONSENT_SOURCE = "toestemming"  # the stored signals of households without a consent
+
+
+def without_consent(
+    work: NightWork, households: list[Household], *, required: bool
+) -> list[Household]:
+    """Those of `households` the night may plan (issue 19.3): when the gemeente requires
+    consent, one without a consent that applies tonight is left out (no charges, no
+    leefgeld; its incomes are still booked to it) and gets one signal, kept open until
+    a consent is recorded."""
+    night = work.night
+    waiting = [
+        h for h in households if not is_planned_with(h.consent, h.end, night, required=required)
+    ]
+    with UnitOfWork(work.engine) as uow:
+        upsert_signals(uow, [no_consent_signal(h) for h in waiting], night, CONSENT_SOURCE)
+        close_stale_signals(uow, CONSENT_SOURCE, night)
+        uow.commit()
+    left_out = {h.code for h in waiting}
+    return [h for h in households if h.code not in left_out]
+
+
+def no_consent_signal(household: Household) -> Signal:
+    """The one signal of a household the night does not plan for want of a consent."""
+    return Signal(
+        SignalKind.NO_CONSENT,
+        household.code,
+        Severity.WARNING,
+        f"{NO_CONSENT_TEXT} Leg de getekende toestemming van {household.name} vast "
+        "op de pagina van het huishouden.",
+        key=signal_key(household.code, "geen_toestemming"),
+    )
 
 
 def _store_unplanned(codes: list[str], work: NightWork, settings: PlanSettings) -> None:

@@ -35,6 +35,12 @@ from huishoudboekje.adapters.persistence import (
     record_audit,
     save_household,
 )
+from huishoudboekje.adapters.persistence.consent_repo import (
+    anonymise_consents,
+    consent_document,
+    consent_history,
+    remove_documents,
+)
 from huishoudboekje.adapters.persistence.privacy_repo import (
     household_records,
     mark_purged,
@@ -44,8 +50,10 @@ from huishoudboekje.adapters.persistence.privacy_repo import (
 from huishoudboekje.adapters.privacy_summary import summary_html
 from huishoudboekje.domain.household import Gemeente, Household
 from huishoudboekje.domain.retention import (
+    ANONYMOUS_NAME,
     anonymised,
     financial_purge_date,
+    is_document_purge_due,
     is_financial_purge_due,
 )
 
@@ -82,6 +90,9 @@ class PurgeReport:
     purged: tuple[PurgedHousehold, ...]
     already_purged: int
     not_yet_due: int
+    # issue 19.3: households whose signed consent documents were (or would be) removed
+    # because their document retention period is over
+    documents_removed: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """The plain-data form of `hhb privacy purge --json`."""
@@ -91,6 +102,7 @@ class PurgeReport:
             "purged": [p.as_json() for p in self.purged],
             "already_purged": self.already_purged,
             "not_yet_due": self.not_yet_due,
+            "documents_removed": list(self.documents_removed),
         }
 
 
@@ -116,6 +128,7 @@ def purge(engine: Engine, today: date, *, dry_run: bool = False, actor: str) -> 
         gemeente = _gemeente(uow)
         candidates = list(_due(uow, today))
         done = {h.code for h, _ in candidates if purged_on(uow, h.code) is not None}
+    documents = _purge_documents(engine, candidates, gemeente, today, dry_run, actor)
     purged: list[PurgedHousehold] = []
     not_yet_due = 0
     for household, due in candidates:
@@ -130,7 +143,43 @@ def purge(engine: Engine, today: date, *, dry_run: bool = False, actor: str) -> 
         if not dry_run:
             counts = _purge_one(engine, household.code, gemeente, today, actor)
         purged.append(PurgedHousehold(household.code, household.end, since, counts))
-    return PurgeReport(today, dry_run, tuple(purged), len(done), not_yet_due)
+    return PurgeReport(today, dry_run, tuple(purged), len(done), not_yet_due, documents)
+
+
+def _purge_documents(
+    engine: Engine,
+    candidates: list[tuple[Household, bool]],
+    gemeente: Gemeente,
+    today: date,
+    dry_run: bool,
+    actor: str,
+) -> tuple[str, ...]:
+    """Remove the signed consent documents of every ended household whose document
+    retention period (`document_retention_months`) is over; the consent records stay.
+    One transaction per household, audit-logged; returns the codes."""
+    removed: list[str] = []
+    for household, _ in candidates:
+        if not is_document_purge_due(household, gemeente, today):
+            continue
+        with UnitOfWork(engine) as uow:
+            stored = [c for c in consent_history(uow, household.code) if c.has_document]
+            if not stored:
+                continue
+            removed.append(household.code)
+            if dry_run:
+                continue
+            count = remove_documents(uow, household.code, today)
+            record_audit(
+                uow,
+                actor=actor,
+                action="privacy.purge_documents",
+                object_type="household",
+                object_id=household.code,
+                after={"date": today.isoformat(), "consent_documents": count},
+                at=datetime.now(UTC),
+            )
+            uow.commit()
+    return tuple(removed)
 
 
 def _purge_one(
@@ -142,6 +191,7 @@ def _purge_one(
         if household is None or purged_on(uow, code) is not None:
             return {}  # gone or purged meanwhile by another run
         counts = purge_household_rows(uow, code).as_dict()
+        counts["consents"] = anonymise_consents(uow, code, ANONYMOUS_NAME)
         save_household(uow, anonymised(household, gemeente.account_iban), at=now)
         mark_purged(uow, code, today, now)
         record_audit(
@@ -171,6 +221,12 @@ def export_household(engine: Engine, code: str, today: date, *, actor: str) -> b
             raise PrivacyError(f"huishouden {code} bestaat niet")
         gemeente = _gemeente(uow)
         records = household_records(uow, code)
+        history = consent_history(uow, code)
+        documents = [
+            (c.id, found[1])
+            for c in history
+            if c.has_document and (found := consent_document(uow, code, c.id)) is not None
+        ]
         purged = purged_on(uow, code)
         data: dict[str, Any] = {
             "export": {
@@ -182,6 +238,9 @@ def export_household(engine: Engine, code: str, today: date, *, actor: str) -> b
             },
             "household": jsonable(household_to_data(household, full=True)),
             **records,
+            # issue 19.3: every consent recorded, with its history; the signed documents
+            # still stored are in the ZIP as toestemming-<id>.pdf
+            "consents": [c.as_json() for c in history],
         }
         summary = summary_html(household, gemeente, records, today)
         record_audit(
@@ -200,4 +259,6 @@ def export_household(engine: Engine, code: str, today: date, *, actor: str) -> b
         text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
         archive.writestr(EXPORT_JSON, text)
         archive.writestr(EXPORT_PDF, pdf)
+        for consent_id, document in documents:
+            archive.writestr(f"toestemming-{consent_id}.pdf", document)
     return buffer.getvalue()

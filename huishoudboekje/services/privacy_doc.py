@@ -81,7 +81,7 @@ def _kept(kept: Kept) -> str:
         Kept.VIEW_LOG: "kept as it is (household codes and staff names, no contents); no "
         "automatic deletion: the gemeente sets a period in its archive policy",
         Kept.DOCUMENTS: f"`document_retention_months` (default {months}) after the end "
-        "of participation; none stored yet",
+        "of participation: the purge removes the signed form, the consent record stays",
     }[kept]
 
 

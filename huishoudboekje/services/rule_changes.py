@@ -31,6 +31,7 @@ from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.four_eyes import DEFAULT_THRESHOLD, four_eyes_reasons
+from huishoudboekje.services.intake_plan import household_created, household_refused
 from huishoudboekje.services.read_model import refresh_statuses
 from huishoudboekje.services.rule_editing import household_data
 
@@ -192,6 +193,8 @@ def approve_change(
             at=now,
         )
         refresh_statuses(uow, [request.household])  # the read model, same transaction
+        if request.kind == "household.create":  # issue 19.3: what its intake planned
+            household_created(uow, request.household, actor=approver, now=now)
     elif request.kind == "extra_payment":
         data: dict[str, Any] = request.after
         update_household_request(
@@ -227,6 +230,8 @@ def refuse_change(
         raise FourEyesError("Alleen een teamleider of beheerder kan wijzigingen afwijzen.")
     request = _pending(uow, request_id, decider)
     decide_change_request(uow, request_id, status="refused", decided_by=decider, at=now, note=note)
+    if request.kind == "household.create":  # issue 19.3: its intake's consent goes too
+        household_refused(uow, request.household)
     if request.kind == "extra_payment":
         update_household_request(
             uow,

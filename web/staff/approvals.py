@@ -6,7 +6,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from huishoudboekje.services.access_control import household_of_change, household_of_request
+from huishoudboekje.services.access_control import (
+    household_of_change,
+    household_of_request,
+    staff_team,
+)
 from huishoudboekje.services.decisions import ChangeDecision, RequestAnswer
 from huishoudboekje.services.household_requests import REQUEST_KINDS
 from huishoudboekje.services.staff_actions import (
@@ -40,8 +44,20 @@ ANSWERED_NL = {
 def approvals() -> str:
     """Four-eyes changes waiting for a second staff member."""
     shown = visible_codes()
-    pending = [c for c in changes_waiting(access.engine()) if shown is None or c.household in shown]
+    team = staff_team(access.reads(), access.current().username)
+    pending = [
+        c
+        for c in changes_waiting(access.engine())
+        if shown is None or c.household in shown or _new_for_team(c.kind, c.after, team)
+    ]
     return render_template("staff/approvals.html", pending=pending)
+
+
+def _new_for_team(kind: str, after: object, team: str) -> bool:
+    """A new household (not stored until approved, so in no team's list yet) proposed
+    for this team: its teamleider must see it to approve it (issue 19.3)."""
+    proposed = after if isinstance(after, dict) else {}
+    return kind == "household.create" and str(proposed.get("team") or "") == team
 
 
 @bp.post("/goedkeuren/<int:request_id>")

@@ -1,5 +1,6 @@
-"""Staff: add and edit a household, its incomes, fixed charges and reserves, and
-end a rule on a chosen day. Every change goes through four-eyes (`rule_forms`)."""
+"""Staff: edit a household (a new one comes through the intake, `intake`), its
+incomes, fixed charges and reserves, and end a rule on a chosen day.
+Every change goes through four-eyes (`rule_forms`)."""
 
 from __future__ import annotations
 
@@ -46,31 +47,6 @@ from web.staff_forms import (
     read_end_date,
     read_form,
 )
-
-
-@bp.route("/huishouden-nieuw", methods=["GET", "POST"])
-@staff_only
-def new_household() -> FormPage | BaseResponse:
-    """Create a household (takes effect after a second staff member approves)."""
-    defaults: dict[str, Any] = {
-        "members": 1,
-        "leefgeld": {"policy": "smoothed", "cadence": "weekly", "weekday": "friday"},
-        "buffer": {"target": "1200.00", "advance_limit": "0.00"},
-        "start": access.settings().today().isoformat(),
-    }
-    place = FormPlace(url_for("staff.new_household"), url_for("staff.caseload"), is_new=True)
-    if request.method == "GET":
-        return render_form(HOUSEHOLD_FORM, defaults, place)
-    data = read_form(HOUSEHOLD_FORM, request.form, defaults, is_new=True)
-    return propose(
-        HOUSEHOLD_FORM,
-        data,
-        data,
-        place,
-        creates_household=True,
-        summary="nieuw huishouden",
-        prefix="",
-    )
 
 
 def _stored(code: str) -> Household:

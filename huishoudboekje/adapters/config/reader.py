@@ -320,6 +320,7 @@ def _compact(iban: object) -> str:
 
 def _household_checks(household: dict[str, Any], loc: Loc, found: list[tuple[Loc, str]]) -> None:
     _period(household, "start", "end", loc, found)
+    _consent_scope(household, loc, found)
     sections = {"incomes": "income id", "charges": "charge id", "reserves": "reserve id"}
     for section, label in sections.items():
         items = household.get(section)
@@ -359,6 +360,26 @@ def _household_checks(household: dict[str, Any], loc: Loc, found: list[tuple[Loc
             found.append(((*loc, "leefgeld", "amount"), "policy fixed needs an amount"))
         if not fixed and leefgeld.get("amount") is not None:
             found.append(((*loc, "leefgeld", "amount"), "amount is only used with policy fixed"))
+
+
+def _consent_scope(household: dict[str, Any], loc: Loc, found: list[tuple[Loc, str]]) -> None:
+    """A consent's scope names only incomes and charges this household has."""
+    consent = household.get("consent")
+    scope = consent.get("scope") if isinstance(consent, dict) else None
+    if not isinstance(scope, dict):
+        return
+    for section, label in (("incomes", "income"), ("charges", "charge")):
+        rules = household.get(section)
+        known = (
+            {r.get("id") for r in rules if isinstance(r, dict)}
+            if isinstance(rules, list)
+            else set()
+        )
+        ids = scope.get(section)
+        for index, rule_id in enumerate(ids if isinstance(ids, list) else []):
+            if isinstance(rule_id, str) and rule_id not in known:
+                message = f'{label} "{rule_id}" is not one of this household\'s {section}'
+                found.append(((*loc, "consent", "scope", section, index), message))
 
 
 def _duplicates(

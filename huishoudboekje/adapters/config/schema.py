@@ -22,6 +22,8 @@ from huishoudboekje.adapters.config.values import (
     Bic,
     CadenceName,
     ChargeKindName,
+    ConsentDocumentName,
+    ConsentScopeValue,
     ContactName,
     Count,
     Day,
@@ -54,6 +56,7 @@ from huishoudboekje.adapters.config.values import (
 )
 from huishoudboekje.adapters.config.values import domain_default as _d
 from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount, WindowError, check_windows
+from huishoudboekje.domain.consent import Consent, ConsentScope, DocumentKind
 from huishoudboekje.domain.household import (
     BufferPolicy,
     Cadence,
@@ -287,6 +290,20 @@ class AddressModel(_Section):
         return PostalAddress(**self._values())
 
 
+class ConsentModel(_Section):
+    """`households[].consent` (issue 19.3): the household's signed consent."""
+
+    signed_on: Day
+    signed_by: Name
+    scope: ConsentScopeValue = ConsentScope()
+    document: ConsentDocumentName = DocumentKind.PAPER.value
+
+    def to_domain(self) -> Consent:
+        """The checked values as the domain record `Consent`."""
+        scope = self.scope if isinstance(self.scope, ConsentScope) else ConsentScope()
+        return Consent(self.signed_on, self.signed_by, scope, DocumentKind(self.document))
+
+
 class HouseholdModel(_Section):
     """`households[]`: one household and its rules."""
 
@@ -307,6 +324,7 @@ class HouseholdModel(_Section):
     caseworker: OptionalName = _d(Household, "caseworker")
     contact: ContactName = _d(Household, "contact").value
     address: AddressModel | None = Field(default=None, validate_default=True)
+    consent: ConsentModel | None = None
 
     @field_validator("address")
     @classmethod
@@ -324,6 +342,7 @@ class HouseholdModel(_Section):
                 shortage=None if self.shortage is None else Shortage(self.shortage),
                 contact=Contact(self.contact),
                 address=None if self.address is None else self.address.to_domain(),
+                consent=None if self.consent is None else self.consent.to_domain(),
                 leefgeld=self.leefgeld.to_domain(),
                 buffer=self.buffer.to_domain(),
                 incomes=tuple(i.to_domain() for i in self.incomes),
@@ -363,6 +382,7 @@ class GemeenteModel(_Section):
     retention_years: Count = _d(Gemeente, "retention_years")
     document_retention_months: Count = _d(Gemeente, "document_retention_months")
     viewer_shown_as: ViewerShownAs = _d(Gemeente, "viewer_shown_as")
+    consent_required: Flag = _d(Gemeente, "consent_required")
 
     def to_domain(self) -> Gemeente:
         """The checked values as the domain record `Gemeente`."""

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
+from huishoudboekje.domain.consent import ConsentScope
 from huishoudboekje.domain.household import (
     WEEKDAYS,
     Cadence,
@@ -315,6 +316,27 @@ WeekdayName = Annotated[str, PlainValidator(_choice("weekday", WEEKDAYS))]
 Rule = Annotated[str, PlainValidator(_limited(500, required=True, lines=True))]
 ViewerShownAs = Annotated[str, PlainValidator(_choice("viewer_shown_as", ["role", "name"]))]
 ContactName = Annotated[str, PlainValidator(_choice("contact", [k.value for k in Contact]))]
+_SCOPE_PROBLEM = 'give "all" or a mapping with the ids of incomes and charges'
+
+
+def _consent_scope(value: object) -> ConsentScope:
+    """`consent.scope`: "all", or {incomes: [ids], charges: [ids]} (a list left out: all)."""
+    if isinstance(value, str) and value.strip() == "all":
+        return ConsentScope()
+    if not isinstance(value, dict) or not set(value) <= {"incomes", "charges"}:
+        raise fail(_SCOPE_PROBLEM)
+    lists: dict[str, tuple[str, ...] | None] = {}
+    for key in ("incomes", "charges"):
+        ids = value.get(key)
+        if ids is not None and not isinstance(ids, list):
+            raise fail(_SCOPE_PROBLEM)
+        lists[key] = None if ids is None else tuple(_identifier(i) for i in ids)
+    return ConsentScope(lists["incomes"], lists["charges"])
+
+
+# typed Any for pydantic (a dataclass type would bring its English messages); a ConsentScope
+ConsentScopeValue = Annotated[Any, PlainValidator(_consent_scope)]
+ConsentDocumentName = Annotated[str, PlainValidator(_choice("document", ["paper", "upload"]))]
 _POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{2})$")
 
 

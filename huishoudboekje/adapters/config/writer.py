@@ -16,6 +16,7 @@ import yaml
 
 from huishoudboekje.adapters.config.values import domain_default
 from huishoudboekje.domain.charge_windows import Pause, TemporaryAmount
+from huishoudboekje.domain.consent import Consent
 from huishoudboekje.domain.household import (
     FixedCharge,
     Gemeente,
@@ -52,6 +53,7 @@ def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any
     _optional(data, gemeente, "retention_years", full)
     _optional(data, gemeente, "document_retention_months", full)
     _optional(data, gemeente, "viewer_shown_as", full)
+    _optional(data, gemeente, "consent_required", full)
     return data
 
 
@@ -74,6 +76,24 @@ def _address(address: PostalAddress | None) -> dict[str, Any] | None:
     return data
 
 
+def consent_to_data(consent: Consent) -> dict[str, Any]:
+    """The plain-data (YAML) form of a consent; `scope` is "all" or the rule ids (a
+    list left out: all of that kind). The document itself is never in the file."""
+    scope: str | dict[str, list[str]] = "all"
+    if not consent.scope.is_all:
+        scope = {}
+        if consent.scope.incomes is not None:
+            scope["incomes"] = list(consent.scope.incomes)
+        if consent.scope.charges is not None:
+            scope["charges"] = list(consent.scope.charges)
+    return {
+        "signed_on": consent.signed_on,
+        "signed_by": consent.signed_by,
+        "scope": scope,
+        "document": consent.document.value,
+    }
+
+
 def household_to_data(household: Household, *, full: bool = False) -> dict[str, Any]:
     """The plain-data (YAML) form of a household; `full` also writes default values.
 
@@ -91,6 +111,8 @@ def household_to_data(household: Household, *, full: bool = False) -> dict[str, 
     _optional(data, h, "caseworker", full)
     _optional(data, h, "contact", full, _enum)
     _optional(data, h, "address", full, _address)
+    if h.consent is not None and h.consent.withdrawn_on is None:  # a withdrawn one: not
+        data["consent"] = consent_to_data(h.consent)
     lg = h.leefgeld
     leefgeld: dict[str, Any] = {
         "policy": lg.policy.value,

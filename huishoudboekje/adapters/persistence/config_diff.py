@@ -176,7 +176,7 @@ def diff_config(
 def _household_change(before: Household | None, after: Household) -> HouseholdChange:
     if before is None:
         return HouseholdChange(after.code, after.name, Status.ADDED, after=after)
-    if before == after:
+    if before == after and before.consent == after.consent:  # consent: compare=False
         return HouseholdChange(after.code, after.name, Status.UNCHANGED, before=before, after=after)
     old = household_to_data(before, full=True)
     new = household_to_data(after, full=True)

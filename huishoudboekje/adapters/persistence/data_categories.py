@@ -46,6 +46,7 @@ class Category(StrEnum):
     ACCOUNTS = "accounts"
     AUDIT = "audit"
     VIEW_LOG = "view_log"
+    CONSENT = "consent"
     DOCUMENTS = "documents"
     READ_MODEL = "read_model"
 
@@ -57,7 +58,7 @@ class Kept(StrEnum):
     ACCOUNTS = "accounts"  # household accounts removed at the purge; staff by the beheerder
     AUDIT = "audit"  # kept; contents about the household anonymised at the purge
     VIEW_LOG = "view_log"  # kept as it is (codes and staff names only)
-    DOCUMENTS = "documents"  # `document_retention_months`; none stored yet
+    DOCUMENTS = "documents"  # `document_retention_months` (the signed consent form)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +113,8 @@ CATEGORIES: dict[Category, CategoryInfo] = {
         "payments",
         Kept.FINANCIAL,
         "the bank statements imported and the pain.001 files written, on disk in the "
-        "operator's folders (path in `payment_file.path`), and the bank's own systems",
+        "operator's folders (path in `payment_file.path`) until the weekly purge removes "
+        "them after the fiscal retention period, and the bank's own systems",
     ),
     Category.SIGNALS: CategoryInfo(
         "Signals and notes (signalen)",
@@ -143,10 +145,17 @@ CATEGORIES: dict[Category, CategoryInfo] = {
         "command line, and the reason where one was given",
         Kept.VIEW_LOG,
     ),
+    Category.CONSENT: CategoryInfo(
+        "Consent (toestemming)",
+        "the household's consent to budgetbeheer: the day it was signed, who signed, "
+        "which incomes and charges it covers, who recorded it, its withdrawal and why",
+        Kept.FINANCIAL,
+        "the signed paper form in the dossier, when it was signed on paper",
+    ),
     Category.DOCUMENTS: CategoryInfo(
         "Documents (documenten)",
-        "letters by post and the inzage export are made on request and not stored; a "
-        "signed consent form will be the first stored document (issue 19)",
+        "the signed consent form (PDF upload, in the database); letters by post and the "
+        "inzage export are made on request and not stored",
         Kept.DOCUMENTS,
         "letters printed or sent, and inzage ZIPs handed over, leave the system",
     ),
@@ -184,6 +193,7 @@ TABLES: dict[str, TableUse] = {
             "extra_closing_days",
             "updated_at",
             "shortage",
+            "consent_required",
             "max_learned_buffer",
             "irregular_step_months",
             "letterhead",
@@ -200,6 +210,15 @@ TABLES: dict[str, TableUse] = {
             # the rules document: address and contact, incomes, charges, reserves
             "rules": C.CHARGES,
         },
+    ),
+    "household_consent": TableUse(
+        personal={
+            **_all(C.CONSENT, "household", "signed_on", "signed_by", "scope"),
+            **_all(C.CONSENT, "recorded_by", "recorded_at"),
+            **_all(C.CONSENT, "withdrawn_on", "withdrawn_by", "withdrawn_reason"),
+            **_all(C.DOCUMENTS, "document", "document_name"),
+        },
+        not_personal=("id", "document_kind", "document_size", "document_removed_on"),
     ),
     "household_search": TableUse(personal=_all(C.READ_MODEL, "token", "household")),
     "household_status": TableUse(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -16,10 +17,12 @@ from huishoudboekje.adapters.config import (
     household_to_data,
     jsonable,
 )
+from huishoudboekje.adapters.persistence.consent_repo import newest_consents
 from huishoudboekje.adapters.persistence.crud import upsert
 from huishoudboekje.adapters.persistence.status_repo import household_saved
 from huishoudboekje.adapters.persistence.tables import GemeenteRow, HouseholdRow
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.domain.consent import Consent
 from huishoudboekje.domain.household import Gemeente, Household
 
 GEMEENTE_ROW_ID = 1
@@ -57,6 +60,7 @@ GEMEENTE_FIELDS = (
     "retention_years",
     "document_retention_months",
     "viewer_shown_as",
+    "consent_required",
 )
 
 
@@ -158,15 +162,23 @@ _CHECKED_MAX = 20_000
 
 
 def load_households(uow: UnitOfWork) -> tuple[Household, ...]:
-    """Every stored household, ordered by code."""
+    """Every stored household with its newest consent, ordered by code."""
     rows = uow.session.exec(select(HouseholdRow).order_by(col(HouseholdRow.code)))
-    return tuple(household_from_row(row) for row in rows)
+    households = tuple(household_from_row(row) for row in rows)
+    consents = newest_consents(uow)
+    return tuple(_with_consent(h, consents.get(h.code)) for h in households)
 
 
 def load_household(uow: UnitOfWork, code: str) -> Household | None:
-    """One household by code, or None."""
+    """One household by code with its newest consent, or None."""
     row = uow.session.get(HouseholdRow, code)
-    return None if row is None else household_from_row(row)
+    if row is None:
+        return None
+    return _with_consent(household_from_row(row), newest_consents(uow, code).get(code))
+
+
+def _with_consent(household: Household, consent: Consent | None) -> Household:
+    return household if consent is None else replace(household, consent=consent)
 
 
 def household_codes(uow: UnitOfWork) -> tuple[str, ...]:
@@ -177,7 +189,8 @@ def household_codes(uow: UnitOfWork) -> tuple[str, ...]:
 def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None = None) -> None:
     """Insert or replace a household and all its rules (not committed)."""
     data = household_to_data(household, full=True)
-    rules = jsonable({k: v for k, v in data.items() if k not in _COLUMN_FIELDS})
+    # the consent has a table of its own (`consent_repo`); saving a household never changes it
+    rules = jsonable({k: v for k, v in data.items() if k not in _COLUMN_FIELDS and k != "consent"})
     now = _now(at)
     values: dict[str, Any] = {
         "name": household.name,

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     inspect,
 )
 from sqlalchemy.orm import registry
@@ -100,6 +102,10 @@ class GemeenteRow(HhbTable, table=True):
     # migration 0011: how a household sees who looked at its data ("role" or "name")
     viewer_shown_as: str = Field(
         default="role", sa_column=Column(String(10), nullable=False, server_default="role")
+    )
+    # migration 0012: the night plans only households with a consent (issue 19.3)
+    consent_required: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
 
 
