@@ -34,6 +34,7 @@ class SignalKind(StrEnum):
     FILE_REJECTED = "bestand_geweigerd"
     NIGHT_PROBLEM = "verwerking_mislukt"
     HANDOVER_TALK = "overdrachtsgesprek"  # issue 19.6: the statushouder's talk in month 5
+    CONTACT_REQUESTED = "contact_gevraagd"  # issue 19.7: a household wants contact first
 
 
 @dataclass(frozen=True, slots=True)

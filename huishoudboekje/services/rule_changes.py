@@ -12,7 +12,7 @@ admin role, and a change whose household was edited since is refused as stale.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from huishoudboekje.adapters.config import household_from_data
@@ -29,13 +29,16 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.money import Money
+from huishoudboekje.services import household_proposals
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.four_eyes import DEFAULT_THRESHOLD, four_eyes_reasons
+from huishoudboekje.services.household_proposals import ConsentAsk, consent_changes
 from huishoudboekje.services.read_model import refresh_statuses
 from huishoudboekje.services.rule_editing import household_data
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "ConsentAsk",
     "FourEyesError",
     "Proposal",
     "approve_change",
@@ -57,6 +60,9 @@ class Proposal:
     applied: bool
     reasons: tuple[str, ...]
     change_request: ChangeRequest | None = None
+    # issue 19.7: the change waits for the household's answer (a voorgestelde wijziging)
+    asked: bool = False
+    urgent: bool = False
 
 
 def propose_household(
@@ -68,8 +74,13 @@ def propose_household(
     summary: str,
     is_new: bool = False,
     threshold: Money = DEFAULT_THRESHOLD,
+    ask: ConsentAsk | None = None,
+    today: date | None = None,
 ) -> Proposal:
-    """Save a staff member's change to a household, or hold it for approval; commits."""
+    """Save a staff member's change to a household, or hold it for approval; commits.
+
+    A change to the household's own fixed charges or leefgeld is asked of the
+    household first (`services.household_proposals`), unless `ask` marks it urgent."""
     before = load_household(uow, after.code)
     if is_new and before is not None:
         raise FourEyesError(f"Huishouden {after.code} bestaat al.")
@@ -79,7 +90,24 @@ def propose_household(
         return Proposal(applied=True, reasons=())
     reasons = four_eyes_reasons(before, after, threshold)
     before_data = None if before is None else household_data(before)
+    day = now.date() if today is None else today
+    ask = ConsentAsk() if ask is None else ask
+    changes = [] if before is None else consent_changes(before, after, day)
+    if before is not None and changes and not ask.urgent:
+        return _ask_household(uow, before, after, changes, ask, reasons, actor, now, day, summary)
     if not reasons:
+        if before is not None and changes:
+            household_proposals.record_urgent(
+                uow,
+                before=before,
+                after=after,
+                changes=changes,
+                ask=ask,
+                actor=actor,
+                now=now,
+                today=day,
+                change_request=None,
+            )
         save_household(uow, after, at=now)
         record_audit(
             uow,
@@ -106,8 +134,66 @@ def propose_household(
         at=now,
     )
     _audit_request(uow, request, actor, now)
+    if before is not None and changes:
+        household_proposals.record_urgent(
+            uow,
+            before=before,
+            after=after,
+            changes=changes,
+            ask=ask,
+            actor=actor,
+            now=now,
+            today=day,
+            change_request=request.id,
+        )
     uow.commit()
-    return Proposal(applied=False, reasons=tuple(reasons), change_request=request)
+    return Proposal(
+        applied=False, reasons=tuple(reasons), change_request=request, urgent=bool(changes)
+    )
+
+
+def _ask_household(
+    uow: UnitOfWork,
+    before: Household,
+    after: Household,
+    changes: list[household_proposals.ConsentChange],
+    ask: ConsentAsk,
+    reasons: list[str],
+    actor: str,
+    now: datetime,
+    today: date,
+    summary: str,
+) -> Proposal:
+    """The change becomes a voorgestelde wijziging for the household; with four-eyes
+    reasons also a change request (kind `household.consent`) for a teamleider."""
+    household_proposals.checked_ask(ask)  # nothing is stored without a reason
+    request = None
+    if reasons:
+        request = insert_change_request(
+            uow,
+            kind="household.consent",
+            household=after.code,
+            summary=summary,
+            reasons=reasons,
+            before=household_data(before),
+            after=household_data(after),
+            requested_by=actor,
+            at=now,
+        )
+        _audit_request(uow, request, actor, now)
+    household_proposals.ask_household(
+        uow,
+        before=before,
+        after=after,
+        changes=changes,
+        ask=ask,
+        actor=actor,
+        now=now,
+        today=today,
+        change_request=None if request is None else request.id,
+    )
+    uow.commit()
+    return Proposal(applied=False, reasons=tuple(reasons), change_request=request, asked=True)
 
 
 def _audit_request(uow: UnitOfWork, request: ChangeRequest, actor: str, now: datetime) -> None:
@@ -192,6 +278,9 @@ def approve_change(
             at=now,
         )
         refresh_statuses(uow, [request.household])  # the read model, same transaction
+        household_proposals.urgent_applied(uow, request_id, now)
+    elif request.kind == "household.consent":  # applied once the household agreed too
+        household_proposals.approved(uow, request_id, approver, now)
     elif request.kind == "extra_payment":
         data: dict[str, Any] = request.after
         update_household_request(
@@ -227,6 +316,7 @@ def refuse_change(
         raise FourEyesError("Alleen een teamleider of beheerder kan wijzigingen afwijzen.")
     request = _pending(uow, request_id, decider)
     decide_change_request(uow, request_id, status="refused", decided_by=decider, at=now, note=note)
+    household_proposals.refused(uow, request_id, now)
     if request.kind == "extra_payment":
         update_household_request(
             uow,
