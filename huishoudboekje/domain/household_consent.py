@@ -97,11 +97,11 @@ def _charge_changes(old: FixedCharge, new: FixedCharge, today: date) -> list[Con
             f"{day_text(gone.last)} vervalt."
         )
         out.append(ConsentChange(text, max(today, gone.first)))
-    end, was = _end(new), _end(old)
-    if end != was and end is not None:
+    end, old_end = _end(new), _end(old)
+    if end != old_end and end is not None:
         text = f"Wij betalen {name} na {day_text(end)} niet meer."
         out.append(ConsentChange(text, end))
-    elif end != was:
+    elif end != old_end:
         out.append(ConsentChange(f"Wij blijven {name} betalen, zonder einddatum.", today))
     return out
 
