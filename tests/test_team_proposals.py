@@ -256,7 +256,7 @@ def test_a_stale_proposal_is_never_applied(web: WebEnv) -> None:  # noqa: F811
     other = _propose(web, _rent(before, "730.40"), ConsentAsk(urgent=True, urgent_reason="fout"))
     assert other.applied
     with UnitOfWork(web.engine) as uow:
-        first = [p for p in proposals_of(uow, CODE) if p.status == "voorgesteld"][0]
+        first = next(p for p in proposals_of(uow, CODE) if p.status == "voorgesteld")
     with pytest.raises(ProposalError, match="niet meer actueel"):
         _answer(web, first.id, "akkoord")
     assert next(c for c in _household(web).charges if c.id == "huur").amount == Money("730.40")
@@ -283,3 +283,11 @@ def test_another_household_cannot_answer_and_staff_can_withdraw(web: WebEnv) -> 
         withdraw_proposal(uow, household=CODE, proposal_id=stored.id, actor="mira", now=NOW)
         [stored] = proposals_of(uow, CODE)
     assert stored.status == "ingetrokken"
+
+
+def test_a_gemeente_that_does_not_ask_applies_at_once(web: WebEnv) -> None:  # noqa: F811
+    with UnitOfWork(web.engine) as uow:
+        proposal = propose_household(
+            uow, actor="mira", after=_rent(_household(web), "745.40"), now=NOW, summary="huur"
+        )
+        assert proposal.applied and not proposal.asked and proposals_of(uow, CODE) == []

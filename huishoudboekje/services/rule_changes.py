@@ -79,8 +79,9 @@ def propose_household(
 ) -> Proposal:
     """Save a staff member's change to a household, or hold it for approval; commits.
 
-    A change to the household's own fixed charges or leefgeld is asked of the
-    household first (`services.household_proposals`), unless `ask` marks it urgent."""
+    With `ask`, a change to the household's own fixed charges or leefgeld is asked of
+    the household first (`services.household_proposals`), unless `ask` marks it
+    urgent; without it (the gemeente does not ask) it is saved as before."""
     before = load_household(uow, after.code)
     if is_new and before is not None:
         raise FourEyesError(f"Huishouden {after.code} bestaat al.")
@@ -91,8 +92,9 @@ def propose_household(
     reasons = four_eyes_reasons(before, after, threshold)
     before_data = None if before is None else household_data(before)
     day = now.date() if today is None else today
+    # without `ask` the household is not asked (HHB_ASK_HOUSEHOLD=0): as before
+    changes = [] if before is None or ask is None else consent_changes(before, after, day)
     ask = ConsentAsk() if ask is None else ask
-    changes = [] if before is None else consent_changes(before, after, day)
     if before is not None and changes and not ask.urgent:
         return _ask_household(uow, before, after, changes, ask, reasons, actor, now, day, summary)
     if not reasons:

@@ -78,6 +78,7 @@ def render_form(
         lifts=place.lifts,
         lift_action=place.lift_action,
         picker=picker,
+        ask_household=access.settings().ask_household,
     )
     return page, status
 
@@ -124,7 +125,7 @@ def _save(
             summary=summary,
             is_new=creates_household,
             threshold=settings.four_eyes_threshold,
-            ask=_consent_ask(),
+            ask=_consent_ask() if settings.ask_household else None,
             today=settings.today(),
         )
     except HouseholdInvalidError as exc:
