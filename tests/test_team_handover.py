@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from cli.main import main
 from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     load_audit_events,
@@ -181,3 +182,24 @@ def test_the_date_is_kept(teams: WebEnv) -> None:
             uow, code=NOORD, to_user="tom", note=NOTE, actor="mira", role=Role.MEDEWERKER, now=NOW
         )
     assert done.at.date() == date(2026, 3, 4) and done.read_at is None
+
+
+def test_the_command_line_uses_the_same_service_and_needs_a_note(
+    teams: WebEnv, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["overdragen", NOORD, "--aan", "mats", "--database", teams.db_url]
+    with pytest.raises(SystemExit):
+        main([*base, "--actor", "mira"])  # no --notitie: argparse refuses
+    assert main([*base, "--notitie", "kort", "--actor", "mira"]) == 2
+    assert "notitie" in capsys.readouterr().err
+    assert main([*base, "--notitie", NOTE, "--actor", "mira"]) == 0
+    assert "HH-0001: overgedragen van mira aan mats" in capsys.readouterr().out
+    with UnitOfWork(teams.engine) as uow:
+        household = load_household(uow, NOORD)
+        assert household is not None and household.caseworker == "mats"
+        [event] = load_audit_events(uow, action="household.handover")
+    assert event.actor == "mira" and event.after["note"] == NOTE
+    # a medewerker cannot hand over all households of a colleague
+    leave = ["overdragen", "--alle-van", "mats", "--aan", "mira", "--notitie", NOTE]
+    assert main([*leave, "--actor", "mira", "--database", teams.db_url]) == 2
+    assert main([*leave, "--actor", "tom", "--database", teams.db_url]) == 0

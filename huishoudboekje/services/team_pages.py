@@ -221,3 +221,11 @@ hand_over_all_households = on_engine(hand_over_all)
 mark_handover_read = on_engine(mark_read)
 answer_household_proposal = on_engine(answer_proposal)
 withdraw_household_proposal = on_engine(withdraw_proposal)
+
+
+def operator_role(engine: Engine, actor: str) -> Role:
+    """The role `hhb` acts in for `actor`: the account's own role; an operator without
+    a staff account (who holds the database) acts as beheerder."""
+    with UnitOfWork(engine) as uow:
+        user = find_user(uow, actor)
+    return Role.ADMIN if user is None else Role(user.role)
