@@ -7,10 +7,12 @@ staff; another household cannot answer."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from collections.abc import Iterator
 
 import pytest
+from pypdf import PdfReader
 
 from huishoudboekje.adapters.persistence import (
     UnitOfWork,
@@ -167,3 +169,21 @@ def test_urgent_change_applies_and_the_household_reads_why(asking: WebEnv) -> No
     assert _rent(asking) == Money("745.40")
     page = asking.client("jansen").get("/wijzigingen").get_data(as_text=True)
     assert "Met spoed veranderd op" in page and "Anders volgt uitzetting" in page
+
+
+def test_the_monthly_letter_mentions_a_pending_proposal(asking: WebEnv) -> None:
+    with UnitOfWork(asking.engine) as uow:
+        household = load_household(uow, "HH-0001")
+        assert household is not None
+        address = PostalAddress("Lange Nieuwstraat 12", "3512 PN", "Utrecht")
+        save_household(uow, dataclasses.replace(household, contact=Contact.POST, address=address))
+        uow.commit()
+    mira = asking.client("mira")
+    url = "/medewerker/huishouden/HH-0001/brief.pdf?maand=2026-02"
+    before = PdfReader(io.BytesIO(mira.get(url).data))
+    assert "Wij willen iets veranderen" not in "".join(p.extract_text() for p in before.pages)
+    mira.post(RENT_PATH, data=rent_form(amount="745,40") | {"waarom": WHY})
+    pdf = PdfReader(io.BytesIO(mira.get(url).data))
+    text = " ".join("".join(p.extract_text() for p in pdf.pages).split())
+    assert "Wij willen iets veranderen" in text
+    assert "€ 745,40 (was € 725,40)" in text and "pas in als u akkoord bent" in text
