@@ -22,7 +22,6 @@ afgewezen (teamleider), ingetrokken (staff), verouderd (stale); spoed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from huishoudboekje.adapters.config import household_from_data
@@ -32,21 +31,26 @@ from huishoudboekje.adapters.persistence.signal_repo import close_signal, upsert
 from huishoudboekje.adapters.persistence.team_repo import (
     StoredProposal,
     get_proposal,
-    insert_proposal,
     proposal_of_change,
     proposals,
     update_proposal,
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.deadlines import DUE_KEY
-from huishoudboekje.domain.household import Household
-from huishoudboekje.domain.household_consent import ConsentChange, consent_changes, first_day
 from huishoudboekje.domain.ids import signal_key
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
-from huishoudboekje.services.errors import UserError
+from huishoudboekje.services.household_asking import (
+    MAX_TEXT,
+    ConsentAsk,
+    ConsentChange,
+    ProposalError,
+    ask_household,
+    checked_ask,
+    consent_changes,
+    record_urgent,
+)
 from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.read_model import refresh_statuses
-from huishoudboekje.services.rule_editing import household_data
 
 __all__ = [
     "ANSWERS",
@@ -91,126 +95,6 @@ VIA_NL = {
     "gesprek": "in een gesprek",
 }
 CONTACT_WORKING_DAYS = 2  # the medewerker calls back within two working days
-MAX_TEXT = 2000
-
-
-class ProposalError(UserError, ValueError):
-    """A proposal that cannot be made or answered; the message is Dutch."""
-
-
-@dataclass(frozen=True, slots=True)
-class ConsentAsk:
-    """What staff tell the household with a change: why; or that it is urgent."""
-
-    why: str = ""
-    urgent: bool = False
-    urgent_reason: str = ""
-
-
-def _text(text: str, problem: str) -> str:
-    text = text.strip()
-    if not text:
-        raise ProposalError(problem)
-    if len(text) > MAX_TEXT:
-        raise ProposalError(f"Gebruik hoogstens {MAX_TEXT} tekens.")
-    return text
-
-
-def checked_ask(ask: ConsentAsk) -> ConsentAsk:
-    """`ask` with its texts checked: a reason is required (why, or why urgent)."""
-    if ask.urgent:
-        reason = _text(ask.urgent_reason, "Schrijf waarom deze wijziging spoed heeft.")
-        return ConsentAsk(ask.why.strip(), True, reason)
-    why = _text(
-        ask.why,
-        "Deze wijziging wordt eerst aan het huishouden voorgelegd. Schrijf waarom ze "
-        "nodig is (het huishouden leest dit).",
-    )
-    return ConsentAsk(why)
-
-
-def ask_household(
-    uow: UnitOfWork,
-    *,
-    before: Household,
-    after: Household,
-    changes: list[ConsentChange],
-    ask: ConsentAsk,
-    actor: str,
-    now: datetime,
-    today: date,
-    change_request: int | None,
-) -> StoredProposal:
-    """Store the change as a voorgestelde wijziging (not committed)."""
-    ask = checked_ask(ask)
-    proposal = insert_proposal(
-        uow,
-        household=after.code,
-        status="voorgesteld",
-        lines=[c.text for c in changes],
-        from_day=first_day(changes, today),
-        why=ask.why,
-        urgent=False,
-        before=household_data(before),
-        after=household_data(after),
-        proposed_by=actor,
-        proposed_at=now,
-        needs_approval=change_request is not None,
-        change_request=change_request,
-    )
-    record_audit(
-        uow,
-        actor=actor,
-        action="household.propose",
-        object_type="household",
-        object_id=after.code,
-        after={"proposal": proposal.id, "lines": list(proposal.lines), "why": ask.why},
-        at=now,
-    )
-    return proposal
-
-
-def record_urgent(
-    uow: UnitOfWork,
-    *,
-    before: Household,
-    after: Household,
-    changes: list[ConsentChange],
-    ask: ConsentAsk,
-    actor: str,
-    now: datetime,
-    today: date,
-    change_request: int | None,
-) -> StoredProposal:
-    """An urgent change, saved now (or when a teamleider approves `change_request`):
-    kept so the household's page says what changed and why (not committed)."""
-    ask = checked_ask(ask)
-    proposal = insert_proposal(
-        uow,
-        household=after.code,
-        status="spoed",
-        lines=[c.text for c in changes],
-        from_day=first_day(changes, today),
-        why=ask.urgent_reason,
-        urgent=True,
-        before=household_data(before),
-        after=household_data(after),
-        proposed_by=actor,
-        proposed_at=now,
-        needs_approval=change_request is not None,
-        change_request=change_request,
-        applied_at=None if change_request is not None else now,
-    )
-    record_audit(
-        uow,
-        actor=actor,
-        action="household.urgent_change",
-        object_type="household",
-        object_id=after.code,
-        after={"proposal": proposal.id, "lines": list(proposal.lines), "reason": proposal.why},
-        at=now,
-    )
-    return proposal
 
 
 def is_stale(uow: UnitOfWork, proposal: StoredProposal) -> bool:

@@ -29,10 +29,10 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.money import Money
-from huishoudboekje.services import household_proposals
+from huishoudboekje.services import household_asking, household_proposals
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.four_eyes import DEFAULT_THRESHOLD, four_eyes_reasons
-from huishoudboekje.services.household_proposals import ConsentAsk, consent_changes
+from huishoudboekje.services.household_asking import ConsentAsk, consent_changes
 from huishoudboekje.services.read_model import refresh_statuses
 from huishoudboekje.services.rule_editing import household_data
 
@@ -96,10 +96,23 @@ def propose_household(
     changes = [] if before is None or ask is None else consent_changes(before, after, day)
     ask = ConsentAsk() if ask is None else ask
     if before is not None and changes and not ask.urgent:
-        return _ask_household(uow, before, after, changes, ask, reasons, actor, now, day, summary)
+        request = household_asking.ask_for_change(
+            uow,
+            before=before,
+            after=after,
+            changes=changes,
+            ask=ask,
+            reasons=reasons,
+            actor=actor,
+            now=now,
+            today=day,
+            summary=summary,
+        )
+        uow.commit()
+        return Proposal(applied=False, reasons=tuple(reasons), change_request=request, asked=True)
     if not reasons:
         if before is not None and changes:
-            household_proposals.record_urgent(
+            household_asking.record_urgent(
                 uow,
                 before=before,
                 after=after,
@@ -137,7 +150,7 @@ def propose_household(
     )
     _audit_request(uow, request, actor, now)
     if before is not None and changes:
-        household_proposals.record_urgent(
+        household_asking.record_urgent(
             uow,
             before=before,
             after=after,
@@ -152,50 +165,6 @@ def propose_household(
     return Proposal(
         applied=False, reasons=tuple(reasons), change_request=request, urgent=bool(changes)
     )
-
-
-def _ask_household(
-    uow: UnitOfWork,
-    before: Household,
-    after: Household,
-    changes: list[household_proposals.ConsentChange],
-    ask: ConsentAsk,
-    reasons: list[str],
-    actor: str,
-    now: datetime,
-    today: date,
-    summary: str,
-) -> Proposal:
-    """The change becomes a voorgestelde wijziging for the household; with four-eyes
-    reasons also a change request (kind `household.consent`) for a teamleider."""
-    household_proposals.checked_ask(ask)  # nothing is stored without a reason
-    request = None
-    if reasons:
-        request = insert_change_request(
-            uow,
-            kind="household.consent",
-            household=after.code,
-            summary=summary,
-            reasons=reasons,
-            before=household_data(before),
-            after=household_data(after),
-            requested_by=actor,
-            at=now,
-        )
-        _audit_request(uow, request, actor, now)
-    household_proposals.ask_household(
-        uow,
-        before=before,
-        after=after,
-        changes=changes,
-        ask=ask,
-        actor=actor,
-        now=now,
-        today=today,
-        change_request=None if request is None else request.id,
-    )
-    uow.commit()
-    return Proposal(applied=False, reasons=tuple(reasons), change_request=request, asked=True)
 
 
 def _audit_request(uow: UnitOfWork, request: ChangeRequest, actor: str, now: datetime) -> None:
