@@ -187,3 +187,21 @@ def test_the_monthly_letter_mentions_a_pending_proposal(asking: WebEnv) -> None:
     text = " ".join("".join(p.extract_text() for p in pdf.pages).split())
     assert "Wij willen iets veranderen" in text
     assert "€ 745,40 (was € 725,40)" in text and "pas in als u akkoord bent" in text
+
+
+def test_four_eyes_and_the_household_through_the_web(asking: WebEnv) -> None:
+    mira = asking.client("mira")
+    mira.post(RENT_PATH, data=rent_form(amount="825,40") | {"waarom": WHY})  # € 100 more
+    approvals = asking.client("tom").get("/medewerker/goedkeuren").get_data(as_text=True)
+    assert "ook aan het huishouden voorgelegd" in approvals
+    [request_id] = re.findall(r'action="/medewerker/goedkeuren/(\d+)"', approvals)
+    jansen = asking.client("jansen")
+    [pid] = re.findall(
+        r'action="/wijzigingen/(\d+)"', jansen.get("/wijzigingen").get_data(as_text=True)
+    )
+    jansen.post(f"/wijzigingen/{pid}", data={"antwoord": "akkoord"})
+    assert "teamleider het ook goed vindt" in jansen.get("/wijzigingen").get_data(as_text=True)
+    assert _rent(asking) == Money("725.40")
+    tom = asking.client("tom")  # logged in just now: no second login to approve
+    tom.post(f"/medewerker/goedkeuren/{request_id}", data={"besluit": "goedkeuren"})
+    assert _rent(asking) == Money("825.40")
