@@ -169,6 +169,9 @@ def test_urgent_change_applies_and_the_household_reads_why(asking: WebEnv) -> No
     assert _rent(asking) == Money("745.40")
     page = asking.client("jansen").get("/wijzigingen").get_data(as_text=True)
     assert "Met spoed veranderd op" in page and "Anders volgt uitzetting" in page
+    today = asking.client("jansen").get("/vandaag").get_data(as_text=True)
+    assert "Uw medewerker heeft met spoed iets veranderd" in today
+    assert "Waarom met spoed: Anders volgt uitzetting" in today
 
 
 def test_the_monthly_letter_mentions_a_pending_proposal(asking: WebEnv) -> None:

@@ -77,3 +77,23 @@ def proposals_waiting() -> int:
         return 0
     views = household_proposal_views(access.engine(), code, access.settings().today())
     return sum(1 for v in views if v.is_open and v.proposal.status == "voorgesteld")
+
+
+URGENT_SHOWN_DAYS = 30  # Vandaag mentions an urgent change for about a month
+
+
+@bp.app_template_global()
+def urgent_changes() -> list[tuple[str, str]]:
+    """For the household's Vandaag: changes made with spoed lately, (what, why)."""
+    code = access.current().household
+    if code is None:
+        return []
+    today = access.settings().today()
+    views = household_proposal_views(access.engine(), code, today)
+    return [
+        (" ".join(v.proposal.lines), v.proposal.why)
+        for v in views
+        if v.proposal.status == "spoed"
+        and v.proposal.applied_at is not None
+        and (today - v.proposal.applied_at.date()).days <= URGENT_SHOWN_DAYS
+    ]
