@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "cli.import_cmd",
     "cli.nightly_cmd",
     "cli.assign_cmd",
+    "cli.handover_cmd",
     "cli.web_cmd",
     "cli.privacy_cmd",
     "cli.export_cmd",

@@ -345,6 +345,54 @@ ROUTES: list[tuple[str, str, str, str, dict[str, str]]] = [
         "/medewerker/huishouden/{code}/brief.pdf?maand=2026-02",
         {},
     ),
+    # issue 19.4: hand-over with a note; the bulk hand-over is the teamleider's
+    (
+        "GET",
+        "/medewerker/huishouden/<code>/overdragen",
+        "staff",
+        "/medewerker/huishouden/{code}/overdragen",
+        {},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/overdragen",
+        "staff",
+        "/medewerker/huishouden/{code}/overdragen",
+        {"medewerker": "", "notitie": ""},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/overdracht/<int:handover_id>/gelezen",
+        "staff",
+        "/medewerker/huishouden/{code}/overdracht/999/gelezen",
+        {},
+    ),
+    ("GET", "/medewerker/overdragen", "lead", "/medewerker/overdragen", {}),
+    ("POST", "/medewerker/overdragen", "lead", "/medewerker/overdragen", {}),
+    # issue 19.7: staff record a household's answer, or withdraw a proposal; the
+    # household answers on its own page
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/voorstel/<int:proposal_id>/antwoord",
+        "staff",
+        "/medewerker/huishouden/{code}/voorstel/999/antwoord",
+        {"antwoord": "akkoord", "via": "telefonisch"},
+    ),
+    (
+        "POST",
+        "/medewerker/huishouden/<code>/voorstel/<int:proposal_id>/intrekken",
+        "staff",
+        "/medewerker/huishouden/{code}/voorstel/999/intrekken",
+        {},
+    ),
+    ("GET", "/wijzigingen", "household", "/wijzigingen", {}),
+    (
+        "POST",
+        "/wijzigingen/<int:proposal_id>",
+        "household",
+        "/wijzigingen/999",
+        {"antwoord": "akkoord"},
+    ),
 ]
 
 

@@ -69,12 +69,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.teardown_request(access.close_reads)
 
     from web.auth_views import bp as auth_bp
+    from web.household_answers import bp as household_answers_bp
     from web.household_views import bp as household_bp
     from web.privacy_views import bp as privacy_bp
     from web.staff import bp as staff_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(household_bp)
+    app.register_blueprint(household_answers_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(privacy_bp)
     return app

@@ -134,6 +134,17 @@ ROUTE_AUDIENCES: dict[tuple[str, str], Audience] = {
     ("POST", "/medewerker/huishouden/<code>/einde/starten"): Audience.STAFF,
     ("GET", "/medewerker/huishouden/<code>/einde/brief/<kind>/<rule_id>"): Audience.STAFF,
     ("POST", "/medewerker/signalen/afhandelen"): Audience.STAFF,
+    # issue 19.4: hand-over to a colleague with a note; a leaver's households at once
+    ("GET", "/medewerker/huishouden/<code>/overdragen"): Audience.STAFF,
+    ("POST", "/medewerker/huishouden/<code>/overdragen"): Audience.STAFF,
+    ("POST", "/medewerker/huishouden/<code>/overdracht/<int:handover_id>/gelezen"): Audience.STAFF,
+    ("GET", "/medewerker/overdragen"): Audience.LEAD,
+    ("POST", "/medewerker/overdragen"): Audience.LEAD,
+    # issue 19.7: the household is asked; staff record a post household's answer
+    ("POST", "/medewerker/huishouden/<code>/voorstel/<int:proposal_id>/antwoord"): Audience.STAFF,
+    ("POST", "/medewerker/huishouden/<code>/voorstel/<int:proposal_id>/intrekken"): Audience.STAFF,
+    ("GET", "/wijzigingen"): Audience.HOUSEHOLD,
+    ("POST", "/wijzigingen/<int:proposal_id>"): Audience.HOUSEHOLD,
     # issue 19.3: a household's consent: record it, withdraw it, its signed document
     ("GET", "/medewerker/huishouden/<code>/toestemming"): Audience.STAFF,
     ("POST", "/medewerker/huishouden/<code>/toestemming"): Audience.STAFF,

@@ -44,6 +44,9 @@ class WebSettings:
     secret_key_is_random: bool = False
     fixed_today: date | None = None
     four_eyes_threshold: Money = DEFAULT_THRESHOLD
+    # issue 19.7: staff changes to a household's own charges or leefgeld wait for the
+    # household's answer (HHB_ASK_HOUSEHOLD=0 turns this off: changes apply as before)
+    ask_household: bool = True
     behind_proxy: bool = False
     testing: bool = False
     clock: Callable[[], datetime] = field(default=_utc_now)
@@ -93,6 +96,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> WebSettings:
         secret_key_is_random=not secret,
         fixed_today=date.fromisoformat(str(today)) if today else None,
         four_eyes_threshold=Money(str(values.get("HHB_FOUR_EYES_THRESHOLD") or DEFAULT_THRESHOLD)),
+        ask_household=str(values.get("HHB_ASK_HOUSEHOLD", "1")).lower()
+        not in {"0", "false", "no", "nee"},
         behind_proxy=_flag(values, "HHB_BEHIND_PROXY"),
         testing=bool(values.get("TESTING", False)),
         clock=clock if callable(clock) else _utc_now,

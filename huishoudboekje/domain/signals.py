@@ -35,6 +35,7 @@ class SignalKind(StrEnum):
     NIGHT_PROBLEM = "verwerking_mislukt"
     HANDOVER_TALK = "overdrachtsgesprek"  # issue 19.6: the statushouder's talk in month 5
     NO_CONSENT = "geen_toestemming"  # issue 19.3: not planned until a consent is recorded
+    CONTACT_REQUESTED = "contact_gevraagd"  # issue 19.7: a household wants contact first
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.occurrences import PlanSettings, charge_dues
 from huishoudboekje.domain.planner.phases.charges import charge_label
 from huishoudboekje.services.database import on_engine
+from huishoudboekje.services.household_proposals import is_stale, proposals_of
 from huishoudboekje.services.household_status import (
     household_context,
     plan_settings,
@@ -63,6 +64,15 @@ class LeefgeldNext:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingProposal:
+    """A proposed change the letter asks the household to answer (issue 19.7)."""
+
+    lines: tuple[str, ...]
+    from_day: date
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
 class MonthLetter:
     """One letter: the month's overview and what the letter adds around it."""
 
@@ -77,6 +87,8 @@ class MonthLetter:
     leefgeld: LeefgeldNext
     buffer: BufferDays | None
     caseworker: str  # the display name of the household's medewerker, "" when none
+    # issue 19.7: changes proposed to the household that wait for its answer
+    proposals: tuple[PendingProposal, ...] = ()
 
     @property
     def household(self) -> Household:
@@ -150,6 +162,11 @@ def month_letter(uow: UnitOfWork, code: str, month: date, today: date) -> MonthL
         leefgeld=LeefgeldNext(report.leefgeld_rate, per, step, lg.next_rate_from if step else None),
         buffer=report.buffer,
         caseworker=user.display_name if user is not None else "",
+        proposals=tuple(
+            PendingProposal(p.lines, p.from_day, p.why)
+            for p in reversed(proposals_of(uow, code))
+            if p.status == "voorgesteld" and not is_stale(uow, p)
+        ),
     )
 
 

@@ -12,7 +12,7 @@ admin role, and a change whose household was edited since is refused as stale.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from huishoudboekje.adapters.config import household_from_data
@@ -29,14 +29,17 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.money import Money
+from huishoudboekje.services import household_asking, household_proposals
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.four_eyes import DEFAULT_THRESHOLD, four_eyes_reasons
+from huishoudboekje.services.household_asking import ConsentAsk, consent_changes
 from huishoudboekje.services.intake_plan import household_created, household_refused
 from huishoudboekje.services.read_model import refresh_statuses
 from huishoudboekje.services.rule_editing import household_data
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "ConsentAsk",
     "FourEyesError",
     "Proposal",
     "approve_change",
@@ -58,6 +61,9 @@ class Proposal:
     applied: bool
     reasons: tuple[str, ...]
     change_request: ChangeRequest | None = None
+    # issue 19.7: the change waits for the household's answer (a voorgestelde wijziging)
+    asked: bool = False
+    urgent: bool = False
 
 
 def propose_household(
@@ -69,8 +75,14 @@ def propose_household(
     summary: str,
     is_new: bool = False,
     threshold: Money = DEFAULT_THRESHOLD,
+    ask: ConsentAsk | None = None,
+    today: date | None = None,
 ) -> Proposal:
-    """Save a staff member's change to a household, or hold it for approval; commits."""
+    """Save a staff member's change to a household, or hold it for approval; commits.
+
+    With `ask`, a change to the household's own fixed charges or leefgeld is asked of
+    the household first (`services.household_proposals`), unless `ask` marks it
+    urgent; without it (the gemeente does not ask) it is saved as before."""
     before = load_household(uow, after.code)
     if is_new and before is not None:
         raise FourEyesError(f"Huishouden {after.code} bestaat al.")
@@ -80,7 +92,38 @@ def propose_household(
         return Proposal(applied=True, reasons=())
     reasons = four_eyes_reasons(before, after, threshold)
     before_data = None if before is None else household_data(before)
+    day = now.date() if today is None else today
+    # without `ask` the household is not asked (HHB_ASK_HOUSEHOLD=0): as before
+    changes = [] if before is None or ask is None else consent_changes(before, after, day)
+    ask = ConsentAsk() if ask is None else ask
+    if before is not None and changes and not ask.urgent:
+        request = household_asking.ask_for_change(
+            uow,
+            before=before,
+            after=after,
+            changes=changes,
+            ask=ask,
+            reasons=reasons,
+            actor=actor,
+            now=now,
+            today=day,
+            summary=summary,
+        )
+        uow.commit()
+        return Proposal(applied=False, reasons=tuple(reasons), change_request=request, asked=True)
     if not reasons:
+        if before is not None and changes:
+            household_asking.record_urgent(
+                uow,
+                before=before,
+                after=after,
+                changes=changes,
+                ask=ask,
+                actor=actor,
+                now=now,
+                today=day,
+                change_request=None,
+            )
         save_household(uow, after, at=now)
         record_audit(
             uow,
@@ -107,8 +150,22 @@ def propose_household(
         at=now,
     )
     _audit_request(uow, request, actor, now)
+    if before is not None and changes:
+        household_asking.record_urgent(
+            uow,
+            before=before,
+            after=after,
+            changes=changes,
+            ask=ask,
+            actor=actor,
+            now=now,
+            today=day,
+            change_request=request.id,
+        )
     uow.commit()
-    return Proposal(applied=False, reasons=tuple(reasons), change_request=request)
+    return Proposal(
+        applied=False, reasons=tuple(reasons), change_request=request, urgent=bool(changes)
+    )
 
 
 def _audit_request(uow: UnitOfWork, request: ChangeRequest, actor: str, now: datetime) -> None:
@@ -195,6 +252,9 @@ def approve_change(
         refresh_statuses(uow, [request.household])  # the read model, same transaction
         if request.kind == "household.create":  # issue 19.3: what its intake planned
             household_created(uow, request.household, actor=approver, now=now)
+        household_proposals.urgent_applied(uow, request_id, now)
+    elif request.kind == "household.consent":  # applied once the household agreed too
+        household_proposals.approved(uow, request_id, approver, now)
     elif request.kind == "extra_payment":
         data: dict[str, Any] = request.after
         update_household_request(
@@ -232,6 +292,7 @@ def refuse_change(
     decide_change_request(uow, request_id, status="refused", decided_by=decider, at=now, note=note)
     if request.kind == "household.create":  # issue 19.3: its intake's consent goes too
         household_refused(uow, request.household)
+    household_proposals.refused(uow, request_id, now)
     if request.kind == "extra_payment":
         update_household_request(
             uow,

@@ -6,7 +6,8 @@ and editing a household, its incomes, charges and reserves, ending them),
 `charge_pauses` (pausing a charge, a temporary amount, a total),
 `worklists` (signals, unknown credits, returned payments), `approvals` (four-eyes
 changes and households' requests), `audit` (the audit log), `reports` (the team
-dashboard) and `letters` (a household's letter by post as PDF). Endpoint names are
+dashboard) and `letters` (a household's letter by post as PDF), `handover` (a household to a
+colleague with a note; the household's answer recorded by staff). Endpoint names are
 `staff.<view>` whichever module holds the view.
 """
 
@@ -24,6 +25,7 @@ from web.staff import (  # noqa: E402
     charge_pauses,
     consent,
     exit,
+    handover,
     household_rules,
     intake,
     letters,
@@ -41,6 +43,7 @@ __all__ = [
     "charge_pauses",
     "consent",
     "exit",
+    "handover",
     "household_rules",
     "intake",
     "letters",

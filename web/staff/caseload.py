@@ -19,6 +19,7 @@ from huishoudboekje.services.staff_pages import (
     household_page,
     household_view_of,
 )
+from huishoudboekje.services.team_pages import team_panel, unread_handover_codes
 from web import access
 from web.access import staff_only
 from web.charts import buffer_chart
@@ -91,6 +92,8 @@ def caseload() -> str:
         pending=page.pending,
         oldest=page.oldest_suspense,
         today=access.settings().today(),
+        # issue 19.4: households handed to this medewerker whose note is not read yet
+        handed=unread_handover_codes(access.engine(), access.current().username),
     )
 
 
@@ -134,6 +137,10 @@ def household(code: str) -> str:
         sentences=report_sentences(view.status),
         # issue 19.6: the exit checklist once an end is planned
         exit=checklist_of(access.engine(), code, access.settings().today()),
+        # issue 19.4, 19.7: the hand-over note and the proposals to the household
+        team=team_panel(
+            access.engine(), code, actor=access.current().username, role=access.current().role
+        ),
         # issue 19.5: owner and deadline of each open stored signal, by key
         deadlines={
             s.key: s

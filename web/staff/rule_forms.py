@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import flash, redirect, render_template
+from flask import flash, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.household import FixedCharge, IncomeStream
 from huishoudboekje.services.errors import UserError
-from huishoudboekje.services.rule_changes import Proposal
+from huishoudboekje.services.rule_changes import ConsentAsk, Proposal
 from huishoudboekje.services.rule_editing import (
     HouseholdInvalidError,
     Rule,
@@ -32,6 +32,7 @@ from web.staff.recurrence_form import PickerView
 from web.staff_forms import FormSpec, FormText, field_errors, shown_value
 
 FormPage = tuple[str, int]
+MAX_ASK = 2000  # the why and the urgent reason, as the household reads them
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +78,20 @@ def render_form(
         lifts=place.lifts,
         lift_action=place.lift_action,
         picker=picker,
+        ask_household=access.settings().ask_household,
     )
     return page, status
 
 
 def _flash_proposal(proposal: Proposal) -> None:
-    if proposal.applied:
+    if proposal.asked:
+        waits = " en daarna op goedkeuring door een teamleider" if proposal.reasons else ""
+        flash(
+            "De wijziging is voorgelegd aan het huishouden. Ze gaat pas in als het "
+            f"huishouden akkoord is{waits}.",
+            "wacht",
+        )
+    elif proposal.applied:
         flash("De wijziging is opgeslagen.", "ok")
     else:
         flash(
@@ -90,6 +99,16 @@ def _flash_proposal(proposal: Proposal) -> None:
             + "; ".join(proposal.reasons),
             "wacht",
         )
+
+
+def _consent_ask() -> ConsentAsk:
+    """What the form says to the household (issue 19.7): why, or urgent and why."""
+    form = request.form
+    return ConsentAsk(
+        why=form.get("waarom", "")[:MAX_ASK],
+        urgent=form.get("spoed") == "1",
+        urgent_reason=form.get("spoed_reden", "")[:MAX_ASK],
+    )
 
 
 def _save(
@@ -106,6 +125,8 @@ def _save(
             summary=summary,
             is_new=creates_household,
             threshold=settings.four_eyes_threshold,
+            ask=_consent_ask() if settings.ask_household else None,
+            today=settings.today(),
         )
     except HouseholdInvalidError as exc:
         return None, exc.by_field()

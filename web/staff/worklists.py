@@ -24,6 +24,7 @@ from huishoudboekje.services.staff_actions import (
 )
 from huishoudboekje.services.staff_pages import household_known
 from huishoudboekje.services.staff_pages import worklists as worklists_of
+from huishoudboekje.services.team_pages import pending_proposals
 from web import access
 from web.access import staff_only
 from web.formatting import money
@@ -75,6 +76,8 @@ def worklists() -> str:
         # issue 19.5: the teamleider's list (only households this person may see)
         overdue=[o for o in lists.overdue if not o.household or mine(o.household)],
         is_lead=access.current().may_approve,
+        # issue 19.7: changes proposed to households, waiting for an answer or approval
+        proposals=[v for v in pending_proposals(access.engine()) if mine(v.proposal.household)],
         taught=_taught(request.args.get("termen", "")),
         split_rows=range(1, SPLIT_ROWS + 1),
         ages={

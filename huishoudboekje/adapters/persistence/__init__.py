@@ -16,6 +16,7 @@ from huishoudboekje.adapters.persistence import (  # noqa: F401  (registers the 
     privacy_tables,
     report_tables,
     status_tables,
+    team_tables,
 )
 from huishoudboekje.adapters.persistence.audit import AuditEvent, load_audit_events, record_audit
 from huishoudboekje.adapters.persistence.config_diff import ChangeSet, Status, diff_config

@@ -125,7 +125,9 @@ CATEGORIES: dict[Category, CategoryInfo] = {
     Category.REQUESTS: CategoryInfo(
         "Requests, changes and exit (verzoeken, wijzigingen, uitstroom)",
         "the household's requests and the answers, four-eyes changes with before and "
-        "after, the end of participation with its reason and checklist",
+        "after, changes the household was asked about and its answer, hand-overs "
+        "between medewerkers with their notes, the end of participation with its reason "
+        "and checklist",
         Kept.FINANCIAL,
     ),
     Category.ACCOUNTS: CategoryInfo(
@@ -219,6 +221,36 @@ TABLES: dict[str, TableUse] = {
             **_all(C.DOCUMENTS, "document", "document_name"),
         },
         not_personal=("id", "document_kind", "document_size", "document_removed_on"),
+    ),
+    # issue 19.4: a household handed over to another medewerker, with a note
+    "household_handover": TableUse(
+        personal={
+            **_all(C.REQUESTS, "household", "from_user", "to_user", "from_team", "to_team"),
+            **_all(C.REQUESTS, "note", "by", "at", "read_at"),
+        },
+        not_personal=("id",),
+    ),
+    # issue 19.7: a change the household is asked about, and its answer
+    "household_proposal": TableUse(
+        personal=_all(
+            C.REQUESTS,
+            "household",
+            "lines",
+            "from_day",
+            "why",
+            "before",
+            "after",
+            "proposed_by",
+            "proposed_at",
+            "approved_by",
+            "answer",
+            "answer_via",
+            "answer_message",
+            "answered_by",
+            "answered_at",
+            "applied_at",
+        ),
+        not_personal=("id", "status", "urgent", "needs_approval", "change_request"),
     ),
     "household_search": TableUse(personal=_all(C.READ_MODEL, "token", "household")),
     "household_status": TableUse(

@@ -32,6 +32,7 @@ from huishoudboekje.adapters.persistence.tables import (
     JournalEntryRow,
     table_of,
 )
+from huishoudboekje.adapters.persistence.team_tables import HandoverRow, ProposalRow
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.web_tables import (
     ChangeRequestRow,
@@ -74,6 +75,8 @@ _ATTEMPT = table_of(LoginAttemptRow)
 _VIEWS = table_of(ViewLogRow)
 _EXIT = table_of(ExitRow)
 _EXIT_CHECK = table_of(ExitCheckRow)
+_HANDOVER = table_of(HandoverRow)
+_PROPOSAL = table_of(ProposalRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +174,17 @@ def purge_household_rows(uow: UnitOfWork, code: str) -> PurgeCounts:
     requests += _changed(
         uow, update(_EXIT_CHECK).where(_EXIT_CHECK.c.household == code).values(note="")
     )
+    # hand-over notes between staff and the changes the household was asked about
+    # (issue 19.4 and 19.7): the notes, the reasons and the household data go
+    requests += _changed(
+        uow, update(_HANDOVER).where(_HANDOVER.c.household == code).values(note="")
+    )
+    requests += _changed(
+        uow,
+        update(_PROPOSAL)
+        .where(_PROPOSAL.c.household == code)
+        .values(lines=[], why=ANONYMOUS_NAME, before={}, after={}, answer_message=""),
+    )
     run = uow.session.execute
     users = list(run(select(_USER.c.id, _USER.c.username).where(_USER.c.household == code)))
     names = {str(u.username) for u in users}
@@ -186,6 +200,11 @@ def purge_household_rows(uow: UnitOfWork, code: str) -> PurgeCounts:
             update(_REQUEST)
             .where(_REQUEST.c.created_by == user.username)
             .values(created_by=pseudonym)
+        )
+        run(
+            update(_PROPOSAL)
+            .where(_PROPOSAL.c.answered_by == user.username)
+            .values(answered_by=pseudonym)
         )
         run(
             update(_USER)
@@ -337,6 +356,12 @@ def household_records(uow: UnitOfWork, code: str) -> dict[str, list[dict[str, An
         "engine_state": _rows(run(select(_STATE).where(_STATE.c.household == code))),
         "exit": _rows(run(select(_EXIT).where(_EXIT.c.household == code))),
         "exit_checklist": _rows(run(select(_EXIT_CHECK).where(_EXIT_CHECK.c.household == code))),
+        "handovers": _rows(
+            run(select(_HANDOVER).where(_HANDOVER.c.household == code).order_by(_HANDOVER.c.id))
+        ),
+        "proposed_changes": _rows(
+            run(select(_PROPOSAL).where(_PROPOSAL.c.household == code).order_by(_PROPOSAL.c.id))
+        ),
         # who at the gemeente looked at the household's data (AVG art. 15: recipients)
         "view_log": _rows(
             run(select(_VIEWS).where(_VIEWS.c.household == code).order_by(_VIEWS.c.id))
