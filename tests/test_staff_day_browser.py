@@ -5,7 +5,7 @@ rent with the repeat-rule picker and uploads the signed consent as PDF; teamleid
 Tom approves; the household sets its password through a one-time invite link. A
 night runs (in-process, on the database the app serves) and raises a let op signal.
 Mira pauses the April rent with a reason; the household agrees on its phone and Tom
-approves (a pause is a four-eyes change). Mira hands the household over to Mats with
+approves (pausing a rent above the four-eyes threshold). Mira hands the household over to Mats with
 a note, which Mats reads. Fifteen days later (the app's "today" moved) the signal is
 over time: on Tom's list with owner Mats, marked in Mats's caseload. Mats ends the
 participation, ticks an item of the exit checklist and downloads the letter to the
@@ -248,7 +248,9 @@ def test_a_day_in_the_life_of_a_medewerker(
     pages["pause form with the question to the household"] = _axe(mira)
     _shoot(mira, "dag-3-pauze")
     _click(mira, "Opslaan")
-    assert "voorgelegd aan het huishouden" in _text(mira)
+    flashed = _text(mira)
+    assert "voorgelegd aan het huishouden" in flashed
+    assert "en daarna op goedkeuring door een teamleider" in flashed
     assert next(c for c in _stored(db_url).charges if c.id == "huur").pause == ()
 
     # 4. the household reads it on its phone and agrees: only then the pause holds
@@ -289,6 +291,7 @@ def test_a_day_in_the_life_of_a_medewerker(
     mats.get_by_role("link", name="overgedragen aan u: notitie lezen").click()
     main = _text(mats)
     assert "Overgedragen door Mira" in main and NOTE in main
+    _shoot(mats, "dag-5-overdracht-notitie")
     _click(mats, "Gelezen")
     assert "Gelezen op" in _text(mats)
 
@@ -356,7 +359,13 @@ def test_a_day_in_the_life_of_a_medewerker(
     # the new pages at phone width too
     phone = lead  # the teamleider's tab at phone width (a third login within 30 s
     phone.set_viewport_size(PHONE)  # would find no unused TOTP code)
-    for path in ("/medewerker/werklijsten", "/medewerker/", f"{HOUSEHOLD}/einde", HOUSEHOLD):
+    for path in (
+        "/medewerker/werklijsten",
+        "/medewerker/",
+        f"{HOUSEHOLD}/einde",
+        HOUSEHOLD,
+        f"{HOUSEHOLD}/vaste-last/huur/pauzeren",  # with the question to the household
+    ):
         phone.goto(base + path)
         pages[f"{path} phone"] = _axe(phone)
     _shoot(phone, "dag-telefoon-werklijsten")
