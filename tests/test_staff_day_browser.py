@@ -8,8 +8,9 @@ Mira pauses the April rent with a reason; the household agrees on its phone and 
 approves (pausing a rent above the four-eyes threshold). Mira hands the household over to Mats with
 a note, which Mats reads. Fifteen days later (the app's "today" moved) the signal is
 over time: on Tom's list with owner Mats, marked in Mats's caseload. Mats ends the
-participation, ticks an item of the exit checklist and downloads the letter to the
-bijstand payer, whose PDF text names the household, its IBAN and the days. axe-core
+participation, ticks an item of the exit checklist and downloads the letters to the
+bijstand payer and the landlord, whose PDF texts name the household, its IBAN, the
+rent and the days. axe-core
 finds nothing serious or critical on the pages the other browser tests do not cover
 (at desktop and phone width). Saves var/screenshots/dag-*.png. Skipped when
 /usr/bin/chromium is absent. See docs/web.md, "A day in the life"."""
@@ -170,6 +171,14 @@ def _intake(page: Any, pdf: Path) -> None:
     _click(page, "Huishouden en toestemming vastleggen")
     assert page.url.endswith("/medewerker/goedkeuren")
     assert "wacht op goedkeuring" in _text(page)
+
+
+def _letter(page: Any, item: str) -> str:
+    """The text of the hand-over letter of a checklist item, downloaded as PDF."""
+    with page.expect_download() as download:
+        page.locator("li", has_text=item).get_by_role("link", name="Brief downloaden (PDF)").click()
+    pdf = Path(download.value.path()).read_bytes()
+    return " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
 
 
 def test_a_day_in_the_life_of_a_medewerker(
@@ -345,16 +354,14 @@ def test_a_day_in_the_life_of_a_medewerker(
     assert "Afgevinkt: Eindoverzicht verstuurd." in _text(mats)
     pages["exit checklist just started"] = _axe(mats)
     _shoot(mats, "dag-7-einde-checklist")
-    with mats.expect_download() as download:
-        mats.locator("li", has_text="Bijstand van Gemeente Voorbeeldstad").get_by_role(
-            "link", name="Brief downloaden (PDF)"
-        ).click()
-    letter = Path(download.value.path()).read_bytes()
-    text = " ".join(PdfReader(io.BytesIO(letter)).pages[0].extract_text().split())
+    text = _letter(mats, "Bijstand van Gemeente Voorbeeldstad")
     assert "Gemeente Voorbeeldstad 19 maart 2026" in text  # to the payer, dated today
     assert f"Betreft: Bijstand van {NAME}: nieuw rekeningnummer" in text
     assert "De laatste dag is 30 april 2026." in text
     assert f"vanaf 1 mei 2026 betalen op rekening NL20 INGB 0001 2345 67 t.n.v. {NAME}" in text
+    text = _letter(mats, "Huur aan Woonstichting")
+    assert f"Woonstichting 19 maart 2026 Betreft: {NAME}: betaalt vanaf 1 mei 2026 zelf" in text
+    assert f"namens {NAME} uw rekening van € 725,40" in text
 
     # the new pages at phone width too
     phone = lead  # the teamleider's tab at phone width (a third login within 30 s
