@@ -5,15 +5,15 @@ rent with the repeat-rule picker and uploads the signed consent as PDF; teamleid
 Tom approves; the household sets its password through a one-time invite link. A
 night runs (in-process, on the database the app serves) and raises a let op signal.
 Mira pauses the April rent with a reason; the household agrees on its phone and Tom
-approves (pausing a rent above the four-eyes threshold). Mira hands the household over to Mats with
-a note, which Mats reads. Fifteen days later (the app's "today" moved) the signal is
-over time: on Tom's list with owner Mats, marked in Mats's caseload. Mats ends the
-participation, ticks an item of the exit checklist and downloads the letters to the
-bijstand payer and the landlord, whose PDF texts name the household, its IBAN, the
-rent and the days. axe-core
-finds nothing serious or critical on the pages the other browser tests do not cover
-(at desktop and phone width). Saves var/screenshots/dag-*.png. Skipped when
-/usr/bin/chromium is absent. See docs/web.md, "A day in the life"."""
+approves (pausing a rent above the four-eyes threshold). Mira hands the household
+over to Mats with a note, which Mats reads. Fifteen days later (the app's "today"
+moved) the signal is over time: on Tom's list with owner Mats, marked in Mats's
+caseload. Mats ends the participation, ticks an item of the exit checklist and
+downloads the letters to the bijstand payer and the landlord, whose PDF texts name
+the household, its IBAN, the rent and the days. axe-core finds nothing serious or
+critical on the pages the other browser tests do not cover (at desktop and phone
+width). Saves var/screenshots/dag-*.png. Skipped when /usr/bin/chromium is absent.
+See docs/web.md, "A day in the life"."""
 
 from __future__ import annotations
 
