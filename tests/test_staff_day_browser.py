@@ -321,7 +321,7 @@ def test_a_day_in_the_life_of_a_medewerker(
     section = " ".join(lead.locator("#over-tijd").inner_text().replace("\xa0", " ").split())
     assert section.startswith("Over tijd: lijst van de teamleider ("), section
     assert (
-        f"{CODE} : Buffer € 0,00 is lager dan het minimum leefgeld € 56,00. "
+        f"{CODE}: Buffer € 0,00 is lager dan het minimum leefgeld € 56,00. "
         "uiterlijk woensdag 18 maart 2026 · eigenaar mats"
     ) in section
     pages["the teamleider's list with a late signal"] = _axe(lead)
