@@ -64,7 +64,8 @@ def env(db_url: str, tmp_path: Path) -> Iterator[WebEnv]:
 def refresh(env: WebEnv, night: date, tmp_path: Path) -> list[tuple[str, str]]:
     """Stage `signals` on `night`; the stored suspense signals (key, severity)."""
     paths = NightPaths.under(tmp_path / "var")
-    run_stages(NightContext(env.engine, night, paths, files=[]), STAGES[-1:], record=False)
+    signals = tuple(s for s in STAGES if s.name == "signals")
+    run_stages(NightContext(env.engine, night, paths, files=[]), signals, record=False)
     with UnitOfWork(env.engine) as uow:
         return [(r.key, r.severity) for r in signal_rows(uow) if r.kind == "onbekende_transactie"]
 
