@@ -31,7 +31,7 @@ from huishoudboekje.services.staff_sso import (
 from huishoudboekje.services.user_accounts import AccountError, LoginOutcome, Role, create_user
 from tests.oidc_provider import harness
 from tests.test_auth_totp import Clock
-from tests.test_web_browser import ARGS, CHROMIUM, DESKTOP, _serve
+from tests.test_web_browser import CHROMIUM, DESKTOP, _serve, launched_chromium
 from tests.test_web_four_eyes import RENT_PATH, rent, rent_form
 from tests.web_fixtures import WebEnv, make_app, seed
 from web.identity import AuthResult
@@ -47,13 +47,8 @@ MAPPING = ClaimMapping(
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("needs /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.fixture

@@ -15,7 +15,16 @@ import pytest
 from pypdf import PdfReader
 
 from tests.exit_support import ended_gemeente
-from tests.test_web_browser import ARGS, CHROMIUM, DESKTOP, PHONE, _axe, _login, _serious, _shoot
+from tests.test_web_browser import (
+    CHROMIUM,
+    DESKTOP,
+    PHONE,
+    _axe,
+    _login,
+    _serious,
+    _shoot,
+    launched_chromium,
+)
 from tests.test_web_browser import _serve as serve
 from tests.web_fixtures import make_app
 
@@ -32,13 +41,8 @@ def site(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def test_exit_checklist_in_the_browser(site: str, browser: Any) -> None:

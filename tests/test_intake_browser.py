@@ -17,7 +17,16 @@ from huishoudboekje.adapters.persistence import UnitOfWork, load_household, open
 from huishoudboekje.domain.consent import DocumentKind
 from huishoudboekje.services.consent import history_of
 from tests.consent_support import signed_pdf
-from tests.test_web_browser import ARGS, CHROMIUM, DESKTOP, PHONE, _axe, _login, _serious, _shoot
+from tests.test_web_browser import (
+    CHROMIUM,
+    DESKTOP,
+    PHONE,
+    _axe,
+    _login,
+    _serious,
+    _shoot,
+    launched_chromium,
+)
 from tests.test_web_browser import _serve as serve
 from tests.web_fixtures import make_app, seed
 
@@ -38,13 +47,8 @@ def site(db_url: str) -> Iterator[tuple[str, str]]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def _heading(page: Any) -> str:

@@ -45,7 +45,16 @@ from huishoudboekje.services.consent import history_of
 from huishoudboekje.services.signal_deadlines import signal_deadlines
 from tests.consent_support import signed_pdf
 from tests.exit_support import LETTERHEAD
-from tests.test_web_browser import ARGS, CHROMIUM, DESKTOP, PHONE, _axe, _login, _serious, _shoot
+from tests.test_web_browser import (
+    CHROMIUM,
+    DESKTOP,
+    PHONE,
+    _axe,
+    _login,
+    _serious,
+    _shoot,
+    launched_chromium,
+)
 from tests.test_web_browser import _serve as serve
 from tests.web_fixtures import PASSWORD, TODAY, make_app, seed
 
@@ -81,13 +90,8 @@ def site(tmp_path: Path) -> Iterator[tuple[str, str, Flask]]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def _text(page: Any) -> str:

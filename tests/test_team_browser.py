@@ -21,7 +21,16 @@ from huishoudboekje.adapters.persistence import (
     save_household,
 )
 from huishoudboekje.domain.money import Money
-from tests.test_web_browser import ARGS, CHROMIUM, DESKTOP, PHONE, _axe, _login, _serious, _shoot
+from tests.test_web_browser import (
+    CHROMIUM,
+    DESKTOP,
+    PHONE,
+    _axe,
+    _login,
+    _serious,
+    _shoot,
+    launched_chromium,
+)
 from tests.test_web_browser import _serve as serve
 from tests.web_fixtures import make_app, seed
 
@@ -51,13 +60,8 @@ def site(tmp_path: Path) -> Iterator[tuple[str, str]]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def _rent(db_url: str) -> Money:

@@ -115,8 +115,9 @@ def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         yield base, db_url, folder / "var"
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+@contextlib.contextmanager
+def launched_chromium() -> Iterator[Any]:
+    """Debian's Chromium under Playwright, closed afterwards (skips without playwright)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -124,6 +125,12 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def _login(page: Any, base: str, username: str) -> None:

@@ -16,7 +16,16 @@ import pytest
 from huishoudboekje.adapters.persistence import UnitOfWork, load_household, open_database
 from huishoudboekje.domain.charge_windows import Pause
 from huishoudboekje.domain.schedule import Schedule
-from tests.test_web_browser import ARGS, CHROMIUM, DESKTOP, PHONE, _axe, _login, _serious, _serve
+from tests.test_web_browser import (
+    CHROMIUM,
+    DESKTOP,
+    PHONE,
+    _axe,
+    _login,
+    _serious,
+    _serve,
+    launched_chromium,
+)
 from tests.test_web_browser import _shoot as shoot
 from tests.web_fixtures import make_app, seed
 
@@ -37,13 +46,8 @@ def site(tmp_path: Path) -> Iterator[tuple[str, str]]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def _main(page: Any) -> str:

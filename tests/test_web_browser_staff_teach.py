@@ -18,7 +18,14 @@ from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.term_suggestions import normalise
 from scheduler.context import NightPaths
 from tests.staff_gemeente import camt, import_and_book, staff_web, toeslag
-from tests.test_web_browser import ARGS, CHROMIUM, DESKTOP, _login, _serve, _shoot
+from tests.test_web_browser import (
+    CHROMIUM,
+    DESKTOP,
+    _login,
+    _serve,
+    _shoot,
+    launched_chromium,
+)
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 
@@ -42,13 +49,8 @@ def site(tmp_path: Path) -> Iterator[tuple[str, Any]]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def test_staff_assign_teach_a_term_and_split(site: tuple[str, Any], browser: Any) -> None:
