@@ -35,6 +35,9 @@ NOT_ABOUT_PEOPLE = {
     "gemeente.account_iban",
     "gemeente.account_name",
     "gemeente.bic",
+    "pooled_account.iban",  # the gemeente's own pooled accounts (issue 22)
+    "pooled_account.name",
+    "pooled_account.bic",
     "imported_file.name",
     "report_stamp.name",  # the name of a stored set of figures ("movements", ...)
     "bank_statement.account_iban",

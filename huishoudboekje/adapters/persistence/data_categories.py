@@ -202,12 +202,16 @@ TABLES: dict[str, TableUse] = {
             "retention_years",
             "document_retention_months",
             "viewer_shown_as",
+            "code",
         ),
     ),
+    # issue 22: the pooled accounts of each gemeente (the gemeente's own accounts)
+    "pooled_account": TableUse(not_personal=("iban", "gemeente_id", "name", "bic")),
     "household": TableUse(
         personal={
             **_all(C.IDENTITY, "code", "name", "members", "start_date", "end_date"),
             **_all(C.IDENTITY, "team", "caseworker", "created_at", "updated_at"),
+            **_all(C.IDENTITY, "gemeente_id"),
             **_all(C.BANK, "iban", "bic"),
             # the rules document: address and contact, incomes, charges, reserves
             "rules": C.CHARGES,
@@ -482,6 +486,7 @@ TABLES: dict[str, TableUse] = {
             "totp_secret",
             "totp_last_step",
             "external_id",
+            "gemeente_id",
         ),
         not_personal=("id", "active"),
     ),

@@ -63,11 +63,17 @@ def table_of(model: type[HhbTable]) -> Table:
 
 
 class GemeenteRow(HhbTable, table=True):
-    """The gemeente's own settings (one row, id 1)."""
+    """A gemeente's own settings: one row per gemeente (id 1 in a one-gemeente
+    installation; a regional installation has one per gemeente, issue 22)."""
 
     __tablename__ = "gemeente"
 
     id: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    # migration 0016: the short code staff, files and the CLI name a gemeente by
+    code: str = Field(
+        default="",
+        sa_column=Column(String(CODE_LENGTH), nullable=False, server_default="", index=True),
+    )
     name: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
     account_iban: str = Field(sa_column=Column(String(IBAN_LENGTH), nullable=False))
     account_name: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
@@ -135,6 +141,24 @@ class HouseholdRow(HhbTable, table=True):
         default="",
         sa_column=Column(String(NAME_LENGTH), nullable=False, server_default="", index=True),
     )
+    # migration 0016: the gemeente the household belongs to (`gemeente.id`, issue 22)
+    gemeente_id: int = Field(
+        default=1,
+        sa_column=Column(Integer, nullable=False, server_default="1", index=True),
+    )
+
+
+class PooledAccountRow(HhbTable, table=True):
+    """A pooled account (the "expansievat" account at the bank) of a gemeente.
+    Statements are routed to their gemeente by this IBAN; each pooled account gets
+    its own pain.001 files (migration 0016, issue 22)."""
+
+    __tablename__ = "pooled_account"
+
+    iban: str = Field(sa_column=Column(String(IBAN_LENGTH), primary_key=True))
+    gemeente_id: int = Field(sa_column=Column(Integer, nullable=False, index=True))
+    name: str = Field(sa_column=Column(String(NAME_LENGTH), nullable=False))
+    bic: str = Field(sa_column=Column(String(11), nullable=False))
 
 
 class JournalEntryRow(HhbTable, table=True):

@@ -55,6 +55,11 @@ class UserRow(HhbTable, table=True):
     external_id: str | None = Field(
         default=None, sa_column=Column(String(500), nullable=True, unique=True)
     )
+    # migration 0016: the gemeente a staff member works for (`gemeente.id`); None for a
+    # regional admin, who sees every gemeente of the installation (issue 22)
+    gemeente_id: int | None = Field(
+        default=1, sa_column=Column(Integer, nullable=True, server_default="1")
+    )
 
 
 class RecoveryCodeRow(HhbTable, table=True):
