@@ -83,31 +83,7 @@ def ask_household(
 ) -> StoredProposal:
     """Store the change as a voorgestelde wijziging (not committed)."""
     ask = checked_ask(ask)
-    proposal = insert_proposal(
-        uow,
-        household=after.code,
-        status="voorgesteld",
-        lines=[c.text for c in changes],
-        from_day=first_day(changes, today),
-        why=ask.why,
-        urgent=False,
-        before=household_data(before),
-        after=household_data(after),
-        proposed_by=actor,
-        proposed_at=now,
-        needs_approval=change_request is not None,
-        change_request=change_request,
-    )
-    record_audit(
-        uow,
-        actor=actor,
-        action="household.propose",
-        object_type="household",
-        object_id=after.code,
-        after={"proposal": proposal.id, "lines": list(proposal.lines), "why": ask.why},
-        at=now,
-    )
-    return proposal
+    return _store(uow, before, after, changes, ask, False, actor, now, today, change_request)
 
 
 def record_urgent(
@@ -125,29 +101,48 @@ def record_urgent(
     """An urgent change, saved now (or when a teamleider approves `change_request`):
     kept so the household's page says what changed and why (not committed)."""
     ask = checked_ask(ask)
+    return _store(uow, before, after, changes, ask, True, actor, now, today, change_request)
+
+
+def _store(
+    uow: UnitOfWork,
+    before: Household,
+    after: Household,
+    changes: list[ConsentChange],
+    ask: ConsentAsk,
+    urgent: bool,
+    actor: str,
+    now: datetime,
+    today: date,
+    change_request: int | None,
+) -> StoredProposal:
+    """A proposal ("voorgesteld") or an urgent change ("spoed", applied now unless it
+    waits for a teamleider), with its audit event (not committed)."""
+    why = ask.urgent_reason if urgent else ask.why
     proposal = insert_proposal(
         uow,
         household=after.code,
-        status="spoed",
+        status="spoed" if urgent else "voorgesteld",
         lines=[c.text for c in changes],
         from_day=first_day(changes, today),
-        why=ask.urgent_reason,
-        urgent=True,
+        why=why,
+        urgent=urgent,
         before=household_data(before),
         after=household_data(after),
         proposed_by=actor,
         proposed_at=now,
         needs_approval=change_request is not None,
         change_request=change_request,
-        applied_at=None if change_request is not None else now,
+        applied_at=now if urgent and change_request is None else None,
     )
+    reason_key = "reason" if urgent else "why"
     record_audit(
         uow,
         actor=actor,
-        action="household.urgent_change",
+        action="household.urgent_change" if urgent else "household.propose",
         object_type="household",
         object_id=after.code,
-        after={"proposal": proposal.id, "lines": list(proposal.lines), "reason": proposal.why},
+        after={"proposal": proposal.id, "lines": list(proposal.lines), reason_key: why},
         at=now,
     )
     return proposal
