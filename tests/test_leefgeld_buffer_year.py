@@ -82,3 +82,19 @@ def test_an_income_that_still_runs_does_not_stop_in_the_steady_rules() -> None:
     toeslag = replace(household.incomes[-1], schedule=ending)
     steady = steady_rules(replace(household, incomes=(*household.incomes[:-1], toeslag)), TODAY)
     assert steady.incomes[-1].schedule.end is None
+
+
+def test_an_extra_too_small_for_a_step_is_not_promised() -> None:
+    """Jansen paid monthly with € 3.000 in the vat: in May 2026 the surplus seen over
+    the year is € 374, an extra of € 31,19 a month, below the smallest step (3% of
+    € 1.074). The rate stays € 1.074, so the reason may not say "€ 31,19 extra per
+    keer, tot ..." and the planner may not keep it as an extra running for a year
+    (it did: the household read an extra it never got, GUIDE §4.5)."""
+    from tests.test_leefgeld_cadence import _run
+
+    run = _run(Cadence.MONTHLY, start_vat="3000.00")
+    june = next(d for d in run.days if d.day == date(2026, 6, 15)).plan.state.leefgeld
+    assert june.rate == Money("1074.00") and june.next_rate is None
+    assert june.adjustment == Money("0.00"), june.reason
+    assert "extra per keer" not in june.reason
+    assert "Uw buffer is op peil." in june.reason

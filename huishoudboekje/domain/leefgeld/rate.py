@@ -28,6 +28,8 @@ SPREAD_PERIODS_MONTHLY = 12
 SURPLUS_BAND = Decimal("1.25")  # above target x 1.25 the surplus is released
 REBUILD_BAND = Decimal("0.5")  # below target x 0.5 leefgeld is lowered to rebuild
 ADJUSTMENT_DAYS = 364  # a surplus is released, a shortfall rebuilt, over about a year
+STEP_MINIMUM = Money("2.00")  # a change of the rate smaller than this is no step
+STEP_FRACTION = Decimal("0.03")  # ... nor one smaller than 3% of the rate
 # A regular household's buffer decision (release a surplus, rebuild a shortfall)
 # looks at the lowest point of the coming year, not of the coming two months
 # (`buffer_lowest`): a 4-weekly salary brings a thirteenth payday once a year, so
@@ -116,7 +118,9 @@ def target_rate(
         rate = max(b.floor, sustainable + adjustment.amount)
     else:
         year = buffer_lowest(household, state, today, settings, b)
-        adjustment, why = _buffer_part(state.leefgeld, year, target, b, next_release)
+        adjustment, why = _buffer_part(
+            state.leefgeld, year, target, b, next_release, step_threshold(max(sustainable, b.floor))
+        )
         rate = max(b.floor, sustainable + adjustment.amount)
     affordable = affordable_rate(household, state, today, settings, b, rate)
     irregular = any(i.irregular for i in household.incomes)
@@ -177,13 +181,31 @@ def buffer_lowest(
     ).lowest.balance
 
 
+def step_threshold(rate: Money) -> Money:
+    """The smallest change of `rate` worth a step: small differences keep leefgeld steady."""
+    return max(STEP_MINIMUM, Money.round(rate.amount * STEP_FRACTION))
+
+
 def _buffer_part(
-    lg: LeefgeldState, lowest: Money, target: Money, b: Budget, next_release: date
+    lg: LeefgeldState,
+    lowest: Money,
+    target: Money,
+    b: Budget,
+    next_release: date,
+    smallest: Money,
 ) -> tuple[Adjustment, str]:
-    """Once the buffer is reached: the buffer part of the rate, and why."""
-    adjustment = buffer_adjustment(
-        Adjustment(lg.adjustment, lg.adjustment_until), lowest, target, b.cadence, next_release
-    )
+    """Once the buffer is reached: the buffer part of the rate, and why.
+
+    A new extra (or cut) smaller than `smallest` (the smallest step,
+    `step_threshold`) is not started: the rate would not step for it, and the
+    household would read "€ 31,19 extra per keer, tot ..." while its leefgeld
+    stayed the same (a monthly leefgeld of € 1.074, issue 17). The money stays in
+    the vat until the surplus (or shortfall) is large enough for a step.
+    """
+    previous = Adjustment(lg.adjustment, lg.adjustment_until)
+    adjustment = buffer_adjustment(previous, lowest, target, b.cadence, next_release)
+    if adjustment != previous and abs(adjustment.amount) < smallest:
+        adjustment = Adjustment()
     until = day_nl(adjustment.until) if adjustment.until else ""
     if adjustment.amount.is_positive:
         why = (
