@@ -386,15 +386,21 @@ def test_a_windfall_is_released_as_a_fixed_extra_until_an_announced_date():
     assert changes[0][1][1] > changes[0][0][1] + Money("50.00")
     down = changes[-1]
     assert down[1][1] < down[0][1]
-    # the household was told the end date, and that is when it stopped
-    state = [
-        d.plan.state.leefgeld
-        for d in rich.days
-        if d.day.isoformat() < down[1][0] and d.plan.state.leefgeld.adjustment.is_positive
-    ][-1]
-    assert state.adjustment_until is not None
+    # the household was told the end date, and that is when it stopped: the extra
+    # running the night before the step down was announced. What is left above the
+    # band when it ends may start a smaller extra with the same step (issue 17).
+    nights = [d for d in rich.days if d.day.isoformat() < down[1][0]]
+    announced = max(
+        i
+        for i, d in enumerate(nights)
+        if d.plan.state.leefgeld.next_rate == down[1][1]
+        and (i == 0 or nights[i - 1].plan.state.leefgeld.next_rate != down[1][1])
+    )
+    state = nights[announced - 1].plan.state.leefgeld
+    assert state.adjustment.is_positive and state.adjustment_until is not None
     assert down[0][0] < state.adjustment_until.isoformat() <= down[1][0]
     assert f"tot {day_nl(state.adjustment_until)}" in state.reason
+    assert nights[announced].plan.state.leefgeld.adjustment < state.adjustment
     steps = _steps(rich)
     for _before, now in changes:
         assert any(s["rate"] == str(now[1]) and s["from"] <= now[0] for s in steps), now

@@ -8,7 +8,9 @@ from datetime import date
 from cli.status_cmd import render_status
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.household_state import HouseholdState, IncomeReceipt
+from huishoudboekje.domain.leefgeld.recompute import buffer_target_in_force
 from huishoudboekje.domain.money import Money
+from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.domain.status_report import status_report
 from tests.factories import jansen
 from tests.test_learned_income import START, _zzp_household
@@ -50,3 +52,26 @@ def test_a_household_without_an_irregular_income_gets_no_such_line() -> None:
     household = jansen()
     text = render_status(status_report(household, HouseholdState(household.code), START))
     assert "verwacht" not in text
+
+
+def test_status_json_shows_the_learned_buffer_target_the_rate_aims_for() -> None:
+    """`hhb status --json` buffer_target: the target in force (for an irregular
+    income the learned one, `recompute.buffer_target_in_force`), not the configured
+    € 1.200 the planner no longer aims for (issue 17)."""
+    household = _zzp_household()
+    assert isinstance(household, Household)
+    state = HouseholdState(
+        code="HH-ZZP",
+        vat=Money("1500.00"),
+        receipts=_receipts(range(1, 8), "1234.00"),
+        planned_since=START,
+    )
+    today = date(2026, 7, 20)
+    report = status_report(household, state, today)
+    learned = buffer_target_in_force(household, report.state, today, PlanSettings())
+    assert learned != household.buffer.target
+    assert report.as_json()["buffer_target"] == str(learned)
+    # a household without an irregular income: the configured target
+    plain = jansen()
+    report = status_report(plain, HouseholdState(plain.code), START)
+    assert report.as_json()["buffer_target"] == str(plain.buffer.target)

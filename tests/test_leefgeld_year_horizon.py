@@ -7,18 +7,15 @@ surplus (a year-long extra) and its bottom like a shortfall (a year-long cut):
 three steps in the second year for an unchanged income. Seen a year ahead, the
 rate steps at most once in the second year.
 
-Marked xfail (strict): the fix measured (the buffer decision over 365 days,
-docs/benchmarks.md, issue 17 follow-up) broke two scenario tests in
-tests/test_huishoudboekje_planner_scenarios.py (a rent increase seen before its
-date; a windfall release replaced instead of ending on its announced date), so it
-is not on this branch. The flapping is real and still open.
+It was an xfail (strict) until the buffer decision looked at the coming year
+under the rules in force today (`leefgeld.rate.buffer_lowest`, `steady_rules`):
+a first version over 365 days saw a rent increase months before its date and
+cut a windfall's extra short (docs/benchmarks.md, issue 17).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-
-import pytest
 
 from huishoudboekje.domain import household as hh
 from huishoudboekje.domain.household import Cadence, ChargeKind, IncomeKind
@@ -58,9 +55,6 @@ def _household() -> hh.Household:
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 17: a 4-weekly salary's yearly cycle makes the buffer part flap"
-)
 def test_a_thirteenth_payday_does_not_make_the_rate_flap_in_the_second_year() -> None:
     household = _household()
     last = date(2027, 12, 31)

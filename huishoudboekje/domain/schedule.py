@@ -133,6 +133,14 @@ class Schedule:
         last = self._rule[-1] if self._rule.count() else None
         return None if last is None else last.date()
 
+    def running_on(self, day: date) -> Schedule:
+        """This schedule as if its end were not there, when it still runs on `day`
+        (its end on or after `day`); unchanged when it has ended before `day`."""
+        end = self.end
+        if end is None or end < day:
+            return self
+        return self._without_end
+
     def ending_on(self, last: date) -> Schedule:
         """This schedule with no dates after `last`: the rule gets ``UNTIL=`` `last`.
 

@@ -23,6 +23,7 @@ from huishoudboekje.domain.household import SETTLEMENT_DAYS, ChargeKind, Househo
 from huishoudboekje.domain.household_state import HouseholdState
 from huishoudboekje.domain.learned_income import LearnedIncome, learned_incomes
 from huishoudboekje.domain.leefgeld import cadence_of
+from huishoudboekje.domain.leefgeld.recompute import buffer_target_in_force
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import (
     PlanSettings,
@@ -139,6 +140,9 @@ class StatusReport:
     # income (`set_aside`) and the free buffer the opbouwfase fills (`buffer_free`)
     set_aside: tuple[SetAside, ...] = ()
     next_income: NextIncome | None = None
+    # the buffer target the rate aims for: for a household with an irregular income
+    # the learned one (`leefgeld.recompute.buffer_target_in_force`); None: configured
+    target_in_force: Money | None = None
 
     @property
     def set_aside_total(self) -> Money:
@@ -153,6 +157,9 @@ class StatusReport:
 
     @property
     def buffer_target(self) -> Money:
+        """The buffer target the planner aims for today (learned for an irregular income)."""
+        if self.target_in_force is not None:
+            return self.target_in_force
         return self.household.buffer.target
 
     @property
@@ -309,6 +316,7 @@ def status_report(
         buffer=buffer_days(household, after, today, settings),
         set_aside=() if ended else set_aside(household, after, upcoming, income),
         next_income=income,
+        target_in_force=buffer_target_in_force(household, after, today, settings),
     )
 
 

@@ -86,10 +86,11 @@ class GemeenteRow(HhbTable, table=True):
         default="strict",
         sa_column=Column(String(20), nullable=False, server_default="strict"),
     )
-    # limits on what is learned from irregular incomes (migration 0005), YAML form
+    # limits on what is learned from irregular incomes (migration 0005), YAML form;
+    # the default is the domain's MAX_LEARNED_BUFFER (migration 0018: was 3600.00)
     max_learned_buffer: str = Field(
-        default="3600.00",
-        sa_column=Column(String(20), nullable=False, server_default="3600.00"),
+        default="7200.00",
+        sa_column=Column(String(20), nullable=False, server_default="7200.00"),
     )
     irregular_step_months: int = Field(
         default=3, sa_column=Column(Integer, nullable=False, server_default="3")

@@ -18,6 +18,8 @@ from huishoudboekje.domain.leefgeld.rate import (
     REBUILD_BAND,
     SPREAD_PERIODS_MONTHLY,
     SPREAD_PERIODS_WEEKLY,
+    STEP_FRACTION,
+    STEP_MINIMUM,
     SURPLUS_BAND,
     Adjustment,
     Target,
@@ -28,8 +30,6 @@ from huishoudboekje.domain.leefgeld.rate import (
     whole_euros_down,
 )
 from huishoudboekje.domain.leefgeld.recompute import (
-    STEP_FRACTION,
-    STEP_MINIMUM,
     RateDecision,
     needs_recompute,
     recompute,

@@ -28,6 +28,16 @@ SPREAD_PERIODS_MONTHLY = 12
 SURPLUS_BAND = Decimal("1.25")  # above target x 1.25 the surplus is released
 REBUILD_BAND = Decimal("0.5")  # below target x 0.5 leefgeld is lowered to rebuild
 ADJUSTMENT_DAYS = 364  # a surplus is released, a shortfall rebuilt, over about a year
+STEP_MINIMUM = Money("2.00")  # a change of the rate smaller than this is no step
+STEP_FRACTION = Decimal("0.03")  # ... nor one smaller than 3% of the rate
+# A regular household's buffer decision (release a surplus, rebuild a shortfall)
+# looks at the lowest point of the coming year, not of the coming two months
+# (`buffer_lowest`): a 4-weekly salary brings a thirteenth payday once a year, so
+# the vat has a yearly cycle wider than the bands (0.5-1.25 x target). Seen two
+# months ahead, the top of that cycle looked like a surplus and its bottom like a
+# shortfall: a year-long release, then a year-long rebuild, for an income that
+# did not change (B-MAAND: 1,167 -> 1,068 -> 1,184 -> 1,075 a month).
+BUFFER_HORIZON_DAYS = 365
 # a household with an irregular income (issue 17.4): its buffer part is worked out
 # anew at every recomputation, a surplus paid out over about eighteen months and a
 # shortfall rebuilt in about six (in cadence periods: weeks, or months). Slower both
@@ -107,7 +117,10 @@ def target_rate(
         adjustment, why = irregular_buffer_part(lowest.balance, target, b.cadence)
         rate = max(b.floor, sustainable + adjustment.amount)
     else:
-        adjustment, why = _buffer_part(state.leefgeld, lowest.balance, target, b, next_release)
+        year = buffer_lowest(household, state, today, settings, b)
+        adjustment, why = _buffer_part(
+            state.leefgeld, year, target, b, next_release, step_threshold(max(sustainable, b.floor))
+        )
         rate = max(b.floor, sustainable + adjustment.amount)
     affordable = affordable_rate(household, state, today, settings, b, rate)
     irregular = any(i.irregular for i in household.incomes)
@@ -126,13 +139,73 @@ def target_rate(
     return Target(max(whole_euros_down(rate), b.floor), reached, adjustment, capped, why)
 
 
-def _buffer_part(
-    lg: LeefgeldState, lowest: Money, target: Money, b: Budget, next_release: date
-) -> tuple[Adjustment, str]:
-    """Once the buffer is reached: the buffer part of the rate, and why."""
-    adjustment = buffer_adjustment(
-        Adjustment(lg.adjustment, lg.adjustment_until), lowest, target, b.cadence, next_release
+def steady_rules(household: Household, today: date) -> Household:
+    """`household` with the rules in force on `today` held steady: a charge that
+    starts later is left out and one that runs today does not end, an income that
+    still runs does not stop, a reserve still filled keeps being filled.
+
+    The budget counts a known change when it takes effect, not before
+    (`leefgeld.budget`); a forecast of a year under these rules does the same, so
+    a rent increase in July does not lower leefgeld in March.
+    """
+    charges = tuple(
+        replace(c, valid_until=None, schedule=c.schedule.running_on(today))
+        for c in household.charges
+        if c.is_valid_on(today)
     )
+    incomes = tuple(replace(i, schedule=i.schedule.running_on(today)) for i in household.incomes)
+    reserves = tuple(
+        replace(r, valid_until=None) if r.is_valid_on(today) else r for r in household.reserves
+    )
+    return replace(household, charges=charges, incomes=incomes, reserves=reserves)
+
+
+def buffer_lowest(
+    household: Household, state: HouseholdState, today: date, settings: PlanSettings, b: Budget
+) -> Money:
+    """The lowest point of the vat in the coming year (BUFFER_HORIZON_DAYS) at the
+    sustainable rate, under the rules in force today (`steady_rules`): what a
+    regular household's buffer decision compares with its target. Shorter when
+    the participation ends sooner, never shorter than `settings.forecast_days`."""
+    days = BUFFER_HORIZON_DAYS
+    if household.end is not None:
+        days = min(days, (household.end - today).days)
+    return project(
+        steady_rules(household, today),
+        state,
+        today,
+        settings,
+        days=max(days, settings.forecast_days),
+        rate=max(b.sustainable, b.floor),
+        reserve_amounts=dict(b.reserve_amounts),
+    ).lowest.balance
+
+
+def step_threshold(rate: Money) -> Money:
+    """The smallest change of `rate` worth a step: small differences keep leefgeld steady."""
+    return max(STEP_MINIMUM, Money.round(rate.amount * STEP_FRACTION))
+
+
+def _buffer_part(
+    lg: LeefgeldState,
+    lowest: Money,
+    target: Money,
+    b: Budget,
+    next_release: date,
+    smallest: Money,
+) -> tuple[Adjustment, str]:
+    """Once the buffer is reached: the buffer part of the rate, and why.
+
+    A new extra (or cut) smaller than `smallest` (the smallest step,
+    `step_threshold`) is not started: the rate would not step for it, and the
+    household would read "€ 31,19 extra per keer, tot ..." while its leefgeld
+    stayed the same (a monthly leefgeld of € 1.074, issue 17). The money stays in
+    the vat until the surplus (or shortfall) is large enough for a step.
+    """
+    previous = Adjustment(lg.adjustment, lg.adjustment_until)
+    adjustment = buffer_adjustment(previous, lowest, target, b.cadence, next_release)
+    if adjustment != previous and abs(adjustment.amount) < smallest:
+        adjustment = Adjustment()
     until = day_nl(adjustment.until) if adjustment.until else ""
     if adjustment.amount.is_positive:
         why = (
@@ -198,6 +271,7 @@ def buffer_adjustment(
     """
     spread = SPREAD_PERIODS_WEEKLY if cadence is Cadence.WEEKLY else SPREAD_PERIODS_MONTHLY
     excess = lowest - target
+    amount = Money.round(excess.amount / spread)
     period = timedelta(days=period_days(cadence))
     until = previous.until
     if previous.amount != ZERO and until is not None and next_release + period < until:
@@ -214,17 +288,22 @@ def buffer_adjustment(
         turned = (previous.amount.is_negative and lowest.amount > target.amount * SURPLUS_BAND) or (
             previous.amount.is_positive and lowest.amount < target.amount * REBUILD_BAND
         )
+        # a new windfall replaces a running release only when the new one is not
+        # smaller (a new shortfall a running rebuild only when the new cut is not
+        # smaller): an extra announced "until" a date is not cut short before it.
+        # Left as it is, it ends on its date and the rest is released from then.
+        more = previous.amount.is_positive and amount >= previous.amount
+        deeper = previous.amount.is_negative and amount <= previous.amount
         if not (
             turned
-            or (previous.amount.is_positive and beyond.amount > target.amount * (SURPLUS_BAND - 1))
-            or (previous.amount.is_negative and beyond.amount < target.amount * (REBUILD_BAND - 1))
+            or (more and beyond.amount > target.amount * (SURPLUS_BAND - 1))
+            or (deeper and beyond.amount < target.amount * (REBUILD_BAND - 1))
         ):
             return previous
     elif not (
         lowest.amount > target.amount * SURPLUS_BAND or lowest.amount < target.amount * REBUILD_BAND
     ):
         return Adjustment()
-    amount = Money.round(excess.amount / spread)
     if amount == ZERO:
         return Adjustment()
     return Adjustment(amount, next_release + timedelta(days=ADJUSTMENT_DAYS))

@@ -15,13 +15,11 @@ from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
 from huishoudboekje.domain.ids import signal_key
 from huishoudboekje.domain.learned_income import learned_buffer_target
 from huishoudboekje.domain.leefgeld.budget import Budget, budget, budget_sentence, cadence_of
-from huishoudboekje.domain.leefgeld.rate import period_days, target_rate
+from huishoudboekje.domain.leefgeld.rate import period_days, step_threshold, target_rate
 from huishoudboekje.domain.money import ZERO, Money, min_money
 from huishoudboekje.domain.occurrences import PlanSettings, planning_since, stopped_incomes
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 
-STEP_MINIMUM = Money("2.00")
-STEP_FRACTION = Decimal("0.03")
 # an irregular earner's buffer carries this many months of what its regular incomes
 # do not cover (`irregular_buffer_target`): B-ZZP, 16 seeds, measured 1.5 / 2 / 2.5 /
 # 3 / 4 months; 2.5 had the fewest weeks without leefgeld (docs/benchmarks.md)
@@ -91,8 +89,8 @@ def needs_recompute(household: Household, state: HouseholdState, today: date) ->
 
 
 def _threshold(rate: Money) -> Money:
-    """The smallest change worth a step: small differences keep leefgeld steady."""
-    return max(STEP_MINIMUM, Money.round(rate.amount * STEP_FRACTION))
+    """The smallest change worth a step (`rate.step_threshold`)."""
+    return step_threshold(rate)
 
 
 def step_because(
