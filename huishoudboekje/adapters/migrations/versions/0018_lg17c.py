@@ -4,7 +4,7 @@ default (`household.MAX_LEARNED_BUFFER`, raised from € 3.600 in issue 17), ins
 it from `config apply`, which always writes the value.
 
 Revision ID: 0018
-Revises: 0013 (the lead re-chains)
+Revises: 0016 (chain: ... → 0013 → 0016 → 0018)
 Create Date: 2026-12-05
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0013"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
