@@ -22,7 +22,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from huishoudboekje.adapters.persistence import UnitOfWork, household_codes, load_household
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    household_codes,
+    load_household,
+    save_household,
+)
 from huishoudboekje.adapters.persistence.nightly_tables import (
     BankTransactionRow,
     ImportedFileRow,
@@ -31,6 +36,7 @@ from huishoudboekje.adapters.persistence.nightly_tables import (
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.adapters.persistence.tables import GemeenteRow, HouseholdRow, PooledAccountRow
 from huishoudboekje.adapters.persistence.web_tables import UserRow
+from huishoudboekje.domain.household import Contact, PostalAddress
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 from huishoudboekje.services.access_control import record_view
@@ -191,6 +197,15 @@ def add_data(engine: Engine) -> None:
     """Per gemeente: history, signals, a request, a change waiting, unknown money,
     views; then the read model and the report figures as a night leaves them."""
     seed_history(engine, "HH-0002", HISTORY_FROM, TODAY - timedelta(days=1))
+    with UnitOfWork(engine) as uow:  # both get their overview by post (hhb letters)
+        for code, city in (("HH-0001", "Astad"), ("HH-0002", "Bstad")):
+            household = load_household(uow, code)
+            assert household is not None
+            address = PostalAddress(f"{city}weg 1", "1234 AB", city)
+            save_household(
+                uow, dataclasses.replace(household, contact=Contact.POST, address=address)
+            )
+        uow.commit()
     with UnitOfWork(engine) as uow:
         for side, code in (("Astad", "HH-0001"), ("Bstad", "HH-0002")):
             upsert_signals(

@@ -34,8 +34,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence import UnitOfWork
+from huishoudboekje.adapters.persistence import UnitOfWork, record_audit
 from huishoudboekje.adapters.persistence.gemeente_scope import (
+    account_gemeenten,
     gemeente_codes,
     gemeente_count,
     gemeente_household_codes,
@@ -44,6 +45,7 @@ from huishoudboekje.adapters.persistence.gemeente_scope import (
     household_gemeente,
     households_gemeenten,
     load_gemeente_of,
+    set_user_gemeente,
     transaction_gemeente,
     user_gemeente,
     usernames_of_gemeente,
@@ -51,6 +53,7 @@ from huishoudboekje.adapters.persistence.gemeente_scope import (
 )
 from huishoudboekje.domain.household import Gemeente
 from huishoudboekje.services.errors import UserError
+from huishoudboekje.services.reports_queries import GemeenteTeam, Team
 from huishoudboekje.services.user_accounts import Role
 
 __all__ = [
@@ -58,18 +61,28 @@ __all__ = [
     "REGIONAL_ROLES",
     "GemeenteChoiceError",
     "GemeenteScope",
+    "account_gemeente_choice",
+    "account_gemeenten_of",
     "accounts_gemeenten",
+    "check_money_stays",
     "choose_gemeente",
     "foreign_usernames",
     "gemeente_choices",
     "gemeente_label",
     "gemeente_settings",
     "household_in_scope",
+    "household_outside",
+    "place_account",
+    "report_scope",
+    "same_gemeente",
     "scope_codes",
+    "scope_codes_of",
     "scope_of_gemeente",
     "scope_usernames",
     "staff_scope",
+    "staff_scope_of",
     "transactions_in_scope",
+    "works_for",
 ]
 
 # The roles an account without a gemeente (a regional account) may have.
@@ -180,6 +193,151 @@ def accounts_gemeenten(uow: UnitOfWork) -> dict[str, str]:
 def gemeente_settings(uow: UnitOfWork, scope: GemeenteScope) -> Gemeente | None:
     """The settings of `scope`'s gemeente (the first gemeente's for a regional scope)."""
     return load_gemeente_of(uow, 1 if scope.gemeente_id is None else scope.gemeente_id)
+
+
+def account_gemeente_choice(
+    engine: Engine,
+    *,
+    role: Role,
+    gemeente: str | None,
+    regional: bool,
+    household: str | None = None,
+) -> int | None:
+    """The gemeente id a new account gets (None: regional), checked before the account
+    is made so that a refusal changes nothing: a household account gets its
+    household's gemeente; a staff account the one named with `--gemeente`, none with
+    `--regio` (beheerder, functioneel beheerder, privacy officer only), and gemeente 1
+    in an installation with one gemeente. Raises `GemeenteChoiceError`."""
+    with UnitOfWork(engine) as uow:
+        codes = gemeente_codes(uow)
+        listed = ", ".join(sorted(codes))
+        if gemeente is not None and regional:
+            raise GemeenteChoiceError("Kies --gemeente CODE of --regio, niet allebei.")
+        if role is Role.HOUSEHOLD:
+            if regional:
+                raise GemeenteChoiceError("Een huishouden is nooit regionaal.")
+            own = household_gemeente(uow, household or "")
+            named = None if gemeente is None else gemeente_id_of(uow, gemeente)
+            if gemeente is not None and own is not None and named != own:
+                raise GemeenteChoiceError(
+                    f"Huishouden {household} hoort bij een andere gemeente dan {gemeente!r}."
+                )
+            return 1 if own is None else own
+        if regional:
+            if role not in REGIONAL_ROLES:
+                raise GemeenteChoiceError(
+                    "Alleen een beheerder, functioneel beheerder of functionaris "
+                    "gegevensbescherming kan regionaal zijn (--regio); een medewerker "
+                    "en een teamleider werken voor één gemeente."
+                )
+            return None
+        if gemeente is not None:
+            found = gemeente_id_of(uow, gemeente)
+            if found is None:
+                raise GemeenteChoiceError(
+                    f"Gemeente {gemeente!r} bestaat niet; kies uit: {listed}."
+                )
+            return found
+        if len(codes) > 1:
+            raise GemeenteChoiceError(
+                f"Deze installatie heeft {len(codes)} gemeenten: geef het account een "
+                f"gemeente met --gemeente CODE ({listed}), of --regio voor een regionaal account."
+            )
+        return next(iter(codes.values()), 1)
+
+
+def place_account(engine: Engine, *, actor: str, username: str, gemeente_id: int | None) -> None:
+    """Put account `username` in gemeente `gemeente_id` (None: regional); audit-logged."""
+    with UnitOfWork(engine) as uow:
+        found, before = user_gemeente(uow, username)
+        if not found:
+            raise GemeenteChoiceError(f"Account {username!r} bestaat niet.")
+        if before == gemeente_id:
+            return
+        set_user_gemeente(uow, username, gemeente_id)
+        record_audit(
+            uow,
+            actor=actor,
+            action="account.gemeente",
+            object_type="user",
+            object_id=username,
+            before={"gemeente_id": before},
+            after={"gemeente_id": gemeente_id},
+        )
+        uow.commit()
+
+
+def account_gemeenten_of(engine: Engine) -> dict[str, str]:
+    """`accounts_gemeenten` for an entry point that holds an engine."""
+    with UnitOfWork(engine) as uow:
+        return accounts_gemeenten(uow)
+
+
+def report_scope(engine: Engine, scope: GemeenteScope, team: str | None) -> Team:
+    """What a dashboard of `team` (None: every team) covers within `scope`: the team
+    as before for a regional scope, else the gemeente's households (of the team) and
+    its own pooled accounts."""
+    if scope.regional:
+        return team
+    assert scope.gemeente_id is not None
+    with UnitOfWork(engine) as uow:
+        accounts = tuple(
+            iban for iban, gid in account_gemeenten(uow).items() if gid == scope.gemeente_id
+        )
+    return GemeenteTeam(scope.gemeente_id, team, accounts)
+
+
+def staff_scope_of(engine: Engine, username: str) -> GemeenteScope:
+    """`staff_scope` for an entry point that holds an engine."""
+    with UnitOfWork(engine) as uow:
+        return staff_scope(uow, username)
+
+
+def household_outside(engine: Engine, scope: GemeenteScope, code: str) -> bool:
+    """Whether household `code` exists and belongs to a gemeente outside `scope`."""
+    with UnitOfWork(engine) as uow:
+        gemeente_id = household_gemeente(uow, code)
+    return gemeente_id is not None and not scope.sees(gemeente_id)
+
+
+def scope_codes_of(engine: Engine, scope: GemeenteScope) -> frozenset[str] | None:
+    """`scope_codes` for an entry point that holds an engine."""
+    with UnitOfWork(engine) as uow:
+        return scope_codes(uow, scope)
+
+
+def works_for(uow: UnitOfWork, username: str, code: str) -> bool:
+    """Whether account `username` may work on household `code` (issue 22): an account
+    of the household's gemeente, or a regional one (always with one gemeente). A name
+    that is no account is the operator at the command line (`hhb overdragen` without
+    `--actor`), who works for the whole installation."""
+    if not user_gemeente(uow, username)[0]:
+        return True
+    return household_in_scope(uow, staff_scope(uow, username), code)
+
+
+def same_gemeente(uow: UnitOfWork, username: str, code: str) -> bool:
+    """Whether account `username` belongs to the gemeente of household `code` itself
+    (not regionally): who a household can be handed over to."""
+    if gemeente_count(uow) <= 1:
+        return True
+    found, gemeente_id = user_gemeente(uow, username)
+    return found and gemeente_id is not None and gemeente_id == household_gemeente(uow, code)
+
+
+def check_money_stays(uow: UnitOfWork, transaction_id: int, codes: Iterable[str]) -> None:
+    """Money that came in on one gemeente's account goes to that gemeente's households
+    only (issue 22); `GemeenteChoiceError` otherwise. Always fine with one gemeente."""
+    if gemeente_count(uow) <= 1:
+        return
+    arrived = transaction_gemeente(uow, [transaction_id]).get(transaction_id)
+    for code in codes:
+        owner = household_gemeente(uow, code)
+        if owner is not None and arrived is not None and owner != arrived:
+            raise GemeenteChoiceError(
+                f"dit geld kwam binnen op de rekening van een andere gemeente dan die van "
+                f"huishouden {code}"
+            )
 
 
 def gemeente_choices(engine: Engine) -> dict[str, int]:

@@ -14,7 +14,11 @@ from collections.abc import Iterable
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from huishoudboekje.adapters.persistence.nightly_tables import BankTransactionRow
+from huishoudboekje.adapters.persistence.ledger_export import TO_HOUSEHOLD
+from huishoudboekje.adapters.persistence.nightly_tables import (
+    BankTransactionRow,
+    PaymentInstructionRow,
+)
 from huishoudboekje.adapters.persistence.repository import (
     GEMEENTE_FIELDS,
     gemeente_from_columns,
@@ -36,6 +40,8 @@ __all__ = [
     "load_gemeente_of",
     "set_household_gemeente",
     "set_user_gemeente",
+    "supplier_payees_of",
+    "transaction_accounts",
     "transaction_gemeente",
     "user_gemeente",
     "usernames_of_gemeente",
@@ -159,6 +165,36 @@ def transaction_gemeente(uow: UnitOfWork, transaction_ids: Iterable[int]) -> dic
             else:
                 found[tid] = accounts.get(_compact(iban or ""))
     return found
+
+
+def transaction_accounts(uow: UnitOfWork, dedupe_keys: Iterable[str]) -> dict[str, str]:
+    """The account each bank transaction (by `dedupe_key`) arrived on."""
+    keys = sorted(set(dedupe_keys))
+    found: dict[str, str] = {}
+    for chunk in in_chunks(keys):
+        statement = select(BankTransactionRow.dedupe_key, BankTransactionRow.account_iban).where(
+            col(BankTransactionRow.dedupe_key).in_(chunk)
+        )
+        found.update({key: _compact(iban) for key, iban in uow.session.exec(statement)})
+    return found
+
+
+def supplier_payees_of(uow: UnitOfWork, codes: Iterable[str]) -> list[tuple[str, str]]:
+    """(IBAN, name) of everyone the pool paid on behalf of the households `codes` (not
+    the households themselves), one per IBAN, sorted by IBAN."""
+    wanted = sorted(set(codes))
+    names: dict[str, str] = {}
+    for chunk in in_chunks(wanted):
+        statement = select(
+            PaymentInstructionRow.payee_iban, PaymentInstructionRow.payee_name
+        ).where(
+            col(PaymentInstructionRow.household).in_(chunk),
+            col(PaymentInstructionRow.kind).not_in(TO_HOUSEHOLD),
+        )
+        for iban, name in uow.session.exec(statement):
+            if iban not in names or name < names[iban]:
+                names[iban] = name
+    return sorted(names.items())
 
 
 def _compact(iban: str) -> str:
