@@ -64,6 +64,7 @@ __all__ = [
     "own_team_codes",
     "record_view",
     "record_views",
+    "requester_of_change",
     "staff_team",
     "view_log",
 ]
@@ -141,6 +142,12 @@ def household_of_change(uow: UnitOfWork, change_id: int) -> str | None:
     """The household a four-eyes change `change_id` is about, or None for an unknown id."""
     found = get_change_request(uow, change_id)
     return None if found is None else found.household
+
+
+def requester_of_change(uow: UnitOfWork, change_id: int) -> str | None:
+    """Who proposed four-eyes change `change_id`, or None for an unknown id."""
+    found = get_change_request(uow, change_id)
+    return None if found is None else found.requested_by
 
 
 def household_of_signal(uow: UnitOfWork, key: str) -> str | None:

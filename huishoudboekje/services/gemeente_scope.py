@@ -45,6 +45,7 @@ from huishoudboekje.adapters.persistence.gemeente_scope import (
     household_gemeente,
     households_gemeenten,
     load_gemeente_of,
+    set_household_gemeente,
     set_user_gemeente,
     transaction_gemeente,
     user_gemeente,
@@ -73,6 +74,7 @@ __all__ = [
     "household_in_scope",
     "household_outside",
     "place_account",
+    "place_new_household",
     "report_scope",
     "same_gemeente",
     "scope_codes",
@@ -338,6 +340,15 @@ def check_money_stays(uow: UnitOfWork, transaction_id: int, codes: Iterable[str]
                 f"dit geld kwam binnen op de rekening van een andere gemeente dan die van "
                 f"huishouden {code}"
             )
+
+
+def place_new_household(uow: UnitOfWork, code: str, *, proposer: str) -> None:
+    """A household just created (by intake, or approved) belongs to the gemeente of the
+    staff member who proposed it (not committed). A regional proposer, or one that is
+    no account (`hhb config apply`), leaves it where it was put."""
+    found, gemeente_id = user_gemeente(uow, proposer)
+    if found and gemeente_id is not None:
+        set_household_gemeente(uow, code, gemeente_id)
 
 
 def gemeente_choices(engine: Engine) -> dict[str, int]:
