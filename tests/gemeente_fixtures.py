@@ -61,12 +61,14 @@ A_IBAN, B_IBAN = "NL91ABNA0417164300", "NL39RABO0300065264"  # the pooled accoun
 A_HOUSEHOLDS, B_HOUSEHOLDS = ("HH-0001", "HH-0003"), ("HH-0002",)
 A_CODE, B_CODE = "HH-0001", "HH-0002"  # the household each side's routes are tried on
 # What of each gemeente must never reach the other's staff: household codes, names,
-# the households' own IBANs, a request's words, an unknown payer and its IBAN.
+# the households' own IBANs, a request's words, an unknown payer and its IBAN (and
+# B's staff by name: A's lists of colleagues and accounts hold none of them).
 MARKERS = {
     "a": ("HH-0001", "HH-0003", "Dhr. Bakker", "NL44RABO0123456789", "NL76ASNB0712345678",
           "Astad-huishouden", "Astadgever", "NL02ABNA0123456789", "Astadvoorstel"),
     "b": ("HH-0002", "de Vries", "NL12TRIO0198765432", "Bstad-huishouden", "Bstadgever",
-          "NL55INGB0000000555", "Bstadvoorstel"),
+          "NL55INGB0000000555", "Bstadvoorstel", "Bmira", "Btom", "Bada", "Bfien", "Bpia",
+          "bmira", "btom", "bfien", "bpia"),
 }  # fmt: skip
 STAFF = {
     # username: (gemeente code or None for regional, role)

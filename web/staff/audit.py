@@ -33,6 +33,10 @@ def audit() -> str:
         events = [e for e in events if audit_households(access.reads(), e) <= shown]
     # issue 22: nothing another gemeente's staff did (also not about a household)
     foreign = foreign_usernames(access.reads(), my_scope())
-    events = [e for e in events if e.actor not in foreign]
+    events = [
+        e
+        for e in events
+        if e.actor not in foreign and not (e.object_type == "user" and e.object_id in foreign)
+    ]
     rows = [(event, audit_changes(event)) for event in events]
     return render_template("staff/audit.html", rows=rows, where=where)
