@@ -123,6 +123,9 @@ def test_a_new_household_is_its_proposers_gemeente_and_waits_for_that_gemeentes_
         assert household_gemeente(uow, "HH-0099") == 2
     assert env.client("mira").get("/medewerker/huishouden/HH-0099").status_code == 404
     assert env.client("bmira").get("/medewerker/huishouden/HH-0099").status_code == 200
+    with UnitOfWork(env.engine) as uow, pytest.raises(UserError, match="regionaal"):
+        again = dataclasses.replace(new, code="HH-0098")
+        propose_household(uow, actor="regio", after=again, now=NOW, summary="x", is_new=True)
 
 
 def test_a_household_is_handed_over_within_its_gemeente_only(two_gemeenten: WebEnv) -> None:  # noqa: F811

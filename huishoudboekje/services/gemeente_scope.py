@@ -43,7 +43,6 @@ from huishoudboekje.adapters.persistence.gemeente_scope import (
     gemeente_id_of,
     gemeente_names,
     household_gemeente,
-    households_gemeenten,
     load_gemeente_of,
     set_household_gemeente,
     set_user_gemeente,
@@ -69,10 +68,10 @@ __all__ = [
     "choose_gemeente",
     "foreign_usernames",
     "gemeente_choices",
-    "gemeente_label",
     "gemeente_settings",
     "household_in_scope",
     "household_outside",
+    "may_create_household",
     "place_account",
     "place_new_household",
     "report_scope",
@@ -82,7 +81,6 @@ __all__ = [
     "scope_of_gemeente",
     "scope_usernames",
     "staff_scope",
-    "staff_scope_of",
     "transactions_in_scope",
     "works_for",
 ]
@@ -289,12 +287,6 @@ def report_scope(engine: Engine, scope: GemeenteScope, team: str | None) -> Team
     return GemeenteTeam(scope.gemeente_id, team, accounts)
 
 
-def staff_scope_of(engine: Engine, username: str) -> GemeenteScope:
-    """`staff_scope` for an entry point that holds an engine."""
-    with UnitOfWork(engine) as uow:
-        return staff_scope(uow, username)
-
-
 def household_outside(engine: Engine, scope: GemeenteScope, code: str) -> bool:
     """Whether household `code` exists and belongs to a gemeente outside `scope`."""
     with UnitOfWork(engine) as uow:
@@ -351,15 +343,19 @@ def place_new_household(uow: UnitOfWork, code: str, *, proposer: str) -> None:
         set_household_gemeente(uow, code, gemeente_id)
 
 
+def may_create_household(uow: UnitOfWork, proposer: str) -> bool:
+    """Whether `proposer` may propose a new household: anyone with one gemeente; with
+    several, not a regional account (whose gemeente would it be?)."""
+    if gemeente_count(uow) <= 1:
+        return True
+    found, gemeente_id = user_gemeente(uow, proposer)
+    return not found or gemeente_id is not None
+
+
 def gemeente_choices(engine: Engine) -> dict[str, int]:
     """Every gemeente's code → id (for forms and `--gemeente`)."""
     with UnitOfWork(engine) as uow:
         return gemeente_codes(uow)
-
-
-def gemeente_label(engine: Engine, scope: GemeenteScope) -> str:
-    """The scope in words, for a page or a command's first line."""
-    return "alle gemeenten" if scope.regional else f"gemeente {scope.name} ({scope.code})"
 
 
 def choose_gemeente(engine: Engine, code: str | None, *, every: bool = False) -> GemeenteScope:
@@ -383,9 +379,3 @@ def choose_gemeente(engine: Engine, code: str | None, *, every: bool = False) ->
             f"Deze installatie heeft {len(codes)} gemeenten: kies er één met "
             f"--gemeente CODE ({listed}), of alle met --alle-gemeenten."
         )
-
-
-def households_by_gemeente(engine: Engine) -> dict[str, int]:
-    """Every household's code → gemeente id."""
-    with UnitOfWork(engine) as uow:
-        return households_gemeenten(uow)
