@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from cli.errors import report
+from cli.gemeente_option import add_gemeente_options, regional_only
 from cli.view_log import log_reads
 from huishoudboekje.services.configuration import (
     ConfigError,
@@ -64,6 +65,7 @@ def register(subparsers: Any) -> None:
     export = actions.add_parser("export", help="write the stored configuration as YAML")
     export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
     _database_option(export)
+    add_gemeente_options(export)
     export.set_defaults(func=run_export)
 
 
@@ -141,6 +143,8 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         engine = _open(args)
         try:
+            if not regional_only(args, engine, "het configuratiebestand is van de installatie"):
+                return EXIT_BAD_INPUT
             text = export_configuration(engine)
             log_reads(engine, stored_codes(engine), "hhb config export")
         finally:

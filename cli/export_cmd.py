@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
+from cli.gemeente_option import add_gemeente_options, gemeente_scope_of
 from cli.night_common import iso_date
 from cli.view_log import log_reads
 from huishoudboekje.domain.dutch_text import eur
@@ -48,6 +49,7 @@ def register(subparsers: Any) -> None:
     xaf.add_argument("--year", type=_year, required=True, help="boekjaar, bijv. 2026")
     xaf.add_argument("-o", "--output", type=Path, required=True, help="doelbestand (.xml)")
     xaf.add_argument("--database", default=None)
+    add_gemeente_options(xaf)
     xaf.set_defaults(func=run_xaf)
     journal = kinds.add_parser("journal", help="journaal als CSV of XLSX")
     journal.add_argument("--from", dest="start", type=iso_date, required=True)
@@ -55,6 +57,7 @@ def register(subparsers: Any) -> None:
     journal.add_argument("--format", choices=[f.value for f in SheetFormat], default="csv")
     journal.add_argument("-o", "--output", type=Path, required=True, help="doelbestand")
     journal.add_argument("--database", default=None)
+    add_gemeente_options(journal)
     journal.set_defaults(func=run_journal)
 
 
@@ -83,7 +86,10 @@ def run_xaf(args: argparse.Namespace) -> int:
         return _refused("xaf", problem)
     try:
         with database_engine(args) as engine:
-            summary = export_xaf(engine, args.year, args.output, created=_today())
+            scope = gemeente_scope_of(args, engine)
+            if scope is None:
+                return EXIT_BAD_INPUT
+            summary = export_xaf(engine, args.year, args.output, created=_today(), scope=scope)
             log_reads(engine, summary.households, "hhb export xaf")
     except (UserError, ValueError) as exc:
         return _refused("xaf", str(exc))
@@ -102,8 +108,11 @@ def run_journal(args: argparse.Namespace) -> int:
         return _refused("journal", problem)
     try:
         with database_engine(args) as engine:
+            scope = gemeente_scope_of(args, engine)
+            if scope is None:
+                return EXIT_BAD_INPUT
             summary = export_journal(
-                engine, args.start, args.end, args.output, SheetFormat(args.format)
+                engine, args.start, args.end, args.output, SheetFormat(args.format), scope
             )
             log_reads(engine, summary.households, "hhb export journal")
     except UserError as exc:

@@ -20,9 +20,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
+from cli.gemeente_option import add_gemeente_options, gemeente_scope_of, household_check
 from cli.night_common import iso_date
 from cli.report_cmd import month_argument
 from cli.view_log import log_reads, operator
+from huishoudboekje.services.gemeente_scope import scope_codes_of
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.letters import (
     NoAddressError,
@@ -57,6 +59,7 @@ def register(subparsers: Any) -> None:
         default=argparse.SUPPRESS,
         help="database URL (default: HHB_DATABASE_URL, else var/hhb.sqlite3)",
     )
+    add_gemeente_options(letters)
     letters.set_defaults(func=run_letters)
 
 
@@ -72,7 +75,16 @@ def run_letters(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         with database_engine(args) as engine:
-            batch = month_letters_of(engine, args.month, today, args.household)
+            scope = gemeente_scope_of(args, engine)
+            if scope is None:
+                return EXIT_BAD_INPUT
+            for code in args.household or ():
+                problem = household_check(engine, scope, code)
+                if problem is not None:
+                    print(f"hhb letters: {problem}", file=sys.stderr)
+                    return EXIT_BAD_INPUT
+            within = scope_codes_of(engine, scope)  # issue 22: one gemeente's letters
+            batch = month_letters_of(engine, args.month, today, args.household, within=within)
             if batch.letters:
                 codes = [letter.household.code for letter in batch.letters]
                 log_reads(engine, codes, "hhb letters")  # the view log (issue 20.2)

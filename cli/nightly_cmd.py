@@ -22,6 +22,12 @@ from datetime import date, datetime
 from typing import Any
 
 from cli.engine_scope import database_engine
+from cli.gemeente_option import (
+    add_gemeente_options,
+    gemeente_scope_of,
+    household_check,
+    regional_only,
+)
 from cli.night_common import (
     add_common,
     crash_hook,
@@ -32,6 +38,7 @@ from cli.night_common import (
 )
 from cli.view_log import log_reads
 from huishoudboekje.services.database import Engine
+from huishoudboekje.services.gemeente_scope import scope_codes_of
 from huishoudboekje.services.night_history import night_run_list
 from huishoudboekje.services.night_runs import charges_due_between, is_configured
 from huishoudboekje.services.signal_deadlines import signal_list_with_deadlines
@@ -71,11 +78,13 @@ def register(subparsers: Any) -> None:
         "--overdue", action="store_true", help="only open signals past their deadline"
     )
     signals.add_argument("--database", default=None)
+    add_gemeente_options(signals)
     signals.set_defaults(func=run_signals)
 
     runs = subparsers.add_parser("runs", help="history of nightly runs")
     runs.add_argument("--json", action="store_true")
     runs.add_argument("--database", default=None)
+    add_gemeente_options(runs)
     runs.set_defaults(func=run_runs)
 
     scheduler = subparsers.add_parser("scheduler", help="run the nightly job every night at 02:00")
@@ -193,21 +202,35 @@ def _print_outcome(outcome: NightOutcome) -> None:
 def run_signals(args: argparse.Namespace) -> int:
     """`hhb signals`: the open signals (with --all the closed ones too)."""
     today = args.date or datetime.now(AMSTERDAM).date()
-    if args.household is not None:
-        with database_engine(args) as engine:
+    with database_engine(args) as engine:
+        scope = gemeente_scope_of(args, engine)
+        if scope is None:
+            return EXIT_BAD_INPUT
+        if args.household is not None:
             if not household_known(engine, args.household):
                 print(f"hhb signals: huishouden {args.household!r} bestaat niet", file=sys.stderr)
                 return EXIT_BAD_INPUT
+            problem = household_check(engine, scope, args.household)
+            if problem is not None:
+                print(f"hhb signals: {problem}", file=sys.stderr)
+                return EXIT_BAD_INPUT
+        within = scope_codes_of(engine, scope)
 
     def read(engine: Engine) -> list[dict[str, Any]]:
-        found = signal_list_with_deadlines(
-            engine,
-            today,
-            include_closed=args.all,
-            household=args.household,
-            owner=args.owner,
-            overdue_only=args.overdue,
-        )
+        found = [
+            item
+            for item in signal_list_with_deadlines(
+                engine,
+                today,
+                include_closed=args.all,
+                household=args.household,
+                owner=args.owner,
+                overdue_only=args.overdue,
+            )
+            # issue 22: one gemeente's households; the installation's own signals
+            # (no household) only in the regional view
+            if within is None or item["household"] in within
+        ]
         # a household's signals are a read of its data (issue 20.2)
         log_reads(engine, (i["household"] for i in found if i["household"]), "hhb signals")
         return found
@@ -241,6 +264,9 @@ def _deadline_line(item: dict[str, Any]) -> str:
 
 def run_runs(args: argparse.Namespace) -> int:
     """`hhb runs`: the history of nights."""
+    with database_engine(args) as engine:
+        if not regional_only(args, engine, "een nacht is van de hele installatie"):
+            return EXIT_BAD_INPUT
     items = _listing(args, night_run_list)
     if items is None:
         return EXIT_OK

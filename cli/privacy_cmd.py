@@ -28,6 +28,12 @@ from zoneinfo import ZoneInfo
 
 from cli.dpia_cmd import register_dpia
 from cli.engine_scope import database_engine
+from cli.gemeente_option import (
+    add_gemeente_options,
+    gemeente_scope_of,
+    household_check,
+    regional_only,
+)
 from cli.night_common import iso_date, night_paths
 from cli.view_log import log_reads, operator
 from huishoudboekje.services.access_control import view_log
@@ -54,11 +60,13 @@ def register(subparsers: Any) -> None:
     clean.add_argument("--database", default=argparse.SUPPRESS, help="database URL")
     clean.add_argument("--inbox", type=Path, default=None, help="default VAR/inbox")
     clean.add_argument("--outbox", type=Path, default=None, help="default VAR/outbox")
+    add_gemeente_options(clean)
     clean.set_defaults(func=run_purge)
     out = sub.add_parser("export", help="everything stored about one household, as a ZIP")
     out.add_argument("code", help="household code, e.g. HH-0001")
     out.add_argument("-o", "--output", required=True, type=Path, help="the ZIP file to write")
     out.add_argument("--date", type=iso_date, default=None, help="as of this day (today)")
+    add_gemeente_options(out)
     out.set_defaults(func=run_export)
     register_dpia(sub)
     log = subparsers.add_parser("access-log", help="the view log: who read which household")
@@ -68,6 +76,7 @@ def register(subparsers: Any) -> None:
     log.add_argument("--limit", type=int, default=1000, help="at most this many rows (1000)")
     log.add_argument("--json", action="store_true", help="machine-readable output")
     log.add_argument("--database", default=argparse.SUPPRESS, help="database URL")
+    add_gemeente_options(log)
     log.set_defaults(func=run_access_log)
 
 
@@ -80,6 +89,8 @@ def run_purge(args: argparse.Namespace) -> int:
     today = args.date or datetime.now(AMSTERDAM).date()
     try:
         with database_engine(args) as engine:
+            if not regional_only(args, engine, "de bewaartermijnen gelden per installatie"):
+                return EXIT_BAD_INPUT
             report = purge(engine, today, dry_run=args.dry_run, actor=_actor("purge"))
             folders = night_paths(args).retained
             files = purge_files(engine, folders, today, dry_run=args.dry_run, actor=_actor("purge"))
@@ -125,6 +136,13 @@ def run_export(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         with database_engine(args) as engine:
+            scope = gemeente_scope_of(args, engine)
+            if scope is None:
+                return EXIT_BAD_INPUT
+            problem = household_check(engine, scope, args.code)
+            if problem is not None:
+                print(f"hhb privacy export: {problem}", file=sys.stderr)
+                return EXIT_BAD_INPUT
             data = export_household(engine, args.code, today, actor=_actor("export"))
             log_reads(engine, (args.code,), "hhb privacy export")
     except PrivacyError as exc:
@@ -143,8 +161,16 @@ def run_access_log(args: argparse.Namespace) -> int:
         print("hhb access-log: --limit moet tussen 1 en 100000 liggen", file=sys.stderr)
         return EXIT_BAD_INPUT
     with database_engine(args) as engine:
+        scope = gemeente_scope_of(args, engine)
+        if scope is None:
+            return EXIT_BAD_INPUT
         events = view_log(
-            engine, household=args.household, actor=args.user, since=args.since, limit=args.limit
+            engine,
+            household=args.household,
+            actor=args.user,
+            since=args.since,
+            limit=args.limit,
+            gemeente_id=scope.gemeente_id,  # issue 22: one gemeente's households
         )
     if args.json:
         rows = [

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
+from cli.gemeente_option import add_gemeente_options, regional_only
 from cli.night_common import iso_date
 from huishoudboekje.domain.day_reconcile import DayReconciliation
 from huishoudboekje.domain.dutch_text import eur
@@ -44,6 +45,7 @@ def register(subparsers: Any) -> None:
         "--no-signals", action="store_true", help="maak geen signalen (alleen kijken)"
     )
     command.add_argument("--database", default=None)
+    add_gemeente_options(command)
     command.set_defaults(func=run_reconcile)
 
 
@@ -51,6 +53,8 @@ def run_reconcile(args: argparse.Namespace) -> int:
     """`hhb reconcile`: print the reconciliation of every day in the range."""
     try:
         with database_engine(args) as engine:
+            if not regional_only(args, engine, "het grootboek heeft één bankrekening"):
+                return EXIT_BAD_INPUT
             report = reconcile_days(
                 engine,
                 args.start,

@@ -19,8 +19,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
+from cli.gemeente_option import add_gemeente_options, gemeente_scope_of
 from cli.night_common import iso_date
 from huishoudboekje.domain.dutch_text import eur
+from huishoudboekje.services.gemeente_scope import report_scope
 from huishoudboekje.services.reports import TeamReport, team_report_of
 from huishoudboekje.services.reports_figures import parse_month
 from huishoudboekje.services.reports_json import report_as_json
@@ -55,6 +57,7 @@ def register(subparsers: Any) -> None:
         default=argparse.SUPPRESS,
         help="database URL (default: HHB_DATABASE_URL, else var/hhb.sqlite3)",
     )
+    add_gemeente_options(report)
     report.set_defaults(func=run_report)
 
 
@@ -63,7 +66,11 @@ def run_report(args: argparse.Namespace) -> int:
     today = args.date or datetime.now(AMSTERDAM).date()
     try:
         with database_engine(args) as engine:
-            report = team_report_of(engine, args.month, today, args.team, live=args.live)
+            scope = gemeente_scope_of(args, engine)
+            if scope is None:
+                return EXIT_BAD_INPUT
+            team = report_scope(engine, scope, args.team)  # issue 22: one gemeente's
+            report = team_report_of(engine, args.month, today, team, live=args.live)
     except ValueError as exc:
         print(f"hhb report: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

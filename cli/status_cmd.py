@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from cli.engine_scope import database_engine
+from cli.gemeente_option import add_gemeente_options, gemeente_scope_of, household_check
 from cli.night_common import iso_date
 from cli.view_log import log_reads
 from huishoudboekje.domain.dutch_text import day_nl, eur
@@ -25,6 +26,7 @@ from huishoudboekje.domain.planner import Plan
 from huishoudboekje.domain.recurrence_read import schedule_sentence
 from huishoudboekje.domain.status_report import StatusReport
 from huishoudboekje.services.database import Engine
+from huishoudboekje.services.gemeente_scope import scope_codes_of
 from huishoudboekje.services.households import (
     UnknownHouseholdError,
     plan_previews,
@@ -59,6 +61,7 @@ def register(subparsers: Any) -> None:
     status.add_argument("--date", type=_iso_date, default=None, help="as of this day (today)")
     status.add_argument("--json", action="store_true", help="machine-readable output")
     _database_option(status)
+    add_gemeente_options(status)
     status.set_defaults(func=run_status)
 
     preview = subparsers.add_parser(
@@ -68,14 +71,29 @@ def register(subparsers: Any) -> None:
     preview.add_argument("--household", default=None, help="only this household")
     preview.add_argument("--json", action="store_true", help="machine-readable output")
     _database_option(preview)
+    add_gemeente_options(preview)
     preview.set_defaults(func=run_plan)
 
 
-def _read(command: str, args: argparse.Namespace, query: Callable[[Engine], T]) -> T | None:
-    """Run a read-only query; None (after saying why) when the household does not exist."""
+def _read(
+    command: str,
+    args: argparse.Namespace,
+    query: Callable[[Engine, frozenset[str] | None], T],
+    code: str | None = None,
+) -> T | None:
+    """Run a read-only query on the households of the command's gemeente (issue 22;
+    None: every household); None (after saying why) when the household does not
+    exist, or belongs to another gemeente, or no gemeente was chosen."""
     try:
         with database_engine(args) as engine:
-            return query(engine)
+            scope = gemeente_scope_of(args, engine)
+            if scope is None:
+                return None
+            problem = household_check(engine, scope, code)
+            if problem is not None:
+                print(f"hhb {command}: {problem}", file=sys.stderr)
+                return None
+            return query(engine, scope_codes_of(engine, scope))
     except UnknownHouseholdError as exc:
         print(f"hhb {command}: {exc}", file=sys.stderr)
         return None
@@ -92,12 +110,13 @@ def run_status(args: argparse.Namespace) -> int:
     # today: what the night stored (planned only when it stored none); another day: computed
     stored = args.date is None
 
-    def read(engine: Engine) -> list[StatusReport]:
-        found = list(status_reports(engine, codes, today, stored=stored))
+    def read(engine: Engine, within: frozenset[str] | None) -> list[StatusReport]:
+        asked = codes if codes is not None or within is None else tuple(sorted(within))
+        found = list(status_reports(engine, asked, today, stored=stored)) if asked != () else []
         log_reads(engine, (r.household.code for r in found), "hhb status")
         return found
 
-    reports = _read("status", args, read)
+    reports = _read("status", args, read, args.code)
     if reports is None:
         return EXIT_BAD_INPUT
     if args.json:
@@ -212,12 +231,16 @@ def plan_json(plan: Plan) -> dict[str, Any]:
 def run_plan(args: argparse.Namespace) -> int:
     """`hhb plan`: what the planner would instruct on a day; saves nothing."""
 
-    def read(engine: Engine) -> list[Plan]:
-        found = list(plan_previews(engine, args.date, args.household))
+    def read(engine: Engine, within: frozenset[str] | None) -> list[Plan]:
+        found = [
+            p
+            for p in plan_previews(engine, args.date, args.household)
+            if within is None or p.household in within
+        ]
         log_reads(engine, (p.household for p in found), "hhb plan")
         return found
 
-    plans = _read("plan", args, read)
+    plans = _read("plan", args, read, args.household)
     if plans is None:
         return EXIT_BAD_INPUT
     if args.json:

@@ -1,9 +1,12 @@
 """`hhb users` (accounts for the web) and `hhb serve` (the web app for development).
 
-    hhb users add USERNAME --role household|medewerker|approver|admin
+    hhb users add USERNAME --role household|medewerker|approver|admin|...
                   [--household CODE] [--name NAME] [--password-stdin]
+                  [--gemeente CODE | --regio]   (issue 22: the staff member's gemeente;
+                  --regio: a regional beheerder, functioneel beheerder or privacy
+                  officer, who sees every gemeente)
     hhb users password USERNAME [--password-stdin]     (also unlocks)
-    hhb users list
+    hhb users list [--gemeente CODE | --alle-gemeenten]
     hhb users demo        create the demo logins (idempotent) and print them; the
                           demo's staff get a known TOTP secret (printed)
     hhb users demo-code USERNAME   the current TOTP code of a demo staff login
@@ -28,6 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from cli.engine_scope import database_engine
+from cli.gemeente_option import add_gemeente_options, gemeente_scope_of
 from cli.users_mfa import DEMO_TOTP, register_mfa
 from huishoudboekje.services.account_admin import (
     DemoAccount,
@@ -36,6 +40,12 @@ from huishoudboekje.services.account_admin import (
     change_password,
     enrol_demo_totp,
     list_accounts,
+)
+from huishoudboekje.services.gemeente_scope import (
+    GemeenteChoiceError,
+    account_gemeente_choice,
+    account_gemeenten_of,
+    place_account,
 )
 from huishoudboekje.services.secret_box import SecretBox
 from huishoudboekje.services.user_accounts import AccountError, PasswordHasher, Role
@@ -63,12 +73,22 @@ def register(subparsers: Any) -> None:
     add.add_argument("--team", default="", help="the team a staff member works in")
     add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     add.add_argument("--no-password", action="store_true", help="activate later by invite link")
+    add.add_argument(
+        "--gemeente", default=None, help="the gemeente (code) a staff member works for (issue 22)"
+    )
+    add.add_argument(
+        "--regio",
+        action="store_true",
+        help="a regional account, of no one gemeente: sees every gemeente (beheerder, "
+        "functioneel beheerder, privacy officer)",
+    )
     add.set_defaults(func=run_add)
     pw = sub.add_parser("password", help="set a new password (also unlocks the account)")
     pw.add_argument("username")
     pw.add_argument("--password-stdin", action="store_true")
     pw.set_defaults(func=run_password)
     ls = sub.add_parser("list", help="list accounts")
+    add_gemeente_options(ls)
     ls.set_defaults(func=run_list)
     demo = sub.add_parser("demo", help="create the demo logins (idempotent) and print them")
     demo.set_defaults(func=run_demo)
@@ -96,7 +116,7 @@ def _hasher() -> PasswordHasher:
     return Argon2Hasher()
 
 
-def _refused(action: str, exc: AccountError) -> int:
+def _refused(action: str, exc: AccountError | GemeenteChoiceError) -> int:
     print(f"hhb users {action}: {exc}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
@@ -105,6 +125,14 @@ def run_add(args: argparse.Namespace) -> int:
     """hhb users add."""
     try:
         with database_engine(args) as engine:
+            role = Role(args.role)
+            gemeente_id = account_gemeente_choice(
+                engine,
+                role=role,
+                gemeente=args.gemeente,
+                regional=args.regio,
+                household=args.household,
+            )
             password = None if args.no_password else _password(args)
             user = add_account(
                 engine,
@@ -118,7 +146,13 @@ def run_add(args: argparse.Namespace) -> int:
                 now=datetime.now(UTC),
                 team=args.team,
             )
-    except AccountError as exc:
+            place_account(
+                engine,
+                actor="operator (hhb users add)",
+                username=user.username,
+                gemeente_id=gemeente_id,
+            )
+    except (AccountError, GemeenteChoiceError) as exc:
         return _refused("add", exc)
     print(f"Account {user.username} ({user.role}) toegevoegd.")
     return EXIT_OK
@@ -145,9 +179,18 @@ def run_password(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     """hhb users list."""
     with database_engine(args) as engine:
+        scope = gemeente_scope_of(args, engine)
+        if scope is None:
+            return EXIT_BAD_INPUT
+        of = account_gemeenten_of(engine)
         for user in list_accounts(engine):
+            gemeente = of.get(user.username, "")
+            if not scope.regional and gemeente != scope.code:
+                continue
             state = "actief" if user.password_hash else "wacht op uitnodiging"
-            print(f"{user.username:20} {user.role:11} {user.household or '-':10} {state}")
+            print(
+                f"{user.username:20} {user.role:11} {user.household or '-':10} {gemeente:8} {state}"
+            )
     return EXIT_OK
 
 

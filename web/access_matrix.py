@@ -7,7 +7,10 @@ Every route of the app is in `ROUTE_AUDIENCES`; a route missing here fails
 audience fails `test_authorization_matrix`. Routes with `<code>` in them read or
 change one household's data, and need-to-know narrows them further: a medewerker
 and a teamleider reach only their own team's households (another team's only with
-a reason, which is logged); `tests/test_need_to_know.py` walks those.
+a reason, which is logged); `tests/test_need_to_know.py` walks those. Before all of
+that, the gemeente: staff see only their own gemeente's households (a regional
+account every gemeente's); `tests/test_gemeente_isolation.py` walks every route here
+for every staff role of two gemeenten (issue 22).
 """
 
 from __future__ import annotations
@@ -62,8 +65,8 @@ AREA_DATA: dict[tuple[Audience, bool], str] = {
     "audit log, assigning bank transactions",
     (Audience.ADMIN, True): "one household's raw repeat rules (geavanceerd)",
     (Audience.ADMIN, False): "bank reconciliation (afstemming)",
-    (Audience.VIEW_LOG, False): "the view log (inzagelog) of every household",
-    (Audience.SETTINGS, False): "gemeente settings and login accounts",
+    (Audience.VIEW_LOG, False): "the view log (inzagelog) of every household of the gemeente",
+    (Audience.SETTINGS, False): "gemeente settings and the gemeente's login accounts",
     (Audience.LEAD, False): "team dashboard (figures per team)",
 }
 
@@ -174,7 +177,7 @@ def _cell(audience: Audience, one_household: bool, role: Role) -> str:
         return "its own only"
     if audience is Audience.STAFF or (one_household and audience is not Audience.PUBLIC):
         if role.sees_every_team:
-            return "every household"
+            return "every household of its gemeente (regional: all)"
         if one_household:
             return "own team; another team only with a logged reason"
         return "own team's households"

@@ -8,6 +8,9 @@ HHB_OIDC_ROLE_CLAIM      the claim that holds the role (a string or a list, e.g.
 HHB_OIDC_ROLES           claim values to roles: `hhb-medewerker=medewerker,
                          hhb-teamleider=approver,hhb-beheer=admin`
 HHB_OIDC_TEAM_CLAIM      the claim that holds the team (optional)
+HHB_OIDC_GEMEENTE_CLAIM  the claim that holds the gemeente's code, or "regio" for a
+                         regional account (issue 22; optional, needed for new accounts
+                         in an installation with several gemeenten)
 HHB_OIDC_USERNAME_CLAIM  the claim used as user name (default preferred_username)
 HHB_OIDC_SCOPES          extra scopes besides `openid profile` (space separated)
 """
@@ -56,6 +59,7 @@ def load_oidc_settings(values: Mapping[str, Any]) -> OidcSettings | None:
             role_claim=str(values["HHB_OIDC_ROLE_CLAIM"]).strip(),
             roles=roles,
             team_claim=str(values.get("HHB_OIDC_TEAM_CLAIM") or "").strip(),
+            gemeente_claim=str(values.get("HHB_OIDC_GEMEENTE_CLAIM") or "").strip(),
             username_claim=str(values.get("HHB_OIDC_USERNAME_CLAIM") or "preferred_username"),
         ),
         scopes=" ".join(

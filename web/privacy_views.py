@@ -10,10 +10,16 @@ from flask import Blueprint, render_template, request
 
 from huishoudboekje.services.access_control import household_viewers, view_log
 from huishoudboekje.services.account_admin import list_accounts
+from huishoudboekje.services.gemeente_scope import (
+    accounts_gemeenten,
+    gemeente_choices,
+    gemeente_settings,
+)
 from huishoudboekje.services.households import stored_gemeente
 from huishoudboekje.services.user_accounts import ROLE_NAMES_NL, Role
 from web import access
 from web.access import household_only, requires
+from web.staff.need_to_know import my_scope
 
 bp = Blueprint("privacy", __name__)
 LOG_ROWS = 500
@@ -44,7 +50,14 @@ def view_log_page() -> str:
     user = request.args.get("gebruiker", "").strip()[:100] or None
     since_text = request.args.get("vanaf", "").strip()[:10]
     since = _day(since_text)
-    events = view_log(access.engine(), household=household, actor=user, since=since, limit=LOG_ROWS)
+    events = view_log(
+        access.engine(),
+        household=household,
+        actor=user,
+        since=since,
+        limit=LOG_ROWS,
+        gemeente_id=my_scope().gemeente_id,  # issue 22: the own gemeente's households
+    )
     return render_template(
         "staff/view_log.html",
         events=events,
@@ -61,8 +74,20 @@ def view_log_page() -> str:
 @requires(Role.FUNCTIONEEL_BEHEERDER, Role.ADMIN)
 def settings_page() -> str:
     """The gemeente's settings and the staff accounts (no household data)."""
-    gemeente = stored_gemeente(access.reads())
-    accounts = [a for a in list_accounts(access.engine()) if a.household is None]
+    scope = my_scope()  # issue 22: a gemeente's own settings and staff only
+    gemeente = stored_gemeente(access.reads()) if scope.regional else None
+    gemeente = gemeente_settings(access.reads(), scope) if gemeente is None else gemeente
+    of = accounts_gemeenten(access.reads())
+    accounts = [
+        a
+        for a in list_accounts(access.engine())
+        if a.household is None and (scope.regional or of.get(a.username) == scope.code)
+    ]
     return render_template(
-        "staff/settings.html", gemeente=gemeente, accounts=accounts, roles=ROLE_NAMES_NL
+        "staff/settings.html",
+        gemeente=gemeente,
+        accounts=accounts,
+        roles=ROLE_NAMES_NL,
+        gemeente_of=of,
+        regional=scope.regional and len(gemeente_choices(access.engine())) > 1,
     )

@@ -1,11 +1,12 @@
 """Need-to-know access and the view log (issue 20, points 1 and 2).
 
-Who may see a household's data:
+Who may see a household's data: first of all, only staff of the household's own
+gemeente, or a regional account (issue 22, services/gemeente_scope.py); within it:
 
 - a medewerker and a teamleider (approver): the households of their own team
   (`Household.team == User.team`; a gemeente that uses no teams leaves both empty,
   so everyone sees every household, as before teams existed);
-- a beheerder (admin): every household;
+- a beheerder (admin): every household of the own gemeente;
 - the functioneel beheerder and the privacy officer: no household data at all.
 
 A medewerker may open another team's household with a reason ("waarneming" or
@@ -42,6 +43,7 @@ from huishoudboekje.adapters.persistence.signal_repo import signal_household
 from huishoudboekje.adapters.persistence.transaction_repo import transaction, transaction_by_key
 from huishoudboekje.adapters.persistence.user_repo import find_user
 from huishoudboekje.adapters.persistence.view_log_repo import ViewEvent, append_view, load_views
+from huishoudboekje.services.gemeente_scope import household_in_scope, scope_codes, staff_scope
 from huishoudboekje.services.user_accounts import ROLE_NAMES_NL, Role
 
 __all__ = [
@@ -62,6 +64,7 @@ __all__ = [
     "own_team_codes",
     "record_view",
     "record_views",
+    "requester_of_change",
     "staff_team",
     "view_log",
 ]
@@ -79,6 +82,9 @@ class HouseholdAccess(StrEnum):
 
     OWN_TEAM = "own_team"  # may see and change it
     OTHER_TEAM = "other_team"  # only with a reason (waarneming, spoed)
+    # issue 22: another gemeente's household: never, not even with a reason; shown as
+    # if it did not exist
+    OTHER_GEMEENTE = "other_gemeente"
     NONE = "none"  # this role sees no household data
     UNKNOWN = "unknown"  # no such household
 
@@ -100,6 +106,9 @@ def household_access(uow: UnitOfWork, *, username: str, role: Role, code: str) -
     team = household_team(uow, code)
     if team is None:
         return HouseholdAccess.UNKNOWN
+    # the first gate (issue 22): the gemeente; another gemeente's household is not there
+    if not household_in_scope(uow, staff_scope(uow, username), code):
+        return HouseholdAccess.OTHER_GEMEENTE
     if not role.sees_household_data:
         return HouseholdAccess.NONE
     if role.sees_every_team or team == staff_team(uow, username):
@@ -112,10 +121,15 @@ def own_team_codes(uow: UnitOfWork, *, username: str, role: Role) -> frozenset[s
     (caseload, worklists, requests, approvals); None: every household (a beheerder)."""
     if not role.sees_household_data:
         return frozenset()
+    within = scope_codes(uow, staff_scope(uow, username))  # issue 22: the own gemeente
     if role.sees_every_team:
-        return None
+        return within
     team = staff_team(uow, username)
-    return frozenset(h.code for h in load_households(uow) if h.team == team)
+    return frozenset(
+        h.code
+        for h in load_households(uow)
+        if h.team == team and (within is None or h.code in within)
+    )
 
 
 def household_of_request(uow: UnitOfWork, request_id: int) -> str | None:
@@ -128,6 +142,12 @@ def household_of_change(uow: UnitOfWork, change_id: int) -> str | None:
     """The household a four-eyes change `change_id` is about, or None for an unknown id."""
     found = get_change_request(uow, change_id)
     return None if found is None else found.household
+
+
+def requester_of_change(uow: UnitOfWork, change_id: int) -> str | None:
+    """Who proposed four-eyes change `change_id`, or None for an unknown id."""
+    found = get_change_request(uow, change_id)
+    return None if found is None else found.requested_by
 
 
 def household_of_signal(uow: UnitOfWork, key: str) -> str | None:
@@ -224,11 +244,20 @@ def view_log(
     actor: str | None = None,
     since: date | None = None,
     limit: int = 1000,
+    gemeente_id: int | None = None,
 ) -> tuple[ViewEvent, ...]:
-    """The view log, newest first, filtered (for admins and the privacy officer)."""
+    """The view log, newest first, filtered (for admins and the privacy officer); of
+    one gemeente's households when `gemeente_id` is given (issue 22)."""
     moment = None if since is None else datetime.combine(since, time(0), tzinfo=UTC)
     with UnitOfWork(engine) as uow:
-        return load_views(uow, household=household, actor=actor, since=moment, limit=limit)
+        return load_views(
+            uow,
+            household=household,
+            actor=actor,
+            since=moment,
+            limit=limit,
+            gemeente_id=gemeente_id,
+        )
 
 
 @dataclass(frozen=True, slots=True)

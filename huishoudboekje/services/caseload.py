@@ -30,6 +30,7 @@ from huishoudboekje.domain.bankbook import TxStatus
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.night_signals import suspense_severity
 from huishoudboekje.domain.signals import Signal
+from huishoudboekje.services.gemeente_scope import REGIONAL, GemeenteScope, transactions_in_scope
 from huishoudboekje.services.night_worklists import SEVERITY_ORDER, NightSignal, OpenSignals
 
 __all__ = ["CaseloadSort"]
@@ -95,6 +96,8 @@ class CaseloadQuery:
     # team's households and those opened with a reason in this session (`granted`)
     own_team_only: bool = False
     granted: tuple[str, ...] = ()
+    # issue 22: the staff member's gemeente; None: every gemeente (a regional account)
+    gemeente_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +145,7 @@ def caseload(uow: UnitOfWork, query: CaseloadQuery) -> Caseload:
         buffer_below=query.buffer_below,
         visible_team=team if query.own_team_only else None,
         granted=query.granted,
+        gemeente_id=query.gemeente_id,
     )
     page = max(query.page, 1)
     stored = caseload_rows(uow, where, query.sort, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
@@ -203,9 +207,15 @@ class SuspenseItem:
     waiting: int  # how many items stand in suspense in all
 
 
-def oldest_suspense(uow: UnitOfWork, today: date) -> SuspenseItem | None:
-    """The oldest item in suspense and its age in days on `today`; None when none waits."""
+def oldest_suspense(
+    uow: UnitOfWork, today: date, scope: GemeenteScope = REGIONAL
+) -> SuspenseItem | None:
+    """The oldest item in suspense and its age in days on `today`; None when none waits.
+    Only the items of `scope`'s gemeente (the gemeente of the account they arrived on)."""
     rows = transactions(uow, TxStatus.UNMATCHED, TxStatus.UNKNOWN_DEBIT)
+    if not scope.regional:
+        mine = transactions_in_scope(uow, scope, [r.id for r in rows if r.id is not None])
+        rows = [r for r in rows if r.id in mine]
     if not rows:
         return None
     row = min(rows, key=lambda r: (r.booking_date, r.id or 0))

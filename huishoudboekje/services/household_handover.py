@@ -32,6 +32,7 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import User, find_user, list_users
 from huishoudboekje.domain.household import Household
 from huishoudboekje.services.errors import UserError
+from huishoudboekje.services.gemeente_scope import same_gemeente, works_for
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.read_model import refresh_statuses
 from huishoudboekje.services.user_accounts import Role
@@ -85,7 +86,10 @@ def colleagues_for(uow: UnitOfWork, household: Household, role: Role) -> list[Co
     found = [
         Colleague(u.username, u.display_name or u.username, u.team)
         for u in list_users(uow)
-        if u.active and u.role in STAFF_ROLES and u.username != household.caseworker
+        if u.active
+        and u.role in STAFF_ROLES
+        and u.username != household.caseworker
+        and same_gemeente(uow, u.username, household.code)  # issue 22: its own gemeente
     ]
     if not role.may_approve:
         found = [c for c in found if c.team == household.team]
@@ -122,13 +126,18 @@ def _move(
     now: datetime,
 ) -> StoredHandover:
     """Move one household (not committed)."""
-    if not may_hand_over(uow, household, actor, role):
+    if not works_for(uow, actor, household.code) or not may_hand_over(uow, household, actor, role):
         raise HandoverError(
             "Alleen de eigen medewerker, de teamleider of een beheerder kan dit huishouden "
             "overdragen."
         )
     if target.username == household.caseworker:
         raise HandoverError(f"{target.display_name} is al de medewerker van dit huishouden.")
+    if not same_gemeente(uow, target.username, household.code):
+        raise HandoverError(
+            f"{target.display_name} werkt voor een andere gemeente; overdragen kan alleen "
+            "aan een medewerker van de gemeente van het huishouden."
+        )
     if target.team != household.team and not role.may_approve:
         raise HandoverError(
             "Naar een ander team overdragen kan alleen een teamleider of beheerder."
@@ -192,7 +201,11 @@ def hand_over_all(
     target = _target(uow, to_user)
     if target.username == from_user:
         raise HandoverError("Kies een andere medewerker dan degene die vertrekt.")
-    mine = [h for h in load_households(uow) if h.caseworker == from_user and from_user]
+    mine = [
+        h
+        for h in load_households(uow)
+        if h.caseworker == from_user and from_user and works_for(uow, actor, h.code)
+    ]
     if role is not Role.ADMIN:
         own = find_user(uow, actor)
         mine = [h for h in mine if own is not None and h.team == own.team]

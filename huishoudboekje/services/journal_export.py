@@ -28,6 +28,8 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.gl_accounts import gl_account
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.services.database import Engine
+from huishoudboekje.services.gemeente_ledger import scoped_pages
+from huishoudboekje.services.gemeente_scope import REGIONAL, GemeenteScope
 from huishoudboekje.services.xaf_export import ExportError
 
 COLUMNS = (
@@ -58,11 +60,16 @@ class JournalSummary:
     households: tuple[str, ...] = ()  # whose postings the file holds: for the view log
 
 
-def journal_rows(engine: Engine, start: date, end: date) -> Iterator[tuple[Any, ...]]:
+def journal_rows(
+    engine: Engine, start: date, end: date, scope: GemeenteScope = REGIONAL
+) -> Iterator[tuple[Any, ...]]:
     """The rows of the sheet (without the header), amounts as `Decimal` (None when zero
-    on that side)."""
+    on that side); of one gemeente's entries when `scope` is one gemeente's (issue 22)."""
     with UnitOfWork(engine) as uow:
-        for page in entry_pages(uow, start, end):
+        pages = (
+            entry_pages(uow, start, end) if scope.regional else scoped_pages(uow, scope, start, end)
+        )
+        for page in pages:
             for numbered in page:
                 entry = numbered.entry
                 for posting in entry.postings:
@@ -82,14 +89,19 @@ def journal_rows(engine: Engine, start: date, end: date) -> Iterator[tuple[Any, 
 
 
 def export_journal(
-    engine: Engine, start: date, end: date, target: Path, sheet: SheetFormat
+    engine: Engine,
+    start: date,
+    end: date,
+    target: Path,
+    sheet: SheetFormat,
+    scope: GemeenteScope = REGIONAL,
 ) -> JournalSummary:
     """Write the journal start..end to `target` as CSV or XLSX."""
     if end < start:
         raise ExportError(f"--to ({end}) ligt voor --from ({start})")
     partial = target.with_name(target.name + ".part")
     counted = _Counter()
-    rows = counted.count(journal_rows(engine, start, end))
+    rows = counted.count(journal_rows(engine, start, end, scope))
     try:
         if sheet is SheetFormat.CSV:
             _write_csv(partial, rows)

@@ -43,6 +43,7 @@ from huishoudboekje.domain.simulation import RECEIPT_MEMORY_DAYS
 from huishoudboekje.domain.term_suggestions import normalise
 from huishoudboekje.services.database import on_engine
 from huishoudboekje.services.errors import UserError
+from huishoudboekje.services.gemeente_scope import check_money_stays
 from huishoudboekje.services.read_model import refresh_statuses
 from huishoudboekje.services.term_teaching import add_term, suggestions
 
@@ -129,6 +130,8 @@ def assign_transaction(
         raise AssignmentError(f"{household_code} heeft geen inkomstenbron {income_id}")
     if learn and income_id is None:
         raise AssignmentError("een zoekterm leren kan alleen bij een inkomstenbron (--income)")
+    if row.id is not None:  # issue 22: the money stays in the gemeente it arrived for
+        check_money_stays(uow, row.id, [household_code])
     claim(uow, row)  # before any write: the loser of a race changes nothing
     suggested = () if income_id is None else suggestions(uow, row, household_code, income_id)
     learned = tuple(

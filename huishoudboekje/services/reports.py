@@ -143,7 +143,7 @@ def _trend(
     uow: UnitOfWork,
     months: Sequence[date],
     sums: Sequence[tuple[date, str, Decimal]],
-    team: str | None,
+    team: q.Team,
 ) -> tuple[MonthTrend, ...]:
     dates = q.household_dates(uow, team)
     balances = _pool_balances(sums, [month_bounds(month)[1] for month in months])
@@ -177,7 +177,7 @@ def _trend(
 
 
 def _buffers(
-    uow: UnitOfWork, as_of: date, team: str | None, vats: dict[str, tuple[Decimal, Decimal]]
+    uow: UnitOfWork, as_of: date, team: q.Team, vats: dict[str, tuple[Decimal, Decimal]]
 ) -> tuple[int, int, int | None, int | None]:
     targets = q.buffer_targets(uow, as_of, team)
     below = 0
@@ -193,9 +193,7 @@ def _buffers(
     return len(targets), below, median_days(days), lowest_tenth(days)
 
 
-def _late_payers(
-    uow: UnitOfWork, first: date, as_of: date, team: str | None
-) -> tuple[LatePayer, ...]:
+def _late_payers(uow: UnitOfWork, first: date, as_of: date, team: q.Team) -> tuple[LatePayer, ...]:
     """Per payer: late incomes first seen in the month and the median days late (until
     the income came in, or until `as_of` while it is still away)."""
     signals = q.late_income_signals(uow, first, as_of, team)
@@ -215,7 +213,7 @@ def _late_payers(
 
 
 def team_report(
-    uow: UnitOfWork, month: date, today: date, team: str | None = None, *, live: bool = False
+    uow: UnitOfWork, month: date, today: date, team: q.Team = None, *, live: bool = False
 ) -> TeamReport:
     """The dashboard for `month` (any day in it), as far as `today` reaches; from the
     night's stored figures where they are, from the journal with `live`."""
@@ -232,15 +230,17 @@ def team_report(
     if figures is None:
         figures = live_household_figures(uow, first, as_of, team)
     trend = _trend(uow, _months(first, TREND_MONTHS), sums, team)
-    closing = q.bank_closing(uow, as_of)
+    # one gemeente's report (issue 22): the ledger's bank account is the installation's,
+    # so no bank balance is set against it (the regional report has it)
+    closing = None if isinstance(team, q.GemeenteTeam) else q.bank_closing(uow, as_of, team)
     ledger_bank = _pool_balances(sums, [as_of])[as_of]
     measured, below, median, p10 = _buffers(uow, as_of, team, figures.vats)
-    suspense = [((as_of - d).days, Money(a)) for d, a in q.suspense_items(uow, as_of)]
+    suspense = [((as_of - d).days, Money(a)) for d, a in q.suspense_items(uow, as_of, team)]
     counts = figures.leefgeld
     return TeamReport(
         month=first,
         as_of=as_of,
-        team=team,
+        team=q.team_name(team),
         trend=trend,
         ledger_bank=ledger_bank[AccountKind.BANK.value],
         bank_closing=None if closing is None else Money(closing[1]),

@@ -11,6 +11,7 @@ always gemeente-wide.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -43,10 +44,34 @@ LEEFGELD_KIND = "instruct_leefgeld"
 OUTFLOW_KINDS = ("instruct_charge", "instruct_leefgeld")  # what the vat pays out
 
 
-def in_team(code: Any, team: str | None) -> ColumnElement[bool]:
+@dataclass(frozen=True, slots=True)
+class GemeenteTeam:
+    """The households of one gemeente (issue 22), of one team of it when `team` is
+    given: a report's scope in an installation with several gemeenten."""
+
+    gemeente_id: int
+    team: str | None = None
+    accounts: tuple[str, ...] = ()  # the gemeente's pooled accounts (bank, suspense)
+
+
+Team = str | GemeenteTeam | None  # None: every household
+
+
+def team_name(team: Team) -> str | None:
+    """The team's name as a report shows it (None: every team)."""
+    return team.team if isinstance(team, GemeenteTeam) else team
+
+
+def in_team(code: Any, team: Team) -> ColumnElement[bool]:
     """`code` (a household code column) belongs to a household of `team`."""
     if team is None:
         return true()
+    if isinstance(team, GemeenteTeam):
+        where = _HH.c.gemeente_id == team.gemeente_id
+        if team.team is not None:
+            where = and_(where, _HH.c.team == team.team)
+        within: ColumnElement[bool] = code.in_(select(_HH.c.code).where(where))
+        return within
     member: ColumnElement[bool] = code.in_(select(_HH.c.code).where(_HH.c.team == team))
     return member
 
@@ -55,20 +80,22 @@ def _month_of(day: Any) -> tuple[Any, Any]:
     return extract("year", day), extract("month", day)
 
 
-def household_dates(uow: UnitOfWork, team: str | None) -> list[tuple[date, date | None]]:
+def household_dates(uow: UnitOfWork, team: Team) -> list[tuple[date, date | None]]:
     """(start, end) of every household in scope: two dates a row, no rules."""
     statement = select(_HH.c.start_date, _HH.c.end_date).where(in_team(_HH.c.code, team))
     return [(row[0], row[1]) for row in uow.read(statement)]
 
 
-def daily_posting_sums(
-    uow: UnitOfWork, last: date, team: str | None
-) -> list[tuple[date, str, Decimal]]:
+def daily_posting_sums(uow: UnitOfWork, last: date, team: Team) -> list[tuple[date, str, Decimal]]:
     """(day, account kind, sum of postings) of every booking day up to `last`;
     household accounts only for `team` when given, the pool's own accounts always.
     Grouped by the plain day column (cheaper than a month computed per row); the
     months and running balances are folded from these few rows."""
     scoped = or_(_POSTING.c.household == "", in_team(_POSTING.c.household, team))
+    if isinstance(team, GemeenteTeam):
+        # the pool's own accounts (bank, suspense) carry no gemeente: one gemeente's
+        # report has its households' accounts only (issue 22)
+        scoped = in_team(_POSTING.c.household, team)
     statement = (
         select(_ENTRY.c.day, _POSTING.c.account_kind, func.sum(_POSTING.c.amount))
         .select_from(_POSTING.join(_ENTRY, _ENTRY.c.seq == _POSTING.c.entry_seq))
@@ -79,7 +106,7 @@ def daily_posting_sums(
 
 
 def signal_months(
-    uow: UnitOfWork, day_column: str, team: str | None, kinds: tuple[SignalKind, ...] = ()
+    uow: UnitOfWork, day_column: str, team: Team, kinds: tuple[SignalKind, ...] = ()
 ) -> list[tuple[int, int, int]]:
     """(year, month, count) of signals by the month of `first_seen` or `closed_on`."""
     day = _SIGNAL.c[day_column]
@@ -91,14 +118,14 @@ def signal_months(
     return [(int(r[0]), int(r[1]), int(r[2])) for r in uow.read(statement)]
 
 
-def _scoped_signals(team: str | None) -> ColumnElement[bool]:
+def _scoped_signals(team: Team) -> ColumnElement[bool]:
     """Signals of the team's households; the gemeente's own ("") only without a team."""
     if team is None:
         return true()
     return and_(_SIGNAL.c.household != "", in_team(_SIGNAL.c.household, team))
 
 
-def closing_times(uow: UnitOfWork, first: date, last: date, team: str | None) -> list[int]:
+def closing_times(uow: UnitOfWork, first: date, last: date, team: Team) -> list[int]:
     """Days from first seen to closed, of every signal closed between `first` and `last`."""
     statement = select(_SIGNAL.c.first_seen, _SIGNAL.c.closed_on).where(
         _SIGNAL.c.closed_on.between(first, last), _scoped_signals(team)
@@ -107,7 +134,7 @@ def closing_times(uow: UnitOfWork, first: date, last: date, team: str | None) ->
 
 
 def late_income_signals(
-    uow: UnitOfWork, first: date, last: date, team: str | None
+    uow: UnitOfWork, first: date, last: date, team: Team
 ) -> list[tuple[str, str, date | None]]:
     """(household, key, closed_on) of the "inkomen te laat" signals first seen in the month."""
     statement = select(_SIGNAL.c.household, _SIGNAL.c.key, _SIGNAL.c.closed_on).where(
@@ -132,9 +159,7 @@ def income_payers(uow: UnitOfWork, codes: set[str]) -> dict[tuple[str, str], str
     return payers
 
 
-def advance_postings(
-    uow: UnitOfWork, last: date, team: str | None
-) -> list[tuple[str, date, Decimal]]:
+def advance_postings(uow: UnitOfWork, last: date, team: Team) -> list[tuple[str, date, Decimal]]:
     """(household, day, amount) of every advance posting up to `last`, in booking order.
 
     Only households that ever had an advance have such postings."""
@@ -163,7 +188,7 @@ def vat_figures(
     uow: UnitOfWork,
     since: date,
     last: date,
-    team: str | None,
+    team: Team,
     codes: Sequence[str] | None = None,
 ) -> dict[str, tuple[Decimal, Decimal]]:
     """Per household: its vat at the end of `last` (natural sign, credit: +) and what
@@ -188,7 +213,7 @@ def vat_figures(
     return {r[0]: (-r[1], zero if r[2] is None else r[2]) for r in uow.read(statement)}
 
 
-def buffer_targets(uow: UnitOfWork, last: date, team: str | None) -> dict[str, str | None]:
+def buffer_targets(uow: UnitOfWork, last: date, team: Team) -> dict[str, str | None]:
     """The buffer target (as written in the rules, or None for the default) of every
     household active on `last`: one short JSON path per household, not its rules."""
     target = _HH.c.rules[("buffer", "target")].as_string()
@@ -207,7 +232,7 @@ def leefgeld_change_counts(
     uow: UnitOfWork,
     first: date,
     last: date,
-    team: str | None,
+    team: Team,
     codes: Sequence[str] | None = None,
 ) -> list[tuple[str, int, int]]:
     """Per household paid leefgeld from `first` through `last`: (household, releases in
@@ -252,19 +277,35 @@ def leefgeld_change_counts(
     return [(r[0], int(r[1]), int(r[2])) for r in uow.read(statement)]
 
 
-def suspense_items(uow: UnitOfWork, last: date) -> list[tuple[date, Decimal]]:
-    """(booking date, amount) of every unknown credit still waiting, booked by `last`."""
+def _on_accounts(column: Any, team: Team) -> ColumnElement[bool]:
+    """Rows of a gemeente's own pooled accounts when `team` is one gemeente's."""
+    if not isinstance(team, GemeenteTeam):
+        return true()
+    found: ColumnElement[bool] = column.in_(list(team.accounts))
+    return found
+
+
+def suspense_items(uow: UnitOfWork, last: date, team: Team = None) -> list[tuple[date, Decimal]]:
+    """(booking date, amount) of every unknown credit still waiting, booked by `last`
+    (on the gemeente's own accounts, for one gemeente's scope)."""
     statement = select(_TX.c.booking_date, _TX.c.amount).where(
-        _TX.c.status == "unmatched", _TX.c.booking_date <= last
+        _TX.c.status == "unmatched",
+        _TX.c.booking_date <= last,
+        _on_accounts(_TX.c.account_iban, team),
     )
     return [(r[0], r[1]) for r in uow.read(statement)]
 
 
-def bank_closing(uow: UnitOfWork, last: date) -> tuple[date, Decimal] | None:
-    """The closing balance of the latest statement ending on or before `last`."""
+def bank_closing(uow: UnitOfWork, last: date, team: Team = None) -> tuple[date, Decimal] | None:
+    """The closing balance of the latest statement ending on or before `last` (of the
+    gemeente's own accounts, for one gemeente's scope)."""
     statement = (
         select(_STATEMENT.c.period_end, _STATEMENT.c.closing)
-        .where(_STATEMENT.c.period_end <= last, _STATEMENT.c.closing.is_not(None))
+        .where(
+            _STATEMENT.c.period_end <= last,
+            _STATEMENT.c.closing.is_not(None),
+            _on_accounts(_STATEMENT.c.account_iban, team),
+        )
         .order_by(_STATEMENT.c.period_end.desc(), _STATEMENT.c.id.desc())
         .limit(1)
     )

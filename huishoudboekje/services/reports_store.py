@@ -79,7 +79,7 @@ class HouseholdFigures:
 
 
 def live_household_figures(
-    uow: UnitOfWork, first: date, as_of: date, team: str | None, codes: Sequence[str] | None = None
+    uow: UnitOfWork, first: date, as_of: date, team: q.Team, codes: Sequence[str] | None = None
 ) -> HouseholdFigures:
     """The figures straight from the journal (of `codes` only, when given)."""
     since = as_of - timedelta(days=OUTFLOW_DAYS - 1)
@@ -108,10 +108,12 @@ def _one_watermark(marks: set[int], stamp: int) -> int | None:
 
 
 def stored_daily_sums(
-    uow: UnitOfWork, last: date, team: str | None
+    uow: UnitOfWork, last: date, team: q.Team
 ) -> list[tuple[date, str, Decimal]] | None:
     """What `reports_queries.daily_posting_sums(last, team)` gives, from the stored
     movements plus the entries booked since; None when nothing usable is stored."""
+    if isinstance(team, q.GemeenteTeam):
+        return None  # stored by team, not by gemeente: one gemeente's figures are live
     stamp = _stamp(uow, MOVEMENTS)
     if stamp is None or stamp[2] != membership_of(uow):
         return None  # no night yet, or a household changed team since
@@ -136,7 +138,7 @@ def stored_daily_sums(
 
 
 def stored_household_figures(
-    uow: UnitOfWork, first: date, as_of: date, team: str | None
+    uow: UnitOfWork, first: date, as_of: date, team: q.Team
 ) -> HouseholdFigures | None:
     """What `live_household_figures(first, as_of, team)` gives, from the stored rows
     of the month (when measured on `as_of`) with the households booked since

@@ -32,6 +32,7 @@ from huishoudboekje.domain.money import Money
 from huishoudboekje.services import household_asking, household_proposals
 from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.four_eyes import DEFAULT_THRESHOLD, four_eyes_reasons
+from huishoudboekje.services.gemeente_scope import may_create_household, place_new_household
 from huishoudboekje.services.household_asking import ConsentAsk, consent_changes
 from huishoudboekje.services.intake_plan import household_created, household_refused
 from huishoudboekje.services.read_model import refresh_statuses
@@ -88,6 +89,11 @@ def propose_household(
         raise FourEyesError(f"Huishouden {after.code} bestaat al.")
     if not is_new and before is None:
         raise FourEyesError(f"Huishouden {after.code} bestaat niet.")
+    if before is None and not may_create_household(uow, actor):  # issue 22
+        raise FourEyesError(
+            "Een regionaal account neemt geen huishouden op: dat doet een medewerker van "
+            "de gemeente waar het huishouden bij hoort."
+        )
     if before == after:
         return Proposal(applied=True, reasons=())
     reasons = four_eyes_reasons(before, after, threshold)
@@ -125,6 +131,8 @@ def propose_household(
                 change_request=None,
             )
         save_household(uow, after, at=now)
+        if before is None:  # issue 22: a new household is its proposer's gemeente's
+            place_new_household(uow, after.code, proposer=actor)
         record_audit(
             uow,
             actor=actor,
@@ -238,6 +246,8 @@ def approve_change(
             )
         after = household_from_data(request.after)
         save_household(uow, after, at=now)
+        if request.kind == "household.create":  # issue 22: the proposer's gemeente
+            place_new_household(uow, request.household, proposer=request.requested_by)
         record_audit(
             uow,
             actor=request.requested_by,

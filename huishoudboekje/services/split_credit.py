@@ -36,6 +36,7 @@ from huishoudboekje.domain.household_state import IncomeReceipt
 from huishoudboekje.domain.ids import unmatched_ageing_key, unmatched_key
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.database import on_engine
+from huishoudboekje.services.gemeente_scope import check_money_stays
 from huishoudboekje.services.nightly import (
     AssignmentError,
     add_receipts,
@@ -97,6 +98,8 @@ def split_transaction(
     except SplitError as exc:
         raise AssignmentError(str(exc)) from None
     _check_households(uow, parts)
+    if row.id is not None:  # issue 22: the money stays in the gemeente it arrived for
+        check_money_stays(uow, row.id, [p.household for p in parts])
     claim(uow, row)  # before any write: the loser of a race changes nothing
     entries = split_entries(row.dedupe_key, row.booking_date, parts)
     append_journal_entries(uow, entries)

@@ -30,6 +30,7 @@ from huishoudboekje.services.caseload import (
     oldest_suspense,
 )
 from huishoudboekje.services.extra_returns import ReturnedRequest, returned_requests
+from huishoudboekje.services.gemeente_scope import scope_of_gemeente
 from huishoudboekje.services.household_requests import (
     open_requests,
     requests_of,
@@ -139,7 +140,7 @@ def caseload_page(engine: Engine, today: date, query: CaseloadQuery) -> Caseload
         new = Counter(r.household for r in open_requests(uow))
         returned = Counter(r.household for r in returned_waiting(uow))
         pending = {c.household for c in pending_changes(uow)}
-        oldest = oldest_suspense(uow, today)
+        oldest = oldest_suspense(uow, today, scope_of_gemeente(uow, query.gemeente_id))
         overdue = overdue_by_household(signal_deadlines(uow, today, overdue_only=True))
     return CaseloadPage(found, new, returned, pending, oldest, overdue)
 

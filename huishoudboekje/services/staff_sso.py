@@ -5,8 +5,9 @@ into a local account. The account is found by issuer and subject (`external_id`)
 never by a name the provider lets people choose. The role comes from one claim
 (`role_claim`, a string or a list such as groups) through a mapping of claim
 values to roles; the highest mapped role wins and no value maps to the household
-role. The team comes from `team_claim`. Role, name and team follow the provider
-at every login (changes audit-logged; the team is `users.team`, the one the
+role. The team comes from `team_claim`, the gemeente (issue 22) from `gemeente_claim`
+(a gemeente's code, or "regio" for a regional account; see `_place`). Role, name and
+team follow the provider at every login (changes audit-logged; the team is `users.team`, the one the
 caseload and need-to-know access use); an account with no mapped role is refused.
 `now` is always an argument.
 """
@@ -19,6 +20,11 @@ from datetime import datetime
 from typing import Any
 
 from huishoudboekje.adapters.persistence import record_audit
+from huishoudboekje.adapters.persistence.gemeente_scope import (
+    gemeente_codes,
+    set_user_gemeente,
+    user_gemeente,
+)
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import (
     User,
@@ -28,7 +34,10 @@ from huishoudboekje.adapters.persistence.user_repo import (
     record_login_attempt,
     update_user,
 )
+from huishoudboekje.services.gemeente_scope import REGIONAL_ROLES
 from huishoudboekje.services.user_accounts import AccountError, Role
+
+REGIONAL_CLAIM = "regio"  # the gemeente claim of a regional account
 
 # highest first: with several mapped values the account gets the first of these
 ROLE_RANK = (
@@ -50,6 +59,8 @@ class ClaimMapping:
     username_claim: str = "preferred_username"
     name_claim: str = "name"
     teams: Mapping[str, str] = field(default_factory=dict)  # claim value -> team name
+    # issue 22: the claim with the gemeente's code ("regio": a regional account)
+    gemeente_claim: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +70,7 @@ class StaffClaims:
     display_name: str
     role: Role
     team: str
+    gemeente: str | None = None  # a gemeente's code, "regio", or None: not given
 
 
 def parse_role_map(text: str) -> dict[str, Role]:
@@ -114,7 +126,48 @@ def staff_claims(claims: Mapping[str, Any], issuer: str, mapping: ClaimMapping) 
         display_name=str(claims.get(mapping.name_claim) or username).strip()[:200],
         role=role,
         team=mapping.teams.get(team, team)[:100],
+        gemeente=_gemeente_claim(claims, mapping),
     )
+
+
+def _gemeente_claim(claims: Mapping[str, Any], mapping: ClaimMapping) -> str | None:
+    if not mapping.gemeente_claim:
+        return None
+    values = [v.strip() for v in _values(claims.get(mapping.gemeente_claim)) if v.strip()]
+    return values[0] if values else None
+
+
+def _place(uow: UnitOfWork, user: User, who: StaffClaims, *, new: bool, now: datetime) -> None:
+    """Give the account its gemeente (issue 22): the one the provider names, or none
+    ("regio": regional, for the roles that may be). Without a gemeente claim an existing
+    account keeps its gemeente; a new one gets the only gemeente, and in an
+    installation with several it is refused (never regional by default)."""
+    codes = gemeente_codes(uow)
+    if who.gemeente is None:
+        if new and len(codes) > 1:
+            raise AccountError(
+                "Huishoudboekje weet niet voor welke gemeente u werkt (de inlogdienst gaf "
+                "geen gemeente mee). Vraag uw beheerder."
+            )
+        return
+    if who.gemeente == REGIONAL_CLAIM:
+        if who.role not in REGIONAL_ROLES:
+            raise AccountError("Alleen een beheerder kan regionaal werken. Vraag uw beheerder.")
+        target = None
+    elif who.gemeente in codes:
+        target = codes[who.gemeente]
+    else:
+        raise AccountError(
+            f"Uw gemeente {who.gemeente!r} is niet bekend in Huishoudboekje. Vraag uw beheerder."
+        )
+    before = user_gemeente(uow, user.username)[1]
+    if new or before != target:
+        set_user_gemeente(uow, user.username, target)
+        record_audit(
+            uow, actor=user.username, action="account.gemeente", object_type="user",
+            object_id=user.username, at=now, before=None if new else {"gemeente_id": before},
+            after={"gemeente_id": target, "via": "sso"},
+        )  # fmt: skip
 
 
 def sso_staff_login(uow: UnitOfWork, *, who: StaffClaims, client: str, now: datetime) -> User:
@@ -122,6 +175,7 @@ def sso_staff_login(uow: UnitOfWork, *, who: StaffClaims, client: str, now: date
     first login, its role, name and team updated at each), and commit. Raises
     `AccountError` for a deactivated account or a user name a local account holds."""
     user = find_external_user(uow, who.external_id)
+    new = user is None
     if user is None:
         if find_user(uow, who.username) is not None:
             raise AccountError(
@@ -150,6 +204,7 @@ def sso_staff_login(uow: UnitOfWork, *, who: StaffClaims, client: str, now: date
             object_id=user.username, at=now, before=before,
             after=dict(zip(("role", "name", "team"), _held(user), strict=True)),
         )  # fmt: skip
+    _place(uow, user, who, new=new, now=now)
     record_login_attempt(uow, client=client, username=user.username, success=True, at=now)
     uow.commit()
     return user

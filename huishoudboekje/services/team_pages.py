@@ -14,6 +14,7 @@ from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.adapters.persistence.user_repo import find_user, list_users
 from huishoudboekje.domain.household import Contact
 from huishoudboekje.services.database import on_engine
+from huishoudboekje.services.gemeente_scope import scope_codes, scope_usernames, staff_scope
 from huishoudboekje.services.household_handover import (
     STAFF_ROLES,
     Colleague,
@@ -193,12 +194,21 @@ def leavers(engine: Engine, *, actor: str, role: Role) -> BulkForm:
     with UnitOfWork(engine) as uow:
         own = find_user(uow, actor)
         team = "" if own is None else own.team
+        scope = staff_scope(uow, actor)  # issue 22: the own gemeente's only
+        within = scope_codes(uow, scope)
         counts = Counter(
             h.caseworker
             for h in load_households(uow)
-            if h.caseworker and (role is Role.ADMIN or h.team == team)
+            if h.caseworker
+            and (role is Role.ADMIN or h.team == team)
+            and (within is None or h.code in within)
         )
-        users = {u.username: u for u in list_users(uow)}
+        colleagues = scope_usernames(uow, scope)
+        users = {
+            u.username: u
+            for u in list_users(uow)
+            if colleagues is None or u.username in colleagues or u.username in counts
+        }
     people = tuple(
         (Colleague(name, users[name].display_name if name in users else name, ""), counts[name])
         for name in sorted(counts)
@@ -206,7 +216,10 @@ def leavers(engine: Engine, *, actor: str, role: Role) -> BulkForm:
     targets = tuple(
         Colleague(u.username, u.display_name or u.username, u.team)
         for u in users.values()
-        if u.active and u.role in STAFF_ROLES and (role is Role.ADMIN or u.team == team)
+        if u.active
+        and u.role in STAFF_ROLES
+        and (role is Role.ADMIN or u.team == team)
+        and (colleagues is None or u.username in colleagues)
     )
     return BulkForm(people, targets)
 

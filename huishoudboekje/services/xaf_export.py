@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+from huishoudboekje.adapters.persistence.gemeente_scope import supplier_payees_of
 from huishoudboekje.adapters.persistence.ledger_export import (
     TO_HOUSEHOLD,
     NumberedEntry,
@@ -57,6 +58,13 @@ from huishoudboekje.domain.ledger import AccountKind, JournalEntry
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.database import Engine
 from huishoudboekje.services.errors import UserError
+from huishoudboekje.services.gemeente_ledger import scoped_balances, scoped_pages, scoped_totals
+from huishoudboekje.services.gemeente_scope import (
+    REGIONAL,
+    GemeenteScope,
+    gemeente_settings,
+    scope_codes,
+)
 
 SOFTWARE = "Huishoudboekje"
 VERSION = "0.1.0"
@@ -80,15 +88,19 @@ class XafSummary:
     households: tuple[str, ...] = ()  # listed by code: for the view log
 
 
-def export_xaf(engine: Engine, year: int, target: Path, *, created: date) -> XafSummary:
-    """Write the auditfile of `year` to `target` (validated, or not written at all)."""
+def export_xaf(
+    engine: Engine, year: int, target: Path, *, created: date, scope: GemeenteScope = REGIONAL
+) -> XafSummary:
+    """Write the auditfile of `year` to `target` (validated, or not written at all):
+    of one gemeente's entries, its own administration under its own name, when `scope`
+    is one gemeente's (issue 22)."""
     if not 1900 <= year <= 9999:
         raise ExportError(f"jaar {year} is geen geldig boekjaar")
     header = XafHeader(year, date(year, 1, 1), date(year, 12, 31), created, SOFTWARE, VERSION)
     partial = target.with_name(target.name + ".part")
     try:
         with partial.open("wb") as out:
-            totals, households = _write(engine, header, out)
+            totals, households = _write(engine, header, out, scope)
         found = validate_auditfile(partial)
         written = (found.lines, found.debit, found.credit)
         stated = (found.stated_lines, found.stated_debit, found.stated_credit)
@@ -109,21 +121,28 @@ def export_xaf(engine: Engine, year: int, target: Path, *, created: date) -> Xaf
     )
 
 
-def _write(engine: Engine, header: XafHeader, out: BinaryIO) -> tuple[XafTotals, tuple[str, ...]]:
+def _write(
+    engine: Engine, header: XafHeader, out: BinaryIO, scope: GemeenteScope = REGIONAL
+) -> tuple[XafTotals, tuple[str, ...]]:
     """Read the ledger and write the auditfile to `out`; returns the stated totals and
     the household codes listed."""
     with UnitOfWork(engine) as uow:
-        gemeente = load_gemeente(uow)
+        gemeente = load_gemeente(uow) if scope.regional else gemeente_settings(uow, scope)
         if gemeente is None:
             raise ExportError("er is nog geen gemeente ingesteld (eerst hhb config apply)")
-        sums = posting_totals(uow, header.start, header.end)
-        totals = XafTotals(sums.lines, sums.debit, sums.credit)
-        opening = kind_balances(uow, header.start)
-        households = tuple(household_codes(uow))
+        if scope.regional:
+            sums = posting_totals(uow, header.start, header.end)
+            totals = XafTotals(sums.lines, sums.debit, sums.credit)
+            opening = kind_balances(uow, header.start)
+            households = tuple(household_codes(uow))
+            suppliers = supplier_payees(uow)
+        else:  # one gemeente's own administration (issue 22)
+            totals = XafTotals(*scoped_totals(uow, scope, header.start, header.end))
+            opening = scoped_balances(uow, scope, header.start)
+            households = tuple(sorted(scope_codes(uow, scope) or ()))
+            suppliers = supplier_payees_of(uow, households)
         parties = [XafParty(code, "O") for code in households]
-        parties += [
-            XafParty(payee_id(iban), "S", name, iban) for iban, name in supplier_payees(uow)
-        ]
+        parties += [XafParty(payee_id(iban), "S", name, iban) for iban, name in suppliers]
         write_auditfile(
             out,
             header,
@@ -132,7 +151,7 @@ def _write(engine: Engine, header: XafHeader, out: BinaryIO) -> tuple[XafTotals,
             CHART,
             [(gl_account(k), opening[k]) for k in (a.kind for a in CHART) if opening.get(k)],
             totals,
-            _journals(uow, header),
+            _journals(uow, header, scope),
         )
     return totals, households
 
@@ -148,23 +167,32 @@ def _unique(parties: list[XafParty]) -> list[XafParty]:
     return kept
 
 
-def _journals(uow: UnitOfWork, header: XafHeader) -> Iterator[XafJournal]:
+def _journals(
+    uow: UnitOfWork, header: XafHeader, scope: GemeenteScope = REGIONAL
+) -> Iterator[XafJournal]:
     yield XafJournal(
         "BANK",
         "Bankboek derdengeldenrekening",
         "B",
-        _transactions(uow, header, bank=True),
+        _transactions(uow, header, scope, bank=True),
     )
     yield XafJournal(
         "MEMO",
         "Memoriaal: vatten, reserveringen, voorschotten, opdrachten",
         "M",
-        _transactions(uow, header, bank=False),
+        _transactions(uow, header, scope, bank=False),
     )
 
 
-def _transactions(uow: UnitOfWork, header: XafHeader, *, bank: bool) -> Iterator[XafTransaction]:
-    for page in entry_pages(uow, header.start, header.end, bank=bank):
+def _transactions(
+    uow: UnitOfWork, header: XafHeader, scope: GemeenteScope, *, bank: bool
+) -> Iterator[XafTransaction]:
+    pages = (
+        entry_pages(uow, header.start, header.end, bank=bank)
+        if scope.regional
+        else scoped_pages(uow, scope, header.start, header.end, bank=bank)
+    )
+    for page in pages:
         wanted = sorted({dict(e.entry.meta).get("end_to_end_id", "") for e in page} - {""})
         paid = payees(uow, wanted)
         for numbered in page:

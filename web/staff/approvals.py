@@ -9,9 +9,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from huishoudboekje.services.access_control import (
     household_of_change,
     household_of_request,
+    requester_of_change,
     staff_team,
 )
 from huishoudboekje.services.decisions import ChangeDecision, RequestAnswer
+from huishoudboekje.services.gemeente_scope import foreign_usernames
 from huishoudboekje.services.household_requests import REQUEST_KINDS
 from huishoudboekje.services.staff_actions import (
     answer_household_request,
@@ -21,7 +23,7 @@ from huishoudboekje.services.staff_pages import changes_waiting, request_lists
 from web import access, sessions
 from web.access import staff_only
 from web.staff import bp
-from web.staff.need_to_know import require_household, visible_codes
+from web.staff.need_to_know import my_scope, require_household, visible_codes
 from web.user_errors import back_to
 
 DECIDED_NL = {
@@ -45,10 +47,12 @@ def approvals() -> str:
     """Four-eyes changes waiting for a second staff member."""
     shown = visible_codes()
     team = staff_team(access.reads(), access.current().username)
+    foreign = foreign_usernames(access.reads(), my_scope())  # issue 22: own gemeente's
     pending = [
         c
         for c in changes_waiting(access.engine())
-        if shown is None or c.household in shown or _new_for_team(c.kind, c.after, team)
+        if (shown is None or c.household in shown or _new_for_team(c.kind, c.after, team))
+        and c.requested_by not in foreign
     ]
     return render_template("staff/approvals.html", pending=pending)
 
@@ -65,6 +69,12 @@ def _new_for_team(kind: str, after: object, team: str) -> bool:
 def decide(request_id: int) -> BaseResponse:
     """Approve or refuse a four-eyes change (never one's own)."""
     identity = access.current()
+    # issue 22: four eyes of the same gemeente (a new household is not stored yet: its
+    # proposer's gemeente decides)
+    if requester_of_change(access.reads(), request_id) in foreign_usernames(
+        access.reads(), my_scope()
+    ):
+        abort(404)
     require_household(household_of_change(access.reads(), request_id))
     decision = ChangeDecision.parse(request.form.get("besluit"))
     if decision is None:

@@ -25,7 +25,7 @@ from web.access import staff_only
 from web.charts import buffer_chart
 from web.sentences import difference_sentence, report_sentences
 from web.staff import bp
-from web.staff.need_to_know import granted_codes
+from web.staff.need_to_know import granted_codes, my_scope
 from web.user_errors import back_to
 
 LEDGER_ROWS = 60
@@ -67,6 +67,7 @@ def caseload() -> str:
         page=_whole(args.get("pagina"), 1, 1_000_000) or 1,
         own_team_only=not access.current().role.sees_every_team,
         granted=tuple(sorted(granted_codes())),
+        gemeente_id=my_scope().gemeente_id,  # issue 22: the own gemeente's only
     )
     page = caseload_page(access.engine(), access.settings().today(), query)
     found = page.caseload

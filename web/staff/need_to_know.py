@@ -1,14 +1,16 @@
 """Need-to-know on every staff route that names a household, and the view log.
 
 Installed on the staff blueprint, so a new route with a `<code>` in its URL is
-covered without doing anything: `guard` runs before the view and refuses another
-team's household (unless opened with a reason) or any household for a role that
-sees no household data; `log_view` runs after it and writes one view-log row for
-every successful request about a household. See services/access_control.py.
+covered without doing anything: `guard` runs before the view and answers 404 for
+another gemeente's household (issue 22), refuses another team's household (unless
+opened with a reason) or any household for a role that sees no household data;
+`log_view` runs after it and writes one view-log row for every successful request
+about a household. See services/access_control.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from flask import Response, abort, g, redirect, render_template, request, session, url_for
@@ -23,6 +25,11 @@ from huishoudboekje.services.access_control import (
     other_team_openings,
     own_team_codes,
     record_view,
+)
+from huishoudboekje.services.gemeente_scope import (
+    GemeenteScope,
+    staff_scope,
+    transactions_in_scope,
 )
 from web import access
 from web.access import staff_only
@@ -64,6 +71,8 @@ def guard() -> tuple[str, int] | None:
     verdict = household_access(
         access.reads(), username=identity.username, role=identity.role, code=code
     )
+    if verdict is HouseholdAccess.OTHER_GEMEENTE:
+        abort(404)  # issue 22: another gemeente's household is not there, for anyone
     if verdict is HouseholdAccess.NONE:
         abort(403)
     g.hhb_view_reason = ""
@@ -110,6 +119,25 @@ def visible_codes() -> frozenset[str] | None:
     return None if own is None else own | granted_codes()
 
 
+def my_scope() -> GemeenteScope:
+    """The gemeente the logged-in staff member works for (issue 22), or every gemeente
+    for a regional account and in an installation with one gemeente."""
+    return staff_scope(access.reads(), access.current().username)
+
+
+def visible_transactions(ids: Iterable[int]) -> frozenset[int]:
+    """Those of the bank transactions `ids` of the own gemeente (a household's by its
+    household, money that matched none by the account it arrived on)."""
+    return transactions_in_scope(access.reads(), my_scope(), ids)
+
+
+def require_transaction(tx_id: int) -> None:
+    """404 for a bank transaction of another gemeente (or none at all, once there are
+    several): nobody assigns or splits another gemeente's money."""
+    if tx_id not in visible_transactions([tx_id]):
+        abort(404)
+
+
 def require_household(code: str | None) -> None:
     """For a route that reaches one household through a request's id or a form field
     rather than a `<code>` in its URL: the same need-to-know as `guard` (403 for
@@ -123,6 +151,8 @@ def require_household(code: str | None) -> None:
     )
     if verdict is HouseholdAccess.UNKNOWN:
         return
+    if verdict is HouseholdAccess.OTHER_GEMEENTE:
+        abort(404)
     if verdict is HouseholdAccess.NONE:
         abort(403)
     reason = _grant(code) if verdict is HouseholdAccess.OTHER_TEAM else ""

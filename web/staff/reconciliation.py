@@ -17,6 +17,7 @@ from web import access
 from web.access import admin_only
 from web.parsing import iso_day
 from web.staff import bp
+from web.staff.need_to_know import my_scope
 
 DEFAULT_DAYS = 14  # what an admin looks at first: the last two weeks
 MAX_PAGE_DAYS = 366  # one page shows at most a year
@@ -25,7 +26,11 @@ MAX_PAGE_DAYS = 366  # one page shows at most a year
 @bp.get("/afstemming")
 @admin_only
 def reconciliation() -> str:
-    """Bank against ledger per day, with the explanation of every difference."""
+    """Bank against ledger per day, with the explanation of every difference. In a
+    regional installation the ledger's bank account is every gemeente's: only a
+    regional beheerder reconciles it (issue 22)."""
+    if not my_scope().regional:
+        return render_template("staff/reconciliation_regional.html")
     today = access.settings().today()
     end = iso_day(request.args.get("tot", "")) or today
     start = iso_day(request.args.get("van", "")) or end - timedelta(days=DEFAULT_DAYS - 1)

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import Response, abort, render_template, request
 
+from huishoudboekje.services.gemeente_scope import report_scope
 from huishoudboekje.services.reports import (
     TeamReport,
     staff_team_of,
@@ -16,11 +17,13 @@ from huishoudboekje.services.reports import (
 )
 from huishoudboekje.services.reports_figures import parse_month
 from huishoudboekje.services.reports_json import report_csv_rows
+from huishoudboekje.services.reports_queries import Team
 from huishoudboekje.services.user_accounts import Role
 from web import access
 from web.access import approvers_only
 from web.report_charts import trend_charts
 from web.staff import bp
+from web.staff.need_to_know import my_scope
 
 
 def _month(today: date) -> date:
@@ -36,13 +39,14 @@ def _month(today: date) -> date:
     return month
 
 
-def _team() -> str | None:
+def _team() -> Team:
     """The team whose households the person sees: an admin all (None), a teamleider
-    their own team."""
+    their own team; within the own gemeente (issue 22)."""
     identity = access.current()
-    if identity.role is Role.ADMIN:
-        return None
-    return staff_team_of(access.engine(), identity.username)
+    team = (
+        None if identity.role is Role.ADMIN else staff_team_of(access.engine(), identity.username)
+    )
+    return report_scope(access.engine(), my_scope(), team)
 
 
 def _report() -> TeamReport:

@@ -29,7 +29,12 @@ from web import access
 from web.access import staff_only
 from web.formatting import money
 from web.staff import bp
-from web.staff.need_to_know import require_household, visible_codes
+from web.staff.need_to_know import (
+    require_household,
+    require_transaction,
+    visible_codes,
+    visible_transactions,
+)
 from web.user_errors import back_to
 
 PAYMENT_KINDS_NL = {"charge": "vaste last", "leefgeld": "leefgeld", "extra": "extra betaling"}
@@ -55,6 +60,8 @@ def worklists() -> str:
     today = access.settings().today()
     lists = worklists_of(access.engine(), today)
     shown = visible_codes()  # need-to-know: the own team's (and those opened with a reason)
+    # issue 22: unknown money of the own gemeente (by the account it arrived on)
+    own_money = visible_transactions(c.id for c in lists.credits)
 
     def mine(code: str | None) -> bool:
         return shown is None or code in shown
@@ -64,7 +71,8 @@ def worklists() -> str:
         nights=lists.nights,
         stored=[s for s in lists.stored if mine(s.household)],
         signals=[s for s in lists.signals if mine(s.signal.household)],
-        credits=lists.credits,  # not yet any household's: every team may assign them
+        # not yet any household's: every team of the gemeente may assign them
+        credits=[c for c in lists.credits if c.id in own_money],
         returned=[r for r in lists.returned if mine(r.household)],
         bad_nights=lists.bad_nights,
         items=[r for r in lists.items if mine(r.household)],
@@ -83,6 +91,7 @@ def worklists() -> str:
         ages={
             c.id: (age, suspense_severity(age).value)
             for c in lists.credits
+            if c.id in own_money
             for age in [(today - c.booking_date).days]
         },
     )
@@ -98,6 +107,7 @@ def assign(tx_id: int) -> BaseResponse:
     back_to(back, "Niet toegewezen: {}.")
     if not household:  # the dropdown starts empty: never a household by default
         raise UserError("kies een huishouden")
+    require_transaction(tx_id)
     require_household(household)
     done = assign_credit(
         access.engine(),
@@ -122,6 +132,7 @@ def teach(tx_id: int) -> BaseResponse:
     it changes no money rule; audit-logged)."""
     back = url_for("staff.worklists", termen=tx_id, _anchor="termen")
     back_to(back, "Zoekterm niet toegevoegd: {}")
+    require_transaction(tx_id)
     require_household(household_of_transaction(access.reads(), tx_id))
     term = request.form.get("term", "")
     done = teach_credit_term(
@@ -161,6 +172,7 @@ def split(tx_id: int) -> BaseResponse:
     back = url_for("staff.worklists")
     back_to(back, "Niet verdeeld: {}.")
     parts = parse_parts(_split_parts(request.form))
+    require_transaction(tx_id)
     for part in parts:
         require_household(part.household)
     done = split_credit(

@@ -23,8 +23,10 @@ from huishoudboekje.adapters.persistence.nightly_tables import SignalRow
 from huishoudboekje.adapters.persistence.signal_repo import SIGNAL_COLUMNS
 from huishoudboekje.adapters.persistence.status_json import VERSION
 from huishoudboekje.adapters.persistence.status_repo import NO_DAYS, NONE_RANK, SEARCH, STATUS
-from huishoudboekje.adapters.persistence.tables import table_of
+from huishoudboekje.adapters.persistence.tables import HouseholdRow, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
+
+HOUSEHOLD = table_of(HouseholdRow)
 
 
 class CaseloadSort(StrEnum):
@@ -57,6 +59,8 @@ class CaseloadFilter:
     # reason (`granted`); None: every household (the beheerder)
     visible_team: str | None = None
     granted: tuple[str, ...] = ()
+    # issue 22: only this gemeente's households; None: every gemeente (regional)
+    gemeente_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,12 @@ def caseload_statement(where: CaseloadFilter, sort: CaseloadSort) -> Select[Any]
     for word in where.words:
         statement = statement.where(
             STATUS.c.household.in_(select(SEARCH.c.household).where(_word_range(word)))
+        )
+    if where.gemeente_id is not None:
+        statement = statement.where(
+            STATUS.c.household.in_(
+                select(HOUSEHOLD.c.code).where(HOUSEHOLD.c.gemeente_id == where.gemeente_id)
+            )
         )
     if where.visible_team is not None:
         statement = statement.where(

@@ -9,9 +9,10 @@ from datetime import datetime
 from sqlalchemy import insert, select
 
 from huishoudboekje.adapters.persistence.privacy_tables import ViewLogRow
-from huishoudboekje.adapters.persistence.tables import table_of
+from huishoudboekje.adapters.persistence.tables import HouseholdRow, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 
+_HOUSEHOLDS = table_of(HouseholdRow)
 _VIEWS = table_of(ViewLogRow)
 
 
@@ -61,9 +62,17 @@ def load_views(
     actor: str | None = None,
     since: datetime | None = None,
     limit: int = 1000,
+    gemeente_id: int | None = None,
 ) -> tuple[ViewEvent, ...]:
-    """View log rows, newest first, filtered on household, actor and moment."""
+    """View log rows, newest first, filtered on household, actor and moment, and on
+    the households of one gemeente (issue 22; None: every gemeente)."""
     statement = select(*(_VIEWS.c[name] for name in ViewEvent.__slots__))
+    if gemeente_id is not None:
+        statement = statement.where(
+            _VIEWS.c.household.in_(
+                select(_HOUSEHOLDS.c.code).where(_HOUSEHOLDS.c.gemeente_id == gemeente_id)
+            )
+        )
     if household is not None:
         statement = statement.where(_VIEWS.c.household == household)
     if actor is not None:
