@@ -11,12 +11,15 @@ a batch does exactly what the single process does for those households (the same
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import time
 from dataclasses import dataclass
 
 from huishoudboekje.services.night_batches import (
     EXPORT,
     PLAN,
+    abandon_stage,
     open_count,
     stage_outcome,
     store_export_batches,
@@ -29,6 +32,8 @@ from scheduler.context import NightContext
 from scheduler.stage_export import export_payments, pain001_module, repair_files, tonight_groups
 from scheduler.stage_plan import plan_households
 from scheduler.workers import POLL_SECONDS, LocalWorkers, work_one, worker_name
+
+log = logging.getLogger("hhb.nightly")
 
 
 @dataclass
@@ -78,18 +83,26 @@ def export_stage(ctx: NightContext) -> StageResult:
 
 
 def _work_through(ctx: NightContext, stage: str) -> None:
-    """Do free batches of `stage` here too, then wait for those others hold."""
+    """Do free batches of `stage` here too, then wait for those others hold. When a
+    batch fails here, the stage ends as it would in one process: the batches not
+    begun are dropped, those others hold are waited for, and the error goes up."""
     spread = ctx.spread
     assert spread is not None
     if spread.crash_in == stage:
         spread.workers.wait_exited()
     name = worker_name("nacht")
     total = open_count(ctx.engine, ctx.night, stage)
-    while True:
-        ctx.progress(stage, total - open_count(ctx.engine, ctx.night, stage), total)
-        if work_one(ctx.engine, ctx.paths, name, (stage,), ctx.night, fault=ctx.fault):
-            continue
-        if not open_count(ctx.engine, ctx.night, stage):
-            break
-        time.sleep(POLL_SECONDS)
+    try:
+        while True:
+            ctx.progress(stage, total - open_count(ctx.engine, ctx.night, stage), total)
+            if work_one(ctx.engine, ctx.paths, name, (stage,), ctx.night, fault=ctx.fault):
+                continue
+            if not open_count(ctx.engine, ctx.night, stage):
+                break
+            time.sleep(POLL_SECONDS)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            dropped = abandon_stage(ctx.engine, ctx.night, stage)
+            log.warning("%s: stage %s stopped; %d batches dropped", ctx.night, stage, dropped)
+        raise
     ctx.progress(stage, total, total)

@@ -53,7 +53,7 @@ def test_the_demo_with_two_workers_equals_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HHB_NIGHT_BATCH", BATCH)
-    plan, export = _same_night(demo_town(nights=8), tmp_path)
+    plan, export = _same_night(demo_town(nights=5), tmp_path)
     # both processes did plan batches (else nothing was spread), and every file is
     # one export batch
     assert _roles(plan) == {"lokaal", "nacht"}, plan
@@ -64,7 +64,7 @@ def test_a_generated_gemeente_with_two_workers_equals_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HHB_NIGHT_BATCH", BATCH)
-    plan, _export = _same_night(generated_town(tmp_path, households=40, nights=7), tmp_path)
+    plan, _export = _same_night(generated_town(tmp_path, households=30, nights=5), tmp_path)
     assert _roles(plan) == {"lokaal", "nacht"}, plan
 
 

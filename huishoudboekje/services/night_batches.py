@@ -15,7 +15,6 @@ with, and one process is what it is made for.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ from sqlalchemy import Engine, make_url, text
 
 from huishoudboekje.adapters.persistence.db import database_url
 from huishoudboekje.adapters.persistence.night_batch_repo import (
+    abandon_open,
     batch_rows,
     claim_batch,
     finish_batch,
@@ -182,10 +182,15 @@ def open_count(engine: Engine, night: date, stage: str) -> int:
         return open_batches(uow, night, stage)
 
 
-def wait_until_done(engine: Engine, night: date, stage: str, poll: float = 0.05) -> None:
-    """Wait while other workers finish the batches they hold."""
-    while open_count(engine, night, stage):
-        time.sleep(poll)
+def abandon_stage(engine: Engine, night: date, stage: str) -> int:
+    """A stage that failed in the night's own process: its batches nobody holds are
+    dropped (their households wait for the next night, as when a stage fails in one
+    process) and batches other workers hold are waited for, so no worker still works
+    on this stage when the night goes on. Returns how many were dropped."""
+    with UnitOfWork(engine) as uow:
+        gone = abandon_open(uow, night, stage)
+        uow.commit()
+    return gone
 
 
 def stage_outcome(

@@ -32,12 +32,23 @@ KEPT_DAYS = 35  # rows of older nights are removed when a night stores its batch
 
 def store_batches(uow: UnitOfWork, night: date, stage: str, rows: Sequence[dict[str, Any]]) -> None:
     """Replace the batches of (`night`, `stage`) by `rows` (each: real_day, households,
-    account, execution_date), numbered from 0, all open; not committed. Deleting
-    waits for a batch a live worker of an earlier attempt still holds."""
+    account, execution_date), numbered from 0, all open; not committed.
+
+    Every other open batch goes too: only one night runs at a time (the night's
+    lock), so an open batch of another night or stage was left by a night that
+    stopped, and its rerun stores it again; no worker may do it meanwhile (planning
+    a household for an earlier night after a later one would undo its plan).
+    Deleting waits for a batch a live worker still holds. Rows of nights more than
+    `KEPT_DAYS` ago are removed."""
     table = NightBatchRow.__table__  # type: ignore[attr-defined]
     session = uow.session
-    session.execute(delete(table).where(table.c.night == night).where(table.c.stage == stage))
-    session.execute(delete(table).where(table.c.night < night - timedelta(days=KEPT_DAYS)))
+    session.execute(
+        delete(table).where(
+            ((table.c.night == night) & (table.c.stage == stage))
+            | (table.c.state == OPEN)
+            | (table.c.night < night - timedelta(days=KEPT_DAYS))
+        )
+    )
     for number, values in enumerate(rows):
         session.add(
             NightBatchRow(
@@ -88,6 +99,19 @@ def finish_batch(
     row.result = result
     row.problems = list(problems)
     uow.session.add(row)
+
+
+def abandon_open(uow: UnitOfWork, night: date, stage: str) -> int:
+    """Remove the open batches of (`night`, `stage`) nobody holds; waits for those a
+    live worker holds to be done (they stay). Not committed; returns how many went."""
+    table = NightBatchRow.__table__  # type: ignore[attr-defined]
+    gone = uow.session.execute(
+        delete(table)
+        .where(table.c.night == night)
+        .where(table.c.stage == stage)
+        .where(table.c.state == OPEN)
+    )
+    return int(getattr(gone, "rowcount", 0) or 0)
 
 
 def open_batches(uow: UnitOfWork, night: date, stage: str) -> int:
