@@ -29,6 +29,7 @@ from huishoudboekje.services.night_export import (
     export_groups,
     instructions_to_export,
     mark_file_written,
+    payer_of,
     record_export_problem,
     record_file,
     unwritten_files,
@@ -77,8 +78,8 @@ def export_file(ctx: NightContext, account: str, day: date) -> ExportResult:
     if pain001 is None:
         ctx.problem("export overgeslagen: connectors.pain001 ontbreekt")
         return ExportResult(files=0, skipped="connectors.pain001 ontbreekt")
-    payer = debtor(ctx.engine)
-    if payer.iban != account:
+    payer = payer_of(ctx.engine, account)
+    if payer is None:
         ctx.problem(f"betaalbestand voor {day} niet gemaakt: rekening {account} is onbekend")
         return ExportResult(files=0)
     batch = instructions_to_export(ctx.engine, ctx.real_day)

@@ -138,9 +138,13 @@ class Claim:
 
     def __enter__(self) -> Self:
         self._uow.__enter__()
-        if self._night is None and not night_in_progress(self._uow):
-            return self  # a batch left by a night that no longer runs waits for its rerun
-        self._row = claim_batch(self._uow, self._worker, self._stages, self._night)
+        try:
+            if self._night is None and not night_in_progress(self._uow):
+                return self  # a batch left by a night that no longer runs waits for its rerun
+            self._row = claim_batch(self._uow, self._worker, self._stages, self._night)
+        except BaseException:
+            self._uow.__exit__(None, None, None)
+            raise
         self.batch = None if self._row is None else _batch(self._row)
         return self
 
