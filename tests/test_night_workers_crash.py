@@ -72,12 +72,12 @@ def run_before(town: Town, db: str, var: Path) -> None:
 
 
 def spread_night_with_a_crash(db: str, var: Path, stage: str) -> subprocess.CompletedProcess[str]:
-    env = dict(
-        os.environ,
-        HHB_TEST_SEAMS="1",
-        HHB_WORKER_CRASH=stage,
-        HHB_NIGHT_BATCH=BATCH,
-    )
+    return spread_night(db, var, {"HHB_WORKER_CRASH": stage})
+
+
+def spread_night(db: str, var: Path, seams: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """`hhb nightly --workers 2` for the crash night in its own process."""
+    env = dict(os.environ, HHB_TEST_SEAMS="1", HHB_NIGHT_BATCH=BATCH, **seams)
     env.pop("HHB_DATABASE_URL", None)
     return subprocess.run(
         [
@@ -149,3 +149,19 @@ def test_a_worker_killed_mid_batch_leaves_it_to_another_and_nothing_twice(
             assert first["result"]["planned"] == 0
         else:
             assert first["result"]["files"] == 0
+
+
+def test_the_nights_own_process_killed_then_rerun_with_workers(calm: Calm, tmp_path: Path) -> None:
+    """The night's own process dies (SIGKILL after the spread plan, its local worker
+    alive); its worker stops, and the rerun with --workers 2 ends where one
+    uninterrupted process ends."""
+    stage = "plan"
+    with schemas(1) as (db,):
+        run_before(calm.town, db, tmp_path)
+        calm.town.deliver(tmp_path, CRASH_NIGHT)
+        killed = spread_night(db, tmp_path, {"HHB_CRASH_AFTER_STAGE": stage})
+        assert killed.returncode == -9, killed.stderr[-3000:]
+        rerun = spread_night(db, tmp_path, {})
+        assert rerun.returncode in (0, 1), rerun.stderr[-3000:]
+        assert outbox(tmp_path) == calm.outbox
+        assert state(db) == calm.state
