@@ -107,6 +107,28 @@ def journal_order(db: str) -> dict[str, list[str]]:
     return order
 
 
+def night_records(db: str) -> dict[str, Any]:
+    """Each night's status and its stages' results without their seconds."""
+    engine = create_engine_from_url(db)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT night, status, stages FROM night_run ORDER BY night")
+            ).all()
+    finally:
+        engine.dispose()
+    return {
+        str(night): (
+            status,
+            {
+                stage: {k: v for k, v in result.items() if k != "seconds"}
+                for stage, result in (stages if isinstance(stages, dict) else {}).items()
+            },
+        )
+        for night, status, stages in rows
+    }
+
+
 def claimers(db: str, stage: str) -> dict[str, int]:
     """Which worker did how many batches of `stage` (over every night run)."""
     engine = create_engine_from_url(db)

@@ -23,6 +23,7 @@ from tests.night_workers_support import (
     generated_town,
     hhb,
     journal_order,
+    night_records,
     outbox,
     run_town,
     schemas,
@@ -41,6 +42,8 @@ def _same_night(town: Town, tmp_path: Path) -> tuple[dict[str, int], dict[str, i
         assert outbox(tmp_path / "spread") == alone_files
         assert state(spread_db) == state(alone_db)
         assert journal_order(spread_db) == journal_order(alone_db)
+        # the night's record: one result per stage, the batches' counts added up
+        assert night_records(spread_db) == night_records(alone_db)
         return claimers(spread_db, "plan"), claimers(spread_db, "export")
 
 
