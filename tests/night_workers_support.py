@@ -113,19 +113,20 @@ def night_records(db: str) -> dict[str, Any]:
     try:
         with engine.connect() as connection:
             rows = connection.execute(
-                text("SELECT night, status, stages FROM night_run ORDER BY night")
+                text("SELECT night, status, error, stages FROM night_run ORDER BY night")
             ).all()
     finally:
         engine.dispose()
     return {
         str(night): (
             status,
+            error,
             {
                 stage: {k: v for k, v in result.items() if k != "seconds"}
                 for stage, result in (stages if isinstance(stages, dict) else {}).items()
             },
         )
-        for night, status, stages in rows
+        for night, status, error, stages in rows
     }
 
 

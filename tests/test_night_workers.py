@@ -71,6 +71,25 @@ def test_a_generated_gemeente_with_two_workers_equals_one_process(
     assert _roles(plan) == {"lokaal", "nacht"}, plan
 
 
+def test_a_household_that_fails_to_plan_is_the_same_problem_with_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HHB_FAIL_PLAN makes saving one household's plan fail: with workers the night
+    records the same problem (from the worker's batch) and the same signal."""
+    monkeypatch.setenv("HHB_NIGHT_BATCH", BATCH)
+    monkeypatch.setenv("HHB_TEST_SEAMS", "1")
+    monkeypatch.setenv("HHB_FAIL_PLAN", "HH-0002,HH-0007")
+    town = demo_town(nights=2)
+    with schemas(2) as (alone_db, spread_db):
+        run_town(town, alone_db, tmp_path / "alone", workers=1)
+        run_town(town, spread_db, tmp_path / "spread", workers=2)
+        records = night_records(alone_db)
+        assert all(status == "problems" for status, _error, _stages in records.values())
+        assert all("HH-0007: plannen mislukt" in str(e) for _s, e, _st in records.values())
+        assert night_records(spread_db) == records
+        assert state(spread_db) == state(alone_db)
+
+
 def test_more_workers_on_sqlite_are_refused_and_nothing_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
