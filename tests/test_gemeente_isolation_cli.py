@@ -66,6 +66,7 @@ NO_DATA = {
     "import": "stores bank files (region22 routes them by account)",
     "nightly": "the night (region22: per gemeente); prints counts",
     "scheduler": "runs nights",
+    "worker": "plans and exports batches of a running night; prints counts only",
     "assign": "moves one named credit; the service refuses another gemeente's money",
     "learn": "adds a term to one named income",
     "overdragen": "hands over one named household; the service keeps it in its gemeente",
