@@ -36,6 +36,7 @@ from huishoudboekje.adapters.persistence.journal import (
 from huishoudboekje.adapters.persistence.repository import (
     household_codes,
     load_gemeente,
+    load_gemeenten,
     load_household,
     load_households,
     save_gemeente,
@@ -60,6 +61,7 @@ __all__ = [
     "household_codes",
     "load_audit_events",
     "load_gemeente",
+    "load_gemeenten",
     "load_household",
     "load_households",
     "load_journal_entries",
