@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -46,7 +46,6 @@ from huishoudboekje.adapters.persistence.planner_memory import (
     save_planner_memory,
     with_balances,
 )
-from huishoudboekje.adapters.persistence.repository import load_gemeente
 from huishoudboekje.adapters.persistence.signal_repo import close_stale_signals, upsert_signals
 from huishoudboekje.adapters.persistence.status_repo import (
     fresh_codes,
@@ -65,9 +64,9 @@ from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.planner import plan
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 from huishoudboekje.domain.status_report import StatusReport, status_report
-from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.night_work import NightWork, StageResult
 from huishoudboekje.services.read_model import store_computed
+from huishoudboekje.services.region import load_region
 
 PLANNED_KEY = "nachtplan"  # engine_state: the last night this household was planned
 FAILED_KEY = "nachtplan_mislukt"  # engine_state: first night its plan failed, until planned
@@ -99,21 +98,41 @@ def planned_on(uow: UnitOfWork, codes: Sequence[str], night: date) -> list[str]:
 
 
 def plan_households(work: NightWork) -> PlanResult:
-    """Plan every household active on the night, or settling after its end; returns counts."""
+    """Plan every household active on the night, or settling after its end; returns counts.
+
+    Each household is planned with its own gemeente's settings (issue 22: closing
+    days, max_days_early, shortage, consent_required), one gemeente after the other."""
     with UnitOfWork(work.engine) as uow:
-        gemeente = load_gemeente(uow)
-        settings = plan_settings(gemeente)
+        region = load_region(uow)
         everyone = work.households()
-        households = [h for h in everyone if h.is_planned_on(work.night)]
-    required = gemeente is not None and gemeente.consent_required
-    households = without_consent(work, households, required=required)
     counts = {
-        "households": len(households),
+        "households": 0,
         "planned": 0,
         "skipped": 0,
         "failed": 0,
         "instructions": 0,
     }
+    groups = region.by_gemeente(everyone)
+    due = [h for h in everyone if h.is_planned_on(work.night)]
+    requiring = {
+        gemeente_id
+        for gemeente_id, gemeente in region.gemeenten.items()
+        if gemeente.consent_required
+    }
+    allowed = {h.code for h in without_consent(work, due, required=requiring)}
+    for gemeente_id, members in groups.items():
+        settings = region.settings(gemeente_id)
+        households = [h for h in members if h.code in allowed]
+        _plan_group(work, households, settings, counts)
+        _store_unplanned([h.code for h in members if h.code not in allowed], work, settings)
+    return PlanResult(**counts)
+
+
+def _plan_group(
+    work: NightWork, households: list[Household], settings: PlanSettings, counts: dict[str, int]
+) -> None:
+    """Plan the households of one gemeente in batches, adding to `counts`."""
+    counts["households"] += len(households)
     for start in range(0, len(households), BATCH):
         work.progress("plan", start, len(households))
         batch = households[start : start + BATCH]
@@ -134,24 +153,26 @@ def plan_households(work: NightWork) -> PlanResult:
                 counts["planned"] += 1
                 counts["instructions"] += added
     work.progress("plan", len(households), len(households))
-    planned = {h.code for h in households}
-    _store_unplanned([h.code for h in everyone if h.code not in planned], work, settings)
-    return PlanResult(**counts)
 
 
 CONSENT_SOURCE = "toestemming"  # the stored signals of households without a consent
 
 
 def without_consent(
-    work: NightWork, households: list[Household], *, required: bool
+    work: NightWork, households: list[Household], *, required: bool | Set[int]
 ) -> list[Household]:
     """Those of `households` the night may plan (issue 19.3): when the gemeente requires
     consent, one without a consent that applies tonight is left out (no charges, no
     leefgeld; its incomes are still booked to it) and gets one signal, kept open until
-    a consent is recorded."""
+    a consent is recorded. `required`: for every household, or (issue 22) the ids of
+    the gemeenten that require it."""
     night = work.night
+
+    def needs(household: Household) -> bool:
+        return required if isinstance(required, bool) else household.gemeente_id in required
+
     waiting = [
-        h for h in households if not is_planned_with(h.consent, h.end, night, required=required)
+        h for h in households if not is_planned_with(h.consent, h.end, night, required=needs(h))
     ]
     with UnitOfWork(work.engine) as uow:
         upsert_signals(uow, [no_consent_signal(h) for h in waiting], night, CONSENT_SOURCE)

@@ -30,6 +30,7 @@ from huishoudboekje.adapters.pdf import html_to_pdf
 from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     load_gemeente,
+    load_gemeenten,
     load_household,
     load_households,
     record_audit,
@@ -114,10 +115,13 @@ def _gemeente(uow: UnitOfWork) -> Gemeente:
 
 
 def _due(uow: UnitOfWork, today: date) -> Iterator[tuple[Household, bool]]:
-    """Every ended household with whether it is due for the purge today."""
-    gemeente = _gemeente(uow)
+    """Every ended household with whether it is due for the purge today (by its own
+    gemeente's retention, issue 22)."""
+    first = _gemeente(uow)
+    gemeenten = load_gemeenten(uow)
     for household in load_households(uow):
         if household.end is not None:
+            gemeente = gemeenten.get(household.gemeente_id, first)
             yield household, is_financial_purge_due(household, gemeente, today)
 
 
@@ -157,9 +161,12 @@ def _purge_documents(
     """Remove the signed consent documents of every ended household whose document
     retention period (`document_retention_months`) is over; the consent records stay.
     One transaction per household, audit-logged; returns the codes."""
+    with UnitOfWork(engine) as uow:
+        gemeenten = load_gemeenten(uow)
     removed: list[str] = []
     for household, _ in candidates:
-        if not is_document_purge_due(household, gemeente, today):
+        own = gemeenten.get(household.gemeente_id, gemeente)  # issue 22: its own gemeente's
+        if not is_document_purge_due(household, own, today):
             continue
         with UnitOfWork(engine) as uow:
             stored = [c for c in consent_history(uow, household.code) if c.has_document]

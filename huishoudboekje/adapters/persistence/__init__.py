@@ -36,6 +36,7 @@ from huishoudboekje.adapters.persistence.journal import (
 from huishoudboekje.adapters.persistence.repository import (
     household_codes,
     load_gemeente,
+    load_gemeente_of,
     load_gemeenten,
     load_household,
     load_households,
@@ -61,6 +62,7 @@ __all__ = [
     "household_codes",
     "load_audit_events",
     "load_gemeente",
+    "load_gemeente_of",
     "load_gemeenten",
     "load_household",
     "load_households",

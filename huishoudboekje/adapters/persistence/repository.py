@@ -109,6 +109,14 @@ def load_gemeente(uow: UnitOfWork, gemeente_id: int = GEMEENTE_ROW_ID) -> Gemeen
     return _gemeente_of(row, _extra_accounts(uow).get(gemeente_id, ()))
 
 
+def load_gemeente_of(uow: UnitOfWork, code: str) -> Gemeente | None:
+    """The gemeente household `code` belongs to (issue 22; the first for an unknown code)."""
+    found = uow.session.exec(
+        select(HouseholdRow.gemeente_id).where(col(HouseholdRow.code) == code)
+    ).first()
+    return load_gemeente(uow, GEMEENTE_ROW_ID if found is None else found)
+
+
 def load_gemeenten(uow: UnitOfWork) -> dict[int, Gemeente]:
     """Every stored gemeente by id, in id order (issue 22; one in a one-gemeente
     installation, none before the first `hhb config apply`)."""
@@ -140,6 +148,12 @@ def pooled_account_owners(uow: UnitOfWork) -> dict[str, int]:
     for gemeente_id, iban in uow.session.exec(select(GemeenteRow.id, GemeenteRow.account_iban)):
         owners.setdefault(iban, gemeente_id)
     return owners
+
+
+def household_gemeenten(uow: UnitOfWork) -> dict[str, int]:
+    """The gemeente (id) of every stored household, by code."""
+    rows = uow.session.exec(select(HouseholdRow.code, HouseholdRow.gemeente_id)).all()
+    return {code: gemeente_id for code, gemeente_id in rows}
 
 
 def gemeente_ids(uow: UnitOfWork) -> dict[str, int]:
