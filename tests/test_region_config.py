@@ -226,3 +226,12 @@ def test_a_one_gemeente_file_is_refused_on_a_regional_installation(engine: Engin
     assert "holds 2 gemeenten; give them all in a list gemeenten:" in str(caught.value)
     with UnitOfWork(engine) as uow:
         assert household_gemeenten(uow) == {"W-0001": 1, "O-0001": 2}  # nothing changed
+
+
+def test_the_example_in_the_documentation_is_valid() -> None:
+    doc = (ROOT / "docs" / "config.md").read_text(encoding="utf-8")
+    section = doc.split("## Meerdere gemeenten", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    config = parse_config(example)
+    assert config.gemeenten == parse_config(REGIO.read_text(encoding="utf-8")).gemeenten
+    assert [h.code for h in config.households] == ["W-0001", "O-0001"]
