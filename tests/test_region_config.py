@@ -10,8 +10,19 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from huishoudboekje.adapters.config import ConfigError, parse_config
-from huishoudboekje.adapters.persistence import UnitOfWork, load_gemeente, load_gemeenten
+from huishoudboekje.adapters.config import (
+    ConfigError,
+    household_from_data,
+    household_to_data,
+    parse_config,
+)
+from huishoudboekje.adapters.persistence import (
+    UnitOfWork,
+    load_gemeente,
+    load_gemeenten,
+    load_household,
+    save_household,
+)
 from huishoudboekje.adapters.persistence.repository import household_gemeenten
 from huishoudboekje.adapters.persistence.tables import GemeenteRow, PooledAccountRow
 from huishoudboekje.domain.household import PooledAccount, code_from_name
@@ -235,3 +246,21 @@ def test_the_example_in_the_documentation_is_valid() -> None:
     config = parse_config(example)
     assert config.gemeenten == parse_config(REGIO.read_text(encoding="utf-8")).gemeenten
     assert [h.code for h in config.households] == ["W-0001", "O-0001"]
+
+
+def test_a_household_rebuilt_from_its_data_stays_in_its_gemeente(engine: Engine) -> None:
+    """A staff form or a four-eyes request rebuilds a household from its rules, without
+    its gemeente: saving it must not move it (only `hhb config apply` does)."""
+    with UnitOfWork(engine) as uow:
+        apply_config(uow, parse_config(REGIO.read_text(encoding="utf-8")))
+    with UnitOfWork(engine) as uow:
+        stored = load_household(uow, "O-0001")
+        assert stored is not None and stored.gemeente_id == 2
+        rebuilt = household_from_data(household_to_data(stored, full=True))
+        assert rebuilt.gemeente_id == 1 and rebuilt == stored  # the same household
+        save_household(uow, replace(rebuilt, members=5))
+        uow.commit()
+    with UnitOfWork(engine) as uow:
+        assert household_gemeenten(uow)["O-0001"] == 2
+        after = load_household(uow, "O-0001")
+        assert after is not None and (after.members, after.gemeente_id) == (5, 2)

@@ -254,8 +254,10 @@ class Household:
     consent: Consent | None = field(default=None, compare=False)
     # issue 22: the gemeente the household belongs to (`gemeente.id`; 1 in a
     # one-gemeente installation). In a `Configuration` it is the gemeente's place in
-    # the file (1 = the first); stored, it is the gemeente's id.
-    gemeente_id: int = 1
+    # the file (1 = the first); stored, it is the gemeente's id. Left out of
+    # comparisons, like the consent: a household rebuilt from its rules (a form, a
+    # four-eyes request) is the same household; only `hhb config apply` moves one.
+    gemeente_id: int = field(default=1, compare=False)
 
     def is_active_on(self, day: date) -> bool:
         if day < self.start:

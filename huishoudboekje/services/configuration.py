@@ -130,7 +130,7 @@ def apply_config(
     for change in changes.households:
         if change.status not in {Status.ADDED, Status.UPDATED} or change.after is None:
             continue
-        save_household(uow, change.after, at=at)
+        save_household(uow, change.after, at=at, move=True)  # the file says where
         _save_consent(uow, change.before, change.after, actor, at)
         _audit_saved(
             uow,

@@ -181,7 +181,8 @@ def gemeente_change(before: Gemeente | None, after: Gemeente) -> GemeenteChange:
 def _household_change(before: Household | None, after: Household) -> HouseholdChange:
     if before is None:
         return HouseholdChange(after.code, after.name, Status.ADDED, after=after)
-    if before == after and before.consent == after.consent:  # consent: compare=False
+    same_place = before.gemeente_id == after.gemeente_id  # compare=False, like the consent
+    if before == after and before.consent == after.consent and same_place:
         return HouseholdChange(after.code, after.name, Status.UNCHANGED, before=before, after=after)
     old = household_to_data(before, full=True)
     new = household_to_data(after, full=True)

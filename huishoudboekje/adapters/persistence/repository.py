@@ -272,8 +272,14 @@ def household_codes(uow: UnitOfWork) -> tuple[str, ...]:
     return tuple(uow.session.exec(select(HouseholdRow.code).order_by(col(HouseholdRow.code))))
 
 
-def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None = None) -> None:
-    """Insert or replace a household and all its rules (not committed)."""
+def save_household(
+    uow: UnitOfWork, household: Household, *, at: datetime | None = None, move: bool = False
+) -> None:
+    """Insert or replace a household and all its rules (not committed).
+
+    A new household gets `household.gemeente_id`; a stored one keeps its gemeente
+    unless `move` (issue 22: only `hhb config apply` moves a household, and a
+    household rebuilt from a form or a four-eyes request carries the default)."""
     data = household_to_data(household, full=True)
     # the consent has a table of its own (`consent_repo`); saving a household never changes it
     rules = jsonable({k: v for k, v in data.items() if k not in _COLUMN_FIELDS and k != "consent"})
@@ -287,9 +293,10 @@ def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None
         "end_date": household.end,
         "team": household.team,
         "caseworker": household.caseworker,
-        "gemeente_id": household.gemeente_id,
         "rules": rules,
         "updated_at": now,
     }
-    upsert(uow, HouseholdRow, {"code": household.code}, values, created={"created_at": now})
+    created: dict[str, Any] = {"created_at": now}
+    (values if move else created)["gemeente_id"] = household.gemeente_id
+    upsert(uow, HouseholdRow, {"code": household.code}, values, created=created)
     household_saved(uow, household)  # search words; status recomputed
