@@ -129,10 +129,11 @@ def purge(engine: Engine, today: date, *, dry_run: bool = False, actor: str) -> 
     """Anonymise every household whose retention period is over on `today`; with
     `dry_run` only say which. One transaction per household (see module docstring)."""
     with UnitOfWork(engine) as uow:
-        gemeente = _gemeente(uow)
+        first = _gemeente(uow)
+        gemeenten = load_gemeenten(uow)
         candidates = list(_due(uow, today))
         done = {h.code for h, _ in candidates if purged_on(uow, h.code) is not None}
-    documents = _purge_documents(engine, candidates, gemeente, today, dry_run, actor)
+    documents = _purge_documents(engine, candidates, first, today, dry_run, actor)
     purged: list[PurgedHousehold] = []
     not_yet_due = 0
     for household, due in candidates:
@@ -142,6 +143,7 @@ def purge(engine: Engine, today: date, *, dry_run: bool = False, actor: str) -> 
             not_yet_due += 1
             continue
         assert household.end is not None
+        gemeente = gemeenten.get(household.gemeente_id, first)  # its own (issue 22)
         since = financial_purge_date(household.end, gemeente.retention_years)
         counts: dict[str, int] = {}
         if not dry_run:
@@ -226,7 +228,7 @@ def export_household(engine: Engine, code: str, today: date, *, actor: str) -> b
         household = load_household(uow, code)
         if household is None:
             raise PrivacyError(f"huishouden {code} bestaat niet")
-        gemeente = _gemeente(uow)
+        gemeente = load_gemeente(uow, household.gemeente_id) or _gemeente(uow)  # its own
         records = household_records(uow, code)
         history = consent_history(uow, code)
         documents = [
