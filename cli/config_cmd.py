@@ -108,6 +108,10 @@ def run_check(args: argparse.Namespace) -> int:
     if config is None:
         return EXIT_BAD_INPUT
     count = len(config.households)
+    if config.regional:  # issue 22: several gemeenten
+        names = ", ".join(g.name for g in config.gemeenten)
+        print(f"{args.file}: OK ({len(config.gemeenten)} gemeenten: {names}; {count} households)")
+        return EXIT_OK
     print(f"{args.file}: OK (gemeente {config.gemeente.name}, {count} households)")
     return EXIT_OK
 

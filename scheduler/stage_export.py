@@ -1,4 +1,7 @@
-"""Stage `export`: one pain.001 file per execution date for instructions not yet exported.
+"""Stage `export`: one pain.001 file per pooled account and execution date for
+instructions not yet exported (issue 22: with several gemeenten, each gemeente's files
+have its first pooled account as debtor and go in the outbox subfolder named by that
+IBAN; a one-gemeente installation writes to the outbox itself, as always).
 
 Crash-safe in two steps: first the file is *recorded* (its MsgId, and its
 instructions move to in_flight) in one DB transaction, then the bytes are
@@ -25,9 +28,10 @@ from huishoudboekje.services.night_export import (
     ExportBatch,
     ExportResult,
     PaymentFile,
+    account_export,
     debtor,
     export_groups,
-    instructions_to_export,
+    exports_per_account,
     mark_file_written,
     payer_of,
     record_export_problem,
@@ -58,15 +62,16 @@ def export_payments(ctx: NightContext) -> ExportResult:
         return ExportResult(files=0, skipped="connectors.pain001 ontbreekt")
     payer = debtor(ctx.engine)
     repaired = _repair(ctx, pain001, payer)
-    batch = instructions_to_export(ctx.engine, ctx.real_day)
     written = 0
-    for day in sorted(batch.groups):
-        try:
-            _export(ctx, pain001, payer, batch.groups[day], batch)
-            written += 1
-        except Exception as exc:  # e.g. a payee IBAN the bank would refuse
-            log.exception("%s: export of the payments for %s failed", ctx.night, day)
-            record_export_problem(ctx, day, plain_problem(exc))
+    # issue 22: each paying pooled account gets its own files (one per execution date)
+    for batch in exports_per_account(ctx.engine, ctx.real_day):
+        for day in sorted(batch.groups):
+            try:
+                _export(ctx, pain001, batch.debtor or payer, batch.groups[day], batch)
+                written += 1
+            except Exception as exc:  # e.g. a payee IBAN the bank would refuse
+                log.exception("%s: export of the payments for %s failed", ctx.night, day)
+                record_export_problem(ctx, day, plain_problem(exc))
     return ExportResult(files=written, repaired=repaired)
 
 
@@ -82,9 +87,9 @@ def export_file(ctx: NightContext, account: str, day: date) -> ExportResult:
     if payer is None:
         ctx.problem(f"betaalbestand voor {day} niet gemaakt: rekening {account} is onbekend")
         return ExportResult(files=0)
-    batch = instructions_to_export(ctx.engine, ctx.real_day)
-    group = batch.groups.get(day)
-    if not group:
+    batch = account_export(ctx.engine, ctx.real_day, account)
+    group = None if batch is None else batch.groups.get(day)
+    if batch is None or not group:
         return ExportResult(files=0)
     try:
         _export(ctx, pain001, payer, group, batch)
@@ -108,6 +113,11 @@ def repair_files(ctx: NightContext) -> int | None:
     return _repair(ctx, pain001, debtor(ctx.engine))
 
 
+def _outbox(ctx: NightContext, folder: str) -> Path:
+    """The outbox, or (several gemeenten) its subfolder of one pooled account."""
+    return ctx.paths.outbox / folder if folder else ctx.paths.outbox
+
+
 def _export(
     ctx: NightContext,
     pain001: ModuleType,
@@ -117,7 +127,7 @@ def _export(
 ) -> None:
     """Record the file (moved execution dates and their signals with it), then write it."""
     message = pain001.build_pain001(group, payer, created_at=ctx.created_at)
-    path = ctx.paths.outbox / f"pain001-{message.msg_id}.xml"
+    path = _outbox(ctx, batch.folder) / f"pain001-{message.msg_id}.xml"
     payment_file = PaymentFile(
         msg_id=message.msg_id,
         path=str(path),
@@ -128,13 +138,14 @@ def _export(
         control_sum=message.control_sum,
     )
     record_file(ctx, payment_file, group, batch)
-    _write(ctx, pain001, message)
+    _write(ctx, pain001, message, batch.folder)
 
 
-def _write(ctx: NightContext, pain001: ModuleType, message: Any) -> Path:
+def _write(ctx: NightContext, pain001: ModuleType, message: Any, folder: str = "") -> Path:
     """Write the file's bytes, then mark its record written."""
-    ctx.paths.outbox.mkdir(parents=True, exist_ok=True)
-    path: Path = pain001.write_pain001(message, ctx.paths.outbox)
+    outbox = _outbox(ctx, folder)
+    outbox.mkdir(parents=True, exist_ok=True)
+    path: Path = pain001.write_pain001(message, outbox)
     mark_file_written(ctx.engine, message.msg_id)
     return path
 
@@ -145,12 +156,12 @@ def _repair(ctx: NightContext, pain001: ModuleType, payer: Debtor) -> int:
     for record in unwritten_files(ctx.engine):
         message = pain001.build_pain001(
             list(record.instructions),
-            payer,
+            record.debtor or payer,
             created_at=record.created_at,
             version=record.version,
         )
         if message.msg_id != record.msg_id:
             raise RuntimeError(f"payment file {record.msg_id} rebuilds as {message.msg_id}")
-        _write(ctx, pain001, message)
+        _write(ctx, pain001, message, record.folder)
         repaired += 1
     return repaired

@@ -1,7 +1,7 @@
 """Stage `import`: detect and parse each file; reject what cannot be booked.
 
 A rejected file (unreadable, unknown format, a statement of another account than
-the gemeente's pooled account) is moved to ``rejected/`` with
+the pooled accounts of the gemeenten) is moved to ``rejected/`` with
 ``<name>.error.txt`` beside it, recorded, and raises a staff signal; the other
 files go on. A file whose exact bytes were imported before is a duplicate and
 goes straight to ``processed/``.
@@ -19,7 +19,7 @@ from connectors.registry import detect
 from huishoudboekje.domain.banking import Statement
 from huishoudboekje.services.night_import import (
     ImportResult,
-    pooled_account,
+    pooled_accounts,
     record_if_duplicate,
     record_rejected,
 )
@@ -70,7 +70,7 @@ def move(path: Path, folder: Path) -> Path:
 
 def import_files(ctx: NightContext) -> ImportResult:
     """Parse every file; keep the good ones in `ctx.parsed` for `dedupe`."""
-    configured = pooled_account(ctx.engine)
+    configured = pooled_accounts(ctx.engine)
     parsed = duplicate = rejected = 0
     if ctx.files is None:  # a file an earlier run died reading: refuse it unread, once
         for path in interrupted(ctx.paths.inbox):
@@ -111,17 +111,24 @@ def import_files(ctx: NightContext) -> ImportResult:
 
 
 def _of_account(
-    statements: list[Statement], configured: str, fmt: str, path: Path
+    statements: list[Statement], configured: tuple[str, ...], fmt: str, path: Path
 ) -> list[Statement]:
-    """`statements`, when every one is of the pooled account; else the file is refused."""
+    """`statements`, when every one is of a pooled account of one of the gemeenten
+    (issue 22: the account routes it to its gemeente); else the file is refused."""
+    known = {_iban(iban) for iban in configured}
+    accounts = ", ".join(configured)
+    which = (
+        f"de derdengeldenrekening {accounts}"
+        if len(configured) == 1
+        else f"een derdengeldenrekening van een van de gemeenten ({accounts})"
+    )
     for statement in statements:
-        if _iban(statement.account_iban) != _iban(configured):
+        if _iban(statement.account_iban) not in known:
             raise ConnectorError(
                 fmt,
                 path.name,
                 f"afschrift {statement.statement_id} is van rekening "
-                f"{statement.account_iban}, niet van de derdengeldenrekening "
-                f"{configured}",
+                f"{statement.account_iban}, niet van {which}",
             )
     return statements
 

@@ -42,8 +42,8 @@ def test_check_lists_every_problem_and_exits_2(capsys: pytest.CaptureFixture[str
     assert out == ""
     lines = err.splitlines()
     assert lines[0] == (
-        f'{bad}:2: gemeente.colour: unknown field "colour"; allowed fields: name, '
-        "account_iban, account_name, bic, max_days_early, extra_closing_days, "
+        f'{bad}:2: gemeente.colour: unknown field "colour"; allowed fields: code, name, '
+        "account_iban, account_name, bic, extra_accounts, max_days_early, extra_closing_days, "
         "max_learned_buffer, irregular_step_months, shortage, letterhead, retention_years, "
         "document_retention_months, viewer_shown_as, consent_required"
     )

@@ -13,6 +13,7 @@ import copy
 import io
 import shutil
 import tempfile
+import types
 import typing
 from datetime import date
 from pathlib import Path
@@ -44,7 +45,11 @@ def _field_paths() -> list[Path_]:
 
     def walk(model: Any, prefix: Path_) -> None:
         for name, field in model.model_fields.items():
+            if model is ConfigModel and name == "gemeenten":
+                continue  # the regional form (issue 22): tests/test_region_config.py
             annotation = field.annotation
+            if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+                annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
             if _is_model(annotation):
                 walk(annotation, (*prefix, name))
                 continue

@@ -212,8 +212,10 @@ PAIRS = [
 
 @pytest.mark.parametrize(("record", "model"), PAIRS, ids=[r.__name__ for r, _ in PAIRS])
 def test_every_domain_field_can_be_configured(record: type, model: type) -> None:
-    """Fails when a field is added to model.py but not to the file format."""
-    assert {f.name for f in dataclasses.fields(record)} == set(model.model_fields)
+    """Fails when a field is added to model.py but not to the file format.
+    (A household's `gemeente_id` is where it stands in the file: under its gemeente.)"""
+    names = {f.name for f in dataclasses.fields(record)} - {"gemeente_id"}
+    assert names == set(model.model_fields)
 
 
 # ------------------------------------------------------------------ rejections

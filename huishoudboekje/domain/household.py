@@ -7,6 +7,8 @@ leefgeld policy and a buffer policy. Changes go through `dataclasses.replace`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -250,6 +252,12 @@ class Household:
     # its own with its history, not with the rules, and left out of comparisons: a
     # consent recorded meanwhile does not make a pending rule change stale
     consent: Consent | None = field(default=None, compare=False)
+    # issue 22: the gemeente the household belongs to (`gemeente.id`; 1 in a
+    # one-gemeente installation). In a `Configuration` it is the gemeente's place in
+    # the file (1 = the first); stored, it is the gemeente's id. Left out of
+    # comparisons, like the consent: a household rebuilt from its rules (a form, a
+    # four-eyes request) is the same household; only `hhb config apply` moves one.
+    gemeente_id: int = field(default=1, compare=False)
 
     def is_active_on(self, day: date) -> bool:
         if day < self.start:
@@ -292,11 +300,33 @@ class Letterhead:
 
 
 @dataclass(frozen=True, slots=True)
+class PooledAccount:
+    """A pooled account (derdengeldenrekening) of a gemeente at the bank."""
+
+    iban: str
+    name: str
+    bic: str = ""
+
+
+def code_from_name(name: str) -> str:
+    """'Den Haag' → 'den-haag': the code of a gemeente whose file gives none (ASCII,
+    lower case, at most 40 characters; the same rule as migration 0016)."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:40] or "gemeente"
+
+
+@dataclass(frozen=True, slots=True)
 class Gemeente:
     name: str
     account_iban: str
     account_name: str
     bic: str = ""
+    # issue 22: the short code a regional installation names the gemeente by, "" when
+    # it is the one made from the name (`effective_code`; the stored column always has
+    # it), and the pooled accounts it has besides the first (`account_iban`), sorted by
+    # IBAN. Payments go out from the first; statements of any of them are the gemeente's.
+    code: str = ""
+    extra_accounts: tuple[PooledAccount, ...] = ()
     max_days_early: int = 3
     extra_closing_days: tuple[date, ...] = ()
     # issue 17.4: the most a buffer target learned from irregular incomes may grow to,
@@ -315,3 +345,14 @@ class Gemeente:
     # issue 19.3: a household without a consent that applies is not planned by the
     # night; false (the default of a file without it) keeps an existing install as it was
     consent_required: bool = False
+
+    @property
+    def effective_code(self) -> str:
+        """The gemeente's code: the one given, else the one made from its name."""
+        return self.code or code_from_name(self.name)
+
+    @property
+    def pooled_accounts(self) -> tuple[PooledAccount, ...]:
+        """Every pooled account of the gemeente, the first (`account_iban`) first."""
+        first = PooledAccount(self.account_iban, self.account_name, self.bic)
+        return (first, *self.extra_accounts)

@@ -31,7 +31,7 @@ from sqlalchemy import Engine
 from huishoudboekje.adapters.persistence import (
     AuditEvent,
     UnitOfWork,
-    load_gemeente,
+    load_gemeente_of,
     load_household,
     load_households,
 )
@@ -294,7 +294,7 @@ def household_viewers(
     """Who looked at household `code`'s data in the last `days` days, newest first,
     one line per person, day and kind of page (a page viewed ten times in a morning
     is one look)."""
-    gemeente = load_gemeente(uow)
+    gemeente = load_gemeente_of(uow, code)  # its own gemeente's setting (issue 22)
     by_name = gemeente is not None and gemeente.viewer_shown_as == "name"
     since = datetime.combine(today - timedelta(days=days), time(0), tzinfo=UTC)
     seen: dict[tuple[date, str, str], None] = {}

@@ -27,30 +27,34 @@ from sqlalchemy import Engine
 
 # Re-exported (`X as X`): the CLI names these errors and types without the adapters.
 from huishoudboekje.adapters.config import ConfigError as ConfigError
-from huishoudboekje.adapters.config import Configuration as Configuration
 from huishoudboekje.adapters.config import (
+    ConfigProblem,
     dump_config,
+    dump_region,
     gemeente_to_data,
     household_to_data,
     jsonable,
     load_config,
 )
+from huishoudboekje.adapters.config import Configuration as Configuration
 from huishoudboekje.adapters.persistence.audit import record_audit
 from huishoudboekje.adapters.persistence.config_diff import ChangeSet as ChangeSet
-from huishoudboekje.adapters.persistence.config_diff import Status, diff_config
+from huishoudboekje.adapters.persistence.config_diff import Status, diff_config, gemeente_change
 from huishoudboekje.adapters.persistence.consent_repo import (
     NewConsent,
     add_consent,
     consent_history,
 )
 from huishoudboekje.adapters.persistence.repository import (
-    load_gemeente,
+    GEMEENTE_ROW_ID,
+    gemeente_ids,
+    load_gemeenten,
     load_households,
     save_gemeente,
     save_household,
 )
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
-from huishoudboekje.domain.household import Household
+from huishoudboekje.domain.household import Gemeente, Household
 from huishoudboekje.services.read_model import refresh_statuses
 
 APPROVED_BY = "config-apply"
@@ -93,25 +97,40 @@ def apply_config(
     but absent from the file are reported (`Status.NOT_IN_FILE`) and left alone.
     Each saved change gets an audit event (approved_by "config-apply").
     """
-    stored_gemeente = load_gemeente(uow)
+    stored_gemeenten = load_gemeenten(uow)
+    ids = _stored_ids(uow, config, stored_gemeenten)
     stored = load_households(uow)
     config = _keeping_consents(config, stored)
-    changes = diff_config(stored_gemeente, stored, config)
+    config = replace(
+        config,
+        households=tuple(replace(h, gemeente_id=ids[h.gemeente_id]) for h in config.households),
+    )
+    changes = diff_config(stored_gemeenten.get(ids[1]), stored, config)
+    others = tuple(
+        gemeente_change(stored_gemeenten.get(ids[place]), gemeente)
+        for place, gemeente in enumerate(config.others, start=2)
+    )
+    changes = replace(changes, others=others, dry_run=dry_run)
     if dry_run:
-        return ChangeSet(changes.gemeente, changes.households, dry_run=True)
-    if changes.gemeente.status is not Status.UNCHANGED:
-        save_gemeente(uow, config.gemeente, at=at)
+        return changes
+    for place, (gemeente, done) in enumerate(
+        zip(config.gemeenten, (changes.gemeente, *others), strict=True), start=1
+    ):
+        if done.status is Status.UNCHANGED:
+            continue
+        before = stored_gemeenten.get(ids[place])
+        save_gemeente(uow, gemeente, at=at, gemeente_id=ids[place])
         _audit_saved(
             uow,
             (actor, at),
-            ("gemeente", config.gemeente.name),
-            None if stored_gemeente is None else gemeente_to_data(stored_gemeente, full=True),
-            gemeente_to_data(config.gemeente, full=True),
+            ("gemeente", gemeente.name),
+            None if before is None else gemeente_to_data(before, full=True),
+            gemeente_to_data(gemeente, full=True),
         )
     for change in changes.households:
         if change.status not in {Status.ADDED, Status.UPDATED} or change.after is None:
             continue
-        save_household(uow, change.after, at=at)
+        save_household(uow, change.after, at=at, move=True)  # the file says where
         _save_consent(uow, change.before, change.after, actor, at)
         _audit_saved(
             uow,
@@ -120,11 +139,42 @@ def apply_config(
             None if change.before is None else household_to_data(change.before, full=True),
             jsonable(household_to_data(change.after, full=True)),
         )
-    # the read model: every status when the gemeente's settings changed, else those saved
+    # the read model: every status when a gemeente's settings changed, else those saved
     saved = [c.code for c in changes.households if c.status in {Status.ADDED, Status.UPDATED}]
-    refresh_statuses(uow, None if changes.gemeente.status is not Status.UNCHANGED else saved)
+    settings_changed = any(g.status is not Status.UNCHANGED for g in (changes.gemeente, *others))
+    refresh_statuses(uow, None if settings_changed else saved)
     uow.commit()
     return changes
+
+
+def _stored_ids(
+    uow: UnitOfWork, config: Configuration, stored: dict[int, Gemeente]
+) -> dict[int, int]:
+    """The stored id of each gemeente of the file, by its place in the file (1 = the
+    first). A one-gemeente file is gemeente 1, as it always was; a regional file
+    (issue 22) names each gemeente by its code: a stored code keeps its id, a new code
+    gets the next free id. A one-gemeente file cannot be applied to an installation
+    that holds several gemeenten (its households would all move to the first)."""
+    if not config.regional:
+        if len(stored) > 1:
+            message = (
+                f"this installation holds {len(stored)} gemeenten; give them all in a list "
+                "gemeenten: (see docs/config.md, Meerdere gemeenten)"
+            )
+            raise ConfigError(
+                [ConfigProblem(config.source or "<config>", "gemeente", None, message)]
+            )
+        return {1: GEMEENTE_ROW_ID}
+    by_code = gemeente_ids(uow)
+    ids: dict[int, int] = {}
+    free = max(stored, default=0) + 1
+    for place, gemeente in enumerate(config.gemeenten, start=1):
+        if gemeente.effective_code in by_code:
+            ids[place] = by_code[gemeente.effective_code]
+        else:
+            ids[place] = free
+            free += 1
+    return ids
 
 
 def _keeping_consents(config: Configuration, stored: Sequence[Household]) -> Configuration:
@@ -184,7 +234,14 @@ def _audit_saved(
 
 def export_config(uow: UnitOfWork) -> str:
     """The stored configuration as YAML (normalized form: households sorted by code)."""
-    gemeente = load_gemeente(uow)
-    if gemeente is None:
+    gemeenten = load_gemeenten(uow)
+    if not gemeenten:
         raise NothingToExportError("no configuration stored yet; run `hhb config apply` first")
-    return dump_config(gemeente, load_households(uow))
+    households = load_households(uow)
+    if len(gemeenten) == 1:  # the one-gemeente form, as it always was
+        return dump_config(next(iter(gemeenten.values())), households)
+    places = {gemeente_id: place for place, gemeente_id in enumerate(gemeenten, start=1)}
+    return dump_region(
+        list(gemeenten.values()),
+        [replace(h, gemeente_id=places.get(h.gemeente_id, 0)) for h in households],
+    )

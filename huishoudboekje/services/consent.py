@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from huishoudboekje.adapters.pdf_check import pdf_opens
 from huishoudboekje.adapters.persistence import (
-    load_gemeente,
+    load_gemeente_of,
     load_household,
     record_audit,
 )
@@ -49,6 +49,7 @@ from huishoudboekje.services.errors import UserError
 from huishoudboekje.services.exit_checklist import start_exit
 from huishoudboekje.services.household_status import UnknownHouseholdError
 from huishoudboekje.services.read_model import refresh_statuses
+from huishoudboekje.services.region import load_region
 
 MAX_DOCUMENT_NAME = 200
 
@@ -238,7 +239,7 @@ def consent_panel(engine: Engine, code: str, today: date) -> ConsentPanel:
     """The consent history of `code` and whether the night plans it for want of one."""
     with UnitOfWork(engine) as uow:
         history = tuple(consent_history(uow, code))
-        gemeente = load_gemeente(uow)
+        gemeente = load_gemeente_of(uow, code)  # its own gemeente's setting (issue 22)
         household = load_household(uow, code)
     required = gemeente is not None and gemeente.consent_required
     consent = history[0].consent if history else None
@@ -254,8 +255,10 @@ def codes_not_planned(engine: Engine, codes: Iterable[str], today: date) -> froz
     gemeente does not require consent)."""
     wanted = list(dict.fromkeys(codes))[:500]  # a caseload page shows 50
     with UnitOfWork(engine) as uow:
-        gemeente = load_gemeente(uow)
-        if gemeente is None or not gemeente.consent_required or not wanted:
+        region = load_region(uow)  # issue 22: each with its own gemeente's setting
+        requiring = {i for i, g in region.gemeenten.items() if g.consent_required}
+        wanted = [c for c in wanted if region.gemeente_of_code(c) in requiring]
+        if not wanted:
             return frozenset()
         found = consents_and_ends(uow, wanted)
     return frozenset(

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence import load_gemeente, load_household, save_household
+from huishoudboekje.adapters.persistence import load_gemeente_of, load_household, save_household
 from huishoudboekje.adapters.persistence.audit import record_audit
 from huishoudboekje.adapters.persistence.exit_repo import (
     StoredExit,
@@ -124,7 +124,7 @@ def exit_checklist(uow: UnitOfWork, code: str, today: date) -> ExitChecklist | N
     if found is None:
         return None
     last_day, reason = found
-    closing_day = plan_settings(load_gemeente(uow)).calendar.on_or_before(last_day)
+    closing_day = plan_settings(load_gemeente_of(uow, code)).calendar.on_or_before(last_day)
     credits = [
         Credit(
             c.booking_date, Money(c.amount), c.counterparty_name, c.counterparty_iban, c.income_id

@@ -13,7 +13,7 @@ from html import escape
 from sqlalchemy import Engine
 
 from huishoudboekje.adapters.pdf import html_to_pdf
-from huishoudboekje.adapters.persistence import load_gemeente
+from huishoudboekje.adapters.persistence import load_gemeente_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.dutch_text import eur
 from huishoudboekje.domain.handover import ItemKind, long_day_nl
@@ -133,7 +133,7 @@ def exit_letter(uow: UnitOfWork, code: str, kind: ItemKind, rule_id: str, today:
     found = exit_checklist(uow, code, today)
     if found is None:
         raise UnknownLetterError("Voor dit huishouden is geen einde van de deelname gepland.")
-    gemeente = load_gemeente(uow)
+    gemeente = load_gemeente_of(uow, code)  # its own gemeente's letterhead (issue 22)
     if gemeente is None:
         raise UnknownLetterError("De gemeente is nog niet ingesteld.")
     key = f"{kind.value}:{rule_id}"

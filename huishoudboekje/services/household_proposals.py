@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from huishoudboekje.adapters.config import household_from_data
-from huishoudboekje.adapters.persistence import load_gemeente, load_household, record_audit
+from huishoudboekje.adapters.persistence import load_gemeente_of, load_household, record_audit
 from huishoudboekje.adapters.persistence.repository import save_household
 from huishoudboekje.adapters.persistence.signal_repo import close_signal, upsert_signals
 from huishoudboekje.adapters.persistence.team_repo import (
@@ -135,7 +135,7 @@ def _apply(uow: UnitOfWork, proposal: StoredProposal, now: datetime, today: date
 
 
 def _contact_signal(uow: UnitOfWork, proposal: StoredProposal, message: str, today: date) -> None:
-    calendar = plan_settings(load_gemeente(uow)).calendar
+    calendar = plan_settings(load_gemeente_of(uow, proposal.household)).calendar
     due = calendar.add_business_days(today, CONTACT_WORKING_DAYS)
     household = load_household(uow, proposal.household)
     name = proposal.household if household is None else household.name

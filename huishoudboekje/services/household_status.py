@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from huishoudboekje.adapters.persistence import load_gemeente, load_household, load_households
+from huishoudboekje.adapters.persistence import load_gemeenten, load_household, load_households
 from huishoudboekje.adapters.persistence.context import HouseholdContext, load_household_context
 from huishoudboekje.adapters.persistence.planner_memory import load_planner_state
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
@@ -87,10 +87,15 @@ def preview_plans(uow: UnitOfWork, today: date, code: str | None = None) -> list
 
     Changes nothing: the plans are computed from the stored state and dropped.
     """
-    settings = plan_settings(load_gemeente(uow))
+    gemeenten = load_gemeenten(uow)  # issue 22: each with its own gemeente's settings
     households = [_household(uow, code)] if code else list(load_households(uow))
     return [
-        plan(household, load_planner_state(uow, household.code), today, settings)
+        plan(
+            household,
+            load_planner_state(uow, household.code),
+            today,
+            plan_settings(gemeenten.get(household.gemeente_id)),
+        )
         for household in households
         if household.is_active_on(today) or code
     ]

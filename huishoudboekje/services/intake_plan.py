@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from huishoudboekje.adapters.persistence import load_gemeente, load_household, record_audit
+from huishoudboekje.adapters.persistence import load_gemeente_of, load_household, record_audit
 from huishoudboekje.adapters.persistence.consent_repo import delete_consents
 from huishoudboekje.adapters.persistence.engine_state import delete_state, get_state, set_state
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
@@ -37,7 +37,7 @@ def household_created(uow: UnitOfWork, code: str, *, actor: str, now: datetime) 
     if not isinstance(marked, str) or household is None:
         return False
     period = statushouder_period(date.fromisoformat(marked))
-    due = plan_settings(load_gemeente(uow)).calendar.on_or_before(period.talk_due)
+    due = plan_settings(load_gemeente_of(uow, code)).calendar.on_or_before(period.talk_due)
     upsert_signals(uow, [handover_talk_signal(household, period, due)], period.start, EVENT)
     delete_state(uow, STATUSHOUDER_KEY, code)
     record_audit(

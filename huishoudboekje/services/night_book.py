@@ -25,7 +25,7 @@ from huishoudboekje.adapters.persistence.planner_memory import (
     memory_from_json,
     memory_to_json,
 )
-from huishoudboekje.adapters.persistence.repository import load_gemeente
+from huishoudboekje.adapters.persistence.repository import load_gemeente, pooled_account_owners
 from huishoudboekje.adapters.persistence.signal_repo import close_stale_signals, upsert_signals
 from huishoudboekje.adapters.persistence.statement_repo import last_statement
 from huishoudboekje.adapters.persistence.transaction_repo import bank_balance, transactions
@@ -113,21 +113,38 @@ def store_receipts(
 
 
 def check_balance(uow: UnitOfWork, work: NightWork) -> str | None:
-    """Compare the ledger's bank account with the latest statement's closing balance."""
+    """Compare the ledger's bank account with the latest statement's closing balance.
+
+    Issue 22: with several pooled accounts (several gemeenten) the ledger's bank account
+    holds them all, so it is compared with the sum of the latest closing balance of
+    every account that has statements."""
     gemeente = load_gemeente(uow)
     if gemeente is None:
         return None
-    latest = last_statement(uow, gemeente.account_iban)
-    if latest is None:
+    accounts = [
+        gemeente.account_iban,
+        *sorted(set(pooled_account_owners(uow)) - {gemeente.account_iban}),
+    ]
+    latests = [s for s in (last_statement(uow, iban) for iban in accounts) if s is not None]
+    if not latests:
         return None
+    latest = latests[0]
+    closing = latest.closing
+    if len(latests) > 1:
+        closings = [s.closing for s in latests]
+        closing = (
+            None
+            if any(c is None for c in closings)
+            else sum((c for c in closings if c is not None), Money("0"))
+        )
     ledger_bank = bank_balance(uow)
-    difference = balance_differs(ledger_bank, latest.closing)
-    if difference is None or latest.closing is None:
+    difference = balance_differs(ledger_bank, closing)
+    if difference is None or closing is None:
         close_stale_signals(uow, "balance", work.night + timedelta(days=1))
         return None
-    signal = night_signals.balance_mismatch(
-        gemeente.account_iban, latest.statement_id, ledger_bank, latest.closing
-    )
+    account = " + ".join(s.account_iban for s in latests)
+    statement = " + ".join(s.statement_id for s in latests)
+    signal = night_signals.balance_mismatch(account, statement, ledger_bank, closing)
     upsert_signals(uow, [signal], work.night, "balance")
     work.problem(signal.message)
     return str(difference)

@@ -24,16 +24,15 @@ from huishoudboekje.adapters.persistence.instruction_repo import (
     record_payment_file,
     to_instruction,
 )
-from huishoudboekje.adapters.persistence.repository import load_gemeente
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.bankbook import InstructionStatus
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.payments import Debtor, PaymentInstruction, not_before
-from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.night_import import configured_gemeente
 from huishoudboekje.services.night_work import AMSTERDAM, NightWork, StageResult
+from huishoudboekje.services.region import Region, load_region
 
 
 @dataclass(frozen=True)
@@ -53,21 +52,29 @@ class ExportResult(StageResult):
 
 @dataclass(frozen=True)
 class UnwrittenFile:
-    """A payment file recorded but not on disk: enough to rebuild the same bytes."""
+    """A payment file recorded but not on disk: enough to rebuild the same bytes
+    (`debtor` and `folder`: those of the pooled account it was made for, issue 22)."""
 
     msg_id: str
     version: str
     created_at: datetime
     instructions: tuple[PaymentInstruction, ...]
+    debtor: Debtor | None = None
+    folder: str = ""
 
 
 @dataclass(frozen=True)
 class ExportBatch:
-    """Tonight's instructions per execution date; `planned`: the original date of each
-    instruction whose execution date moved to the first possible day."""
+    """Tonight's instructions of one pooled account per execution date; `planned`: the
+    original date of each instruction whose execution date moved to the first possible
+    day. `debtor`: the pooled account that pays them (issue 22: each gemeente's first
+    account gets its own files); `folder`: the outbox subfolder its files go in ("" in
+    a one-gemeente installation: the outbox itself, as always; else the IBAN)."""
 
     groups: dict[date, list[PaymentInstruction]]
     planned: dict[str, date]
+    debtor: Debtor | None = None
+    folder: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,32 +97,73 @@ def debtor(engine: Engine) -> Debtor:
 
 
 def unwritten_files(engine: Engine) -> list[UnwrittenFile]:
-    """Recorded payment files whose bytes were never written (a crash in between)."""
+    """Recorded payment files whose bytes were never written (a crash in between), each
+    with the pooled account it was made for."""
     with UnitOfWork(engine) as uow:
-        return [
-            UnwrittenFile(
-                record.msg_id,
-                record.version,
-                record.created_at.astimezone(AMSTERDAM),
-                tuple(to_instruction(r) for r in instruction_rows(uow, payment_file=record.msg_id)),
+        region = load_region(uow)
+        found = []
+        for record in payment_files(uow, written=False):
+            rows = instruction_rows(uow, payment_file=record.msg_id)
+            instructions = tuple(to_instruction(r) for r in rows)
+            gemeente_id = region.gemeente_of_code(instructions[0].household) if rows else 1
+            found.append(
+                UnwrittenFile(
+                    record.msg_id,
+                    record.version,
+                    record.created_at.astimezone(AMSTERDAM),
+                    instructions,
+                    region.debtor(gemeente_id) if region.gemeente(gemeente_id) else None,
+                    _folder(region, gemeente_id),
+                )
             )
-            for record in payment_files(uow, written=False)
-        ]
+        return found
+
+
+def _folder(region: Region, gemeente_id: int) -> str:
+    """The outbox subfolder of a gemeente's payment files: none in a one-gemeente
+    installation, else its pooled account's IBAN."""
+    gemeente = region.gemeente(gemeente_id)
+    return gemeente.account_iban if region.is_regional and gemeente is not None else ""
 
 
 def instructions_to_export(engine: Engine, real_day: date) -> ExportBatch:
     """Every instructed, unexported instruction, grouped by execution date, none before
-    the first business day from `real_day` on."""
+    the first business day from `real_day` on (a one-gemeente installation; see
+    `exports_per_account` for several)."""
+    batches = exports_per_account(engine, real_day)
+    return batches[0] if batches else ExportBatch({}, {})
+
+
+def exports_per_account(engine: Engine, real_day: date) -> list[ExportBatch]:
+    """Every instructed, unexported instruction, per paying pooled account (issue 22: a
+    household's payments go out from its gemeente's first account) in gemeente order,
+    then grouped by execution date, none before the first business day of that
+    gemeente's calendar from `real_day` on."""
     with UnitOfWork(engine) as uow:
-        earliest = plan_settings(load_gemeente(uow)).calendar.on_or_after(real_day)
-        groups: dict[date, list[PaymentInstruction]] = defaultdict(list)
-        planned: dict[str, date] = {}
+        region = load_region(uow)
+        groups: dict[int, dict[date, list[PaymentInstruction]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        planned: dict[int, dict[str, date]] = defaultdict(dict)
+        earliest: dict[int, date] = {}
         for row in instruction_rows(uow, status=InstructionStatus.INSTRUCTED):
-            instruction = not_before(to_instruction(row), earliest)
+            gemeente_id = region.gemeente_of_code(row.household)
+            if gemeente_id not in earliest:
+                calendar = region.settings(gemeente_id).calendar
+                earliest[gemeente_id] = calendar.on_or_after(real_day)
+            instruction = not_before(to_instruction(row), earliest[gemeente_id])
             if instruction.execution_date != row.execution_date:
-                planned[instruction.end_to_end_id] = row.execution_date
-            groups[instruction.execution_date].append(instruction)
-    return ExportBatch(dict(groups), planned)
+                planned[gemeente_id][instruction.end_to_end_id] = row.execution_date
+            groups[gemeente_id][instruction.execution_date].append(instruction)
+    return [
+        ExportBatch(
+            dict(groups[gemeente_id]),
+            planned[gemeente_id],
+            region.debtor(gemeente_id) if region.gemeente(gemeente_id) else None,
+            _folder(region, gemeente_id),
+        )
+        for gemeente_id in sorted(groups)
+    ]
 
 
 def record_file(
@@ -163,14 +211,34 @@ def record_export_problem(work: NightWork, day: date, error: str) -> None:
 
 def payer_of(engine: Engine, account: str) -> Debtor | None:
     """The pooled account `account` as the payer of its payment files, or None when it
-    is no pooled account (today there is one: the gemeente's)."""
-    payer = debtor(engine)
-    return payer if payer.iban == account else None
+    is no gemeente's paying account (a gemeente's first pooled account pays)."""
+    with UnitOfWork(engine) as uow:
+        region = load_region(uow)
+    for gemeente_id in region.gemeenten:
+        payer = region.debtor(gemeente_id)
+        if payer.iban == account:
+            return payer
+    return None
+
+
+def paying_account(engine: Engine, batch: ExportBatch) -> str:
+    """The IBAN of the pooled account that pays `batch` (its gemeente's first one)."""
+    return (batch.debtor or debtor(engine)).iban
 
 
 def export_groups(engine: Engine, real_day: date) -> list[tuple[str, date]]:
     """(pooled account IBAN, execution date) of each payment file tonight's export
-    makes, in order. Today one pooled account pays everything (the gemeente's); a
-    second account is one more group per execution date."""
-    account = debtor(engine).iban
-    return [(account, day) for day in sorted(instructions_to_export(engine, real_day).groups)]
+    makes, in order: per paying pooled account (gemeente order), then per date."""
+    return [
+        (paying_account(engine, batch), day)
+        for batch in exports_per_account(engine, real_day)
+        for day in sorted(batch.groups)
+    ]
+
+
+def account_export(engine: Engine, real_day: date, account: str) -> ExportBatch | None:
+    """Tonight's instructions paid from pooled account `account`, or None."""
+    for batch in exports_per_account(engine, real_day):
+        if paying_account(engine, batch) == account:
+            return batch
+    return None

@@ -28,7 +28,6 @@ from huishoudboekje.adapters.persistence.instruction_repo import (
 from huishoudboekje.adapters.persistence.journal import append_journal_entries
 from huishoudboekje.adapters.persistence.nightly_tables import PaymentInstructionRow
 from huishoudboekje.adapters.persistence.planner_memory import load_planner_state
-from huishoudboekje.adapters.persistence.repository import load_gemeente
 from huishoudboekje.adapters.persistence.signal_repo import close_signal, upsert_signals
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.bankbook import InstructionStatus
@@ -37,9 +36,9 @@ from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.ids import extra_charge_id, request_of_charge_id, waiting_request_key
 from huishoudboekje.domain.occurrences import PlanSettings
 from huishoudboekje.services.household_requests import PAID, approved_requests
-from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.night_work import AMSTERDAM, NightWork, StageResult, plain_problem
 from huishoudboekje.services.read_model import store_computed
+from huishoudboekje.services.region import load_region
 
 ACTOR = "nachtrun"
 SIGNAL_SOURCE = "extras"
@@ -61,7 +60,7 @@ class ExtrasResult(StageResult):
 def pay_extra_requests(work: NightWork) -> ExtrasResult:
     """Pay tonight's approved requests where the vat allows; returns counts."""
     with UnitOfWork(work.engine) as uow:
-        settings = plan_settings(load_gemeente(uow))
+        region = load_region(uow)  # issue 22: each household with its own gemeente's settings
         waiting = approved_requests(uow)
     by_household: dict[str, list[HouseholdRequest]] = defaultdict(list)
     for request in waiting:
@@ -74,7 +73,7 @@ def pay_extra_requests(work: NightWork) -> ExtrasResult:
             counts["waiting"] += len(requests)
             continue
         try:
-            paid, held = _pay_household(work, household, requests, settings)
+            paid, held = _pay_household(work, household, requests, region.settings_of(household))
         except Exception as exc:
             log.exception("%s: extra payments of %s failed", work.night, code)
             work.problem(f"{code}: extra betaling mislukt: {plain_problem(exc)}")

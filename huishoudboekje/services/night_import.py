@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence.repository import load_gemeente
+from huishoudboekje.adapters.persistence.repository import load_gemeente, pooled_account_owners
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.adapters.persistence.statement_repo import imported_file, record_file
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
@@ -43,6 +43,15 @@ def pooled_account(engine: Engine) -> str:
     """The IBAN of the gemeente's pooled account, as configured; every file must be of it."""
     missing = "no gemeente configured yet: run `hhb config apply` first"
     return configured_gemeente(engine, missing).account_iban
+
+
+def pooled_accounts(engine: Engine) -> tuple[str, ...]:
+    """Every pooled account IBAN of every gemeente (issue 22), the first gemeente's
+    first account first; a statement of any other account is refused, booking nothing."""
+    first = pooled_account(engine)  # raises before the first `hhb config apply`
+    with UnitOfWork(engine) as uow:
+        others = sorted(iban for iban in pooled_account_owners(uow) if iban != first)
+    return (first, *others)
 
 
 def record_if_duplicate(engine: Engine, night: date, name: str, sha256: str) -> int | None:

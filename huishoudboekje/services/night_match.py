@@ -32,6 +32,7 @@ from huishoudboekje.domain.matching import HouseholdIndex, MatchResult, MatchSta
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.signals import Signal
 from huishoudboekje.services.night_work import NightWork, StageResult
+from huishoudboekje.services.region import load_region
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,16 @@ def match_credits(work: NightWork) -> CreditMatchResult:
         rows = [r for r in transactions(uow, TxStatus.NEW) if r.amount > 0]
         if not rows:
             return CreditMatchResult(**counts)
-        index = HouseholdIndex(work.households())
-        ended = EndedIncomes(uow, index.households)
+        region = load_region(uow)
+        everyone = work.households()
+        # issue 22: a credit on a gemeente's pooled account matches only its households
+        indexes = {
+            gemeente_id: HouseholdIndex(members)
+            for gemeente_id, members in region.by_gemeente(everyone).items()
+        }
+        # a one-gemeente installation matches every credit with its households, as before
+        nobody = HouseholdIndex([] if region.is_regional else everyone)
+        ended = EndedIncomes(uow, everyone)
         sent = sent_payments(uow, our_references(rows))
         signals: list[Signal] = []
         after_end: list[Signal] = []
@@ -127,7 +136,8 @@ def match_credits(work: NightWork) -> CreditMatchResult:
             tx = to_transaction(row)
             if tx.is_return or our_reference(tx, sent) is not None:
                 continue  # reconcile decides
-            result = index.match(tx)
+            owner = region.gemeente_of_account(row.account_iban)
+            result = indexes.get(owner if owner is not None else -1, nobody).match(tx)
             reasons = _reasons(result)
             best = result.candidate
             if result.status is MatchStatus.MATCHED and best is not None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -46,7 +46,6 @@ from huishoudboekje.adapters.persistence.planner_memory import (
     save_planner_memory,
     with_balances,
 )
-from huishoudboekje.adapters.persistence.repository import load_gemeente
 from huishoudboekje.adapters.persistence.signal_repo import close_stale_signals, upsert_signals
 from huishoudboekje.adapters.persistence.status_repo import (
     fresh_codes,
@@ -65,9 +64,9 @@ from huishoudboekje.domain.payments import PaymentInstruction
 from huishoudboekje.domain.planner import plan
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 from huishoudboekje.domain.status_report import StatusReport, status_report
-from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.night_work import NightWork, StageResult
 from huishoudboekje.services.read_model import store_computed
+from huishoudboekje.services.region import Region, load_region
 
 PLANNED_KEY = "nachtplan"  # engine_state: the last night this household was planned
 FAILED_KEY = "nachtplan_mislukt"  # engine_state: first night its plan failed, until planned
@@ -100,10 +99,11 @@ def planned_on(uow: UnitOfWork, codes: Sequence[str], night: date) -> list[str]:
 
 @dataclass(frozen=True)
 class PlanWork:
-    """What stage `plan` does tonight: the settings, every household and those due
-    (active on the night, or settling after its end, and with a consent if needed)."""
+    """What stage `plan` does tonight: the gemeenten, every household and those due
+    (active on the night, or settling after its end, and with a consent if their
+    gemeente needs one), the due ones in gemeente order."""
 
-    settings: PlanSettings
+    region: Region
     everyone: list[Household]
     due: list[Household]
 
@@ -111,18 +111,23 @@ class PlanWork:
 def plan_work(work: NightWork) -> PlanWork:
     """Tonight's plan work; a household without a needed consent gets its signal here."""
     with UnitOfWork(work.engine) as uow:
-        gemeente = load_gemeente(uow)
-        settings = plan_settings(gemeente)
+        region = load_region(uow)
         everyone = work.households()
-        households = [h for h in everyone if h.is_planned_on(work.night)]
-    required = gemeente is not None and gemeente.consent_required
-    return PlanWork(settings, everyone, without_consent(work, households, required=required))
+    due = [h for h in everyone if h.is_planned_on(work.night)]
+    requiring = {
+        gemeente_id
+        for gemeente_id, gemeente in region.gemeenten.items()
+        if gemeente.consent_required
+    }
+    allowed = without_consent(work, due, required=requiring)
+    in_order = [h for members in region.by_gemeente(allowed).values() for h in members]
+    return PlanWork(region, everyone, in_order)
 
 
-def night_settings(work: NightWork) -> PlanSettings:
-    """The plan settings of the gemeente (for a worker that plans one batch)."""
+def night_region(work: NightWork) -> Region:
+    """The gemeenten and their settings (for a worker that plans one batch)."""
     with UnitOfWork(work.engine) as uow:
-        return plan_settings(load_gemeente(uow))
+        return load_region(uow)
 
 
 def no_counts(households: int) -> dict[str, int]:
@@ -131,21 +136,40 @@ def no_counts(households: int) -> dict[str, int]:
 
 
 def plan_households(work: NightWork) -> PlanResult:
-    """Plan every household active on the night, or settling after its end; returns counts."""
+    """Plan every household active on the night, or settling after its end; returns counts.
+
+    Each household is planned with its own gemeente's settings (issue 22: closing
+    days, max_days_early, shortage, consent_required), one gemeente after the other,
+    in batches that stay within one gemeente."""
     tonight = plan_work(work)
-    households = tonight.due
-    counts = no_counts(len(households))
-    for start in range(0, len(households), BATCH):
-        work.progress("plan", start, len(households))
-        add_counts(counts, plan_batch(work, households[start : start + BATCH], tonight.settings))
-    work.progress("plan", len(households), len(households))
+    total = len(tonight.due)
+    counts = no_counts(total)
+    done = 0
+    for members in tonight.region.by_gemeente(tonight.due).values():
+        for start in range(0, len(members), BATCH):
+            work.progress("plan", done, total)
+            batch = members[start : start + BATCH]
+            add_counts(counts, plan_batch(work, batch, tonight.region))
+            done += len(batch)
+    work.progress("plan", total, total)
     finish_plan(work, tonight)
     return PlanResult(**counts)
 
 
-def plan_batch(work: NightWork, batch: list[Household], settings: PlanSettings) -> list[int | None]:
-    """Plan one batch in one transaction; when a household spoils it, one by one.
-    Per household: instructions added, None (already planned tonight) or -1 (failed)."""
+def plan_batch(work: NightWork, batch: list[Household], region: Region) -> list[int | None]:
+    """Plan one batch, one transaction per gemeente in it (each with its own settings);
+    when a household spoils it, one by one. Per household: instructions added, None
+    (already planned tonight) or -1 (failed)."""
+    outcome: dict[str, int | None] = {}
+    for gemeente_id, members in region.by_gemeente(batch).items():
+        settings = region.settings(gemeente_id)
+        for household, added in zip(members, _plan_with(work, members, settings), strict=True):
+            outcome[household.code] = added
+    return [outcome[household.code] for household in batch]
+
+
+def _plan_with(work: NightWork, batch: list[Household], settings: PlanSettings) -> list[int | None]:
+    """`plan_batch` for households of one gemeente."""
     try:
         done = _plan_batch(work, batch, settings)
     except Exception:  # one household spoils the batch: redo it one by one
@@ -169,26 +193,35 @@ def add_counts(counts: dict[str, int], done: Sequence[int | None]) -> None:
 
 
 def finish_plan(work: NightWork, tonight: PlanWork) -> None:
-    """After every due household is planned: the status of each one not planned."""
+    """After every due household is planned: the status of each one not planned, with
+    its gemeente's settings."""
     planned = {h.code for h in tonight.due}
-    _store_unplanned(
-        [h.code for h in tonight.everyone if h.code not in planned], work, tonight.settings
-    )
+    for gemeente_id, members in tonight.region.by_gemeente(tonight.everyone).items():
+        _store_unplanned(
+            [h.code for h in members if h.code not in planned],
+            work,
+            tonight.region.settings(gemeente_id),
+        )
 
 
 CONSENT_SOURCE = "toestemming"  # the stored signals of households without a consent
 
 
 def without_consent(
-    work: NightWork, households: list[Household], *, required: bool
+    work: NightWork, households: list[Household], *, required: bool | Set[int]
 ) -> list[Household]:
     """Those of `households` the night may plan (issue 19.3): when the gemeente requires
     consent, one without a consent that applies tonight is left out (no charges, no
     leefgeld; its incomes are still booked to it) and gets one signal, kept open until
-    a consent is recorded."""
+    a consent is recorded. `required`: for every household, or (issue 22) the ids of
+    the gemeenten that require it."""
     night = work.night
+
+    def needs(household: Household) -> bool:
+        return required if isinstance(required, bool) else household.gemeente_id in required
+
     waiting = [
-        h for h in households if not is_planned_with(h.consent, h.end, night, required=required)
+        h for h in households if not is_planned_with(h.consent, h.end, night, required=needs(h))
     ]
     with UnitOfWork(work.engine) as uow:
         upsert_signals(uow, [no_consent_signal(h) for h in waiting], night, CONSENT_SOURCE)

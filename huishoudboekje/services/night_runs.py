@@ -21,7 +21,11 @@ from huishoudboekje.adapters.persistence.night_run_repo import (
     record_stage,
     start_run,
 )
-from huishoudboekje.adapters.persistence.repository import load_gemeente, load_households
+from huishoudboekje.adapters.persistence.repository import (
+    load_gemeente,
+    load_gemeenten,
+    load_households,
+)
 from huishoudboekje.adapters.persistence.signal_repo import signal_rows
 from huishoudboekje.adapters.persistence.transaction_repo import status_counts
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
@@ -87,11 +91,12 @@ def charges_due_between(engine: Engine, first: date, last: date) -> tuple[int, M
     """How many fixed charges the nights `first`..`last` would instruct, and their sum
     (leefgeld not counted): what a long catch-up would queue at least."""
     with UnitOfWork(engine) as uow:
-        settings = plan_settings(load_gemeente(uow))
+        gemeenten = load_gemeenten(uow)  # issue 22: each with its own gemeente's settings
         households = list(load_households(uow))
     count, total = 0, ZERO
-    until = instructed_until(last, settings)
     for household in households:
+        settings = plan_settings(gemeenten.get(household.gemeente_id))
+        until = instructed_until(last, settings)
         for due in charge_dues(household, first, until, settings):
             count += 1
             total += due.charge.amount

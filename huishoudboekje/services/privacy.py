@@ -30,6 +30,7 @@ from huishoudboekje.adapters.pdf import html_to_pdf
 from huishoudboekje.adapters.persistence import (
     UnitOfWork,
     load_gemeente,
+    load_gemeenten,
     load_household,
     load_households,
     record_audit,
@@ -114,10 +115,13 @@ def _gemeente(uow: UnitOfWork) -> Gemeente:
 
 
 def _due(uow: UnitOfWork, today: date) -> Iterator[tuple[Household, bool]]:
-    """Every ended household with whether it is due for the purge today."""
-    gemeente = _gemeente(uow)
+    """Every ended household with whether it is due for the purge today (by its own
+    gemeente's retention, issue 22)."""
+    first = _gemeente(uow)
+    gemeenten = load_gemeenten(uow)
     for household in load_households(uow):
         if household.end is not None:
+            gemeente = gemeenten.get(household.gemeente_id, first)
             yield household, is_financial_purge_due(household, gemeente, today)
 
 
@@ -125,10 +129,11 @@ def purge(engine: Engine, today: date, *, dry_run: bool = False, actor: str) -> 
     """Anonymise every household whose retention period is over on `today`; with
     `dry_run` only say which. One transaction per household (see module docstring)."""
     with UnitOfWork(engine) as uow:
-        gemeente = _gemeente(uow)
+        first = _gemeente(uow)
+        gemeenten = load_gemeenten(uow)
         candidates = list(_due(uow, today))
         done = {h.code for h, _ in candidates if purged_on(uow, h.code) is not None}
-    documents = _purge_documents(engine, candidates, gemeente, today, dry_run, actor)
+    documents = _purge_documents(engine, candidates, first, today, dry_run, actor)
     purged: list[PurgedHousehold] = []
     not_yet_due = 0
     for household, due in candidates:
@@ -138,6 +143,7 @@ def purge(engine: Engine, today: date, *, dry_run: bool = False, actor: str) -> 
             not_yet_due += 1
             continue
         assert household.end is not None
+        gemeente = gemeenten.get(household.gemeente_id, first)  # its own (issue 22)
         since = financial_purge_date(household.end, gemeente.retention_years)
         counts: dict[str, int] = {}
         if not dry_run:
@@ -157,9 +163,12 @@ def _purge_documents(
     """Remove the signed consent documents of every ended household whose document
     retention period (`document_retention_months`) is over; the consent records stay.
     One transaction per household, audit-logged; returns the codes."""
+    with UnitOfWork(engine) as uow:
+        gemeenten = load_gemeenten(uow)
     removed: list[str] = []
     for household, _ in candidates:
-        if not is_document_purge_due(household, gemeente, today):
+        own = gemeenten.get(household.gemeente_id, gemeente)  # issue 22: its own gemeente's
+        if not is_document_purge_due(household, own, today):
             continue
         with UnitOfWork(engine) as uow:
             stored = [c for c in consent_history(uow, household.code) if c.has_document]
@@ -219,7 +228,7 @@ def export_household(engine: Engine, code: str, today: date, *, actor: str) -> b
         household = load_household(uow, code)
         if household is None:
             raise PrivacyError(f"huishouden {code} bestaat niet")
-        gemeente = _gemeente(uow)
+        gemeente = load_gemeente(uow, household.gemeente_id) or _gemeente(uow)  # its own
         records = household_records(uow, code)
         history = consent_history(uow, code)
         documents = [

@@ -27,7 +27,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from huishoudboekje.adapters.persistence import household_codes, load_gemeente
+from huishoudboekje.adapters.persistence import household_codes
 from huishoudboekje.adapters.persistence.context import load_household_context
 from huishoudboekje.adapters.persistence.status_repo import (
     latest_day,
@@ -47,16 +47,16 @@ def computed_statuses(
     uow: UnitOfWork, codes: Iterable[str], day: date, settings: PlanSettings | None = None
 ) -> list[StatusReport]:
     """The status of each of `codes` on `day`, computed from what is stored now
-    (the same computation as `household_status`); unknown codes are left out."""
-    if settings is None:
-        settings = plan_settings(load_gemeente(uow))
+    (the same computation as `household_status`); unknown codes are left out.
+    Without `settings`, each with its own gemeente's (issue 22)."""
     codes = list(codes)
     lock_statuses(uow, codes)  # before reading the inputs (see `lock_statuses`)
     reports = []
     for code in codes:
         context = load_household_context(uow, code, since=day, kinds=())
         if context is not None:
-            reports.append(status_report(context.household, context.state, day, settings))
+            own = settings if settings is not None else plan_settings(context.gemeente)
+            reports.append(status_report(context.household, context.state, day, own))
     return reports
 
 

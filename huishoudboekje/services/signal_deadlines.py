@@ -22,13 +22,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence import load_gemeente, load_household
+from huishoudboekje.adapters.persistence import load_household
 from huishoudboekje.adapters.persistence.signal_repo import signal_rows
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.deadlines import Deadline, due_date, is_overdue
 from huishoudboekje.domain.household import Household
-from huishoudboekje.services.household_status import plan_settings
 from huishoudboekje.services.night_history import signal_list
+from huishoudboekje.services.region import load_region
 
 T = TypeVar("T")
 SEVERITY_NL = {"info": "info", "warning": "let op", "high": "urgent"}
@@ -94,8 +94,9 @@ def signal_deadlines(
     overdue_only: bool = False,
 ) -> list[SignalDeadline]:
     """The open stored signals with owner, due day and whether they are overdue on
-    `today`, overdue first; filtered on `household`, `owner` and `overdue_only`."""
-    calendar = plan_settings(load_gemeente(uow)).calendar
+    `today`, overdue first; filtered on `household`, `owner` and `overdue_only`.
+    Each due day counts the business days of the household's own gemeente (issue 22)."""
+    region = load_region(uow)
     owners: dict[str, str] = {}
     found: list[SignalDeadline] = []
     for row in signal_rows(uow, status="open"):
@@ -106,6 +107,7 @@ def signal_deadlines(
                 owner_of(load_household(uow, row.household)) if row.household else ""
             )
         data = {str(k): str(v) for k, v in (row.data or {}).items()}
+        calendar = region.settings(region.gemeente_of_code(row.household)).calendar
         due = due_date(row.severity, row.first_seen, calendar, data)
         deadline = Deadline(owners[row.household], due, is_overdue(due, today))
         if owner is not None and deadline.owner != owner:
@@ -166,10 +168,11 @@ def signal_list_with_deadlines(
     filtered on `household`, `owner` and `overdue_only`."""
     items = signal_list(engine, include_closed=include_closed, today=today)
     with UnitOfWork(engine) as uow:
-        calendar = plan_settings(load_gemeente(uow)).calendar
+        region = load_region(uow)
         owners: dict[str, str] = {}
         for item in items:
             code = str(item["household"])
+            calendar = region.settings(region.gemeente_of_code(code)).calendar
             if code not in owners:
                 owners[code] = owner_of(load_household(uow, code)) if code else ""
             data = {str(k): str(v) for k, v in (item["data"] or {}).items()}

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime
 
-from huishoudboekje.adapters.persistence import load_gemeente, load_household, save_household
+from huishoudboekje.adapters.persistence import load_gemeente_of, load_household, save_household
 from huishoudboekje.adapters.persistence.audit import record_audit
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
@@ -79,7 +79,7 @@ def plan_statushouder(
             f"Kies een begindatum tussen {FIRST_DAY:%d-%m-%Y} en {LAST_DAY:%d-%m-%Y}."
         )
     period = statushouder_period(start)
-    calendar = plan_settings(load_gemeente(uow)).calendar
+    calendar = plan_settings(load_gemeente_of(uow, code)).calendar
     due = calendar.on_or_before(period.talk_due)
     if household.end != period.last_day:
         save_household(uow, replace(household, end=period.last_day), at=now)

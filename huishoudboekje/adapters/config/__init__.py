@@ -26,6 +26,7 @@ from huishoudboekje.adapters.config.reader import (
 from huishoudboekje.adapters.config.schema import Configuration
 from huishoudboekje.adapters.config.writer import (
     dump_config,
+    dump_region,
     format_fraction,
     gemeente_to_data,
     household_to_data,
@@ -37,6 +38,7 @@ __all__ = [
     "ConfigProblem",
     "Configuration",
     "dump_config",
+    "dump_region",
     "format_fraction",
     "gemeente_from_data",
     "gemeente_to_data",

@@ -63,11 +63,7 @@ def parse_config(text: str, file: str = "<config>") -> Configuration:
     )
     if problems or model is None:
         raise ConfigError(sorted(problems, key=lambda p: p.line or 0))
-    return Configuration(
-        gemeente=model.gemeente.to_domain(),
-        households=tuple(h.to_domain() for h in model.households),
-        source=file,
-    )
+    return model.to_configuration(file)
 
 
 def household_from_data(data: Mapping[str, Any]) -> Household:
@@ -295,22 +291,115 @@ def _cross_checks(data: object) -> list[tuple[Loc, str]]:
     found: list[tuple[Loc, str]] = []
     if not isinstance(data, dict):
         return found
+    if "gemeenten" in data:
+        return _region_checks(data, found)
+    if data.get("gemeente") is None:
+        found.append(
+            (
+                ("gemeente",),
+                "this field is required but missing (or give a list gemeenten: for "
+                "several gemeenten)",
+            )
+        )
     households = data.get("households")
     if not isinstance(households, list):
         return found
     _duplicates(households, ("households",), "code", "household code", found)
-    gemeente = data.get("gemeente")
-    pooled = _compact(gemeente.get("account_iban")) if isinstance(gemeente, dict) else ""
+    _household_list_checks(households, ("households",), _pooled(data.get("gemeente")), found)
+    return found
+
+
+def _region_checks(data: dict[str, Any], found: list[tuple[Loc, str]]) -> list[tuple[Loc, str]]:
+    """The checks of a file with a list `gemeenten` (issue 22): codes and pooled
+    accounts used once, household codes unique in the whole installation."""
+    if "gemeente" in data:
+        found.append(
+            (
+                ("gemeente",),
+                "give either gemeente: (one gemeente) or gemeenten: (a list), not both",
+            )
+        )
+    if "households" in data:
+        found.append(
+            (
+                ("households",),
+                "with gemeenten:, each household goes under its own gemeente "
+                "(gemeenten: - code: ... households: ...)",
+            )
+        )
+    gemeenten = data.get("gemeenten")
+    if not isinstance(gemeenten, list):
+        return found  # the field check reports it
+    if not gemeenten:
+        found.append((("gemeenten",), "the list is empty; give at least one gemeente"))
+    _duplicates(gemeenten, ("gemeenten",), "code", "gemeente code", found)
+    accounts: dict[str, Loc] = {}
+    codes: dict[str, Loc] = {}
+    for index, gemeente in enumerate(gemeenten):
+        if not isinstance(gemeente, dict):
+            continue
+        for loc, iban in _account_ibans(gemeente, ("gemeenten", index)):
+            if iban in accounts:
+                message = (
+                    f"pooled account {iban} is used twice (also at {path_text(accounts[iban])}); "
+                    "statements are routed to their gemeente by this account"
+                )
+                found.append((loc, message))
+            else:
+                accounts[iban] = loc
+    for index, gemeente in enumerate(gemeenten):
+        households = gemeente.get("households") if isinstance(gemeente, dict) else None
+        if not isinstance(households, list):
+            continue
+        loc = ("gemeenten", index, "households")
+        for place, household in enumerate(households):
+            code = household.get("code") if isinstance(household, dict) else None
+            if not isinstance(code, str):
+                continue
+            if code.strip() in codes:
+                message = (
+                    f'household code "{code.strip()}" is used twice (also at '
+                    f"{path_text(codes[code.strip()])}); a household code must be unique "
+                    "in the whole installation, across all gemeenten"
+                )
+                found.append(((*loc, place, "code"), message))
+            else:
+                codes[code.strip()] = (*loc, place)
+        _household_list_checks(households, loc, set(accounts), found)
+    return found
+
+
+def _account_ibans(gemeente: dict[str, Any], loc: Loc) -> list[tuple[Loc, str]]:
+    """Each pooled account IBAN of a raw gemeente with its location (compact form)."""
+    found: list[tuple[Loc, str]] = []
+    if _compact(gemeente.get("account_iban")):
+        found.append(((*loc, "account_iban"), _compact(gemeente.get("account_iban"))))
+    extra = gemeente.get("extra_accounts")
+    for index, account in enumerate(extra if isinstance(extra, list) else []):
+        if isinstance(account, dict) and _compact(account.get("iban")):
+            found.append(((*loc, "extra_accounts", index, "iban"), _compact(account.get("iban"))))
+    return found
+
+
+def _pooled(gemeente: object) -> set[str]:
+    """The pooled account IBANs of a raw one-gemeente `gemeente` mapping."""
+    if not isinstance(gemeente, dict):
+        return set()
+    return {iban for _, iban in _account_ibans(gemeente, ())}
+
+
+def _household_list_checks(
+    households: list[Any], loc: Loc, pooled: set[str], found: list[tuple[Loc, str]]
+) -> None:
     for index, household in enumerate(households):
         if isinstance(household, dict):
-            _household_checks(household, ("households", index), found)
-            if pooled and _compact(household.get("iban")) == pooled:
+            _household_checks(household, (*loc, index), found)
+            if _compact(household.get("iban")) in pooled:
                 message = (
                     "is the gemeente's pooled account (account_iban); "
                     "a household needs its own account"
                 )
-                found.append((("households", index, "iban"), message))
-    return found
+                found.append(((*loc, index, "iban"), message))
 
 
 def _compact(iban: object) -> str:

@@ -10,7 +10,7 @@ import re
 import types
 import typing
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Union
 
@@ -38,6 +38,7 @@ from huishoudboekje.adapters.config.values import (
     OptionalDay,
     OptionalFraction,
     OptionalIban,
+    OptionalIdentifier,
     OptionalName,
     OptionalPositiveAmount,
     OptionalShortageName,
@@ -70,10 +71,12 @@ from huishoudboekje.domain.household import (
     LeefgeldPolicy,
     LeefgeldPolicyKind,
     Letterhead,
+    PooledAccount,
     PostalAddress,
     Reserve,
     Shortage,
     TermRule,
+    code_from_name,
 )
 from huishoudboekje.domain.limits import whole_problem
 from huishoudboekje.domain.schedule import Schedule, ScheduleError
@@ -366,13 +369,27 @@ class LetterheadModel(_Section):
         return Letterhead(**self._values(return_address=tuple(self.return_address)))
 
 
+class PooledAccountModel(_Section):
+    """`gemeente.extra_accounts[]`: a pooled account besides the first (issue 22)."""
+
+    iban: Iban
+    name: Name
+    bic: Bic = _d(PooledAccount, "bic")
+
+    def to_domain(self) -> PooledAccount:
+        """The checked values as the domain record `PooledAccount`."""
+        return PooledAccount(**self._values())
+
+
 class GemeenteModel(_Section):
     """`gemeente`: the municipality and its pooled account."""
 
+    code: OptionalIdentifier = _d(Gemeente, "code")
     name: Name
     account_iban: Iban
     account_name: Name
     bic: Bic = _d(Gemeente, "bic")
+    extra_accounts: list[PooledAccountModel] = []
     max_days_early: Count = _d(Gemeente, "max_days_early")
     extra_closing_days: list[Day] = list(_d(Gemeente, "extra_closing_days"))
     max_learned_buffer: PositiveAmount = _d(Gemeente, "max_learned_buffer")
@@ -385,9 +402,14 @@ class GemeenteModel(_Section):
     consent_required: Flag = _d(Gemeente, "consent_required")
 
     def to_domain(self) -> Gemeente:
-        """The checked values as the domain record `Gemeente`."""
+        """The checked values as the domain record `Gemeente` (a code equal to the one made
+        from the name is held as "", see `Gemeente.code`)."""
         return Gemeente(
             **self._values(
+                code="" if self.code == code_from_name(self.name) else self.code,
+                extra_accounts=tuple(
+                    sorted((a.to_domain() for a in self.extra_accounts), key=lambda a: a.iban)
+                ),
                 extra_closing_days=tuple(self.extra_closing_days),
                 letterhead=self.letterhead.to_domain(),
                 shortage=Shortage(self.shortage),
@@ -395,20 +417,68 @@ class GemeenteModel(_Section):
         )
 
 
-class ConfigModel(_Section):
-    """The whole file."""
+class RegionGemeenteModel(GemeenteModel):
+    """`gemeenten[]`: one gemeente of a regional installation, with its households
+    (issue 22); its `code` is required."""
 
-    gemeente: GemeenteModel
+    code: Identifier
     households: list[HouseholdModel] = []
+
+    def to_domain(self) -> Gemeente:
+        """The gemeente alone (its households: `households`)."""
+        return GemeenteModel.model_construct(
+            **{name: getattr(self, name) for name in GemeenteModel.model_fields}
+        ).to_domain()
+
+
+class ConfigModel(_Section):
+    """The whole file: one `gemeente` with top-level `households`, or (issue 22) a list
+    `gemeenten`, each with its own households. Which one is given, and that not both
+    are, is checked on the raw data (`reader._cross_checks`)."""
+
+    gemeente: GemeenteModel | None = None
+    gemeenten: list[RegionGemeenteModel] | None = None
+    households: list[HouseholdModel] = []
+
+    def to_configuration(self, source: str) -> Configuration:
+        """The checked file as a `Configuration`."""
+        if self.gemeenten is None:
+            assert self.gemeente is not None  # checked on the raw data
+            gemeente = self.gemeente.to_domain()
+            households = tuple(h.to_domain() for h in self.households)
+            return Configuration(gemeente, households, source)
+        gemeenten = tuple(g.to_domain() for g in self.gemeenten)
+        households = tuple(
+            replace(h.to_domain(), gemeente_id=place)
+            for place, region in enumerate(self.gemeenten, start=1)
+            for h in region.households
+        )
+        return Configuration(gemeenten[0], households, source, gemeenten[1:], regional=True)
 
 
 @dataclass(frozen=True, slots=True)
 class Configuration:
-    """A checked configuration: the gemeente and its households, in file order."""
+    """A checked configuration: the gemeente(n) and the households, in file order.
+
+    A one-gemeente file has `gemeente` only. A regional one (issue 22, `regional`)
+    has its first gemeente in `gemeente` and the others in `others`; every
+    household's `gemeente_id` is its gemeente's place in `gemeenten` (1 = the first),
+    which `hhb config apply` turns into the stored id by the gemeente's code."""
 
     gemeente: Gemeente
     households: tuple[Household, ...]
     source: str = ""
+    others: tuple[Gemeente, ...] = ()
+    regional: bool = False
+
+    @property
+    def gemeenten(self) -> tuple[Gemeente, ...]:
+        """Every gemeente in the file, in file order."""
+        return (self.gemeente, *self.others)
+
+    def gemeente_of(self, household: Household) -> Gemeente:
+        """The gemeente `household` belongs to in this configuration."""
+        return self.gemeenten[household.gemeente_id - 1]
 
 
 def model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:

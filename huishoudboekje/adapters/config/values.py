@@ -218,6 +218,11 @@ def _identifier(value: object) -> str:
     return text
 
 
+def _optional_identifier(value: object) -> str:
+    """A code, or "" when left out (issue 22: a gemeente's code is then made from its name)."""
+    return "" if value is None or value == "" else _identifier(value)
+
+
 def _iban(value: object) -> str:
     text = _text(value)
     try:
@@ -296,6 +301,10 @@ Name = Annotated[str, PlainValidator(_limited(MAX_NAME, required=True))]
 OptionalName = Annotated[str, PlainValidator(_limited(MAX_NAME, required=False))]
 Text = Annotated[str, PlainValidator(_limited(MAX_TEXT, required=False))]
 Identifier = Annotated[str, PlainValidator(_identifier)]
+# issue 22: a gemeente's code; "" (left out): made from its name
+OptionalIdentifier = Annotated[
+    str, PlainValidator(lambda v: "" if v in {None, ""} else _identifier(v))
+]
 Iban = Annotated[str, PlainValidator(_iban)]
 OptionalIban = Annotated[str, PlainValidator(_optional_iban)]
 Bic = Annotated[str, PlainValidator(_bic)]

@@ -23,6 +23,7 @@ from huishoudboekje.domain.household import (
     Household,
     IncomeStream,
     Letterhead,
+    PooledAccount,
     PostalAddress,
     Reserve,
 )
@@ -38,12 +39,13 @@ def format_fraction(value: Decimal) -> str:
 
 def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any]:
     """The plain-data (YAML) form of the gemeente; `full` also writes default values."""
-    data: dict[str, Any] = {
-        "name": gemeente.name,
-        "account_iban": gemeente.account_iban,
-        "account_name": gemeente.account_name,
-    }
+    data: dict[str, Any] = {}
+    _optional(data, gemeente, "code", full)
+    data["name"] = gemeente.name
+    data["account_iban"] = gemeente.account_iban
+    data["account_name"] = gemeente.account_name
     _optional(data, gemeente, "bic", full)
+    _optional(data, gemeente, "extra_accounts", full, _accounts)
     _optional(data, gemeente, "max_days_early", full)
     _optional(data, gemeente, "extra_closing_days", full, list)
     _optional(data, gemeente, "max_learned_buffer", full, str)
@@ -55,6 +57,10 @@ def gemeente_to_data(gemeente: Gemeente, *, full: bool = False) -> dict[str, Any
     _optional(data, gemeente, "viewer_shown_as", full)
     _optional(data, gemeente, "consent_required", full)
     return data
+
+
+def _accounts(accounts: tuple[PooledAccount, ...]) -> list[dict[str, Any]]:
+    return [{"iban": a.iban, "name": a.name, **({"bic": a.bic} if a.bic else {})} for a in accounts]
 
 
 def _letterhead(letterhead: Letterhead) -> dict[str, Any]:
@@ -281,13 +287,36 @@ HEADER = (
 
 def dump_config(gemeente: Gemeente, households: Sequence[Household]) -> str:
     """The normalized YAML form: households sorted by code, default values left out."""
-    gemeente_data = gemeente_to_data(gemeente)
-    if "extra_closing_days" in gemeente_data:
-        gemeente_data["extra_closing_days"] = _FlowList(gemeente_data["extra_closing_days"])
+    gemeente_data = _gemeente_part(gemeente)
     document: dict[str, Any] = {"gemeente": gemeente_data}
-    document["households"] = [
-        _flow_parts(household_to_data(h)) for h in sorted(households, key=lambda h: h.code)
-    ]
+    document["households"] = _household_parts(households)
+    return _dump(document)
+
+
+def dump_region(gemeenten: Sequence[Gemeente], households: Sequence[Household]) -> str:
+    """The normalized YAML form with a list `gemeenten` (issue 22), each with its
+    households (those whose `gemeente_id` is its place, 1 = the first) sorted by code."""
+    document: dict[str, Any] = {"gemeenten": []}
+    for place, gemeente in enumerate(gemeenten, start=1):
+        data = _gemeente_part(gemeente)
+        data = {"code": gemeente.effective_code, **{k: v for k, v in data.items() if k != "code"}}
+        data["households"] = _household_parts([h for h in households if h.gemeente_id == place])
+        document["gemeenten"].append(data)
+    return _dump(document)
+
+
+def _gemeente_part(gemeente: Gemeente) -> dict[str, Any]:
+    data = gemeente_to_data(gemeente)
+    if "extra_closing_days" in data:
+        data["extra_closing_days"] = _FlowList(data["extra_closing_days"])
+    return data
+
+
+def _household_parts(households: Sequence[Household]) -> list[dict[str, Any]]:
+    return [_flow_parts(household_to_data(h)) for h in sorted(households, key=lambda h: h.code)]
+
+
+def _dump(document: dict[str, Any]) -> str:
     body = yaml.dump(
         document,
         Dumper=_Dumper,

@@ -37,6 +37,8 @@ from huishoudboekje.adapters.persistence.journal import (
 from huishoudboekje.adapters.persistence.repository import (
     household_codes,
     load_gemeente,
+    load_gemeente_of,
+    load_gemeenten,
     load_household,
     load_households,
     save_gemeente,
@@ -61,6 +63,8 @@ __all__ = [
     "household_codes",
     "load_audit_events",
     "load_gemeente",
+    "load_gemeente_of",
+    "load_gemeenten",
     "load_household",
     "load_households",
     "load_journal_entries",

@@ -88,6 +88,8 @@ class ChangeSet:
     gemeente: GemeenteChange
     households: tuple[HouseholdChange, ...]
     dry_run: bool = False
+    # issue 22: the other gemeenten of a regional file, in file order
+    others: tuple[GemeenteChange, ...] = ()
 
     def with_status(self, status: Status) -> tuple[HouseholdChange, ...]:
         """The households with this status."""
@@ -96,14 +98,16 @@ class ChangeSet:
     @property
     def has_changes(self) -> bool:
         """True when something is (or would be) saved."""
-        if self.gemeente.status is not Status.UNCHANGED:
+        if any(g.status is not Status.UNCHANGED for g in (self.gemeente, *self.others)):
             return True
         return any(h.status in {Status.ADDED, Status.UPDATED} for h in self.households)
 
     def lines(self) -> list[str]:
         """A plain-text report, one line per change."""
-        out = [f"Gemeente {self.gemeente.name}: {self.gemeente.status.value}"]
-        out.extend(f"    {f}" for f in self.gemeente.fields)
+        out: list[str] = []
+        for gemeente in (self.gemeente, *self.others):
+            out.append(f"Gemeente {gemeente.name}: {gemeente.status.value}")
+            out.extend(f"    {f}" for f in gemeente.fields)
         for h in self.households:
             if h.status is Status.NOT_IN_FILE:
                 out.append(f"{h.code} {h.name}: stored but not in this file; left as it is")
@@ -153,16 +157,7 @@ def diff_config(
 ) -> ChangeSet:
     """Compare what is stored with a configuration (pure: reads and writes nothing)."""
     stored = {h.code: h for h in current_households}
-    if current_gemeente is None:
-        gemeente = GemeenteChange(config.gemeente.name, Status.ADDED)
-    elif current_gemeente == config.gemeente:
-        gemeente = GemeenteChange(config.gemeente.name, Status.UNCHANGED)
-    else:
-        fields = _field_changes(
-            gemeente_to_data(current_gemeente, full=True),
-            gemeente_to_data(config.gemeente, full=True),
-        )
-        gemeente = GemeenteChange(config.gemeente.name, Status.UPDATED, fields)
+    gemeente = gemeente_change(current_gemeente, config.gemeente)
     changes = [_household_change(stored.get(h.code), h) for h in config.households]
     in_file = {h.code for h in config.households}
     changes.extend(
@@ -173,10 +168,21 @@ def diff_config(
     return ChangeSet(gemeente, tuple(changes))
 
 
+def gemeente_change(before: Gemeente | None, after: Gemeente) -> GemeenteChange:
+    """What saving `after` over the stored `before` changes in a gemeente's settings."""
+    if before is None:
+        return GemeenteChange(after.name, Status.ADDED)
+    if before == after:
+        return GemeenteChange(after.name, Status.UNCHANGED)
+    fields = _field_changes(gemeente_to_data(before, full=True), gemeente_to_data(after, full=True))
+    return GemeenteChange(after.name, Status.UPDATED, fields)
+
+
 def _household_change(before: Household | None, after: Household) -> HouseholdChange:
     if before is None:
         return HouseholdChange(after.code, after.name, Status.ADDED, after=after)
-    if before == after and before.consent == after.consent:  # consent: compare=False
+    same_place = before.gemeente_id == after.gemeente_id  # compare=False, like the consent
+    if before == after and before.consent == after.consent and same_place:
         return HouseholdChange(after.code, after.name, Status.UNCHANGED, before=before, after=after)
     old = household_to_data(before, full=True)
     new = household_to_data(after, full=True)
@@ -185,6 +191,9 @@ def _household_change(before: Household | None, after: Household) -> HouseholdCh
         {k: v for k, v in old.items() if k not in sections},
         {k: v for k, v in new.items() if k not in sections},
     )
+    if before.gemeente_id != after.gemeente_id:  # issue 22: moved to another gemeente
+        moved = FieldChange("gemeente", str(before.gemeente_id), str(after.gemeente_id))
+        fields = (*fields, moved)
     rules: list[RuleChange] = []
     notes: list[str] = []
     for key, label in _RULE_SECTIONS:

@@ -34,7 +34,6 @@ from huishoudboekje.adapters.persistence.planner_memory import (
 )
 from huishoudboekje.adapters.persistence.repository import (
     GEMEENTE_FIELDS,
-    GEMEENTE_ROW_ID,
     HOUSEHOLD_COLUMNS,
     gemeente_from_columns,
     household_from_row,
@@ -80,7 +79,7 @@ _CONTEXT = (
         _BALANCES.c.total,
     )
     .select_from(
-        _HOUSEHOLD.outerjoin(_GEMEENTE, _GEMEENTE.c.id == literal(GEMEENTE_ROW_ID))
+        _HOUSEHOLD.outerjoin(_GEMEENTE, _GEMEENTE.c.id == _HOUSEHOLD.c.gemeente_id)
         .outerjoin(
             _STATE,
             and_(_STATE.c.household == _HOUSEHOLD.c.code, _STATE.c.key == literal(MEMORY_KEY)),

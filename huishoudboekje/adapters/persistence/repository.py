@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -20,10 +20,10 @@ from huishoudboekje.adapters.config import (
 from huishoudboekje.adapters.persistence.consent_repo import newest_consents
 from huishoudboekje.adapters.persistence.crud import upsert
 from huishoudboekje.adapters.persistence.status_repo import household_saved
-from huishoudboekje.adapters.persistence.tables import GemeenteRow, HouseholdRow
+from huishoudboekje.adapters.persistence.tables import GemeenteRow, HouseholdRow, PooledAccountRow
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.consent import Consent
-from huishoudboekje.domain.household import Gemeente, Household
+from huishoudboekje.domain.household import Gemeente, Household, PooledAccount
 
 GEMEENTE_ROW_ID = 1
 _Checked = TypeVar("_Checked")
@@ -47,6 +47,7 @@ def _now(at: datetime | None) -> datetime:
 
 # The gemeente's settings as stored in its columns (`updated_at` aside).
 GEMEENTE_FIELDS = (
+    "code",
     "name",
     "account_iban",
     "account_name",
@@ -64,13 +65,18 @@ GEMEENTE_FIELDS = (
 )
 
 
-def gemeente_from_columns(values: Mapping[str, Any]) -> Gemeente:
-    """The gemeente from its stored column values (keys: `GEMEENTE_FIELDS`).
+def gemeente_from_columns(
+    values: Mapping[str, Any], accounts: Sequence[PooledAccount] = ()
+) -> Gemeente:
+    """The gemeente from its stored column values (keys: `GEMEENTE_FIELDS`) and its
+    pooled accounts besides the first (`accounts`; a household's context leaves them out).
 
     Checked once per exact stored values, like a household (every page view and
     `hhb status` read the gemeente's settings)."""
     data = {name: values[name] for name in GEMEENTE_FIELDS}
     data["extra_closing_days"] = list(data["extra_closing_days"])
+    if accounts:
+        data["extra_accounts"] = [{"iban": a.iban, "name": a.name, "bic": a.bic} for a in accounts]
     key = tuple(
         json.dumps(v, sort_keys=True) if isinstance(v, list | dict) else v for v in data.values()
     )
@@ -94,20 +100,95 @@ _GEMEENTES: dict[tuple[Any, ...], Gemeente] = {}  # stored values -> checked Gem
 _GEMEENTES_MAX = 64
 
 
-def load_gemeente(uow: UnitOfWork) -> Gemeente | None:
-    """The stored gemeente, or None before the first `hhb config apply`."""
-    row = uow.session.get(GemeenteRow, GEMEENTE_ROW_ID)
+def load_gemeente(uow: UnitOfWork, gemeente_id: int = GEMEENTE_ROW_ID) -> Gemeente | None:
+    """The stored gemeente (the first, in a one-gemeente installation the only one),
+    or None before the first `hhb config apply`."""
+    row = uow.session.get(GemeenteRow, gemeente_id)
     if row is None:
         return None
-    return gemeente_from_columns({name: getattr(row, name) for name in GEMEENTE_FIELDS})
+    return _gemeente_of(row, _extra_accounts(uow).get(gemeente_id, ()))
 
 
-def save_gemeente(uow: UnitOfWork, gemeente: Gemeente, *, at: datetime | None = None) -> None:
-    """Insert or replace the gemeente's settings (not committed)."""
+def load_gemeente_of(uow: UnitOfWork, code: str) -> Gemeente | None:
+    """The gemeente household `code` belongs to (issue 22; the first for an unknown code)."""
+    found = uow.session.exec(
+        select(HouseholdRow.gemeente_id).where(col(HouseholdRow.code) == code)
+    ).first()
+    return load_gemeente(uow, GEMEENTE_ROW_ID if found is None else found)
+
+
+def load_gemeenten(uow: UnitOfWork) -> dict[int, Gemeente]:
+    """Every stored gemeente by id, in id order (issue 22; one in a one-gemeente
+    installation, none before the first `hhb config apply`)."""
+    extra = _extra_accounts(uow)
+    rows = uow.session.exec(select(GemeenteRow).order_by(col(GemeenteRow.id)))
+    return {row.id: _gemeente_of(row, extra.get(row.id, ())) for row in rows}
+
+
+def _gemeente_of(row: GemeenteRow, accounts: Sequence[PooledAccount]) -> Gemeente:
+    return gemeente_from_columns({name: getattr(row, name) for name in GEMEENTE_FIELDS}, accounts)
+
+
+def _extra_accounts(uow: UnitOfWork) -> dict[int, list[PooledAccount]]:
+    """The pooled accounts of each gemeente besides its first, sorted by IBAN."""
+    firsts = dict(uow.session.exec(select(GemeenteRow.id, GemeenteRow.account_iban)).all())
+    found: dict[int, list[PooledAccount]] = {}
+    rows = uow.session.exec(select(PooledAccountRow).order_by(col(PooledAccountRow.iban)))
+    for row in rows:
+        if firsts.get(row.gemeente_id) != row.iban:
+            found.setdefault(row.gemeente_id, []).append(PooledAccount(row.iban, row.name, row.bic))
+    return found
+
+
+def pooled_account_owners(uow: UnitOfWork) -> dict[str, int]:
+    """The gemeente (id) of each stored pooled account IBAN: statements are routed by it."""
+    rows = uow.session.exec(select(PooledAccountRow.iban, PooledAccountRow.gemeente_id)).all()
+    owners = {iban: gemeente_id for iban, gemeente_id in rows}
+    # a gemeente saved before its accounts had a table of their own: its first account
+    for gemeente_id, iban in uow.session.exec(select(GemeenteRow.id, GemeenteRow.account_iban)):
+        owners.setdefault(iban, gemeente_id)
+    return owners
+
+
+def household_gemeenten(uow: UnitOfWork) -> dict[str, int]:
+    """The gemeente (id) of every stored household, by code."""
+    rows = uow.session.exec(select(HouseholdRow.code, HouseholdRow.gemeente_id)).all()
+    return {code: gemeente_id for code, gemeente_id in rows}
+
+
+def gemeente_ids(uow: UnitOfWork) -> dict[str, int]:
+    """The id of each stored gemeente by its code."""
+    return dict(uow.session.exec(select(GemeenteRow.code, GemeenteRow.id)).all())
+
+
+def save_gemeente(
+    uow: UnitOfWork,
+    gemeente: Gemeente,
+    *,
+    at: datetime | None = None,
+    gemeente_id: int = GEMEENTE_ROW_ID,
+) -> None:
+    """Insert or replace a gemeente's settings and its pooled accounts (not committed)."""
     data = jsonable(gemeente_to_data(gemeente, full=True))
     values: dict[str, Any] = {name: data[name] for name in GEMEENTE_FIELDS}
+    values["code"] = gemeente.effective_code  # the column always holds the code
     values["updated_at"] = _now(at)
-    upsert(uow, GemeenteRow, {"id": GEMEENTE_ROW_ID}, values)
+    upsert(uow, GemeenteRow, {"id": gemeente_id}, values)
+    accounts = {a.iban: a for a in gemeente.pooled_accounts}
+    stored = uow.session.exec(
+        select(PooledAccountRow).where(col(PooledAccountRow.gemeente_id) == gemeente_id)
+    )
+    for row in stored:
+        if row.iban not in accounts:
+            uow.session.delete(row)
+    uow.session.flush()
+    for account in accounts.values():
+        upsert(
+            uow,
+            PooledAccountRow,
+            {"iban": account.iban},
+            {"gemeente_id": gemeente_id, "name": account.name, "bic": account.bic},
+        )
 
 
 def household_from_row(row: Any) -> Household:
@@ -131,9 +212,13 @@ def household_from_row(row: Any) -> Household:
     # decoded data in canonical form (repr keeps a date and its text apart).
     if isinstance(row.rules, str):
         text: str = row.rules
-        return _checked((text, *columns), lambda: _with_columns(json.loads(text), columns))
-    data = _with_columns(row.rules, columns)
-    return _checked(json.dumps(data, sort_keys=True, default=repr), lambda: data)
+        found = _checked((text, *columns), lambda: _with_columns(json.loads(text), columns))
+    else:
+        data = _with_columns(row.rules, columns)
+        found = _checked(json.dumps(data, sort_keys=True, default=repr), lambda: data)
+    # issue 22: the gemeente is a column only, never in the rules
+    gemeente_id = getattr(row, "gemeente_id", GEMEENTE_ROW_ID)
+    return found if gemeente_id == found.gemeente_id else replace(found, gemeente_id=gemeente_id)
 
 
 def _with_columns(rules: Mapping[str, Any], columns: tuple[Any, ...]) -> dict[str, Any]:
@@ -156,6 +241,7 @@ HOUSEHOLD_COLUMNS = (
     "end_date",
     "team",
     "caseworker",
+    "gemeente_id",
 )
 _CHECKED: dict[str | tuple[Any, ...], Household] = {}  # stored data -> checked Household
 _CHECKED_MAX = 20_000
@@ -186,8 +272,14 @@ def household_codes(uow: UnitOfWork) -> tuple[str, ...]:
     return tuple(uow.session.exec(select(HouseholdRow.code).order_by(col(HouseholdRow.code))))
 
 
-def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None = None) -> None:
-    """Insert or replace a household and all its rules (not committed)."""
+def save_household(
+    uow: UnitOfWork, household: Household, *, at: datetime | None = None, move: bool = False
+) -> None:
+    """Insert or replace a household and all its rules (not committed).
+
+    A new household gets `household.gemeente_id`; a stored one keeps its gemeente
+    unless `move` (issue 22: only `hhb config apply` moves a household, and a
+    household rebuilt from a form or a four-eyes request carries the default)."""
     data = household_to_data(household, full=True)
     # the consent has a table of its own (`consent_repo`); saving a household never changes it
     rules = jsonable({k: v for k, v in data.items() if k not in _COLUMN_FIELDS and k != "consent"})
@@ -204,5 +296,7 @@ def save_household(uow: UnitOfWork, household: Household, *, at: datetime | None
         "rules": rules,
         "updated_at": now,
     }
-    upsert(uow, HouseholdRow, {"code": household.code}, values, created={"created_at": now})
+    created: dict[str, Any] = {"created_at": now}
+    (values if move else created)["gemeente_id"] = household.gemeente_id
+    upsert(uow, HouseholdRow, {"code": household.code}, values, created=created)
     household_saved(uow, household)  # search words; status recomputed
