@@ -102,8 +102,11 @@ def add_second_gemeente(engine: Engine) -> None:
         )
         uow.session.add(first)
         uow.session.add(GemeenteRow(**values))
-        uow.session.add(PooledAccountRow(iban=A_IBAN, gemeente_id=1, name="Voorbeeldstad", bic=""))
-        uow.session.add(PooledAccountRow(iban=B_IBAN, gemeente_id=2, name="Bstad", bic=""))
+        # merge: `hhb config apply` already stored the first gemeente's pooled account
+        uow.session.merge(
+            PooledAccountRow(iban=A_IBAN, gemeente_id=1, name="Voorbeeldstad", bic="")
+        )
+        uow.session.merge(PooledAccountRow(iban=B_IBAN, gemeente_id=2, name="Bstad", bic=""))
         for code in B_HOUSEHOLDS:
             row = uow.session.get(HouseholdRow, code)
             assert row is not None

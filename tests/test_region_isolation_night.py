@@ -100,7 +100,9 @@ def _credits(db: str, account: str) -> dict[str, tuple[str, str | None, str | No
 
 def _statuses(db: str) -> dict[str, Any]:
     end = LAST + timedelta(days=1)
-    code, out = quiet("status", "--all", "--date", end.isoformat(), "--json", "--database", db)
+    code, out = quiet(
+        "status", "--all", "--alle-gemeenten", "--date", end.isoformat(), "--json", "--database", db
+    )
     assert code == 0, out
     return {s["household"]: s for s in json.loads(out)}
 
