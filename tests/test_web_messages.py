@@ -222,6 +222,16 @@ YAML_TEXTS = [
     "",  # the file is empty
     "gemeente: [",  # not valid YAML
     "gemeente:\n  name: a\n  name: b\n",  # given twice
+    # issue 22: the list gemeenten (whole-file checks; a web form never gives these)
+    "households: []\n",  # neither gemeente nor gemeenten
+    "gemeente: {}\ngemeenten: []\nhouseholds: []\n",  # both forms, an empty list
+    (
+        "gemeenten:\n"
+        "  - {code: a, name: A, account_iban: NL91ABNA0417164300, account_name: A,\n"
+        "     households: [{code: H1, name: N, iban: NL42RABO0300012345}]}\n"
+        "  - {code: b, name: B, account_iban: NL91ABNA0417164300, account_name: B,\n"
+        "     households: [{code: H1, name: N, iban: NL32ASNB0711122233}]}\n"
+    ),  # a pooled account and a household code used twice
 ]
 
 

@@ -171,6 +171,33 @@ _DUTCH: tuple[tuple[re.Pattern[str], Template], ...] = tuple(
         (r'^unknown field "(.*?)".*$', r'Onbekend veld "\1".'),
         (r"^expected a mapping.*$", 'Hier horen velden met een waarde ("veld: waarde").'),
         (r"^expected a list.*$", 'Hier hoort een lijst (regels die beginnen met "- ").'),
+        # issue 22: a file with several gemeenten (never from a web form; for completeness)
+        (
+            r"^this field is required but missing \(or give a list gemeenten: .*$",
+            "Dit veld ontbreekt (of geef een lijst gemeenten: voor meerdere gemeenten).",
+        ),
+        (
+            r"^give either gemeente: \(one gemeente\) or gemeenten: \(a list\), not both$",
+            "Geef óf gemeente: (één gemeente) óf gemeenten: (een lijst), niet allebei.",
+        ),
+        (
+            r"^with gemeenten:, each household goes under its own gemeente.*$",
+            "Met gemeenten: staat elk huishouden onder zijn eigen gemeente.",
+        ),
+        (
+            r"^the list is empty; give at least one gemeente$",
+            "De lijst is leeg; geef minstens één gemeente.",
+        ),
+        (
+            r"^pooled account (\S+) is used twice .*$",
+            r"Derdengeldenrekening \1 staat er twee keer in; afschriften gaan naar de gemeente "
+            "van deze rekening.",
+        ),
+        (
+            r'^household code "(.*)" is used twice .*unique in the whole installation.*$',
+            r'Huishoudcode "\1" bestaat al bij een andere gemeente; een huishoudcode is uniek '
+            "in de hele installatie.",
+        ),
         (r'^(.*) "(.*)" is used twice.*$', r'"\2" bestaat al bij dit huishouden.'),
         (
             r"^give either monthly or percent_of_toeslag \(exactly one of them\)$",
