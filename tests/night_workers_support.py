@@ -21,6 +21,7 @@ import yaml
 from sqlalchemy import text
 
 from cli.main import main
+from huishoudboekje.adapters.config import jsonable
 from huishoudboekje.adapters.persistence import create_engine_from_url
 from sample_statements.bank import SimulatedBank
 from sample_statements.incoming import FIRST_DAY
@@ -73,8 +74,10 @@ def nightly(db: str, var: Path, day: date, workers: int, *extra: str) -> None:
 
 
 def outbox(var: Path) -> dict[str, bytes]:
+    """The payment files by their path in the outbox (several gemeenten: a subfolder
+    per pooled account)."""
     folder = var / "outbox"
-    return {p.name: p.read_bytes() for p in sorted(folder.glob("*.xml"))}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.xml"))}
 
 
 def state(db: str) -> dict[str, Any]:
@@ -195,6 +198,36 @@ def generated_town(
         bank.statement(day - timedelta(days=1), [], var / "inbox")
 
     return Town(apply, deliver, [date(2026, 3, day) + timedelta(days=n + 1) for n in range(nights)])
+
+
+def regional_town(tmp: Path, nights: int) -> Town:
+    """Two generated gemeenten in one installation (issue 22.1), each with its own
+    pooled account and bank, sharing payers and amounts
+    (`tests/test_region_isolation_night.py`); the nights from 17 March on."""
+    from tests.test_region_isolation_night import FIRST, _gemeenten, _region
+
+    west, oost = _gemeenten()
+    config = tmp / "regio.yaml"
+    data = jsonable(_region(("realistad", west), ("oostrealistad", oost)))
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    banks: dict[tuple[Path, str], Bank] = {}
+
+    def apply(db: str) -> None:
+        assert hhb("config", "apply", str(config), "--database", db)[0] == 0
+
+    def deliver(var: Path, day: date) -> None:
+        (var / "inbox").mkdir(parents=True, exist_ok=True)
+        for part in (west, oost):
+            account = part.gemeente.account_iban
+            bank = banks.setdefault((var, account), Bank(account=account))
+            if (var / "outbox" / account).exists():  # its payments of the night before
+                bank.collect(var / "outbox" / account)
+            yesterday = day - timedelta(days=1)
+            bank.extra[yesterday] = part.credits_on(yesterday)
+            written = bank.statement(yesterday, [], var / "inbox")
+            written.rename(written.with_name(f"{account}-{written.name}"))
+
+    return Town(apply, deliver, [FIRST + timedelta(days=n + 1) for n in range(nights)])
 
 
 def run_town(town: Town, db: str, var: Path, workers: int) -> None:

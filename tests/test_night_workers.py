@@ -25,6 +25,7 @@ from tests.night_workers_support import (
     journal_order,
     night_records,
     outbox,
+    regional_town,
     run_town,
     schemas,
     state,
@@ -69,6 +70,25 @@ def test_a_generated_gemeente_with_two_workers_equals_one_process(
     monkeypatch.setenv("HHB_NIGHT_BATCH", BATCH)
     plan, _export = _same_night(generated_town(tmp_path, households=30, nights=5), tmp_path)
     assert _roles(plan) == {"lokaal", "nacht"}, plan
+
+
+def test_two_gemeenten_with_two_workers_equal_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: batches of households of two gemeenten (each planned with its own
+    settings) and payment files of two pooled accounts, spread over two workers."""
+    monkeypatch.setenv("HHB_NIGHT_BATCH", BATCH)
+    plan, export = _same_night(regional_town(tmp_path, nights=6), tmp_path)
+    assert _roles(plan) == {"lokaal", "nacht"}, plan
+    files = outbox(tmp_path / "spread")
+    assert {name.split("/")[0] for name in files} == {"NL41RABO0123400001", _west_iban()}
+    assert sum(export.values()) >= 2  # at least one file per pooled account, each a batch
+
+
+def _west_iban() -> str:
+    from tests.test_region_isolation_night import _gemeenten
+
+    return _gemeenten()[0].gemeente.account_iban
 
 
 def test_a_household_that_fails_to_plan_is_the_same_problem_with_workers(
