@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "cli.parse_cmd",
     "cli.import_cmd",
     "cli.nightly_cmd",
+    "cli.worker_cmd",
     "cli.assign_cmd",
     "cli.handover_cmd",
     "cli.web_cmd",

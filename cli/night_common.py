@@ -134,3 +134,59 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
             bar.update(tasks[what], completed=done, total=max(total, 1))
 
         yield update
+
+
+WORKER_CRASH_ENV = "HHB_WORKER_CRASH"  # test hook: "<stage>": a worker dies mid-batch
+
+
+def worker_crash_stage() -> str:
+    """HHB_WORKER_CRASH=<stage> (with HHB_TEST_SEAMS=1): a worker process SIGKILLs itself
+    after the work of its first batch of that stage is committed and before the batch
+    is marked done; the night's own process lets its workers go first in that stage."""
+    return test_seam(WORKER_CRASH_ENV)
+
+
+def worker_crash_hook() -> Callable[[Any], None]:
+    """After-work callback of `hhb worker` for the HHB_WORKER_CRASH seam."""
+    from scheduler.workers import crash_after
+
+    return crash_after(worker_crash_stage())
+
+
+def positive_count(text: str) -> int:
+    """argparse type for --workers: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen geheel getal") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: geef 1 of meer")
+    return value
+
+
+def add_workers(parser: argparse.ArgumentParser) -> None:
+    """--workers N (default HHB_NIGHT_WORKERS, else 1)."""
+    parser.add_argument(
+        "--workers",
+        type=positive_count,
+        default=None,
+        help="processes for stages plan and export (PostgreSQL only; default "
+        "HHB_NIGHT_WORKERS, else 1)",
+    )
+
+
+def workers_of(args: argparse.Namespace, command: str) -> int | str:
+    """The number of workers asked for, or the one-line refusal (nothing is changed):
+    more than one on a database that is not PostgreSQL, or a bad HHB_NIGHT_WORKERS."""
+    from huishoudboekje.services.night_batches import REFUSED_ON_SQLITE, url_can_spread
+
+    workers = args.workers
+    if workers is None:
+        text = os.environ.get("HHB_NIGHT_WORKERS", "").strip() or "1"
+        try:
+            workers = positive_count(text)
+        except argparse.ArgumentTypeError as exc:
+            return f"hhb {command}: HHB_NIGHT_WORKERS={text}: {exc}"
+    if workers > 1 and not url_can_spread(args.database):
+        return f"hhb {command}: {REFUSED_ON_SQLITE.format(workers=workers)}"
+    return int(workers)

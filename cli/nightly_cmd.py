@@ -5,7 +5,9 @@
     hhb signals [--json] [--all] [--date D]                     open signals (age_days,
         [--household CODE] [--owner USER] [--overdue]          owner, due, overdue)
     hhb runs                                                    history of nights
-    hhb scheduler                                               the 02:00 process
+    hhb scheduler [--workers N]                                 the 02:00 process
+    (hhb nightly --workers N: stages plan and export in N processes, PostgreSQL only;
+    hhb worker joins them from another machine: see cli/worker_cmd.py)
 
 Exit codes of `nightly`: 0 ok, 1 problems or a failed night, 3 another night holds
 the lock (the second process does not wait; it says so and exits).
@@ -24,11 +26,14 @@ from typing import Any
 from cli.engine_scope import database_engine
 from cli.night_common import (
     add_common,
+    add_workers,
     crash_hook,
     fault_hook,
     iso_date,
     night_paths,
     progress_bar,
+    worker_crash_stage,
+    workers_of,
 )
 from cli.view_log import log_reads
 from huishoudboekje.services.database import Engine
@@ -57,6 +62,7 @@ def register(subparsers: Any) -> None:
         help="also a date more than 7 days ahead or a catch-up of more than 60 nights",
     )
     add_common(nightly)
+    add_workers(nightly)
     nightly.set_defaults(func=run_nightly)
 
     signals = subparsers.add_parser("signals", help="open signals for staff")
@@ -80,6 +86,7 @@ def register(subparsers: Any) -> None:
 
     scheduler = subparsers.add_parser("scheduler", help="run the nightly job every night at 02:00")
     add_common(scheduler)
+    add_workers(scheduler)
     scheduler.set_defaults(func=run_scheduler)
 
 
@@ -107,6 +114,10 @@ def run_nightly(args: argparse.Namespace) -> int:
     if args.var.exists() and not args.var.is_dir():
         print(f"hhb nightly: --var {args.var} is een bestand, geen map", file=sys.stderr)
         return EXIT_BAD_INPUT
+    workers = workers_of(args, "nightly")
+    if isinstance(workers, str):
+        print(workers, file=sys.stderr)
+        return EXIT_BAD_INPUT
 
     def report_night(outcome: NightOutcome) -> None:
         if not args.json:
@@ -133,6 +144,8 @@ def run_nightly(args: argparse.Namespace) -> int:
                 progress=progress,
                 fault=fault_hook(),
                 on_night=report_night,
+                workers=workers,
+                crash_worker_in=worker_crash_stage(),
             )
     except NightLockedError as exc:
         print(f"hhb nightly: {exc}", file=sys.stderr)
@@ -296,10 +309,14 @@ def run_scheduler(args: argparse.Namespace) -> int:
     """`hhb scheduler`: the process that runs the night every night at 02:00."""
     from scheduler.process import serve
 
+    workers = workers_of(args, "scheduler")
+    if isinstance(workers, str):
+        print(workers, file=sys.stderr)
+        return EXIT_BAD_INPUT
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    return serve(args.database, night_paths(args))
+    return serve(args.database, night_paths(args), workers=workers)
 
 
 def _listing(

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from huishoudboekje.domain.household import Household
 from huishoudboekje.services.database import Engine
@@ -24,6 +25,9 @@ from huishoudboekje.services.night_work import (
     Progress,
     no_fault,
 )
+
+if TYPE_CHECKING:
+    from scheduler.spread import Spread
 
 __all__ = [
     "AMSTERDAM",
@@ -94,6 +98,7 @@ class NightContext:
     problems: list[str] = field(default_factory=list)
     progress: Progress = _quiet
     fault: Fault = no_fault
+    spread: Spread | None = None  # a night spread over workers (PostgreSQL, --workers N)
     _households: list[Household] | None = None
 
     def households(self) -> list[Household]:

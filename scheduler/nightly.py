@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from huishoudboekje.services.database import Engine
+from huishoudboekje.services.night_batches import check_workers
 from huishoudboekje.services.night_runs import (
     finish_night,
     finish_night_with_report,
@@ -34,15 +36,15 @@ from huishoudboekje.services.night_runs import (
 from huishoudboekje.services.night_work import Fault, StageResult, no_fault, plain_problem
 from scheduler.context import NightContext, NightPaths, Progress, _quiet
 from scheduler.lock import NightLock
+from scheduler.spread import Spread, export_stage, plan_stage
 from scheduler.stage_book import book_transactions
 from scheduler.stage_dedupe import store_new_transactions
-from scheduler.stage_export import export_payments
 from scheduler.stage_extras import pay_extra_requests
 from scheduler.stage_import import import_files
 from scheduler.stage_match import match_credits, reconcile_debits
-from scheduler.stage_plan import plan_households
 from scheduler.stage_report import store_report_figures
 from scheduler.stage_signals import refresh_signals
+from scheduler.workers import LocalWorkers, batch_size_from_env
 
 log = logging.getLogger("hhb.nightly")
 
@@ -63,9 +65,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("match", match_credits),
     Stage("reconcile", reconcile_debits),
     Stage("book", book_transactions),
-    Stage("plan", plan_households),
+    Stage("plan", plan_stage),
     Stage("extras", pay_extra_requests),
-    Stage("export", export_payments),
+    Stage("export", export_stage),
     Stage("signals", refresh_signals),
     Stage("report", store_report_figures),
 )
@@ -130,12 +132,20 @@ def run_night(
     progress: Progress = _quiet,
     catching_up_to: date | None = None,
     fault: Fault = no_fault,
+    spread: Spread | None = None,
 ) -> NightOutcome:
     """Run every stage for `night` (the caller holds the lock); `catching_up_to`: the
-    day it really is when `night` is a missed night being caught up."""
+    day it really is when `night` is a missed night being caught up; `spread`: the
+    workers that share stages plan and export (None: this process does them)."""
     paths.create()
     ctx = NightContext(
-        engine, night, paths, progress=progress, catching_up_to=catching_up_to, fault=fault
+        engine,
+        night,
+        paths,
+        progress=progress,
+        catching_up_to=catching_up_to,
+        fault=fault,
+        spread=spread,
     )
     start_night(engine, night)
     try:
@@ -173,14 +183,29 @@ def run_nights(
     progress: Progress = _quiet,
     fault: Fault = no_fault,
     on_night: Callable[[NightOutcome], None] | None = None,
+    workers: int = 1,
+    batch_size: int | None = None,
+    crash_worker_in: str = "",
 ) -> list[NightOutcome]:
     """Catch up: run every missed night in date order, then `target`, under the lock.
 
     The day it really is counts as at least the latest night that ever ran: a night
     rerun by hand after later nights ran (to finish what failed) never instructs a
-    payment for a day before that."""
+    payment for a day before that.
+
+    `workers` > 1 (PostgreSQL only, else `WorkersRefusedError` before anything
+    changes) spreads stages plan and export over this process and `workers` - 1
+    local worker processes, started here and stopped when the nights are done;
+    `batch_size`: households per plan batch (default HHB_NIGHT_BATCH, else 100).
+    `crash_worker_in` (a test seam): the local workers SIGKILL themselves once the
+    work of their first batch of that stage is committed, before it is marked done;
+    this process waits for them to end before it claims batches of that stage."""
+    check_workers(engine, workers)
     paths.create()
-    with NightLock(paths.lock_file, engine):
+    with (
+        NightLock(paths.lock_file, engine),
+        _spread(engine, paths, workers, batch_size, fault, crash_worker_in) as spread,
+    ):
         latest = latest_started(engine)
         real_day = max(target, latest) if latest is not None else target
         outcomes = []
@@ -193,11 +218,32 @@ def run_nights(
                 progress=progress,
                 catching_up_to=real_day,
                 fault=fault,
+                spread=spread,
             )
             outcomes.append(outcome)
             if on_night is not None:  # e.g. print a progress line per night at once
                 on_night(outcome)
         return outcomes
+
+
+@contextmanager
+def _spread(
+    engine: Engine,
+    paths: NightPaths,
+    workers: int,
+    batch_size: int | None,
+    fault: Fault,
+    crash_in: str,
+) -> Iterator[Spread | None]:
+    """The local workers of a spread night, from the lock to the end of the nights."""
+    if workers <= 1:
+        yield None
+        return
+    local = LocalWorkers(engine, paths, workers - 1, fault=fault, crash_in=crash_in)
+    try:
+        yield Spread(local, batch_size or batch_size_from_env(), crash_in)
+    finally:
+        local.stop()
 
 
 def import_only(

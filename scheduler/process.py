@@ -33,7 +33,7 @@ JOB_ID = "nightly"
 PURGE_JOB_ID = "privacy_purge"
 
 
-def nightly_job(database: str | None, paths: NightPaths) -> str:
+def nightly_job(database: str | None, paths: NightPaths, workers: int = 1) -> str:
     """Run the night for today (and any missed ones). Never raises: returns a status."""
     today = datetime.now(AMSTERDAM).date()
     try:
@@ -42,7 +42,7 @@ def nightly_job(database: str | None, paths: NightPaths) -> str:
         log.exception("database not reachable; night %s not run", today)
         return "failed"
     try:
-        outcomes = run_nights(engine, today, paths)
+        outcomes = run_nights(engine, today, paths, workers=workers)
     except NightLockedError as exc:
         log.warning("%s", exc)
         return "locked"
@@ -93,14 +93,14 @@ def purge_job(database: str | None, paths: NightPaths) -> str:
     return "done"
 
 
-def build_scheduler(database: str | None, paths: NightPaths) -> BlockingScheduler:
+def build_scheduler(database: str | None, paths: NightPaths, workers: int = 1) -> BlockingScheduler:
     """The scheduler with its cron jobs: the night (02:00 Amsterdam) and the weekly
     privacy purge (Sunday 04:00, after the night), each one instance, coalesced."""
     scheduler = BlockingScheduler(timezone=AMSTERDAM)
     scheduler.add_job(
         nightly_job,
         CronTrigger(hour=2, minute=0, timezone=AMSTERDAM),
-        args=(database, paths),
+        args=(database, paths, workers),
         id=JOB_ID,
         max_instances=1,
         coalesce=True,
@@ -118,9 +118,10 @@ def build_scheduler(database: str | None, paths: NightPaths) -> BlockingSchedule
     return scheduler
 
 
-def serve(database: str | None, paths: NightPaths) -> int:
-    """Catch up, then run every night at 02:00 until SIGTERM/SIGINT."""
-    scheduler = build_scheduler(database, paths)
+def serve(database: str | None, paths: NightPaths, workers: int = 1) -> int:
+    """Catch up, then run every night at 02:00 until SIGTERM/SIGINT; `workers` > 1
+    spreads stages plan and export over that many processes (PostgreSQL)."""
+    scheduler = build_scheduler(database, paths, workers)
     stopping: list[int] = []
 
     def stop(signum: int, _frame: FrameType | None) -> None:
@@ -133,7 +134,7 @@ def serve(database: str | None, paths: NightPaths) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("scheduler started; catching up missed nights")
-    nightly_job(database, paths)
+    nightly_job(database, paths, workers)
     if stopping:
         log.info("scheduler stopped")
         return 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,6 +26,7 @@ from huishoudboekje.services.night_export import (
     ExportResult,
     PaymentFile,
     debtor,
+    export_groups,
     instructions_to_export,
     mark_file_written,
     record_export_problem,
@@ -65,6 +67,44 @@ def export_payments(ctx: NightContext) -> ExportResult:
             log.exception("%s: export of the payments for %s failed", ctx.night, day)
             record_export_problem(ctx, day, plain_problem(exc))
     return ExportResult(files=written, repaired=repaired)
+
+
+def export_file(ctx: NightContext, account: str, day: date) -> ExportResult:
+    """One payment file: the instructions of pooled account `account` to execute on
+    `day` not exported yet (a spread night's `export` batch). None left (a batch done
+    again after a worker died) is no file."""
+    pain001 = pain001_module()
+    if pain001 is None:
+        ctx.problem("export overgeslagen: connectors.pain001 ontbreekt")
+        return ExportResult(files=0, skipped="connectors.pain001 ontbreekt")
+    payer = debtor(ctx.engine)
+    if payer.iban != account:
+        ctx.problem(f"betaalbestand voor {day} niet gemaakt: rekening {account} is onbekend")
+        return ExportResult(files=0)
+    batch = instructions_to_export(ctx.engine, ctx.real_day)
+    group = batch.groups.get(day)
+    if not group:
+        return ExportResult(files=0)
+    try:
+        _export(ctx, pain001, payer, group, batch)
+    except Exception as exc:  # e.g. a payee IBAN the bank would refuse
+        log.exception("%s: export of the payments for %s failed", ctx.night, day)
+        record_export_problem(ctx, day, plain_problem(exc))
+        return ExportResult(files=0)
+    return ExportResult(files=1)
+
+
+def tonight_groups(ctx: NightContext) -> list[tuple[str, date]]:
+    """(pooled account, execution date) of every payment file the export makes tonight."""
+    return export_groups(ctx.engine, ctx.real_day)
+
+
+def repair_files(ctx: NightContext) -> int | None:
+    """Rebuild and write every recorded, unwritten file; None without the connector."""
+    pain001 = pain001_module()
+    if pain001 is None:
+        return None
+    return _repair(ctx, pain001, debtor(ctx.engine))
 
 
 def _export(

@@ -159,3 +159,11 @@ def record_export_problem(work: NightWork, day: date, error: str) -> None:
         signal = night_signals.night_problem("", f"export {day}", work.night, error)
         upsert_signals(uow, [signal], work.night, "event")
         uow.commit()
+
+
+def export_groups(engine: Engine, real_day: date) -> list[tuple[str, date]]:
+    """(pooled account IBAN, execution date) of each payment file tonight's export
+    makes, in order. Today one pooled account pays everything (the gemeente's); a
+    second account is one more group per execution date."""
+    account = debtor(engine).iban
+    return [(account, day) for day in sorted(instructions_to_export(engine, real_day).groups)]

@@ -98,45 +98,82 @@ def planned_on(uow: UnitOfWork, codes: Sequence[str], night: date) -> list[str]:
     ]
 
 
-def plan_households(work: NightWork) -> PlanResult:
-    """Plan every household active on the night, or settling after its end; returns counts."""
+@dataclass(frozen=True)
+class PlanWork:
+    """What stage `plan` does tonight: the settings, every household and those due
+    (active on the night, or settling after its end, and with a consent if needed)."""
+
+    settings: PlanSettings
+    everyone: list[Household]
+    due: list[Household]
+
+
+def plan_work(work: NightWork) -> PlanWork:
+    """Tonight's plan work; a household without a needed consent gets its signal here."""
     with UnitOfWork(work.engine) as uow:
         gemeente = load_gemeente(uow)
         settings = plan_settings(gemeente)
         everyone = work.households()
         households = [h for h in everyone if h.is_planned_on(work.night)]
     required = gemeente is not None and gemeente.consent_required
-    households = without_consent(work, households, required=required)
-    counts = {
-        "households": len(households),
-        "planned": 0,
-        "skipped": 0,
-        "failed": 0,
-        "instructions": 0,
-    }
+    return PlanWork(settings, everyone, without_consent(work, households, required=required))
+
+
+def night_settings(work: NightWork) -> PlanSettings:
+    """The plan settings of the gemeente (for a worker that plans one batch)."""
+    with UnitOfWork(work.engine) as uow:
+        return plan_settings(load_gemeente(uow))
+
+
+def no_counts(households: int) -> dict[str, int]:
+    """The counts of a `PlanResult` before any household is planned."""
+    return {"households": households, "planned": 0, "skipped": 0, "failed": 0, "instructions": 0}
+
+
+def plan_households(work: NightWork) -> PlanResult:
+    """Plan every household active on the night, or settling after its end; returns counts."""
+    tonight = plan_work(work)
+    households = tonight.due
+    counts = no_counts(len(households))
     for start in range(0, len(households), BATCH):
         work.progress("plan", start, len(households))
-        batch = households[start : start + BATCH]
-        try:
-            done = _plan_batch(work, batch, settings)
-        except Exception:  # one household spoils the batch: redo it one by one
-            done = [_plan_alone(work, household, settings) for household in batch]
-        done = [
-            _plan_alone(work, household, settings) if added == _ALONE else added
-            for household, added in zip(batch, done, strict=True)
-        ]
-        for added in done:
-            if added is None:
-                counts["skipped"] += 1
-            elif added < 0:
-                counts["failed"] += 1
-            else:
-                counts["planned"] += 1
-                counts["instructions"] += added
+        add_counts(counts, plan_batch(work, households[start : start + BATCH], tonight.settings))
     work.progress("plan", len(households), len(households))
-    planned = {h.code for h in households}
-    _store_unplanned([h.code for h in everyone if h.code not in planned], work, settings)
+    finish_plan(work, tonight)
     return PlanResult(**counts)
+
+
+def plan_batch(work: NightWork, batch: list[Household], settings: PlanSettings) -> list[int | None]:
+    """Plan one batch in one transaction; when a household spoils it, one by one.
+    Per household: instructions added, None (already planned tonight) or -1 (failed)."""
+    try:
+        done = _plan_batch(work, batch, settings)
+    except Exception:  # one household spoils the batch: redo it one by one
+        done = [_plan_alone(work, household, settings) for household in batch]
+    return [
+        _plan_alone(work, household, settings) if added == _ALONE else added
+        for household, added in zip(batch, done, strict=True)
+    ]
+
+
+def add_counts(counts: dict[str, int], done: Sequence[int | None]) -> None:
+    """Count what `plan_batch` did into `counts` (households is counted apart)."""
+    for added in done:
+        if added is None:
+            counts["skipped"] += 1
+        elif added < 0:
+            counts["failed"] += 1
+        else:
+            counts["planned"] += 1
+            counts["instructions"] += added
+
+
+def finish_plan(work: NightWork, tonight: PlanWork) -> None:
+    """After every due household is planned: the status of each one not planned."""
+    planned = {h.code for h in tonight.due}
+    _store_unplanned(
+        [h.code for h in tonight.everyone if h.code not in planned], work, tonight.settings
+    )
 
 
 CONSENT_SOURCE = "toestemming"  # the stored signals of households without a consent

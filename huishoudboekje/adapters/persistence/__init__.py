@@ -12,6 +12,7 @@ The only package that talks to the database. Typical use::
 from huishoudboekje.adapters.persistence import (  # noqa: F401  (registers the tables)
     consent_tables,
     exit_tables,
+    night_batch_tables,
     nightly_tables,
     privacy_tables,
     report_tables,

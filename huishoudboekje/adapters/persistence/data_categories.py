@@ -415,6 +415,24 @@ TABLES: dict[str, TableUse] = {
             "attempts",
         ),
     ),
+    # issue 22.2: the night's work table; a plan batch names its households (codes),
+    # a problem text may name one; rows older than 35 nights are removed by the night
+    "night_batch": TableUse(
+        personal=_all(C.READ_MODEL, "households", "problems"),
+        not_personal=(
+            "night",
+            "stage",
+            "batch",
+            "real_day",
+            "account",
+            "execution_date",
+            "state",
+            "worker",
+            "claimed_at",
+            "done_at",
+            "result",
+        ),
+    ),
     "signal": TableUse(
         personal=_all(
             C.SIGNALS,
