@@ -235,10 +235,9 @@ def timed_status_work() -> Iterator[list[float]]:
 
 
 def run_the_night(engine: Engine, paths: NightPaths, workers: int) -> NightOutcome:
-    """The whole night of NIGHT with `workers` processes for the per-household stages."""
-    if workers != 1:
-        raise SystemExit("nightly_scale: --workers > 1 needs `hhb nightly --workers` (issue 22.2)")
-    return run_nights(engine, NIGHT, paths)[-1]
+    """The whole night of NIGHT; `workers` > 1: stages plan and export spread over this
+    process and `workers` - 1 forked local workers (`hhb nightly --workers`, issue 22.2)."""
+    return run_nights(engine, NIGHT, paths, workers=workers)[-1]
 
 
 def _megabytes(usage: resource.struct_rusage) -> float:

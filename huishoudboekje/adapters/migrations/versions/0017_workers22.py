@@ -1,7 +1,7 @@
 """The night's work table for workers (issue 22.2): `night_batch`.
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-05
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import huishoudboekje.adapters.persistence.types
 
 revision: str = "0017"
-down_revision: str | None = "0013"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
