@@ -47,6 +47,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -277,6 +278,14 @@ def night_in_this_process(url: str, var: Path, size: int, workers: int) -> dict[
         # the largest of its finished child processes (the workers)
         "peak_mb": _megabytes(resource.getrusage(resource.RUSAGE_SELF)),
         "worker_peak_mb": _megabytes(resource.getrusage(resource.RUSAGE_CHILDREN)),
+        # CPU seconds of the night's Python processes (this one and its workers)
+        "python_cpu_seconds": round(
+            sum(
+                u.ru_utime + u.ru_stime
+                for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+            ),
+            1,
+        ),
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in load_after],
     }
@@ -305,6 +314,63 @@ def table_sizes(url: str) -> dict[str, int]:
         engine.dispose()
 
 
+class PostgresCpu:
+    """CPU seconds of the PostgreSQL backends serving the bench's database while the
+    block runs (a local server only: read from /proc every second; each backend's
+    last reading counts, so at most a second per connection is missed). None when
+    the database is not a PostgreSQL on this machine."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url if is_postgres(url) else None
+        self._ticks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PostgresCpu:
+        if self._url is not None and Path("/proc/self/stat").exists():
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def seconds(self) -> float | None:
+        if not self._ticks:
+            return None
+        return round(sum(self._ticks.values()) / os.sysconf("SC_CLK_TCK"), 1)
+
+    def _sample(self) -> None:
+        assert self._url is not None
+        engine = create_engine_from_url(self._url)
+        query = text(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        try:
+            with engine.connect() as connection:
+                while True:
+                    for pid in connection.execute(query).scalars():
+                        ticks = _cpu_ticks(int(pid))
+                        if ticks is not None:
+                            self._ticks[int(pid)] = ticks
+                    connection.rollback()  # a fresh snapshot of pg_stat_activity
+                    if self._stop.wait(1.0):
+                        return
+        finally:
+            engine.dispose()
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """utime + stime of process `pid` in clock ticks, or None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[11]) + int(fields[12])
+
+
 def measure(
     size: int, workers: Sequence[int], url: str | None, folder: Path
 ) -> list[dict[str, object]]:
@@ -320,12 +386,14 @@ def measure(
         night_folders(var, camt)
         command = [sys.executable, __file__, "--night", str(var), "--database", run_url]
         command += ["--workers", str(count), str(size)]
-        child = subprocess.run(command, capture_output=True, text=True, check=False)
+        with PostgresCpu(run_url) as server:
+            child = subprocess.run(command, capture_output=True, text=True, check=False)
         if child.returncode != 0:
             raise RuntimeError(f"the night of {size} with {count} workers: {child.stderr[-2000:]}")
         result: dict[str, object] = json.loads(child.stdout)
         result["backend"] = "PostgreSQL" if is_postgres(run_url) else "SQLite"
         result["population_seconds"] = round(population, 2)
+        result["postgres_cpu_seconds"] = server.seconds()
         if is_postgres(run_url):
             result["table_bytes"] = table_sizes(run_url)
         shutil.rmtree(var)
@@ -548,8 +616,9 @@ def markdown(result: dict[str, object]) -> str:
     lines = [
         "| database | households | workers | total s | households/s | speed-up | "
         + " | ".join(STAGES)
-        + " | peak MB (workers) | load before → after | statuses s (per 10,000) | status |",
-        "|---|---:|---:|---:|---:|---:|" + "---:|" * len(STAGES) + "---:|---|---:|---|",
+        + " | peak MB (workers) | CPU s Python / PostgreSQL | load before → after "
+        "| statuses s (per 10,000) | status |",
+        "|---|---:|---:|---:|---:|---:|" + "---:|" * len(STAGES) + "---:|---:|---|---:|---|",
     ]
     for r in runs:
         stages = " | ".join(f"{r['stages'][s]:.2f}" for s in STAGES)
@@ -564,7 +633,9 @@ def markdown(result: dict[str, object]) -> str:
         lines.append(
             f"| {r.get('backend', 'SQLite')} | {r['households']} | {count} | {r['seconds']} "
             f"| {r['households_per_second']} | {speedup if speedup else '–'}× | {stages} "
-            f"| {r.get('peak_mb', '?')} ({r.get('worker_peak_mb', '?')}) | {load} "
+            f"| {r.get('peak_mb', '?')} ({r.get('worker_peak_mb', '?')}) "
+            f"| {r.get('python_cpu_seconds', '?')} / {r.get('postgres_cpu_seconds', '?')} "
+            f"| {load} "
             f"| {statuses} "
             f"| {r['status']}, {r['matched']} matched, {r['payments']} payments |"
         )
@@ -597,6 +668,10 @@ def _print_text(results: list[dict[str, object]]) -> None:
             f"{'':>10} populated in {r['population_seconds']} s; peak memory {r['peak_mb']} MB "
             f"(workers {r['worker_peak_mb']} MB); load {r['load_before']} → {r['load_after']}; "
             f"speed-up over 1 worker {speedups.get((int(str(r['households'])), count), '–')}"
+        )
+        print(
+            f"{'':>10} CPU seconds: Python {r.get('python_cpu_seconds')}, "
+            f"PostgreSQL {r.get('postgres_cpu_seconds')}"
         )
         if r.get("status_seconds") is not None:
             print(
