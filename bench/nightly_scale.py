@@ -439,7 +439,9 @@ PG_GOAL_WORKERS = 2
 SPEEDUP_GOAL = 1.4  # 2 workers over 1 on 2 cores
 
 
-def as_json(results: list[dict[str, object]], backup: dict[str, object] | None = None) -> dict:  # type: ignore[type-arg]
+def as_json(
+    results: list[dict[str, object]], backup: dict[str, object] | None = None
+) -> dict[str, object]:
     """The --json output: the runs, the sizes, and the uniform rows for bench/report.py."""
     out: dict[str, object] = {
         "benchmark": "nightly_scale",
