@@ -634,7 +634,7 @@ def markdown(result: dict[str, object]) -> str:
         load = f"{r.get('load_before', ['?'])[0]} → {r.get('load_after', ['?'])[0]}"
         lines.append(
             f"| {r.get('backend', 'SQLite')} | {r['households']} | {count} | {r['seconds']} "
-            f"| {r['households_per_second']} | {speedup if speedup else '–'}× | {stages} "
+            f"| {r['households_per_second']} | {f'{speedup}×' if speedup else '–'} | {stages} "
             f"| {r.get('peak_mb', '?')} ({r.get('worker_peak_mb', '?')}) "
             f"| {r.get('python_cpu_seconds', '?')} / {r.get('postgres_cpu_seconds', '?')} "
             f"| {load} "
