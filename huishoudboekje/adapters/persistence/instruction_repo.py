@@ -27,11 +27,25 @@ from huishoudboekje.domain.payments import PaymentInstruction
 def add_instructions(
     uow: UnitOfWork, instructions: Iterable[PaymentInstruction], instructed_on: date
 ) -> int:
-    """Store new instructions (status instructed); one already stored is left alone."""
+    """Store new instructions (status instructed); one already stored is left alone.
+
+    Which are stored already is read in one query per `IN_CHUNK` ids, not one per
+    instruction (a round trip each: minutes at 100,000 households on PostgreSQL)."""
+    pending = list(instructions)
+    ids = list(dict.fromkeys(i.end_to_end_id for i in pending))
+    table = table_of(PaymentInstructionRow)
+    stored = {
+        str(found)
+        for chunk in in_chunks(ids)
+        for found in uow.read(
+            select_columns(table.c.end_to_end_id).where(table.c.end_to_end_id.in_(chunk))
+        ).scalars()
+    }
     added = 0
-    for instruction in instructions:
-        if uow.session.get(PaymentInstructionRow, instruction.end_to_end_id) is not None:
+    for instruction in pending:
+        if instruction.end_to_end_id in stored:
             continue
+        stored.add(instruction.end_to_end_id)  # the same id twice in `instructions`: once
         uow.session.add(
             PaymentInstructionRow(
                 **values_of(instruction, amount=instruction.amount.amount),

@@ -18,9 +18,18 @@ from huishoudboekje.domain.signals import Signal
 
 
 def upsert_signals(uow: UnitOfWork, signals: Iterable[Signal], day: date, source: str) -> None:
-    """Store signals by key: new ones open, known ones seen again (and reopened)."""
-    for signal in signals:
-        row = uow.session.get(SignalRow, signal.key)
+    """Store signals by key: new ones open, known ones seen again (and reopened).
+
+    The known ones are read in one query per `IN_CHUNK` keys, not one per signal."""
+    pending = list(signals)
+    keys = list(dict.fromkeys(s.key for s in pending))
+    known: dict[str, SignalRow] = {
+        row.key: row
+        for chunk in in_chunks(keys)
+        for row in uow.session.exec(select(SignalRow).where(col(SignalRow.key).in_(chunk)))
+    }
+    for signal in pending:
+        row = known.get(signal.key)
         if row is None:
             row = SignalRow(
                 key=signal.key,
@@ -34,6 +43,7 @@ def upsert_signals(uow: UnitOfWork, signals: Iterable[Signal], day: date, source
                 last_seen=day,
                 status="open",
             )
+            known[signal.key] = row  # the same key again in `signals`: seen again
         else:
             row.message = signal.message
             row.severity = signal.severity.value
