@@ -71,7 +71,7 @@ def export_payments(ctx: NightContext) -> ExportResult:
                 written += 1
             except Exception as exc:  # e.g. a payee IBAN the bank would refuse
                 log.exception("%s: export of the payments for %s failed", ctx.night, day)
-                record_export_problem(ctx, day, plain_problem(exc))
+                record_export_problem(ctx, day, plain_problem(exc), batch.folder)
     return ExportResult(files=written, repaired=repaired)
 
 
@@ -95,7 +95,7 @@ def export_file(ctx: NightContext, account: str, day: date) -> ExportResult:
         _export(ctx, pain001, payer, group, batch)
     except Exception as exc:  # e.g. a payee IBAN the bank would refuse
         log.exception("%s: export of the payments for %s failed", ctx.night, day)
-        record_export_problem(ctx, day, plain_problem(exc))
+        record_export_problem(ctx, day, plain_problem(exc), batch.folder)
         return ExportResult(files=0)
     return ExportResult(files=1)
 

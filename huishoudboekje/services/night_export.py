@@ -200,11 +200,14 @@ def mark_file_written(engine: Engine, msg_id: str) -> None:
         uow.commit()
 
 
-def record_export_problem(work: NightWork, day: date, error: str) -> None:
-    """A payment file that could not be made: a problem of the night and a signal."""
-    work.problem(f"betaalbestand voor {day} niet gemaakt: {error}")
+def record_export_problem(work: NightWork, day: date, error: str, account: str = "") -> None:
+    """A payment file that could not be made: a problem of the night and a signal, one
+    per pooled account (`account`: its IBAN when there are several gemeenten)."""
+    of = f" van rekening {account}" if account else ""
+    work.problem(f"betaalbestand{of} voor {day} niet gemaakt: {error}")
+    subject = f"export {day} {account}" if account else f"export {day}"
     with UnitOfWork(work.engine) as uow:
-        signal = night_signals.night_problem("", f"export {day}", work.night, error)
+        signal = night_signals.night_problem("", subject, work.night, error)
         upsert_signals(uow, [signal], work.night, "event")
         uow.commit()
 
