@@ -166,17 +166,27 @@ SAME_WORKER = {
 # a long one at the end while the other has nothing to do; the rest follow, the files
 # with the most tests first (xdist's order).
 LONGEST_FIRST = (
+    "tests/test_matching_gemeente_night.py::test_a_month_of_a_generated_gemeente_keeps_every_vat_true[postgres]",
     "demo_checked",
-    "tests/test_demo.py",
+    "tests/test_matching_gemeente_night.py::test_a_month_of_a_generated_gemeente_keeps_every_vat_true[sqlite]",
     "tests/test_privacy_purge.py",
+    "tests/test_night_failure.py",
+    "tests/test_journal_export.py",
+    "tests/test_demo.py",
+    "tests/test_intake_browser.py",
+    "tests/test_read_model.py",
     "tests/test_scheduler_crash.py",
 )
+# Files whose tests are handed out one by one (long tests, a cheap module fixture), so
+# that their SQLite and PostgreSQL runs go to two workers at the same time.
+ONE_BY_ONE = {"tests/test_matching_gemeente_night.py"}
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadfile` (a test file's tests in one worker, so module fixtures are
-    built once), with the files of `SAME_WORKER` as one unit, `LONGEST_FIRST` first."""
+    built once), with the files of `SAME_WORKER` as one unit, the tests of `ONE_BY_ONE`
+    each a unit, `LONGEST_FIRST` first."""
     if config.getoption("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
@@ -186,6 +196,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
+            if path in ONE_BY_ONE:
+                return nodeid
             return SAME_WORKER.get(path, path)
 
         def _assign_work_unit(self, node: Any) -> None:
