@@ -110,9 +110,9 @@ def _postgres_schema(base_url: str) -> Iterator[str]:
 
 def _memory_folder(tmp_path: Path) -> Path:
     """A fresh folder in memory (/dev/shm, in this run's folder) for a test's SQLite
-    file, else `tmp_path`: every SQLite commit is an fsync, on a disk that is what a
-    test spends most of its time on; in memory it costs nothing, and SQLite behaves
-    the same. HHB_TEST_SQLITE_ON_DISK=1 keeps them in `tmp_path`."""
+    file, else `tmp_path`: every SQLite commit is an fsync, which on a disk cost about
+    a tenth of tests/test_web_auth.py's time; in memory it costs nothing, and SQLite
+    behaves the same. HHB_TEST_SQLITE_ON_DISK=1 keeps them in `tmp_path`."""
     shared = os.environ.get(SHARED_ENV)
     if (
         os.environ.get("HHB_TEST_SQLITE_ON_DISK")
