@@ -37,8 +37,12 @@ typecheck: install
 importlint: install
 	$(BIN)/lint-imports
 
+# tests in parallel processes, one per core (pytest-xdist, see tests/conftest.py); a
+# test file's tests stay in one process (--dist loadfile), so module fixtures are
+# built once. PYTEST_WORKERS=0 runs them all in one process.
+PYTEST_WORKERS ?= $(shell nproc)
 pytest: install
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile
 
 ## fuzz: the long connector fuzz run (thousands of mutated files)
 fuzz: install

@@ -1,6 +1,6 @@
 """Letters by post (issue 21.2) for every "post" household of the demo gemeente.
 
-One run of the demo's 91 nights (module fixture, ~20 s), then `hhb letters` for
+A copy of the demo's 91 nights (tests/demo_once.py, shared), then `hhb letters` for
 November; the PDF's text (pypdf) is checked against the database: which
 households got a letter, every leefgeld release and paid charge with its date
 and amount, the month's totals, the buffer in days, the page count and that
@@ -42,7 +42,7 @@ from huishoudboekje.services.household_status import household_status
 from huishoudboekje.services.letters import letters_pdf, month_letter, post_households
 from huishoudboekje.services.overview import Movement
 from huishoudboekje.services.user_accounts import Role, create_user
-from sample_statements.run_demo import DemoRun, run_demo
+from tests.demo_once import demo_copy
 from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, make_app
 from web.formatting import day
 from web.identity import Argon2Hasher
@@ -59,10 +59,8 @@ def demo() -> Iterator[str]:
     shm = Path("/dev/shm")
     base = shm if shm.is_dir() and shm.stat().st_mode & 0o002 else None
     root = Path(tempfile.mkdtemp(prefix="hhb-letters-", dir=base))
-    url = f"sqlite:///{root / 'hhb.sqlite3'}"
     try:
-        run_demo(DemoRun(root, url))
-        yield url
+        yield demo_copy(root)  # this module writes (letters' audit events, an account)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
