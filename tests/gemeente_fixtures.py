@@ -44,18 +44,16 @@ from huishoudboekje.services.household_requests import submit_request
 from huishoudboekje.services.read_model import store_computed
 from huishoudboekje.services.reports_store import store_report_figures
 from huishoudboekje.services.rule_changes import propose_household
-from huishoudboekje.services.user_accounts import Role, create_user
+from huishoudboekje.services.user_accounts import Role
 from tests.web_fixtures import (
-    FAST_HASHER,
     HISTORY_FROM,
-    PASSWORD,
     TODAY,
     WebEnv,
+    add_test_user,
     make_app,
     seed_history,
 )
 from tests.web_fixtures import seed as seed_demo
-from web.identity import Argon2Hasher
 
 A_IBAN, B_IBAN = "NL91ABNA0417164300", "NL39RABO0300065264"  # the pooled accounts
 A_HOUSEHOLDS, B_HOUSEHOLDS = ("HH-0001", "HH-0003"), ("HH-0002",)
@@ -120,22 +118,11 @@ def add_second_gemeente(engine: Engine) -> None:
 
 def add_staff(engine: Engine) -> None:
     """The staff of B and the regional accounts; A's staff are the demo's."""
-    hasher = Argon2Hasher(**FAST_HASHER)
     with UnitOfWork(engine) as uow:
         for username, (gemeente, role) in STAFF.items():
             row = uow.session.exec(select(UserRow).where(UserRow.username == username)).first()
             if row is None:
-                create_user(
-                    uow,
-                    hasher,
-                    actor="test",
-                    username=username,
-                    display_name=username.capitalize(),
-                    role=role,
-                    household=None,
-                    password=PASSWORD,
-                    now=NOW - timedelta(days=2),
-                )
+                add_test_user(uow, username, role, now=NOW - timedelta(days=2))
                 row = uow.session.exec(select(UserRow).where(UserRow.username == username)).one()
             row.gemeente_id = None if gemeente is None else GEMEENTE_IDS[gemeente]
             uow.session.add(row)

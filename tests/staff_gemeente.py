@@ -15,14 +15,18 @@ from sqlalchemy import Engine
 from huishoudboekje.adapters.persistence import UnitOfWork, open_database
 from huishoudboekje.domain.banking import BankTransaction
 from huishoudboekje.domain.money import Money
-from huishoudboekje.services.user_accounts import Role, create_user
+from huishoudboekje.services.user_accounts import Role
 from scheduler.context import NightContext, NightPaths
 from scheduler.nightly import STAGES, run_stages
 from tests.camt_writer import CamtStatement, write_camt053
 from tests.nightly_bank import GEMEENTE_IBAN
 from tests.nightly_support import hhb
-from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, enrol_test_totp, make_app
-from web.identity import Argon2Hasher
+from tests.web_fixtures import (
+    WebEnv,
+    add_test_user,
+    enrol_test_totp,
+    make_app,
+)
 
 TOESLAGEN_IBAN = "NL86INGB0002445588"
 TOESLAGEN = "Belastingdienst/Toeslagen"
@@ -108,17 +112,7 @@ def staff_web(db_url: str, folder: Path, today: date) -> WebEnv:
     engine = open_database(db_url)
     try:
         with UnitOfWork(engine) as uow:
-            create_user(
-                uow,
-                Argon2Hasher(**FAST_HASHER),
-                actor="test",
-                username="mira",
-                display_name="Mira",
-                role=Role.MEDEWERKER,
-                household=None,
-                password=PASSWORD,
-                now=datetime(2026, 1, 1, 9, 0, tzinfo=UTC),
-            )
+            add_test_user(uow, "mira", Role.MEDEWERKER, now=datetime(2026, 1, 1, 9, 0, tzinfo=UTC))
         enrol_test_totp(engine, "mira")
     finally:
         engine.dispose()

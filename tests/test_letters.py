@@ -41,11 +41,10 @@ from huishoudboekje.domain.money import Money
 from huishoudboekje.services.household_status import household_status
 from huishoudboekje.services.letters import letters_pdf, month_letter, post_households
 from huishoudboekje.services.overview import Movement
-from huishoudboekje.services.user_accounts import Role, create_user
+from huishoudboekje.services.user_accounts import Role
 from tests.demo_once import demo_copy
-from tests.web_fixtures import FAST_HASHER, PASSWORD, WebEnv, make_app
+from tests.web_fixtures import WebEnv, add_test_user, make_app
 from web.formatting import day
-from web.identity import Argon2Hasher
 from web.letters import letters_html
 
 MONTH = date(2026, 11, 1)
@@ -263,15 +262,10 @@ def test_hhb_letters_refuses_bad_input_in_one_line(
 def test_staff_download_one_households_letter(engine: Engine, demo: str, pdf: PdfReader) -> None:
     """(`pdf`: `hhb letters` ran first, its audit events are there too.)"""
     with UnitOfWork(engine) as uow:
-        create_user(
+        add_test_user(
             uow,
-            Argon2Hasher(**FAST_HASHER),
-            actor="test",
-            username="mira",
-            display_name="Mira",
-            role=Role.MEDEWERKER,
-            household=None,
-            password=PASSWORD,
+            "mira",
+            Role.MEDEWERKER,
             now=datetime(2026, 12, 1, 9, tzinfo=UTC),
             team="Team Noord",  # the demo's team: need-to-know lets her see its households
         )

@@ -9,10 +9,15 @@ from pathlib import Path
 from huishoudboekje.adapters.persistence.db import open_database
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.services.day_reconcile import reconcile_days
-from huishoudboekje.services.user_accounts import Role, create_user
+from huishoudboekje.services.user_accounts import Role
 from tests.demo_once import demo_copy
-from tests.web_fixtures import FAST_HASHER, PASSWORD, enrol_test_totp, make_app, second_step
-from web.identity import Argon2Hasher
+from tests.web_fixtures import (
+    PASSWORD,
+    add_test_user,
+    enrol_test_totp,
+    make_app,
+    second_step,
+)
 
 
 def _app(tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -21,17 +26,7 @@ def _app(tmp_path: Path):  # type: ignore[no-untyped-def]
     try:
         with UnitOfWork(engine) as uow:
             for username, role in (("ada", Role.ADMIN), ("mira", Role.MEDEWERKER)):
-                create_user(
-                    uow,
-                    Argon2Hasher(**FAST_HASHER),
-                    actor="test",
-                    username=username,
-                    display_name=username.capitalize(),
-                    role=role,
-                    household=None,
-                    password=PASSWORD,
-                    now=datetime(2026, 9, 1, 9, 0, tzinfo=UTC),
-                )
+                add_test_user(uow, username, role, now=datetime(2026, 9, 1, 9, 0, tzinfo=UTC))
     finally:
         engine.dispose()
     return make_app(url, HHB_TODAY="2026-11-30"), url

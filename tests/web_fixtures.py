@@ -128,24 +128,39 @@ def seed_history(engine: Engine, code: str, first: date, last: date) -> int:
     return len(run.entries)
 
 
+def add_test_user(
+    uow: UnitOfWork,
+    username: str,
+    role: Role,
+    *,
+    now: datetime,
+    household: str | None = None,
+    team: str = "",
+    password: str = PASSWORD,
+    display_name: str | None = None,
+) -> None:
+    """An account for a test, its password hashed with the fast test hasher (commits)."""
+    create_user(
+        uow,
+        Argon2Hasher(**FAST_HASHER),
+        actor="test",
+        username=username,
+        display_name=display_name or username.capitalize(),
+        role=role,
+        household=household,
+        password=password,
+        now=now,
+        team=team,
+    )
+
+
 def seed(engine: Engine, *, history: bool = True) -> None:
     """Demo config, history for HH-0001 (unless `history` is false), one account per role."""
-    hasher = Argon2Hasher(**FAST_HASHER)
     now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     with UnitOfWork(engine) as uow:
         apply_config(uow, load_config(DEMO_CONFIG), actor="test")
         for username, (role, household) in ACCOUNTS.items():
-            create_user(
-                uow,
-                hasher,
-                actor="test",
-                username=username,
-                display_name=username.capitalize(),
-                role=role,
-                household=household,
-                password=PASSWORD,
-                now=now,
-            )
+            add_test_user(uow, username, role, household=household, now=now)
     for username in TOTP_SECRETS:
         enrol_test_totp(engine, username)
     if history:
