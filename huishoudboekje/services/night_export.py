@@ -126,14 +126,6 @@ def _folder(region: Region, gemeente_id: int) -> str:
     return gemeente.account_iban if region.is_regional and gemeente is not None else ""
 
 
-def instructions_to_export(engine: Engine, real_day: date) -> ExportBatch:
-    """Every instructed, unexported instruction, grouped by execution date, none before
-    the first business day from `real_day` on (a one-gemeente installation; see
-    `exports_per_account` for several)."""
-    batches = exports_per_account(engine, real_day)
-    return batches[0] if batches else ExportBatch({}, {})
-
-
 def exports_per_account(engine: Engine, real_day: date) -> list[ExportBatch]:
     """Every instructed, unexported instruction, per paying pooled account (issue 22: a
     household's payments go out from its gemeente's first account) in gemeente order,
