@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from huishoudboekje.adapters.persistence import UnitOfWork, record_audit
+from huishoudboekje.adapters.persistence import UnitOfWork, load_gemeente, record_audit
 from huishoudboekje.adapters.persistence.gemeente_scope import (
     account_gemeenten,
     gemeente_codes,
@@ -43,7 +43,6 @@ from huishoudboekje.adapters.persistence.gemeente_scope import (
     gemeente_id_of,
     gemeente_names,
     household_gemeente,
-    load_gemeente_of,
     set_household_gemeente,
     set_user_gemeente,
     transaction_gemeente,
@@ -192,7 +191,7 @@ def accounts_gemeenten(uow: UnitOfWork) -> dict[str, str]:
 
 def gemeente_settings(uow: UnitOfWork, scope: GemeenteScope) -> Gemeente | None:
     """The settings of `scope`'s gemeente (the first gemeente's for a regional scope)."""
-    return load_gemeente_of(uow, 1 if scope.gemeente_id is None else scope.gemeente_id)
+    return load_gemeente(uow, 1 if scope.gemeente_id is None else scope.gemeente_id)
 
 
 def account_gemeente_choice(

@@ -19,14 +19,9 @@ from huishoudboekje.adapters.persistence.nightly_tables import (
     BankTransactionRow,
     PaymentInstructionRow,
 )
-from huishoudboekje.adapters.persistence.repository import (
-    GEMEENTE_FIELDS,
-    gemeente_from_columns,
-)
 from huishoudboekje.adapters.persistence.tables import GemeenteRow, HouseholdRow, PooledAccountRow
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.adapters.persistence.web_tables import UserRow
-from huishoudboekje.domain.household import Gemeente
 
 __all__ = [
     "account_gemeenten",
@@ -37,7 +32,6 @@ __all__ = [
     "gemeente_names",
     "household_gemeente",
     "households_gemeenten",
-    "load_gemeente_of",
     "set_household_gemeente",
     "set_user_gemeente",
     "supplier_payees_of",
@@ -113,14 +107,6 @@ def set_user_gemeente(uow: UnitOfWork, username: str, gemeente_id: int | None) -
 def users_gemeenten(uow: UnitOfWork) -> dict[str, int | None]:
     """Every account's username → gemeente id (None: regional)."""
     return dict(uow.session.exec(select(UserRow.username, UserRow.gemeente_id)).all())
-
-
-def load_gemeente_of(uow: UnitOfWork, gemeente_id: int) -> Gemeente | None:
-    """The settings of gemeente `gemeente_id`, or None when there is none."""
-    row = uow.session.get(GemeenteRow, gemeente_id)
-    if row is None:
-        return None
-    return gemeente_from_columns({name: getattr(row, name) for name in GEMEENTE_FIELDS})
 
 
 def usernames_of_gemeente(uow: UnitOfWork, gemeente_id: int) -> frozenset[str]:
