@@ -291,8 +291,11 @@ AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled
 
 
 def _axe(page: Any) -> list[dict[str, Any]]:
-    """axe-core's violations on the page as it is now."""
+    """axe-core's violations on the page as it is now, once it has loaded: after a
+    form post, axe run before the stylesheet arrived measured unstyled links and
+    buttons (a flaky `target-size` failure under load)."""
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    page.wait_for_load_state("load")
     result = axe_module.Axe().run(page, options=AXE_OPTIONS)
     violations: list[dict[str, Any]] = result.response["violations"]
     return violations
