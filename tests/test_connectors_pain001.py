@@ -25,7 +25,7 @@ from connectors.pain001 import (
     read_pain001,
     write_pain001,
 )
-from connectors.pain001_schema import schema
+from connectors.pain001_schema import fast_schema, schema, schema_errors
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.payments import Debtor, PaymentInstruction
 from tests.golden import check_golden, corpus_file
@@ -118,6 +118,35 @@ def test_output_validates_against_xsd_with_two_validators(version: str) -> None:
     # an independent validator (libxml2) on the same XSD file
     xsd = etree.XMLSchema(etree.parse(schema(version).url))
     xsd.assertValid(etree.fromstring(xml))
+
+
+BROKEN = {  # an XPath in a valid message, and what is done to it
+    "amount with six decimals": ("//p:InstdAmt", lambda e: setattr(e, "text", "1.000001")),
+    "empty end-to-end id": ("//p:EndToEndId", lambda e: setattr(e, "text", "")),
+    "no debtor account": ("//p:DbtrAcct", lambda e: e.getparent().remove(e)),
+    "unknown element": ("//p:GrpHdr", lambda e: etree.SubElement(e, f"{{{e.nsmap[None]}}}Extra")),
+    "bad currency": ("//p:InstdAmt", lambda e: e.set("Ccy", "euro")),
+    "name too long": ("//p:Cdtr/p:Nm", lambda e: setattr(e, "text", "x" * 141)),
+}
+
+
+@pytest.mark.parametrize("version", PAIN_VERSIONS)
+@pytest.mark.parametrize("broken", sorted(BROKEN))
+def test_libxml2_and_xmlschema_refuse_the_same_broken_message(version: str, broken: str) -> None:
+    """`schema_errors` asks libxml2 (fast) and, only for a refused message, xmlschema
+    (for the XPath and the reason): both must refuse what is broken, and the error
+    that reaches the reader is xmlschema's."""
+    path, damage = BROKEN[broken]
+    root = etree.fromstring(build(version).xml)
+    found = root.xpath(path, namespaces={"p": root.nsmap[None]})
+    assert isinstance(found, list) and isinstance(found[0], etree._Element)
+    damage(found[0])
+    assert not fast_schema(version).validate(root)
+    assert not schema(version).is_valid(root)
+    errors = schema_errors(root, version)
+    assert errors and errors[0][0].startswith("/")  # an XPath, not libxml2's line
+    with pytest.raises(ConnectorError, match="does not validate"):
+        read_pain001(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 @pytest.mark.parametrize("version", PAIN_VERSIONS)
