@@ -47,6 +47,7 @@ from huishoudboekje.adapters.persistence.planner_memory import (
     with_balances,
 )
 from huishoudboekje.adapters.persistence.signal_repo import close_stale_signals, upsert_signals
+from huishoudboekje.adapters.persistence.statistics import refresh_statistics
 from huishoudboekje.adapters.persistence.status_repo import (
     fresh_codes,
     lock_statuses,
@@ -109,7 +110,11 @@ class PlanWork:
 
 
 def plan_work(work: NightWork) -> PlanWork:
-    """Tonight's plan work; a household without a needed consent gets its signal here."""
+    """Tonight's plan work; a household without a needed consent gets its signal here.
+
+    First the database's statistics of what the stages before wrote are brought up
+    to date (`refresh_statistics`), so no batch of the plan scans a whole table."""
+    refresh_statistics(work.engine)
     with UnitOfWork(work.engine) as uow:
         region = load_region(uow)
         everyone = work.households()
