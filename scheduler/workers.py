@@ -88,7 +88,7 @@ def do_batch(
     if batch.stage == PLAN:
         households = batch_households(engine, batch.households)
         counts = no_counts(len(households))
-        add_counts(counts, plan_batch(ctx, households, night_region(ctx)))
+        add_counts(counts, plan_batch(ctx, households, night_region(ctx, households)))
         result = PlanResult(**counts).as_json()
     elif batch.stage == EXPORT and batch.execution_date is not None:
         result = export_file(ctx, batch.account, batch.execution_date).as_json()

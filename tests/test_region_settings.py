@@ -15,14 +15,18 @@ from sqlalchemy import Engine
 from cli.main import main
 from huishoudboekje.adapters.config import Configuration, parse_config
 from huishoudboekje.adapters.persistence import UnitOfWork
+from huishoudboekje.adapters.persistence.night_batch_repo import households_among
 from huishoudboekje.domain.household import Contact, Letterhead, PostalAddress
 from huishoudboekje.domain.money import Money
 from huishoudboekje.services.configuration import apply_config
 from huishoudboekje.services.consent import codes_not_planned, consent_panel
 from huishoudboekje.services.household_status import preview_plans
 from huishoudboekje.services.letters import month_letter
+from huishoudboekje.services.night_plan import night_region
 from huishoudboekje.services.privacy import purge
+from huishoudboekje.services.region import load_region
 from huishoudboekje.services.signal_deadlines import signal_deadlines
+from scheduler.context import NightContext, NightPaths
 
 ROOT = Path(__file__).resolve().parents[1]
 REGIO = ROOT / "docs" / "examples" / "regio.yaml"
@@ -105,3 +109,24 @@ def test_the_purge_keeps_each_household_as_long_as_its_own_gemeente_says(
     report = purge(engine, date(2028, 3, 1), dry_run=True, actor="test")
     assert [p.code for p in report.purged] == ["O-0001"]
     assert report.not_yet_due == 1
+
+
+def test_a_workers_batch_reads_the_gemeenten_and_only_its_own_households(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A plan batch of a spread night (issue 22.2) gets every gemeente's settings but
+    the gemeente of its own households only: reading every household's gemeente for
+    each of 1,000 batches made the 100,000-household plan grow with the square."""
+    apply(engine, regio())
+    with UnitOfWork(engine) as uow:
+        everyone = load_region(uow)
+        oost = [code for code, gemeente in everyone.households.items() if gemeente != 1]
+        batch = households_among(uow, oost)
+    assert oost and len(everyone.households) > len(oost) and len(batch) == len(oost)
+
+    night = NightContext(engine, date(2026, 3, 6), NightPaths.under(tmp_path / "var"))
+    region = night_region(night, batch)
+
+    assert region.gemeenten == everyone.gemeenten and region.accounts == everyone.accounts
+    assert region.households == {code: everyone.households[code] for code in oost}
+    assert [region.settings_of(h) for h in batch] == [everyone.settings_of(h) for h in batch]

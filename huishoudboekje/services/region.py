@@ -8,7 +8,7 @@ everything here gives what `load_gemeente(uow)` gave before. The night's stages 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from huishoudboekje.adapters.persistence.repository import (
@@ -73,10 +73,11 @@ class Region:
         return dict(sorted(groups.items()))
 
 
-def load_region(uow: UnitOfWork) -> Region:
-    """The stored gemeenten, their pooled accounts and which household is whose."""
+def load_region(uow: UnitOfWork, codes: Sequence[str] | None = None) -> Region:
+    """The stored gemeenten, their pooled accounts and which household is whose (every
+    household, or only those of `codes`: a worker's batch reads its own, not all)."""
     owners = {compact_iban(iban): owner for iban, owner in pooled_account_owners(uow).items()}
-    return Region(load_gemeenten(uow), owners, household_gemeenten(uow))
+    return Region(load_gemeenten(uow), owners, household_gemeenten(uow, codes))
 
 
 def compact_iban(iban: str) -> str:

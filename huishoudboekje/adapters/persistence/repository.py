@@ -21,7 +21,7 @@ from huishoudboekje.adapters.persistence.consent_repo import newest_consents
 from huishoudboekje.adapters.persistence.crud import upsert
 from huishoudboekje.adapters.persistence.status_repo import household_saved
 from huishoudboekje.adapters.persistence.tables import GemeenteRow, HouseholdRow, PooledAccountRow
-from huishoudboekje.adapters.persistence.uow import UnitOfWork
+from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain.consent import Consent
 from huishoudboekje.domain.household import Gemeente, Household, PooledAccount
 
@@ -150,10 +150,15 @@ def pooled_account_owners(uow: UnitOfWork) -> dict[str, int]:
     return owners
 
 
-def household_gemeenten(uow: UnitOfWork) -> dict[str, int]:
-    """The gemeente (id) of every stored household, by code."""
-    rows = uow.session.exec(select(HouseholdRow.code, HouseholdRow.gemeente_id)).all()
-    return {code: gemeente_id for code, gemeente_id in rows}
+def household_gemeenten(uow: UnitOfWork, codes: Sequence[str] | None = None) -> dict[str, int]:
+    """The gemeente (id) of every stored household, by code (or of those of `codes`)."""
+    statement = select(HouseholdRow.code, HouseholdRow.gemeente_id)
+    if codes is None:
+        return dict(uow.session.exec(statement).all())
+    found: dict[str, int] = {}
+    for chunk in in_chunks(list(codes)):
+        found.update(uow.session.exec(statement.where(col(HouseholdRow.code).in_(chunk))).all())
+    return found
 
 
 def gemeente_ids(uow: UnitOfWork) -> dict[str, int]:
