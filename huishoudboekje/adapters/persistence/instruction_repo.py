@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -214,13 +214,23 @@ def record_payment_file(
             written=False,
         )
     )
-    for row in instruction_rows(uow, ids=end_to_end_ids):
-        row.status = InstructionStatus.IN_FLIGHT.value
-        row.payment_file = msg_id
-        if moved and row.end_to_end_id in moved:
-            row.execution_date = moved[row.end_to_end_id]
-        uow.session.add(row)
-    uow.session.flush()
+    uow.session.flush()  # the file's row first: its instructions refer to it
+    # set-based updates, not a loaded and tracked row object per instruction
+    for chunk in in_chunks(list(end_to_end_ids)):
+        uow.session.execute(
+            update(_INSTRUCTION)
+            .where(_INSTRUCTION.c.end_to_end_id.in_(chunk))
+            .values(status=InstructionStatus.IN_FLIGHT.value, payment_file=msg_id)
+        )
+    wanted = set(end_to_end_ids)
+    dates = [{"e2e": e2e, "day": day} for e2e, day in (moved or {}).items() if e2e in wanted]
+    if dates:
+        uow.session.execute(
+            update(_INSTRUCTION)
+            .where(_INSTRUCTION.c.end_to_end_id == bindparam("e2e"))
+            .values(execution_date=bindparam("day")),
+            dates,
+        )
 
 
 def payment_files(
