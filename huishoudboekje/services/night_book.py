@@ -28,7 +28,11 @@ from huishoudboekje.adapters.persistence.planner_memory import (
 from huishoudboekje.adapters.persistence.repository import load_gemeente, pooled_account_owners
 from huishoudboekje.adapters.persistence.signal_repo import close_stale_signals, upsert_signals
 from huishoudboekje.adapters.persistence.statement_repo import last_statement
-from huishoudboekje.adapters.persistence.transaction_repo import bank_balance, transactions
+from huishoudboekje.adapters.persistence.transaction_repo import (
+    bank_balance,
+    transaction_columns,
+    update_transactions,
+)
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.bankbook import TxStatus, balance_differs, booking_entry
@@ -59,8 +63,9 @@ class BookResult(StageResult):
 def book_transactions(work: NightWork) -> BookResult:
     """Book every decided, unbooked transaction; then check the bank balance."""
     with UnitOfWork(work.engine) as uow:
-        rows = transactions(uow, *BOOKABLE, unbooked=True)
+        rows = transaction_columns(uow, *BOOKABLE, unbooked=True)
         entries: list[JournalEntry] = []
+        changes: list[dict[str, Any]] = []
         receipts: dict[str, list[IncomeReceipt]] = defaultdict(list)
         for row in rows:
             status = TxStatus(row.status)
@@ -75,12 +80,12 @@ def book_transactions(work: NightWork) -> BookResult:
                 _in_flight(row.match_reasons),
             )
             entries.append(entry)
-            row.journal_entry_id = entry.id
-            uow.session.add(row)
+            changes.append({"id": row.id, "journal_entry_id": entry.id})
             if status is TxStatus.MATCHED and row.household and row.income_id:
                 receipts[row.household].append(
                     IncomeReceipt(row.income_id, row.booking_date, amount)
                 )
+        update_transactions(uow, changes)
         append_journal_entries(uow, entries)
         store_receipts(uow, receipts, work)
         mismatch = check_balance(uow, work)
