@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from huishoudboekje.adapters.persistence.household_batch import put_state, state_rows
+from huishoudboekje.adapters.persistence.household_batch import put_states, state_values
 from huishoudboekje.adapters.persistence.journal import append_journal_entries
 from huishoudboekje.adapters.persistence.planner_memory import (
     MEMORY_KEY,
@@ -107,14 +107,13 @@ def store_receipts(
     horizon = work.night - timedelta(days=RECEIPT_MEMORY_DAYS)
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        rows = state_rows(uow, chunk, (MEMORY_KEY,))
+        stored = state_values(uow, chunk, (MEMORY_KEY,))
+        memories: dict[tuple[str, str], Any] = {}
         for code in chunk:
-            row = rows.get((code, MEMORY_KEY))
-            state = memory_from_json(code, row.value if row else None)
+            state = memory_from_json(code, stored.get((code, MEMORY_KEY)))
             kept = tuple(r for r in (*state.receipts, *receipts[code]) if r.day >= horizon)
-            memory = memory_to_json(replace(state, receipts=kept), work.night)
-            put_state(uow, rows, code, MEMORY_KEY, memory)
-    uow.session.flush()
+            memories[(code, MEMORY_KEY)] = memory_to_json(replace(state, receipts=kept), work.night)
+        put_states(uow, memories, stored)
 
 
 def check_balance(uow: UnitOfWork, work: NightWork) -> str | None:

@@ -128,8 +128,17 @@ def match_credits(work: NightWork) -> CreditMatchResult:
             gemeente_id: HouseholdIndex(members)
             for gemeente_id, members in region.by_gemeente(everyone).items()
         }
-        # a one-gemeente installation matches every credit with its households, as before
-        nobody = HouseholdIndex([] if region.is_regional else everyone)
+        # a one-gemeente installation matches every credit with its households, as before;
+        # the index of a gemeente that has them all is that same index (by_gemeente keeps
+        # their order), so it is not built twice
+        whole = [i for i in indexes.values() if len(i.households) == len(everyone)]
+        nobody = (
+            HouseholdIndex([])
+            if region.is_regional
+            else whole[0]
+            if whole
+            else HouseholdIndex(everyone)
+        )
         ended = EndedIncomes(uow, everyone)
         sent = sent_payments(uow, our_references(rows))
         signals: list[Signal] = []
