@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from huishoudboekje.adapters.persistence.household_batch import state_rows
+from huishoudboekje.adapters.persistence.household_batch import state_values
 from huishoudboekje.adapters.persistence.instruction_repo import sent_payments
 from huishoudboekje.adapters.persistence.planner_memory import MEMORY_KEY, memory_from_json
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
@@ -104,8 +104,8 @@ class EndedIncomes:
 
     def _booked(self, household: str) -> list[IncomeReceipt]:
         if household not in self._receipts:
-            stored = state_rows(self._uow, [household], (MEMORY_KEY,)).get((household, MEMORY_KEY))
-            state = memory_from_json(household, stored.value if stored else None)
+            stored = state_values(self._uow, [household], (MEMORY_KEY,))
+            state = memory_from_json(household, stored.get((household, MEMORY_KEY)))
             self._receipts[household] = list(state.receipts)
         return self._receipts[household]
 
