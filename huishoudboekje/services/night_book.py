@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from huishoudboekje.adapters.persistence.household_batch import put_state, state_rows
+from huishoudboekje.adapters.persistence.household_batch import put_states, state_values
 from huishoudboekje.adapters.persistence.journal import append_journal_entries
 from huishoudboekje.adapters.persistence.planner_memory import (
     MEMORY_KEY,
@@ -28,7 +28,11 @@ from huishoudboekje.adapters.persistence.planner_memory import (
 from huishoudboekje.adapters.persistence.repository import load_gemeente, pooled_account_owners
 from huishoudboekje.adapters.persistence.signal_repo import close_stale_signals, upsert_signals
 from huishoudboekje.adapters.persistence.statement_repo import last_statement
-from huishoudboekje.adapters.persistence.transaction_repo import bank_balance, transactions
+from huishoudboekje.adapters.persistence.transaction_repo import (
+    bank_balance,
+    transaction_columns,
+    update_transactions,
+)
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.bankbook import TxStatus, balance_differs, booking_entry
@@ -59,8 +63,9 @@ class BookResult(StageResult):
 def book_transactions(work: NightWork) -> BookResult:
     """Book every decided, unbooked transaction; then check the bank balance."""
     with UnitOfWork(work.engine) as uow:
-        rows = transactions(uow, *BOOKABLE, unbooked=True)
+        rows = transaction_columns(uow, *BOOKABLE, unbooked=True)
         entries: list[JournalEntry] = []
+        changes: list[dict[str, Any]] = []
         receipts: dict[str, list[IncomeReceipt]] = defaultdict(list)
         for row in rows:
             status = TxStatus(row.status)
@@ -75,12 +80,12 @@ def book_transactions(work: NightWork) -> BookResult:
                 _in_flight(row.match_reasons),
             )
             entries.append(entry)
-            row.journal_entry_id = entry.id
-            uow.session.add(row)
+            changes.append({"id": row.id, "journal_entry_id": entry.id})
             if status is TxStatus.MATCHED and row.household and row.income_id:
                 receipts[row.household].append(
                     IncomeReceipt(row.income_id, row.booking_date, amount)
                 )
+        update_transactions(uow, changes)
         append_journal_entries(uow, entries)
         store_receipts(uow, receipts, work)
         mismatch = check_balance(uow, work)
@@ -102,14 +107,13 @@ def store_receipts(
     horizon = work.night - timedelta(days=RECEIPT_MEMORY_DAYS)
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        rows = state_rows(uow, chunk, (MEMORY_KEY,))
+        stored = state_values(uow, chunk, (MEMORY_KEY,))
+        memories: dict[tuple[str, str], Any] = {}
         for code in chunk:
-            row = rows.get((code, MEMORY_KEY))
-            state = memory_from_json(code, row.value if row else None)
+            state = memory_from_json(code, stored.get((code, MEMORY_KEY)))
             kept = tuple(r for r in (*state.receipts, *receipts[code]) if r.day >= horizon)
-            memory = memory_to_json(replace(state, receipts=kept), work.night)
-            put_state(uow, rows, code, MEMORY_KEY, memory)
-    uow.session.flush()
+            memories[(code, MEMORY_KEY)] = memory_to_json(replace(state, receipts=kept), work.night)
+        put_states(uow, memories, stored)
 
 
 def check_balance(uow: UnitOfWork, work: NightWork) -> str | None:

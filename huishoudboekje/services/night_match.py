@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from huishoudboekje.adapters.persistence.household_batch import state_rows
+from huishoudboekje.adapters.persistence.household_batch import state_values
 from huishoudboekje.adapters.persistence.instruction_repo import sent_payments
-from huishoudboekje.adapters.persistence.nightly_tables import BankTransactionRow
 from huishoudboekje.adapters.persistence.planner_memory import MEMORY_KEY, memory_from_json
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
-from huishoudboekje.adapters.persistence.transaction_repo import to_transaction, transactions
+from huishoudboekje.adapters.persistence.transaction_repo import (
+    StoredTransaction,
+    to_transaction,
+    transaction_columns,
+    update_transactions,
+)
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
 from huishoudboekje.domain.bankbook import TxStatus, our_reference
@@ -44,12 +48,12 @@ class CreditMatchResult(StageResult):
     after_end: int
 
 
-def our_references(rows: Sequence[BankTransactionRow]) -> list[str]:
+def our_references(rows: Sequence[StoredTransaction]) -> list[str]:
     """The EndToEndIds (own or original) the rows carry, sorted."""
     return sorted({r for row in rows for r in (row.end_to_end_id, row.original_end_to_end_id) if r})
 
 
-def unmatched_signal(row: BankTransactionRow, reason: str) -> Signal:
+def unmatched_signal(row: StoredTransaction, reason: str) -> Signal:
     """The signal for a transaction whose money stands in suspense."""
     return night_signals.unmatched(
         row.dedupe_key, row.booking_date, Money(row.amount), row.counterparty_name, reason
@@ -83,7 +87,7 @@ class EndedIncomes:
         self._receipts: dict[str, list[IncomeReceipt]] = {}
         self._tonight: dict[str, list[IncomeReceipt]] = {}
 
-    def check(self, row: BankTransactionRow, household: str, income_id: str) -> Signal | None:
+    def check(self, row: StoredTransaction, household: str, income_id: str) -> Signal | None:
         """The signal when `row`, matched to `income_id`, came after that income ended."""
         day, amount = row.booking_date, Money(row.amount)
         stream = self._ended.get((household, income_id))
@@ -100,8 +104,8 @@ class EndedIncomes:
 
     def _booked(self, household: str) -> list[IncomeReceipt]:
         if household not in self._receipts:
-            stored = state_rows(self._uow, [household], (MEMORY_KEY,)).get((household, MEMORY_KEY))
-            state = memory_from_json(household, stored.value if stored else None)
+            stored = state_values(self._uow, [household], (MEMORY_KEY,))
+            state = memory_from_json(household, stored.get((household, MEMORY_KEY)))
             self._receipts[household] = list(state.receipts)
         return self._receipts[household]
 
@@ -114,7 +118,7 @@ def match_credits(work: NightWork) -> CreditMatchResult:
     """Match every new credit that is not a return of one of our payments."""
     counts = {"matched": 0, "unmatched": 0, "after_end": 0}
     with UnitOfWork(work.engine) as uow:
-        rows = [r for r in transactions(uow, TxStatus.NEW) if r.amount > 0]
+        rows = [r for r in transaction_columns(uow, TxStatus.NEW) if r.amount > 0]
         if not rows:
             return CreditMatchResult(**counts)
         region = load_region(uow)
@@ -124,12 +128,22 @@ def match_credits(work: NightWork) -> CreditMatchResult:
             gemeente_id: HouseholdIndex(members)
             for gemeente_id, members in region.by_gemeente(everyone).items()
         }
-        # a one-gemeente installation matches every credit with its households, as before
-        nobody = HouseholdIndex([] if region.is_regional else everyone)
+        # a one-gemeente installation matches every credit with its households, as before;
+        # the index of a gemeente that has them all is that same index (by_gemeente keeps
+        # their order), so it is not built twice
+        whole = [i for i in indexes.values() if len(i.households) == len(everyone)]
+        nobody = (
+            HouseholdIndex([])
+            if region.is_regional
+            else whole[0]
+            if whole
+            else HouseholdIndex(everyone)
+        )
         ended = EndedIncomes(uow, everyone)
         sent = sent_payments(uow, our_references(rows))
         signals: list[Signal] = []
         after_end: list[Signal] = []
+        changes: list[dict[str, Any]] = []
         for done, row in enumerate(rows):
             if done % 500 == 0:
                 work.progress("match", done, len(rows))
@@ -140,10 +154,11 @@ def match_credits(work: NightWork) -> CreditMatchResult:
             result = indexes.get(owner if owner is not None else -1, nobody).match(tx)
             reasons = _reasons(result)
             best = result.candidate
+            change: dict[str, Any] = {"id": row.id}
             if result.status is MatchStatus.MATCHED and best is not None:
-                row.status = TxStatus.MATCHED.value
-                row.household = best.household
-                row.income_id = best.income_id
+                change["status"] = TxStatus.MATCHED.value
+                change["household"] = best.household
+                change["income_id"] = best.income_id
                 counts["matched"] += 1
                 signal = ended.check(row, best.household, best.income_id)
                 if signal is not None:  # booked all the same: the money is the household's
@@ -151,11 +166,12 @@ def match_credits(work: NightWork) -> CreditMatchResult:
                     after_end.append(signal)
                     counts["after_end"] += 1
             else:
-                row.status = TxStatus.UNMATCHED.value
+                change["status"] = TxStatus.UNMATCHED.value
                 counts["unmatched"] += 1
                 signals.append(unmatched_signal(row, result.reason))
-            row.match_reasons = reasons
-            uow.session.add(row)
+            change["match_reasons"] = reasons
+            changes.append(change)
+        update_transactions(uow, changes)
         upsert_signals(uow, signals, work.night, "unmatched")
         upsert_signals(uow, after_end, work.night, "event")  # open until staff close it
         uow.commit()

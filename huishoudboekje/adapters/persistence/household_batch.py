@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from huishoudboekje.adapters.persistence.instruction_repo import instruction_rows
 from huishoudboekje.adapters.persistence.journal import _assemble as assemble_entries
 from huishoudboekje.adapters.persistence.journal import entries_select
 from huishoudboekje.adapters.persistence.nightly_tables import SignalRow
-from huishoudboekje.adapters.persistence.tables import EngineStateRow, JournalEntryRow, PostingRow
+from huishoudboekje.adapters.persistence.tables import (
+    EngineStateRow,
+    JournalEntryRow,
+    PostingRow,
+    table_of,
+)
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain.ledger import JournalEntry
 
@@ -57,6 +64,62 @@ def put_state(
         row.value = value
         row.updated_at = now
     uow.session.add(row)
+
+
+_STATE = table_of(EngineStateRow)
+
+
+def state_values(
+    uow: UnitOfWork, codes: Sequence[str], keys: Sequence[str]
+) -> dict[tuple[str, str], Any]:
+    """As `state_rows`, but only the stored values, read as plain columns (Core select):
+    no ORM object built or tracked per row. Write them back with `put_states`."""
+    table = _STATE
+    statement = core_select(table.c.household, table.c.key, table.c.value).where(
+        table.c.household.in_(list(codes)), table.c.key.in_(list(keys))
+    )
+    return {(household, key): value for household, key, value in uow.read(statement)}
+
+
+def put_states(
+    uow: UnitOfWork,
+    values: Mapping[tuple[str, str], Any],
+    stored: Container[tuple[str, str]],
+) -> None:
+    """Set engine-state values by (household, key): those in `stored` (as read by
+    `state_values`) updated, the others inserted, each with one Core executemany.
+
+    ORM objects of these rows that the session holds (`state_rows`) would not see
+    the change: use one way or the other for a row within a unit of work."""
+    now = datetime.now(UTC)
+    table = _STATE
+    changed = [
+        {"at_household": household, "at_key": key, "new_value": value, "new_updated_at": now}
+        for (household, key), value in values.items()
+        if (household, key) in stored
+    ]
+    added = [
+        {"household": household, "key": key, "value": value, "updated_at": now}
+        for (household, key), value in values.items()
+        if (household, key) not in stored
+    ]
+    session = uow.session
+    session.flush()  # what the session holds goes first
+    if changed:
+        statement = (
+            update(table)
+            .where(
+                table.c.household == bindparam("at_household"),
+                table.c.key == bindparam("at_key"),
+            )
+            .values(
+                value=bindparam("new_value", type_=table.c.value.type),
+                updated_at=bindparam("new_updated_at", type_=table.c.updated_at.type),
+            )
+        )
+        session.execute(statement, changed)
+    if added:
+        session.execute(table.insert(), added)
 
 
 def preload(uow: UnitOfWork, codes: Sequence[str], end_to_end_ids: Sequence[str] = ()) -> None:

@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import Text, cast
+from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 
 from huishoudboekje.adapters.config import (
@@ -20,7 +22,12 @@ from huishoudboekje.adapters.config import (
 from huishoudboekje.adapters.persistence.consent_repo import newest_consents
 from huishoudboekje.adapters.persistence.crud import upsert
 from huishoudboekje.adapters.persistence.status_repo import household_saved
-from huishoudboekje.adapters.persistence.tables import GemeenteRow, HouseholdRow, PooledAccountRow
+from huishoudboekje.adapters.persistence.tables import (
+    GemeenteRow,
+    HouseholdRow,
+    PooledAccountRow,
+    table_of,
+)
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain.consent import Consent
 from huishoudboekje.domain.household import Gemeente, Household, PooledAccount
@@ -252,10 +259,19 @@ _CHECKED: dict[str | tuple[Any, ...], Household] = {}  # stored data -> checked 
 _CHECKED_MAX = 20_000
 
 
+_HOUSEHOLD = table_of(HouseholdRow)
+# Every household as plain columns, the rules as their stored text: no ORM object per
+# row, and a household checked before is found by that text without decoding it
+# (see household_from_row); the night's match reads all of them.
+_ALL_HOUSEHOLDS = select_columns(
+    *(_HOUSEHOLD.c[name] for name in HOUSEHOLD_COLUMNS),
+    cast(_HOUSEHOLD.c.rules, Text).label("rules"),
+).order_by(_HOUSEHOLD.c.code)
+
+
 def load_households(uow: UnitOfWork) -> tuple[Household, ...]:
     """Every stored household with its newest consent, ordered by code."""
-    rows = uow.session.exec(select(HouseholdRow).order_by(col(HouseholdRow.code)))
-    households = tuple(household_from_row(row) for row in rows)
+    households = tuple(household_from_row(row) for row in uow.read(_ALL_HOUSEHOLDS))
     consents = newest_consents(uow)
     return tuple(_with_consent(h, consents.get(h.code)) for h in households)
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any, Protocol, cast
 
-from sqlalchemy import CursorResult, func, update
+from sqlalchemy import CursorResult, bindparam, func, update
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from huishoudboekje.adapters.persistence.crud import record_of, values_of
@@ -49,23 +51,73 @@ def add_transactions(
     transactions: Sequence[tuple[BankTransaction, str]],
     night: date | None,
 ) -> None:
-    """Store new transactions (status new) of one statement."""
-    uow.session.add_all(
-        BankTransactionRow(
-            **values_of(tx, amount=tx.amount.amount),
-            fingerprint=fingerprint,
-            source_format=statement.source_format,
-            statement_row_id=statement_row_id,
-            account_iban=statement.account_iban,
-            status=TxStatus.NEW.value,
-            night=night,
-        )
-        for tx, fingerprint in transactions
+    """Store new transactions (status new) of one statement.
+
+    One Core insert for them all (executemany), not an ORM object per row: building
+    and tracking 10,000 row objects cost more than the insert itself."""
+    if not transactions:
+        return
+    session = uow.session
+    session.flush()  # what the session holds goes first, as an ORM flush would order it
+    session.execute(
+        _TRANSACTION.insert(),
+        [
+            values_of(tx, amount=tx.amount.amount)
+            | {
+                "fingerprint": fingerprint,
+                "source_format": statement.source_format,
+                "statement_row_id": statement_row_id,
+                "account_iban": statement.account_iban,
+                "status": TxStatus.NEW.value,
+                "household": None,
+                "income_id": None,
+                "match_reasons": None,
+                "journal_entry_id": None,
+                "night": night,
+            }
+            for tx, fingerprint in transactions
+        ],
     )
-    uow.session.flush()
 
 
-def to_transaction(row: BankTransactionRow) -> BankTransaction:
+class StoredTransaction(Protocol):
+    """The columns of one stored transaction, read-only: a `BankTransactionRow` or a plain
+    row of `transaction_columns` (no ORM object built or tracked)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def dedupe_key(self) -> str: ...
+    @property
+    def account_iban(self) -> str: ...
+    @property
+    def booking_date(self) -> date: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def counterparty_name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def end_to_end_id(self) -> str: ...
+    @property
+    def original_end_to_end_id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def household(self) -> str | None: ...
+    @property
+    def income_id(self) -> str | None: ...
+    @property
+    def match_reasons(self) -> Any: ...
+    @property
+    def journal_entry_id(self) -> str | None: ...
+
+
+_TRANSACTION = table_of(BankTransactionRow)
+
+
+def to_transaction(row: StoredTransaction) -> BankTransaction:
     """The domain value of a stored transaction."""
     return record_of(BankTransaction, row, amount=Money(row.amount))
 
@@ -80,6 +132,46 @@ def transactions(
     if unbooked:
         statement = statement.where(col(BankTransactionRow.journal_entry_id).is_(None))
     return list(uow.session.exec(statement))
+
+
+def transaction_columns(
+    uow: UnitOfWork, *statuses: TxStatus, unbooked: bool = False
+) -> list[StoredTransaction]:
+    """As `transactions`, but plain rows of the columns (Core select): for the night's
+    stages, which read thousands and change them only through `update_transactions`."""
+    table = _TRANSACTION
+    statement = core_select(table).order_by(table.c.id)
+    if statuses:
+        statement = statement.where(table.c.status.in_([s.value for s in statuses]))
+    if unbooked:
+        statement = statement.where(table.c.journal_entry_id.is_(None))
+    return cast(list[StoredTransaction], list(uow.read(statement)))
+
+
+def update_transactions(uow: UnitOfWork, changes: Sequence[Mapping[str, Any]]) -> None:
+    """Set columns of stored transactions: each change names the row (`id`) and the new
+    values of some of its columns. One Core UPDATE ... WHERE id = ? executemany per set
+    of columns changed, not an ORM object tracked per row.
+
+    The caller read these rows with `transaction_columns`: ORM objects of them that the
+    session holds would not see the change."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for change in changes:
+        columns = tuple(sorted(k for k in change if k != "id"))
+        groups.setdefault(columns, []).append(
+            {"row_id": change["id"], **{f"new_{k}": change[k] for k in columns}}
+        )
+    session = uow.session
+    if groups:
+        session.flush()  # what the session holds goes first
+    for columns, params in groups.items():
+        table = _TRANSACTION
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values({k: bindparam(f"new_{k}", type_=table.c[k].type) for k in columns})
+        )
+        session.execute(statement, params)
 
 
 def status_counts(uow: UnitOfWork, night: date) -> dict[str, int]:
