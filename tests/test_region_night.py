@@ -156,3 +156,59 @@ def test_a_statement_of_an_account_no_gemeente_has_is_refused(db_url: str, tmp_p
     assert WEST in result["error"] and OOST_RESERVE in result["error"]
     assert (var / "inbox" / "rejected" / "vreemd.xml").exists()
     assert credits(db_url) == {}
+
+
+def test_the_export_reads_only_the_gemeente_of_the_file_it_makes(db_url: str) -> None:
+    """A spread export (issue 22.2) finds tonight's files from one grouped query, and
+    each file's batch reads its own gemeente's instructions, not every gemeente's. That
+    must give the same files, dates and instructions as reading them all (dates before the first
+    business day moved to it, per gemeente calendar; a household that is not stored
+    counts as the first gemeente's)."""
+    from huishoudboekje.adapters.persistence.instruction_repo import add_instructions
+    from huishoudboekje.domain.money import Money
+    from huishoudboekje.domain.payments import PaymentInstruction
+    from huishoudboekje.services.night_export import (
+        account_export,
+        export_groups,
+        exports_per_account,
+        paying_account,
+    )
+
+    assert quiet("config", "apply", str(REGIO), "--database", db_url)[0] == 0
+    real_day = date(2026, 2, 27)  # Westdorp is closed: its first business day is 2 March
+
+    def payment(code: str, day: date, n: int) -> PaymentInstruction:
+        return PaymentInstruction(
+            f"{code}-test-{n}", code, "charge", "huur", "Woonstichting", "NL56RABO9314170586",
+            "", Money("10.00"), day, "huur", "", "",
+        )  # fmt: skip
+
+    days = (date(2026, 2, 25), date(2026, 2, 27), date(2026, 3, 2), date(2026, 3, 5))
+    engine = create_engine_from_url(db_url)
+    try:
+        with UnitOfWork(engine) as uow:
+            codes = ("W-0001", "O-0001", "X-GONE")
+            add_instructions(
+                uow,
+                [payment(c, d, n) for n, (c, d) in enumerate((c, d) for c in codes for d in days)],
+                real_day,
+            )
+            uow.commit()
+        everything = exports_per_account(engine, real_day)
+        assert [paying_account(engine, b) for b in everything] == [WEST, OOST]
+        assert export_groups(engine, real_day) == [
+            (paying_account(engine, batch), day)
+            for batch in everything
+            for day in sorted(batch.groups)
+        ]
+        assert sorted(everything[0].groups) == [date(2026, 3, 2), date(2026, 3, 5)]
+        assert sorted(everything[1].groups) == [
+            date(2026, 2, 27),
+            date(2026, 3, 2),
+            date(2026, 3, 5),
+        ]
+        for batch in everything:
+            assert account_export(engine, real_day, paying_account(engine, batch)) == batch
+        assert account_export(engine, real_day, OOST_RESERVE) is None  # pays for no one
+    finally:
+        engine.dispose()

@@ -18,12 +18,14 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 
 from huishoudboekje.adapters.persistence.instruction_repo import (
+    instructed_days,
     instruction_rows,
     mark_written,
     payment_files,
     record_payment_file,
     to_instruction,
 )
+from huishoudboekje.adapters.persistence.repository import GEMEENTE_ROW_ID
 from huishoudboekje.adapters.persistence.signal_repo import upsert_signals
 from huishoudboekje.adapters.persistence.uow import UnitOfWork
 from huishoudboekje.domain import night_signals
@@ -126,20 +128,25 @@ def _folder(region: Region, gemeente_id: int) -> str:
     return gemeente.account_iban if region.is_regional and gemeente is not None else ""
 
 
-def exports_per_account(engine: Engine, real_day: date) -> list[ExportBatch]:
+def exports_per_account(
+    engine: Engine, real_day: date, gemeente: int | None = None
+) -> list[ExportBatch]:
     """Every instructed, unexported instruction, per paying pooled account (issue 22: a
     household's payments go out from its gemeente's first account) in gemeente order,
     then grouped by execution date, none before the first business day of that
-    gemeente's calendar from `real_day` on."""
+    gemeente's calendar from `real_day` on. `gemeente`: only that gemeente's."""
     with UnitOfWork(engine) as uow:
-        region = load_region(uow)
+        # of the households, only the gemeente of those with an instruction is needed
+        region = load_region(uow, () if gemeente is not None else None)
         groups: dict[int, dict[date, list[PaymentInstruction]]] = defaultdict(
             lambda: defaultdict(list)
         )
         planned: dict[int, dict[str, date]] = defaultdict(dict)
         earliest: dict[int, date] = {}
-        for row in instruction_rows(uow, status=InstructionStatus.INSTRUCTED):
-            gemeente_id = region.gemeente_of_code(row.household)
+        of_gemeente = None if gemeente is None else (gemeente, GEMEENTE_ROW_ID)
+        rows = instruction_rows(uow, status=InstructionStatus.INSTRUCTED, gemeente=of_gemeente)
+        for row in rows:
+            gemeente_id = region.gemeente_of_code(row.household) if gemeente is None else gemeente
             if gemeente_id not in earliest:
                 calendar = region.settings(gemeente_id).calendar
                 earliest[gemeente_id] = calendar.on_or_after(real_day)
@@ -223,17 +230,37 @@ def paying_account(engine: Engine, batch: ExportBatch) -> str:
 
 def export_groups(engine: Engine, real_day: date) -> list[tuple[str, date]]:
     """(pooled account IBAN, execution date) of each payment file tonight's export
-    makes, in order: per paying pooled account (gemeente order), then per date."""
+    makes, in order: per paying pooled account (gemeente order), then per date (the
+    dates `exports_per_account` gives, from one grouped query)."""
+    with UnitOfWork(engine) as uow:
+        region = load_region(uow, ())
+        pairs = instructed_days(uow, GEMEENTE_ROW_ID)
+    days: dict[int, set[date]] = defaultdict(set)
+    for gemeente_id, day in pairs:
+        earliest = region.settings(gemeente_id).calendar.on_or_after(real_day)
+        days[gemeente_id].add(max(day, earliest))
     return [
-        (paying_account(engine, batch), day)
-        for batch in exports_per_account(engine, real_day)
-        for day in sorted(batch.groups)
+        (_payer(engine, region, gemeente_id).iban, day)
+        for gemeente_id in sorted(days)
+        for day in sorted(days[gemeente_id])
     ]
 
 
+def _payer(engine: Engine, region: Region, gemeente_id: int) -> Debtor:
+    """`paying_account` of a gemeente's `ExportBatch`, as a `Debtor`."""
+    return region.debtor(gemeente_id) if region.gemeente(gemeente_id) else debtor(engine)
+
+
 def account_export(engine: Engine, real_day: date, account: str) -> ExportBatch | None:
-    """Tonight's instructions paid from pooled account `account`, or None."""
-    for batch in exports_per_account(engine, real_day):
+    """Tonight's instructions paid from pooled account `account`, or None: those of
+    the gemeente it pays for only (not every gemeente's, for each file)."""
+    with UnitOfWork(engine) as uow:
+        region = load_region(uow, ())
+    for gemeente_id in sorted(region.gemeenten):
+        if region.debtor(gemeente_id).iban == account:
+            batches = exports_per_account(engine, real_day, gemeente_id)
+            return batches[0] if batches else None
+    for batch in exports_per_account(engine, real_day):  # no gemeente stored: the old way
         if paying_account(engine, batch) == account:
             return batch
     return None

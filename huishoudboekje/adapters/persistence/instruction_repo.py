@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, func, or_, update
 from sqlalchemy import select as select_columns
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -17,7 +17,7 @@ from huishoudboekje.adapters.persistence.nightly_tables import (
     PaymentFileRow,
     PaymentInstructionRow,
 )
-from huishoudboekje.adapters.persistence.tables import table_of
+from huishoudboekje.adapters.persistence.tables import HouseholdRow, table_of
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain.bankbook import InstructionStatus, SentPayment, TxStatus
 from huishoudboekje.domain.money import Money
@@ -71,11 +71,16 @@ def instruction_rows(
     payment_file: str | None = None,
     ids: Sequence[str] | None = None,
     instructed_on: date | None = None,
+    gemeente: tuple[int, int] | None = None,
 ) -> list[PaymentInstructionRow]:
-    """Stored instructions, ordered by execution date and EndToEndId."""
+    """Stored instructions, ordered by execution date and EndToEndId. `gemeente`:
+    (gemeente id, the first gemeente's id): only those of that gemeente's households
+    (a household not stored counts as the first gemeente's)."""
     statement = select(PaymentInstructionRow).order_by(
         col(PaymentInstructionRow.execution_date), col(PaymentInstructionRow.end_to_end_id)
     )
+    if gemeente is not None:
+        statement = statement.where(_gemeente_of_household(gemeente[1]) == gemeente[0])
     if instructed_on is not None:
         statement = statement.where(col(PaymentInstructionRow.instructed_on) == instructed_on)
     if status is not None:
@@ -83,6 +88,31 @@ def instruction_rows(
     if payment_file is not None:
         statement = statement.where(col(PaymentInstructionRow.payment_file) == payment_file)
     return _instructions_among(uow, statement, PaymentInstructionRow.end_to_end_id, ids)
+
+
+def _gemeente_of_household(first: int) -> Any:
+    """The gemeente id of each instruction's household (`first` when it is not stored)."""
+    household = table_of(HouseholdRow)
+    of_household = (
+        select_columns(household.c.gemeente_id)
+        .where(household.c.code == table_of(PaymentInstructionRow).c.household)
+        .scalar_subquery()
+    )
+    return func.coalesce(of_household, first)
+
+
+def instructed_days(uow: UnitOfWork, first: int) -> list[tuple[int, date]]:
+    """(gemeente id, execution date) of the instructions not exported yet, each pair
+    once: what the export's files will be, without reading every instruction (`first`:
+    the gemeente of a household that is not stored)."""
+    table = table_of(PaymentInstructionRow)
+    gemeente = _gemeente_of_household(first)
+    statement = (
+        select_columns(gemeente, table.c.execution_date)
+        .where(table.c.status == InstructionStatus.INSTRUCTED.value)
+        .group_by(gemeente, table.c.execution_date)
+    )
+    return [(int(gemeente_id), day) for gemeente_id, day in uow.read(statement)]
 
 
 def extra_instruction_rows(
