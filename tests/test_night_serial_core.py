@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -140,3 +141,24 @@ def test_a_bounded_word_is_found_where_the_regular_expression_found_it(
 ) -> None:
     expression = re.compile(rf"(?<!\d){re.escape(key)}(?!\d)")
     assert bounded_in(key, words) == (expression.search(words) is not None)
+
+
+def test_a_plan_batch_reads_its_households_as_the_night_reads_them_all(engine: Engine) -> None:
+    """`households_among` (a worker's plan batch) gives each household exactly as
+    `load_households` does (rules, gemeente, newest consent), in the batch's order,
+    leaving out a code no longer stored."""
+    from huishoudboekje.adapters.config import parse_config
+    from huishoudboekje.adapters.persistence.night_batch_repo import households_among
+    from huishoudboekje.adapters.persistence.repository import load_households
+    from huishoudboekje.services.configuration import apply_config
+
+    regio = Path(__file__).resolve().parents[1] / "docs" / "examples" / "regio.yaml"
+    with UnitOfWork(engine) as uow:
+        apply_config(uow, parse_config(regio.read_text(encoding="utf-8")))
+    with UnitOfWork(engine) as uow:
+        everyone = {h.code: h for h in load_households(uow)}
+        codes = [*sorted(everyone, reverse=True), "GEEN-0001"]
+        batch = households_among(uow, codes)
+    assert [h.code for h in batch] == codes[:-1]
+    assert batch == [everyone[c] for c in codes[:-1]]
+    assert {h.gemeente_id for h in batch} == {1, 2}

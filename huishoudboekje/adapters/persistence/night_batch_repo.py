@@ -20,8 +20,7 @@ from sqlmodel import col, select
 
 from huishoudboekje.adapters.persistence.consent_repo import consents_and_ends
 from huishoudboekje.adapters.persistence.night_batch_tables import NightBatchRow
-from huishoudboekje.adapters.persistence.repository import household_from_row
-from huishoudboekje.adapters.persistence.tables import HouseholdRow
+from huishoudboekje.adapters.persistence.repository import stored_households
 from huishoudboekje.adapters.persistence.uow import UnitOfWork, in_chunks
 from huishoudboekje.domain.consent import Consent
 from huishoudboekje.domain.household import Household
@@ -141,12 +140,9 @@ def batch_rows(uow: UnitOfWork, night: date, stage: str) -> list[NightBatchRow]:
 def households_among(uow: UnitOfWork, codes: Sequence[str]) -> list[Household]:
     """The stored households of `codes` (each with its newest consent), in the order
     of `codes`; a code no longer stored is left out."""
-    found: dict[str, Household] = {}
+    found = stored_households(uow, codes)
     consents: dict[str, Consent] = {}
     for chunk in in_chunks(codes):
-        rows = uow.session.exec(select(HouseholdRow).where(col(HouseholdRow.code).in_(chunk)))
-        for row in rows:
-            found[row.code] = household_from_row(row)
         for code, (consent, _end) in consents_and_ends(uow, list(chunk)).items():
             if consent is not None:
                 consents[code] = consent
