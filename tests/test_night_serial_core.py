@@ -148,6 +148,7 @@ def test_a_plan_batch_reads_its_households_as_the_night_reads_them_all(engine: E
     `load_households` does (rules, gemeente, newest consent), in the batch's order,
     leaving out a code no longer stored."""
     from huishoudboekje.adapters.config import parse_config
+    from huishoudboekje.adapters.persistence import repository
     from huishoudboekje.adapters.persistence.night_batch_repo import households_among
     from huishoudboekje.adapters.persistence.repository import load_households
     from huishoudboekje.services.configuration import apply_config
@@ -155,10 +156,16 @@ def test_a_plan_batch_reads_its_households_as_the_night_reads_them_all(engine: E
     regio = Path(__file__).resolve().parents[1] / "docs" / "examples" / "regio.yaml"
     with UnitOfWork(engine) as uow:
         apply_config(uow, parse_config(regio.read_text(encoding="utf-8")))
+    repository._CHECKED.clear()
     with UnitOfWork(engine) as uow:
+        codes = [*reversed(repository.household_codes(uow)), "GEEN-0001"]
+        first = households_among(uow, codes)
+        assert not repository._CHECKED  # a worker keeps none of its batches' households
         everyone = {h.code: h for h in load_households(uow)}
-        codes = [*sorted(everyone, reverse=True), "GEEN-0001"]
         batch = households_among(uow, codes)
     assert [h.code for h in batch] == codes[:-1]
-    assert batch == [everyone[c] for c in codes[:-1]]
+    assert first == batch == [everyone[c] for c in codes[:-1]]
     assert {h.gemeente_id for h in batch} == {1, 2}
+    # the night's own process finds what its match checked: the same objects
+    westdorp = [b for b in batch if b.gemeente_id == 1 and b.consent is None]
+    assert westdorp and all(b is everyone[b.code] for b in westdorp)

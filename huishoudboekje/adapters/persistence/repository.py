@@ -91,12 +91,20 @@ def gemeente_from_columns(
 
 
 def _remembered(
-    cache: dict[Any, _Checked], limit: int, key: Any, check: Callable[[], _Checked]
+    cache: dict[Any, _Checked],
+    limit: int,
+    key: Any,
+    check: Callable[[], _Checked],
+    *,
+    remember: bool = True,
 ) -> _Checked:
-    """The checked value for `key`, checked once; the cache is emptied when it is full."""
+    """The checked value for `key`, checked once; the cache is emptied when it is full.
+    `remember` False: found in the cache when it is there, but not added to it."""
     found = cache.get(key)
     if found is None:
         found = check()
+        if not remember:
+            return found
         if len(cache) >= limit:
             cache.clear()
         cache[key] = found
@@ -203,10 +211,11 @@ def save_gemeente(
         )
 
 
-def household_from_row(row: Any) -> Household:
+def household_from_row(row: Any, *, remember: bool = True) -> Household:
     """The household from a stored row: a `HouseholdRow`, or a plain row with its
     columns (`code`, `name`, `iban`, `bic`, `members`, `start_date`, `end_date`, `team`,
-    `caseworker`, `rules`; `rules` decoded, or as the stored JSON text)."""
+    `caseworker`, `rules`; `rules` decoded, or as the stored JSON text). `remember`
+    False: a household checked before is not checked again, but this one is not kept."""
     columns = (
         row.code,
         row.name,
@@ -224,10 +233,12 @@ def household_from_row(row: Any) -> Household:
     # decoded data in canonical form (repr keeps a date and its text apart).
     if isinstance(row.rules, str):
         text: str = row.rules
-        found = _checked((text, *columns), lambda: _with_columns(json.loads(text), columns))
+        found = _checked(
+            (text, *columns), lambda: _with_columns(json.loads(text), columns), remember
+        )
     else:
         data = _with_columns(row.rules, columns)
-        found = _checked(json.dumps(data, sort_keys=True, default=repr), lambda: data)
+        found = _checked(json.dumps(data, sort_keys=True, default=repr), lambda: data, remember)
     # issue 22: the gemeente is a column only, never in the rules
     gemeente_id = getattr(row, "gemeente_id", GEMEENTE_ROW_ID)
     return found if gemeente_id == found.gemeente_id else replace(found, gemeente_id=gemeente_id)
@@ -237,8 +248,12 @@ def _with_columns(rules: Mapping[str, Any], columns: tuple[Any, ...]) -> dict[st
     return {**rules, **dict(zip(_COLUMN_KEYS, columns, strict=True))}
 
 
-def _checked(key: str | tuple[Any, ...], data: Callable[[], dict[str, Any]]) -> Household:
-    return _remembered(_CHECKED, _CHECKED_MAX, key, lambda: household_from_data(data()))
+def _checked(
+    key: str | tuple[Any, ...], data: Callable[[], dict[str, Any]], remember: bool = True
+) -> Household:
+    return _remembered(
+        _CHECKED, _CHECKED_MAX, key, lambda: household_from_data(data()), remember=remember
+    )
 
 
 _COLUMN_KEYS = _COLUMN_FIELDS
@@ -256,8 +271,8 @@ HOUSEHOLD_COLUMNS = (
     "gemeente_id",
 )
 _CHECKED: dict[str | tuple[Any, ...], Household] = {}  # stored data -> checked Household
-# A night reads every household once in `match` and again per plan batch: kept for a
-# large region (about 1.5 KB of stored text per household: 150 MB at 100,000).
+# A night reads every household in `match` and again per plan batch (the night's own
+# process finds them here); kept for a large region.
 _CHECKED_MAX = 250_000
 
 
@@ -280,11 +295,13 @@ def load_households(uow: UnitOfWork) -> tuple[Household, ...]:
 
 def stored_households(uow: UnitOfWork, codes: Sequence[str]) -> dict[str, Household]:
     """The stored households of `codes` by code (without their consents), read as
-    `load_households` reads them: a household it checked is not checked again."""
+    `load_households` reads them: a household it checked is not checked again. The
+    others are not kept: a worker's plan batches each hold other households, and
+    keeping them all made a worker as large as the night's own process."""
     found: dict[str, Household] = {}
     for chunk in in_chunks(list(codes)):
         for row in uow.read(_ALL_HOUSEHOLDS.where(_HOUSEHOLD.c.code.in_(chunk))):
-            found[row.code] = household_from_row(row)
+            found[row.code] = household_from_row(row, remember=False)
     return found
 
 
