@@ -18,6 +18,7 @@ import logging
 import time
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from huishoudboekje.adapters.persistence.nightly_tables import (
     BankTransactionRow,
@@ -49,16 +50,28 @@ NIGHT_TABLES = tuple(
 )
 
 
+LOCK_TIMEOUT = "5s"  # a VACUUM or ANALYZE someone runs by hand is not waited for longer
+
+
 def refresh_statistics(engine: Engine, tables: tuple[str, ...] = NIGHT_TABLES) -> float | None:
     """ANALYZE `tables` on PostgreSQL; returns the seconds it took (None: not PostgreSQL,
-    where SQLite's planner uses the indexes without statistics)."""
+    where SQLite's planner uses the indexes without statistics, or it could not be
+    done). It is an optimisation: when it fails (a table locked longer than
+    `LOCK_TIMEOUT`, a role that may not analyze) the night goes on without it and the
+    reason goes to the log. A table the role does not own is skipped by PostgreSQL
+    with a warning in the database's log."""
     if engine.dialect.name != "postgresql":
         return None
     started = time.perf_counter()
     quote = engine.dialect.identifier_preparer.quote
-    with engine.connect() as connection:
-        connection.execute(text(f"ANALYZE {', '.join(quote(name) for name in tables)}"))
-        connection.commit()
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+            connection.execute(text(f"ANALYZE {', '.join(quote(name) for name in tables)}"))
+            connection.commit()
+    except SQLAlchemyError:
+        log.warning("statistics of %s not refreshed", ", ".join(tables), exc_info=True)
+        return None
     seconds = time.perf_counter() - started
     log.info("statistics of %s refreshed in %.2f s", ", ".join(tables), seconds)
     return seconds
