@@ -16,8 +16,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from huishoudboekje.adapters.config import household_to_data, jsonable
-from huishoudboekje.adapters.persistence.repository import _COLUMN_FIELDS
+from huishoudboekje.adapters.persistence.repository import household_columns
 from huishoudboekje.adapters.persistence.status_repo import (
     SEARCH,
     STATUS,
@@ -34,19 +33,10 @@ CHUNK = 2_000  # households per INSERT batch: bounded memory, few round trips
 
 def household_values(household: Household, at: datetime) -> dict[str, Any]:
     """The household table's row for a new household, as `save_household` writes it."""
-    data = household_to_data(household, full=True)
-    rules = jsonable({k: v for k, v in data.items() if k not in _COLUMN_FIELDS and k != "consent"})
     return {
         "code": household.code,
-        "name": household.name,
-        "iban": household.iban,
-        "bic": household.bic,
-        "members": household.members,
-        "start_date": household.start,
-        "end_date": household.end,
-        "team": household.team,
-        "caseworker": household.caseworker,
-        "rules": rules,
+        **household_columns(household),
+        "gemeente_id": household.gemeente_id,
         "created_at": at,
         "updated_at": at,
     }

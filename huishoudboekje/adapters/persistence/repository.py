@@ -322,19 +322,13 @@ def household_codes(uow: UnitOfWork) -> tuple[str, ...]:
     return tuple(uow.session.exec(select(HouseholdRow.code).order_by(col(HouseholdRow.code))))
 
 
-def save_household(
-    uow: UnitOfWork, household: Household, *, at: datetime | None = None, move: bool = False
-) -> None:
-    """Insert or replace a household and all its rules (not committed).
-
-    A new household gets `household.gemeente_id`; a stored one keeps its gemeente
-    unless `move` (issue 22: only `hhb config apply` moves a household, and a
-    household rebuilt from a form or a four-eyes request carries the default)."""
+def household_columns(household: Household) -> dict[str, Any]:
+    """The household table's columns of `household` that `save_household` writes on
+    every save (not the code, the gemeente or the timestamps); the rules as JSON data."""
     data = household_to_data(household, full=True)
     # the consent has a table of its own (`consent_repo`); saving a household never changes it
     rules = jsonable({k: v for k, v in data.items() if k not in _COLUMN_FIELDS and k != "consent"})
-    now = _now(at)
-    values: dict[str, Any] = {
+    return {
         "name": household.name,
         "iban": household.iban,
         "bic": household.bic,
@@ -344,8 +338,19 @@ def save_household(
         "team": household.team,
         "caseworker": household.caseworker,
         "rules": rules,
-        "updated_at": now,
     }
+
+
+def save_household(
+    uow: UnitOfWork, household: Household, *, at: datetime | None = None, move: bool = False
+) -> None:
+    """Insert or replace a household and all its rules (not committed).
+
+    A new household gets `household.gemeente_id`; a stored one keeps its gemeente
+    unless `move` (issue 22: only `hhb config apply` moves a household, and a
+    household rebuilt from a form or a four-eyes request carries the default)."""
+    now = _now(at)
+    values = {**household_columns(household), "updated_at": now}
     created: dict[str, Any] = {"created_at": now}
     (values if move else created)["gemeente_id"] = household.gemeente_id
     upsert(uow, HouseholdRow, {"code": household.code}, values, created=created)
