@@ -114,7 +114,7 @@ def unwritten_files(engine: Engine) -> list[UnwrittenFile]:
                     record.version,
                     record.created_at.astimezone(AMSTERDAM),
                     instructions,
-                    region.debtor(gemeente_id) if region.gemeente(gemeente_id) else None,
+                    region.payer(gemeente_id),
                     _folder(region, gemeente_id),
                 )
             )
@@ -148,8 +148,7 @@ def exports_per_account(
         for row in rows:
             gemeente_id = region.gemeente_of_code(row.household) if gemeente is None else gemeente
             if gemeente_id not in earliest:
-                calendar = region.settings(gemeente_id).calendar
-                earliest[gemeente_id] = calendar.on_or_after(real_day)
+                earliest[gemeente_id] = region.first_payment_day(gemeente_id, real_day)
             instruction = not_before(to_instruction(row), earliest[gemeente_id])
             if instruction.execution_date != row.execution_date:
                 planned[gemeente_id][instruction.end_to_end_id] = row.execution_date
@@ -158,7 +157,7 @@ def exports_per_account(
         ExportBatch(
             dict(groups[gemeente_id]),
             planned[gemeente_id],
-            region.debtor(gemeente_id) if region.gemeente(gemeente_id) else None,
+            region.payer(gemeente_id),
             _folder(region, gemeente_id),
         )
         for gemeente_id in sorted(groups)
@@ -237,18 +236,12 @@ def export_groups(engine: Engine, real_day: date) -> list[tuple[str, date]]:
         pairs = instructed_days(uow, GEMEENTE_ROW_ID)
     days: dict[int, set[date]] = defaultdict(set)
     for gemeente_id, day in pairs:
-        earliest = region.settings(gemeente_id).calendar.on_or_after(real_day)
-        days[gemeente_id].add(max(day, earliest))
+        days[gemeente_id].add(max(day, region.first_payment_day(gemeente_id, real_day)))
     return [
-        (_payer(engine, region, gemeente_id).iban, day)
+        ((region.payer(gemeente_id) or debtor(engine)).iban, day)
         for gemeente_id in sorted(days)
         for day in sorted(days[gemeente_id])
     ]
-
-
-def _payer(engine: Engine, region: Region, gemeente_id: int) -> Debtor:
-    """`paying_account` of a gemeente's `ExportBatch`, as a `Debtor`."""
-    return region.debtor(gemeente_id) if region.gemeente(gemeente_id) else debtor(engine)
 
 
 def account_export(engine: Engine, real_day: date, account: str) -> ExportBatch | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from huishoudboekje.adapters.persistence.repository import (
     GEMEENTE_ROW_ID,
@@ -64,6 +65,16 @@ class Region:
         if gemeente is None:
             raise RuntimeError(f"gemeente {gemeente_id} is not configured")
         return Debtor(gemeente.account_name, gemeente.account_iban, gemeente.bic)
+
+    def payer(self, gemeente_id: int) -> Debtor | None:
+        """`debtor`, or None for a gemeente that is not stored (before the first
+        `hhb config apply`): the payer of the gemeente's payment files."""
+        return self.debtor(gemeente_id) if self.gemeente(gemeente_id) else None
+
+    def first_payment_day(self, gemeente_id: int, real_day: date) -> date:
+        """The earliest execution date a payment file of the gemeente can ask for on
+        `real_day`: its first business day from then on (never a date in the past)."""
+        return self.settings(gemeente_id).calendar.on_or_after(real_day)
 
     def by_gemeente(self, households: Iterable[Household]) -> dict[int, list[Household]]:
         """`households` per gemeente id, in id order, each list in the given order."""
