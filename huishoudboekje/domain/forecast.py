@@ -87,13 +87,17 @@ def project(
     leefgeld: bool = True,
     rate: Money | None = None,
     reserve_amounts: dict[str, Money] | None = None,
+    rate_from: date | None = None,
 ) -> Forecast:
     """Project the vat for `days` days after `today`.
 
     Counts expected incomes not yet received, charges not yet instructed (owed
     ones from the past included, on the first day), monthly reserve
     contributions and, when `leefgeld` is true, releases at `rate` (default: the
-    state's current rate). Reserves pay their linked charges first.
+    state's current rate). With `rate_from`, only the releases from that day on
+    are at `rate`; the ones before it at the state's rate, as they will be paid
+    (a new rate takes effect one release ahead). Reserves pay their linked
+    charges first.
     """
     horizon = days if days is not None else settings.forecast_days
     last = today + timedelta(days=horizon)
@@ -112,7 +116,7 @@ def project(
     _add_charges(household, state, today, last, settings, reserves, add)
     _add_contributions(household, today, last, reserve_amounts or {}, reserves, add)
     if leefgeld:
-        _add_releases(household, state, today, last, settings, rate, add)
+        _add_releases(household, state, today, last, settings, rate, add, rate_from)
     return Forecast(_points(state.vat, today, last, deltas))
 
 
@@ -173,13 +177,17 @@ def _add_releases(
     settings: PlanSettings,
     rate: Money | None,
     add: Callable[[date, Money], None],
+    rate_from: date | None = None,
 ) -> None:
-    """Leefgeld releases not instructed yet, at `rate` (default: the state's rate)."""
+    """Leefgeld releases not instructed yet, at `rate` (default: the state's rate;
+    before `rate_from` the state's rate too, when it has one)."""
     cal = settings.calendar
     for release in release_dates(household, today + timedelta(days=1), last, settings):
         if release.id in state.instructed:
             continue
         release_amount = rate if rate is not None else state.leefgeld.rate_on(release.nominal)
+        if rate_from is not None and release.nominal < rate_from:
+            release_amount = state.leefgeld.rate_on(release.nominal) or release_amount
         if release_amount is not None:
             release_amount = unpaid_portion(household, state, release).of_rate(release_amount)
             instructed_on = cal.add_business_days(release.execution, -settings.instruct_ahead)

@@ -102,6 +102,7 @@ def target_rate(
         settings,
         rate=max(sustainable, b.floor),
         reserve_amounts=dict(b.reserve_amounts),
+        rate_from=next_release + timedelta(days=1),
     ).lowest
     reached = state.leefgeld.buffer_reached or lowest.balance >= target
     if not reached:
@@ -117,7 +118,7 @@ def target_rate(
         adjustment, why = irregular_buffer_part(lowest.balance, target, b.cadence)
         rate = max(b.floor, sustainable + adjustment.amount)
     else:
-        year = buffer_lowest(household, state, today, settings, b)
+        year = buffer_lowest(household, state, today, settings, b, next_release)
         adjustment, why = _buffer_part(
             state.leefgeld, year, target, b, next_release, step_threshold(max(sustainable, b.floor))
         )
@@ -161,12 +162,19 @@ def steady_rules(household: Household, today: date) -> Household:
 
 
 def buffer_lowest(
-    household: Household, state: HouseholdState, today: date, settings: PlanSettings, b: Budget
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    settings: PlanSettings,
+    b: Budget,
+    next_release: date | None = None,
 ) -> Money:
     """The lowest point of the vat in the coming year (BUFFER_HORIZON_DAYS) at the
     sustainable rate, under the rules in force today (`steady_rules`): what a
     regular household's buffer decision compares with its target. Shorter when
-    the participation ends sooner, never shorter than `settings.forecast_days`."""
+    the participation ends sooner, never shorter than `settings.forecast_days`.
+    The releases up to `next_release` are at the rate they will be paid at: a new
+    rate is first paid after it."""
     days = BUFFER_HORIZON_DAYS
     if household.end is not None:
         days = min(days, (household.end - today).days)
@@ -178,6 +186,7 @@ def buffer_lowest(
         days=max(days, settings.forecast_days),
         rate=max(b.sustainable, b.floor),
         reserve_amounts=dict(b.reserve_amounts),
+        rate_from=None if next_release is None else next_release + timedelta(days=1),
     ).lowest.balance
 
 

@@ -12,7 +12,7 @@ from huishoudboekje.domain.charge_windows import progress_by_charge, remaining
 from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.household import Cadence, Household, LeefgeldPolicyKind
 from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
-from huishoudboekje.domain.ids import signal_key
+from huishoudboekje.domain.ids import reserve_contribution_id, signal_key
 from huishoudboekje.domain.learned_income import learned_buffer_target
 from huishoudboekje.domain.leefgeld.budget import Budget, budget, budget_sentence, cadence_of
 from huishoudboekje.domain.leefgeld.rate import period_days, step_threshold, target_rate
@@ -143,7 +143,7 @@ def recompute(
 ) -> RateDecision:
     """Recompute the rate; a change takes effect one release after `next_release`."""
     since = planning_since(household, state.planned_since, today)
-    b = _budget(household, state, today)
+    b = _budget(household, state, today, reserves_when_paid(household, state, today, next_release))
     signals = _does_not_close(household, b, today)
     stopped = frozenset(s.income.id for s in b.stopped) | {
         _PAID_OFF + c for c in paid_off_charges(household, state)
@@ -192,18 +192,61 @@ def recompute(
     return RateDecision(new, (*signals, announced), explanation)
 
 
-def _budget(household: Household, state: HouseholdState, today: date) -> Budget:
+def _budget(
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    reserves_held: dict[str, Money] | None = None,
+) -> Budget:
     """The budget the rate is recomputed from: with the receipts, so stopped incomes
-    are left out and irregular ones count at their learned amount."""
+    are left out and irregular ones count at their learned amount. `reserves_held`:
+    what the reserves hold (default: today)."""
     return budget(
         household,
         today,
         state.advance_used,
-        dict(state.reserves),
+        dict(state.reserves) if reserves_held is None else reserves_held,
         receipts=state.receipts,
         since=planning_since(household, state.planned_since, today),
         paid_off=paid_off_charges(household, state),
     )
+
+
+def reserves_when_paid(
+    household: Household, state: HouseholdState, today: date, next_release: date
+) -> dict[str, Money]:
+    """What each reserve will hold on the first release a rate recomputed today is paid
+    at (a new rate takes effect after `next_release`): today's balance plus the
+    monthly contributions still to come before that release, up to the target.
+
+    The rate counts a reserve's contribution only while the reserve still fills. A
+    reserve that becomes full before the new rate is first paid is left out now,
+    not a month later: otherwise the rate announced at the end of the opbouwfase
+    was followed a month later by a second step of the reserve's € 20 (B-CAD:
+    € 459 -> € 662 -> € 682 a month in January and February).
+    """
+    held = dict(state.reserves)
+    if not household.reserves:
+        return held
+    if cadence_of(household) is Cadence.MONTHLY:
+        first_paid = date(
+            next_release.year + (next_release.month == 12), next_release.month % 12 + 1, 1
+        )
+    else:
+        first_paid = next_release + timedelta(days=7)
+    monthly = dict(budget(household, today).reserve_amounts)
+    for res in household.reserves:
+        if res.target is None:
+            continue
+        amount = held.get(res.id, ZERO)
+        month = date(today.year, today.month, 1)
+        while month < first_paid:
+            made = reserve_contribution_id(household.code, res.id, month) in state.instructed
+            if not made and res.is_valid_on(max(month, today)):
+                amount = min_money(amount + monthly.get(res.id, ZERO), max(res.target, amount))
+            month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        held[res.id] = amount
+    return held
 
 
 def buffer_target_in_force(
