@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +35,7 @@ from bench.leefgeld_stability import (
     _zero_while_income,
 )
 from bench.leefgeld_summary import ESTABLISHED_FROM_WEEK, STEADY_FROM_WEEK
+from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.occurrences import PlanSettings
 
 
@@ -41,11 +43,11 @@ def _ratio(naive_cv: Decimal, ours: Decimal) -> float:
     return float("inf") if ours == 0 else round(float(naive_cv / ours), 1)
 
 
-def per_seed(code: str, seed: int) -> dict[str, object]:
+def per_seed(code: str, seed: int, settings: PlanSettings | None = None) -> dict[str, object]:
     """The household's second-year figures for one seed."""
     last = START + timedelta(days=round(24 * 365 / 12) - 1)
     second = START + timedelta(days=364)
-    settings = PlanSettings()
+    settings = settings or PlanSettings()
     (case,) = [c for c in cases(seed, last) if c.household.code == code]
     ours, base = planned(case, last, settings), naive(case, last, settings)
     steady, established = (
@@ -71,9 +73,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--household", default="B-ZZP")
     parser.add_argument("--seeds", default="1-16", help="a range like 1-16")
+    parser.add_argument(
+        "--max-learned-buffer",
+        help="the gemeente's cap on a learned buffer target, in euros (default: the domain's)",
+    )
     args = parser.parse_args()
+    settings = PlanSettings()
+    if args.max_learned_buffer:
+        settings = replace(settings, max_learned_buffer=Money(args.max_learned_buffer))
     first, _, last = args.seeds.partition("-")
-    rows = [per_seed(args.household, s) for s in range(int(first), int(last or first) + 1)]
+    seeds = range(int(first), int(last or first) + 1)
+    rows = [per_seed(args.household, s, settings) for s in seeds]
     for row in rows:
         print(row)
     ratios = [float(str(r["ratio_second_year"])) for r in rows]
