@@ -18,12 +18,13 @@ import pytest
 
 from huishoudboekje.domain import household as hh
 from huishoudboekje.domain.household import Cadence, ChargeKind, Household, IncomeKind
-from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
 from huishoudboekje.domain.ids import reserve_contribution_id
 from huishoudboekje.domain.leefgeld import whole_euros_down
 from huishoudboekje.domain.leefgeld.recompute import reserves_when_paid
 from huishoudboekje.domain.money import Money
 from huishoudboekje.domain.occurrences import PlanSettings
+from huishoudboekje.domain.signals import SignalKind
 from huishoudboekje.domain.simulation import ActualIncome, simulate
 from tests.factories import charge, household, income
 
@@ -96,20 +97,33 @@ def test_the_reserve_filling_up_is_no_second_step_after_the_opbouwfase(cadence: 
     assert changes[-1][1] == whole_euros_down(expected), changes
 
 
+SETTINGS = PlanSettings()
+RATED = LeefgeldState(rate=Money("459.00"))  # a rate is paid: a new one comes a release later
+
+
 def test_reserves_when_paid_adds_the_contributions_before_the_first_release() -> None:
     h = _bijstand(Cadence.MONTHLY)
     today = date(2026, 11, 30)
-    state = HouseholdState(code=h.code, reserves=((RESERVE, Money("220.00")),))
-    state = replace(state, instructed=frozenset({reserve_contribution_id(h.code, RESERVE, today)}))
+    made = frozenset({reserve_contribution_id(h.code, RESERVE, today)})
+    state = HouseholdState(
+        code=h.code, reserves=((RESERVE, Money("220.00")),), instructed=made, leefgeld=RATED
+    )
     # the December release is next; a new rate is first paid on 1 January, after
     # December's contribution: full
-    assert reserves_when_paid(h, state, today, date(2026, 12, 1)) == {RESERVE: Money("240.00")}
+    december = date(2026, 12, 1)
+    assert reserves_when_paid(h, state, today, december, SETTINGS) == {RESERVE: Money("240.00")}
     # with € 180 held it is not full by then: € 200, so its € 20 still counts
     state = replace(state, reserves=((RESERVE, Money("180.00")),))
-    assert reserves_when_paid(h, state, today, date(2026, 12, 1)) == {RESERVE: Money("200.00")}
+    assert reserves_when_paid(h, state, today, december, SETTINGS) == {RESERVE: Money("200.00")}
     # this month's contribution not made yet: it comes before the new rate too
     state = replace(state, instructed=frozenset())
-    assert reserves_when_paid(h, state, today, date(2026, 12, 1)) == {RESERVE: Money("220.00")}
+    assert reserves_when_paid(h, state, today, december, SETTINGS) == {RESERVE: Money("220.00")}
+    # while a charge is held back nothing is set aside: no projection
+    waiting = replace(state, shortage_room=Money("0.00"))
+    assert reserves_when_paid(h, waiting, today, december, SETTINGS) == {RESERVE: Money("180.00")}
+    # the first rate is paid from the next release itself: only November's contribution
+    first = replace(state, leefgeld=LeefgeldState())
+    assert reserves_when_paid(h, first, today, december, SETTINGS) == {RESERVE: Money("200.00")}
 
 
 def test_weekly_the_month_start_before_the_first_new_release_counts() -> None:
@@ -117,10 +131,51 @@ def test_weekly_the_month_start_before_the_first_new_release_counts() -> None:
     today = date(2026, 11, 26)  # Thursday; the next release is Friday 27 November
     made = reserve_contribution_id(h.code, RESERVE, today)
     state = HouseholdState(
-        code=h.code, reserves=((RESERVE, Money("220.00")),), instructed=frozenset({made})
+        code=h.code,
+        reserves=((RESERVE, Money("220.00")),),
+        instructed=frozenset({made}),
+        leefgeld=RATED,
     )
     # a new rate is first paid on Friday 4 December, after the contribution of 1 December
-    assert reserves_when_paid(h, state, today, date(2026, 11, 27)) == {RESERVE: Money("240.00")}
+    nov27 = date(2026, 11, 27)
+    assert reserves_when_paid(h, state, today, nov27, SETTINGS) == {RESERVE: Money("240.00")}
     # a week earlier the new rate is first paid on 27 November: no contribution before it
-    earlier = today - timedelta(days=7)
-    assert reserves_when_paid(h, state, earlier, date(2026, 11, 20)) == {RESERVE: Money("220.00")}
+    earlier, nov20 = today - timedelta(days=7), date(2026, 11, 20)
+    assert reserves_when_paid(h, state, earlier, nov20, SETTINGS) == {RESERVE: Money("220.00")}
+
+
+def _with_settlement(cadence: Cadence) -> Household:
+    """The household with a reserve of € 40 a month for a yearly settlement of € 480
+    on 10 December, paid from it (found in review: the reserve is full on 1 December
+    and empty on the 10th)."""
+    h = _bijstand(cadence)
+    settlement = charge(
+        "jaarafrekening",
+        "480.00",
+        START,
+        "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=10",
+        ChargeKind.ENERGIE,
+        reserve=RESERVE,
+    )
+    return replace(
+        h,
+        charges=(*h.charges, settlement),
+        reserves=(hh.Reserve(RESERVE, Money("40.00"), Money("480.00")),),
+    )
+
+
+@pytest.mark.parametrize("cadence", [Cadence.MONTHLY, Cadence.WEEKLY])
+def test_a_reserve_its_own_charge_empties_is_not_counted_full(cadence: Cadence) -> None:
+    h = _with_settlement(cadence)
+    last = date(2027, 3, 31)
+    sim = simulate(h, _on_time(h, last), START, last, PlanSettings(), start_vat=Money("1500.00"))
+    steps = [
+        (s.data, day.day)
+        for day in sim.days
+        for s in day.plan.signals
+        if s.kind is SignalKind.LEEFGELD_STEP and day.day >= date(2026, 11, 1)
+    ]
+    # no step around the settlement: not up when the reserve is full on 1 December
+    # and back down when the settlement has emptied it
+    assert steps == [], steps
+    assert sim.days[-1].plan.state.reserve(RESERVE) < Money("480.00")  # it fills again

@@ -187,7 +187,8 @@ def _add_releases(
             continue
         release_amount = rate if rate is not None else state.leefgeld.rate_on(release.nominal)
         if rate_from is not None and release.nominal < rate_from:
-            release_amount = state.leefgeld.rate_on(release.nominal) or release_amount
+            current = state.leefgeld.rate_on(release.nominal)
+            release_amount = current if current is not None else release_amount
         if release_amount is not None:
             release_amount = unpaid_portion(household, state, release).of_rate(release_amount)
             instructed_on = cal.add_business_days(release.execution, -settings.instruct_ahead)

@@ -17,7 +17,12 @@ from huishoudboekje.domain.learned_income import learned_buffer_target
 from huishoudboekje.domain.leefgeld.budget import Budget, budget, budget_sentence, cadence_of
 from huishoudboekje.domain.leefgeld.rate import period_days, step_threshold, target_rate
 from huishoudboekje.domain.money import ZERO, Money, min_money
-from huishoudboekje.domain.occurrences import PlanSettings, planning_since, stopped_incomes
+from huishoudboekje.domain.occurrences import (
+    PlanSettings,
+    charge_dues,
+    planning_since,
+    stopped_incomes,
+)
 from huishoudboekje.domain.signals import Severity, Signal, SignalKind
 
 # an irregular earner's buffer carries this many months of what its regular incomes
@@ -143,7 +148,7 @@ def recompute(
 ) -> RateDecision:
     """Recompute the rate; a change takes effect one release after `next_release`."""
     since = planning_since(household, state.planned_since, today)
-    b = _budget(household, state, today, reserves_when_paid(household, state, today, next_release))
+    b = _rate_budget(household, state, today, next_release, settings)
     signals = _does_not_close(household, b, today)
     stopped = frozenset(s.income.id for s in b.stopped) | {
         _PAID_OFF + c for c in paid_off_charges(household, state)
@@ -212,41 +217,97 @@ def _budget(
     )
 
 
+def _rate_budget(
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    next_release: date,
+    settings: PlanSettings,
+) -> Budget:
+    """The budget a new rate is recomputed from: the reserves as they will be when
+    it is first paid (`reserves_when_paid`). Its `reserve_amounts`, which the
+    forecasts behind the rate set aside month by month, stay today's: a
+    contribution still to come is made, and the forecast must count it."""
+    today_budget = _budget(household, state, today)
+    projected = reserves_when_paid(household, state, today, next_release, settings)
+    if projected == dict(state.reserves):
+        return today_budget
+    b = _budget(household, state, today, projected)
+    return replace(b, reserve_amounts=today_budget.reserve_amounts)
+
+
 def reserves_when_paid(
-    household: Household, state: HouseholdState, today: date, next_release: date
+    household: Household,
+    state: HouseholdState,
+    today: date,
+    next_release: date,
+    settings: PlanSettings,
 ) -> dict[str, Money]:
     """What each reserve will hold on the first release a rate recomputed today is paid
-    at (a new rate takes effect after `next_release`): today's balance plus the
-    monthly contributions still to come before that release, up to the target.
+    at: today's balance, plus the monthly contributions still to come before that
+    release (up to the target), less the charges paid from the reserve before it.
 
     The rate counts a reserve's contribution only while the reserve still fills. A
     reserve that becomes full before the new rate is first paid is left out now,
     not a month later: otherwise the rate announced at the end of the opbouwfase
     was followed a month later by a second step of the reserve's € 20 (B-CAD:
-    € 459 -> € 662 -> € 682 a month in January and February).
+    € 459 -> € 662 -> € 682 a month in January and February). A reserve whose own
+    charge (the yearly energy settlement) empties it before that release is not
+    full then, so its contribution stays in the rate (else: a step up, and a step
+    down when the settlement is paid). While a charge is held back no
+    contribution is made (`planner.phases.reserves`), so nothing is projected.
     """
     held = dict(state.reserves)
-    if not household.reserves:
+    if not any(r.target is not None for r in household.reserves):
         return held
-    if cadence_of(household) is Cadence.MONTHLY:
-        first_paid = date(
-            next_release.year + (next_release.month == 12), next_release.month % 12 + 1, 1
-        )
-    else:
-        first_paid = next_release + timedelta(days=7)
+    if state.shortage_room is not None:  # a charge waits: no contribution tonight
+        return held
+    first_paid = next_release  # the first rate is paid from the next release on
+    if state.leefgeld.rate is not None:  # a new rate: one release after it
+        first_paid = _release_after(household, next_release)
     monthly = dict(budget(household, today).reserve_amounts)
+    # (day, order, reserve, amount): charges are paid before contributions in a
+    # night (phases 1 and 3), so on the same day a charge comes first
+    events: list[tuple[date, int, str, Money]] = []
     for res in household.reserves:
         if res.target is None:
             continue
-        amount = held.get(res.id, ZERO)
         month = date(today.year, today.month, 1)
         while month < first_paid:
             made = reserve_contribution_id(household.code, res.id, month) in state.instructed
-            if not made and res.is_valid_on(max(month, today)):
-                amount = min_money(amount + monthly.get(res.id, ZERO), max(res.target, amount))
-            month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-        held[res.id] = amount
+            day = max(month, today)
+            if not made and res.is_valid_on(day):
+                events.append((day, 1, res.id, monthly.get(res.id, ZERO)))
+            month = _next_month(month)
+    targets = {r.id: r.target for r in household.reserves if r.target is not None}
+    since = state.takes_over_from(today)
+    cal = settings.calendar
+    for due in charge_dues(household, today, first_paid + timedelta(days=31), settings):
+        if due.charge.reserve not in targets or due.id in state.instructed or due.due < since:
+            continue
+        instructed_on = cal.add_business_days(due.execution, -settings.instruct_ahead)
+        if instructed_on < first_paid:
+            events.append((max(instructed_on, today), 0, due.charge.reserve, -due.charge.amount))
+    for _day, _order, rid, amount in sorted(events, key=lambda e: (e[0], e[1])):
+        balance = held.get(rid, ZERO)
+        target = targets[rid]
+        if amount.is_negative:
+            held[rid] = max(balance + amount, ZERO)
+        else:
+            held[rid] = min_money(balance + amount, max(target, balance))
     return held
+
+
+def _release_after(household: Household, release: date) -> date:
+    """The nominal day of the release after the one of `release`."""
+    if cadence_of(household) is Cadence.MONTHLY:
+        return _next_month(release)
+    return release + timedelta(days=7)
+
+
+def _next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def buffer_target_in_force(
