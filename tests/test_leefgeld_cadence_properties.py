@@ -33,7 +33,6 @@ from huishoudboekje.domain.household import (
 from huishoudboekje.domain.leefgeld import SURPLUS_BAND, budget
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.planner.step import Decision, DecisionKind, DecisionStatus
-from huishoudboekje.domain.simulation import Simulation
 from tests.factories import charge, household, income
 from tests.planner_scenarios import (
     FIRST,
@@ -166,28 +165,77 @@ def test_a_vat_saving_for_a_held_back_rent_is_not_hoarding() -> None:
     sc = Scenario(0, base, (), on_time(base, last), (), ZERO, FIRST, last)
     sim = sc.run()
     assert any(_holds_back(day.plan.decisions) for day in sim.days[-62:])
-    check_no_hoarding(sc, sim)
+    check_no_hoarding(sc)
 
 
-def check_no_hoarding(sc: Scenario, sim: Simulation | None = None) -> None:
-    """Once the buffer target is met, what stays in the vat at its lowest point of the
-    last two months is at most the target (with its band) and one month's surplus."""
-    sim = sim or sc.run()
+YEAR_AFTER = timedelta(days=365)
+
+
+def check_no_hoarding(sc: Scenario) -> None:
+    """Once the buffer target is met, what stays in the vat at its lowest point, from
+    the last two months of the scenario through the year after it, is at most the
+    target (with its band) and one month's surplus.
+
+    The year after is simulated with the incomes on their days under the last rules:
+    a regular household's buffer decision looks a year ahead (`leefgeld.rate.
+    buffer_lowest`), so money the vat keeps in December for a low point in February
+    is not hoarding; money that stays all that year is. Found by hypothesis (the
+    example below): a household paid monthly whose bijstand of the 28th comes after
+    the release is made in February 2027 (the 28th a Sunday) keeps about € 1.580
+    more through November and December 2026 than at that low point.
+    """
     rules = sc.rules_on(sc.last)
+    last = sc.last + YEAR_AFTER
+    later = tuple(i for i in on_time(rules, last) if i.day > sc.last)
+    sim = replace(sc, incomes=(*sc.incomes, *later), last=last).run()
     b = budget(rules, sc.last)
     target = rules.buffer.target
     allowed = Money.round(target.amount * SURPLUS_BAND) + max(b.monthly_surplus, ZERO)
-    # what stays in the vat through the last two months, at its lowest. A night on
-    # which a charge is held back is left out: under strict priority the vat then
-    # keeps what comes in for that charge (its claim, GUIDE §4.2), which is not
-    # hoarding. Found by the property: a household with € 105 zorgtoeslag against
-    # € 741 huur saves towards its held-back rent, € 119 in the vat against a
-    # target of € 82 (the budget does not close).
-    free = [day.vat for day in sim.days[-62:] if not _holds_back(day.plan.decisions)]
+    # A night on which a charge is held back is left out: under strict priority the
+    # vat then keeps what comes in for that charge (its claim, GUIDE §4.2), which is
+    # not hoarding. Found by the property: a household with € 105 zorgtoeslag against
+    # € 741 huur saves towards its held-back rent, € 119 in the vat against a target
+    # of € 82 (the budget does not close).
+    since = sc.last - timedelta(days=61)
+    free = [d.vat for d in sim.days if d.day >= since and not _holds_back(d.plan.decisions)]
     if not free:
         return  # a charge waits every night: the vat is reserved for it
     trough = min(free)
     assert trough <= allowed, (trough, allowed, target, b.monthly_surplus)
+
+
+def test_money_kept_for_a_low_point_later_in_the_year_is_not_hoarding() -> None:
+    """The example hypothesis found (see `check_no_hoarding`), written out. It failed
+    the property measured over the last two months only, on the engine before and
+    after the rate forecast change of issue 17 (€ 2.507,10 and € 2.452,10 against
+    € 2.309,42 allowed); the vat's low of the year after is € 875,40 (target
+    € 496,05)."""
+    start = date(2025, 1, 1)
+    monthly = "FREQ=MONTHLY;BYMONTHDAY={}"
+    base = household(
+        "HH-S",
+        members=4,
+        start=FIRST,
+        leefgeld=LeefgeldPolicy(cadence=Cadence.MONTHLY),
+        buffer=BufferPolicy(target=Money("496.05"), advance_limit=Money("447.24")),
+        incomes=(
+            income("in0", "1217.21", start, monthly.format(28), IncomeKind.BIJSTAND),
+            income("in1", "347.08", start, "FREQ=WEEKLY;BYDAY=WE", IncomeKind.WW),
+        ),
+        charges=(
+            charge("huur", "878.04", start, monthly.format(1), ChargeKind.HUUR),
+            charge("zorgpremie", "134.33", start, monthly.format(22), ChargeKind.ZORGPREMIE),
+            charge("water", "23.63", start, monthly.format(24), ChargeKind.WATER),
+        ),
+    )
+    first = replace(base.leefgeld, policy=LeefgeldPolicyKind.MONTHLY_FIRST)
+    changes = ((date(2026, 5, 10), replace(base, leefgeld=first)),)
+    last = FIRST + timedelta(days=364)
+    sc = Scenario(0, base, changes, on_time(base, last), (), ZERO, FIRST, last)
+    sim = sc.run()
+    late_in_year = min(d.vat for d in sim.days if d.day >= last - timedelta(days=61))
+    assert late_in_year == Money("2452.10")  # the two-month trough the property saw
+    check_no_hoarding(sc)
 
 
 def _holds_back(decisions: tuple[Decision, ...]) -> bool:
