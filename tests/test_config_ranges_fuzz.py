@@ -242,3 +242,18 @@ def test_the_edges_of_every_range_run_everywhere(
     assert _run("status", "--all", "--date", day, "--database", url) == 0
     night = ("nightly", "--date", day, "--var", str(tmp_path / "var"), "--database", url)
     assert _run(*night) in (0, 1)
+
+
+@pytest.mark.parametrize("value", [[], {}, ["oost"], {"code": "oost"}])
+def test_a_gemeente_code_that_is_a_list_or_a_mapping_is_refused_with_its_location(
+    value: object,
+) -> None:
+    """Found by the fuzz above (a random run, not CI's fixed examples): `code: []`
+    under `gemeente` ended in a TypeError (unhashable type) instead of a refusal
+    naming the field."""
+    data = copy.deepcopy(SAMPLE)
+    _set(data, ("gemeente", "code"), value)
+    with pytest.raises(ConfigError) as refused:
+        parse_config(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    (problem,) = [p for p in refused.value.problems if "code" in str(p.path)]
+    assert problem.message

@@ -303,7 +303,7 @@ Text = Annotated[str, PlainValidator(_limited(MAX_TEXT, required=False))]
 Identifier = Annotated[str, PlainValidator(_identifier)]
 # issue 22: a gemeente's code; "" (left out): made from its name
 OptionalIdentifier = Annotated[
-    str, PlainValidator(lambda v: "" if v in {None, ""} else _identifier(v))
+    str, PlainValidator(lambda v: "" if v is None or v == "" else _identifier(v))
 ]
 Iban = Annotated[str, PlainValidator(_iban)]
 OptionalIban = Annotated[str, PlainValidator(_optional_iban)]
