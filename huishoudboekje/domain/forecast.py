@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from huishoudboekje.domain.advance import due_this_month, instalment
 from huishoudboekje.domain.household import Household
 from huishoudboekje.domain.household_state import HouseholdState
+from huishoudboekje.domain.learned_income import next_month
 from huishoudboekje.domain.money import ZERO, Money, min_money
 from huishoudboekje.domain.occurrences import (
     PlanSettings,
@@ -65,16 +66,12 @@ def _add_repayments(
     add(today, -now)
     owed = owed - now
     monthly = instalment(household, state.advance_used)
-    month = _next_month(today)
+    month = next_month(today)
     while month <= last and owed.is_positive:
         step = min_money(monthly, owed)
         add(month, -step)
         owed = owed - step
-        month = _next_month(month)
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        month = next_month(month)
 
 
 def project(
@@ -166,7 +163,7 @@ def _add_contributions(
                 if contribution.is_positive:
                     reserves[res.id] = held + contribution
                     add(month, -contribution)
-        month = _next_month(month)
+        month = next_month(month)
 
 
 def _add_releases(

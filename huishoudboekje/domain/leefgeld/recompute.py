@@ -13,7 +13,7 @@ from huishoudboekje.domain.dutch_text import day_nl, eur
 from huishoudboekje.domain.household import Cadence, Household, LeefgeldPolicyKind
 from huishoudboekje.domain.household_state import HouseholdState, LeefgeldState
 from huishoudboekje.domain.ids import reserve_contribution_id, signal_key
-from huishoudboekje.domain.learned_income import learned_buffer_target
+from huishoudboekje.domain.learned_income import learned_buffer_target, month_start, next_month
 from huishoudboekje.domain.leefgeld.budget import Budget, budget, budget_sentence, cadence_of
 from huishoudboekje.domain.leefgeld.rate import period_days, step_threshold, target_rate
 from huishoudboekje.domain.money import ZERO, Money, min_money
@@ -272,13 +272,13 @@ def reserves_when_paid(
     for res in household.reserves:
         if res.target is None:
             continue
-        month = date(today.year, today.month, 1)
+        month = month_start(today)
         while month < first_paid:
             made = reserve_contribution_id(household.code, res.id, month) in state.instructed
             day = max(month, today)
             if not made and res.is_valid_on(day):
                 events.append((day, 1, res.id, monthly.get(res.id, ZERO)))
-            month = _next_month(month)
+            month = next_month(month)
     targets = {r.id: r.target for r in household.reserves if r.target is not None}
     since = state.takes_over_from(today)
     cal = settings.calendar
@@ -301,13 +301,8 @@ def reserves_when_paid(
 def _release_after(household: Household, release: date) -> date:
     """The nominal day of the release after the one of `release`."""
     if cadence_of(household) is Cadence.MONTHLY:
-        return _next_month(release)
+        return next_month(release)
     return release + timedelta(days=7)
-
-
-def _next_month(day: date) -> date:
-    """The first day of the month after `day`'s."""
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
 
 def buffer_target_in_force(
