@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from bench.leefgeld_cases import Case
 from huishoudboekje.domain.household import WEEKDAYS, Cadence
+from huishoudboekje.domain.leefgeld.budget import budget, cadence_of, per_period
 from huishoudboekje.domain.leefgeld.recompute import buffer_target_in_force
 from huishoudboekje.domain.money import ZERO, Money
 from huishoudboekje.domain.occurrences import PlanSettings, charge_dues, instruction_id
@@ -41,6 +42,9 @@ class Outcome:
     # the buffer target in force on each of those days: the configured one, or for a
     # household with an irregular income the learned one (longest gap, capped)
     targets: list[Money] = field(default_factory=list)
+    # one period's surplus (week or month, the household's cadence) of the budget in
+    # force on each of those days: what issue 17 allows to stay in the vat on top
+    surpluses: list[Money] = field(default_factory=list)
     rate_changes: list[date] = field(default_factory=list)  # days the planner's rate changed
 
 
@@ -98,7 +102,18 @@ def planned(case: Case, last: date, settings: PlanSettings) -> Outcome:
     lows = [lowest[k] for k in sorted(lowest)]
     by_day = {d.day: d for d in sim.days}
     targets = [_target_in_force(case, by_day[day], settings) for day, _low in lows]
-    return replace(outcome, lowest_vat=lows, targets=targets, rate_changes=changes)
+    surpluses = [_period_surplus(case, day) for day, _low in lows]
+    return replace(
+        outcome, lowest_vat=lows, targets=targets, surpluses=surpluses, rate_changes=changes
+    )
+
+
+def _period_surplus(case: Case, day: date) -> Money:
+    """One cadence period's surplus (income less charges and reserves) of the rules in
+    force on `day`, as the no-hoarding property counts it (`leefgeld.budget`)."""
+    household = case.household_on(day)
+    b = budget(household, day)
+    return per_period(max(b.monthly_surplus, ZERO).amount, cadence_of(household))
 
 
 def _target_in_force(case: Case, sim_day: SimulationDay, settings: PlanSettings) -> Money:
