@@ -67,26 +67,19 @@ def _largest_drop(values: list[Money]) -> Money:
     return max((a - b for a, b in itertools.pairwise(values)), default=ZERO, key=lambda m: m.amount)
 
 
-def _hoarded(outcome: Outcome, after: date) -> Money:
+def _hoarded(outcome: Outcome, after: date, *, one_period_allowed: bool = False) -> Money:
     """The most the vat kept beyond the buffer target x SURPLUS_BAND (above which the
     planner releases a surplus) at its lowest point of a month, from `after` on. The
-    target is the one in force that day: for an irregular earner the learned one."""
-    excess = [
-        low - Money.round(target.amount * SURPLUS_BAND)
-        for (day, low), target in zip(outcome.lowest_vat, outcome.targets, strict=True)
-        if day >= after
-    ]
-    return max([ZERO, *excess], key=lambda m: m.amount)
+    target is the one in force that day: for an irregular earner the learned one.
 
-
-def _hoarded_beyond_surplus(outcome: Outcome, after: date) -> Money:
-    """As `_hoarded`, less one period's surplus on top of the band: issue 17's own
+    With `one_period_allowed`, beyond that plus one period's surplus: issue 17's own
     words ("at most one period's surplus stays in the vat") and the no-hoarding
     property of tests/test_leefgeld_cadence_properties.py (which allows a month's)."""
+    surpluses = outcome.surpluses if one_period_allowed else [ZERO] * len(outcome.targets)
     excess = [
         low - Money.round(target.amount * SURPLUS_BAND) - surplus
         for (day, low), target, surplus in zip(
-            outcome.lowest_vat, outcome.targets, outcome.surpluses, strict=True
+            outcome.lowest_vat, outcome.targets, surpluses, strict=True
         )
         if day >= after
     ]
@@ -126,7 +119,9 @@ def established(seed: int, months: int, settings: PlanSettings) -> dict[str, dic
             "largest_drop_planner": str(_largest_drop(run_ours.periods[skip:])),
             "largest_drop_naive": str(_largest_drop(run_base.periods[skip:])),
             "hoarded_second_year": str(_hoarded(run_ours, second)),
-            "hoarded_beyond_surplus_second_year": str(_hoarded_beyond_surplus(run_ours, second)),
+            "hoarded_beyond_surplus_second_year": str(
+                _hoarded(run_ours, second, one_period_allowed=True)
+            ),
         }
     return result
 
